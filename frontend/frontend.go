@@ -1,0 +1,214 @@
+// Package frontend holds golive's server-rendered pages: templates built on the NHS.UK design
+// system, the typed layout every page fills, and the static assets (nhsuk-frontend, built from
+// npm by `make assets`) embedded in the binary.
+package frontend
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+)
+
+//go:embed templates
+var templatesFS embed.FS
+
+//go:embed all:static
+var staticFS embed.FS
+
+// Static is the tree served at /static.
+func Static() fs.FS {
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		panic(err) // the embed directive guarantees the directory
+	}
+	return sub
+}
+
+// London is where every date a person reads is shown; storage is UTC.
+var London = mustLoad("Europe/London")
+
+func mustLoad(name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		panic(fmt.Sprintf("load time zone %s: %v", name, err))
+	}
+	return l
+}
+
+// Layout is what the shared page frame shows.
+type Layout struct {
+	Title     string
+	User      *User
+	CSRF      string
+	Nav       []Link
+	Path      string
+	Errors    []FieldError // the error summary, in field order
+	FieldErrs map[string]string
+	Flash     string
+	RequestID string
+}
+
+// User is the signed-in person in the header.
+type User struct {
+	Name, Email, OrgName, OrgKind string
+	Roles                         []string
+}
+
+// Link is a header navigation link.
+type Link struct {
+	Label, Href string
+	Current     bool
+}
+
+// FieldError is one line of the error summary, linking to its field.
+type FieldError struct {
+	Field, Message string
+}
+
+// Page is the data every template receives: the layout and the page's own typed content.
+type Page struct {
+	Layout
+	Content any
+}
+
+// Renderer renders pages from the embedded templates.
+type Renderer struct {
+	pages map[string]*template.Template
+}
+
+// New parses every page with the layout and partials.
+func New() (*Renderer, error) {
+	base := template.New("").Funcs(Funcs)
+	base, err := base.ParseFS(templatesFS, "templates/layout.html", "templates/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("parse layout: %w", err)
+	}
+	r := &Renderer{pages: map[string]*template.Template{}}
+	err = fs.WalkDir(templatesFS, "templates", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") || p == "templates/layout.html" || strings.HasPrefix(p, "templates/partials/") {
+			return err
+		}
+		t, err := base.Clone()
+		if err != nil {
+			return err
+		}
+		if _, err := t.ParseFS(templatesFS, p); err != nil {
+			return fmt.Errorf("parse %s: %w", p, err)
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".html")
+		r.pages[name] = t
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Render writes page name; it renders to a buffer first so a template error never sends half a page.
+func (r *Renderer) Render(w io.Writer, name string, data any) error {
+	t, ok := r.pages[name]
+	if !ok {
+		return fmt.Errorf("render: no page template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Pages lists the page templates, for tests.
+func (r *Renderer) Pages() []string {
+	out := make([]string, 0, len(r.pages))
+	for k := range r.pages {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Funcs are the template helpers: formatting only, never a business rule.
+var Funcs = template.FuncMap{
+	"london": func(t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			if v.IsZero() {
+				return ""
+			}
+			return v.In(London).Format("2 January 2006 15:04")
+		case *time.Time:
+			if v == nil || v.IsZero() {
+				return ""
+			}
+			return v.In(London).Format("2 January 2006 15:04")
+		}
+		return ""
+	},
+	"londonDate": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(London).Format("2 January 2006")
+	},
+	"isoDate": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(London).Format("2006-01-02")
+	},
+	"join": strings.Join,
+	"has": func(list []string, s string) bool {
+		for _, v := range list {
+			if v == s {
+				return true
+			}
+		}
+		return false
+	},
+	"fieldErr": func(m map[string]string, f string) string { return m[f] },
+	"roleName": RoleName,
+	"base":     path.Base,
+	// dict builds the argument map for partials such as textInput: (dict "Name" "email" "Label" "Email address" …)
+	"dict": func(kv ...any) (map[string]any, error) {
+		if len(kv)%2 != 0 {
+			return nil, fmt.Errorf("dict: odd number of arguments")
+		}
+		m := make(map[string]any, len(kv)/2)
+		for i := 0; i < len(kv); i += 2 {
+			k, ok := kv[i].(string)
+			if !ok {
+				return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+			}
+			m[k] = kv[i+1]
+		}
+		return m, nil
+	},
+}
+
+// RoleName is the label people read for a role key.
+func RoleName(role string) string {
+	if n, ok := roleNames[role]; ok {
+		return n
+	}
+	return role
+}
+
+var roleNames = map[string]string{
+	"platform_admin":        "Platform admin",
+	"tenant_admin":          "Organisation admin",
+	"procurement_lead":      "Procurement lead",
+	"evaluator":             "Evaluator",
+	"healthwatch_evaluator": "Healthwatch evaluator",
+	"gb_approver":           "Governing-body approver",
+	"bidder":                "Bidder",
+	"observer":              "Observer",
+}

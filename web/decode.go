@@ -1,0 +1,184 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/gofiber/fiber/v2"
+
+	"golive/apperr"
+)
+
+var validate = newValidator()
+
+func newValidator() *validator.Validate {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		for _, tag := range []string{"json", "form"} {
+			name := strings.SplitN(f.Tag.Get(tag), ",", 2)[0]
+			if name != "" && name != "-" {
+				return name
+			}
+		}
+		return f.Name
+	})
+	return v
+}
+
+// Validate checks v's `validate` tags and returns an Invalid error with a message per field,
+// keyed by the field's json (or form) name.
+func Validate(v any) error {
+	err := validate.Struct(v)
+	if err == nil {
+		return nil
+	}
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return apperr.Invalidf("The request could not be checked")
+	}
+	fields := map[string]string{}
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	for _, fe := range verrs {
+		name := fe.Field()
+		if _, seen := fields[name]; seen {
+			continue
+		}
+		fields[name] = message(fe, label(t, fe.StructField(), name))
+	}
+	return apperr.InvalidFields(fields)
+}
+
+func label(t reflect.Type, structField, fallback string) string {
+	if t.Kind() == reflect.Struct {
+		if f, ok := t.FieldByName(structField); ok {
+			if l := f.Tag.Get("label"); l != "" {
+				return l
+			}
+		}
+	}
+	return strings.ReplaceAll(fallback, "_", " ")
+}
+
+func message(fe validator.FieldError, label string) string {
+	switch fe.Tag() {
+	case "required", "required_without", "required_if":
+		return "Enter " + label
+	case "email":
+		return "Enter " + label + " in the correct format, like name@example.nhs.uk"
+	case "min":
+		if fe.Kind() == reflect.String {
+			return fmt.Sprintf("%s must be %s characters or more", capital(label), fe.Param())
+		}
+		if fe.Kind() == reflect.Slice {
+			return fmt.Sprintf("Choose at least %s %s", fe.Param(), label)
+		}
+		return fmt.Sprintf("%s must be %s or more", capital(label), fe.Param())
+	case "max":
+		if fe.Kind() == reflect.String {
+			return fmt.Sprintf("%s must be %s characters or fewer", capital(label), fe.Param())
+		}
+		return fmt.Sprintf("%s must be %s or fewer", capital(label), fe.Param())
+	case "oneof":
+		return fmt.Sprintf("%s must be one of: %s", capital(label), strings.ReplaceAll(fe.Param(), " ", ", "))
+	case "dive":
+		return "Check " + label
+	case "eqfield":
+		return capital(label) + " must match"
+	case "uuid", "uuid4", "uuid7":
+		return capital(label) + " must be an id"
+	}
+	return capital(label) + " is not valid"
+}
+
+func capital(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// DecodeJSON reads one JSON object into dst, refusing unknown fields, wrong types, trailing data
+// and a non-JSON content type, then validates it. Every failure is a 4xx with a clear message.
+func DecodeJSON(c *fiber.Ctx, dst any) error {
+	if ct := string(c.Request().Header.ContentType()); !strings.HasPrefix(ct, fiber.MIMEApplicationJSON) {
+		return &apperr.Error{Kind: apperr.Invalid, Message: "Send the request body as application/json"}
+	}
+	if err := DecodeJSONBytes(c.Body(), dst); err != nil {
+		return err
+	}
+	return Validate(dst)
+}
+
+// DecodeJSONBytes is the decoding half of DecodeJSON, kept separate so it can be fuzzed.
+func DecodeJSONBytes(body []byte, dst any) error {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return apperr.Invalidf("The request body is empty: send a JSON object")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return apperr.Invalidf("The request body must hold one JSON object and nothing after it")
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return apperr.Invalidf("The request body is not valid JSON (at byte %d)", syn.Offset)
+	case errors.As(err, &typ):
+		if typ.Field != "" {
+			return &apperr.Error{Kind: apperr.Invalid, Message: "There is a problem with what you sent",
+				Fields: map[string]string{typ.Field: fmt.Sprintf("must be %s, not %s", jsonType(typ.Type), typ.Value)}}
+		}
+		return apperr.Invalidf("The request body must be a JSON %s", jsonType(typ.Type))
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return apperr.Invalidf("The request body ends too early: it is not complete JSON")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &apperr.Error{Kind: apperr.Invalid, Message: "There is a problem with what you sent",
+			Fields: map[string]string{f: "is not a field this request accepts"}}
+	}
+	return apperr.Invalidf("The request body could not be read as JSON")
+}
+
+func jsonType(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	}
+	return "a " + t.String()
+}
+
+// ParseForm reads an HTML form into dst (fields tagged `form:"…"`) and validates it.
+func ParseForm(c *fiber.Ctx, dst any) error {
+	if err := c.BodyParser(dst); err != nil {
+		return apperr.Invalidf("The form could not be read: %s", "check what you entered")
+	}
+	return Validate(dst)
+}

@@ -1,0 +1,72 @@
+package web
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"golive/frontend"
+)
+
+// Render fills the layout from the request (who is signed in, what they may see) and renders
+// page with content; fieldErrs become the error summary and the messages beside each field.
+func (s *Server) Render(c *fiber.Ctx, page, title string, content any, fieldErrs map[string]string) error {
+	p := frontend.Page{Layout: s.layout(c, title, fieldErrs), Content: content}
+	c.Type("html", "utf-8")
+	return s.Renderer.Render(c.Response().BodyWriter(), page, p)
+}
+
+// RenderFlash is Render with a one-line confirmation above the content.
+func (s *Server) RenderFlash(c *fiber.Ctx, page, title, flash string, content any) error {
+	p := frontend.Page{Layout: s.layout(c, title, nil), Content: content}
+	p.Flash = flash
+	c.Type("html", "utf-8")
+	return s.Renderer.Render(c.Response().BodyWriter(), page, p)
+}
+
+func (s *Server) layout(c *fiber.Ctx, title string, fieldErrs map[string]string) frontend.Layout {
+	l := frontend.Layout{Title: title, Path: c.Path(), FieldErrs: fieldErrs, RequestID: toString(c.Locals("requestid"))}
+	if l.FieldErrs == nil {
+		l.FieldErrs = map[string]string{}
+	}
+	if msg := c.Locals(flashKey); msg != nil {
+		l.Flash = toString(msg)
+	}
+	keys := make([]string, 0, len(fieldErrs))
+	for k := range fieldErrs {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		field := k
+		if strings.HasPrefix(k, "_") { // form-wide messages have no field to link to
+			field = ""
+		}
+		l.Errors = append(l.Errors, frontend.FieldError{Field: field, Message: fieldErrs[k]})
+	}
+	a := ActorFrom(c)
+	if a == nil {
+		return l
+	}
+	l.CSRF = a.CSRF
+	l.User = &frontend.User{Name: a.Name, Email: a.Email, OrgName: a.OrgName, OrgKind: a.OrgKind, Roles: a.Roles}
+	for _, n := range s.Nav {
+		if n.Obj != "" && (s.Can == nil || !s.Can(a, n.Obj, n.Act)) {
+			continue
+		}
+		cur := c.Path() == n.Href || (n.Href != "/" && strings.HasPrefix(c.Path(), n.Href+"/"))
+		l.Nav = append(l.Nav, frontend.Link{Label: n.Label, Href: n.Href, Current: cur})
+	}
+	return l
+}
+
+const flashKey = "golive.flash"
+
+// SetFlash shows msg on the page rendered for this request.
+func SetFlash(c *fiber.Ctx, msg string) { c.Locals(flashKey, msg) }
+
+func toString(v any) string {
+	s, _ := v.(string)
+	return s
+}
