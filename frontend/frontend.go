@@ -10,6 +10,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"net/http"
 	"path"
 	"sort"
 	"strings"
@@ -212,3 +213,6 @@ var roleNames = map[string]string{
 	"bidder":                "Bidder",
 	"observer":              "Observer",
 }
+
+// StaticFS is Static for net/http file servers.
+func StaticFS() http.FileSystem { return http.FS(Static()) }

@@ -45,6 +45,9 @@ func (s *Server) layout(c *fiber.Ctx, title string, fieldErrs map[string]string)
 		}
 		l.Errors = append(l.Errors, frontend.FieldError{Field: field, Message: fieldErrs[k]})
 	}
+	if t, ok := c.Locals("golive.csrf").(string); ok {
+		l.CSRF = t // signed-out forms: bound to a cookie, set by the CSRF middleware
+	}
 	a := ActorFrom(c)
 	if a == nil {
 		return l

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/redis/go-redis/v9"
+
+	"golive/audit"
+	"golive/database"
+	"golive/frontend"
+	"golive/jobs"
+	"golive/tenants"
+	"golive/web"
+)
+
+// App is golive built from its configuration: the one place dependencies are wired.
+type App struct {
+	Cfg      Config
+	Log      *slog.Logger
+	DB       *database.DB
+	Redis    *redis.Client
+	Metrics  *web.Metrics
+	Authz    *tenants.Authorizer
+	Tenants  *tenants.Service
+	Jobs     *jobs.Client
+	Mailer   jobs.Mailer
+	Fiber    *fiber.App
+	closers  []func()
+	redisURL string
+}
+
+// newApp opens the database (applying migrations), Redis (starting the embedded one when
+// none is configured), and builds the services and the HTTP app.
+func newApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	a := &App{Cfg: cfg, Log: log, Metrics: web.NewMetrics()}
+	ok := false
+	defer func() {
+		if !ok {
+			a.Close()
+		}
+	}()
+	if err := a.Cfg.ensureSecret(); err != nil {
+		return nil, err
+	}
+	db, err := database.Open(cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	a.DB = db
+	a.closers = append(a.closers, func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+
+	a.redisURL = cfg.RedisURL
+	if cfg.Embedded() {
+		url, stop, err := jobs.StartEmbeddedRedis()
+		if err != nil {
+			return nil, fmt.Errorf("start embedded redis: %w", err)
+		}
+		a.redisURL = url
+		a.closers = append(a.closers, stop)
+	}
+	opt, err := redis.ParseURL(a.redisURL)
+	if err != nil {
+		return nil, fmt.Errorf("GOLIVE_REDIS_URL: %w", err)
+	}
+	a.Redis = redis.NewClient(opt)
+	a.closers = append(a.closers, func() { a.Redis.Close() })
+	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := a.Redis.Ping(pingCtx).Err(); err != nil {
+		return nil, fmt.Errorf("connect to redis at %s: %w", opt.Addr, err)
+	}
+
+	if a.Authz, err = tenants.NewAuthorizer(ctx, db.Gorm, a.Redis, log); err != nil {
+		return nil, err
+	}
+	watchCtx, stopWatch := context.WithCancel(context.Background())
+	a.Authz.Watch(watchCtx)
+	a.closers = append(a.closers, stopWatch)
+	if a.Jobs, err = jobs.NewClient(a.redisURL); err != nil {
+		return nil, err
+	}
+	a.closers = append(a.closers, func() { a.Jobs.Close() })
+	if a.Mailer, err = jobs.NewMailer(cfg.SMTPURL, cfg.MailFrom); err != nil {
+		return nil, err
+	}
+	a.Tenants = &tenants.Service{Store: tenants.NewStore(db), Authz: a.Authz, Redis: a.Redis, Mail: a.Jobs,
+		Secret: a.Cfg.Secret, BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
+	if err := a.buildHTTP(); err != nil {
+		return nil, err
+	}
+	ok = true
+	return a, nil
+}
+
+// Close releases everything in reverse order of opening.
+func (a *App) Close() {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		a.closers[i]()
+	}
+	a.closers = nil
+}
+
+// newWorker builds the asynq worker with every feature's task handlers.
+func (a *App) newWorker() (*jobs.Worker, error) {
+	return jobs.NewWorker(jobs.WorkerConfig{DB: a.DB, RedisURL: a.redisURL, Mailer: a.Mailer,
+		Metrics: a.Metrics, Logger: a.Log, Concurrency: 10})
+}
+
+func (a *App) buildHTTP() error {
+	renderer, err := frontend.New()
+	if err != nil {
+		return err
+	}
+	mw := &tenants.Middleware{Svc: a.Tenants, Secure: a.Cfg.Secure()}
+	srv := &web.Server{Renderer: renderer, Logger: a.Log, Metrics: a.Metrics, Can: mw.Can,
+		Secure: a.Cfg.Secure(), BaseURL: a.Cfg.BaseURL, Nav: []web.NavItem{
+			{Label: "Dashboard", Href: "/", Obj: tenants.PermDashboard.Obj, Act: tenants.PermDashboard.Act},
+			{Label: "Users", Href: "/admin/users", Obj: tenants.PermUsersManage.Obj, Act: tenants.PermUsersManage.Act},
+			{Label: "Audit log", Href: "/admin/audit", Obj: tenants.PermAuditRead.Obj, Act: tenants.PermAuditRead.Act},
+			{Label: "Mail outbox", Href: "/platform/outbox", Obj: tenants.PermOutbox.Obj, Act: tenants.PermOutbox.Act},
+			{Label: "Jobs", Href: "/platform/jobs", Obj: tenants.PermJobs.Obj, Act: tenants.PermJobs.Act},
+			{Label: "API tokens", Href: "/account/tokens", Obj: tenants.PermOwnTokens.Obj, Act: tenants.PermOwnTokens.Act},
+		}}
+	app := srv.NewApp(web.Options{})
+	a.Fiber = app
+
+	// Public: probes, metrics, assets, the API description.
+	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	app.Get("/readyz", a.ready)
+	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(a.Metrics.Registry, promhttp.HandlerOpts{})))
+	app.Use("/static", filesystem.New(filesystem.Config{Root: frontend.StaticFS(), MaxAge: 3600}))
+	openapi, err := buildOpenAPI()
+	if err != nil {
+		return err
+	}
+	app.Get("/api/v1/openapi.json", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+		return c.Send(openapi)
+	})
+
+	app.Use(mw.Authenticate, mw.CSRF)
+	pages := &tenants.Pages{Svc: a.Tenants, Web: srv, MW: mw, Tasks: []tenants.TaskSource{a.Tenants.AdminTasks}}
+	pages.MountPublic(app)
+
+	api := app.Group("/api/v1")
+	(&tenants.API{Svc: a.Tenants}).Mount(api, mw)
+	auditH := &audit.Handlers{DB: a.DB, Web: srv}
+	auditH.MountAPI(api.Group("/audit", mw.Require(tenants.PermAuditRead)))
+
+	pages.Mount(app)
+	auditH.MountPages(app.Group("/admin/audit", mw.Require(tenants.PermAuditRead)))
+	jobsH := &jobs.Handlers{DB: a.DB, Server: srv}
+	jobsH.MountPages(app.Group("/platform/outbox", mw.Require(tenants.PermOutbox)))
+	app.Use("/platform/jobs", mw.Require(tenants.PermJobs), jobs.AsynqmonHandler(a.redisURL, "/platform/jobs"))
+
+	// Anything else: the API answers problem+json 404, pages the NHS.UK 404 page.
+	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return nil
+}
+
+// ready answers 200 only when the database and Redis both answer.
+func (a *App) ready(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	var problems []error
+	if err := a.DB.Ping(ctx); err != nil {
+		problems = append(problems, fmt.Errorf("database: %w", err))
+	}
+	if err := a.Redis.Ping(ctx).Err(); err != nil {
+		problems = append(problems, fmt.Errorf("redis: %w", err))
+	}
+	if len(problems) > 0 {
+		a.Log.Warn("not ready", "err", errors.Join(problems...))
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "problems": len(problems)})
+	}
+	return c.JSON(fiber.Map{"status": "ready"})
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is golive's configuration, all from the environment (documented in README).
+type Config struct {
+	Addr        string // GOLIVE_ADDR, default :8080
+	DataDir     string // GOLIVE_DATA_DIR, default ./data
+	DatabaseURL string // GOLIVE_DATABASE_URL: postgres://…; unset = SQLite in DataDir
+	RedisURL    string // GOLIVE_REDIS_URL: redis://…; unset = in-process miniredis
+	Secret      []byte // GOLIVE_SECRET_KEY (hex, ≥ 32 bytes); unset = generated into DataDir
+	BaseURL     string // GOLIVE_BASE_URL, default http://localhost:<port>
+	SMTPURL     string // GOLIVE_SMTP_URL: smtp://user:pass@host:port; unset = local outbox
+	MailFrom    string // GOLIVE_MAIL_FROM, default golive@localhost
+	LogLevel    string // GOLIVE_LOG_LEVEL: debug, info, warn, error
+	Now         func() time.Time
+}
+
+// Embedded reports whether golive runs with nothing installed: SQLite and miniredis in process.
+func (c Config) Embedded() bool { return c.RedisURL == "" }
+
+// Secure reports whether cookies must be Secure.
+func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") }
+
+func loadConfig(getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:        or(getenv("GOLIVE_ADDR"), ":8080"),
+		DataDir:     or(getenv("GOLIVE_DATA_DIR"), "./data"),
+		DatabaseURL: getenv("GOLIVE_DATABASE_URL"),
+		RedisURL:    getenv("GOLIVE_REDIS_URL"),
+		BaseURL:     strings.TrimRight(getenv("GOLIVE_BASE_URL"), "/"),
+		SMTPURL:     getenv("GOLIVE_SMTP_URL"),
+		MailFrom:    or(getenv("GOLIVE_MAIL_FROM"), "golive@localhost"),
+		LogLevel:    or(getenv("GOLIVE_LOG_LEVEL"), "info"),
+		Now:         func() time.Time { return time.Now().UTC() },
+	}
+	var problems []string
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil || port == "" {
+		problems = append(problems, fmt.Sprintf("GOLIVE_ADDR %q must be host:port, like :8080 or 127.0.0.1:8080", c.Addr))
+	}
+	if c.BaseURL == "" {
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "localhost"
+		}
+		c.BaseURL = "http://" + net.JoinHostPort(host, port)
+	} else if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		problems = append(problems, fmt.Sprintf("GOLIVE_BASE_URL %q must be an http(s) address, like https://golive.example.nhs.uk", c.BaseURL))
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		problems = append(problems, "GOLIVE_DATABASE_URL must start with postgres:// (leave it unset for the embedded SQLite)")
+	}
+	if c.RedisURL != "" && !strings.HasPrefix(c.RedisURL, "redis://") && !strings.HasPrefix(c.RedisURL, "rediss://") {
+		problems = append(problems, "GOLIVE_REDIS_URL must start with redis:// or rediss:// (leave it unset for the embedded server)")
+	}
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			problems = append(problems, "GOLIVE_SMTP_URL must look like smtp://user:password@host:587 (leave it unset for the local outbox)")
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		problems = append(problems, "GOLIVE_LOG_LEVEL must be debug, info, warn or error")
+	}
+	if k := getenv("GOLIVE_SECRET_KEY"); k != "" {
+		b, err := hex.DecodeString(k)
+		if err != nil || len(b) < 32 {
+			problems = append(problems, "GOLIVE_SECRET_KEY must be at least 32 bytes written as hex (64 hex digits): make one with `openssl rand -hex 32`")
+		}
+		c.Secret = b
+	} else if c.DatabaseURL != "" {
+		// Every serve and worker process must share one key; a key generated per machine would not be.
+		problems = append(problems, "GOLIVE_SECRET_KEY must be set when GOLIVE_DATABASE_URL is, so that every golive process shares it: make one with `openssl rand -hex 32`")
+	}
+	if len(problems) > 0 {
+		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))
+	}
+	return c, nil
+}
+
+// ensureSecret generates the secret key into the data directory on first run.
+func (c *Config) ensureSecret() error {
+	if c.Secret != nil {
+		return nil
+	}
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return fmt.Errorf("create data directory %s: %w", c.DataDir, err)
+	}
+	path := filepath.Join(c.DataDir, "secret.key")
+	if b, err := os.ReadFile(path); err == nil {
+		k, err := hex.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(k) < 32 {
+			return fmt.Errorf("%s is not a valid key (64 hex digits): remove it to make a new one", path)
+		}
+		c.Secret = k
+		return nil
+	}
+	k := make([]byte, 32)
+	if _, err := rand.Read(k); err != nil {
+		return fmt.Errorf("generate secret key: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(k)+"\n"), 0o600); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	c.Secret = k
+	return nil
+}
+
+func or(v, d string) string {
+	if v == "" {
+		return d
+	}
+	return v
+}

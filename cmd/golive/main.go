@@ -1,0 +1,212 @@
+// Command golive runs the golive portal: NHS urgent care procurement from business case to
+// contract award, and the winning provider's mobilisation to go-live.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"golive/audit"
+	"golive/database"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		fmt.Fprintln(os.Stderr, "golive:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `golive: NHS urgent care procurement and mobilisation portal
+
+Usage: golive <command> [flags]
+
+Commands:
+  serve          run the web portal (and, in the embedded default, the worker)
+  worker         run background jobs and the scheduler (needs GOLIVE_REDIS_URL)
+  migrate        apply, roll back or list database migrations: migrate up|down|status
+  demo           load the Kent and Medway demo organisations and sign-ins
+  audit verify   check the audit trail's hash chain; exits non-zero naming the first bad row
+
+Configuration comes from environment variables (see README): GOLIVE_ADDR, GOLIVE_DATA_DIR,
+GOLIVE_DATABASE_URL, GOLIVE_REDIS_URL, GOLIVE_SECRET_KEY, GOLIVE_BASE_URL, GOLIVE_SMTP_URL.
+Run "golive <command> --help" for a command's own help.
+`
+
+// run is the whole program; tests call it to start a real server.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, usage)
+		if len(args) == 0 {
+			return errors.New("no command given")
+		}
+		return nil
+	}
+	cmd, rest := args[0], args[1:]
+	fs := flag.NewFlagSet("golive "+cmd, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	var help string
+	switch cmd {
+	case "serve":
+		help = "golive serve: run the web portal on GOLIVE_ADDR. With no GOLIVE_REDIS_URL it also starts an\nin-process Redis and runs the background worker itself, so nothing else is needed."
+	case "worker":
+		help = "golive worker: run background jobs and the scheduler against GOLIVE_REDIS_URL.\nRun as many as you like beside any number of serve processes."
+	case "migrate":
+		help = "golive migrate up|down|status: apply every pending migration, roll back the last, or list them."
+	case "demo":
+		help = "golive demo: load the demo organisations (Kent and Medway and Luton and Bedfordshire CCGs,\nHealthwatch, four fictional providers) and one sign-in per role, then print the sign-ins."
+	case "audit":
+		help = "golive audit verify: walk the audit trail's hash chain; exit non-zero naming the first\naltered or missing row."
+	default:
+		fmt.Fprint(stdout, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+	fs.Usage = func() { fmt.Fprintln(stdout, help) }
+	if err := fs.Parse(rest); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stdout)
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log, stdout)
+	case "worker":
+		return worker(ctx, cfg, log)
+	case "migrate":
+		return migrate(ctx, cfg, fs.Args(), stdout)
+	case "demo":
+		return demo(ctx, cfg, log, stdout)
+	case "audit":
+		if fs.Arg(0) != "verify" {
+			fs.Usage()
+			return errors.New(`audit: the only subcommand is "verify"`)
+		}
+		db, err := openMigrated(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return audit.VerifyCommand(ctx, db, stdout)
+	}
+	return nil
+}
+
+func newLogger(cfg Config, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(cfg.LogLevel))
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: lvl}))
+}
+
+func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+	start := time.Now()
+	a, err := newApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if cfg.Embedded() {
+		w, err := a.newWorker()
+		if err != nil {
+			return err
+		}
+		if err := w.Start(); err != nil {
+			return fmt.Errorf("start embedded worker: %w", err)
+		}
+		defer w.Shutdown()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- a.Fiber.Listen(cfg.Addr) }()
+	log.Info("golive serving", "addr", cfg.Addr, "base_url", cfg.BaseURL, "embedded", cfg.Embedded(),
+		"database", string(a.DB.Dialect), "startup_ms", time.Since(start).Milliseconds())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests and jobs")
+	if err := a.Fiber.ShutdownWithTimeout(25 * time.Second); err != nil {
+		return fmt.Errorf("shut down http: %w", err)
+	}
+	return nil
+}
+
+func worker(ctx context.Context, cfg Config, log *slog.Logger) error {
+	if cfg.Embedded() {
+		return errors.New("worker needs GOLIVE_REDIS_URL: in the embedded default, `golive serve` runs the worker itself")
+	}
+	a, err := newApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	w, err := a.newWorker()
+	if err != nil {
+		return err
+	}
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	log.Info("golive worker running")
+	<-ctx.Done()
+	log.Info("worker shutting down: finishing in-flight jobs")
+	w.Shutdown()
+	return nil
+}
+
+func migrate(ctx context.Context, cfg Config, args []string, stdout io.Writer) error {
+	db, err := database.Open(cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch strings.Join(args, " ") {
+	case "up", "":
+		if err := db.Migrate(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "migrations applied")
+	case "down":
+		if err := db.MigrateDown(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "last migration rolled back")
+	case "status":
+		lines, err := db.MigrationStatus(ctx)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, strings.Join(lines, "\n"))
+	default:
+		return fmt.Errorf("migrate: expected up, down or status, got %q", strings.Join(args, " "))
+	}
+	return nil
+}
+
+func openMigrated(ctx context.Context, cfg Config) (*database.DB, error) {
+	db, err := database.Open(cfg.DatabaseURL, cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}

@@ -1,0 +1,18 @@
+package main
+
+import (
+	_ "embed"
+
+	"golive/audit"
+	"golive/tenants"
+	"golive/web"
+)
+
+//go:embed openapi_base.json
+var openapiBase []byte
+
+// buildOpenAPI is the API description served at /api/v1/openapi.json; a test checks it lists
+// exactly the routes the app serves.
+func buildOpenAPI() ([]byte, error) {
+	return web.MergeOpenAPI(openapiBase, tenants.OpenAPI, audit.OpenAPI)
+}

@@ -1,0 +1,50 @@
+package tenants
+
+import "github.com/gofiber/fiber/v2"
+
+// MountPublic registers the pages anyone may open: sign-in and the one-time links.
+func (p *Pages) MountPublic(app fiber.Router) {
+	app.Get("/sign-in", p.signInForm)
+	app.Post("/sign-in", p.signIn)
+	app.Get("/forgot-password", p.forgotForm)
+	app.Post("/forgot-password", p.forgot)
+	app.Get("/reset-password/:token", p.resetForm)
+	app.Post("/reset-password/:token", p.reset)
+	app.Get("/invitations/:token", p.invitationForm)
+	app.Post("/invitations/:token", p.acceptInvitation)
+}
+
+// Mount registers the signed-in pages, each group behind the permission it needs.
+func (p *Pages) Mount(app fiber.Router) {
+	mw := p.MW
+	app.Post("/sign-out", mw.Require(PermDashboard), p.signOut)
+	app.Get("/", mw.Require(PermDashboard), p.dashboard)
+
+	tokens := app.Group("/account/tokens", mw.Require(PermOwnTokens))
+	tokens.Get("/", p.tokens)
+	tokens.Post("/", p.createToken)
+	tokens.Post("/:id/revoke", p.revokeToken)
+
+	admin := app.Group("/admin/users", mw.Require(PermUsersManage))
+	admin.Get("/", p.users)
+	admin.Get("/invite", p.inviteForm)
+	admin.Post("/invite", p.invite)
+	admin.Get("/:id", p.member)
+	admin.Post("/:id", p.updateMember)
+}
+
+// Mount registers the API routes under /api/v1.
+func (h *API) Mount(api fiber.Router, mw *Middleware) {
+	api.Get("/me", mw.Require(PermDashboard), h.me)
+
+	users := api.Group("/users", mw.Require(PermUsersManage))
+	users.Get("/", h.users)
+	users.Get("/:id", h.user)
+	users.Patch("/:id", h.updateUser)
+	api.Post("/invitations", mw.Require(PermUsersManage), h.invite)
+
+	tokens := api.Group("/tokens", mw.Require(PermOwnTokens))
+	tokens.Get("/", h.tokens)
+	tokens.Post("/", h.createToken)
+	tokens.Delete("/:id", h.revokeToken)
+}

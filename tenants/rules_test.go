@@ -1,0 +1,114 @@
+package tenants
+
+import (
+	"testing"
+	"time"
+)
+
+func TestRolesCannotCrossOrganisationKinds(t *testing.T) {
+	cases := []struct {
+		kind  OrgKind
+		roles []string
+		ok    bool
+	}{
+		{Commissioner, []string{RoleProcurementLead, RoleEvaluator}, true},
+		{Commissioner, []string{RoleBidder}, false},
+		{Commissioner, []string{RolePlatformAdmin}, false},
+		{Commissioner, []string{RoleHealthwatch}, false},
+		{Provider, []string{RoleBidder, RoleTenantAdmin}, true},
+		{Provider, []string{RoleEvaluator}, false},
+		{Healthwatch, []string{RoleHealthwatch}, true},
+		{Healthwatch, []string{RoleApprover}, false},
+		{Platform, []string{RolePlatformAdmin}, true},
+		{Platform, []string{RoleTenantAdmin}, false},
+		{Commissioner, nil, false},
+		{Commissioner, []string{"root"}, false},
+	}
+	for _, c := range cases {
+		msg := CheckRoles(c.kind, c.roles)
+		if (msg == "") != c.ok {
+			t.Errorf("CheckRoles(%s, %v) = %q, want ok=%v", c.kind, c.roles, msg, c.ok)
+		}
+	}
+}
+
+func TestPasswordPolicy(t *testing.T) {
+	cases := []struct {
+		pw, email string
+		ok        bool
+	}{
+		{"short", "a@b.test", false},
+		{"exactly12chr", "a@b.test", true},
+		{"password1234", "a@b.test", false},
+		{"lead@medway-ccg.test", "lead@medway-ccg.test", false},
+		{"correct horse battery staple", "a@b.test", true},
+		{string(make([]rune, 201)), "a@b.test", false},
+	}
+	for _, c := range cases {
+		if got := CheckPassword(c.pw, c.email) == ""; got != c.ok {
+			t.Errorf("CheckPassword(%q) ok=%v, want %v", c.pw, got, c.ok)
+		}
+	}
+}
+
+func TestEmailMustBeOnePlainAddress(t *testing.T) {
+	for s, ok := range map[string]bool{
+		"lead@medway-ccg.test":       true,
+		"Lead <lead@medway-ccg.test>": false,
+		"not-an-email":               false,
+		"a@b.test, c@d.test":         false,
+		"":                           false,
+	} {
+		if got := CheckEmail(s) == ""; got != ok {
+			t.Errorf("CheckEmail(%q) ok=%v, want %v", s, got, ok)
+		}
+	}
+	if NormaliseEmail("  Lead@Medway-CCG.test ") != "lead@medway-ccg.test" {
+		t.Error("emails are not normalised to lower case without spaces")
+	}
+}
+
+func TestSessionsExpireWhenIdleOrOld(t *testing.T) {
+	start := time.Date(2026, 3, 29, 0, 30, 0, 0, time.UTC)
+	s := Session{CreatedAt: start, LastSeenAt: start, ExpiresAt: start.Add(SessionAbsolute)}
+	if SessionExpired(s, start.Add(time.Hour)) {
+		t.Error("a session used an hour ago has expired")
+	}
+	if !SessionExpired(s, start.Add(SessionIdle)) {
+		t.Error("a session idle for the idle limit is still live")
+	}
+	s.LastSeenAt = start.Add(SessionAbsolute - time.Minute)
+	if !SessionExpired(s, start.Add(SessionAbsolute)) {
+		t.Error("a session past its absolute limit is still live although recently used")
+	}
+}
+
+func TestAdminCannotLockThemselvesOut(t *testing.T) {
+	me := Member{User: User{ID: "me"}, Roles: []string{RoleTenantAdmin}}
+	other := Member{User: User{ID: "other"}, Roles: []string{RoleTenantAdmin}}
+	if CanChangeMember("me", me, []string{RoleTenantAdmin}, true) == "" {
+		t.Error("an admin may deactivate themselves")
+	}
+	if CanChangeMember("me", me, []string{RoleObserver}, false) == "" {
+		t.Error("an admin may drop their own admin role")
+	}
+	if msg := CanChangeMember("me", other, []string{RoleObserver}, true); msg != "" {
+		t.Errorf("an admin may not deactivate another admin: %s", msg)
+	}
+}
+
+func TestSignInOnlyRedirectsWithinGolive(t *testing.T) {
+	for next, want := range map[string]string{
+		"":                      "/",
+		"/admin/users":          "/admin/users",
+		"/admin/audit?page=2":   "/admin/audit?page=2",
+		"https://evil.example":  "/",
+		"//evil.example/x":      "/",
+		`/\evil.example`:        "/",
+		"javascript:alert(1)":   "/",
+	} {
+		if got := safeNext(next); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)
+		}
+	}
+}

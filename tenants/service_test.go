@@ -1,0 +1,335 @@
+package tenants
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"golive/apperr"
+	"golive/database"
+	"golive/database/dbtest"
+	"golive/jobs"
+	"golive/web"
+)
+
+type fixture struct {
+	svc *Service
+	db  *database.DB
+	ctx context.Context
+}
+
+func newFixture(t *testing.T) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	redisURL := dbtest.RedisURL(t)
+	opt, err := redis.ParseURL(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb := redis.NewClient(opt)
+	t.Cleanup(func() { rdb.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	authz, err := NewAuthorizer(ctx, db.Gorm, rdb, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := jobs.NewClient(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	svc := &Service{Store: NewStore(db), Authz: authz, Redis: rdb, Mail: client,
+		Secret: []byte("0123456789abcdef0123456789abcdef"), BaseURL: "http://golive.test", Now: database.Now, Log: log}
+	if _, err := svc.LoadDemo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{svc: svc, db: db, ctx: ctx}
+}
+
+// actor signs in as a demo user and returns the request actor and its tenant context.
+func (f *fixture) actor(t *testing.T, email string) (*web.Actor, context.Context) {
+	t.Helper()
+	cookie, err := f.svc.SignIn(f.ctx, SignInInput{Email: email, Password: DemoPassword}, "192.0.2.1", "test")
+	if err != nil {
+		t.Fatalf("sign in %s: %v", email, err)
+	}
+	id, err := f.svc.SessionIdentity(f.ctx, cookie)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f.svc.Actor(id), database.WithTenant(f.ctx, id.Org.ID)
+}
+
+// lastMail reads the newest outbox message to an address, as the worker would send it.
+func (f *fixture) lastMail(t *testing.T, to string) (subject, body string) {
+	t.Helper()
+	var row struct{ Subject, BodyText string }
+	err := f.db.Gorm.Raw("SELECT subject, body_text FROM mail_messages WHERE to_addr = ? ORDER BY created_at DESC LIMIT 1", to).Scan(&row).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	return row.Subject, row.BodyText
+}
+
+func linkToken(t *testing.T, body, path string) string {
+	t.Helper()
+	m := regexp.MustCompile(regexp.QuoteMeta(path) + `([A-Za-z0-9_-]+)`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no %s link in mail:\n%s", path, body)
+	}
+	return m[1]
+}
+
+func TestSignInGivesTheUserTheirRolesInTheirOrganisation(t *testing.T) {
+	f := newFixture(t)
+	a, _ := f.actor(t, "LEAD@medway-ccg.test")
+	if a.OrgName != "NHS Medway CCG" || !a.HasRole(RoleProcurementLead) || len(a.Roles) != 1 {
+		t.Fatalf("signed in as %+v", a)
+	}
+	if a.CSRF == "" || !f.svc.CheckCSRF("sess:"+a.SessionID, a.CSRF) || f.svc.CheckCSRF("sess:other", a.CSRF) {
+		t.Error("the CSRF token is not bound to the session")
+	}
+}
+
+func TestWrongPasswordAndUnknownEmailGetTheSameAnswer(t *testing.T) {
+	f := newFixture(t)
+	_, err1 := f.svc.SignIn(f.ctx, SignInInput{Email: "lead@medway-ccg.test", Password: "wrong password!"}, "192.0.2.2", "")
+	_, err2 := f.svc.SignIn(f.ctx, SignInInput{Email: "nobody@medway-ccg.test", Password: "wrong password!"}, "192.0.2.2", "")
+	e1, _ := apperr.As(err1)
+	e2, _ := apperr.As(err2)
+	if e1 == nil || e2 == nil || e1.Kind != apperr.Unauthenticated || e1.Message != e2.Message {
+		t.Fatalf("answers differ: %v / %v", err1, err2)
+	}
+}
+
+func TestAnAccountLocksAfterFiveFailures(t *testing.T) {
+	f := newFixture(t)
+	for i := 0; i < MaxAccountFailures; i++ {
+		_, err := f.svc.SignIn(f.ctx, SignInInput{Email: "evaluator@medway-ccg.test", Password: "not the password"}, "192.0.2.3", "")
+		if !apperr.IsKind(err, apperr.Unauthenticated) {
+			t.Fatalf("attempt %d: %v", i, err)
+		}
+	}
+	_, err := f.svc.SignIn(f.ctx, SignInInput{Email: "evaluator@medway-ccg.test", Password: DemoPassword}, "192.0.2.4", "")
+	if !apperr.IsKind(err, apperr.TooMany) || !strings.Contains(err.Error(), "locked for 15 minutes") {
+		t.Fatalf("the right password after 5 failures: %v, want the lock message", err)
+	}
+	// Other accounts are not affected.
+	f.actor(t, "observer@medway-ccg.test")
+}
+
+func TestOneAddressIsLimitedAcrossAccounts(t *testing.T) {
+	f := newFixture(t)
+	var err error
+	for i := 0; i <= MaxAddressAttempts; i++ {
+		_, err = f.svc.SignIn(f.ctx, SignInInput{Email: "user" + string(rune('a'+i%26)) + "@example.test", Password: "x"}, "198.51.100.9", "")
+	}
+	if !apperr.IsKind(err, apperr.TooMany) {
+		t.Fatalf("attempt %d from one address: %v, want too many", MaxAddressAttempts+1, err)
+	}
+}
+
+func TestInvitedPersonJoinsWithTheirRolesOnce(t *testing.T) {
+	f := newFixture(t)
+	admin, ctx := f.actor(t, "admin@medway-ccg.test")
+	_, err := f.svc.Invite(ctx, admin, InviteInput{Email: "New.Clinician@medway-ccg.test", Name: "Dr New", Roles: []string{RoleEvaluator}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject, body := f.lastMail(t, "new.clinician@medway-ccg.test")
+	if !strings.Contains(subject, "NHS Medway CCG") {
+		t.Errorf("subject %q does not name the organisation", subject)
+	}
+	token := linkToken(t, body, "http://golive.test/invitations/")
+	_, err = f.svc.AcceptInvitation(f.ctx, token, AcceptInput{Password: "short", Confirm: "short"})
+	if e, ok := apperr.As(err); !ok || e.Fields["password"] == "" {
+		t.Fatalf("a short password: %v", err)
+	}
+	u, err := f.svc.AcceptInvitation(f.ctx, token, AcceptInput{Name: "Dr Nia New", Password: "a long enough password", Confirm: "a long enough password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if u.Name != "Dr Nia New" {
+		t.Errorf("name %q", u.Name)
+	}
+	if _, err := f.svc.AcceptInvitation(f.ctx, token, AcceptInput{Password: "a long enough password", Confirm: "a long enough password"}); !apperr.IsKind(err, apperr.NotFound) {
+		t.Fatalf("second use of the link: %v", err)
+	}
+	cookie, err := f.svc.SignIn(f.ctx, SignInInput{Email: "new.clinician@medway-ccg.test", Password: "a long enough password"}, "192.0.2.5", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := f.svc.SessionIdentity(f.ctx, cookie)
+	if len(id.Roles) != 1 || id.Roles[0] != RoleEvaluator || id.Org.Name != "NHS Medway CCG" {
+		t.Fatalf("joined as %v in %s", id.Roles, id.Org.Name)
+	}
+}
+
+func TestACommissionerCannotInviteABidder(t *testing.T) {
+	f := newFixture(t)
+	admin, ctx := f.actor(t, "admin@medway-ccg.test")
+	_, err := f.svc.Invite(ctx, admin, InviteInput{Email: "x@medway-ccg.test", Name: "X", Roles: []string{RoleBidder}})
+	if e, ok := apperr.As(err); !ok || e.Fields["roles"] == "" {
+		t.Fatalf("inviting a bidder into a CCG: %v", err)
+	}
+	_, err = f.svc.Invite(ctx, admin, InviteInput{Email: "lead@medway-ccg.test", Name: "Dup", Roles: []string{RoleEvaluator}})
+	if e, ok := apperr.As(err); !ok || e.Fields["email"] == "" {
+		t.Fatalf("inviting an existing account: %v", err)
+	}
+}
+
+func TestPasswordResetWorksOnceAndEndsOtherSessions(t *testing.T) {
+	f := newFixture(t)
+	cookie, err := f.svc.SignIn(f.ctx, SignInInput{Email: "observer@medway-ccg.test", Password: DemoPassword}, "192.0.2.6", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.RequestReset(f.ctx, ForgotInput{Email: "nobody@nowhere.test"}, "192.0.2.6"); err != nil {
+		t.Fatalf("an unknown address must get the same answer: %v", err)
+	}
+	var n int64
+	f.db.Gorm.Raw("SELECT COUNT(*) FROM mail_messages WHERE to_addr = ?", "nobody@nowhere.test").Scan(&n)
+	if n != 0 {
+		t.Fatal("a reset mail was queued for an unknown address")
+	}
+	if err := f.svc.RequestReset(f.ctx, ForgotInput{Email: "observer@medway-ccg.test"}, "192.0.2.6"); err != nil {
+		t.Fatal(err)
+	}
+	_, body := f.lastMail(t, "observer@medway-ccg.test")
+	token := linkToken(t, body, "http://golive.test/reset-password/")
+	if err := f.svc.ResetPassword(f.ctx, token, AcceptInput{Password: "a brand new password", Confirm: "a brand new password"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.SessionIdentity(f.ctx, cookie); !apperr.IsKind(err, apperr.Unauthenticated) {
+		t.Fatalf("the session from before the reset still works: %v", err)
+	}
+	if err := f.svc.ResetPassword(f.ctx, token, AcceptInput{Password: "another new password", Confirm: "another new password"}); !apperr.IsKind(err, apperr.NotFound) {
+		t.Fatalf("second use of the reset link: %v", err)
+	}
+	if _, err := f.svc.SignIn(f.ctx, SignInInput{Email: "observer@medway-ccg.test", Password: "a brand new password"}, "192.0.2.6", ""); err != nil {
+		t.Fatalf("sign in with the new password: %v", err)
+	}
+}
+
+func TestAPITokenIsStoredHashedAndCanBeRevokedOnlyByItsOwner(t *testing.T) {
+	f := newFixture(t)
+	lead, ctx := f.actor(t, "lead@medway-ccg.test")
+	plain, tok, err := f.svc.CreateToken(ctx, lead, TokenInput{Name: "reporting"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored int64
+	f.db.Gorm.Raw("SELECT COUNT(*) FROM api_tokens WHERE token_hash = ? OR prefix = ?", plain, plain).Scan(&stored)
+	if stored != 0 {
+		t.Fatal("the plain token is in the database")
+	}
+	id, err := f.svc.TokenIdentity(f.ctx, plain)
+	if err != nil || id.User.Email != "lead@medway-ccg.test" {
+		t.Fatalf("token identity: %v %v", id.User.Email, err)
+	}
+	other, octx := f.actor(t, "evaluator@medway-ccg.test")
+	if err := f.svc.RevokeToken(octx, other, tok.ID); !apperr.IsKind(err, apperr.NotFound) {
+		t.Fatalf("another user revoking the token: %v", err)
+	}
+	if err := f.svc.RevokeToken(ctx, lead, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.TokenIdentity(f.ctx, plain); !apperr.IsKind(err, apperr.Unauthenticated) {
+		t.Fatalf("a revoked token still works: %v", err)
+	}
+}
+
+func TestAdminSeesOnlyTheirOwnOrganisation(t *testing.T) {
+	f := newFixture(t)
+	admin, ctx := f.actor(t, "admin@medway-ccg.test")
+	members, _, err := f.svc.Members(ctx, admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(members) != 5 {
+		t.Errorf("Medway has %d members, want the 5 demo users", len(members))
+	}
+	for _, m := range members {
+		if !strings.HasSuffix(m.Email, "@medway-ccg.test") {
+			t.Errorf("a Medway admin sees %s", m.Email)
+		}
+	}
+	dgs, _ := f.actor(t, "admin@dgs-ccg.test")
+	if _, err := f.svc.Member(ctx, admin, dgs.UserID); !apperr.IsKind(err, apperr.NotFound) {
+		t.Fatalf("a Medway admin reading a DGS user: %v, want not found", err)
+	}
+	active := false
+	if _, err := f.svc.UpdateMember(ctx, admin, dgs.UserID, MemberInput{Roles: []string{RoleObserver}, Active: &active}); !apperr.IsKind(err, apperr.NotFound) {
+		t.Fatalf("a Medway admin deactivating a DGS user: %v, want not found", err)
+	}
+	if _, err := f.svc.Store.TenantUsers(f.ctx); !errors.Is(err, database.ErrNoTenant) {
+		t.Fatalf("a tenant query without a tenant: %v, want ErrNoTenant", err)
+	}
+}
+
+func TestDeactivationEndsSessionsAndTokensAndRolesChangeEverywhere(t *testing.T) {
+	f := newFixture(t)
+	admin, ctx := f.actor(t, "admin@medway-ccg.test")
+	ev, evctx := f.actor(t, "evaluator@medway-ccg.test")
+	plain, _, err := f.svc.CreateToken(evctx, ev, TokenInput{Name: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes := true
+	if _, err := f.svc.UpdateMember(ctx, admin, ev.UserID, MemberInput{Roles: []string{RoleEvaluator, RoleObserver}, Active: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.svc.Authz.RolesOf(ev.UserID, ev.OrgID); len(got) != 2 {
+		t.Fatalf("roles after change: %v", got)
+	}
+	no := false
+	if _, err := f.svc.UpdateMember(ctx, admin, ev.UserID, MemberInput{Roles: []string{RoleEvaluator}, Active: &no}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.TokenIdentity(f.ctx, plain); !apperr.IsKind(err, apperr.Unauthenticated) {
+		t.Fatalf("a deactivated user's token still works: %v", err)
+	}
+	if _, err := f.svc.SignIn(f.ctx, SignInInput{Email: "evaluator@medway-ccg.test", Password: DemoPassword}, "192.0.2.7", ""); !apperr.IsKind(err, apperr.Unauthenticated) {
+		t.Fatalf("a deactivated user signs in: %v", err)
+	}
+	if _, err := f.svc.UpdateMember(ctx, admin, admin.UserID, MemberInput{Roles: []string{RoleTenantAdmin}, Active: &no}); !apperr.IsKind(err, apperr.Conflict) {
+		t.Fatalf("an admin deactivating themselves: %v", err)
+	}
+}
+
+func TestAnotherProcessSeesRoleChangesBeforeItsNextDecision(t *testing.T) {
+	f := newFixture(t)
+	// A second authorizer over the same database and Redis stands for another serve process.
+	other, err := NewAuthorizer(f.ctx, f.db.Gorm, f.svc.Redis, f.svc.Log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, ctx := f.actor(t, "admin@medway-ccg.test")
+	obs, _ := f.actor(t, "observer@medway-ccg.test")
+	if other.Can(obs.UserID, obs.OrgID, PermUsersManage.Obj, PermUsersManage.Act) {
+		t.Fatal("an observer may manage users")
+	}
+	yes := true
+	if _, err := f.svc.UpdateMember(ctx, admin, obs.UserID, MemberInput{Roles: []string{RoleTenantAdmin}, Active: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Refresh(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if !other.Can(obs.UserID, obs.OrgID, PermUsersManage.Obj, PermUsersManage.Act) {
+		t.Fatal("the other process did not pick up the new role")
+	}
+	if other.Can(obs.UserID, "another-org", PermUsersManage.Obj, PermUsersManage.Act) {
+		t.Fatal("a role in one organisation applies in another")
+	}
+}
+
+var _ = time.Now
