@@ -113,6 +113,10 @@ func (h *API) user(c *fiber.Ctx) error {
 }
 
 func (h *API) updateUser(c *fiber.Ctx) error {
+	// Not found comes before invalid, so another organisation's ids cannot be probed with bad bodies.
+	if _, err := h.Svc.Member(c.UserContext(), web.ActorFrom(c), c.Params("id")); err != nil {
+		return err
+	}
 	var in MemberInput
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err

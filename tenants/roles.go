@@ -210,4 +210,3 @@ func (a *Authorizer) Version() string {
 	defer a.mu.Unlock()
 	return a.version
 }
-

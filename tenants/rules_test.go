@@ -53,11 +53,11 @@ func TestPasswordPolicy(t *testing.T) {
 
 func TestEmailMustBeOnePlainAddress(t *testing.T) {
 	for s, ok := range map[string]bool{
-		"lead@medway-ccg.test":       true,
+		"lead@medway-ccg.test":        true,
 		"Lead <lead@medway-ccg.test>": false,
-		"not-an-email":               false,
-		"a@b.test, c@d.test":         false,
-		"":                           false,
+		"not-an-email":                false,
+		"a@b.test, c@d.test":          false,
+		"":                            false,
 	} {
 		if got := CheckEmail(s) == ""; got != ok {
 			t.Errorf("CheckEmail(%q) ok=%v, want %v", s, got, ok)
@@ -99,13 +99,13 @@ func TestAdminCannotLockThemselvesOut(t *testing.T) {
 
 func TestSignInOnlyRedirectsWithinGolive(t *testing.T) {
 	for next, want := range map[string]string{
-		"":                      "/",
-		"/admin/users":          "/admin/users",
-		"/admin/audit?page=2":   "/admin/audit?page=2",
-		"https://evil.example":  "/",
-		"//evil.example/x":      "/",
-		`/\evil.example`:        "/",
-		"javascript:alert(1)":   "/",
+		"":                     "/",
+		"/admin/users":         "/admin/users",
+		"/admin/audit?page=2":  "/admin/audit?page=2",
+		"https://evil.example": "/",
+		"//evil.example/x":     "/",
+		`/\evil.example`:       "/",
+		"javascript:alert(1)":  "/",
 	} {
 		if got := safeNext(next); got != want {
 			t.Errorf("safeNext(%q) = %q, want %q", next, got, want)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -42,11 +43,12 @@ func (m *Metrics) Middleware(c *fiber.Ctx) error {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}
 	}
-	route := c.Route().Path
+	route := strings.Clone(c.Route().Path)
 	if route == "" || route == "/" && c.Path() != "/" {
 		route = "unmatched"
 	}
-	m.requests.WithLabelValues(route, c.Method(), strconv.Itoa(c.Response().StatusCode())).Inc()
-	m.latency.WithLabelValues(route, c.Method()).Observe(time.Since(start).Seconds())
+	method := strings.Clone(c.Method())
+	m.requests.WithLabelValues(route, method, strconv.Itoa(c.Response().StatusCode())).Inc()
+	m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
 	return nil
 }

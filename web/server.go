@@ -68,6 +68,9 @@ func (s *Server) NewApp(o Options) *fiber.App {
 		WriteTimeout:          o.WriteTimeout,
 		IdleTimeout:           90 * time.Second,
 		DisableStartupMessage: true,
+		// Fiber's strings point into buffers it reuses after the request; anything kept longer
+		// (metric labels, values handed to jobs) would change under us. Copy them all.
+		Immutable: true,
 		// Requests arrive straight or through one proxy; the header is not trusted by default.
 		EnableTrustedProxyCheck: true,
 	})

@@ -155,7 +155,7 @@ func (a *App) buildHTTP() error {
 
 	api := app.Group("/api/v1")
 	(&tenants.API{Svc: a.Tenants}).Mount(api, mw)
-	auditH := &audit.Handlers{DB: a.DB, Web: srv}
+	auditH := audit.NewHandlers(a.DB, srv)
 	auditH.MountAPI(api.Group("/audit", mw.Require(tenants.PermAuditRead)))
 
 	pages.Mount(app)

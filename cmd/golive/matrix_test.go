@@ -1,0 +1,275 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"golive/database"
+	"golive/tenants"
+	"golive/web"
+)
+
+// caller is one person in the matrix: a demo sign-in, its single role, and where it belongs.
+type caller struct {
+	key, email, role, org string
+}
+
+// The owning tenant is NHS Medway CCG; the others are the same role in another tenant, another
+// provider, Healthwatch and the platform.
+var callers = []caller{
+	{"anonymous", "", "", ""},
+	{"platform admin", "admin@golive.test", tenants.RolePlatformAdmin, "platform"},
+	{"Medway tenant admin", "admin@medway-ccg.test", tenants.RoleTenantAdmin, "medway"},
+	{"Medway procurement lead", "lead@medway-ccg.test", tenants.RoleProcurementLead, "medway"},
+	{"Medway evaluator", "evaluator@medway-ccg.test", tenants.RoleEvaluator, "medway"},
+	{"Medway approver", "approver@medway-ccg.test", tenants.RoleApprover, "medway"},
+	{"Medway observer", "observer@medway-ccg.test", tenants.RoleObserver, "medway"},
+	{"Healthwatch evaluator", "reviewer@healthwatch-kent.test", tenants.RoleHealthwatch, "healthwatch"},
+	{"Estuary bidder", "bids@estuary-urgent-care.test", tenants.RoleBidder, "estuary"},
+	{"Estuary provider admin", "admin@estuary-urgent-care.test", tenants.RoleTenantAdmin, "estuary"},
+	{"DGS tenant admin (another tenant)", "admin@dgs-ccg.test", tenants.RoleTenantAdmin, "dgs"},
+	{"Bedfordshire procurement lead (another tenant)", "lead@bedfordshire-ccg.test", tenants.RoleProcurementLead, "bedfordshire"},
+	{"Weald bidder (another provider)", "bids@weald-ambulance.test", tenants.RoleBidder, "weald"},
+}
+
+var everyone = []string{tenants.RolePlatformAdmin, tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator,
+	tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}
+
+// routeSpec is what the matrix expects of one route: public, or the roles that pass and, for a
+// route on one object, who owns it ("medway" = an organisation, "lead" = one person).
+type routeSpec struct {
+	method, path string
+	public       bool
+	roles        []string
+	owner        string
+}
+
+func specs() []routeSpec {
+	admin := []string{tenants.RoleTenantAdmin}
+	platform := []string{tenants.RolePlatformAdmin}
+	audit := []string{tenants.RoleTenantAdmin}
+	return []routeSpec{
+		{method: "GET", path: "/healthz", public: true},
+		{method: "GET", path: "/readyz", public: true},
+		{method: "GET", path: "/metrics", public: true},
+		{method: "GET", path: "/api/v1/openapi.json", public: true},
+		{method: "GET", path: "/sign-in", public: true},
+		{method: "POST", path: "/sign-in", public: true},
+		{method: "GET", path: "/forgot-password", public: true},
+		{method: "POST", path: "/forgot-password", public: true},
+		{method: "GET", path: "/reset-password/:token", public: true},
+		{method: "POST", path: "/reset-password/:token", public: true},
+		{method: "GET", path: "/invitations/:token", public: true},
+		{method: "POST", path: "/invitations/:token", public: true},
+
+		{method: "GET", path: "/", roles: everyone},
+		{method: "GET", path: "/account/tokens", roles: everyone},
+		{method: "POST", path: "/account/tokens", roles: everyone},
+		{method: "POST", path: "/account/tokens/:id/revoke", roles: everyone, owner: "lead"},
+		{method: "GET", path: "/admin/users", roles: admin},
+		{method: "GET", path: "/admin/users/invite", roles: admin},
+		{method: "POST", path: "/admin/users/invite", roles: admin},
+		{method: "GET", path: "/admin/users/:id", roles: admin, owner: "medway"},
+		{method: "POST", path: "/admin/users/:id", roles: admin, owner: "medway"},
+		{method: "GET", path: "/admin/audit", roles: audit},
+		{method: "GET", path: "/platform/outbox", roles: platform},
+		{method: "GET", path: "/platform/outbox/:id", roles: platform},
+		{method: "GET", path: "/platform/jobs", roles: platform},
+
+		{method: "GET", path: "/api/v1/me", roles: everyone},
+		{method: "GET", path: "/api/v1/users", roles: admin},
+		{method: "GET", path: "/api/v1/users/:id", roles: admin, owner: "medway"},
+		{method: "PATCH", path: "/api/v1/users/:id", roles: admin, owner: "medway"},
+		{method: "POST", path: "/api/v1/invitations", roles: admin},
+		{method: "GET", path: "/api/v1/tokens", roles: everyone},
+		{method: "POST", path: "/api/v1/tokens", roles: everyone},
+		{method: "DELETE", path: "/api/v1/tokens/:id", roles: everyone, owner: "lead"},
+		{method: "GET", path: "/api/v1/audit", roles: audit},
+
+		// Signing out last, so the session serves every row above first.
+		{method: "POST", path: "/sign-out", roles: everyone},
+	}
+}
+
+// TestAuthorisationMatrix calls every route as each role of the owning tenant, the same roles in
+// another tenant, another provider, Healthwatch, the platform and an anonymous caller, and
+// checks each answer. A route the app serves but the table lacks fails the test.
+func TestAuthorisationMatrix(t *testing.T) {
+	s := startServer(t, nil)
+	ctx := context.Background()
+
+	served := map[string]bool{}
+	for _, r := range s.App.Fiber.GetRoutes(true) {
+		if r.Method == "HEAD" || r.Method == "USE" || strings.HasPrefix(r.Path, "/static") {
+			continue
+		}
+		served[r.Method+" "+strings.TrimSuffix(r.Path, "/")] = true
+	}
+	listed := map[string]bool{}
+	for _, sp := range specs() {
+		listed[sp.method+" "+sp.path] = true
+	}
+	var missing []string
+	for r := range served {
+		if !listed[r] && r != "GET " { // "GET /" is listed as "/"; its trimmed form is empty
+			missing = append(missing, r)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Fatalf("routes with no row in the authorisation matrix: %v", missing)
+	}
+
+	// Objects of the owning tenant: a Medway user, the Medway lead's tokens, a mail message.
+	var evaluatorID, mailID string
+	s.App.DB.Gorm.Raw("SELECT id FROM users WHERE email = 'evaluator@medway-ccg.test'").Scan(&evaluatorID)
+	lead := signInActor(t, s, "lead@medway-ccg.test")
+	leadCtx := database.WithTenant(ctx, lead.OrgID)
+	_, pageTok, err := s.App.Tenants.CreateToken(leadCtx, lead, tenants.TokenInput{Name: "page target"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, apiTok, err := s.App.Tenants.CreateToken(leadCtx, lead, tenants.TokenInput{Name: "api target"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := signInActor(t, s, "admin@medway-ccg.test")
+	if _, err := s.App.Tenants.Invite(database.WithTenant(ctx, admin.OrgID), admin, tenants.InviteInput{Email: "matrix@medway-ccg.test", Name: "M", Roles: []string{tenants.RoleObserver}}); err != nil {
+		t.Fatal(err)
+	}
+	s.App.DB.Gorm.Raw("SELECT id FROM mail_messages LIMIT 1").Scan(&mailID)
+
+	for _, c := range callers {
+		t.Run(c.key, func(t *testing.T) {
+			b := s.browser(t)
+			var token string
+			if c.email != "" {
+				b.signIn(c.email)
+				a := signInActor(t, s, c.email)
+				token, _, err = s.App.Tenants.CreateToken(database.WithTenant(ctx, a.OrgID), a, tenants.TokenInput{Name: "matrix"})
+				if err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				b.get("/sign-in") // an anonymous visitor still has a valid signed-out form token
+			}
+			for _, sp := range specs() {
+				path := strings.NewReplacer(":token", "not-a-real-token", ":id", evaluatorID).Replace(sp.path)
+				switch {
+				case strings.Contains(sp.path, "/tokens/") && strings.HasPrefix(sp.path, "/api"):
+					path = strings.Replace(sp.path, ":id", apiTok.ID, 1)
+				case strings.Contains(sp.path, "/tokens/"):
+					path = strings.Replace(sp.path, ":id", pageTok.ID, 1)
+				case strings.Contains(sp.path, "/outbox/"):
+					path = strings.Replace(sp.path, ":id", mailID, 1)
+				}
+				status, location := call(t, s, b, token, sp.method, path)
+				want := expect(c, sp, strings.HasPrefix(sp.path, "/api/"))
+				if !want.ok(status, location) {
+					t.Errorf("%s %s as %s: got %d %s, want %s", sp.method, path, c.key, status, location, want)
+				}
+			}
+			if status, loc := call(t, s, b, "", "GET", "/"); status != http.StatusSeeOther || !strings.HasPrefix(loc, "/sign-in") {
+				t.Errorf("after signing out, the dashboard answered %d %s", status, loc)
+			}
+		})
+	}
+}
+
+type outcome struct {
+	exact    int    // this status exactly, when set
+	redirect string // a 303 to this path prefix, when set
+	allowed  bool   // passed authorisation: any status but 401, 403, 404 and 5xx
+	public   bool   // anything but 401, 403 and 5xx
+}
+
+func (o outcome) ok(status int, location string) bool {
+	switch {
+	case o.redirect != "":
+		return status == http.StatusSeeOther && strings.HasPrefix(location, o.redirect)
+	case o.exact != 0:
+		return status == o.exact
+	case o.allowed:
+		return status < 500 && status != 401 && status != 403 && status != 404 && !strings.HasPrefix(location, "/sign-in")
+	case o.public:
+		return status < 500 && status != 401 && status != 403
+	}
+	return false
+}
+
+func (o outcome) String() string {
+	switch {
+	case o.redirect != "":
+		return "303 to " + o.redirect
+	case o.exact != 0:
+		return fmt.Sprint(o.exact)
+	case o.allowed:
+		return "allowed"
+	}
+	return "public"
+}
+
+func expect(c caller, sp routeSpec, api bool) outcome {
+	switch {
+	case sp.public:
+		return outcome{public: true}
+	case sp.path == "/sign-out":
+		return outcome{redirect: "/sign-in"} // signed in or not, you end up signed out
+	case c.email == "" && api:
+		return outcome{exact: 401}
+	case c.email == "":
+		return outcome{redirect: "/sign-in"}
+	case !slices.Contains(sp.roles, c.role):
+		return outcome{exact: 403}
+	case sp.owner == "medway" && c.org != "medway":
+		return outcome{exact: 404}
+	case sp.owner == "lead" && c.email != "lead@medway-ccg.test":
+		return outcome{exact: 404}
+	}
+	return outcome{allowed: true}
+}
+
+// call makes one request. Changes are sent empty, so an allowed caller gets a validation answer
+// (422) and nothing changes, except the two revocations and sign-out, which are the route's point.
+func call(t *testing.T, s *server, b *browser, token, method, path string) (int, string) {
+	t.Helper()
+	if strings.HasPrefix(path, "/api/") {
+		var body any
+		if method == "POST" || method == "PATCH" {
+			body = "{}"
+		}
+		resp, _ := s.api(t, method, strings.TrimPrefix(path, "/api/v1"), token, body, nil)
+		return resp.StatusCode, resp.Header.Get("Location")
+	}
+	if method == "GET" {
+		req, _ := http.NewRequest("GET", s.URL+path, nil)
+		resp, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header.Get("Location")
+	}
+	resp, _ := b.post(path, url.Values{})
+	return resp.StatusCode, resp.Header.Get("Location")
+}
+
+func signInActor(t *testing.T, s *server, email string) *web.Actor {
+	t.Helper()
+	ctx := context.Background()
+	cookie, err := s.App.Tenants.SignIn(ctx, tenants.SignInInput{Email: email, Password: tenants.DemoPassword}, "127.0.0.2", "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := s.App.Tenants.SessionIdentity(ctx, cookie)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s.App.Tenants.Actor(id)
+}
