@@ -11,19 +11,16 @@ type Permission struct{ Obj, Act string }
 var (
 	PermDashboard   = Permission{"dashboard", "view"}
 	PermOwnTokens   = Permission{"tokens", "manage"}
-	PermUsersRead   = Permission{"users", "read"}
 	PermUsersManage = Permission{"users", "manage"}
 	PermAuditRead   = Permission{"audit", "read"}
-	PermAuditAll    = Permission{"audit", "read_all"}
 	PermOutbox      = Permission{"outbox", "read"}
 	PermJobs        = Permission{"jobs", "admin"}
-	PermOrgsRead    = Permission{"organisations", "read"}
 )
 
 // RolePermissions is the policy golive enforces: role → permissions.
 var RolePermissions = map[string][]Permission{
-	RolePlatformAdmin:   {PermDashboard, PermOwnTokens, PermAuditAll, PermOutbox, PermJobs, PermOrgsRead},
-	RoleTenantAdmin:     {PermDashboard, PermOwnTokens, PermUsersRead, PermUsersManage, PermAuditRead},
+	RolePlatformAdmin:   {PermDashboard, PermOwnTokens, PermOutbox, PermJobs},
+	RoleTenantAdmin:     {PermDashboard, PermOwnTokens, PermUsersManage, PermAuditRead},
 	RoleProcurementLead: {PermDashboard, PermOwnTokens},
 	RoleEvaluator:       {PermDashboard, PermOwnTokens},
 	RoleHealthwatch:     {PermDashboard, PermOwnTokens},

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -54,7 +55,11 @@ func startServer(t *testing.T, extra map[string]string) *server {
 	}
 	cfg.BaseURL = "http://" + ln.Addr().String()
 	ctx := context.Background()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var logOut io.Writer = io.Discard
+	if os.Getenv("GOLIVE_TEST_LOG") != "" {
+		logOut = os.Stderr
+	}
+	log := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	a, err := newApp(ctx, cfg, log)
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/redis/go-redis/v9"
@@ -72,8 +73,9 @@ func Open(t testing.TB) *database.DB {
 	return db
 }
 
-// RedisURL returns a redis:// URL for an empty Redis database: a logical database of the real
-// server when GOLIVE_TEST_REDIS_URL is set (rotated through 1–15 and flushed), else a miniredis.
+// RedisURL returns a redis:// URL for an empty Redis database: a logical database (1–15) of
+// the real server when GOLIVE_TEST_REDIS_URL is set, leased to this test until it ends so that
+// parallel packages never share one, and flushed; else a fresh miniredis.
 func RedisURL(t testing.TB) string {
 	t.Helper()
 	base := os.Getenv("GOLIVE_TEST_REDIS_URL")
@@ -87,12 +89,34 @@ func RedisURL(t testing.TB) string {
 	}
 	ctx := context.Background()
 	c := redis.NewClient(opt)
-	defer c.Close()
-	n, err := c.Incr(ctx, "golive:test:db-counter").Result()
-	if err != nil {
-		t.Fatalf("test redis %s: %v", base, err)
+	owner := randHex(8)
+	deadline := time.Now().Add(2 * time.Minute)
+	dbn := 0
+	for dbn == 0 {
+		for n := 1; n <= 15; n++ {
+			ok, err := c.SetNX(ctx, fmt.Sprintf("golive:test:lease:%d", n), owner, 15*time.Minute).Result()
+			if err != nil {
+				t.Fatalf("test redis %s: %v", base, err)
+			}
+			if ok {
+				dbn = n
+				break
+			}
+		}
+		if dbn == 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("no free Redis test database in 2 minutes: 15 are leased")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
 	}
-	dbn := int(n%15) + 1
+	key := fmt.Sprintf("golive:test:lease:%d", dbn)
+	t.Cleanup(func() {
+		if v, _ := c.Get(ctx, key).Result(); v == owner {
+			c.Del(ctx, key)
+		}
+		c.Close()
+	})
 	opt.DB = dbn
 	d := redis.NewClient(opt)
 	defer d.Close()

@@ -1,0 +1,130 @@
+# golive: one command to run it, one to test everything.
+#
+#   make run      install what is missing, build, load the demo data, serve it
+#   make test     every test: assets, go vet, the Go suite on embedded and real services, browsers
+#
+# Targets run in the order written (see .NOTPARALLEL), so `make test` reads top to bottom.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.NOTPARALLEL:
+
+GO  ?= go
+NPM ?= npm
+BIN := bin/golive
+
+# The real services the second Go pass uses (the machine's PostgreSQL and Redis); set them in the
+# environment to point elsewhere.
+GOLIVE_TEST_DATABASE_URL ?= postgres://root@127.0.0.1:5432/test?sslmode=disable
+GOLIVE_TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
+
+CHROMIUM := /usr/bin/chromium
+# apt-get and the service start commands need root; sudo only when we are not.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# What `npm ci` leaves behind; newer than the lock file means node_modules is up to date.
+NODE_STAMP := frontend/node_modules/.package-lock.json
+ASSETS     := frontend/static/nhsuk/nhsuk-frontend.min.css
+
+.PHONY: help run build assets deps go-deps node-deps chromium services \
+        test vet test-go test-go-embedded test-go-real test-browser clean
+
+help:
+	@echo 'make run           install what is missing, build bin/golive, load the demo, serve'
+	@echo 'make build         build bin/golive (with the NHS.UK assets)'
+	@echo 'make assets        npm ci (if needed) and copy nhsuk-frontend into frontend/static/nhsuk'
+	@echo 'make deps          Go modules, npm packages, and Debian chromium if /usr/bin/chromium is missing'
+	@echo 'make services      start PostgreSQL and Redis if they are down'
+	@echo 'make test          assets, go vet, Go tests (embedded, then real services), browser tests'
+	@echo 'make test-browser  headless Chromium + axe tests against bin/golive'
+
+## Running ------------------------------------------------------------------------------------
+
+run: go-deps build
+	$(BIN) demo
+	@echo 'Serving golive: stop with Ctrl-C.'
+	$(BIN) serve
+
+# Always hand the build to go: its cache knows better than make which .go files changed.
+build: assets
+	$(GO) build -o $(BIN) ./cmd/golive
+
+## Installing ---------------------------------------------------------------------------------
+
+deps: go-deps node-deps chromium
+
+go-deps:
+	$(GO) mod download
+
+node-deps: $(NODE_STAMP)
+
+$(NODE_STAMP): frontend/package.json frontend/package-lock.json
+	cd frontend && $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+assets: $(ASSETS)
+
+$(ASSETS): $(NODE_STAMP) frontend/build.mjs
+	cd frontend && $(NPM) run --silent build
+
+# Debian's chromium for the browser tests: browsers cannot be downloaded through npm here.
+chromium:
+	@if [ -x $(CHROMIUM) ]; then \
+	  echo "chromium: $$($(CHROMIUM) --version 2>/dev/null || echo present)"; \
+	else \
+	  echo 'chromium: installing Debian chromium'; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+## Services -----------------------------------------------------------------------------------
+
+# Starts PostgreSQL and Redis when they are down (with the commands this machine kind uses) and
+# waits until both answer.
+services:
+	@if ! pg_isready -q -h 127.0.0.1; then \
+	  echo 'services: starting PostgreSQL'; \
+	  $(SUDO) pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start; \
+	fi
+	@if ! redis-cli -h 127.0.0.1 ping >/dev/null 2>&1; then \
+	  echo 'services: starting Redis'; \
+	  $(SUDO) redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log; \
+	fi
+	@for i in $$(seq 1 60); do \
+	  if pg_isready -q -h 127.0.0.1 && [ "$$(redis-cli -h 127.0.0.1 ping 2>/dev/null)" = PONG ]; then \
+	    echo 'services: PostgreSQL and Redis are up'; exit 0; \
+	  fi; \
+	  sleep 1; \
+	done; \
+	echo 'services: PostgreSQL or Redis did not come up within 60 s' >&2; \
+	pg_isready -h 127.0.0.1 >&2 || true; redis-cli -h 127.0.0.1 ping >&2 || true; exit 1
+
+## Testing ------------------------------------------------------------------------------------
+
+test: deps services assets vet test-go test-browser
+
+vet:
+	$(GO) vet ./...
+
+test-go: test-go-embedded test-go-real
+
+# The suite on what a fresh checkout has: SQLite and Redis in process. The real-service URLs are
+# removed from the environment so this pass cannot quietly use them.
+test-go-embedded:
+	@echo '== go test: embedded SQLite and in-process Redis'
+	env -u GOLIVE_TEST_DATABASE_URL -u GOLIVE_TEST_REDIS_URL $(GO) test -count=1 ./...
+
+# The same suite against PostgreSQL and Redis; -p 2 keeps the packages' databases from crowding
+# the two cores.
+test-go-real: services
+	@echo '== go test: PostgreSQL and Redis'
+	GOLIVE_TEST_DATABASE_URL='$(GOLIVE_TEST_DATABASE_URL)' GOLIVE_TEST_REDIS_URL='$(GOLIVE_TEST_REDIS_URL)' \
+	  $(GO) test -count=1 -p 2 ./...
+
+# Headless Chromium with axe against the real binary, seeded with the demo data.
+test-browser: node-deps chromium build
+	@echo '== browser tests: headless Chromium and axe-core against $(BIN)'
+	cd frontend && GOLIVE_BIN='$(CURDIR)/$(BIN)' $(NPM) run --silent test:browser
+
+clean:
+	rm -rf bin frontend/static/nhsuk

@@ -1,0 +1,233 @@
+// Shared harness for golive's browser tests: starts the real binary on a free port with the demo
+// data in a temporary directory, drives Debian's Chromium through playwright-core, and checks
+// pages with axe-core. It builds nothing: `make test-browser` builds bin/golive first.
+//
+//   GOLIVE_BIN   the binary to test (default ../bin/golive from frontend/)
+//
+// A test file calls useGolive() once at its top level and gets { baseURL, browser } in its tests.
+import { after, before } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn, execFile } from 'node:child_process'
+import { createRequire } from 'node:module'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { chromium } from 'playwright-core'
+
+const require = createRequire(import.meta.url)
+const frontendDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+export const GOLIVE_BIN = path.resolve(frontendDir, process.env.GOLIVE_BIN || '../bin/golive')
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+// Without the background-networking flags Chromium keeps calling Google's hosts, which this
+// machine's closed network refuses.
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync']
+const AXE = require.resolve('axe-core/axe.min.js')
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa']
+
+// The demo sign-ins `golive demo` creates (it prints the same list).
+export const DEMO_PASSWORD = 'golive-demo-2026'
+export const demo = {
+  platformAdmin: 'admin@golive.test',
+  tenantAdmin: 'admin@medway-ccg.test',
+  lead: 'lead@medway-ccg.test',
+  evaluator: 'evaluator@medway-ccg.test',
+  approver: 'approver@medway-ccg.test',
+  observer: 'observer@medway-ccg.test',
+  healthwatch: 'reviewer@healthwatch-kent.test',
+  bidder: 'bids@estuary-urgent-care.test'
+}
+
+async function freePort () {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.unref()
+    srv.on('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address()
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+function tail (file, lines = 60) {
+  try {
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')
+  } catch {
+    return '(no log)'
+  }
+}
+
+// startGolive loads the demo into a new data directory and serves it; stop() ends the server and
+// removes the directory.
+export async function startGolive () {
+  if (!fs.existsSync(GOLIVE_BIN)) {
+    throw new Error(`${GOLIVE_BIN} does not exist: run \`make build\` (or set GOLIVE_BIN)`)
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'golive-e2e-'))
+  const port = await freePort()
+  const baseURL = `http://127.0.0.1:${port}`
+  const env = { ...process.env, GOLIVE_DATA_DIR: path.join(dir, 'data'), GOLIVE_ADDR: `127.0.0.1:${port}`, GOLIVE_BASE_URL: baseURL }
+  // Embedded SQLite, Redis and outbox: whatever the shell points at stays untouched.
+  for (const k of ['GOLIVE_DATABASE_URL', 'GOLIVE_REDIS_URL', 'GOLIVE_SECRET_KEY', 'GOLIVE_SMTP_URL']) delete env[k]
+
+  try {
+    await promisify(execFile)(GOLIVE_BIN, ['demo'], { env, cwd: dir, timeout: 120_000, maxBuffer: 16 << 20 })
+  } catch (err) {
+    fs.rmSync(dir, { recursive: true, force: true })
+    throw new Error(`golive demo failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`)
+  }
+
+  const logFile = path.join(dir, 'serve.log')
+  const log = fs.openSync(logFile, 'a')
+  const child = spawn(GOLIVE_BIN, ['serve'], { env, cwd: dir, stdio: ['ignore', log, log] })
+  fs.closeSync(log)
+  let exited = null
+  const exit = new Promise((resolve) => child.on('exit', (code, signal) => { exited = signal || code; resolve() }))
+
+  const stop = async () => {
+    if (exited === null) {
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      await exit
+      clearTimeout(timer)
+    }
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (exited !== null) {
+      const out = tail(logFile)
+      await stop()
+      throw new Error(`golive serve exited (${exited}) before /readyz answered:\n${out}`)
+    }
+    try {
+      const res = await fetch(`${baseURL}/readyz`, { signal: AbortSignal.timeout(2_000) })
+      if (res.status === 200) break
+    } catch {}
+    if (Date.now() > deadline) {
+      const out = tail(logFile)
+      await stop()
+      throw new Error(`golive serve: /readyz did not answer 200 within 60 s:\n${out}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  return { baseURL, dir, logFile, stop, log: () => tail(logFile, 200) }
+}
+
+// launchBrowser starts Debian's Chromium. Playwright gives it a new, empty --user-data-dir of its
+// own (and removes it on close); it refuses one passed in args.
+export async function launchBrowser () {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} does not exist: run \`make deps\``)
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, timeout: 60_000 })
+}
+
+// newPage opens a page in a fresh context (its own cookies: one person). axe is injected with
+// addScriptTag, an inline script, which golive's CSP would refuse: so these contexts bypass the
+// CSP, and csp.test.mjs checks the CSP separately with it enforced.
+export async function newPage (browser, baseURL, { bypassCSP = true } = {}) {
+  const context = await browser.newContext({ baseURL, bypassCSP, locale: 'en-GB' })
+  context.setDefaultTimeout(15_000)
+  context.setDefaultNavigationTimeout(30_000)
+  return context.newPage()
+}
+
+// useGolive starts golive and Chromium before the file's tests and stops both after them.
+export function useGolive () {
+  const env = {}
+  before(async () => {
+    const app = await startGolive()
+    env.app = app
+    env.baseURL = app.baseURL
+    env.browser = await launchBrowser()
+  }, { timeout: 180_000 })
+  after(async () => {
+    await env.browser?.close()
+    await env.app?.stop()
+    a11yReport()
+  }, { timeout: 30_000 })
+  return env
+}
+
+// signIn signs in on /sign-in as email and expects to land on the dashboard.
+export async function signIn (page, email, password = DEMO_PASSWORD) {
+  await page.goto('/sign-in')
+  await page.locator('#email').fill(email)
+  await page.locator('#password').fill(password)
+  let landed = true
+  await Promise.all([
+    page.waitForURL((url) => url.pathname === '/', { timeout: 15_000 }).catch(() => { landed = false }),
+    page.getByRole('button', { name: 'Sign in', exact: true }).click()
+  ])
+  if (!landed) {
+    const url = new URL(page.url())
+    const summary = await page.locator('.nhsuk-error-summary').first().textContent({ timeout: 1_000 }).catch(() => null)
+    assert.fail(`signing in as ${email} landed on ${url.pathname}${summary ? `: ${summary.replace(/\s+/g, ' ').trim()}` : ''}`)
+  }
+}
+
+// visit goes to path and asserts the HTTP status of the page itself (200 unless told).
+export async function visit (page, pathname, status = [200]) {
+  const res = await page.goto(pathname)
+  assert.ok(res, `no response for ${pathname}`)
+  const want = Array.isArray(status) ? status : [status]
+  assert.ok(want.includes(res.status()), `${pathname}: HTTP ${res.status()}, want ${want.join(' or ')}`)
+  return res
+}
+
+// theH1 returns the text of the page's h1, asserting there is exactly one.
+export async function theH1 (page) {
+  const h1 = await page.locator('h1').allTextContents()
+  assert.equal(h1.length, 1, `${page.url()}: want exactly one h1, have ${h1.length}: ${JSON.stringify(h1)}`)
+  return h1[0].replace(/\s+/g, ' ').trim()
+}
+
+let checked = 0
+let failed = 0
+
+// checkA11y runs axe (WCAG 2.0 A/AA, 2.1 AA, 2.2 AA) on the page as it is now and fails on any
+// violation, printing each with the elements concerned.
+export async function checkA11y (page, label) {
+  await page.addScriptTag({ path: AXE })
+  const violations = await page.evaluate(async (tags) => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html, summary: n.failureSummary }))
+    }))
+  }, AXE_TAGS)
+  checked++
+  if (violations.length > 0) {
+    failed++
+    const text = violations.map((v) =>
+      `  ${v.id} (${v.impact}): ${v.help}\n    ${v.helpUrl}\n` +
+      v.nodes.map((n) => `    - ${n.target}\n      ${n.html}\n      ${(n.summary || '').replace(/\n/g, '\n      ')}`).join('\n')
+    ).join('\n')
+    console.log(`axe: ${label} (${new URL(page.url()).pathname}): ${violations.length} violation(s)\n${text}`)
+  }
+  assert.equal(violations.length, 0, `axe found ${violations.length} accessibility violation(s) on ${label}: ${violations.map((v) => v.id).join(', ')}`)
+}
+
+// a11yReport prints how many pages this test file checked, and the running total over the run:
+// each test file is its own process, so the total goes through a small file named after the
+// test runner's process (they run one after another: --test-concurrency=1).
+export function a11yReport () {
+  if (checked === 0) return
+  const file = path.join(os.tmpdir(), `golive-e2e-axe-${process.ppid}.json`)
+  let total = { pages: 0, failed: 0 }
+  try { total = JSON.parse(fs.readFileSync(file, 'utf8')) } catch {}
+  total.pages += checked
+  total.failed += failed
+  fs.writeFileSync(file, JSON.stringify(total))
+  console.log(`axe (${AXE_TAGS.join(', ')}): ${checked} page(s) checked here, ${failed} with violations; ` +
+    `${total.pages} page(s) checked in this run so far, ${total.failed} with violations`)
+}

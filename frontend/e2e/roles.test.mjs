@@ -1,0 +1,98 @@
+// Every demo role signs in, sees an accessible dashboard and the pages its role may see, and is
+// turned away (403 or 404, on an accessible page) from those it may not.
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { checkA11y, demo, newPage, signIn, theH1, useGolive, visit } from './harness.mjs'
+
+const golive = useGolive()
+
+const DENIED = [403, 404]
+
+// What each role may and may not open, besides the dashboard. Every role may manage its own API
+// tokens; /admin/* is the organisation admin's, /platform/* the platform admin's.
+const roles = [
+  { who: 'the platform admin', email: demo.platformAdmin, may: ['/account/tokens', '/platform/outbox'], mayNot: [] },
+  { who: 'the Medway organisation admin', email: demo.tenantAdmin, may: ['/admin/users', '/admin/users/invite', '/admin/audit', '/account/tokens'], mayNot: ['/platform/outbox'] },
+  { who: 'the Medway procurement lead', email: demo.lead, may: ['/account/tokens'], mayNot: ['/admin/users', '/platform/outbox'] },
+  { who: 'a Medway evaluator', email: demo.evaluator, may: ['/account/tokens'], mayNot: ['/admin/users'] },
+  { who: 'the Medway governing-body approver', email: demo.approver, may: ['/account/tokens'], mayNot: ['/admin/users'] },
+  { who: 'a Medway observer', email: demo.observer, may: ['/account/tokens'], mayNot: ['/admin/users'] },
+  { who: 'a Healthwatch evaluator', email: demo.healthwatch, may: ['/account/tokens'], mayNot: ['/admin/users', '/admin/audit'] },
+  { who: 'a bidder', email: demo.bidder, may: ['/account/tokens'], mayNot: ['/admin/users', '/admin/audit', '/platform/outbox'] }
+]
+
+for (const role of roles) {
+  describe(`as ${role.who} (${role.email})`, () => {
+    let page
+    before(async () => {
+      page = await newPage(golive.browser, golive.baseURL)
+      await signIn(page, role.email)
+    })
+    after(async () => { await page?.context().close() })
+
+    test('the dashboard is accessible and the header says who is signed in', async () => {
+      await visit(page, '/')
+      const h1 = await theH1(page)
+      assert.ok(h1.length > 0, 'the dashboard h1 is empty')
+      const account = page.getByRole('navigation', { name: 'Account' })
+      await account.waitFor()
+      assert.ok(await account.getByRole('button', { name: 'Sign out' }).isVisible(), 'no Sign out button in the header')
+      await checkA11y(page, `dashboard of ${role.who}`)
+    })
+
+    for (const path of role.may) {
+      test(`may open ${path}`, async () => {
+        await visit(page, path)
+        await theH1(page)
+        await checkA11y(page, `${path} as ${role.who}`)
+      })
+    }
+
+    for (const path of role.mayNot) {
+      test(`is turned away from ${path} with 403 or 404`, async () => {
+        await visit(page, path, DENIED)
+        await theH1(page)
+        await checkA11y(page, `${path} refused to ${role.who}`)
+      })
+    }
+  })
+}
+
+describe('the organisation admin manages users', () => {
+  let page
+  before(async () => {
+    page = await newPage(golive.browser, golive.baseURL)
+    await signIn(page, demo.tenantAdmin)
+  })
+  after(async () => { await page?.context().close() })
+
+  test('the users page lists the organisation\'s users in a table', async () => {
+    await visit(page, '/admin/users')
+    const table = page.locator('main table')
+    assert.ok(await table.count() >= 1, 'no table on /admin/users')
+    const text = await table.first().textContent()
+    assert.match(text, /lead@medway-ccg\.test/, 'the procurement lead is not in the users table')
+  })
+
+  test('the invite form asks for email, name and roles', async () => {
+    await visit(page, '/admin/users/invite')
+    assert.ok(await page.locator('#email').isVisible(), 'no #email field')
+    assert.ok(await page.locator('#name').isVisible(), 'no #name field')
+    assert.ok(await page.locator('main input[type="checkbox"]').count() >= 1, 'no role checkboxes')
+  })
+
+  test('an empty invitation shows an error summary whose links reach their fields', async () => {
+    await visit(page, '/admin/users/invite')
+    const form = page.locator('main form').filter({ has: page.locator('#email') })
+    await form.locator('button[type="submit"], button:not([type])').first().click()
+    await page.locator('.nhsuk-error-summary').waitFor()
+    assert.match(await page.title(), /^Error: /)
+    const hrefs = await page.locator('.nhsuk-error-summary a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))
+    assert.ok(hrefs.length > 0, 'the error summary links to no field')
+    for (const href of hrefs) {
+      assert.match(href, /^#./)
+      assert.equal(await page.locator(href).count(), 1, `the error summary links to ${href}, which is not on the page`)
+    }
+    await checkA11y(page, 'the invite form with errors')
+  })
+})

@@ -1,0 +1,131 @@
+// Package jobs runs golive's background work on asynq (Redis) and sends its mail through an
+// outbox table: a message is written in the caller's transaction, enqueued after commit, and
+// delivered by a job that claims the row first, so a retried or duplicated task never sends twice
+// and a task lost with Redis is found again by a sweep.
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"gorm.io/gorm"
+
+	"golive/apperr"
+	"golive/database"
+)
+
+// Mail is a message to queue for one recipient. TenantID is the organisation it is sent for
+// ("" for platform mail); it is kept for the record, not used to route.
+type Mail struct {
+	TenantID string
+	To       string
+	Subject  string
+	Text     string
+}
+
+// Status of a row in mail_messages.
+const (
+	StatusPending = "pending" // waiting for a worker (new, or put back after a failed attempt)
+	StatusSending = "sending" // claimed by a worker; stale after claimStale
+	StatusSent    = "sent"    // accepted by the SMTP server, or kept in the local outbox
+	StatusFailed  = "failed"  // every retry failed; last_error says why
+)
+
+// Transports a message can leave by.
+const (
+	TransportSMTP   = "smtp"
+	TransportOutbox = "outbox"
+)
+
+// Limits that keep a header within what SMTP servers accept and a body within reason.
+const (
+	maxSubject = 998
+	maxBody    = 1 << 20
+)
+
+// QueueMail writes m as a pending message inside tx, the caller's transaction, so the mail exists
+// exactly when the change that caused it commits. The caller enqueues it with
+// Client.EnqueueMail(ctx, id) after the commit, never before: a job that ran before the commit
+// would find no row (or a row that is then rolled back).
+func QueueMail(ctx context.Context, tx *gorm.DB, m Mail) (string, error) {
+	if tx == nil {
+		return "", errors.New("queue mail: no transaction")
+	}
+	if err := checkMail(m); err != nil {
+		return "", err
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return "", fmt.Errorf("queue mail: new id: %w", err)
+	}
+	row := mailRow{
+		ID:        id.String(),
+		TenantID:  m.TenantID,
+		ToAddr:    strings.TrimSpace(m.To),
+		Subject:   m.Subject,
+		BodyText:  m.Text,
+		CreatedAt: database.Now(),
+		Status:    StatusPending,
+	}
+	if err := insertMail(ctx, tx, &row); err != nil {
+		return "", fmt.Errorf("queue mail to %s: %w", row.ToAddr, err)
+	}
+	return row.ID, nil
+}
+
+// checkMail refuses what no SMTP server would accept, at the moment the caller can still say so,
+// rather than as a job that fails ten times in the background.
+func checkMail(m Mail) error {
+	fields := map[string]string{}
+	if a, err := mail.ParseAddress(strings.TrimSpace(m.To)); err != nil || a.Name != "" || a.Address != strings.TrimSpace(m.To) {
+		fields["to"] = "Enter an email address in the correct format, like name@example.nhs.uk"
+	}
+	switch {
+	case strings.TrimSpace(m.Subject) == "":
+		fields["subject"] = "Enter a subject"
+	case len(m.Subject) > maxSubject:
+		fields["subject"] = fmt.Sprintf("Subject must be %d characters or fewer", maxSubject)
+	case strings.ContainsAny(m.Subject, "\r\n"):
+		// A line break in a header is how headers are injected.
+		fields["subject"] = "Subject must be one line"
+	}
+	if len(m.Text) > maxBody {
+		fields["text"] = "Message is too long"
+	}
+	if len(fields) > 0 {
+		return apperr.InvalidFields(fields)
+	}
+	return nil
+}
+
+// Message is one email as a Mailer sends it. ID, when set, becomes the Message-ID header, so a
+// message resent after a worker died mid-send can be recognised as the same one.
+type Message struct {
+	ID      string
+	To      string
+	Subject string
+	Text    string
+}
+
+// mailRow is a row of mail_messages.
+type mailRow struct {
+	ID        string     `gorm:"column:id;primaryKey"`
+	TenantID  string     `gorm:"column:tenant_id;default:''"`
+	ToAddr    string     `gorm:"column:to_addr"`
+	Subject   string     `gorm:"column:subject"`
+	BodyText  string     `gorm:"column:body_text"`
+	CreatedAt time.Time  `gorm:"column:created_at"`
+	Status    string     `gorm:"column:status;default:pending"`
+	Attempts  int        `gorm:"column:attempts;default:0"`
+	ClaimedAt *time.Time `gorm:"column:claimed_at"`
+	SentAt    *time.Time `gorm:"column:sent_at"`
+	LastError string     `gorm:"column:last_error;default:''"`
+	Transport string     `gorm:"column:transport;default:''"`
+}
+
+func (mailRow) TableName() string { return "mail_messages" }

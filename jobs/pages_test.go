@@ -1,0 +1,242 @@
+package jobs
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"gorm.io/gorm"
+
+	"golive/database/dbtest"
+	"golive/frontend"
+	"golive/web"
+)
+
+func pagesApp(t *testing.T, e *env) *fiber.App {
+	t.Helper()
+	r, err := frontend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &web.Server{Renderer: r, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	app := s.NewApp(web.Options{})
+	(&Handlers{DB: e.db, Server: s}).MountPages(app.Group("/platform/outbox"))
+	return app
+}
+
+func get(t *testing.T, app *fiber.App, path string, header ...string) (int, string, http.Header) {
+	t.Helper()
+	return do(t, app, http.MethodGet, path, header...)
+}
+
+func do(t *testing.T, app *fiber.App, method, path string, header ...string) (int, string, http.Header) {
+	t.Helper()
+	req := httptest.NewRequest(method, path, nil)
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	res, err := app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b), res.Header
+}
+
+// queueAt writes messages queued at the given times (UTC) and returns their ids.
+func queueAt(t *testing.T, e *env, at []time.Time, m func(i int) Mail) []string {
+	t.Helper()
+	ctx := context.Background()
+	ids := make([]string, len(at))
+	err := e.db.Tx(ctx, func(tx *gorm.DB) error {
+		for i := range at {
+			id, err := QueueMail(ctx, tx, m(i))
+			if err != nil {
+				return err
+			}
+			if err := tx.Exec("UPDATE mail_messages SET created_at = ? WHERE id = ?", at[i], id).Error; err != nil {
+				return err
+			}
+			ids[i] = id
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func TestThePlatformAdminSeesQueuedMailNewestFirstInLondonTime(t *testing.T) {
+	t.Parallel()
+	e := &env{db: dbtest.Open(t)}
+	app := pagesApp(t, e)
+	if _, body, _ := get(t, app, "/platform/outbox"); !strings.Contains(body, "No email has been queued yet") {
+		t.Fatalf("empty outbox page does not say so:\n%s", body)
+	}
+
+	// 12:00 UTC in July is 13:00 in London.
+	summer := time.Date(2025, 7, 1, 12, 0, 0, 0, time.UTC)
+	ids := queueAt(t, e, []time.Time{summer, summer.Add(time.Hour)}, func(i int) Mail {
+		return Mail{To: fmt.Sprintf("lead%d@example.nhs.uk", i), Subject: fmt.Sprintf("Subject number %d", i), Text: "x"}
+	})
+	// The first was kept in the local outbox.
+	j := &mailJobs{db: e.db, mailer: OutboxMailer{}, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	if err := j.send(context.Background(), mailSendTask(ids[0])); err != nil {
+		t.Fatal(err)
+	}
+
+	status, body, _ := get(t, app, "/platform/outbox")
+	if status != 200 {
+		t.Fatalf("GET /platform/outbox = %d:\n%s", status, body)
+	}
+	newer, older := strings.Index(body, "Subject number 1"), strings.Index(body, "Subject number 0")
+	if newer < 0 || older < 0 || newer > older {
+		t.Fatalf("the newer message is not listed first:\n%s", body)
+	}
+	for _, want := range []string{"1 July 2025 13:00", "1 July 2025 14:00", "lead0@example.nhs.uk",
+		"Kept in local outbox, not emailed", ">Sent<", ">Waiting<", `href="/platform/outbox/` + ids[0] + `"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("outbox page does not show %q", want)
+		}
+	}
+}
+
+func TestTheOutboxIsPagedFiftyAtATime(t *testing.T) {
+	t.Parallel()
+	e := &env{db: dbtest.Open(t)}
+	app := pagesApp(t, e)
+	start := time.Date(2025, 1, 6, 9, 0, 0, 0, time.UTC)
+	at := make([]time.Time, outboxPageSize+1)
+	for i := range at {
+		at[i] = start.Add(time.Duration(i) * time.Minute)
+	}
+	queueAt(t, e, at, func(i int) Mail {
+		return Mail{To: "lead@example.nhs.uk", Subject: fmt.Sprintf("Message %03d", i), Text: "x"}
+	})
+
+	_, body, _ := get(t, app, "/platform/outbox")
+	if !strings.Contains(body, "Showing 1 to 50 of 51 messages") || !strings.Contains(body, `href="/platform/outbox?page=2"`) {
+		t.Fatalf("page 1 does not show 50 of 51 with a link to page 2:\n%s", body)
+	}
+	if strings.Contains(body, "Message 000") || !strings.Contains(body, "Message 050") {
+		t.Fatal("page 1 is not the newest fifty")
+	}
+	status, body, _ := get(t, app, "/platform/outbox?page=2")
+	if status != 200 || !strings.Contains(body, "Message 000") || strings.Contains(body, "Message 001") ||
+		!strings.Contains(body, `href="/platform/outbox?page=1"`) {
+		t.Fatalf("page 2 = %d, want only the oldest message and a link back:\n%s", status, body)
+	}
+	for _, p := range []string{"3", "0", "-1", "abc", "1e9"} {
+		if status, _, _ := get(t, app, "/platform/outbox?page="+p); status != 404 {
+			t.Errorf("page=%s = %d, want 404", p, status)
+		}
+	}
+}
+
+func TestThePlatformAdminReadsOneMessageAndUnknownIdsAreNotFound(t *testing.T) {
+	t.Parallel()
+	e := &env{db: dbtest.Open(t)}
+	app := pagesApp(t, e)
+	ids := queueAt(t, e, []time.Time{time.Date(2025, 12, 1, 9, 30, 0, 0, time.UTC)}, func(int) Mail {
+		return Mail{TenantID: "org-7", To: "lead@example.nhs.uk", Subject: "Clarification answered",
+			Text: "Dear bidder,\nYour question has an answer.\n\n<script>alert(1)</script>"}
+	})
+
+	status, body, _ := get(t, app, "/platform/outbox/"+ids[0])
+	if status != 200 {
+		t.Fatalf("GET message = %d:\n%s", status, body)
+	}
+	for _, want := range []string{"<h1>Clarification answered</h1>", "lead@example.nhs.uk", "1 December 2025 09:30",
+		"<p>Dear bidder,<br>Your question has an answer.</p>", "&lt;script&gt;alert(1)&lt;/script&gt;", "org-7", "Not sent yet"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("message page does not show %q", want)
+		}
+	}
+	for _, id := range []string{"0194d3b0-0000-7000-8000-000000000000", "not-an-id", "%27%20OR%201=1--",
+		strings.ReplaceAll(ids[0], "-", ""), strings.ToUpper(ids[0])} {
+		if status, _, _ := get(t, app, "/platform/outbox/"+id); status != 404 {
+			t.Errorf("GET /platform/outbox/%s = %d, want 404", id, status)
+		}
+	}
+}
+
+func TestTheJobMonitorGetsItsOwnContentSecurityPolicyAndRefusesCrossSiteChanges(t *testing.T) {
+	e := newEnv(t)
+	app := pagesApp(t, e)
+	app.Use("/platform/jobs", AsynqmonHandler(e.redisURL, "/platform/jobs"))
+	if err := e.client.EnqueueMail(context.Background(), "0194d3b0-0000-7000-8000-000000000001"); err != nil {
+		t.Fatal(err)
+	}
+
+	status, body, h := get(t, app, "/platform/jobs")
+	if status != 200 || !strings.Contains(body, "Asynq") || !strings.Contains(body, `window.FLAG_ROOT_PATH="\/platform\/jobs"`) {
+		t.Fatalf("GET /platform/jobs = %d:\n%s", status, body)
+	}
+	if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self' 'unsafe-inline'") || !strings.Contains(csp, "frame-ancestors 'none'") {
+		t.Errorf("monitor CSP = %q, want inline script allowed and framing refused", csp)
+	}
+	status, body, _ = get(t, app, "/platform/jobs/api/queues")
+	if status != 200 || !strings.Contains(body, `"queue":"default"`) {
+		t.Fatalf("GET /platform/jobs/api/queues = %d: %s", status, body)
+	}
+	// Other pages keep golive's strict policy.
+	if _, _, h := get(t, app, "/platform/outbox"); strings.Contains(h.Get("Content-Security-Policy"), "unsafe-inline") {
+		t.Errorf("the outbox page allows inline script: %q", h.Get("Content-Security-Policy"))
+	}
+
+	// Pausing the queue from another site is refused; from the monitor's own page it works.
+	if status, _, _ := do(t, app, http.MethodPost, "/platform/jobs/api/queues/default:pause", "Sec-Fetch-Site", "cross-site"); status != 403 {
+		t.Errorf("cross-site pause = %d, want 403", status)
+	}
+	if status, _, _ := do(t, app, http.MethodPost, "/platform/jobs/api/queues/default:pause", "Origin", "https://evil.example"); status != 403 {
+		t.Errorf("pause from another origin = %d, want 403", status)
+	}
+	if status, _, _ := do(t, app, http.MethodPost, "/platform/jobs/api/queues/default:pause"); status != 403 {
+		t.Errorf("pause without Origin = %d, want 403", status)
+	}
+	if status, body, _ := do(t, app, http.MethodPost, "/platform/jobs/api/queues/default:pause", "Sec-Fetch-Site", "same-origin"); status != 204 && status != 200 {
+		t.Errorf("same-origin pause = %d: %s", status, body)
+	}
+}
+
+func TestTheEmbeddedRedisRunsJobsAndStops(t *testing.T) {
+	t.Parallel()
+	url, stop, err := StartEmbeddedRedis()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if !strings.HasPrefix(url, "redis://127.0.0.1:") {
+		t.Errorf("embedded redis URL = %q, want 127.0.0.1", url)
+	}
+	e := &env{db: dbtest.Open(t), redisURL: url, metrics: web.NewMetrics(), log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	c, err := NewClient(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	e.client = c
+	if err := c.Ping(context.Background()); err != nil {
+		t.Fatalf("Ping = %v", err)
+	}
+	w := e.worker(t, OutboxMailer{})
+	id := e.queue(t, Mail{To: "a@example.nhs.uk", Subject: "Embedded", Text: "x"})
+	e.waitForStatus(t, id, StatusSent)
+
+	w.Shutdown()
+	stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := c.Ping(ctx); err == nil {
+		t.Error("Ping after stop succeeded, want an error for /readyz")
+	}
+}
