@@ -227,6 +227,44 @@ func TestPagesCheckTheFormTokenAndSetSafeHeaders(t *testing.T) {
 	t.Fatal("no session cookie")
 }
 
+// TestThePlatformAdminCanDriveTheJobMonitor: asynqmon's own same-origin requests get through
+// (it has no CSRF token of ours), a cross-site one does not, and nobody else reaches it.
+func TestThePlatformAdminCanDriveTheJobMonitor(t *testing.T) {
+	s := startServer(t, nil)
+	b := s.browser(t)
+	b.signIn("admin@golive.test")
+	do := func(origin string) int {
+		req, _ := http.NewRequest("POST", s.URL+"/platform/jobs/api/queues/default:pause", nil)
+		if origin != "" {
+			req.Header.Set("Origin", origin)
+		}
+		resp, err := b.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if st := do(s.URL); st >= 300 {
+		t.Fatalf("same-origin pause from the monitor: %d", st)
+	}
+	if st := do("https://evil.example"); st != 403 {
+		t.Fatalf("cross-site pause: %d, want 403", st)
+	}
+	lead := s.browser(t)
+	lead.signIn("lead@medway-ccg.test")
+	req, _ := http.NewRequest("POST", s.URL+"/platform/jobs/api/queues/default:resume", nil)
+	req.Header.Set("Origin", s.URL)
+	resp, err := lead.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 403 {
+		t.Fatalf("a procurement lead driving the job monitor: %d", resp.StatusCode)
+	}
+}
+
 func TestSignInCookieIsHttpOnlyAndLax(t *testing.T) {
 	s := startServer(t, nil)
 	b := s.browser(t)
@@ -379,13 +417,17 @@ func TestBadConfigurationStopsStartUpWithAClearMessage(t *testing.T) {
 		"GOLIVE_SECRET_KEY":   {"GOLIVE_SECRET_KEY": "short"},
 		"GOLIVE_BASE_URL":     {"GOLIVE_BASE_URL": "golive.example"},
 		"GOLIVE_SMTP_URL":     {"GOLIVE_SMTP_URL": "mail.example:25"},
-		"shared key":          {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db"},
+		"shared key":          {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_REDIS_URL": "redis://127.0.0.1:6379/0"},
+		"shared redis":        {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_SECRET_KEY": strings.Repeat("ab", 32)},
 	}
 	for name, env := range cases {
 		err := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, os.Stdout)
 		want := name
-		if name == "shared key" {
+		switch name {
+		case "shared key":
 			want = "GOLIVE_SECRET_KEY must be set"
+		case "shared redis":
+			want = "GOLIVE_REDIS_URL must be set"
 		}
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v", name, err)

@@ -122,7 +122,7 @@ func (a *App) buildHTTP() error {
 	if err != nil {
 		return err
 	}
-	mw := &tenants.Middleware{Svc: a.Tenants, Secure: a.Cfg.Secure()}
+	mw := &tenants.Middleware{Svc: a.Tenants, Secure: a.Cfg.Secure(), CSRFExempt: []string{"/platform/jobs/"}}
 	srv := &web.Server{Renderer: renderer, Logger: a.Log, Metrics: a.Metrics, Can: mw.Can,
 		Secure: a.Cfg.Secure(), BaseURL: a.Cfg.BaseURL, Nav: []web.NavItem{
 			{Label: "Dashboard", Href: "/", Obj: tenants.PermDashboard.Obj, Act: tenants.PermDashboard.Act},

@@ -63,7 +63,7 @@ func TestAuditVerifyPassesOnTheDemoAndNamesAnEditedRow(t *testing.T) {
 
 func TestMigrateStatusListsEveryMigrationApplied(t *testing.T) {
 	cfg := testConfig(t, nil)
-	env := map[string]string{"GOLIVE_DATA_DIR": cfg.DataDir, "GOLIVE_DATABASE_URL": cfg.DatabaseURL, "GOLIVE_SECRET_KEY": strings.Repeat("ab", 32)}
+	env := map[string]string{"GOLIVE_DATA_DIR": cfg.DataDir, "GOLIVE_DATABASE_URL": cfg.DatabaseURL, "GOLIVE_REDIS_URL": cfg.RedisURL, "GOLIVE_SECRET_KEY": strings.Repeat("ab", 32)}
 	getenv := func(k string) string { return env[k] }
 	var out strings.Builder
 	if err := run(context.Background(), []string{"migrate", "up"}, getenv, &out); err != nil {

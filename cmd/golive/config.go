@@ -74,6 +74,10 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	default:
 		problems = append(problems, "GOLIVE_LOG_LEVEL must be debug, info, warn or error")
 	}
+	if c.DatabaseURL != "" && c.RedisURL == "" {
+		// An in-process Redis per serve would split rate limits and role-change signals.
+		problems = append(problems, "GOLIVE_REDIS_URL must be set when GOLIVE_DATABASE_URL is, so that every golive process shares one Redis")
+	}
 	if k := getenv("GOLIVE_SECRET_KEY"); k != "" {
 		b, err := hex.DecodeString(k)
 		if err != nil || len(b) < 32 {

@@ -1,0 +1,46 @@
+// Screenshots for the README: starts ../bin/golive with the demo data (through the browser tests'
+// harness), signs in as Medway CCG's organisation admin and saves full-page PNGs into ../docs/.
+// Not a test: run it from frontend/ after `make build`:
+//
+//   node e2e/screenshots.mjs
+//
+// GOLIVE_BIN and CHROMIUM work as in harness.mjs.
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { demo, launchBrowser, newPage, signIn, startGolive } from './harness.mjs'
+
+const docsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs')
+const VIEWPORT = { width: 1280, height: 900 }
+
+// file name → page, all as the organisation admin.
+const shots = [
+  ['dashboard.png', '/'],
+  ['users.png', '/admin/users'],
+  ['audit.png', '/admin/audit']
+]
+
+const app = await startGolive()
+let browser
+try {
+  browser = await launchBrowser()
+  // The CSP stays enforced here: the pages must look right as a real browser shows them.
+  const page = await newPage(browser, app.baseURL, { bypassCSP: false })
+  await page.setViewportSize(VIEWPORT)
+  await signIn(page, demo.tenantAdmin)
+  fs.mkdirSync(docsDir, { recursive: true })
+  for (const [file, pathname] of shots) {
+    const res = await page.goto(pathname, { waitUntil: 'networkidle' })
+    if (!res || res.status() !== 200) throw new Error(`${pathname}: HTTP ${res?.status()}`)
+    const out = path.join(docsDir, file)
+    await page.screenshot({ path: out, fullPage: true, animations: 'disabled', caret: 'hide' })
+    console.log(`${pathname} → ${path.relative(process.cwd(), out)} (${Math.round(fs.statSync(out).size / 1024)} KB)`)
+  }
+} catch (err) {
+  console.error(err)
+  console.error(`golive log:\n${app.log()}`)
+  process.exitCode = 1
+} finally {
+  await browser?.close()
+  await app.stop()
+}
