@@ -166,6 +166,64 @@ var Funcs = template.FuncMap{
 		}
 		return t.In(London).Format("2006-01-02")
 	},
+	// ukTime is how a deadline reads: "12:00 on 4 May 2018", UK wall clock (GMT or BST).
+	"ukTime": func(t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			if v.IsZero() {
+				return ""
+			}
+			return v.In(London).Format("15:04 on 2 January 2006")
+		case *time.Time:
+			if v == nil || v.IsZero() {
+				return ""
+			}
+			return v.In(London).Format("15:04 on 2 January 2006")
+		}
+		return ""
+	},
+	"isoTime": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(London).Format("15:04")
+	},
+	// pence shows money held in pence as pounds: 31500000000 → "£315,000,000.00".
+	"pence": func(p int64) string {
+		sign := ""
+		if p < 0 {
+			sign, p = "-", -p
+		}
+		pounds := fmt.Sprint(p / 100)
+		var b strings.Builder
+		for i, r := range pounds {
+			if i > 0 && (len(pounds)-i)%3 == 0 {
+				b.WriteByte(',')
+			}
+			b.WriteRune(r)
+		}
+		return fmt.Sprintf("%s£%s.%02d", sign, b.String(), p%100)
+	},
+	// percent shows basis points as a percentage: 1250 → "12.5%".
+	"percent": func(bp int) string {
+		sign := ""
+		if bp < 0 {
+			sign, bp = "-", -bp
+		}
+		s := fmt.Sprintf("%d.%02d", bp/100, bp%100)
+		return sign + strings.TrimRight(strings.TrimRight(s, "0"), ".") + "%"
+	},
+	// fileSize shows a byte count as people read it.
+	"fileSize": func(n int64) string {
+		switch {
+		case n >= 1<<20:
+			return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+		case n >= 1<<10:
+			return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+		}
+		return fmt.Sprintf("%d bytes", n)
+	},
+	"add":  func(a, b int) int { return a + b },
 	"join": strings.Join,
 	"has": func(list []string, s string) bool {
 		for _, v := range list {

@@ -58,6 +58,7 @@ var DemoUsers = []DemoUser{
 	{"bids@channel-coast-health.test", "Gus Coast", "Channel Coast Health Partnership", []string{RoleBidder}},
 	{"admin@dgs-ccg.test", "Hana Admin", "NHS Dartford, Gravesham and Swanley CCG", []string{RoleTenantAdmin}},
 	{"lead@bedfordshire-ccg.test", "Ira Lead", "NHS Bedfordshire CCG", []string{RoleProcurementLead}},
+	{"admin@bedfordshire-ccg.test", "Jay Admin", "NHS Bedfordshire CCG", []string{RoleTenantAdmin}},
 	{"approver@ashford-ccg.test", "Approver Ashford", "NHS Ashford CCG", []string{RoleApprover}},
 	{"approver@canterbury-ccg.test", "Approver Canterbury", "NHS Canterbury and Coastal CCG", []string{RoleApprover}},
 	{"approver@dgs-ccg.test", "Approver DGS", "NHS Dartford, Gravesham and Swanley CCG", []string{RoleApprover}},

@@ -15,18 +15,28 @@ var (
 	PermAuditRead   = Permission{"audit", "read"}
 	PermOutbox      = Permission{"outbox", "read"}
 	PermJobs        = Permission{"jobs", "admin"}
+
+	// Procurements (lots): commissioners see the procurements they take part in; the lead runs
+	// them; only the lead and governing-body approvers see the estimated value.
+	PermProcView    = Permission{"procurements", "view"}
+	PermProcManage  = Permission{"procurements", "manage"}
+	PermProcValue   = Permission{"procurements", "value"}
+	PermDecide      = Permission{"business_cases", "decide"}
+	PermOpenBids    = Permission{"bids", "open"}
+	PermOpportunity = Permission{"opportunities", "view"}
+	PermBid         = Permission{"bids", "manage"}
 )
 
 // RolePermissions is the policy golive enforces: role → permissions.
 var RolePermissions = map[string][]Permission{
 	RolePlatformAdmin:   {PermDashboard, PermOwnTokens, PermOutbox, PermJobs},
-	RoleTenantAdmin:     {PermDashboard, PermOwnTokens, PermUsersManage, PermAuditRead},
-	RoleProcurementLead: {PermDashboard, PermOwnTokens},
-	RoleEvaluator:       {PermDashboard, PermOwnTokens},
+	RoleTenantAdmin:     {PermDashboard, PermOwnTokens, PermUsersManage, PermAuditRead, PermProcView, PermOpenBids},
+	RoleProcurementLead: {PermDashboard, PermOwnTokens, PermProcView, PermProcManage, PermProcValue, PermOpenBids},
+	RoleEvaluator:       {PermDashboard, PermOwnTokens, PermProcView},
 	RoleHealthwatch:     {PermDashboard, PermOwnTokens},
-	RoleApprover:        {PermDashboard, PermOwnTokens},
-	RoleBidder:          {PermDashboard, PermOwnTokens},
-	RoleObserver:        {PermDashboard, PermOwnTokens},
+	RoleApprover:        {PermDashboard, PermOwnTokens, PermProcView, PermProcValue, PermDecide},
+	RoleBidder:          {PermDashboard, PermOwnTokens, PermOpportunity, PermBid},
+	RoleObserver:        {PermDashboard, PermOwnTokens, PermProcView},
 }
 
 func roleLabelFor(r string) string { return frontend.RoleName(r) }

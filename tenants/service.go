@@ -692,3 +692,17 @@ func plural(n int) string {
 	}
 	return "s"
 }
+
+// ActorByEmail builds the actor for a user without a sign-in, for the demo loader and jobs that
+// act on someone's behalf; it never serves a request.
+func (s *Service) ActorByEmail(ctx context.Context, email string) (*web.Actor, error) {
+	u, err := s.Store.UserByEmail(ctx, NormaliseEmail(email))
+	if err != nil {
+		return nil, fmt.Errorf("actor %s: %w", email, err)
+	}
+	id, err := s.identity(ctx, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	return s.Actor(id), nil
+}

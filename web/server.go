@@ -3,6 +3,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/valyala/fasthttp"
 
 	"golive/apperr"
 )
@@ -44,7 +46,8 @@ type Server struct {
 
 // Options for the Fiber app.
 type Options struct {
-	BodyLimit    int
+	BodyLimit    int // every request body but file uploads; default 1 MB
+	UploadLimit  int // multipart/form-data bodies (documents); default 21 MB
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
 }
@@ -74,6 +77,16 @@ func (s *Server) NewApp(o Options) *fiber.App {
 		// Requests arrive straight or through one proxy; the header is not trusted by default.
 		EnableTrustedProxyCheck: true,
 	})
+	if o.UploadLimit == 0 {
+		o.UploadLimit = 21 << 20
+	}
+	// Decided from the headers, before any body is read: only a multipart upload may be large.
+	app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		if bytes.HasPrefix(h.ContentType(), []byte("multipart/form-data")) {
+			return fasthttp.RequestConfig{MaxRequestBodySize: o.UploadLimit}
+		}
+		return fasthttp.RequestConfig{}
+	}
 	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
 		s.Logger.Error("panic", "request_id", c.Locals("requestid"), "panic", fmt.Sprint(e))
 	}}))

@@ -17,6 +17,7 @@ import (
 	"golive/database"
 	"golive/frontend"
 	"golive/jobs"
+	"golive/lots"
 	"golive/tenants"
 	"golive/web"
 )
@@ -30,6 +31,7 @@ type App struct {
 	Metrics  *web.Metrics
 	Authz    *tenants.Authorizer
 	Tenants  *tenants.Service
+	Lots     *lots.Service
 	Jobs     *jobs.Client
 	Mailer   jobs.Mailer
 	Fiber    *fiber.App
@@ -96,6 +98,8 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	a.Tenants = &tenants.Service{Store: tenants.NewStore(db), Authz: a.Authz, Redis: a.Redis, Mail: a.Jobs,
 		Secret: a.Cfg.Secret, BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
+	a.Lots = &lots.Service{Store: lots.NewStore(db), Authz: a.Authz, Mail: a.Jobs, Secret: a.Cfg.Secret,
+		BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
 	if err := a.buildHTTP(); err != nil {
 		return nil, err
 	}
@@ -126,6 +130,8 @@ func (a *App) buildHTTP() error {
 	srv := &web.Server{Renderer: renderer, Logger: a.Log, Metrics: a.Metrics, Can: mw.Can,
 		Secure: a.Cfg.Secure(), BaseURL: a.Cfg.BaseURL, Nav: []web.NavItem{
 			{Label: "Dashboard", Href: "/", Obj: tenants.PermDashboard.Obj, Act: tenants.PermDashboard.Act},
+			{Label: "Procurements", Href: "/procurements", Obj: tenants.PermProcView.Obj, Act: tenants.PermProcView.Act},
+			{Label: "Opportunities", Href: "/opportunities", Obj: tenants.PermOpportunity.Obj, Act: tenants.PermOpportunity.Act},
 			{Label: "Users", Href: "/admin/users", Obj: tenants.PermUsersManage.Obj, Act: tenants.PermUsersManage.Act},
 			{Label: "Audit log", Href: "/admin/audit", Obj: tenants.PermAuditRead.Obj, Act: tenants.PermAuditRead.Act},
 			{Label: "Mail outbox", Href: "/platform/outbox", Obj: tenants.PermOutbox.Obj, Act: tenants.PermOutbox.Act},
@@ -150,15 +156,18 @@ func (a *App) buildHTTP() error {
 	})
 
 	app.Use(mw.Authenticate, mw.CSRF)
-	pages := &tenants.Pages{Svc: a.Tenants, Web: srv, MW: mw, Tasks: []tenants.TaskSource{a.Tenants.AdminTasks}}
+	pages := &tenants.Pages{Svc: a.Tenants, Web: srv, MW: mw, Tasks: []tenants.TaskSource{a.Tenants.AdminTasks, a.lotTasks}}
+	guard := func(obj, act string) fiber.Handler { return mw.Require(tenants.Permission{Obj: obj, Act: act}) }
 	pages.MountPublic(app)
 
 	api := app.Group("/api/v1")
 	(&tenants.API{Svc: a.Tenants}).Mount(api, mw)
 	auditH := audit.NewHandlers(a.DB, srv)
 	auditH.MountAPI(api.Group("/audit", mw.Require(tenants.PermAuditRead)))
+	(&lots.API{Svc: a.Lots}).Mount(api, guard)
 
 	pages.Mount(app)
+	(&lots.Pages{Svc: a.Lots, Web: srv}).Mount(app, guard)
 	auditH.MountPages(app.Group("/admin/audit", mw.Require(tenants.PermAuditRead)))
 	jobsH := &jobs.Handlers{DB: a.DB, Server: srv}
 	jobsH.MountPages(app.Group("/platform/outbox", mw.Require(tenants.PermOutbox)))
@@ -167,6 +176,16 @@ func (a *App) buildHTTP() error {
 	// Anything else: the API answers problem+json 404, pages the NHS.UK 404 page.
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return nil
+}
+
+// lotTasks adapts the procurement tasks to the dashboard's.
+func (a *App) lotTasks(ctx context.Context, actor *web.Actor) ([]tenants.Task, error) {
+	ts, err := a.Lots.Tasks(ctx, actor)
+	out := make([]tenants.Task, len(ts))
+	for i, t := range ts {
+		out[i] = tenants.Task(t)
+	}
+	return out, err
 }
 
 // ready answers 200 only when the database and Redis both answer.

@@ -74,6 +74,17 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	default:
 		problems = append(problems, "GOLIVE_LOG_LEVEL must be debug, info, warn or error")
 	}
+	if v := getenv("GOLIVE_NOW"); v != "" {
+		// A demo or test clock: it starts at this instant and runs on in real time, so a demo can
+		// show a procurement before its deadline, or a test can restart golive after it.
+		start, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("GOLIVE_NOW %q must be an RFC 3339 instant, like 2018-04-30T15:00:00+01:00", v))
+		} else {
+			began := time.Now()
+			c.Now = func() time.Time { return start.Add(time.Since(began)).UTC() }
+		}
+	}
 	if c.DatabaseURL != "" && c.RedisURL == "" {
 		// An in-process Redis per serve would split rate limits and role-change signals.
 		problems = append(problems, "GOLIVE_REDIS_URL must be set when GOLIVE_DATABASE_URL is, so that every golive process shares one Redis")

@@ -22,8 +22,21 @@ func demo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) e
 	if err != nil {
 		return err
 	}
-	if created {
-		fmt.Fprintln(stdout, "Demo loaded: Kent and Medway and Luton and Bedfordshire CCGs, Healthwatch Kent and Medway, four fictional providers.")
+	orgs, err := a.Tenants.Store.Orgs(ctx)
+	if err != nil {
+		return err
+	}
+	ids := map[string]string{}
+	for _, o := range orgs {
+		ids[o.Name] = o.ID
+	}
+	procs, err := a.Lots.LoadDemo(ctx, a.Tenants.ActorByEmail, ids)
+	if err != nil {
+		return err
+	}
+	if created || procs {
+		fmt.Fprintln(stdout, "Demo loaded: Kent and Medway and Luton and Bedfordshire CCGs, Healthwatch Kent and Medway, four fictional providers;")
+		fmt.Fprintln(stdout, "the Kent and Medway IUCS procurement (2 lots, approved by all 8 governing bodies, bid for and opened) and Luton and Bedfordshire's.")
 	} else {
 		fmt.Fprintln(stdout, "Demo already loaded.")
 	}

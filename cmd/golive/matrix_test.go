@@ -42,18 +42,24 @@ var everyone = []string{tenants.RolePlatformAdmin, tenants.RoleTenantAdmin, tena
 	tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}
 
 // routeSpec is what the matrix expects of one route: public, or the roles that pass and, for a
-// route on one object, who owns it ("medway" = an organisation, "lead" = one person).
+// route on one object, who owns it (an organisation: "medway", "weald"; or "lead", one person).
 type routeSpec struct {
 	method, path string
 	public       bool
 	roles        []string
 	owner        string
+	obj          string // the procurement a lots route acts on: draft, published or opened
 }
 
 func specs() []routeSpec {
 	admin := []string{tenants.RoleTenantAdmin}
 	platform := []string{tenants.RolePlatformAdmin}
 	audit := []string{tenants.RoleTenantAdmin}
+	procView := []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver}
+	lead := []string{tenants.RoleProcurementLead}
+	approver := []string{tenants.RoleApprover}
+	opener := []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead}
+	bidder := []string{tenants.RoleBidder}
 	return []routeSpec{
 		{method: "GET", path: "/healthz", public: true},
 		{method: "GET", path: "/readyz", public: true},
@@ -82,6 +88,47 @@ func specs() []routeSpec {
 		{method: "GET", path: "/platform/outbox/:id", roles: platform},
 		{method: "GET", path: "/platform/jobs", roles: platform},
 
+		// Procurements (lots). Medway leads each, Swale takes part: DGS and Bedfordshire are outsiders.
+		{method: "GET", path: "/procurements", roles: procView},
+		{method: "GET", path: "/procurements/new", roles: lead},
+		{method: "POST", path: "/procurements/new", roles: lead},
+		{method: "GET", path: "/procurements/:id", roles: procView, owner: "medway", obj: "draft"},
+		{method: "GET", path: "/procurements/:id/edit", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/procurements/:id/edit", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/procurements/:id/lots", roles: lead, owner: "medway", obj: "draft"},
+		{method: "GET", path: "/procurements/:id/lots/:lot", roles: procView, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/procurements/:id/lots/:lot/sites", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/procurements/:id/lots/:lot/phases", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/procurements/:id/lots/:lot/questions", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/procurements/:id/lots/:lot/template", roles: lead, owner: "medway", obj: "draft"},
+		{method: "GET", path: "/procurements/:id/lots/:lot/responses", roles: lead, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/procurements/:id/lots/:lot/responses/attachments/:att", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/procurements/:id/documents", roles: lead, owner: "medway", obj: "draft"},
+		{method: "GET", path: "/procurements/:id/documents/:doc", roles: procView, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/procurements/:id/submit-for-approval", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/procurements/:id/return-to-draft", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/procurements/:id/publish", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/procurements/:id/cancel", roles: lead, owner: "medway", obj: "draft"},
+		{method: "GET", path: "/procurements/:id/decision", roles: approver, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/procurements/:id/decision", roles: approver, owner: "medway", obj: "draft"},
+		{method: "GET", path: "/procurements/:id/clarifications", roles: procView, owner: "medway", obj: "published"},
+		{method: "POST", path: "/procurements/:id/clarifications/:cid/answer", roles: lead, owner: "medway", obj: "published"},
+		{method: "POST", path: "/procurements/:id/addenda", roles: lead, owner: "medway", obj: "published"},
+		{method: "GET", path: "/procurements/:id/opening", roles: opener, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/procurements/:id/opening/start", roles: opener, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/procurements/:id/opening/confirm", roles: opener, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/opportunities", roles: bidder},
+		{method: "GET", path: "/opportunities/:id", roles: bidder, obj: "published"},
+		{method: "GET", path: "/opportunities/:id/documents/:doc", roles: bidder, obj: "published"},
+		{method: "POST", path: "/opportunities/:id/interest", roles: bidder, obj: "published"},
+		{method: "POST", path: "/opportunities/:id/clarifications", roles: bidder, obj: "published"},
+		{method: "GET", path: "/opportunities/:id/lots/:lot/response", roles: bidder, obj: "published"},
+		{method: "POST", path: "/opportunities/:id/lots/:lot/response", roles: bidder, obj: "published"},
+		{method: "POST", path: "/opportunities/:id/lots/:lot/submit", roles: bidder, obj: "published"},
+		{method: "POST", path: "/opportunities/:id/lots/:lot/attachments", roles: bidder, obj: "published"},
+		{method: "GET", path: "/opportunities/:id/lots/:lot/attachments/:att", roles: bidder, owner: "weald", obj: "published"},
+		{method: "POST", path: "/opportunities/:id/lots/:lot/attachments/:att/remove", roles: bidder, owner: "weald", obj: "published"},
+
 		{method: "GET", path: "/api/v1/me", roles: everyone},
 		{method: "GET", path: "/api/v1/users", roles: admin},
 		{method: "GET", path: "/api/v1/users/:id", roles: admin, owner: "medway"},
@@ -91,6 +138,44 @@ func specs() []routeSpec {
 		{method: "POST", path: "/api/v1/tokens", roles: everyone},
 		{method: "DELETE", path: "/api/v1/tokens/:id", roles: everyone, owner: "lead"},
 		{method: "GET", path: "/api/v1/audit", roles: audit},
+
+		{method: "GET", path: "/api/v1/procurements", roles: procView},
+		{method: "POST", path: "/api/v1/procurements", roles: lead},
+		{method: "GET", path: "/api/v1/procurements/:id", roles: procView, owner: "medway", obj: "draft"},
+		{method: "PATCH", path: "/api/v1/procurements/:id", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/api/v1/procurements/:id/lots", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/api/v1/procurements/:id/lots/:lot/sites", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/api/v1/procurements/:id/lots/:lot/phases", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/api/v1/procurements/:id/lots/:lot/questions", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/api/v1/procurements/:id/lots/:lot/template", roles: lead, owner: "medway", obj: "draft"},
+		{method: "GET", path: "/api/v1/procurements/:id/lots/:lot/responses", roles: lead, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/api/v1/procurements/:id/lots/:lot/responses/attachments/:att", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/api/v1/procurements/:id/documents", roles: lead, owner: "medway", obj: "draft"},
+		{method: "GET", path: "/api/v1/procurements/:id/documents/:doc", roles: procView, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/api/v1/procurements/:id/submit-for-approval", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/api/v1/procurements/:id/return-to-draft", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/api/v1/procurements/:id/publish", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/api/v1/procurements/:id/cancel", roles: lead, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/api/v1/procurements/:id/decision", roles: approver, owner: "medway", obj: "draft"},
+		{method: "POST", path: "/api/v1/procurements/:id/clarifications/:cid/answer", roles: lead, owner: "medway", obj: "published"},
+		{method: "POST", path: "/api/v1/procurements/:id/addenda", roles: lead, owner: "medway", obj: "published"},
+		{method: "POST", path: "/api/v1/procurements/:id/opening/start", roles: opener, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/api/v1/procurements/:id/opening/confirm", roles: opener, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/api/v1/templates", roles: procView},
+		{method: "GET", path: "/api/v1/opportunities", roles: bidder},
+		{method: "GET", path: "/api/v1/opportunities/:id", roles: bidder, obj: "published"},
+		{method: "GET", path: "/api/v1/opportunities/:id/documents/:doc", roles: bidder, obj: "published"},
+		{method: "POST", path: "/api/v1/opportunities/:id/interest", roles: bidder, obj: "published"},
+		{method: "POST", path: "/api/v1/opportunities/:id/clarifications", roles: bidder, obj: "published"},
+		{method: "PUT", path: "/api/v1/opportunities/:id/lots/:lot/response", roles: bidder, obj: "published"},
+		{method: "POST", path: "/api/v1/opportunities/:id/lots/:lot/submit", roles: bidder, obj: "published"},
+		{method: "POST", path: "/api/v1/opportunities/:id/lots/:lot/attachments", roles: bidder, obj: "published"},
+		{method: "GET", path: "/api/v1/opportunities/:id/lots/:lot/attachments/:att", roles: bidder, owner: "weald", obj: "published"},
+		{method: "DELETE", path: "/api/v1/opportunities/:id/lots/:lot/attachments/:att", roles: bidder, owner: "weald", obj: "published"},
+
+		// Withdrawals after every attachment row: a withdrawn response carries nothing forward.
+		{method: "POST", path: "/opportunities/:id/lots/:lot/withdraw", roles: bidder, obj: "published"},
+		{method: "POST", path: "/api/v1/opportunities/:id/lots/:lot/withdraw", roles: bidder, obj: "published"},
 
 		// Signing out last, so the session serves every row above first.
 		{method: "POST", path: "/sign-out", roles: everyone},
@@ -144,6 +229,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.App.DB.Gorm.Raw("SELECT id FROM mail_messages LIMIT 1").Scan(&mailID)
+	procs := matrixProcurements(t, s)
 
 	for _, c := range callers {
 		t.Run(c.key, func(t *testing.T) {
@@ -162,6 +248,12 @@ func TestAuthorisationMatrix(t *testing.T) {
 			for _, sp := range specs() {
 				path := strings.NewReplacer(":token", "not-a-real-token", ":id", evaluatorID).Replace(sp.path)
 				switch {
+				case sp.obj != "":
+					o := procs[sp.obj]
+					if strings.HasPrefix(sp.path, "/api/") {
+						o.attachment = o.apiAttachment // the pages' rows remove the other one
+					}
+					path = strings.NewReplacer(":id", o.id, ":lot", o.lot, ":doc", o.doc, ":cid", o.clarification, ":att", o.attachment).Replace(sp.path)
 				case strings.Contains(sp.path, "/tokens/") && strings.HasPrefix(sp.path, "/api"):
 					path = strings.Replace(sp.path, ":id", apiTok.ID, 1)
 				case strings.Contains(sp.path, "/tokens/"):
@@ -227,8 +319,8 @@ func expect(c caller, sp routeSpec, api bool) outcome {
 		return outcome{redirect: "/sign-in"}
 	case !slices.Contains(sp.roles, c.role):
 		return outcome{exact: 403}
-	case sp.owner == "medway" && c.org != "medway":
-		return outcome{exact: 404}
+	case sp.owner != "" && sp.owner != "lead" && c.org != sp.owner:
+		return outcome{exact: 404} // another organisation's object
 	case sp.owner == "lead" && c.email != "lead@medway-ccg.test":
 		return outcome{exact: 404}
 	}
@@ -241,7 +333,7 @@ func call(t *testing.T, s *server, b *browser, token, method, path string) (int,
 	t.Helper()
 	if strings.HasPrefix(path, "/api/") {
 		var body any
-		if method == "POST" || method == "PATCH" {
+		if method == "POST" || method == "PATCH" || method == "PUT" {
 			body = "{}"
 		}
 		resp, _ := s.api(t, method, strings.TrimPrefix(path, "/api/v1"), token, body, nil)

@@ -63,8 +63,11 @@ function tail (file, lines = 60) {
 }
 
 // startGolive loads the demo into a new data directory and serves it; stop() ends the server and
-// removes the directory.
-export async function startGolive () {
+// removes the directory. env adds variables for `serve` only (the demo loads on the real clock),
+// e.g. { GOLIVE_NOW: '2027-04-05T09:00:00+01:00' }. restart(envOverrides) stops only the serve
+// process and starts it again on the same data directory (same SQLite file, same secret key)
+// with envOverrides on top, waiting for /readyz: sessions may not survive it.
+export async function startGolive ({ env: extraEnv = {} } = {}) {
   if (!fs.existsSync(GOLIVE_BIN)) {
     throw new Error(`${GOLIVE_BIN} does not exist: run \`make build\` (or set GOLIVE_BIN)`)
   }
@@ -73,7 +76,7 @@ export async function startGolive () {
   const baseURL = `http://127.0.0.1:${port}`
   const env = { ...process.env, GOLIVE_DATA_DIR: path.join(dir, 'data'), GOLIVE_ADDR: `127.0.0.1:${port}`, GOLIVE_BASE_URL: baseURL }
   // Embedded SQLite, Redis and outbox: whatever the shell points at stays untouched.
-  for (const k of ['GOLIVE_DATABASE_URL', 'GOLIVE_REDIS_URL', 'GOLIVE_SECRET_KEY', 'GOLIVE_SMTP_URL']) delete env[k]
+  for (const k of ['GOLIVE_DATABASE_URL', 'GOLIVE_REDIS_URL', 'GOLIVE_SECRET_KEY', 'GOLIVE_SMTP_URL', 'GOLIVE_NOW']) delete env[k]
 
   try {
     await promisify(execFile)(GOLIVE_BIN, ['demo'], { env, cwd: dir, timeout: 120_000, maxBuffer: 16 << 20 })
@@ -83,41 +86,65 @@ export async function startGolive () {
   }
 
   const logFile = path.join(dir, 'serve.log')
-  const log = fs.openSync(logFile, 'a')
-  const child = spawn(GOLIVE_BIN, ['serve'], { env, cwd: dir, stdio: ['ignore', log, log] })
-  fs.closeSync(log)
+  let serveEnv = { ...env, ...extraEnv }
+  let child = null
   let exited = null
-  const exit = new Promise((resolve) => child.on('exit', (code, signal) => { exited = signal || code; resolve() }))
+  let exit = Promise.resolve()
 
-  const stop = async () => {
-    if (exited === null) {
+  const spawnServe = () => {
+    const log = fs.openSync(logFile, 'a')
+    child = spawn(GOLIVE_BIN, ['serve'], { env: serveEnv, cwd: dir, stdio: ['ignore', log, log] })
+    fs.closeSync(log)
+    exited = null
+    const me = child
+    exit = new Promise((resolve) => me.on('exit', (code, signal) => { exited = signal || code; resolve() }))
+  }
+
+  const stopServe = async () => {
+    if (child && exited === null) {
       child.kill('SIGTERM')
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
       await exit
       clearTimeout(timer)
     }
+  }
+
+  const stop = async () => {
+    await stopServe()
     fs.rmSync(dir, { recursive: true, force: true })
   }
 
-  const deadline = Date.now() + 60_000
-  for (;;) {
-    if (exited !== null) {
-      const out = tail(logFile)
-      await stop()
-      throw new Error(`golive serve exited (${exited}) before /readyz answered:\n${out}`)
+  const waitReady = async () => {
+    const deadline = Date.now() + 60_000
+    for (;;) {
+      if (exited !== null) {
+        const out = tail(logFile)
+        await stop()
+        throw new Error(`golive serve exited (${exited}) before /readyz answered:\n${out}`)
+      }
+      try {
+        const res = await fetch(`${baseURL}/readyz`, { signal: AbortSignal.timeout(2_000) })
+        if (res.status === 200) break
+      } catch {}
+      if (Date.now() > deadline) {
+        const out = tail(logFile)
+        await stop()
+        throw new Error(`golive serve: /readyz did not answer 200 within 60 s:\n${out}`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200))
     }
-    try {
-      const res = await fetch(`${baseURL}/readyz`, { signal: AbortSignal.timeout(2_000) })
-      if (res.status === 200) break
-    } catch {}
-    if (Date.now() > deadline) {
-      const out = tail(logFile)
-      await stop()
-      throw new Error(`golive serve: /readyz did not answer 200 within 60 s:\n${out}`)
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200))
   }
-  return { baseURL, dir, logFile, stop, log: () => tail(logFile, 200) }
+
+  const restart = async (envOverrides = {}) => {
+    await stopServe()
+    serveEnv = { ...serveEnv, ...envOverrides }
+    spawnServe()
+    await waitReady()
+  }
+
+  spawnServe()
+  await waitReady()
+  return { baseURL, dir, logFile, stop, restart, log: () => tail(logFile, 200) }
 }
 
 // launchBrowser starts Debian's Chromium. Playwright gives it a new, empty --user-data-dir of its
@@ -138,10 +165,10 @@ export async function newPage (browser, baseURL, { bypassCSP = true } = {}) {
 }
 
 // useGolive starts golive and Chromium before the file's tests and stops both after them.
-export function useGolive () {
+export function useGolive (options = {}) {
   const env = {}
   before(async () => {
-    const app = await startGolive()
+    const app = await startGolive(options)
     env.app = app
     env.baseURL = app.baseURL
     env.browser = await launchBrowser()

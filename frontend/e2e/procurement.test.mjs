@@ -1,0 +1,351 @@
+// A procurement from draft to opened responses, through the pages only, as the people who run
+// it would: the Medway lead builds it with Swale, both governing bodies approve, two providers
+// register, ask, answer and submit, the deadline passes, two people open it.
+//
+// golive runs on a clock that starts just after the clocks go forward in 2027 (GOLIVE_NOW), so
+// times entered as 12:00 UK time must read back as 12:00 in British Summer Time; after the
+// submissions it restarts on the same data with the clock after the deadline.
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { checkA11y, demo, launchBrowser, newPage, signIn, startGolive, theH1, visit, a11yReport } from './harness.mjs'
+
+const START = '2027-03-29T09:00:00+01:00' // the Monday after the clocks go forward
+const AFTER_DEADLINE = '2027-04-14T13:00:00+01:00' // an hour after the submission deadline
+
+const people = {
+  lead: demo.lead,
+  medwayApprover: demo.approver,
+  swaleApprover: 'approver@swale-ccg.test',
+  weald: 'bids@weald-ambulance.test',
+  estuary: 'bids@estuary-urgent-care.test',
+  admin: demo.tenantAdmin,
+  healthwatch: demo.healthwatch
+}
+
+const VALUE_TYPED = '12,500,000'
+const VALUE_SHOWN = '£12,500,000.00'
+
+let app, browser
+const pages = {}
+const state = {}
+
+async function as (who) {
+  if (!pages[who]) {
+    pages[who] = await newPage(browser, app.baseURL)
+    await signIn(pages[who], people[who])
+  }
+  return pages[who]
+}
+
+// press clicks a button that submits a form and waits for the page it leads to.
+async function press (page, name, scope = page) {
+  const button = scope.getByRole('button', { name, exact: true })
+  await Promise.all([page.waitForNavigation(), button.first().click()])
+  await page.waitForLoadState('load')
+}
+
+async function text (page) {
+  return (await page.locator('main').innerText()).replace(/\s+/g, ' ')
+}
+
+async function flash (page) {
+  return (await page.locator('.nhsuk-notification-banner').innerText().catch(() => '')).replace(/\s+/g, ' ')
+}
+
+async function summary (page) {
+  return (await page.locator('.nhsuk-error-summary').innerText().catch(() => '')).replace(/\s+/g, ' ')
+}
+
+// errorBeside returns the message shown with the field of id, asserting the error summary links to it.
+async function errorBeside (page, id) {
+  const group = page.locator(`.nhsuk-form-group--error:has(#${id})`).first()
+  assert.equal(await group.count(), 1, `no error shown beside #${id}`)
+  assert.equal(await page.locator(`.nhsuk-error-summary a[href="#${id}"]`).count(), 1, `the error summary does not link to #${id}`)
+  return (await group.locator('.nhsuk-error-message').first().innerText()).replace(/\s+/g, ' ')
+}
+
+async function fillWhen (page, id, date, time) {
+  await page.locator(`#${id}`).fill(date)
+  if (time) await page.locator(`#${id}_time`).fill(time)
+}
+
+describe('a procurement from draft to opened responses', () => {
+  before(async () => {
+    app = await startGolive({ env: { GOLIVE_NOW: START } })
+    browser = await launchBrowser()
+  }, { timeout: 180_000 })
+  after(async () => {
+    await browser?.close()
+    await app?.stop()
+    a11yReport()
+  }, { timeout: 30_000 })
+
+  test('the lead creates a procurement with Medway and Swale; bad input is shown beside its field', async () => {
+    const page = await as('lead')
+    await visit(page, '/procurements')
+    assert.equal(await theH1(page), 'Procurements')
+    await checkA11y(page, 'the list of procurements')
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Create a procurement' }).click()])
+    assert.equal(new URL(page.url()).pathname, '/procurements/new')
+    await theH1(page)
+    await checkA11y(page, 'the new procurement form')
+
+    // Bad input first: no reference, a term in words, a time but no date.
+    await page.locator('#title').fill('Medway and Swale integrated urgent care 2027')
+    await page.locator('#term_years').fill('five')
+    await page.locator('#submission_deadline_time').fill('12:00')
+    await press(page, 'Create procurement')
+    assert.match(await errorBeside(page, 'reference'), /reference/i)
+    assert.match(await errorBeside(page, 'term_years'), /whole number/)
+    assert.match(await errorBeside(page, 'submission_deadline'), /date of the submission deadline/)
+    assert.equal(await page.locator('#title').inputValue(), 'Medway and Swale integrated urgent care 2027', 'what was typed is lost')
+    await checkA11y(page, 'the new procurement form with errors')
+
+    await page.locator('#reference').fill('MS-IUC-2027')
+    await page.getByLabel('NHS Swale CCG', { exact: true }).check()
+    assert.ok(await page.getByLabel('NHS Medway CCG', { exact: true }).isChecked(), 'the lead is not chosen by default')
+    await page.getByLabel('Provider Selection Regime', { exact: true }).check()
+    await page.locator('#procedure').selectOption('Open')
+    await page.locator('#term_years').fill('5')
+    await page.locator('#extension_years').fill('2')
+    await page.locator('#estimated_value').fill(VALUE_TYPED)
+    await fillWhen(page, 'clarification_deadline', '2027-04-07', '12:00')
+    await fillWhen(page, 'submission_deadline', '2027-04-14', '12:00')
+    await fillWhen(page, 'evaluation_start', '2027-04-15', '09:00')
+    await fillWhen(page, 'award_date', '2027-06-01', '12:00')
+    await fillWhen(page, 'contract_start', '2027-10-01', '08:00')
+    await press(page, 'Create procurement')
+    const m = new URL(page.url()).pathname.match(/^\/procurements\/([0-9a-f-]{36})$/)
+    assert.ok(m, `creating landed on ${page.url()}: ${await summary(page)}`)
+    state.id = m[1]
+    assert.equal(await theH1(page), 'Medway and Swale integrated urgent care 2027')
+    const body = await text(page)
+    assert.ok(body.includes('12:00 on 14 April 2027'), 'the submission deadline does not read 12:00 UK time')
+    assert.ok(body.includes(VALUE_SHOWN), 'the lead does not see the estimated value')
+    assert.ok(body.includes('NHS Swale CCG'), 'Swale is not listed as taking part')
+    await checkA11y(page, 'the procurement overview (draft)')
+  })
+
+  test('the lead adds a lot and builds its questionnaire by hand and from a template', async () => {
+    const page = await as('lead')
+    await visit(page, `/procurements/${state.id}`)
+    await page.locator('#lot-title').fill('NHS 111 and clinical assessment service')
+    await page.getByLabel('NHS 111', { exact: true }).check()
+    await page.getByLabel('Clinical assessment service', { exact: true }).check()
+    const lotForm = page.locator('form[action$="/lots"]')
+    await lotForm.getByLabel('NHS Medway CCG', { exact: true }).check()
+    await lotForm.getByLabel('NHS Swale CCG', { exact: true }).check()
+    await press(page, 'Add lot')
+    const m = new URL(page.url()).pathname.match(/\/lots\/([0-9a-f-]{36})$/)
+    assert.ok(m, `adding the lot landed on ${page.url()}: ${await summary(page)}`)
+    state.lot = m[1]
+    assert.match(await flash(page), /Lot 1 added/)
+    await theH1(page)
+    await checkA11y(page, 'the lot page')
+
+    // A question by hand, first with a weight that is not a percentage.
+    const fillQuestion = async (weight) => {
+      await page.locator('#question-section').fill('Social value')
+      await page.locator('#question-number').fill('6.1')
+      await page.locator('#question-text').fill('How will the service employ local people and work with the voluntary sector?')
+      await page.locator('#question-panel-1').check() // patient experience
+      await page.locator('#question-weight').fill(weight)
+      await page.locator('#question-word_limit').fill('500')
+    }
+    await fillQuestion('12.345')
+    await press(page, 'Add question')
+    assert.match(await errorBeside(page, 'question-weight'), /percentage/)
+    await checkA11y(page, 'the lot page with an error')
+    await fillQuestion('10')
+    await press(page, 'Add question')
+    assert.match(await flash(page), /Question 6.1 added/, await summary(page))
+    assert.ok((await text(page)).includes('the weights add up to 10%; they must add up to 100%'), 'no weight message')
+
+    // Not ready: the overview says why.
+    await visit(page, `/procurements/${state.id}`)
+    await press(page, 'Submit for approval')
+    assert.match(await summary(page), /Lot 1: the weights add up to 10%/)
+    await checkA11y(page, 'the overview refusing approval')
+
+    // The template replaces the questionnaire (100 %); then a pass/fail question by hand, no weight.
+    await visit(page, `/procurements/${state.id}/lots/${state.lot}`)
+    await page.locator('#tpl-template').selectOption('iuc')
+    await press(page, 'Apply template')
+    assert.match(await flash(page), /template/)
+    let body = await text(page)
+    assert.ok(body.includes('Total weight of lot 1: 100%'), 'the template does not weigh 100%')
+    assert.ok(!body.includes('they must add up to 100%'), 'a weight message with a template at 100%')
+    await page.locator('#question-section').fill('Compliance')
+    await page.locator('#question-number').fill('4.3')
+    await page.locator('#question-text').fill('Confirm that you will take part in the Kent and Medway clinical governance network.')
+    await page.locator('#question-kind-1').check() // pass or fail
+    await page.locator('#question-weight').fill('0')
+    await page.locator('#question-word_limit').fill('200')
+    await press(page, 'Add question')
+    assert.match(await flash(page), /Question 4.3 added/, await summary(page))
+    body = await text(page)
+    assert.ok(body.includes('Total weight of lot 1: 100%'))
+
+    await page.locator('#phase-name').fill('NHS 111 and CAS go live')
+    await page.locator('#phase-service').selectOption('nhs111')
+    await fillWhen(page, 'phase-go_live', '2027-10-01', '08:00')
+    await press(page, 'Add phase')
+    assert.match(await flash(page), /Phase .* added/, await summary(page))
+    assert.ok((await text(page)).includes('08:00 on 1 October 2027'))
+  })
+
+  test('the lead submits it for approval and both governing bodies approve', async () => {
+    const lead = await as('lead')
+    await visit(lead, `/procurements/${state.id}`)
+    await press(lead, 'Submit for approval')
+    assert.match(await flash(lead), /Sent to every participating governing body/, await summary(lead))
+
+    for (const who of ['medwayApprover', 'swaleApprover']) {
+      const page = await as(who)
+      await visit(page, `/procurements/${state.id}`)
+      await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: "Record your governing body's decision" }).click()])
+      assert.equal(new URL(page.url()).pathname, `/procurements/${state.id}/decision`)
+      await theH1(page)
+      if (who === 'medwayApprover') {
+        await checkA11y(page, 'the decision page')
+        // Rejecting needs a reason.
+        await page.getByLabel('Reject', { exact: true }).check()
+        await fillWhen(page, 'meeting_date', '2027-03-25')
+        await page.locator('#minute_ref').fill('GB/2027/031')
+        await press(page, 'Record decision')
+        assert.match(await errorBeside(page, 'reason'), /reason/i)
+        await checkA11y(page, 'the decision page with an error')
+      }
+      await page.getByLabel('Approve', { exact: true }).check()
+      await fillWhen(page, 'meeting_date', '2027-03-25')
+      await page.locator('#minute_ref').fill(who === 'medwayApprover' ? 'GB/2027/031' : 'SW/27/14')
+      await page.locator('#part2').check()
+      await press(page, 'Record decision')
+      assert.match(await flash(page), /approval is recorded/, await summary(page))
+    }
+  })
+
+  test('the lead publishes it', async () => {
+    const page = await as('lead')
+    await visit(page, `/procurements/${state.id}`)
+    const body = await text(page)
+    assert.ok(body.includes('GB/2027/031') && body.includes('SW/27/14'), 'the decisions table lacks the minute references')
+    await press(page, 'Publish to bidders')
+    assert.match(await flash(page), /Published/, await summary(page))
+    await checkA11y(page, 'the procurement overview (published)')
+  })
+
+  test('Weald registers interest and asks a clarification; the lead answers it', async () => {
+    const page = await as('weald')
+    await visit(page, '/opportunities')
+    await theH1(page)
+    await checkA11y(page, 'the list of opportunities')
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Medway and Swale integrated urgent care 2027' }).click()])
+    await theH1(page)
+    await checkA11y(page, 'an opportunity before registering')
+    await press(page, 'Register interest')
+    assert.match(await flash(page), /Interest registered/)
+    await page.locator('#question').fill('Can the clinical assessment service keep using the clinical system the current provider uses?')
+    await press(page, 'Send question')
+    assert.match(await flash(page), /Question sent/, await summary(page))
+    assert.ok((await text(page)).includes('Question 1 (yours)'))
+
+    const lead = await as('lead')
+    await visit(lead, `/procurements/${state.id}/clarifications`)
+    await theH1(lead)
+    assert.ok((await text(lead)).includes('Weald Ambulance Service NHS Trust'), 'the lead does not see who asked')
+    await checkA11y(lead, 'the clarifications page')
+    await lead.getByLabel('Answer to question 1', { exact: true }).fill('Yes: the current clinical system contract runs to 2029 and transfers to the new provider.')
+    await press(lead, 'Publish answer to question 1')
+    assert.match(await flash(lead), /Answer published/, await summary(lead))
+  })
+
+  test('Estuary registers, reads the answer, and sees neither who asked nor the value', async () => {
+    const page = await as('estuary')
+    await visit(page, `/opportunities/${state.id}`)
+    await press(page, 'Register interest')
+    const html = await page.content()
+    assert.ok(html.includes('the current clinical system contract runs to 2029'), 'the published answer is not shown')
+    assert.ok(!html.includes('Weald'), 'the opportunity page names the bidder who asked')
+    assert.ok(!html.includes('12,500,000') && !html.includes('12500000'), 'a bidder sees the estimated value')
+    assert.ok((await text(page)).includes('12:00 on 14 April 2027'), 'the deadline does not read 12:00 UK time')
+    await checkA11y(page, 'an opportunity after registering')
+    const res = await page.goto(`/procurements/${state.id}`)
+    assert.ok([403, 404].includes(res.status()), `a bidder opened the commissioners' overview: HTTP ${res.status()}`)
+  })
+
+  test('both bidders save and submit a response and get a receipt', async () => {
+    for (const who of ['weald', 'estuary']) {
+      const page = await as(who)
+      await visit(page, `/opportunities/${state.id}/lots/${state.lot}/response`)
+      await theH1(page)
+      if (who === 'estuary') await checkA11y(page, 'the response form')
+      const answers = page.locator('textarea[name^="answer_"]')
+      const n = await answers.count()
+      assert.ok(n >= 10, `only ${n} questions to answer`)
+      for (let i = 0; i < n; i++) await answers.nth(i).fill(`${who} answer ${i + 1}: we will meet the specification in full.`)
+      const years = page.locator('input[name^="price_"]')
+      assert.equal(await years.count(), 5, 'not one price per contract year')
+      if (who === 'estuary') {
+        await page.locator('#price_2').fill('two million')
+        await press(page, 'Save draft')
+        assert.match(await errorBeside(page, 'price_2'), /pounds/)
+        await checkA11y(page, 'the response form with an error')
+      }
+      for (let y = 1; y <= 5; y++) await page.locator(y === 1 ? '#prices' : `#price_${y}`).fill(`${2_400_000 + y * 10_000}`)
+      await page.locator('#partners').fill(who === 'estuary' ? 'North Downs GP Federation' : '')
+      await press(page, 'Save draft')
+      assert.match(await flash(page), /Draft saved/, await summary(page))
+      assert.ok(!(await page.content()).includes('12,500,000'), 'a bidder sees the estimated value')
+      await press(page, 'Submit response')
+      assert.match(await flash(page), /submitted/, await summary(page))
+      const sha = (await page.locator('#receipt-sha256').innerText()).trim()
+      assert.match(sha, /^[0-9a-f]{64}$/, 'no SHA-256 on the receipt')
+      state[`${who}Sha`] = sha
+    }
+    const page = await as('estuary')
+    await visit(page, `/opportunities/${state.id}`)
+    assert.ok((await text(page)).includes(state.estuarySha), 'the opportunity page lacks the receipt')
+    assert.ok(!(await page.content()).includes('Weald'), 'the opportunity page names another bidder')
+  })
+
+  test('after the deadline the lead starts the opening, cannot confirm it alone, and the admin confirms', async () => {
+    for (const p of Object.values(pages)) await p.context().close()
+    for (const k of Object.keys(pages)) delete pages[k]
+    await app.restart({ GOLIVE_NOW: AFTER_DEADLINE })
+
+    const lead = await as('lead')
+    await visit(lead, `/procurements/${state.id}/opening`)
+    await theH1(lead)
+    assert.ok((await text(lead)).includes('2 responses'), 'the opening page does not count 2 responses')
+    await checkA11y(lead, 'the opening page')
+    await press(lead, 'Start the opening')
+    assert.match(await flash(lead), /Opening started/, await summary(lead))
+    assert.ok((await text(lead)).includes('Morgan Lead'), 'the page does not say who started the opening')
+    await press(lead, 'Confirm the opening as the second person')
+    assert.match(await summary(lead), /second person/)
+
+    const admin = await as('admin')
+    await visit(admin, `/procurements/${state.id}/opening`)
+    await press(admin, 'Confirm the opening as the second person')
+    assert.match(await flash(admin), /Opening confirmed/, await summary(admin))
+  })
+
+  test('the lead reads the opened responses: quality answers, no prices', async () => {
+    const page = await as('lead')
+    await visit(page, `/procurements/${state.id}/lots/${state.lot}/responses`)
+    await theH1(page)
+    const body = await text(page)
+    assert.ok(body.includes('Weald Ambulance Service NHS Trust') && body.includes('Estuary Urgent Care CIC'), 'a bidder is missing')
+    assert.ok(body.includes('estuary answer 1: we will meet the specification in full.'), 'an answer is missing')
+    assert.ok(!body.includes('2,410,000') && !body.includes('2410000'), 'prices are shown before moderation')
+    await checkA11y(page, 'the opened responses')
+  })
+
+  test('Healthwatch is refused the procurement', async () => {
+    const page = await as('healthwatch')
+    const res = await page.goto(`/procurements/${state.id}`)
+    assert.ok([403, 404].includes(res.status()), `Healthwatch opened the procurement: HTTP ${res.status()}`)
+    assert.ok(!(await page.content()).includes(VALUE_SHOWN))
+  })
+})

@@ -1,0 +1,536 @@
+package lots
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"golive/apperr"
+	"golive/audit"
+	"golive/database"
+	"golive/jobs"
+)
+
+// Store is the only file of lots that talks to the database. Commissioner reads are scoped to
+// the procurements the acting organisation takes part in; bidder reads to its own rows.
+type Store struct {
+	db *gorm.DB
+}
+
+// NewStore wraps the database.
+func NewStore(db *database.DB) *Store { return &Store{db: db.Gorm} }
+
+func (s *Store) q(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+// Tx runs fn in one transaction: state, audit event and queued mail commit together.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.q(ctx).Transaction(func(tx *gorm.DB) error { return fn(&Store{db: tx}) })
+}
+
+// Audit appends an audit event in the transaction.
+func (s *Store) Audit(ctx context.Context, e audit.Entry) error { return audit.Record(ctx, s.db, e) }
+
+// QueueMail writes a mail to the outbox in the transaction.
+func (s *Store) QueueMail(ctx context.Context, m jobs.Mail) (string, error) {
+	return jobs.QueueMail(ctx, s.db, m)
+}
+
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return apperr.NotFoundf("%s not found", what)
+	}
+	if err != nil {
+		return fmt.Errorf("load %s: %w", what, err)
+	}
+	return nil
+}
+
+func (s *Store) create(ctx context.Context, what string, v any) error {
+	if err := s.q(ctx).Create(v).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return apperr.Conflictf("That %s already exists", what)
+		}
+		return fmt.Errorf("create %s: %w", what, err)
+	}
+	return nil
+}
+
+func (s *Store) save(ctx context.Context, what string, v any) error {
+	if err := s.q(ctx).Save(v).Error; err != nil {
+		return fmt.Errorf("save %s: %w", what, err)
+	}
+	return nil
+}
+
+// --- procurements (commissioner side: scoped to participation) ---
+
+// participating limits procurements to those the acting organisation takes part in.
+func participating(ctx context.Context) func(*gorm.DB) *gorm.DB {
+	return func(db *gorm.DB) *gorm.DB {
+		sub := db.Session(&gorm.Session{NewDB: true}).Table("participants").Select("procurement_id").Scopes(database.Tenant(ctx, "org_id"))
+		if sub.Error != nil {
+			_ = db.AddError(sub.Error)
+			return db
+		}
+		return db.Where("procurements.id IN (?)", sub)
+	}
+}
+
+// Procurement loads a procurement the acting organisation takes part in; any other is not found.
+func (s *Store) Procurement(ctx context.Context, id string) (Procurement, error) {
+	var p Procurement
+	err := s.q(ctx).Scopes(participating(ctx)).Where("id = ?", id).Take(&p).Error
+	return p, notFound(err, "Procurement")
+}
+
+// ProcurementForUpdate loads it and locks its row until the transaction ends, so two state
+// changes cannot interleave (PostgreSQL; SQLite has one writer anyway).
+func (s *Store) ProcurementForUpdate(ctx context.Context, id string) (Procurement, error) {
+	var p Procurement
+	q := s.q(ctx).Scopes(participating(ctx)).Where("id = ?", id)
+	if s.db.Dialector.Name() == "postgres" {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	err := q.Take(&p).Error
+	return p, notFound(err, "Procurement")
+}
+
+// Procurements lists those the acting organisation takes part in, newest first.
+func (s *Store) Procurements(ctx context.Context) ([]Procurement, error) {
+	var out []Procurement
+	if err := s.q(ctx).Scopes(participating(ctx)).Order("created_at DESC").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list procurements: %w", err)
+	}
+	return out, nil
+}
+
+// CreateProcurement inserts a procurement with its participants.
+func (s *Store) CreateProcurement(ctx context.Context, p *Procurement, participants []string) error {
+	if err := s.create(ctx, "procurement reference", p); err != nil {
+		return err
+	}
+	return s.SetParticipants(ctx, p.ID, participants)
+}
+
+// SaveProcurement writes every field.
+func (s *Store) SaveProcurement(ctx context.Context, p *Procurement) error {
+	return s.save(ctx, "procurement", p)
+}
+
+// SetParticipants replaces the participating commissioners.
+func (s *Store) SetParticipants(ctx context.Context, procurementID string, orgs []string) error {
+	if err := s.q(ctx).Where("procurement_id = ?", procurementID).Delete(&Participant{}).Error; err != nil {
+		return fmt.Errorf("clear participants: %w", err)
+	}
+	for _, o := range orgs {
+		if err := s.create(ctx, "participant", &Participant{ProcurementID: procurementID, OrgID: o}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Participants lists the commissioners of a procurement with their names.
+func (s *Store) Participants(ctx context.Context, procurementID string) ([]Participant, error) {
+	var out []Participant
+	err := s.q(ctx).Table("participants").Select("participants.procurement_id, participants.org_id, organisations.name AS org_name").
+		Joins("JOIN organisations ON organisations.id = participants.org_id").
+		Where("participants.procurement_id = ?", procurementID).Order("organisations.name").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("list participants: %w", err)
+	}
+	return out, nil
+}
+
+// OrgNames maps organisation ids to names.
+func (s *Store) OrgNames(ctx context.Context, ids []string) (map[string]string, error) {
+	var rows []struct{ ID, Name string }
+	if err := s.q(ctx).Table("organisations").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("organisation names: %w", err)
+	}
+	out := map[string]string{}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
+
+// Commissioners lists every commissioner organisation (to choose participants from).
+func (s *Store) Commissioners(ctx context.Context) ([]Participant, error) {
+	var out []Participant
+	err := s.q(ctx).Table("organisations").Select("id AS org_id, name AS org_name").Where("kind = 'commissioner'").Order("name").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("list commissioners: %w", err)
+	}
+	return out, nil
+}
+
+// --- lots, sites, phases, questionnaire ---
+
+// Lots lists a procurement's lots with their participants.
+func (s *Store) Lots(ctx context.Context, procurementID string) ([]Lot, error) {
+	var out []Lot
+	if err := s.q(ctx).Where("procurement_id = ?", procurementID).Order("number").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list lots: %w", err)
+	}
+	for i := range out {
+		var orgs []string
+		if err := s.q(ctx).Model(&LotParticipant{}).Where("lot_id = ?", out[i].ID).Order("org_id").Pluck("org_id", &orgs).Error; err != nil {
+			return nil, fmt.Errorf("lot participants: %w", err)
+		}
+		out[i].Participants = orgs
+	}
+	return out, nil
+}
+
+// Lot loads a lot and its procurement id; visibility is checked on the procurement.
+func (s *Store) Lot(ctx context.Context, id string) (Lot, error) {
+	var l Lot
+	err := s.q(ctx).Where("id = ?", id).Take(&l).Error
+	if err != nil {
+		return l, notFound(err, "Lot")
+	}
+	err = s.q(ctx).Model(&LotParticipant{}).Where("lot_id = ?", id).Order("org_id").Pluck("org_id", &l.Participants).Error
+	return l, err
+}
+
+// SaveLot writes a lot and replaces its participants.
+func (s *Store) SaveLot(ctx context.Context, l *Lot) error {
+	if err := s.q(ctx).Save(l).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return apperr.InvalidFields(map[string]string{"number": fmt.Sprintf("There is already a lot %d", l.Number)})
+		}
+		return fmt.Errorf("save lot: %w", err)
+	}
+	if err := s.q(ctx).Where("lot_id = ?", l.ID).Delete(&LotParticipant{}).Error; err != nil {
+		return fmt.Errorf("clear lot participants: %w", err)
+	}
+	for _, o := range l.Participants {
+		if err := s.create(ctx, "lot participant", &LotParticipant{LotID: l.ID, OrgID: o}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Sites lists a lot's sites.
+func (s *Store) Sites(ctx context.Context, lotID string) ([]Site, error) {
+	var out []Site
+	err := s.q(ctx).Where("lot_id = ?", lotID).Order("name").Find(&out).Error
+	return out, err
+}
+
+// Phases lists a lot's phases by go-live.
+func (s *Store) Phases(ctx context.Context, lotID string) ([]Phase, error) {
+	var out []Phase
+	err := s.q(ctx).Where("lot_id = ?", lotID).Order("go_live, name").Find(&out).Error
+	return out, err
+}
+
+// Sections lists a lot's questionnaire sections.
+func (s *Store) Sections(ctx context.Context, lotID string) ([]Section, error) {
+	var out []Section
+	err := s.q(ctx).Where("lot_id = ?", lotID).Order("position").Find(&out).Error
+	return out, err
+}
+
+// Questions lists a lot's questions in order.
+func (s *Store) Questions(ctx context.Context, lotID string) ([]Question, error) {
+	var out []Question
+	err := s.q(ctx).Where("lot_id = ?", lotID).Order("position").Find(&out).Error
+	return out, err
+}
+
+// Add inserts any lot-owned row (site, phase, section, question).
+func (s *Store) Add(ctx context.Context, what string, v any) error { return s.create(ctx, what, v) }
+
+// DeleteQuestionnaire removes a lot's sections and questions (before a template replaces them).
+func (s *Store) DeleteQuestionnaire(ctx context.Context, lotID string) error {
+	if err := s.q(ctx).Where("lot_id = ?", lotID).Delete(&Question{}).Error; err != nil {
+		return err
+	}
+	return s.q(ctx).Where("lot_id = ?", lotID).Delete(&Section{}).Error
+}
+
+// --- approvals ---
+
+// Approvals lists the decisions recorded on a procurement.
+func (s *Store) Approvals(ctx context.Context, procurementID string) ([]Approval, error) {
+	var out []Approval
+	err := s.q(ctx).Where("procurement_id = ?", procurementID).Order("decided_at").Find(&out).Error
+	return out, err
+}
+
+// ClearApprovals forgets decisions when a procurement goes back to draft: a changed business
+// case needs deciding again.
+func (s *Store) ClearApprovals(ctx context.Context, procurementID string) error {
+	return s.q(ctx).Where("procurement_id = ?", procurementID).Delete(&Approval{}).Error
+}
+
+// --- documents ---
+
+// AddDocument stores a document.
+func (s *Store) AddDocument(ctx context.Context, d *Document) error {
+	return s.create(ctx, "document", d)
+}
+
+// Documents lists a procurement's documents without their content.
+func (s *Store) Documents(ctx context.Context, procurementID string) ([]Document, error) {
+	var out []Document
+	err := s.q(ctx).Omit("content").Where("procurement_id = ?", procurementID).Order("uploaded_at").Find(&out).Error
+	return out, err
+}
+
+// Document loads one document with its content.
+func (s *Store) Document(ctx context.Context, procurementID, id string) (Document, error) {
+	var d Document
+	err := s.q(ctx).Where("procurement_id = ? AND id = ?", procurementID, id).Take(&d).Error
+	return d, notFound(err, "Document")
+}
+
+// --- bidders: opportunities, interest, clarifications, addenda ---
+
+// publicStates are those in which a procurement is visible to providers.
+var publicStates = []State{Published, Closed, OpeningStarted, Opened}
+
+// Opportunities lists procurements open to providers, newest first.
+func (s *Store) Opportunities(ctx context.Context) ([]Procurement, error) {
+	var out []Procurement
+	err := s.q(ctx).Where("state IN ?", publicStates).Order("submission_deadline DESC").Find(&out).Error
+	return out, err
+}
+
+// Opportunity loads a procurement as providers see it: only once published.
+func (s *Store) Opportunity(ctx context.Context, id string) (Procurement, error) {
+	var p Procurement
+	err := s.q(ctx).Where("id = ? AND state IN ?", id, publicStates).Take(&p).Error
+	return p, notFound(err, "Opportunity")
+}
+
+// Interest loads the acting provider's registration.
+func (s *Store) Interest(ctx context.Context, procurementID string) (*Interest, error) {
+	var i Interest
+	err := s.q(ctx).Scopes(database.Tenant(ctx, "provider_org_id")).Where("procurement_id = ?", procurementID).Take(&i).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load interest: %w", err)
+	}
+	return &i, nil
+}
+
+// AddInterest registers a provider.
+func (s *Store) AddInterest(ctx context.Context, i *Interest) error {
+	if err := s.q(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(i).Error; err != nil {
+		return fmt.Errorf("register interest: %w", err)
+	}
+	return nil
+}
+
+// Interests lists the registered providers with their names (commissioner side).
+func (s *Store) Interests(ctx context.Context, procurementID string) ([]Interest, map[string]string, error) {
+	var out []Interest
+	if err := s.q(ctx).Where("procurement_id = ?", procurementID).Order("registered_at").Find(&out).Error; err != nil {
+		return nil, nil, fmt.Errorf("list interests: %w", err)
+	}
+	ids := make([]string, len(out))
+	for i, in := range out {
+		ids[i] = in.ProviderOrgID
+	}
+	names, err := s.OrgNames(ctx, ids)
+	return out, names, err
+}
+
+// NextNumber is the next clarification or addendum number of a procurement.
+func (s *Store) NextNumber(ctx context.Context, table, procurementID string) (int, error) {
+	var n int
+	err := s.q(ctx).Table(table).Select("COALESCE(MAX(number), 0) + 1").Where("procurement_id = ?", procurementID).Scan(&n).Error
+	return n, err
+}
+
+// Clarifications lists all of a procurement's clarifications (commissioner side).
+func (s *Store) Clarifications(ctx context.Context, procurementID string) ([]Clarification, error) {
+	var out []Clarification
+	err := s.q(ctx).Where("procurement_id = ?", procurementID).Order("number").Find(&out).Error
+	return out, err
+}
+
+// BidderClarifications lists the published answers and the acting provider's own questions.
+func (s *Store) BidderClarifications(ctx context.Context, procurementID string) ([]Clarification, error) {
+	org, ok := database.TenantFrom(ctx)
+	if !ok {
+		return nil, database.ErrNoTenant
+	}
+	var out []Clarification
+	err := s.q(ctx).Where("procurement_id = ? AND (published_at IS NOT NULL OR asker_org_id = ?)", procurementID, org).Order("number").Find(&out).Error
+	return out, err
+}
+
+// Clarification loads one clarification of a procurement.
+func (s *Store) Clarification(ctx context.Context, procurementID, id string) (Clarification, error) {
+	var c Clarification
+	err := s.q(ctx).Where("procurement_id = ? AND id = ?", procurementID, id).Take(&c).Error
+	return c, notFound(err, "Clarification")
+}
+
+// Addenda lists a procurement's addenda.
+func (s *Store) Addenda(ctx context.Context, procurementID string) ([]Addendum, error) {
+	var out []Addendum
+	err := s.q(ctx).Where("procurement_id = ?", procurementID).Order("number").Find(&out).Error
+	return out, err
+}
+
+// --- submissions ---
+
+// LatestSubmission is the acting provider's newest version for a lot, or nil.
+func (s *Store) LatestSubmission(ctx context.Context, lotID string) (*Submission, error) {
+	var sub Submission
+	err := s.q(ctx).Scopes(database.Tenant(ctx, "bidder_org_id")).Where("lot_id = ?", lotID).Order("version DESC").Take(&sub).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load submission: %w", err)
+	}
+	return &sub, nil
+}
+
+// BidderSubmissions lists every version of the acting provider's responses to a procurement.
+func (s *Store) BidderSubmissions(ctx context.Context, procurementID string) ([]Submission, error) {
+	var out []Submission
+	err := s.q(ctx).Scopes(database.Tenant(ctx, "bidder_org_id")).Where("procurement_id = ?", procurementID).Order("lot_id, version").Find(&out).Error
+	return out, err
+}
+
+// Counted returns, per lot and bidder, the last submitted version that counts: submitted, not
+// withdrawn after, and not awaiting re-confirmation. Callers decide whether its content may be read.
+func (s *Store) Counted(ctx context.Context, procurementID string) ([]Submission, error) {
+	var all []Submission
+	if err := s.q(ctx).Where("procurement_id = ?", procurementID).Order("lot_id, bidder_org_id, version").Find(&all).Error; err != nil {
+		return nil, fmt.Errorf("list submissions: %w", err)
+	}
+	return LastCounted(all), nil
+}
+
+// SubmissionCounts counts submitted responses per lot without reading any content.
+func (s *Store) SubmissionCounts(ctx context.Context, procurementID string) (map[string]int, error) {
+	subs, err := s.Counted(ctx, procurementID)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]int{}
+	for _, sub := range subs {
+		out[sub.LotID]++
+	}
+	return out, nil
+}
+
+// SaveSubmission writes a submission version.
+func (s *Store) SaveSubmission(ctx context.Context, sub *Submission) error {
+	return s.save(ctx, "submission", sub)
+}
+
+// MarkReconfirm flags every submitted response of a procurement as needing re-confirmation and
+// returns the bidders to tell.
+func (s *Store) MarkReconfirm(ctx context.Context, procurementID string) ([]string, error) {
+	var orgs []string
+	if err := s.q(ctx).Model(&Submission{}).Where("procurement_id = ? AND state = ?", procurementID, SubSubmitted).Distinct().Pluck("bidder_org_id", &orgs).Error; err != nil {
+		return nil, err
+	}
+	err := s.q(ctx).Model(&Submission{}).Where("procurement_id = ? AND state = ?", procurementID, SubSubmitted).Update("needs_reconfirm", true).Error
+	return orgs, err
+}
+
+// RoleEmails lists the emails of active users holding role in any of the organisations, for notices.
+func (s *Store) RoleEmails(ctx context.Context, orgIDs []string, role string) ([]string, error) {
+	var out []string
+	err := s.q(ctx).Table("users").
+		Joins("JOIN casbin_rule ON casbin_rule.ptype = 'g' AND casbin_rule.v0 = 'user:' || users.id AND casbin_rule.v2 = users.org_id AND casbin_rule.v1 = ?", role).
+		Where("users.org_id IN ? AND users.active", orgIDs).Order("users.email").Pluck("users.email", &out).Error
+	if err != nil {
+		return nil, fmt.Errorf("emails of %s users: %w", role, err)
+	}
+	return out, nil
+}
+
+// --- opening ---
+
+// Opening loads the opening record, or nil.
+func (s *Store) Opening(ctx context.Context, procurementID string) (*Opening, error) {
+	var o Opening
+	err := s.q(ctx).Where("procurement_id = ?", procurementID).Take(&o).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load opening: %w", err)
+	}
+	return &o, nil
+}
+
+// SaveOpening writes the opening record.
+func (s *Store) SaveOpening(ctx context.Context, o *Opening) error { return s.save(ctx, "opening", o) }
+
+var _ = time.Now
+
+// --- response attachments ---
+
+// Attachments lists a submission version's files, without their content.
+func (s *Store) Attachments(ctx context.Context, submissionID string) ([]Attachment, error) {
+	var out []Attachment
+	if err := s.q(ctx).Omit("content_sealed").Where("submission_id = ?", submissionID).Order("name").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("list attachments of %s: %w", submissionID, err)
+	}
+	return out, nil
+}
+
+// Attachment loads one file of a submission version, sealed.
+func (s *Store) Attachment(ctx context.Context, submissionID, id string) (Attachment, error) {
+	var a Attachment
+	err := s.q(ctx).Where("submission_id = ? AND id = ?", submissionID, id).Take(&a).Error
+	return a, notFound(err, "Attachment")
+}
+
+// OwnAttachment loads a file of any version of the acting provider's responses to a lot.
+func (s *Store) OwnAttachment(ctx context.Context, lotID, id string) (Attachment, error) {
+	var a Attachment
+	err := s.q(ctx).Scopes(database.Tenant(ctx, "response_attachments.bidder_org_id")).
+		Joins("JOIN submissions ON submissions.id = response_attachments.submission_id").
+		Where("submissions.lot_id = ? AND response_attachments.id = ?", lotID, id).Take(&a).Error
+	return a, notFound(err, "Attachment")
+}
+
+// AddAttachment stores a sealed file.
+func (s *Store) AddAttachment(ctx context.Context, a *Attachment) error {
+	return s.create(ctx, "attachment", a)
+}
+
+// DeleteAttachment removes a file, by content and name, from a draft version; false when the
+// draft does not hold it.
+func (s *Store) DeleteAttachment(ctx context.Context, submissionID, sum, name string) (bool, error) {
+	res := s.q(ctx).Where("submission_id = ? AND sha256 = ? AND name = ?", submissionID, sum, name).Delete(&Attachment{})
+	if res.Error != nil {
+		return false, fmt.Errorf("remove attachment %s: %w", name, res.Error)
+	}
+	return res.RowsAffected > 0, nil
+}
+
+// CopyAttachments carries a version's files into the next one, still sealed.
+func (s *Store) CopyAttachments(ctx context.Context, from, to string, newID func() string) error {
+	var all []Attachment
+	if err := s.q(ctx).Where("submission_id = ?", from).Find(&all).Error; err != nil {
+		return fmt.Errorf("attachments of %s: %w", from, err)
+	}
+	for _, a := range all {
+		a.ID, a.SubmissionID = newID(), to
+		if err := s.create(ctx, "attachment", &a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
