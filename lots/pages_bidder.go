@@ -238,7 +238,7 @@ func responseFields(fields map[string]string) map[string]string {
 			out["answer_"+strings.TrimPrefix(k, "answers.")] = v
 		case k == "answers":
 			out["_answers"] = v
-		case k == "partners" || k == "prices" || strings.HasPrefix(k, "price_") || strings.HasPrefix(k, "_"):
+		case k == "partners" || k == "prices" || k == "file" || strings.HasPrefix(k, "price_") || strings.HasPrefix(k, "_"):
 			out[k] = v
 		default:
 			out["_"+k] = v

@@ -48,13 +48,15 @@ async function text (page) {
   return (await page.locator('main').innerText()).replace(/\s+/g, ' ')
 }
 
-async function flash (page) {
-  return (await page.locator('.nhsuk-notification-banner').innerText().catch(() => '')).replace(/\s+/g, ' ')
+// shown returns the text of selector on the page as it is now, or '' without waiting for it.
+async function shown (page, selector) {
+  const el = page.locator(selector).first()
+  if (await el.count() === 0) return ''
+  return (await el.innerText()).replace(/\s+/g, ' ')
 }
 
-async function summary (page) {
-  return (await page.locator('.nhsuk-error-summary').innerText().catch(() => '')).replace(/\s+/g, ' ')
-}
+const flash = (page) => shown(page, '.nhsuk-notification-banner')
+const summary = (page) => shown(page, '.nhsuk-error-summary')
 
 // errorBeside returns the message shown with the field of id, asserting the error summary links to it.
 async function errorBeside (page, id) {
@@ -297,6 +299,17 @@ describe('a procurement from draft to opened responses', () => {
       await press(page, 'Save draft')
       assert.match(await flash(page), /Draft saved/, await summary(page))
       assert.ok(!(await page.content()).includes('12,500,000'), 'a bidder sees the estimated value')
+      if (who === 'estuary') {
+        // A file that is not a document is refused beside the field; a real one is attached.
+        await page.locator('#file').setInputFiles({ name: 'page.html', mimeType: 'text/html', buffer: Buffer.from('<html><script>alert(1)</script></html>') })
+        await press(page, 'Attach file')
+        assert.match(await errorBeside(page, 'file'), /PDF, Word/)
+        await checkA11y(page, 'the response form with a refused attachment')
+        await page.locator('#file').setInputFiles({ name: 'cqc-registration.txt', mimeType: 'text/plain', buffer: Buffer.from('CQC registration: Estuary Urgent Care CIC.\n') })
+        await press(page, 'Attach file')
+        assert.match(await flash(page), /Attached cqc-registration.txt/, await summary(page))
+        assert.ok((await text(page)).includes('cqc-registration.txt'), 'the attachment is not listed')
+      }
       await press(page, 'Submit response')
       assert.match(await flash(page), /submitted/, await summary(page))
       const sha = (await page.locator('#receipt-sha256').innerText()).trim()
@@ -339,6 +352,11 @@ describe('a procurement from draft to opened responses', () => {
     assert.ok(body.includes('Weald Ambulance Service NHS Trust') && body.includes('Estuary Urgent Care CIC'), 'a bidder is missing')
     assert.ok(body.includes('estuary answer 1: we will meet the specification in full.'), 'an answer is missing')
     assert.ok(!body.includes('2,410,000') && !body.includes('2410000'), 'prices are shown before moderation')
+    const file = page.getByRole('link', { name: 'cqc-registration.txt' })
+    const res = await page.request.get(await file.getAttribute('href'))
+    assert.equal(res.status(), 200, 'the opened attachment does not download')
+    assert.equal(await res.text(), 'CQC registration: Estuary Urgent Care CIC.\n')
+    assert.match(res.headers()['content-disposition'], /^attachment/)
     await checkA11y(page, 'the opened responses')
   })
 
