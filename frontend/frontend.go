@@ -188,22 +188,7 @@ var Funcs = template.FuncMap{
 		}
 		return t.In(London).Format("15:04")
 	},
-	// pence shows money held in pence as pounds: 31500000000 → "£315,000,000.00".
-	"pence": func(p int64) string {
-		sign := ""
-		if p < 0 {
-			sign, p = "-", -p
-		}
-		pounds := fmt.Sprint(p / 100)
-		var b strings.Builder
-		for i, r := range pounds {
-			if i > 0 && (len(pounds)-i)%3 == 0 {
-				b.WriteByte(',')
-			}
-			b.WriteRune(r)
-		}
-		return fmt.Sprintf("%s£%s.%02d", sign, b.String(), p%100)
-	},
+	"pence": Pence,
 	// percent shows basis points as a percentage: 1250 → "12.5%".
 	"percent": func(bp int) string {
 		sign := ""
@@ -274,3 +259,21 @@ var roleNames = map[string]string{
 
 // StaticFS is Static for net/http file servers.
 func StaticFS() http.FileSystem { return http.FS(Static()) }
+
+// Pence shows money held in pence as pounds: 31500000000 → "£315,000,000.00". Integer
+// arithmetic only: money never passes through a float.
+func Pence(p int64) string {
+	sign := ""
+	if p < 0 {
+		sign, p = "-", -p
+	}
+	pounds := fmt.Sprint(p / 100)
+	var b strings.Builder
+	for i, r := range pounds {
+		if i > 0 && (len(pounds)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	return fmt.Sprintf("%s£%s.%02d", sign, b.String(), p%100)
+}

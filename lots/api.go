@@ -539,9 +539,6 @@ func (h *API) show(c *fiber.Ctx) error {
 
 func (h *API) update(c *fiber.Ctx) error {
 	ctx, a, id := c.UserContext(), web.ActorFrom(c), c.Params("id")
-	if err := h.Svc.VisibleToCommissioner(ctx, id, ""); err != nil {
-		return err
-	}
 	var in ProcurementInput
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
@@ -558,9 +555,6 @@ func (h *API) update(c *fiber.Ctx) error {
 
 func (h *API) addLot(c *fiber.Ctx) error {
 	ctx, id := c.UserContext(), c.Params("id")
-	if err := h.Svc.VisibleToCommissioner(ctx, id, ""); err != nil {
-		return err
-	}
 	var in LotInput
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
@@ -574,9 +568,6 @@ func (h *API) addLot(c *fiber.Ctx) error {
 
 func (h *API) addSite(c *fiber.Ctx) error {
 	ctx, id, lot := c.UserContext(), c.Params("id"), c.Params("lot")
-	if err := h.Svc.VisibleToCommissioner(ctx, id, lot); err != nil {
-		return err
-	}
 	var in SiteInput
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
@@ -590,9 +581,6 @@ func (h *API) addSite(c *fiber.Ctx) error {
 
 func (h *API) addPhase(c *fiber.Ctx) error {
 	ctx, id, lot := c.UserContext(), c.Params("id"), c.Params("lot")
-	if err := h.Svc.VisibleToCommissioner(ctx, id, lot); err != nil {
-		return err
-	}
 	var in PhaseInput
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
@@ -606,9 +594,6 @@ func (h *API) addPhase(c *fiber.Ctx) error {
 
 func (h *API) addQuestion(c *fiber.Ctx) error {
 	ctx, id, lot := c.UserContext(), c.Params("id"), c.Params("lot")
-	if err := h.Svc.VisibleToCommissioner(ctx, id, lot); err != nil {
-		return err
-	}
 	var in QuestionInput
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
@@ -621,10 +606,7 @@ func (h *API) addQuestion(c *fiber.Ctx) error {
 }
 
 func (h *API) applyTemplate(c *fiber.Ctx) error {
-	ctx, id, lot := c.UserContext(), c.Params("id"), c.Params("lot")
-	if err := h.Svc.VisibleToCommissioner(ctx, id, lot); err != nil {
-		return err
-	}
+	ctx, lot := c.UserContext(), c.Params("lot")
 	var in TemplateInput
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
@@ -637,9 +619,6 @@ func (h *API) applyTemplate(c *fiber.Ctx) error {
 
 func (h *API) responses(c *fiber.Ctx) error {
 	ctx, id, lot := c.UserContext(), c.Params("id"), c.Params("lot")
-	if err := h.Svc.VisibleToCommissioner(ctx, id, lot); err != nil {
-		return err
-	}
 	list, err := h.Svc.Responses(ctx, web.ActorFrom(c), id, lot)
 	if err != nil {
 		return err
@@ -711,9 +690,6 @@ func (h *API) publish(c *fiber.Ctx) error {
 
 func (h *API) cancel(c *fiber.Ctx) error {
 	ctx, id := c.UserContext(), c.Params("id")
-	if err := h.Svc.VisibleToCommissioner(ctx, id, ""); err != nil {
-		return err
-	}
 	var in CancelInput
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
@@ -726,9 +702,6 @@ func (h *API) cancel(c *fiber.Ctx) error {
 
 func (h *API) decide(c *fiber.Ctx) error {
 	ctx, id := c.UserContext(), c.Params("id")
-	if err := h.Svc.VisibleToCommissioner(ctx, id, ""); err != nil {
-		return err
-	}
 	var in DecisionInput
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
@@ -743,9 +716,6 @@ func (h *API) decide(c *fiber.Ctx) error {
 
 func (h *API) answer(c *fiber.Ctx) error {
 	ctx, id := c.UserContext(), c.Params("id")
-	if err := h.Svc.VisibleToCommissioner(ctx, id, ""); err != nil {
-		return err
-	}
 	var in AnswerInput
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
@@ -758,9 +728,6 @@ func (h *API) answer(c *fiber.Ctx) error {
 
 func (h *API) addendum(c *fiber.Ctx) error {
 	ctx, id := c.UserContext(), c.Params("id")
-	if err := h.Svc.VisibleToCommissioner(ctx, id, ""); err != nil {
-		return err
-	}
 	var in AddendumInput
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
@@ -843,9 +810,6 @@ func (h *API) registerInterest(c *fiber.Ctx) error {
 
 func (h *API) ask(c *fiber.Ctx) error {
 	ctx, id := c.UserContext(), c.Params("id")
-	if err := h.Svc.VisibleToProvider(ctx, id, ""); err != nil {
-		return err
-	}
 	var in ClarificationInput
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
@@ -859,10 +823,7 @@ func (h *API) ask(c *fiber.Ctx) error {
 }
 
 func (h *API) saveResponse(c *fiber.Ctx) error {
-	ctx, id, lot := c.UserContext(), c.Params("id"), c.Params("lot")
-	if err := h.Svc.VisibleToProvider(ctx, id, lot); err != nil {
-		return err
-	}
+	ctx, lot := c.UserContext(), c.Params("lot")
 	var in ResponseInput
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
@@ -876,10 +837,7 @@ func (h *API) saveResponse(c *fiber.Ctx) error {
 }
 
 func (h *API) submit(c *fiber.Ctx) error {
-	ctx, id, lot := c.UserContext(), c.Params("id"), c.Params("lot")
-	if err := h.Svc.VisibleToProvider(ctx, id, lot); err != nil {
-		return err
-	}
+	ctx, lot := c.UserContext(), c.Params("lot")
 	r, err := h.Svc.Submit(ctx, web.ActorFrom(c), lot)
 	if err != nil {
 		return err
@@ -888,10 +846,7 @@ func (h *API) submit(c *fiber.Ctx) error {
 }
 
 func (h *API) withdraw(c *fiber.Ctx) error {
-	ctx, id, lot := c.UserContext(), c.Params("id"), c.Params("lot")
-	if err := h.Svc.VisibleToProvider(ctx, id, lot); err != nil {
-		return err
-	}
+	ctx, lot := c.UserContext(), c.Params("lot")
 	if err := h.Svc.Withdraw(ctx, web.ActorFrom(c), lot); err != nil {
 		return err
 	}

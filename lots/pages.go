@@ -1,7 +1,6 @@
 package lots
 
 import (
-	"io"
 	"slices"
 	"sort"
 	"strconv"
@@ -478,19 +477,10 @@ func (h *Pages) addLot(c *fiber.Ctx) error {
 
 func (h *Pages) upload(c *fiber.Ctx) error {
 	kind := c.FormValue("kind")
-	var name string
-	var content []byte
-	if fh, err := c.FormFile("file"); err == nil {
-		name = fh.Filename
-		file, err := fh.Open()
-		if err != nil {
-			return apperr.Invalidf("The file could not be read: try again")
-		}
-		content, err = io.ReadAll(io.LimitReader(file, MaxDocumentSize+1))
-		file.Close()
-		if err != nil {
-			return apperr.Invalidf("The file could not be read: try again")
-		}
+	// A missing file is the service's to report beside the field, with the kind.
+	name, content, err := readUpload(c)
+	if apperr.IsKind(err, apperr.TooLarge) {
+		return err
 	}
 	d, err := h.Svc.UploadDocument(c.UserContext(), web.ActorFrom(c), c.Params("id"), kind, name, content)
 	if err != nil {
@@ -504,7 +494,7 @@ func (h *Pages) download(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendDocument(c, d)
+	return sendFile(c, documentFile(d))
 }
 
 func (h *Pages) submitForApproval(c *fiber.Ctx) error {

@@ -99,7 +99,7 @@ func (h *Pages) opportunityDocument(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return sendDocument(c, d)
+	return sendFile(c, documentFile(d))
 }
 
 func (h *Pages) registerInterest(c *fiber.Ctx) error {

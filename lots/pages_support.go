@@ -260,38 +260,6 @@ func formWide(fields map[string]string) map[string]string {
 	return out
 }
 
-// safeFilename is a document's name as a download header may carry it.
-func safeFilename(name string) string {
-	var b strings.Builder
-	for _, r := range name {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_', r == ' ':
-			b.WriteRune(r)
-		default:
-			b.WriteByte('_')
-		}
-	}
-	s := strings.Trim(b.String(), ". ")
-	if s == "" {
-		return "document"
-	}
-	return s
-}
-
-// sendDocument sends a document as a download, never rendered by the browser.
-func sendDocument(c *fiber.Ctx, d Document) error {
-	ct := d.ContentType
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	c.Set(fiber.HeaderContentType, ct)
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"; filename*=UTF-8''%s`,
-		safeFilename(d.Name), url.PathEscape(d.Name)))
-	c.Set("X-Content-Type-Options", "nosniff")
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	return c.Send(d.Content)
-}
-
 // Option is a checkbox, radio or select item.
 type Option struct {
 	Value, Label      string

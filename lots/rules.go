@@ -13,6 +13,7 @@ import (
 	_ "time/tzdata" // Europe/London even where the machine has no zone files
 
 	"golive/apperr"
+	"golive/frontend"
 )
 
 // The procurement's rules as plain functions of data: no database, no HTTP, tested on their own.
@@ -342,21 +343,8 @@ func ReceiptHash(c Content) string {
 }
 
 // FormatPence shows money as pounds with thousands separators: 31500000000 → "£315,000,000.00".
-func FormatPence(p int64) string {
-	sign := ""
-	if p < 0 {
-		sign, p = "-", -p
-	}
-	pounds := fmt.Sprint(p / 100)
-	var b strings.Builder
-	for i, r := range pounds {
-		if i > 0 && (len(pounds)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return fmt.Sprintf("%s£%s.%02d", sign, b.String(), p%100)
-}
+// The templates' "pence" function is the same one.
+func FormatPence(p int64) string { return frontend.Pence(p) }
 
 // ParsePounds reads an amount of money as people type it ("£1,234.50", "315000000") into
 // pence, exactly: no floating point touches money.
