@@ -251,7 +251,7 @@ type TimelineStep struct {
 	Label string
 	When  time.Time
 	Past  bool
-	X     int // position on the drawn timeline, 0 to 1000
+	X     int // position on the drawing, 90 to 910 of 1000
 }
 
 // QuestionRow is a question as the questionnaire table shows it.
@@ -331,7 +331,7 @@ type ApprovalRow struct {
 type OverviewPage struct {
 	V                                                  ProcurementView
 	StateLabel, RegimeLabel, Value                     string
-	Timeline                                           []TimelineStep
+	Timeline, Drawing                                  []TimelineStep
 	Lots                                               []LotDisplay
 	Approvals                                          []ApprovalRow
 	Clarifications, Unanswered                         int
@@ -379,28 +379,52 @@ func (h *Pages) overview(c *fiber.Ctx, v ProcurementView) OverviewPage {
 	page.ServiceOptions = options(ServiceTypes, ServiceNames)
 	page.Kinds = options(DocumentKinds, map[string]string{"specification": "Service specification", "contract": "Contract",
 		"questionnaire": "Questionnaire", "pricing": "Pricing schedule", "other": "Other"})
-	page.Timeline = timeline(v, h.Svc.Now())
+	page.Timeline, page.Drawing = timeline(v, h.Svc.Now())
 	page.Lot.Number = itoa(len(v.Lots) + 1)
 	return page
 }
 
-// timeline is the procurement's dates in order, placed along a line by date.
-func timeline(v ProcurementView, now time.Time) []TimelineStep {
+// timeline is the procurement's dates in order, every lot phase included (the list people
+// read), and the drawing of it: the procurement's own steps and one point per go-live date,
+// evenly spaced so that labels of close dates do not collide.
+func timeline(v ProcurementView, now time.Time) (list, drawing []TimelineStep) {
 	steps := []TimelineStep{{Label: "Created", When: v.CreatedAt}}
 	if v.PublishedAt != nil {
-		steps = append(steps, TimelineStep{Label: "Published to bidders", When: *v.PublishedAt})
+		steps = append(steps, TimelineStep{Label: "Published", When: *v.PublishedAt})
 	}
 	steps = append(steps,
-		TimelineStep{Label: "Clarification deadline", When: v.ClarificationDeadline},
-		TimelineStep{Label: "Submission deadline", When: v.SubmissionDeadline},
-		TimelineStep{Label: "Opening and evaluation start", When: v.EvaluationStart},
+		TimelineStep{Label: "Clarifications close", When: v.ClarificationDeadline},
+		TimelineStep{Label: "Responses due", When: v.SubmissionDeadline},
+		TimelineStep{Label: "Opening", When: v.EvaluationStart},
 		TimelineStep{Label: "Award", When: v.AwardDate},
 		TimelineStep{Label: "Contract start", When: v.ContractStart})
+	drawn := slices.Clone(steps)
+	goLives := map[string]int{}
 	for _, l := range v.Lots {
 		for _, ph := range l.Phases {
 			steps = append(steps, TimelineStep{Label: "Lot " + itoa(l.Number) + " go-live: " + ph.Name, When: ph.GoLive})
+			day := InLondon(ph.GoLive).Format("2006-01-02")
+			if goLives[day] == 0 {
+				drawn = append(drawn, TimelineStep{Label: "Go-live", When: ph.GoLive})
+			}
+			goLives[day]++
 		}
 	}
+	list, drawing = dated(steps, now), dated(drawn, now)
+	for i := range drawing {
+		if n := goLives[InLondon(drawing[i].When).Format("2006-01-02")]; drawing[i].Label == "Go-live" && n > 1 {
+			drawing[i].Label = itoa(n) + " go-lives"
+		}
+		drawing[i].X = 500
+		if len(drawing) > 1 {
+			drawing[i].X = 90 + i*820/(len(drawing)-1)
+		}
+	}
+	return list, drawing
+}
+
+// dated keeps the steps that have a date, in date order, marking those passed.
+func dated(steps []TimelineStep, now time.Time) []TimelineStep {
 	var out []TimelineStep
 	for _, s := range steps {
 		if !s.When.IsZero() {
@@ -409,17 +433,6 @@ func timeline(v ProcurementView, now time.Time) []TimelineStep {
 		}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].When.Before(out[j].When) })
-	if len(out) > 0 {
-		first, last := out[0].When, out[len(out)-1].When
-		span := last.Sub(first)
-		for i := range out {
-			if span > 0 {
-				out[i].X = 20 + int(float64(out[i].When.Sub(first))/float64(span)*960)
-			} else {
-				out[i].X = 500
-			}
-		}
-	}
 	return out
 }
 

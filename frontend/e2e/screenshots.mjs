@@ -13,11 +13,15 @@ import { demo, launchBrowser, newPage, signIn, startGolive } from './harness.mjs
 const docsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs')
 const VIEWPORT = { width: 1280, height: 900 }
 
-// file name → page, all as the organisation admin.
+// file name → page, as the organisation admin; then the procurement lead's Kent and Medway
+// procurement ('{procurement}' is its address, found on the list).
 const shots = [
   ['dashboard.png', '/'],
   ['users.png', '/admin/users'],
   ['audit.png', '/admin/audit']
+]
+const leadShots = [
+  ['procurement.png', '{procurement}']
 ]
 
 const app = await startGolive()
@@ -34,6 +38,20 @@ try {
     if (!res || res.status() !== 200) throw new Error(`${pathname}: HTTP ${res?.status()}`)
     const out = path.join(docsDir, file)
     await page.screenshot({ path: out, fullPage: true, animations: 'disabled', caret: 'hide' })
+    console.log(`${pathname} → ${path.relative(process.cwd(), out)} (${Math.round(fs.statSync(out).size / 1024)} KB)`)
+  }
+  const lead = await newPage(browser, app.baseURL, { bypassCSP: false })
+  await lead.setViewportSize(VIEWPORT)
+  await signIn(lead, demo.lead)
+  await lead.goto('/procurements')
+  const procurement = await lead.getByRole('link', { name: /Kent and Medway Integrated Urgent Care/ }).first().getAttribute('href')
+  for (const [file, pathname] of leadShots) {
+    const res = await lead.goto(pathname.replace('{procurement}', procurement), { waitUntil: 'networkidle' })
+    if (!res || res.status() !== 200) throw new Error(`${pathname}: HTTP ${res?.status()}`)
+    const out = path.join(docsDir, file)
+    await lead.locator('#timetable').scrollIntoViewIfNeeded()
+    await lead.evaluate(() => window.scrollBy(0, -120))
+    await lead.screenshot({ path: out, fullPage: false, animations: 'disabled', caret: 'hide' })
     console.log(`${pathname} → ${path.relative(process.cwd(), out)} (${Math.round(fs.statSync(out).size / 1024)} KB)`)
   }
 } catch (err) {
