@@ -189,9 +189,9 @@ var Funcs = template.FuncMap{
 		return t.In(London).Format("15:04")
 	},
 	// mod and ukDate lay out the timeline drawing.
-	"mod": func(a, b int) int { return a % b },
+	"mod":    func(a, b int) int { return a % b },
 	"ukDate": func(t time.Time) string { return t.In(London).Format("2 Jan 2006") },
-	"pence": Pence,
+	"pence":  Pence,
 	// percent shows basis points as a percentage: 1250 → "12.5%".
 	"percent": func(bp int) string {
 		sign := ""
