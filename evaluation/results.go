@@ -1,0 +1,385 @@
+// Package evaluation is the second half of a procurement's life up to award (DOMAIN.md steps 6
+// to 8): scoring, moderation, weighted results and ranking per lot, and the award.
+package evaluation
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"math/big"
+	"slices"
+	"strings"
+
+	"golive/apperr"
+	"golive/lots"
+)
+
+// This file turns a lot's moderated scores and its bids' prices into weighted results and a
+// ranking. It is pure arithmetic: no database, no clock. Every value is exact (*big.Rat, in
+// percentage points of the lot's total: 100 is full marks); only the display strings are
+// rounded, and only at the end, so that a total is never the sum of rounded parts.
+
+// PriceFormula is how a bid's price is turned into a price score.
+type PriceFormula string
+
+const (
+	// LowestPrice is the default: price score = lowest compliant price ÷ bid price × price
+	// weight. The lowest compliant bid gets the full weight and every other bid a share in
+	// proportion; the score never reaches 0.
+	LowestPrice PriceFormula = "lowest"
+	// RelativePrice: price score = price weight × (1 − (bid price − lowest compliant price) ÷
+	// lowest compliant price), floored at 0. Each 1 % above the lowest costs 1 % of the price
+	// weight, so a bid at twice the lowest price or more scores 0. It spreads the scores wider
+	// than LowestPrice.
+	RelativePrice PriceFormula = "relative"
+)
+
+// ErrIncomplete is wrapped by Compute's error when a consensus score or a pass/fail result is
+// still missing: results cannot be computed until every score is in.
+var ErrIncomplete = errors.New("evaluation: scores missing")
+
+// Bid is one bidder's moderated marks for a lot, with its price.
+type Bid struct {
+	Bidder string          // who, as the results should name them (an organisation id or name); unique per lot
+	Scores map[string]int  // consensus score per scored question, by question id: 0 to its MaxScore
+	Passed map[string]bool // result per pass/fail question, by question id: false is a fail
+	// PricePence is the bid price: the total over the contract term, in pence (PriceTotal of
+	// the price schedule). It must be above 0 when the lot has a price question.
+	PricePence int64
+}
+
+// QuestionScore is the weighted score of one scored question.
+type QuestionScore struct {
+	QuestionID string
+	Number     string // "2.1"
+	Consensus  int
+	MaxScore   int
+	WeightBP   int
+	Weighted   *big.Rat // consensus ÷ MaxScore × WeightBP, in percentage points
+}
+
+// Percent is the weighted score for display, e.g. "18.75".
+func (q QuestionScore) Percent() string { return Percent(q.Weighted) }
+
+// SectionScore is the quality score of one section: the sum of its scored questions.
+type SectionScore struct {
+	SectionID string
+	Position  int
+	Title     string
+	WeightBP  int // what the section's scored questions can earn, in basis points
+	Questions []QuestionScore
+	Score     *big.Rat // in percentage points
+}
+
+// Percent is the section's score for display, e.g. "30.00".
+func (s SectionScore) Percent() string { return Percent(s.Score) }
+
+// Result is one bid's evaluation. Exact values are in percentage points of the lot's total
+// (100 = full marks). An excluded bid keeps its Sections and Quality (the moderation record
+// shows them) but has no PriceScore or Total (nil) and no Rank (0).
+type Result struct {
+	Bidder     string
+	PricePence int64
+	Sections   []SectionScore // in questionnaire order; only sections with scored questions
+	Quality    *big.Rat
+	PriceScore *big.Rat
+	Total      *big.Rat
+	Excluded   bool
+	Reasons    []string // why it is excluded, in questionnaire order
+	Rank       int      // 1 is the preferred bidder; tied bids share a rank (1, 1, 3)
+}
+
+// QualityPercent is the quality score for display, e.g. "45.00".
+func (r Result) QualityPercent() string { return Percent(r.Quality) }
+
+// PriceScorePercent is the price score for display; "" for an excluded bid.
+func (r Result) PriceScorePercent() string { return Percent(r.PriceScore) }
+
+// TotalPercent is the total for display; "" for an excluded bid.
+func (r Result) TotalPercent() string { return Percent(r.Total) }
+
+// Percent shows an exact score in percentage points rounded half-up to 2 decimal places:
+// 5.125 → "5.13", 63.75 → "63.75", 10 → "10.00". nil (no score) is "". Round only for display:
+// add exact values, then call Percent on the sum.
+func Percent(x *big.Rat) string {
+	if x == nil {
+		return ""
+	}
+	// FloatString rounds halves away from zero: half-up for the non-negative scores here.
+	return x.FloatString(2)
+}
+
+// PriceTotal is a bid price: the sum of its price schedule's years, in pence. A negative
+// year, a year priced twice or a total beyond int64 is an error.
+func PriceTotal(years []lots.PriceYear) (int64, error) {
+	var total int64
+	seen := map[int]bool{}
+	for _, y := range years {
+		if y.Pence < 0 {
+			return 0, apperr.Invalidf("Year %d of the price schedule is negative", y.Year)
+		}
+		if seen[y.Year] {
+			return 0, apperr.Invalidf("Year %d of the price schedule is priced twice", y.Year)
+		}
+		seen[y.Year] = true
+		if total > (1<<63-1)-y.Pence {
+			return 0, apperr.Invalidf("The price schedule's total is too large")
+		}
+		total += y.Pence
+	}
+	return total, nil
+}
+
+// Compute works out a lot's results from its questionnaire and its bids' moderated marks.
+//
+// Quality: each scored question earns consensus ÷ MaxScore × WeightBP; a section's score and
+// the quality score are the sums. Thresholds: a consensus below the question's MinScore
+// excludes the bid ("Question 2.1 scored 1, below the minimum of 2"), and so does a fail on a
+// pass/fail question ("Failed question 4.1"); the reasons are kept. Excluded bids are not
+// ranked and are not compliant, so their prices never set the lowest price.
+//
+// Price: the price question's weight is scored by formula ("" means LowestPrice) against the
+// lowest price among compliant bids. A lot without a price question scores price 0.
+// Total = quality + price score.
+//
+// Ranking, per lot, by total, highest first. Ties: the higher quality score wins; if still
+// equal, the lower price wins; if still equal, the bids share the rank and the next rank is
+// skipped (1, 1, 3). The results come back ranked bids first in rank order (tied bids in input
+// order), then excluded bids in input order.
+//
+// Errors: a missing consensus score or pass/fail result is an *apperr.Error of kind Conflict
+// wrapping ErrIncomplete, naming everything that is missing; a price of 0 or less (when the lot
+// has a price question), a score outside 0 to MaxScore, a mark for a question the lot does not
+// have, weights that do not add up to 100 % and other inconsistent input are kind Invalid.
+func Compute(sections []lots.Section, qs []lots.Question, bids []Bid, formula PriceFormula) ([]Result, error) {
+	if formula == "" {
+		formula = LowestPrice
+	}
+	if formula != LowestPrice && formula != RelativePrice {
+		return nil, apperr.Invalidf("Unknown price formula %q: use %q or %q", formula, LowestPrice, RelativePrice)
+	}
+	secs, ordered, price, err := questionnaire(sections, qs)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkBids(ordered, price, bids); err != nil {
+		return nil, err
+	}
+
+	results := make([]Result, len(bids))
+	for i, b := range bids {
+		results[i] = quality(secs, ordered, b)
+	}
+
+	// The lowest price among compliant bids only: an excluded bid cannot set the benchmark.
+	var lowest int64
+	for i, r := range results {
+		if !r.Excluded && (lowest == 0 || bids[i].PricePence < lowest) {
+			lowest = bids[i].PricePence
+		}
+	}
+	var ranked []int
+	for i := range results {
+		r := &results[i]
+		if r.Excluded {
+			continue
+		}
+		r.PriceScore = new(big.Rat)
+		if price != nil {
+			r.PriceScore = priceScore(formula, price.WeightBP, lowest, bids[i].PricePence)
+		}
+		r.Total = new(big.Rat).Add(r.Quality, r.PriceScore)
+		ranked = append(ranked, i)
+	}
+
+	slices.SortStableFunc(ranked, func(a, b int) int { return compareRank(results[a], results[b]) })
+	out := make([]Result, 0, len(results))
+	for n, i := range ranked {
+		r := results[i]
+		r.Rank = n + 1
+		if n > 0 && compareRank(out[n-1], r) == 0 {
+			r.Rank = out[n-1].Rank
+		}
+		out = append(out, r)
+	}
+	for _, r := range results {
+		if r.Excluded {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// compareRank orders compliant results best first: total, then quality (both higher first),
+// then price (lower first). 0 means a shared rank.
+func compareRank(a, b Result) int {
+	if c := b.Total.Cmp(a.Total); c != 0 {
+		return c
+	}
+	if c := b.Quality.Cmp(a.Quality); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.PricePence, b.PricePence)
+}
+
+// priceScore is a compliant bid's price score in percentage points; lowest and bid are > 0.
+func priceScore(formula PriceFormula, weightBP int, lowest, bid int64) *big.Rat {
+	w := big.NewRat(int64(weightBP), 100)
+	l, p := new(big.Rat).SetInt64(lowest), new(big.Rat).SetInt64(bid)
+	switch formula {
+	case RelativePrice:
+		// w × (1 − (p − l) ÷ l) = w × (2l − p) ÷ l
+		s := new(big.Rat).Sub(new(big.Rat).Add(l, l), p)
+		if s.Sign() <= 0 {
+			return new(big.Rat)
+		}
+		return s.Mul(s, w).Quo(s, l)
+	default: // LowestPrice
+		return new(big.Rat).Mul(w, l.Quo(l, p))
+	}
+}
+
+// section is a questionnaire section with its questions in order.
+type section struct {
+	lots.Section
+	questions []lots.Question
+}
+
+// questionnaire checks the questionnaire and puts it in order: sections by position, questions
+// by position within them. It returns the sections, every question in that order, and the
+// price question (nil when there is none).
+func questionnaire(sections []lots.Section, qs []lots.Question) ([]section, []lots.Question, *lots.Question, error) {
+	secs := make([]section, len(sections))
+	idx := map[string]int{}
+	for i, s := range sections {
+		if _, dup := idx[s.ID]; dup {
+			return nil, nil, nil, apperr.Invalidf("Section %q is given twice", s.Title)
+		}
+		idx[s.ID] = i
+		secs[i] = section{Section: s}
+	}
+	slices.SortStableFunc(secs, func(a, b section) int { return cmp.Compare(a.Position, b.Position) })
+	for i, s := range secs {
+		idx[s.ID] = i
+	}
+	if msg := lots.CheckWeights(qs); msg != "" {
+		// The lot could not have been published like this; a total out of anything but 100
+		// would be wrong without looking wrong.
+		return nil, nil, nil, apperr.Invalidf("The results cannot be computed: %s", msg)
+	}
+	var price *lots.Question
+	seen := map[string]bool{}
+	for _, q := range qs {
+		i, ok := idx[q.SectionID]
+		switch {
+		case seen[q.ID]:
+			return nil, nil, nil, apperr.Invalidf("Question %s is given twice", q.Number)
+		case !ok:
+			return nil, nil, nil, apperr.Invalidf("Question %s is in a section the lot does not have", q.Number)
+		case q.Kind == lots.Scored && q.MaxScore < 1:
+			return nil, nil, nil, apperr.Invalidf("Question %s needs a top score of at least 1", q.Number)
+		case q.Kind == lots.Price && price != nil:
+			return nil, nil, nil, apperr.Invalidf("The lot has two price questions (%s and %s): it can have one", price.Number, q.Number)
+		case q.Kind != lots.Scored && q.Kind != lots.PassFail && q.Kind != lots.Price:
+			return nil, nil, nil, apperr.Invalidf("Question %s is of an unknown kind %q", q.Number, q.Kind)
+		}
+		seen[q.ID] = true
+		if q.Kind == lots.Price {
+			price = &q
+		}
+		secs[i].questions = append(secs[i].questions, q)
+	}
+	var ordered []lots.Question
+	for i := range secs {
+		slices.SortStableFunc(secs[i].questions, func(a, b lots.Question) int { return cmp.Compare(a.Position, b.Position) })
+		ordered = append(ordered, secs[i].questions...)
+	}
+	return secs, ordered, price, nil
+}
+
+// checkBids refuses bids whose marks do not fit the questionnaire, and lists every mark still
+// missing.
+func checkBids(qs []lots.Question, price *lots.Question, bids []Bid) error {
+	byID := map[string]lots.Question{}
+	for _, q := range qs {
+		byID[q.ID] = q
+	}
+	var missing []string
+	names := map[string]bool{}
+	for _, b := range bids {
+		if strings.TrimSpace(b.Bidder) == "" {
+			return apperr.Invalidf("A bid has no bidder")
+		}
+		if names[b.Bidder] {
+			return apperr.Invalidf("%s has two bids for the lot", b.Bidder)
+		}
+		names[b.Bidder] = true
+		if price != nil && b.PricePence <= 0 {
+			return apperr.Invalidf("%s's price must be above £0 (it is %d pence)", b.Bidder, b.PricePence)
+		}
+		for id, s := range b.Scores {
+			q, ok := byID[id]
+			if !ok || q.Kind != lots.Scored {
+				return apperr.Invalidf("%s has a score for a question that is not a scored question of the lot (%s)", b.Bidder, id)
+			}
+			if s < 0 || s > q.MaxScore {
+				return apperr.Invalidf("%s's score for question %s is %d: it must be from 0 to %d", b.Bidder, q.Number, s, q.MaxScore)
+			}
+		}
+		for id := range b.Passed {
+			if q, ok := byID[id]; !ok || q.Kind != lots.PassFail {
+				return apperr.Invalidf("%s has a pass/fail result for a question that is not a pass/fail question of the lot (%s)", b.Bidder, id)
+			}
+		}
+		for _, q := range qs {
+			switch q.Kind {
+			case lots.Scored:
+				if _, ok := b.Scores[q.ID]; !ok {
+					missing = append(missing, fmt.Sprintf("%s has no consensus score for question %s", b.Bidder, q.Number))
+				}
+			case lots.PassFail:
+				if _, ok := b.Passed[q.ID]; !ok {
+					missing = append(missing, fmt.Sprintf("%s has no pass/fail result for question %s", b.Bidder, q.Number))
+				}
+			}
+		}
+	}
+	if len(missing) > 0 {
+		return &apperr.Error{Kind: apperr.Conflict, Err: ErrIncomplete,
+			Message: "Results cannot be computed until every score is in: " + strings.Join(missing, "; ")}
+	}
+	return nil
+}
+
+// quality scores one bid's quality and applies the thresholds; its marks are complete and valid.
+func quality(secs []section, qs []lots.Question, b Bid) Result {
+	r := Result{Bidder: b.Bidder, PricePence: b.PricePence, Quality: new(big.Rat)}
+	for _, s := range secs {
+		ss := SectionScore{SectionID: s.ID, Position: s.Position, Title: s.Title, Score: new(big.Rat)}
+		for _, q := range s.questions {
+			if q.Kind != lots.Scored {
+				continue
+			}
+			c := b.Scores[q.ID]
+			w := big.NewRat(int64(c)*int64(q.WeightBP), int64(q.MaxScore)*100)
+			ss.Questions = append(ss.Questions, QuestionScore{QuestionID: q.ID, Number: q.Number,
+				Consensus: c, MaxScore: q.MaxScore, WeightBP: q.WeightBP, Weighted: w})
+			ss.WeightBP += q.WeightBP
+			ss.Score.Add(ss.Score, w)
+		}
+		if len(ss.Questions) > 0 {
+			r.Sections = append(r.Sections, ss)
+			r.Quality.Add(r.Quality, ss.Score)
+		}
+	}
+	for _, q := range qs {
+		switch {
+		case q.Kind == lots.Scored && b.Scores[q.ID] < q.MinScore:
+			r.Reasons = append(r.Reasons, fmt.Sprintf("Question %s scored %d, below the minimum of %d", q.Number, b.Scores[q.ID], q.MinScore))
+		case q.Kind == lots.PassFail && !b.Passed[q.ID]:
+			r.Reasons = append(r.Reasons, fmt.Sprintf("Failed question %s", q.Number))
+		}
+	}
+	r.Excluded = len(r.Reasons) > 0
+	return r
+}
