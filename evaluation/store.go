@@ -1,0 +1,368 @@
+package evaluation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"golive/apperr"
+	"golive/audit"
+	"golive/database"
+	"golive/lots"
+)
+
+// Store is the only file of evaluation that talks to the database. The lead's reads go through
+// the procurements the acting organisation takes part in; an evaluator's through their own
+// panel membership in the acting organisation (a Healthwatch evaluator's organisation takes
+// part in no procurement). Rows of a lot are read only after one of those has let the lot in.
+type Store struct {
+	db *gorm.DB
+}
+
+// NewStore wraps the database.
+func NewStore(db *database.DB) *Store { return &Store{db: db.Gorm} }
+
+func (s *Store) q(ctx context.Context) *gorm.DB { return s.db.WithContext(ctx) }
+
+// Tx runs fn in one transaction: state and audit event commit together.
+func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.q(ctx).Transaction(func(tx *gorm.DB) error { return fn(&Store{db: tx}) })
+}
+
+// Audit appends an audit event in the transaction.
+func (s *Store) Audit(ctx context.Context, e audit.Entry) error { return audit.Record(ctx, s.db, e) }
+
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return apperr.NotFoundf("%s not found", what)
+	}
+	if err != nil {
+		return fmt.Errorf("load %s: %w", what, err)
+	}
+	return nil
+}
+
+// locked adds FOR UPDATE on PostgreSQL, so two changes cannot interleave (SQLite has one writer).
+func (s *Store) locked(q *gorm.DB, lock bool) *gorm.DB {
+	if lock && s.db.Dialector.Name() == "postgres" {
+		return q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	return q
+}
+
+func (s *Store) upsert(ctx context.Context, what string, v any) error {
+	if err := s.q(ctx).Clauses(clause.OnConflict{UpdateAll: true}).Create(v).Error; err != nil {
+		return fmt.Errorf("save %s: %w", what, err)
+	}
+	return nil
+}
+
+// --- procurement, lot, questionnaire and bidders (owned by lots; read here) ---
+
+// participating limits procurements to those the acting organisation takes part in.
+func participating(ctx context.Context) func(*gorm.DB) *gorm.DB {
+	return func(db *gorm.DB) *gorm.DB {
+		sub := db.Session(&gorm.Session{NewDB: true}).Table("participants").Select("procurement_id").Scopes(database.Tenant(ctx, "org_id"))
+		if sub.Error != nil {
+			_ = db.AddError(sub.Error)
+			return db
+		}
+		return db.Where("procurements.id IN (?)", sub)
+	}
+}
+
+// Procurement loads a procurement the acting organisation takes part in; lock holds its row
+// until the transaction ends. Any other is not found.
+func (s *Store) Procurement(ctx context.Context, id string, lock bool) (lots.Procurement, error) {
+	var p lots.Procurement
+	err := s.locked(s.q(ctx).Scopes(participating(ctx)).Where("id = ?", id), lock).Take(&p).Error
+	return p, notFound(err, "Procurement")
+}
+
+// PanelProcurement loads the procurement of a panel the acting evaluator sits on: call it only
+// with the procurement id of a membership loaded through Member.
+func (s *Store) PanelProcurement(ctx context.Context, m PanelMember) (lots.Procurement, error) {
+	var p lots.Procurement
+	err := s.q(ctx).Where("id = ?", m.ProcurementID).Take(&p).Error
+	return p, notFound(err, "Procurement")
+}
+
+// Lot loads a lot; visibility is checked on its procurement.
+func (s *Store) Lot(ctx context.Context, id string) (lots.Lot, error) {
+	var l lots.Lot
+	err := s.q(ctx).Where("id = ?", id).Take(&l).Error
+	return l, notFound(err, "Lot")
+}
+
+// Questions lists a lot's questions in order.
+func (s *Store) Questions(ctx context.Context, lotID string) ([]lots.Question, error) {
+	var out []lots.Question
+	if err := s.q(ctx).Where("lot_id = ?", lotID).Order("position").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("questions of %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
+// Opening loads a procurement's opening record, or nil.
+func (s *Store) Opening(ctx context.Context, procurementID string) (*lots.Opening, error) {
+	var o lots.Opening
+	err := s.q(ctx).Where("procurement_id = ?", procurementID).Take(&o).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load opening: %w", err)
+	}
+	return &o, nil
+}
+
+// Bids are the submissions that count for a lot, one per bidder, ordered by bidder.
+func (s *Store) Bids(ctx context.Context, procurementID, lotID string) ([]lots.Submission, error) {
+	var all []lots.Submission
+	if err := s.q(ctx).Where("procurement_id = ? AND lot_id = ?", procurementID, lotID).Order("bidder_org_id, version").Find(&all).Error; err != nil {
+		return nil, fmt.Errorf("submissions to %s: %w", lotID, err)
+	}
+	return lots.LastCounted(all), nil
+}
+
+// OrgNames maps organisation ids to names.
+func (s *Store) OrgNames(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct{ ID, Name string }
+	if err := s.q(ctx).Table("organisations").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("organisation names: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
+
+// UserNames maps user ids to names.
+func (s *Store) UserNames(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct{ ID, Name string }
+	if err := s.q(ctx).Table("users").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("user names: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
+
+// Candidate is a person the lead may put on a panel, with their organisation and roles there.
+type Candidate struct {
+	UserID, Name, OrgID, OrgKind string
+	Active                       bool
+	Roles                        []string
+}
+
+// Candidate loads a user with their organisation's kind and their roles in it.
+func (s *Store) Candidate(ctx context.Context, userID string) (Candidate, error) {
+	var c Candidate
+	err := s.q(ctx).Table("users").Select("users.id AS user_id, users.name, users.org_id, organisations.kind AS org_kind, users.active").
+		Joins("JOIN organisations ON organisations.id = users.org_id").Where("users.id = ?", userID).Take(&c).Error
+	if err != nil {
+		return c, notFound(err, "User")
+	}
+	err = s.q(ctx).Table("casbin_rule").Where("ptype = 'g' AND v0 = ? AND v2 = ?", "user:"+userID, c.OrgID).Order("v1").Pluck("v1", &c.Roles).Error
+	if err != nil {
+		return c, fmt.Errorf("roles of %s: %w", userID, err)
+	}
+	return c, nil
+}
+
+// Participates reports whether an organisation takes part in a procurement.
+func (s *Store) Participates(ctx context.Context, procurementID, orgID string) (bool, error) {
+	var n int64
+	err := s.q(ctx).Table("participants").Where("procurement_id = ? AND org_id = ?", procurementID, orgID).Count(&n).Error
+	return n > 0, err
+}
+
+// --- the panel ---
+
+// Member loads the acting user's own membership of a lot's panel, in the acting organisation:
+// another organisation's evaluator, or someone not on the panel, gets not found.
+func (s *Store) Member(ctx context.Context, lotID, userID string, lock bool) (PanelMember, error) {
+	var m PanelMember
+	q := s.q(ctx).Scopes(database.Tenant(ctx, "org_id")).Where("lot_id = ? AND user_id = ?", lotID, userID)
+	err := s.locked(q, lock).Take(&m).Error
+	return m, notFound(err, "Lot")
+}
+
+// PanelMember loads any member of a lot's panel, for the lead: check the lot first.
+func (s *Store) PanelMember(ctx context.Context, lotID, userID string, lock bool) (PanelMember, error) {
+	var m PanelMember
+	err := s.locked(s.q(ctx).Where("lot_id = ? AND user_id = ?", lotID, userID), lock).Take(&m).Error
+	return m, notFound(err, "Evaluator")
+}
+
+// Members lists a lot's panel in the order they joined.
+func (s *Store) Members(ctx context.Context, lotID string) ([]PanelMember, error) {
+	var out []PanelMember
+	if err := s.q(ctx).Where("lot_id = ?", lotID).Order("added_at, user_id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("panel of %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
+// AddMember puts an evaluator on a panel.
+func (s *Store) AddMember(ctx context.Context, m *PanelMember) error {
+	if err := s.q(ctx).Create(m).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return apperr.Conflictf("That evaluator is already on the panel")
+		}
+		return fmt.Errorf("add evaluator: %w", err)
+	}
+	return nil
+}
+
+// SaveMember writes a membership.
+func (s *Store) SaveMember(ctx context.Context, m *PanelMember) error {
+	if err := s.q(ctx).Save(m).Error; err != nil {
+		return fmt.Errorf("save evaluator: %w", err)
+	}
+	return nil
+}
+
+// Assignments lists who scores which question of a lot.
+func (s *Store) Assignments(ctx context.Context, lotID string) ([]Assignment, error) {
+	var out []Assignment
+	if err := s.q(ctx).Where("lot_id = ?", lotID).Order("user_id, question_id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("assignments of %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
+// SetAssignments replaces an evaluator's questions and drops their draft marks on questions
+// no longer theirs.
+func (s *Store) SetAssignments(ctx context.Context, lotID, userID string, questionIDs []string) error {
+	if err := s.q(ctx).Where("lot_id = ? AND user_id = ?", lotID, userID).Delete(&Assignment{}).Error; err != nil {
+		return fmt.Errorf("clear assignments: %w", err)
+	}
+	for _, q := range questionIDs {
+		if err := s.q(ctx).Create(&Assignment{LotID: lotID, UserID: userID, QuestionID: q}).Error; err != nil {
+			return fmt.Errorf("assign question: %w", err)
+		}
+	}
+	del := s.q(ctx).Where("lot_id = ? AND user_id = ?", lotID, userID)
+	if len(questionIDs) > 0 {
+		del = del.Where("question_id NOT IN ?", questionIDs)
+	}
+	if err := del.Delete(&IndividualScore{}).Error; err != nil {
+		return fmt.Errorf("drop marks of unassigned questions: %w", err)
+	}
+	return nil
+}
+
+// --- declarations and individual scores ---
+
+// Declarations lists every declaration made on a lot's panel.
+func (s *Store) Declarations(ctx context.Context, lotID string) ([]Declaration, error) {
+	var out []Declaration
+	if err := s.q(ctx).Where("lot_id = ?", lotID).Order("user_id, bidder_org_id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("declarations on %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
+// SaveDeclaration records or changes a declaration.
+func (s *Store) SaveDeclaration(ctx context.Context, d *Declaration) error {
+	return s.upsert(ctx, "declaration", d)
+}
+
+// ScoresOf lists one evaluator's marks on a lot.
+func (s *Store) ScoresOf(ctx context.Context, lotID, userID string) ([]IndividualScore, error) {
+	var out []IndividualScore
+	if err := s.q(ctx).Where("lot_id = ? AND user_id = ?", lotID, userID).Order("question_id, bidder_org_id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("marks on %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
+// QuestionScores lists every evaluator's marks of one question: for moderation only.
+func (s *Store) QuestionScores(ctx context.Context, lotID, questionID string) ([]IndividualScore, error) {
+	var out []IndividualScore
+	if err := s.q(ctx).Where("lot_id = ? AND question_id = ?", lotID, questionID).Order("bidder_org_id, user_id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("marks of %s: %w", questionID, err)
+	}
+	return out, nil
+}
+
+// SaveScore records or changes a mark.
+func (s *Store) SaveScore(ctx context.Context, sc *IndividualScore) error {
+	return s.upsert(ctx, "score", sc)
+}
+
+// DeleteScoresFor drops an evaluator's marks for a bidder (a conflict declared after marking).
+func (s *Store) DeleteScoresFor(ctx context.Context, lotID, userID, bidder string) (int64, error) {
+	res := s.q(ctx).Where("lot_id = ? AND user_id = ? AND bidder_org_id = ?", lotID, userID, bidder).Delete(&IndividualScore{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("drop marks for %s: %w", bidder, res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// --- moderation ---
+
+// Moderations lists the questions of a lot whose moderation has started.
+func (s *Store) Moderations(ctx context.Context, lotID string) ([]Moderation, error) {
+	var out []Moderation
+	if err := s.q(ctx).Where("lot_id = ?", lotID).Order("started_at").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("moderations of %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
+// AddModeration records the start of a question's moderation.
+func (s *Store) AddModeration(ctx context.Context, m *Moderation) error {
+	if err := s.q(ctx).Create(m).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return apperr.Conflictf("Moderation of that question has already started")
+		}
+		return fmt.Errorf("start moderation: %w", err)
+	}
+	return nil
+}
+
+// Consensus lists a lot's consensus marks.
+func (s *Store) Consensus(ctx context.Context, lotID string) ([]Consensus, error) {
+	var out []Consensus
+	if err := s.q(ctx).Where("lot_id = ?", lotID).Order("question_id, bidder_org_id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("consensus of %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
+// SaveConsensus records or changes a consensus mark.
+func (s *Store) SaveConsensus(ctx context.Context, c *Consensus) error {
+	return s.upsert(ctx, "consensus", c)
+}
+
+// LotEvaluation loads a lot's evaluation milestones; a lot without any has a zero record.
+func (s *Store) LotEvaluation(ctx context.Context, l lots.Lot) (LotEvaluation, error) {
+	var e LotEvaluation
+	err := s.q(ctx).Where("lot_id = ?", l.ID).Take(&e).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return LotEvaluation{LotID: l.ID, ProcurementID: l.ProcurementID}, nil
+	}
+	if err != nil {
+		return e, fmt.Errorf("evaluation of %s: %w", l.ID, err)
+	}
+	return e, nil
+}
+
+// SaveLotEvaluation writes a lot's milestones.
+func (s *Store) SaveLotEvaluation(ctx context.Context, e *LotEvaluation) error {
+	return s.upsert(ctx, "lot evaluation", e)
+}
