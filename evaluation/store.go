@@ -164,7 +164,7 @@ func (s *Store) UserNames(ctx context.Context, ids []string) (map[string]string,
 type Candidate struct {
 	UserID, Name, OrgID, OrgKind string
 	Active                       bool
-	Roles                        []string
+	Roles                        []string `gorm:"-"` // filled from casbin_rule below
 }
 
 // Candidate loads a user with their organisation's kind and their roles in it.

@@ -1,0 +1,217 @@
+package evaluation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"golive/apperr"
+	"golive/database"
+	"golive/jobs"
+	"golive/lots"
+)
+
+// The award's queries (award.go). Rows of a lot are read only after the service has let the
+// lot in through Procurement (the commissioner side) or OwnBid (a bidder).
+
+// LotParticipants lists the commissioners a lot covers: those whose governing bodies decide
+// on its award.
+func (s *Store) LotParticipants(ctx context.Context, lotID string) ([]string, error) {
+	var out []string
+	if err := s.q(ctx).Model(&lots.LotParticipant{}).Where("lot_id = ?", lotID).Order("org_id").Pluck("org_id", &out).Error; err != nil {
+		return nil, fmt.Errorf("participants of lot %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
+// PriceOpening loads a lot's price opening, or nil while the prices are sealed.
+func (s *Store) PriceOpening(ctx context.Context, lotID string) (*PriceOpening, error) {
+	var o PriceOpening
+	err := s.q(ctx).Where("lot_id = ?", lotID).Take(&o).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("price opening of %s: %w", lotID, err)
+	}
+	return &o, nil
+}
+
+// AddPriceOpening records that a lot's prices were opened.
+func (s *Store) AddPriceOpening(ctx context.Context, o *PriceOpening) error {
+	if err := s.q(ctx).Create(o).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return apperr.Conflictf("The prices of this lot have already been opened")
+		}
+		return fmt.Errorf("open prices: %w", err)
+	}
+	return nil
+}
+
+// CurrentRecommendation loads a lot's live recommendation (neither rejected nor withdrawn), or nil.
+func (s *Store) CurrentRecommendation(ctx context.Context, lotID string, lock bool) (*AwardRecommendation, error) {
+	var r AwardRecommendation
+	q := s.q(ctx).Where("lot_id = ? AND state NOT IN ?", lotID, []AwardState{AwardRejected, AwardWithdrawn})
+	err := s.locked(q, lock).Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("recommendation for %s: %w", lotID, err)
+	}
+	return &r, nil
+}
+
+// Recommendations lists every recommendation made for a lot, oldest first.
+func (s *Store) Recommendations(ctx context.Context, lotID string) ([]AwardRecommendation, error) {
+	var out []AwardRecommendation
+	if err := s.q(ctx).Where("lot_id = ?", lotID).Order("recommended_at, id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("recommendations for %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
+// AddRecommendation records a recommendation.
+func (s *Store) AddRecommendation(ctx context.Context, r *AwardRecommendation) error {
+	if err := s.q(ctx).Create(r).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return apperr.Conflictf("This lot already has a recommendation in progress")
+		}
+		return fmt.Errorf("recommend: %w", err)
+	}
+	return nil
+}
+
+// SaveRecommendation writes a recommendation.
+func (s *Store) SaveRecommendation(ctx context.Context, r *AwardRecommendation) error {
+	if err := s.q(ctx).Save(r).Error; err != nil {
+		return fmt.Errorf("save recommendation: %w", err)
+	}
+	return nil
+}
+
+// Approvals lists the governing bodies' decisions on a recommendation.
+func (s *Store) Approvals(ctx context.Context, recommendationID string) ([]AwardApproval, error) {
+	var out []AwardApproval
+	if err := s.q(ctx).Where("recommendation_id = ?", recommendationID).Order("decided_at, org_id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("decisions on %s: %w", recommendationID, err)
+	}
+	return out, nil
+}
+
+// AddApproval records a governing body's decision.
+func (s *Store) AddApproval(ctx context.Context, d *AwardApproval) error {
+	if err := s.q(ctx).Create(d).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return apperr.Conflictf("Your governing body has already decided on this recommendation")
+		}
+		return fmt.Errorf("record decision: %w", err)
+	}
+	return nil
+}
+
+// Representations lists the representations made against a recommendation, oldest first.
+func (s *Store) Representations(ctx context.Context, recommendationID string) ([]Representation, error) {
+	var out []Representation
+	if err := s.q(ctx).Where("recommendation_id = ?", recommendationID).Order("made_at, id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("representations on %s: %w", recommendationID, err)
+	}
+	return out, nil
+}
+
+// AddRepresentation records a representation.
+func (s *Store) AddRepresentation(ctx context.Context, r *Representation) error {
+	if err := s.q(ctx).Create(r).Error; err != nil {
+		return fmt.Errorf("record representation: %w", err)
+	}
+	return nil
+}
+
+// SaveRepresentation writes a representation.
+func (s *Store) SaveRepresentation(ctx context.Context, r *Representation) error {
+	if err := s.q(ctx).Save(r).Error; err != nil {
+		return fmt.Errorf("save representation: %w", err)
+	}
+	return nil
+}
+
+// ContractAward loads a lot's contract award, or nil.
+func (s *Store) ContractAward(ctx context.Context, lotID string) (*ContractAward, error) {
+	var c ContractAward
+	err := s.q(ctx).Where("lot_id = ?", lotID).Take(&c).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("contract award of %s: %w", lotID, err)
+	}
+	return &c, nil
+}
+
+// AddContractAward records a contract award.
+func (s *Store) AddContractAward(ctx context.Context, c *ContractAward) error {
+	if err := s.q(ctx).Create(c).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return apperr.Conflictf("The contract for this lot has already been awarded")
+		}
+		return fmt.Errorf("award contract: %w", err)
+	}
+	return nil
+}
+
+// BidderUser is a person to write to at a bidder.
+type BidderUser struct{ OrgID, Email, Name string }
+
+// BidderUsers lists the active users holding the bidder role at the organisations, for letters.
+func (s *Store) BidderUsers(ctx context.Context, orgIDs []string) ([]BidderUser, error) {
+	var out []BidderUser
+	if len(orgIDs) == 0 {
+		return out, nil
+	}
+	err := s.q(ctx).Table("users").Select("users.org_id, users.email, users.name").
+		Joins("JOIN casbin_rule ON casbin_rule.ptype = 'g' AND casbin_rule.v0 = 'user:' || users.id AND casbin_rule.v2 = users.org_id AND casbin_rule.v1 = ?", roleBidder).
+		Where("users.org_id IN ? AND users.active", orgIDs).Order("users.org_id, users.email").Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("bidder users: %w", err)
+	}
+	return out, nil
+}
+
+// OwnBid loads the acting bidder's counted response to a lot: a provider that did not bid
+// (another tenant included) gets not found.
+func (s *Store) OwnBid(ctx context.Context, lotID string) (lots.Submission, error) {
+	var all []lots.Submission
+	err := s.q(ctx).Scopes(database.Tenant(ctx, "bidder_org_id")).Where("lot_id = ?", lotID).Order("version").Find(&all).Error
+	if err != nil {
+		return lots.Submission{}, fmt.Errorf("own response to %s: %w", lotID, err)
+	}
+	counted := lots.LastCounted(all)
+	if len(counted) == 0 {
+		return lots.Submission{}, apperr.NotFoundf("Lot not found")
+	}
+	return counted[0], nil
+}
+
+// BidProcurement loads the procurement of a bid the acting bidder made: call it only with the
+// procurement id of a submission loaded through OwnBid.
+func (s *Store) BidProcurement(ctx context.Context, sub lots.Submission) (lots.Procurement, error) {
+	var p lots.Procurement
+	err := s.q(ctx).Where("id = ?", sub.ProcurementID).Take(&p).Error
+	return p, notFound(err, "Lot")
+}
+
+// QueueMail writes a mail to the outbox in the transaction.
+func (s *Store) QueueMail(ctx context.Context, m jobs.Mail) (string, error) {
+	return jobs.QueueMail(ctx, s.db, m)
+}
+
+// Sections lists a lot's questionnaire sections in order.
+func (s *Store) Sections(ctx context.Context, lotID string) ([]lots.Section, error) {
+	var out []lots.Section
+	if err := s.q(ctx).Where("lot_id = ?", lotID).Order("position").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("sections of %s: %w", lotID, err)
+	}
+	return out, nil
+}
