@@ -47,6 +47,7 @@ var DemoUsers = []DemoUser{
 	{"admin@medway-ccg.test", "Alex Admin", "NHS Medway CCG", []string{RoleTenantAdmin}},
 	{"lead@medway-ccg.test", "Morgan Lead", "NHS Medway CCG", []string{RoleProcurementLead}},
 	{"evaluator@medway-ccg.test", "Dr Sam Evaluator", "NHS Medway CCG", []string{RoleEvaluator}},
+	{"finance@medway-ccg.test", "Nic Finance", "NHS Medway CCG", []string{RoleEvaluator}}, // a panel needs more than one evaluator
 	{"approver@medway-ccg.test", "Jo Approver", "NHS Medway CCG", []string{RoleApprover}},
 	{"observer@medway-ccg.test", "Lee Observer", "NHS Medway CCG", []string{RoleObserver}},
 	{"reviewer@healthwatch-kent.test", "Robin Reviewer", "Healthwatch Kent", []string{RoleHealthwatch}},

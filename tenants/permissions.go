@@ -25,17 +25,26 @@ var (
 	PermOpenBids    = Permission{"bids", "open"}
 	PermOpportunity = Permission{"opportunities", "view"}
 	PermBid         = Permission{"bids", "manage"}
+
+	// Evaluation and award (evaluation): evaluators (Healthwatch included) score; the lead runs
+	// the panel, moderation and the award; approvers decide on the award for their governing
+	// body; bidders make representations. Price, results and the award are read with
+	// PermProcValue; the service's CanX rules decide the rest.
+	PermEvaluate    = Permission{"evaluations", "score"}
+	PermPanelManage = Permission{"evaluations", "manage"}
+	PermAwardDecide = Permission{"awards", "decide"}
+	PermRepresent   = Permission{"awards", "represent"}
 )
 
 // RolePermissions is the policy golive enforces: role → permissions.
 var RolePermissions = map[string][]Permission{
 	RolePlatformAdmin:   {PermDashboard, PermOwnTokens, PermOutbox, PermJobs},
 	RoleTenantAdmin:     {PermDashboard, PermOwnTokens, PermUsersManage, PermAuditRead, PermProcView, PermOpenBids},
-	RoleProcurementLead: {PermDashboard, PermOwnTokens, PermProcView, PermProcManage, PermProcValue, PermOpenBids},
-	RoleEvaluator:       {PermDashboard, PermOwnTokens, PermProcView},
-	RoleHealthwatch:     {PermDashboard, PermOwnTokens},
-	RoleApprover:        {PermDashboard, PermOwnTokens, PermProcView, PermProcValue, PermDecide},
-	RoleBidder:          {PermDashboard, PermOwnTokens, PermOpportunity, PermBid},
+	RoleProcurementLead: {PermDashboard, PermOwnTokens, PermProcView, PermProcManage, PermProcValue, PermOpenBids, PermPanelManage},
+	RoleEvaluator:       {PermDashboard, PermOwnTokens, PermProcView, PermEvaluate},
+	RoleHealthwatch:     {PermDashboard, PermOwnTokens, PermEvaluate},
+	RoleApprover:        {PermDashboard, PermOwnTokens, PermProcView, PermProcValue, PermDecide, PermAwardDecide},
+	RoleBidder:          {PermDashboard, PermOwnTokens, PermOpportunity, PermBid, PermRepresent},
 	RoleObserver:        {PermDashboard, PermOwnTokens, PermProcView},
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"golive/audit"
 	"golive/database"
+	"golive/evaluation"
 	"golive/frontend"
 	"golive/jobs"
 	"golive/lots"
@@ -32,6 +33,7 @@ type App struct {
 	Authz    *tenants.Authorizer
 	Tenants  *tenants.Service
 	Lots     *lots.Service
+	Eval     *evaluation.Service
 	Jobs     *jobs.Client
 	Mailer   jobs.Mailer
 	Fiber    *fiber.App
@@ -100,6 +102,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		Secret: a.Cfg.Secret, BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
 	a.Lots = &lots.Service{Store: lots.NewStore(db), Authz: a.Authz, Mail: a.Jobs, Secret: a.Cfg.Secret,
 		BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
+	a.Eval = &evaluation.Service{Store: evaluation.NewStore(db), Lots: a.Lots, Now: cfg.Now}
 	if err := a.buildHTTP(); err != nil {
 		return nil, err
 	}
@@ -165,6 +168,7 @@ func (a *App) buildHTTP() error {
 	auditH := audit.NewHandlers(a.DB, srv)
 	auditH.MountAPI(api.Group("/audit", mw.Require(tenants.PermAuditRead)))
 	(&lots.API{Svc: a.Lots}).Mount(api, guard)
+	(&evaluation.API{Svc: a.Eval}).Mount(api, guard)
 
 	pages.Mount(app)
 	(&lots.Pages{Svc: a.Lots, Web: srv}).Mount(app, guard)

@@ -5,13 +5,21 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"golive/database"
+	"golive/evaluation"
 	"golive/lots"
 	"golive/web"
 )
 
-// matrixProc is one procurement the authorisation matrix calls routes on.
-type matrixProc struct{ id, lot, doc, clarification, attachment, apiAttachment string }
+// matrixProc is one procurement the authorisation matrix calls routes on. On the opened one,
+// the evaluation routes use its lot's panel: an evaluator (user) on a question, a bidder, and a
+// representation id nobody made (the empty body is refused before it is looked up).
+type matrixProc struct {
+	id, lot, doc, clarification, attachment, apiAttachment string
+	question, user, bidder, rep                            string
+}
 
 // matrixProcurements makes three procurements led by Medway with Swale taking part, through the
 // service: a draft (with a lot and a document), one published now (with a clarification), and
@@ -107,6 +115,21 @@ func matrixProcurements(t *testing.T, s *server) map[string]matrixProc {
 	check(past.StartOpening(lctx, lead, p.ID))
 	admin, actx := as("admin@medway-ccg.test")
 	check(past.ConfirmOpening(actx, admin, p.ID))
+
+	// Its panel: the Medway evaluator on the first quality question. Healthwatch is not on it,
+	// so finds the lot no more than another tenant does.
+	clock = clock.Add(time.Hour)
+	eval := *s.App.Eval
+	eval.Lots, eval.Now = &past, past.Now
+	evaluator, _ := as("evaluator@medway-ccg.test")
+	for _, q := range qs {
+		if q.Kind != lots.Price && opened.question == "" {
+			opened.question = q.ID
+		}
+	}
+	_, err = eval.AddEvaluator(lctx, lead, opened.lot, evaluation.EvaluatorInput{UserID: evaluator.UserID, Questions: []string{opened.question}})
+	check(err)
+	opened.user, opened.bidder, opened.rep = evaluator.UserID, bidder.OrgID, uuid.Must(uuid.NewV7()).String()
 	out["opened"] = opened
 	return out
 }

@@ -60,6 +60,8 @@ func specs() []routeSpec {
 	approver := []string{tenants.RoleApprover}
 	opener := []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead}
 	bidder := []string{tenants.RoleBidder}
+	scorer := []string{tenants.RoleEvaluator, tenants.RoleHealthwatch}
+	award := []string{tenants.RoleProcurementLead, tenants.RoleApprover} // who may see the value
 	return []routeSpec{
 		{method: "GET", path: "/healthz", public: true},
 		{method: "GET", path: "/readyz", public: true},
@@ -173,6 +175,30 @@ func specs() []routeSpec {
 		{method: "GET", path: "/api/v1/opportunities/:id/lots/:lot/attachments/:att", roles: bidder, owner: "weald", obj: "published"},
 		{method: "DELETE", path: "/api/v1/opportunities/:id/lots/:lot/attachments/:att", roles: bidder, owner: "weald", obj: "published"},
 
+		// Evaluation and award, on the opened procurement's lot. Its panel is the Medway evaluator
+		// alone: Healthwatch, not on it, finds the lot no more than another tenant does (404).
+		// The Medway evaluator reads its own scores (:user); other GETs answer 200 or 409 (not yet).
+		{method: "GET", path: "/api/v1/evaluations/lots/:lot/panel", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/api/v1/evaluations/lots/:lot/panel", roles: lead, owner: "medway", obj: "opened"},
+		{method: "PUT", path: "/api/v1/evaluations/lots/:lot/panel/:user/questions", roles: lead, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/api/v1/evaluations/lots/:lot/workspace", roles: scorer, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/api/v1/evaluations/lots/:lot/declarations", roles: scorer, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/api/v1/evaluations/lots/:lot/bidders/:bidder/response", roles: scorer, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/api/v1/evaluations/lots/:lot/evaluators/:user/scores", roles: scorer, owner: "medway", obj: "opened"},
+		{method: "PUT", path: "/api/v1/evaluations/lots/:lot/scores", roles: scorer, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/api/v1/evaluations/lots/:lot/scores/submit", roles: scorer, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/api/v1/evaluations/lots/:lot/questions/:question/moderation", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/api/v1/evaluations/lots/:lot/questions/:question/moderation", roles: lead, owner: "medway", obj: "opened"},
+		{method: "PUT", path: "/api/v1/evaluations/lots/:lot/consensus", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/api/v1/evaluations/lots/:lot/prices/open", roles: lead, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/api/v1/evaluations/lots/:lot/results", roles: award, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/api/v1/evaluations/lots/:lot/recommendations", roles: lead, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/api/v1/evaluations/lots/:lot/award", roles: award, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/api/v1/evaluations/lots/:lot/award/decisions", roles: approver, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/api/v1/evaluations/lots/:lot/representations", roles: bidder, owner: "weald", obj: "opened"},
+		{method: "POST", path: "/api/v1/evaluations/lots/:lot/representations/:rep/decision", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/api/v1/evaluations/lots/:lot/contract", roles: lead, owner: "medway", obj: "opened"},
+
 		// Withdrawals after every attachment row: a withdrawn response carries nothing forward.
 		{method: "POST", path: "/opportunities/:id/lots/:lot/withdraw", roles: bidder, obj: "published"},
 		{method: "POST", path: "/api/v1/opportunities/:id/lots/:lot/withdraw", roles: bidder, obj: "published"},
@@ -253,7 +279,8 @@ func TestAuthorisationMatrix(t *testing.T) {
 					if strings.HasPrefix(sp.path, "/api/") {
 						o.attachment = o.apiAttachment // the pages' rows remove the other one
 					}
-					path = strings.NewReplacer(":id", o.id, ":lot", o.lot, ":doc", o.doc, ":cid", o.clarification, ":att", o.attachment).Replace(sp.path)
+					path = strings.NewReplacer(":id", o.id, ":lot", o.lot, ":doc", o.doc, ":cid", o.clarification, ":att", o.attachment,
+						":question", o.question, ":user", o.user, ":bidder", o.bidder, ":rep", o.rep).Replace(sp.path)
 				case strings.Contains(sp.path, "/tokens/") && strings.HasPrefix(sp.path, "/api"):
 					path = strings.Replace(sp.path, ":id", apiTok.ID, 1)
 				case strings.Contains(sp.path, "/tokens/"):

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 
 	"golive/audit"
+	"golive/evaluation"
 	"golive/lots"
 	"golive/tenants"
 	"golive/web"
@@ -15,5 +16,5 @@ var openapiBase []byte
 // buildOpenAPI is the API description served at /api/v1/openapi.json; a test checks it lists
 // exactly the routes the app serves.
 func buildOpenAPI() ([]byte, error) {
-	return web.MergeOpenAPI(openapiBase, tenants.OpenAPI, audit.OpenAPI, lots.OpenAPI)
+	return web.MergeOpenAPI(openapiBase, tenants.OpenAPI, audit.OpenAPI, lots.OpenAPI, evaluation.OpenAPI)
 }

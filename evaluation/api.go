@@ -1,0 +1,582 @@
+package evaluation
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"golive/lots"
+	"golive/web"
+)
+
+// The JSON face of the evaluation service: decode, validate, one service call, answer. Every
+// response is one of the explicit types below, never a model struct. Scores in percentage
+// points are exact decimals as strings ("42.50"); money in pence; times in RFC 3339 UTC.
+
+// --- response types ---
+
+// BidderJSON is a bidder of the lot.
+type BidderJSON struct {
+	OrgID string `json:"org_id"`
+	Name  string `json:"name"`
+}
+
+// PanelMemberJSON is an evaluator just put on the panel.
+type PanelMemberJSON struct {
+	UserID      string     `json:"user_id"`
+	OrgID       string     `json:"org_id"`
+	Healthwatch bool       `json:"healthwatch"`
+	AddedAt     time.Time  `json:"added_at"`
+	SubmittedAt *time.Time `json:"submitted_at"`
+}
+
+// MemberJSON is an evaluator as the lead sees them: never their scores.
+type MemberJSON struct {
+	UserID      string     `json:"user_id"`
+	Name        string     `json:"name"`
+	OrgName     string     `json:"org_name"`
+	Healthwatch bool       `json:"healthwatch"`
+	Questions   []string   `json:"questions"` // numbers
+	Declared    bool       `json:"declared"`
+	Conflicts   []string   `json:"conflicts"` // bidder names
+	SubmittedAt *time.Time `json:"submitted_at"`
+}
+
+// QuestionJSON is a quality question as the panel sees it (no weight: that is not the panel's).
+type QuestionJSON struct {
+	ID        string            `json:"id"`
+	Number    string            `json:"number"`
+	Text      string            `json:"text"`
+	Guidance  string            `json:"guidance"`
+	Kind      lots.QuestionKind `json:"kind"`
+	MaxScore  int               `json:"max_score"`
+	MinScore  int               `json:"min_score"`
+	WordLimit int               `json:"word_limit"`
+}
+
+// QuestionStatusJSON is where moderation of a quality question is.
+type QuestionStatusJSON struct {
+	Question          QuestionJSON `json:"question"`
+	Evaluators        int          `json:"evaluators"`
+	Awaiting          []string     `json:"awaiting"`
+	ModerationStarted bool         `json:"moderation_started"`
+	Consensus         int          `json:"consensus"`
+}
+
+// PanelJSON is the lead's view of a lot's panel.
+type PanelJSON struct {
+	LotID              string               `json:"lot_id"`
+	Bidders            []BidderJSON         `json:"bidders"`
+	Members            []MemberJSON         `json:"members"`
+	Questions          []QuestionStatusJSON `json:"questions"`
+	QualityModeratedAt *time.Time           `json:"quality_moderated_at"`
+}
+
+// BidderStatusJSON is a bidder with the evaluator's declaration (absent until declared).
+type BidderStatusJSON struct {
+	OrgID       string    `json:"org_id"`
+	Name        string    `json:"name"`
+	Declaration *Interest `json:"declaration"`
+}
+
+// ScoreJSON is one of the evaluator's own marks.
+type ScoreJSON struct {
+	QuestionID  string    `json:"question_id"`
+	BidderOrgID string    `json:"bidder_org_id"`
+	Score       *int      `json:"score"`
+	Passed      *bool     `json:"passed"`
+	Rationale   string    `json:"rationale"`
+	RecordedAt  time.Time `json:"recorded_at"`
+}
+
+// WorkspaceJSON is what an evaluator sees of a lot: no price, contract value or total.
+type WorkspaceJSON struct {
+	LotID       string             `json:"lot_id"`
+	LotNumber   int                `json:"lot_number"`
+	LotTitle    string             `json:"lot_title"`
+	Questions   []QuestionJSON     `json:"questions"`
+	Bidders     []BidderStatusJSON `json:"bidders"`
+	DeclaredAll bool               `json:"declared_all"`
+	Scores      []ScoreJSON        `json:"scores"`
+	SubmittedAt *time.Time         `json:"submitted_at"`
+}
+
+// AnswerJSON is a bidder's answer to a question the evaluator scores.
+type AnswerJSON struct {
+	QuestionID string `json:"question_id"`
+	Number     string `json:"number"`
+	Question   string `json:"question"`
+	Answer     string `json:"answer"`
+}
+
+// ResponseJSON is the part of a bidder's response the evaluator may read.
+type ResponseJSON struct {
+	OrgID   string       `json:"org_id"`
+	Name    string       `json:"name"`
+	Answers []AnswerJSON `json:"answers"`
+}
+
+// MarkJSON is one evaluator's mark, shown at moderation.
+type MarkJSON struct {
+	UserID    string `json:"user_id"`
+	Evaluator string `json:"evaluator"`
+	Score     *int   `json:"score"`
+	Passed    *bool  `json:"passed"`
+	Rationale string `json:"rationale"`
+}
+
+// ConsensusJSON is a moderated mark.
+type ConsensusJSON struct {
+	Score      *int      `json:"score"`
+	Passed     *bool     `json:"passed"`
+	Rationale  string    `json:"rationale"`
+	RecordedBy string    `json:"recorded_by"`
+	RecordedAt time.Time `json:"recorded_at"`
+}
+
+// ModeratedBidJSON is one bidder's marks of the question side by side.
+type ModeratedBidJSON struct {
+	OrgID     string         `json:"org_id"`
+	Name      string         `json:"name"`
+	Marks     []MarkJSON     `json:"marks"`
+	Spread    int            `json:"spread"`
+	Wide      bool           `json:"wide"`
+	Consensus *ConsensusJSON `json:"consensus"`
+}
+
+// ModerationJSON is the moderation of one quality question.
+type ModerationJSON struct {
+	Question QuestionJSON       `json:"question"`
+	Bids     []ModeratedBidJSON `json:"bids"`
+}
+
+// QuestionScoreJSON is the weighted score of one scored question.
+type QuestionScoreJSON struct {
+	QuestionID string `json:"question_id"`
+	Number     string `json:"number"`
+	Consensus  int    `json:"consensus"`
+	MaxScore   int    `json:"max_score"`
+	WeightBP   int    `json:"weight_bp"`
+	Weighted   string `json:"weighted"`
+}
+
+// SectionScoreJSON is the quality score of one section.
+type SectionScoreJSON struct {
+	SectionID string              `json:"section_id"`
+	Title     string              `json:"title"`
+	WeightBP  int                 `json:"weight_bp"`
+	Score     string              `json:"score"`
+	Questions []QuestionScoreJSON `json:"questions"`
+}
+
+// ResultJSON is one bid's evaluation; an excluded bid has no price score, total or rank.
+type ResultJSON struct {
+	BidderOrgID string             `json:"bidder_org_id"`
+	Name        string             `json:"name"`
+	PricePence  int64              `json:"price_pence"`
+	Sections    []SectionScoreJSON `json:"sections"`
+	Quality     string             `json:"quality"`
+	PriceScore  string             `json:"price_score,omitempty"`
+	Total       string             `json:"total,omitempty"`
+	Excluded    bool               `json:"excluded"`
+	Reasons     []string           `json:"reasons"`
+	Rank        int                `json:"rank,omitempty"`
+}
+
+// ResultsJSON is a lot's ranking.
+type ResultsJSON struct {
+	LotID   string       `json:"lot_id"`
+	Results []ResultJSON `json:"results"`
+}
+
+// ApprovalJSON is a governing body's decision on a recommendation.
+type ApprovalJSON struct {
+	OrgID     string    `json:"org_id"`
+	Decision  string    `json:"decision"`
+	Reason    string    `json:"reason"`
+	DecidedBy string    `json:"decided_by"`
+	DecidedAt time.Time `json:"decided_at"`
+}
+
+// RepresentationJSON is a bidder's representation and the lead's decision on it.
+type RepresentationJSON struct {
+	ID               string     `json:"id"`
+	RecommendationID string     `json:"recommendation_id"`
+	BidderOrgID      string     `json:"bidder_org_id"`
+	Text             string     `json:"text"`
+	MadeAt           time.Time  `json:"made_at"`
+	Decision         *string    `json:"decision"`
+	DecisionReason   string     `json:"decision_reason,omitempty"`
+	DecidedBy        string     `json:"decided_by,omitempty"`
+	DecidedAt        *time.Time `json:"decided_at"`
+}
+
+// RecommendationJSON is the lead's recommendation with the decisions and representations on it.
+type RecommendationJSON struct {
+	ID                  string               `json:"id"`
+	BidderOrgID         string               `json:"bidder_org_id"`
+	Reason              string               `json:"reason"`
+	Regime              lots.Regime          `json:"regime"`
+	State               AwardState           `json:"state"`
+	RecommendedBy       string               `json:"recommended_by"`
+	RecommendedAt       time.Time            `json:"recommended_at"`
+	StandstillStartedAt *time.Time           `json:"standstill_started_at"`
+	StandstillEndsAt    *time.Time           `json:"standstill_ends_at"`
+	AwardNotBefore      *time.Time           `json:"award_not_before"`
+	Approvals           []ApprovalJSON       `json:"approvals"`
+	Representations     []RepresentationJSON `json:"representations"`
+}
+
+// ContractJSON is the contract a lot was awarded as.
+type ContractJSON struct {
+	LotID             string    `json:"lot_id"`
+	RecommendationID  string    `json:"recommendation_id"`
+	ProviderOrgID     string    `json:"provider_org_id"`
+	ContractReference string    `json:"contract_reference"`
+	StartDate         time.Time `json:"start_date"`
+	TermYears         int       `json:"term_years"`
+	ValuePence        int64     `json:"value_pence"`
+	AwardedBy         string    `json:"awarded_by"`
+	AwardedAt         time.Time `json:"awarded_at"`
+}
+
+// AwardJSON is a lot's award: a Part 2 matter.
+type AwardJSON struct {
+	Recommendations []RecommendationJSON `json:"recommendations"`
+	Contract        *ContractJSON        `json:"contract"`
+}
+
+// AssignInput is the questions an evaluator scores.
+type AssignInput struct {
+	Questions []string `json:"questions" validate:"required,min=1,dive,uuid" label:"the questions they score"`
+}
+
+// --- conversions ---
+
+func apiTimePtr(t *time.Time) *time.Time {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func questionJSON(q lots.Question) QuestionJSON {
+	return QuestionJSON{ID: q.ID, Number: q.Number, Text: q.Text, Guidance: q.Guidance, Kind: q.Kind, MaxScore: q.MaxScore,
+		MinScore: q.MinScore, WordLimit: q.WordLimit}
+}
+
+func scoresJSON(scs []IndividualScore) []ScoreJSON {
+	out := []ScoreJSON{}
+	for _, sc := range scs {
+		out = append(out, ScoreJSON{QuestionID: sc.QuestionID, BidderOrgID: sc.BidderOrgID, Score: sc.Score, Passed: sc.Passed,
+			Rationale: sc.Rationale, RecordedAt: sc.RecordedAt.UTC()})
+	}
+	return out
+}
+
+func representationJSON(r Representation) RepresentationJSON {
+	return RepresentationJSON{ID: r.ID, RecommendationID: r.RecommendationID, BidderOrgID: r.BidderOrgID, Text: r.Text,
+		MadeAt: r.MadeAt.UTC(), Decision: r.Decision, DecisionReason: r.DecisionReason, DecidedBy: r.DecidedBy, DecidedAt: apiTimePtr(r.DecidedAt)}
+}
+
+func recommendationJSON(r AwardRecommendation, ds []AwardApproval, reps []Representation) RecommendationJSON {
+	out := RecommendationJSON{ID: r.ID, BidderOrgID: r.BidderOrgID, Reason: r.Reason, Regime: r.Regime, State: r.State,
+		RecommendedBy: r.RecommendedBy, RecommendedAt: r.RecommendedAt.UTC(), StandstillStartedAt: apiTimePtr(r.StandstillStartedAt),
+		StandstillEndsAt: apiTimePtr(r.StandstillEndsAt), AwardNotBefore: apiTimePtr(r.AwardNotBefore),
+		Approvals: []ApprovalJSON{}, Representations: []RepresentationJSON{}}
+	for _, d := range ds {
+		out.Approvals = append(out.Approvals, ApprovalJSON{OrgID: d.OrgID, Decision: d.Decision, Reason: d.Reason, DecidedBy: d.DecidedBy,
+			DecidedAt: d.DecidedAt.UTC()})
+	}
+	for _, rep := range reps {
+		out.Representations = append(out.Representations, representationJSON(rep))
+	}
+	return out
+}
+
+func contractJSON(c ContractAward) ContractJSON {
+	return ContractJSON{LotID: c.LotID, RecommendationID: c.RecommendationID, ProviderOrgID: c.ProviderOrgID,
+		ContractReference: c.ContractReference, StartDate: c.StartDate.UTC(), TermYears: c.TermYears, ValuePence: c.ValuePence,
+		AwardedBy: c.AwardedBy, AwardedAt: c.AwardedAt.UTC()}
+}
+
+func lotHref(c *fiber.Ctx) string { return "/api/v1/evaluations/lots/" + c.Params("lot") }
+
+func apiCreated(c *fiber.Ctx, location string, body any) error {
+	c.Location(location)
+	return c.Status(fiber.StatusCreated).JSON(body)
+}
+
+// --- the panel ---
+
+func (h *API) panel(c *fiber.Ctx) error {
+	v, err := h.Svc.Panel(c.UserContext(), web.ActorFrom(c), c.Params("lot"))
+	if err != nil {
+		return err
+	}
+	out := PanelJSON{LotID: v.Lot.ID, Bidders: []BidderJSON{}, Members: []MemberJSON{}, Questions: []QuestionStatusJSON{},
+		QualityModeratedAt: apiTimePtr(v.QualityModeratedAt)}
+	for _, b := range v.Bidders {
+		out.Bidders = append(out.Bidders, BidderJSON{OrgID: b.OrgID, Name: b.Name})
+	}
+	for _, m := range v.Members {
+		out.Members = append(out.Members, MemberJSON{UserID: m.UserID, Name: m.Name, OrgName: m.OrgName, Healthwatch: m.Healthwatch,
+			Questions: orEmpty(m.Questions), Declared: m.Declared, Conflicts: orEmpty(m.Conflicts), SubmittedAt: apiTimePtr(m.SubmittedAt)})
+	}
+	for _, q := range v.Questions {
+		out.Questions = append(out.Questions, QuestionStatusJSON{Question: questionJSON(q.Question), Evaluators: q.Evaluators,
+			Awaiting: orEmpty(q.Awaiting), ModerationStarted: q.ModerationStarted, Consensus: q.Consensus})
+	}
+	return c.JSON(out)
+}
+
+func (h *API) addEvaluator(c *fiber.Ctx) error {
+	var in EvaluatorInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	m, err := h.Svc.AddEvaluator(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in)
+	if err != nil {
+		return err
+	}
+	return apiCreated(c, lotHref(c)+"/panel", PanelMemberJSON{UserID: m.UserID, OrgID: m.OrgID, Healthwatch: m.Healthwatch,
+		AddedAt: m.AddedAt.UTC(), SubmittedAt: apiTimePtr(m.SubmittedAt)})
+}
+
+func (h *API) assignQuestions(c *fiber.Ctx) error {
+	var in AssignInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.Svc.AssignQuestions(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("user"), in.Questions); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// --- the evaluator ---
+
+func (h *API) workspace(c *fiber.Ctx) error {
+	v, err := h.Svc.Workspace(c.UserContext(), web.ActorFrom(c), c.Params("lot"))
+	if err != nil {
+		return err
+	}
+	out := WorkspaceJSON{LotID: v.LotID, LotNumber: v.LotNumber, LotTitle: v.LotTitle, Questions: []QuestionJSON{},
+		Bidders: []BidderStatusJSON{}, DeclaredAll: v.DeclaredAll, Scores: scoresJSON(v.Scores), SubmittedAt: apiTimePtr(v.SubmittedAt)}
+	for _, q := range v.Questions {
+		out.Questions = append(out.Questions, questionJSON(q))
+	}
+	for _, b := range v.Bidders {
+		out.Bidders = append(out.Bidders, BidderStatusJSON{OrgID: b.OrgID, Name: b.Name, Declaration: b.Declaration})
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}
+
+func (h *API) declare(c *fiber.Ctx) error {
+	var in DeclarationInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.Svc.Declare(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *API) response(c *fiber.Ctx) error {
+	r, err := h.Svc.Response(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("bidder"))
+	if err != nil {
+		return err
+	}
+	out := ResponseJSON{OrgID: r.OrgID, Name: r.Name, Answers: []AnswerJSON{}}
+	for _, a := range r.Answers {
+		out.Answers = append(out.Answers, AnswerJSON{QuestionID: a.QuestionID, Number: a.Number, Question: a.Question, Answer: a.Answer})
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}
+
+func (h *API) scores(c *fiber.Ctx) error {
+	scs, err := h.Svc.Scores(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("user"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{"scores": scoresJSON(scs)})
+}
+
+func (h *API) recordScore(c *fiber.Ctx) error {
+	var in ScoreInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.Svc.RecordScore(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *API) submitScores(c *fiber.Ctx) error {
+	if err := h.Svc.SubmitScores(c.UserContext(), web.ActorFrom(c), c.Params("lot")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// --- moderation ---
+
+func (h *API) startModeration(c *fiber.Ctx) error {
+	if err := h.Svc.StartModeration(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("question")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *API) moderation(c *fiber.Ctx) error {
+	v, err := h.Svc.Moderation(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("question"))
+	if err != nil {
+		return err
+	}
+	out := ModerationJSON{Question: questionJSON(v.Question), Bids: []ModeratedBidJSON{}}
+	for _, b := range v.Bids {
+		bj := ModeratedBidJSON{OrgID: b.OrgID, Name: b.Name, Marks: []MarkJSON{}, Spread: b.Spread, Wide: b.Wide}
+		for _, m := range b.Marks {
+			bj.Marks = append(bj.Marks, MarkJSON{UserID: m.UserID, Evaluator: m.Evaluator, Score: m.Score, Passed: m.Passed, Rationale: m.Rationale})
+		}
+		if b.Consensus != nil {
+			bj.Consensus = &ConsensusJSON{Score: b.Consensus.Score, Passed: b.Consensus.Passed, Rationale: b.Consensus.Rationale,
+				RecordedBy: b.Consensus.RecordedBy, RecordedAt: b.Consensus.RecordedAt.UTC()}
+		}
+		out.Bids = append(out.Bids, bj)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}
+
+func (h *API) recordConsensus(c *fiber.Ctx) error {
+	var in ConsensusInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.Svc.RecordConsensus(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// --- price, results and the award ---
+
+func (h *API) openPrices(c *fiber.Ctx) error {
+	if err := h.Svc.OpenPrices(c.UserContext(), web.ActorFrom(c), c.Params("lot")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *API) results(c *fiber.Ctx) error {
+	v, err := h.Svc.Results(c.UserContext(), web.ActorFrom(c), c.Params("lot"))
+	if err != nil {
+		return err
+	}
+	out := ResultsJSON{LotID: v.Lot.ID, Results: []ResultJSON{}}
+	for _, r := range v.Results {
+		rj := ResultJSON{BidderOrgID: r.Bidder, Name: v.Names[r.Bidder], PricePence: r.PricePence, Sections: []SectionScoreJSON{},
+			Quality: r.QualityPercent(), PriceScore: r.PriceScorePercent(), Total: r.TotalPercent(), Excluded: r.Excluded,
+			Reasons: orEmpty(r.Reasons), Rank: r.Rank}
+		for _, s := range r.Sections {
+			sj := SectionScoreJSON{SectionID: s.SectionID, Title: s.Title, WeightBP: s.WeightBP, Score: s.Percent(), Questions: []QuestionScoreJSON{}}
+			for _, q := range s.Questions {
+				sj.Questions = append(sj.Questions, QuestionScoreJSON{QuestionID: q.QuestionID, Number: q.Number, Consensus: q.Consensus,
+					MaxScore: q.MaxScore, WeightBP: q.WeightBP, Weighted: q.Percent()})
+			}
+			rj.Sections = append(rj.Sections, sj)
+		}
+		out.Results = append(out.Results, rj)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}
+
+func (h *API) recommend(c *fiber.Ctx) error {
+	var in RecommendInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	r, err := h.Svc.Recommend(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in)
+	if err != nil {
+		return err
+	}
+	return apiCreated(c, lotHref(c)+"/award", recommendationJSON(r, nil, nil))
+}
+
+func (h *API) award(c *fiber.Ctx) error {
+	v, err := h.Svc.Award(c.UserContext(), web.ActorFrom(c), c.Params("lot"))
+	if err != nil {
+		return err
+	}
+	out := AwardJSON{Recommendations: []RecommendationJSON{}}
+	for _, r := range v.Recommendations {
+		out.Recommendations = append(out.Recommendations, recommendationJSON(r, v.Approvals[r.ID], v.Representations[r.ID]))
+	}
+	if v.Contract != nil {
+		cj := contractJSON(*v.Contract)
+		out.Contract = &cj
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}
+
+func (h *API) decideAward(c *fiber.Ctx) error {
+	var in AwardDecisionInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.Svc.DecideAward(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *API) makeRepresentation(c *fiber.Ctx) error {
+	var in RepresentationInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	r, err := h.Svc.MakeRepresentation(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in)
+	if err != nil {
+		return err
+	}
+	return apiCreated(c, lotHref(c)+"/representations/"+r.ID, representationJSON(r))
+}
+
+func (h *API) decideRepresentation(c *fiber.Ctx) error {
+	var in RepresentationDecisionInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.Svc.DecideRepresentation(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("rep"), in); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (h *API) awardContract(c *fiber.Ctx) error {
+	var in ContractInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	ct, err := h.Svc.AwardContract(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in)
+	if err != nil {
+		return err
+	}
+	return apiCreated(c, lotHref(c)+"/award", contractJSON(ct))
+}

@@ -1,0 +1,48 @@
+package evaluation
+
+import "github.com/gofiber/fiber/v2"
+
+// Guard returns the route middleware for a permission (casbin, via tenants.Middleware.Require).
+// evaluation names its permissions by object and action so it need not import tenants.
+type Guard func(obj, act string) fiber.Handler
+
+// API are the JSON handlers (api.go).
+type API struct {
+	Svc *Service
+}
+
+// Mount registers the API routes under /api/v1, each behind the permission it needs (casbin)
+// and the lot's visibility to the caller (scope.go). Finer object rules (on the panel, assigned
+// to the question, declared, lead commissioner, the lot's approvers, own bid, state) are the
+// service's.
+func (h *API) Mount(api fiber.Router, guard Guard) {
+	score, manage := guard("evaluations", "score"), guard("evaluations", "manage")
+	value, decide, represent := guard("procurements", "value"), guard("awards", "decide"), guard("awards", "represent")
+	lot := scoped(h.Svc.Visible)
+
+	const p = "/evaluations/lots/:lot"
+	// the panel (the lead)
+	api.Get(p+"/panel", manage, lot, h.panel)
+	api.Post(p+"/panel", manage, lot, h.addEvaluator)
+	api.Put(p+"/panel/:user/questions", manage, lot, h.assignQuestions)
+	// the evaluator
+	api.Get(p+"/workspace", score, lot, h.workspace)
+	api.Post(p+"/declarations", score, lot, h.declare)
+	api.Get(p+"/bidders/:bidder/response", score, lot, h.response)
+	api.Get(p+"/evaluators/:user/scores", score, lot, h.scores)
+	api.Put(p+"/scores", score, lot, h.recordScore)
+	api.Post(p+"/scores/submit", score, lot, h.submitScores)
+	// moderation (the lead)
+	api.Get(p+"/questions/:question/moderation", manage, lot, h.moderation)
+	api.Post(p+"/questions/:question/moderation", manage, lot, h.startModeration)
+	api.Put(p+"/consensus", manage, lot, h.recordConsensus)
+	// price, results and the award
+	api.Post(p+"/prices/open", manage, lot, h.openPrices)
+	api.Get(p+"/results", value, lot, h.results)
+	api.Post(p+"/recommendations", manage, lot, h.recommend)
+	api.Get(p+"/award", value, lot, h.award)
+	api.Post(p+"/award/decisions", decide, lot, h.decideAward)
+	api.Post(p+"/representations", represent, lot, h.makeRepresentation)
+	api.Post(p+"/representations/:rep/decision", manage, lot, h.decideRepresentation)
+	api.Post(p+"/contract", manage, lot, h.awardContract)
+}
