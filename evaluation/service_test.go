@@ -2,20 +2,15 @@ package evaluation_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"golive/apperr"
 	"golive/database"
-	"golive/database/dbtest"
 	"golive/evaluation"
-	"golive/jobs"
 	"golive/lots"
+	"golive/lots/lotstest"
 	"golive/tenants"
 	"golive/web"
 )
@@ -33,39 +28,13 @@ type fixture struct {
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	ctx := context.Background()
-	db := dbtest.Open(t)
-	redisURL := dbtest.RedisURL(t)
-	opt, _ := redis.ParseURL(redisURL)
-	rdb := redis.NewClient(opt)
-	t.Cleanup(func() { rdb.Close() })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	authz, err := tenants.NewAuthorizer(ctx, db.Gorm, rdb, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := jobs.NewClient(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { client.Close() })
-	secret := []byte("0123456789abcdef0123456789abcdef")
-	f := &fixture{t: t, db: db, orgs: map[string]string{}}
-	f.now = time.Date(2026, 1, 10, 10, 0, 0, 0, time.UTC)
+	f := &fixture{t: t, now: time.Date(2026, 1, 10, 10, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return f.now }
-	f.ten = &tenants.Service{Store: tenants.NewStore(db), Authz: authz, Redis: rdb, Mail: client, Secret: secret,
-		BaseURL: "http://golive.test", Now: clock, Log: log}
-	if _, err := f.ten.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	f.lots = &lots.Service{Store: lots.NewStore(db), Authz: authz, Mail: client, Secret: secret, BaseURL: "http://golive.test", Now: clock, Log: log}
-	f.svc = &evaluation.Service{Store: evaluation.NewStore(db), Lots: f.lots, Now: clock}
-	var rows []struct{ ID, Name string }
-	db.Gorm.Raw("SELECT id, name FROM organisations").Scan(&rows)
-	for _, r := range rows {
-		f.orgs[r.Name] = r.ID
-	}
+	env := lotstest.New(t, clock)
+	f.db, f.ten, f.lots, f.orgs = env.DB, env.Tenants, env.Lots, env.Orgs
+	f.svc = &evaluation.Service{Store: evaluation.NewStore(env.DB), Lots: f.lots, Now: clock}
 	// A second commissioner's evaluator: the demo has one evaluator, at Medway.
-	err = f.ten.Store.Tx(ctx, func(tx *tenants.Store) error {
+	err := f.ten.Store.Tx(ctx, func(tx *tenants.Store) error {
 		u := tenants.User{ID: tenants.NewID(), OrgID: f.orgs["NHS Swale CCG"], Email: "evaluator@swale-ccg.test", Name: "Dr Pat Swale",
 			Active: true, CreatedAt: f.now, UpdatedAt: f.now}
 		if err := tx.CreateUser(ctx, &u); err != nil {
@@ -76,7 +45,7 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := authz.Changed(ctx); err != nil {
+	if err := f.ten.Authz.Changed(ctx); err != nil {
 		t.Fatal(err)
 	}
 	return f

@@ -3,19 +3,14 @@ package lots_test
 import (
 	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"golive/apperr"
 	"golive/database"
-	"golive/database/dbtest"
-	"golive/jobs"
 	"golive/lots"
+	"golive/lots/lotstest"
 	"golive/tenants"
 	"golive/web"
 )
@@ -31,37 +26,9 @@ type fixture struct {
 
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	ctx := context.Background()
-	db := dbtest.Open(t)
-	redisURL := dbtest.RedisURL(t)
-	opt, _ := redis.ParseURL(redisURL)
-	rdb := redis.NewClient(opt)
-	t.Cleanup(func() { rdb.Close() })
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	authz, err := tenants.NewAuthorizer(ctx, db.Gorm, rdb, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := jobs.NewClient(redisURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { client.Close() })
-	secret := []byte("0123456789abcdef0123456789abcdef")
-	f := &fixture{t: t, db: db, orgs: map[string]string{}}
-	f.now = time.Date(2026, 1, 10, 10, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return f.now }
-	f.ten = &tenants.Service{Store: tenants.NewStore(db), Authz: authz, Redis: rdb, Mail: client, Secret: secret,
-		BaseURL: "http://golive.test", Now: clock, Log: log}
-	if _, err := f.ten.LoadDemo(ctx); err != nil {
-		t.Fatal(err)
-	}
-	f.svc = &lots.Service{Store: lots.NewStore(db), Authz: authz, Mail: client, Secret: secret, BaseURL: "http://golive.test", Now: clock, Log: log}
-	var rows []struct{ ID, Name string }
-	db.Gorm.Raw("SELECT id, name FROM organisations").Scan(&rows)
-	for _, r := range rows {
-		f.orgs[r.Name] = r.ID
-	}
+	f := &fixture{t: t, now: time.Date(2026, 1, 10, 10, 0, 0, 0, time.UTC)}
+	env := lotstest.New(t, func() time.Time { return f.now })
+	f.db, f.ten, f.svc, f.orgs = env.DB, env.Tenants, env.Lots, env.Orgs
 	return f
 }
 
