@@ -2,6 +2,7 @@ package evaluation_test
 
 import (
 	"context"
+	"golive/lots/lotstest"
 	"math/big"
 	"strings"
 	"testing"
@@ -33,7 +34,7 @@ func (f *fixture) scoredUpTo() world {
 	t := f.t
 	w := f.opened()
 	ctx := context.Background()
-	ok(t, f.ten.Store.Tx(ctx, func(tx *tenants.Store) error {
+	lotstest.OK(t, f.ten.Store.Tx(ctx, func(tx *tenants.Store) error {
 		u := tenants.User{ID: tenants.NewID(), OrgID: f.orgs[estuary], Email: estuaryTenders, Name: "Tess Tenders",
 			Active: true, CreatedAt: f.now, UpdatedAt: f.now}
 		if err := tx.CreateUser(ctx, &u); err != nil {
@@ -41,14 +42,14 @@ func (f *fixture) scoredUpTo() world {
 		}
 		return tx.SetRoles(ctx, u.ID, u.OrgID, []string{tenants.RoleBidder})
 	}))
-	ok(t, f.ten.Authz.Changed(ctx))
+	lotstest.OK(t, f.ten.Authz.Changed(ctx))
 	f.panel(w)
 	f.declarations(w)
 	f.scores(w)
 	f.submit(w, medwayEmail, swaleEmail, hwEmail)
 	lead, lctx := f.as(leadEmail)
 	for _, n := range []string{"1.1", "1.2", "1.3"} {
-		ok(t, f.svc.StartModeration(lctx, lead, w.l.ID, w.q[n].ID))
+		lotstest.OK(t, f.svc.StartModeration(lctx, lead, w.l.ID, w.q[n].ID))
 	}
 	return w
 }
@@ -59,7 +60,7 @@ func (f *fixture) moderate(w world) {
 	for num, byBidder := range consensusMarks {
 		for bidder, in := range byBidder {
 			in.QuestionID, in.BidderOrgID, in.Rationale = w.q[num].ID, w.bidders[bidder], rationale("was agreed by the panel for "+num)
-			ok(f.t, f.svc.RecordConsensus(lctx, lead, w.l.ID, in))
+			lotstest.OK(f.t, f.svc.RecordConsensus(lctx, lead, w.l.ID, in))
 		}
 	}
 }
@@ -69,7 +70,7 @@ func (f *fixture) moderatedAndPriced() world {
 	w := f.scoredUpTo()
 	f.moderate(w)
 	lead, lctx := f.as(leadEmail)
-	ok(f.t, f.svc.OpenPrices(lctx, lead, w.l.ID))
+	lotstest.OK(f.t, f.svc.OpenPrices(lctx, lead, w.l.ID))
 	return w
 }
 
@@ -103,23 +104,23 @@ func TestALotGoesFromModerationThroughStandstillToContractAward(t *testing.T) {
 	lead, lctx := f.as(leadEmail)
 
 	// Before quality moderation is complete, every price read is refused.
-	wantKind(t, f.svc.OpenPrices(lctx, lead, w.l.ID), apperr.Conflict, "opening prices before quality moderation is complete")
+	lotstest.WantKind(t, f.svc.OpenPrices(lctx, lead, w.l.ID), apperr.Conflict, "opening prices before quality moderation is complete")
 	_, err := f.svc.Prices(lctx, lead, w.l.ID)
-	wantKind(t, err, apperr.Conflict, "reading prices before quality moderation is complete")
+	lotstest.WantKind(t, err, apperr.Conflict, "reading prices before quality moderation is complete")
 	_, err = f.svc.Results(lctx, lead, w.l.ID)
-	wantKind(t, err, apperr.Conflict, "reading results before quality moderation is complete")
+	lotstest.WantKind(t, err, apperr.Conflict, "reading results before quality moderation is complete")
 
 	f.moderate(w)
 	_, err = f.svc.Results(lctx, lead, w.l.ID)
-	wantKind(t, err, apperr.Conflict, "reading results before the prices are opened")
+	lotstest.WantKind(t, err, apperr.Conflict, "reading results before the prices are opened")
 	medA, mctx := f.as(medwayEmail)
-	wantKind(t, f.svc.OpenPrices(mctx, medA, w.l.ID), apperr.Forbidden, "an evaluator opening the prices")
-	ok(t, f.svc.OpenPrices(lctx, lead, w.l.ID))
-	wantKind(t, f.svc.OpenPrices(lctx, lead, w.l.ID), apperr.Conflict, "opening the prices twice")
+	lotstest.WantKind(t, f.svc.OpenPrices(mctx, medA, w.l.ID), apperr.Forbidden, "an evaluator opening the prices")
+	lotstest.OK(t, f.svc.OpenPrices(lctx, lead, w.l.ID))
+	lotstest.WantKind(t, f.svc.OpenPrices(lctx, lead, w.l.ID), apperr.Conflict, "opening the prices twice")
 	if audits(f, "prices.opened") != 1 {
 		t.Fatal("the price opening is not audited")
 	}
-	prices := must[[]evaluation.BidPrice](t)(f.svc.Prices(lctx, lead, w.l.ID))
+	prices := lotstest.Must[[]evaluation.BidPrice](t)(f.svc.Prices(lctx, lead, w.l.ID))
 	for _, p := range prices {
 		if p.TotalPence != 210_000_00 {
 			t.Fatalf("%s's total price is %d pence, want the sum of its two years", p.Name, p.TotalPence)
@@ -129,7 +130,7 @@ func TestALotGoesFromModerationThroughStandstillToContractAward(t *testing.T) {
 	// The ranking equals the one worked out here, for the lead and for an approver.
 	for _, email := range []string{leadEmail, swaleApprover} {
 		a, ctx := f.as(email)
-		v := must[evaluation.ResultsView](t)(f.svc.Results(ctx, a, w.l.ID))
+		v := lotstest.Must[evaluation.ResultsView](t)(f.svc.Results(ctx, a, w.l.ID))
 		if len(v.Results) != 2 || v.Results[0].Bidder != w.bidders[estuary] || v.Results[0].Rank != 1 || v.Results[1].Rank != 2 {
 			t.Fatalf("%s sees the ranking %+v", email, v.Results)
 		}
@@ -143,36 +144,36 @@ func TestALotGoesFromModerationThroughStandstillToContractAward(t *testing.T) {
 
 	// Recommendation: a reason is required, and an unknown bidder is refused.
 	_, err = f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: "best"})
-	wantKind(t, err, apperr.Invalid, "a recommendation without a reason")
+	lotstest.WantKind(t, err, apperr.Invalid, "a recommendation without a reason")
 	_, err = f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: f.orgs["North Downs GP Federation"], Reason: rationale("is the best value")})
-	wantKind(t, err, apperr.Invalid, "recommending a provider that did not bid")
+	lotstest.WantKind(t, err, apperr.Invalid, "recommending a provider that did not bid")
 	reason := "Estuary is ranked first on quality and equal on price"
-	rec := must[evaluation.AwardRecommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: reason}))
+	rec := lotstest.Must[evaluation.AwardRecommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: reason}))
 	_, err = f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[weald], Reason: rationale("is second")})
-	wantKind(t, err, apperr.Conflict, "a second recommendation while one is pending")
+	lotstest.WantKind(t, err, apperr.Conflict, "a second recommendation while one is pending")
 
 	// Each participating commissioner's approver decides for their own commissioner only.
 	sw, sctx := f.as(swaleApprover)
 	err = f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{OrgID: f.orgs["NHS Medway CCG"], Decision: "approve"})
-	wantKind(t, err, apperr.Forbidden, "Swale's approver deciding for Medway")
+	lotstest.WantKind(t, err, apperr.Forbidden, "Swale's approver deciding for Medway")
 	err = f.svc.DecideAward(mctx, medA, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"})
-	wantKind(t, err, apperr.Forbidden, "an evaluator deciding on the award")
+	lotstest.WantKind(t, err, apperr.Forbidden, "an evaluator deciding on the award")
 	_, err = f.svc.Award(mctx, medA, w.l.ID)
-	wantKind(t, err, apperr.Forbidden, "an evaluator reading the Part 2 recommendation")
+	lotstest.WantKind(t, err, apperr.Forbidden, "an evaluator reading the Part 2 recommendation")
 	f.now = f.now.Add(time.Hour)
-	ok(t, f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}))
-	wantKind(t, f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}), apperr.Conflict, "Swale deciding twice")
+	lotstest.OK(t, f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}))
+	lotstest.WantKind(t, f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}), apperr.Conflict, "Swale deciding twice")
 	if n := len(letters(f, "Notice of intention to award")); n != 0 {
 		t.Fatalf("%d letters before every governing body approved", n)
 	}
 	ma, mactx := f.as(medwayApprover)
 	approvedAt := f.now
-	ok(t, f.svc.DecideAward(mactx, ma, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}))
+	lotstest.OK(t, f.svc.DecideAward(mactx, ma, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}))
 
 	// Standstill: PSR, from the last approval.
-	av := must[evaluation.AwardView](t)(f.svc.Award(lctx, lead, w.l.ID))
+	av := lotstest.Must[evaluation.AwardView](t)(f.svc.Award(lctx, lead, w.l.ID))
 	r := av.Recommendations[0]
-	wantEnd := must[time.Time](t)(evaluation.StandstillEnds(lots.PSR2024, approvedAt))
+	wantEnd := lotstest.Must[time.Time](t)(evaluation.StandstillEnds(lots.PSR2024, approvedAt))
 	if r.ID != rec.ID || r.State != evaluation.AwardStandstill || r.StandstillEndsAt == nil || !r.StandstillEndsAt.Equal(wantEnd) {
 		t.Fatalf("after the approvals: %+v, want standstill to %s", r, wantEnd)
 	}
@@ -205,28 +206,28 @@ func TestALotGoesFromModerationThroughStandstillToContractAward(t *testing.T) {
 	f.now = f.now.Add(48 * time.Hour)
 	contract := evaluation.ContractInput{ContractReference: "MS-EV-1", StartDate: w.p.ContractStart, TermYears: 2, ValuePence: 210_000_00}
 	_, err = f.svc.AwardContract(lctx, lead, w.l.ID, contract)
-	wantKind(t, err, apperr.Conflict, "awarding during standstill")
+	lotstest.WantKind(t, err, apperr.Conflict, "awarding during standstill")
 	if lastDay := wantEnd.In(time.UTC).Add(-time.Minute).Format("2 January 2006"); !strings.Contains(err.Error(), lastDay) {
 		t.Fatalf("the refusal does not name the last day of standstill (%s): %v", lastDay, err)
 	}
 
 	// A representation during standstill pauses the award.
 	wb, wctx := f.as("bids@weald-ambulance.test")
-	rep := must[evaluation.Representation](t)(f.svc.MakeRepresentation(wctx, wb, w.l.ID, evaluation.RepresentationInput{Text: "Our workforce model was marked down without reason"}))
+	rep := lotstest.Must[evaluation.Representation](t)(f.svc.MakeRepresentation(wctx, wb, w.l.ID, evaluation.RepresentationInput{Text: "Our workforce model was marked down without reason"}))
 	_, err = f.svc.AwardContract(lctx, lead, w.l.ID, contract)
-	wantKind(t, err, apperr.Conflict, "awarding while a representation awaits a decision")
+	lotstest.WantKind(t, err, apperr.Conflict, "awarding while a representation awaits a decision")
 	if !strings.Contains(err.Error(), "representation") {
 		t.Fatalf("the refusal does not say why: %v", err)
 	}
 	// The decision late in standstill: the PSR wait runs past the standstill's end.
 	f.now = wantEnd.Add(-36 * time.Hour)
 	decided := f.now
-	ok(t, f.svc.DecideRepresentation(lctx, lead, w.l.ID, rep.ID, evaluation.RepresentationDecisionInput{Decision: "rejected", Reason: "The moderation record gives the reasons for the score"}))
+	lotstest.OK(t, f.svc.DecideRepresentation(lctx, lead, w.l.ID, rep.ID, evaluation.RepresentationDecisionInput{Decision: "rejected", Reason: "The moderation record gives the reasons for the score"}))
 	waitEnd := evaluation.AwardWaitAfterRepresentation(decided)
 	if !waitEnd.After(wantEnd) {
 		t.Fatalf("the test needs the wait (%s) to end after standstill (%s)", waitEnd, wantEnd)
 	}
-	av = must[evaluation.AwardView](t)(f.svc.Award(lctx, lead, w.l.ID))
+	av = lotstest.Must[evaluation.AwardView](t)(f.svc.Award(lctx, lead, w.l.ID))
 	r = av.Recommendations[0]
 	reps := av.Representations[r.ID]
 	if r.State != evaluation.AwardStandstill || r.AwardNotBefore == nil || !r.AwardNotBefore.Equal(waitEnd) ||
@@ -235,13 +236,13 @@ func TestALotGoesFromModerationThroughStandstillToContractAward(t *testing.T) {
 	}
 	f.now = wantEnd.Add(time.Hour)
 	_, err = f.svc.AwardContract(lctx, lead, w.l.ID, contract)
-	wantKind(t, err, apperr.Conflict, "awarding after standstill but within the wait after the decision")
+	lotstest.WantKind(t, err, apperr.Conflict, "awarding after standstill but within the wait after the decision")
 	if lastDay := waitEnd.Add(-time.Minute).Format("2 January 2006"); !strings.Contains(err.Error(), lastDay) {
 		t.Fatalf("the refusal does not name the end of the wait (%s): %v", lastDay, err)
 	}
 
 	f.now = waitEnd
-	c := must[evaluation.ContractAward](t)(f.svc.AwardContract(lctx, lead, w.l.ID, contract))
+	c := lotstest.Must[evaluation.ContractAward](t)(f.svc.AwardContract(lctx, lead, w.l.ID, contract))
 	if c.ProviderOrgID != w.bidders[estuary] || c.ValuePence != 210_000_00 || c.TermYears != 2 || c.ContractReference != "MS-EV-1" {
 		t.Fatalf("the contract: %+v", c)
 	}
@@ -252,7 +253,7 @@ func TestALotGoesFromModerationThroughStandstillToContractAward(t *testing.T) {
 		t.Fatal("the award is not audited")
 	}
 	_, err = f.svc.AwardContract(lctx, lead, w.l.ID, contract)
-	wantKind(t, err, apperr.Conflict, "awarding twice")
+	lotstest.WantKind(t, err, apperr.Conflict, "awarding twice")
 }
 
 func TestHealthwatchNeverSeesPriceOrTotals(t *testing.T) {
@@ -260,34 +261,34 @@ func TestHealthwatchNeverSeesPriceOrTotals(t *testing.T) {
 	w := f.moderatedAndPriced()
 	hw, hctx := f.as(hwEmail)
 	_, err := f.svc.Results(hctx, hw, w.l.ID)
-	wantKind(t, err, apperr.Forbidden, "Healthwatch reading the results")
+	lotstest.WantKind(t, err, apperr.Forbidden, "Healthwatch reading the results")
 	if !strings.Contains(err.Error(), "Healthwatch") {
 		t.Fatalf("Healthwatch is refused by another rule than its own: %v", err)
 	}
 	_, err = f.svc.Prices(hctx, hw, w.l.ID)
-	wantKind(t, err, apperr.Forbidden, "Healthwatch reading the prices")
+	lotstest.WantKind(t, err, apperr.Forbidden, "Healthwatch reading the prices")
 	_, err = f.svc.Award(hctx, hw, w.l.ID)
-	wantKind(t, err, apperr.Forbidden, "Healthwatch reading the award")
+	lotstest.WantKind(t, err, apperr.Forbidden, "Healthwatch reading the award")
 	// An observer of the lead commissioner is not allowed either.
 	o, octx := f.as("observer@medway-ccg.test")
 	_, err = f.svc.Results(octx, o, w.l.ID)
-	wantKind(t, err, apperr.Forbidden, "an observer reading the results")
+	lotstest.WantKind(t, err, apperr.Forbidden, "an observer reading the results")
 }
 
 func TestOneRejectionStopsTheRecommendation(t *testing.T) {
 	f := newFixture(t)
 	w := f.moderatedAndPriced()
 	lead, lctx := f.as(leadEmail)
-	must[evaluation.AwardRecommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: rationale("is ranked first")}))
+	lotstest.Must[evaluation.AwardRecommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: rationale("is ranked first")}))
 	sw, sctx := f.as(swaleApprover)
-	wantKind(t, f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{Decision: "reject"}), apperr.Invalid, "a rejection without a reason")
-	ok(t, f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{Decision: "reject", Reason: "Mobilisation risk in Swale is too high"}))
+	lotstest.WantKind(t, f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{Decision: "reject"}), apperr.Invalid, "a rejection without a reason")
+	lotstest.OK(t, f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{Decision: "reject", Reason: "Mobilisation risk in Swale is too high"}))
 	ma, mctx := f.as(medwayApprover)
-	wantKind(t, f.svc.DecideAward(mctx, ma, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}), apperr.Conflict, "approving a rejected recommendation")
+	lotstest.WantKind(t, f.svc.DecideAward(mctx, ma, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}), apperr.Conflict, "approving a rejected recommendation")
 	_, err := f.svc.AwardContract(lctx, lead, w.l.ID, evaluation.ContractInput{ContractReference: "X", StartDate: w.p.ContractStart, TermYears: 2, ValuePence: 1})
-	wantKind(t, err, apperr.Conflict, "awarding without an approved recommendation")
+	lotstest.WantKind(t, err, apperr.Conflict, "awarding without an approved recommendation")
 	// The lead may recommend again.
-	must[evaluation.AwardRecommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[weald], Reason: rationale("is the alternative")}))
+	lotstest.Must[evaluation.AwardRecommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[weald], Reason: rationale("is the alternative")}))
 	if n := len(letters(f, "Notice of intention to award")); n != 0 {
 		t.Fatalf("%d letters without approval", n)
 	}
@@ -297,21 +298,21 @@ func TestAnotherTenantFindsNoAward(t *testing.T) {
 	f := newFixture(t)
 	w := f.moderatedAndPriced()
 	lead, lctx := f.as(leadEmail)
-	must[evaluation.AwardRecommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: rationale("is ranked first")}))
+	lotstest.Must[evaluation.AwardRecommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: rationale("is ranked first")}))
 	beds, bctx := f.as("lead@bedfordshire-ccg.test")
-	wantKind(t, f.svc.OpenPrices(bctx, beds, w.l.ID), apperr.NotFound, "Bedfordshire opening prices")
+	lotstest.WantKind(t, f.svc.OpenPrices(bctx, beds, w.l.ID), apperr.NotFound, "Bedfordshire opening prices")
 	_, err := f.svc.Prices(bctx, beds, w.l.ID)
-	wantKind(t, err, apperr.NotFound, "Bedfordshire reading prices")
+	lotstest.WantKind(t, err, apperr.NotFound, "Bedfordshire reading prices")
 	_, err = f.svc.Results(bctx, beds, w.l.ID)
-	wantKind(t, err, apperr.NotFound, "Bedfordshire reading results")
+	lotstest.WantKind(t, err, apperr.NotFound, "Bedfordshire reading results")
 	_, err = f.svc.Award(bctx, beds, w.l.ID)
-	wantKind(t, err, apperr.NotFound, "Bedfordshire reading the award")
+	lotstest.WantKind(t, err, apperr.NotFound, "Bedfordshire reading the award")
 	_, err = f.svc.Recommend(bctx, beds, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[weald], Reason: rationale("is second")})
-	wantKind(t, err, apperr.NotFound, "Bedfordshire recommending")
+	lotstest.WantKind(t, err, apperr.NotFound, "Bedfordshire recommending")
 	ba, bactx := f.as("approver@bedfordshire-ccg.test")
-	wantKind(t, f.svc.DecideAward(bactx, ba, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}), apperr.NotFound, "Bedfordshire's approver deciding")
+	lotstest.WantKind(t, f.svc.DecideAward(bactx, ba, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}), apperr.NotFound, "Bedfordshire's approver deciding")
 	// A provider that did not bid cannot make a representation on the lot.
 	nd, nctx := f.as("bids@north-downs-gp.test")
 	_, err = f.svc.MakeRepresentation(nctx, nd, w.l.ID, evaluation.RepresentationInput{Text: "We object to this award in the strongest terms"})
-	wantKind(t, err, apperr.NotFound, "a provider that did not bid making a representation")
+	lotstest.WantKind(t, err, apperr.NotFound, "a provider that did not bid making a representation")
 }

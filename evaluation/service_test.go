@@ -16,6 +16,7 @@ import (
 )
 
 type fixture struct {
+	env  *lotstest.Env
 	t    testing.TB
 	db   *database.DB
 	ten  *tenants.Service
@@ -30,9 +31,9 @@ func newFixture(t testing.TB) *fixture {
 	ctx := context.Background()
 	f := &fixture{t: t, now: time.Date(2026, 1, 10, 10, 0, 0, 0, time.UTC)}
 	clock := func() time.Time { return f.now }
-	env := lotstest.New(t, clock)
-	f.db, f.ten, f.lots, f.orgs = env.DB, env.Tenants, env.Lots, env.Orgs
-	f.svc = &evaluation.Service{Store: evaluation.NewStore(env.DB), Lots: f.lots, Now: clock}
+	f.env = lotstest.New(t, clock)
+	f.db, f.ten, f.lots, f.orgs = f.env.DB, f.env.Tenants, f.env.Lots, f.env.Orgs
+	f.svc = &evaluation.Service{Store: evaluation.NewStore(f.env.DB), Lots: f.lots, Now: clock}
 	// A second commissioner's evaluator: the demo has one evaluator, at Medway.
 	err := f.ten.Store.Tx(ctx, func(tx *tenants.Store) error {
 		u := tenants.User{ID: tenants.NewID(), OrgID: f.orgs["NHS Swale CCG"], Email: "evaluator@swale-ccg.test", Name: "Dr Pat Swale",
@@ -53,35 +54,7 @@ func newFixture(t testing.TB) *fixture {
 
 func (f *fixture) as(email string) (*web.Actor, context.Context) {
 	f.t.Helper()
-	a, err := f.ten.ActorByEmail(context.Background(), email)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return a, database.WithTenant(context.Background(), a.OrgID)
-}
-
-func must[T any](t testing.TB) func(T, error) T {
-	return func(v T, err error) T {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-}
-
-func ok(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func wantKind(t *testing.T, err error, k apperr.Kind, what string) {
-	t.Helper()
-	if !apperr.IsKind(err, k) {
-		t.Fatalf("%s: got %v, want kind %v", what, err, k)
-	}
+	return f.env.As(f.t, email)
 }
 
 func intp(n int) *int    { return &n }
@@ -114,13 +87,13 @@ func (f *fixture) published() world {
 	t := f.t
 	lead, lctx := f.as(leadEmail)
 	medway, swale := f.orgs["NHS Medway CCG"], f.orgs["NHS Swale CCG"]
-	p := must[lots.Procurement](t)(f.lots.CreateProcurement(lctx, lead, lots.ProcurementInput{
+	p := lotstest.Must[lots.Procurement](t)(f.lots.CreateProcurement(lctx, lead, lots.ProcurementInput{
 		Title: "Medway and Swale UTC", Reference: "MS-EV", Regime: lots.PSR2024, Procedure: "Competitive process", TermYears: 2,
 		EstimatedValuePence: 123_456_789_00, Participants: []string{medway, swale},
 		ClarificationDeadline: time.Date(2026, 2, 20, 12, 0, 0, 0, time.UTC), SubmissionDeadline: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC),
 		EvaluationStart: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), AwardDate: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC),
 		ContractStart: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}))
-	l := must[lots.Lot](t)(f.lots.AddLot(lctx, lead, p.ID, lots.LotInput{Number: 1, Title: "UTC", ServiceTypes: []string{"utc"},
+	l := lotstest.Must[lots.Lot](t)(f.lots.AddLot(lctx, lead, p.ID, lots.LotInput{Number: 1, Title: "UTC", ServiceTypes: []string{"utc"},
 		Participants: []string{medway, swale}}))
 	for _, q := range []lots.QuestionInput{
 		{Section: "Quality", Number: "1.1", Text: "Describe your workforce model", Kind: lots.Scored, WeightBP: 4000, MaxScore: 4, MinScore: 2, Panel: lots.Clinical},
@@ -128,29 +101,29 @@ func (f *fixture) published() world {
 		{Section: "Quality", Number: "1.3", Text: "Confirm CQC registration", Kind: lots.PassFail, Panel: lots.Clinical},
 		{Section: "Price", Number: "2.1", Text: "Price schedule", Kind: lots.Price, WeightBP: 3000, Panel: lots.Finance},
 	} {
-		must[lots.Question](t)(f.lots.AddQuestion(lctx, lead, l.ID, q))
+		lotstest.Must[lots.Question](t)(f.lots.AddQuestion(lctx, lead, l.ID, q))
 	}
-	ok(t, f.lots.SubmitForApproval(lctx, lead, p.ID))
+	lotstest.OK(t, f.lots.SubmitForApproval(lctx, lead, p.ID))
 	for _, ap := range []string{"approver@medway-ccg.test", "approver@swale-ccg.test"} {
 		a, actx := f.as(ap)
-		ok(t, f.lots.Decide(actx, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now.Add(-time.Hour), MinuteRef: "GB/1", Part2: true}))
+		lotstest.OK(t, f.lots.Decide(actx, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now.Add(-time.Hour), MinuteRef: "GB/1", Part2: true}))
 	}
-	ok(t, f.lots.Publish(lctx, lead, p.ID))
+	lotstest.OK(t, f.lots.Publish(lctx, lead, p.ID))
 	w := world{p: p, l: l, q: map[string]lots.Question{}, bidders: map[string]string{}}
-	for _, q := range must[[]lots.Question](t)(f.lots.Store.Questions(lctx, l.ID)) {
+	for _, q := range lotstest.Must[[]lots.Question](t)(f.lots.Store.Questions(lctx, l.ID)) {
 		w.q[q.Number] = q
 	}
 	for email, name := range map[string]string{"bids@estuary-urgent-care.test": estuary, "bids@weald-ambulance.test": weald} {
 		a, ctx := f.as(email)
-		ok(t, f.lots.RegisterInterest(ctx, a, p.ID))
+		lotstest.OK(t, f.lots.RegisterInterest(ctx, a, p.ID))
 		in := lots.DraftInput{Prices: []lots.PriceYear{{Year: 1, Pence: 100_000_00}, {Year: 2, Pence: 110_000_00}}}
 		for _, q := range w.q {
 			if q.Kind != lots.Price {
 				in.Answers = append(in.Answers, lots.Answer{QuestionID: q.ID, Text: answerText(name, q.Number)})
 			}
 		}
-		must[lots.Submission](t)(f.lots.SaveDraft(ctx, a, l.ID, in))
-		must[lots.Receipt](t)(f.lots.Submit(ctx, a, l.ID))
+		lotstest.Must[lots.Submission](t)(f.lots.SaveDraft(ctx, a, l.ID, in))
+		lotstest.Must[lots.Receipt](t)(f.lots.Submit(ctx, a, l.ID))
 		w.bidders[name] = a.OrgID
 	}
 	return w
@@ -162,8 +135,8 @@ func (f *fixture) opened() world {
 	f.now = w.p.SubmissionDeadline.Add(time.Hour)
 	lead, lctx := f.as(leadEmail)
 	admin, actx := f.as("admin@medway-ccg.test")
-	ok(f.t, f.lots.StartOpening(lctx, lead, w.p.ID))
-	ok(f.t, f.lots.ConfirmOpening(actx, admin, w.p.ID))
+	lotstest.OK(f.t, f.lots.StartOpening(lctx, lead, w.p.ID))
+	lotstest.OK(f.t, f.lots.ConfirmOpening(actx, admin, w.p.ID))
 	f.now = f.now.Add(time.Hour)
 	return w
 }
@@ -178,14 +151,14 @@ func (f *fixture) panel(w world) {
 	lead, lctx := f.as(leadEmail)
 	all := []string{w.q["1.1"].ID, w.q["1.2"].ID, w.q["1.3"].ID}
 	for email, qs := range map[string][]string{medwayEmail: all, swaleEmail: all, hwEmail: {w.q["1.2"].ID}} {
-		must[evaluation.PanelMember](f.t)(f.svc.AddEvaluator(lctx, lead, w.l.ID, evaluation.EvaluatorInput{UserID: f.userID(email), Questions: qs}))
+		lotstest.Must[evaluation.PanelMember](f.t)(f.svc.AddEvaluator(lctx, lead, w.l.ID, evaluation.EvaluatorInput{UserID: f.userID(email), Questions: qs}))
 	}
 }
 
 func (f *fixture) declare(w world, email, bidder string, d evaluation.Interest, reason string) {
 	f.t.Helper()
 	a, ctx := f.as(email)
-	ok(f.t, f.svc.Declare(ctx, a, w.l.ID, evaluation.DeclarationInput{BidderOrgID: w.bidders[bidder], Decision: d, Reason: reason}))
+	lotstest.OK(f.t, f.svc.Declare(ctx, a, w.l.ID, evaluation.DeclarationInput{BidderOrgID: w.bidders[bidder], Decision: d, Reason: reason}))
 }
 
 // declarations: nobody is conflicted but the Swale evaluator, with Weald.
@@ -211,23 +184,23 @@ func (f *fixture) score(w world, email, number, bidder string, score *int, passe
 // scores marks every assigned question, Estuary 1.1 widely apart (3 and 1).
 func (f *fixture) scores(w world) {
 	t := f.t
-	ok(t, f.score(w, medwayEmail, "1.1", estuary, intp(3), nil))
-	ok(t, f.score(w, medwayEmail, "1.1", weald, intp(2), nil))
-	ok(t, f.score(w, medwayEmail, "1.2", estuary, intp(2), nil))
-	ok(t, f.score(w, medwayEmail, "1.2", weald, intp(2), nil))
-	ok(t, f.score(w, medwayEmail, "1.3", estuary, nil, boolp(true)))
-	ok(t, f.score(w, medwayEmail, "1.3", weald, nil, boolp(true)))
-	ok(t, f.score(w, swaleEmail, "1.1", estuary, intp(1), nil))
-	ok(t, f.score(w, swaleEmail, "1.2", estuary, intp(3), nil))
-	ok(t, f.score(w, swaleEmail, "1.3", estuary, nil, boolp(true)))
-	ok(t, f.score(w, hwEmail, "1.2", estuary, intp(4), nil))
-	ok(t, f.score(w, hwEmail, "1.2", weald, intp(3), nil))
+	lotstest.OK(t, f.score(w, medwayEmail, "1.1", estuary, intp(3), nil))
+	lotstest.OK(t, f.score(w, medwayEmail, "1.1", weald, intp(2), nil))
+	lotstest.OK(t, f.score(w, medwayEmail, "1.2", estuary, intp(2), nil))
+	lotstest.OK(t, f.score(w, medwayEmail, "1.2", weald, intp(2), nil))
+	lotstest.OK(t, f.score(w, medwayEmail, "1.3", estuary, nil, boolp(true)))
+	lotstest.OK(t, f.score(w, medwayEmail, "1.3", weald, nil, boolp(true)))
+	lotstest.OK(t, f.score(w, swaleEmail, "1.1", estuary, intp(1), nil))
+	lotstest.OK(t, f.score(w, swaleEmail, "1.2", estuary, intp(3), nil))
+	lotstest.OK(t, f.score(w, swaleEmail, "1.3", estuary, nil, boolp(true)))
+	lotstest.OK(t, f.score(w, hwEmail, "1.2", estuary, intp(4), nil))
+	lotstest.OK(t, f.score(w, hwEmail, "1.2", weald, intp(3), nil))
 }
 
 func (f *fixture) submit(w world, emails ...string) {
 	for _, e := range emails {
 		a, ctx := f.as(e)
-		ok(f.t, f.svc.SubmitScores(ctx, a, w.l.ID))
+		lotstest.OK(f.t, f.svc.SubmitScores(ctx, a, w.l.ID))
 	}
 }
 
@@ -242,7 +215,7 @@ func TestAPanelScoresIndependentlyThenModeratesToConsensus(t *testing.T) {
 	w := f.opened()
 	lead, lctx := f.as(leadEmail)
 	f.panel(w)
-	v := must[evaluation.PanelView](t)(f.svc.Panel(lctx, lead, w.l.ID))
+	v := lotstest.Must[evaluation.PanelView](t)(f.svc.Panel(lctx, lead, w.l.ID))
 	if len(v.Members) != 3 || len(v.Bidders) != 2 || len(v.Questions) != 3 {
 		t.Fatalf("panel: %d members, %d bidders, %d quality questions", len(v.Members), len(v.Bidders), len(v.Questions))
 	}
@@ -252,16 +225,16 @@ func TestAPanelScoresIndependentlyThenModeratesToConsensus(t *testing.T) {
 		t.Fatalf("%d declarations audited, want 6", n)
 	}
 	hw, hctx := f.as(hwEmail)
-	r := must[evaluation.ResponseView](t)(f.svc.Response(hctx, hw, w.l.ID, w.bidders[estuary]))
+	r := lotstest.Must[evaluation.ResponseView](t)(f.svc.Response(hctx, hw, w.l.ID, w.bidders[estuary]))
 	if len(r.Answers) != 1 || r.Answers[0].Number != "1.2" || r.Answers[0].Answer != answerText(estuary, "1.2") {
 		t.Fatalf("Healthwatch reads %+v, want only its patient question", r.Answers)
 	}
 
 	f.scores(w)
 	// An evaluator may change a mark until they submit.
-	ok(t, f.score(w, medwayEmail, "1.1", weald, intp(1), nil))
+	lotstest.OK(t, f.score(w, medwayEmail, "1.1", weald, intp(1), nil))
 	med, mctx := f.as(medwayEmail)
-	own := must[[]evaluation.IndividualScore](t)(f.svc.Scores(mctx, med, w.l.ID, med.UserID))
+	own := lotstest.Must[[]evaluation.IndividualScore](t)(f.svc.Scores(mctx, med, w.l.ID, med.UserID))
 	if len(own) != 6 {
 		t.Fatalf("Medway's own marks: %d, want 6", len(own))
 	}
@@ -272,8 +245,8 @@ func TestAPanelScoresIndependentlyThenModeratesToConsensus(t *testing.T) {
 	}
 
 	f.submit(w, medwayEmail, swaleEmail, hwEmail)
-	wantKind(t, f.score(w, medwayEmail, "1.1", weald, intp(4), nil), apperr.Conflict, "changing a mark after submitting")
-	v = must[evaluation.PanelView](t)(f.svc.Panel(lctx, lead, w.l.ID))
+	lotstest.WantKind(t, f.score(w, medwayEmail, "1.1", weald, intp(4), nil), apperr.Conflict, "changing a mark after submitting")
+	v = lotstest.Must[evaluation.PanelView](t)(f.svc.Panel(lctx, lead, w.l.ID))
 	for _, m := range v.Members {
 		if m.SubmittedAt == nil || !m.Declared {
 			t.Fatalf("%s: submitted %v, declared %v", m.Name, m.SubmittedAt, m.Declared)
@@ -284,9 +257,9 @@ func TestAPanelScoresIndependentlyThenModeratesToConsensus(t *testing.T) {
 	}
 
 	for _, n := range []string{"1.1", "1.2", "1.3"} {
-		ok(t, f.svc.StartModeration(lctx, lead, w.l.ID, w.q[n].ID))
+		lotstest.OK(t, f.svc.StartModeration(lctx, lead, w.l.ID, w.q[n].ID))
 	}
-	mv := must[evaluation.ModerationView](t)(f.svc.Moderation(lctx, lead, w.l.ID, w.q["1.1"].ID))
+	mv := lotstest.Must[evaluation.ModerationView](t)(f.svc.Moderation(lctx, lead, w.l.ID, w.q["1.1"].ID))
 	for _, b := range mv.Bids {
 		switch b.Name {
 		case estuary:
@@ -301,7 +274,7 @@ func TestAPanelScoresIndependentlyThenModeratesToConsensus(t *testing.T) {
 		}
 	}
 	// At moderation the lead sees individual marks.
-	if got := must[[]evaluation.IndividualScore](t)(f.svc.Scores(lctx, lead, w.l.ID, med.UserID)); len(got) != 6 {
+	if got := lotstest.Must[[]evaluation.IndividualScore](t)(f.svc.Scores(lctx, lead, w.l.ID, med.UserID)); len(got) != 6 {
 		t.Fatalf("the lead sees %d of Medway's marks at moderation", len(got))
 	}
 
@@ -313,15 +286,15 @@ func TestAPanelScoresIndependentlyThenModeratesToConsensus(t *testing.T) {
 	n := 0
 	for num, byBidder := range consensus {
 		for bidder, in := range byBidder {
-			if v := must[evaluation.PanelView](t)(f.svc.Panel(lctx, lead, w.l.ID)); v.QualityModeratedAt != nil {
+			if v := lotstest.Must[evaluation.PanelView](t)(f.svc.Panel(lctx, lead, w.l.ID)); v.QualityModeratedAt != nil {
 				t.Fatalf("quality moderation complete after %d of 6 consensus marks", n)
 			}
 			in.QuestionID, in.BidderOrgID, in.Rationale = w.q[num].ID, w.bidders[bidder], rationale("was agreed by the panel for "+num)
-			ok(t, f.svc.RecordConsensus(lctx, lead, w.l.ID, in))
+			lotstest.OK(t, f.svc.RecordConsensus(lctx, lead, w.l.ID, in))
 			n++
 		}
 	}
-	v = must[evaluation.PanelView](t)(f.svc.Panel(lctx, lead, w.l.ID))
+	v = lotstest.Must[evaluation.PanelView](t)(f.svc.Panel(lctx, lead, w.l.ID))
 	if v.QualityModeratedAt == nil {
 		t.Fatal("quality moderation is not complete with every consensus recorded")
 	}
@@ -330,7 +303,7 @@ func TestAPanelScoresIndependentlyThenModeratesToConsensus(t *testing.T) {
 	}
 	err := f.svc.RecordConsensus(lctx, lead, w.l.ID, evaluation.ConsensusInput{QuestionID: w.q["1.1"].ID, BidderOrgID: w.bidders[weald],
 		Score: intp(4), Rationale: rationale("was changed after moderation")})
-	wantKind(t, err, apperr.Conflict, "changing a consensus after quality moderation is complete")
+	lotstest.WantKind(t, err, apperr.Conflict, "changing a consensus after quality moderation is complete")
 
 	// The audit trail proves each mark without showing it before moderation.
 	var leaked int64
@@ -346,17 +319,17 @@ func TestNobodyReadsOrScoresBeforeDeclaringForEveryBidder(t *testing.T) {
 	f.panel(w)
 	f.declare(w, medwayEmail, estuary, evaluation.NoInterest, "")
 	err := f.score(w, medwayEmail, "1.1", estuary, intp(3), nil)
-	wantKind(t, err, apperr.Conflict, "scoring before declaring about Weald")
+	lotstest.WantKind(t, err, apperr.Conflict, "scoring before declaring about Weald")
 	if !strings.Contains(err.Error(), "Declare") {
 		t.Fatalf("the refusal does not say why: %v", err)
 	}
 	med, mctx := f.as(medwayEmail)
 	_, err = f.svc.Response(mctx, med, w.l.ID, w.bidders[estuary])
-	wantKind(t, err, apperr.Conflict, "reading a response before declaring about Weald")
-	wantKind(t, f.svc.Declare(mctx, med, w.l.ID, evaluation.DeclarationInput{BidderOrgID: w.bidders[weald], Decision: evaluation.Conflicted, Reason: ""}),
+	lotstest.WantKind(t, err, apperr.Conflict, "reading a response before declaring about Weald")
+	lotstest.WantKind(t, f.svc.Declare(mctx, med, w.l.ID, evaluation.DeclarationInput{BidderOrgID: w.bidders[weald], Decision: evaluation.Conflicted, Reason: ""}),
 		apperr.Invalid, "a conflict without a reason")
 	f.declare(w, medwayEmail, weald, evaluation.NoInterest, "")
-	ok(t, f.score(w, medwayEmail, "1.1", estuary, intp(3), nil))
+	lotstest.OK(t, f.score(w, medwayEmail, "1.1", estuary, intp(3), nil))
 }
 
 func TestAConflictedEvaluatorNeitherReadsNorScoresThatBidder(t *testing.T) {
@@ -366,21 +339,21 @@ func TestAConflictedEvaluatorNeitherReadsNorScoresThatBidder(t *testing.T) {
 	f.declarations(w)
 	sw, sctx := f.as(swaleEmail)
 	_, err := f.svc.Response(sctx, sw, w.l.ID, w.bidders[weald])
-	wantKind(t, err, apperr.Forbidden, "the Swale evaluator reading Weald")
+	lotstest.WantKind(t, err, apperr.Forbidden, "the Swale evaluator reading Weald")
 	_, err = f.svc.Answer(sctx, sw, w.l.ID, w.bidders[weald], w.q["1.1"].ID)
-	wantKind(t, err, apperr.Forbidden, "the Swale evaluator reading Weald's 1.1")
-	wantKind(t, f.score(w, swaleEmail, "1.1", weald, intp(2), nil), apperr.Forbidden, "the Swale evaluator scoring Weald")
-	r := must[evaluation.ResponseView](t)(f.svc.Response(sctx, sw, w.l.ID, w.bidders[estuary]))
+	lotstest.WantKind(t, err, apperr.Forbidden, "the Swale evaluator reading Weald's 1.1")
+	lotstest.WantKind(t, f.score(w, swaleEmail, "1.1", weald, intp(2), nil), apperr.Forbidden, "the Swale evaluator scoring Weald")
+	r := lotstest.Must[evaluation.ResponseView](t)(f.svc.Response(sctx, sw, w.l.ID, w.bidders[estuary]))
 	if len(r.Answers) != 3 {
 		t.Fatalf("Swale reads %d of Estuary's answers, want 3", len(r.Answers))
 	}
 	// A declared conflict stands.
-	wantKind(t, f.svc.Declare(sctx, sw, w.l.ID, evaluation.DeclarationInput{BidderOrgID: w.bidders[weald], Decision: evaluation.NoInterest}),
+	lotstest.WantKind(t, f.svc.Declare(sctx, sw, w.l.ID, evaluation.DeclarationInput{BidderOrgID: w.bidders[weald], Decision: evaluation.NoInterest}),
 		apperr.Conflict, "withdrawing a conflict")
 	// Swale has nothing to mark for Weald: submitting needs only Estuary's marks.
-	ok(t, f.score(w, swaleEmail, "1.1", estuary, intp(1), nil))
-	ok(t, f.score(w, swaleEmail, "1.2", estuary, intp(3), nil))
-	ok(t, f.score(w, swaleEmail, "1.3", estuary, nil, boolp(false)))
+	lotstest.OK(t, f.score(w, swaleEmail, "1.1", estuary, intp(1), nil))
+	lotstest.OK(t, f.score(w, swaleEmail, "1.2", estuary, intp(3), nil))
+	lotstest.OK(t, f.score(w, swaleEmail, "1.3", estuary, nil, boolp(false)))
 	f.submit(w, swaleEmail)
 }
 
@@ -392,13 +365,13 @@ func TestAnEvaluatorReadsOnlyTheirQuestionsAndTheirOwnScores(t *testing.T) {
 	f.scores(w)
 	hw, hctx := f.as(hwEmail)
 	_, err := f.svc.Answer(hctx, hw, w.l.ID, w.bidders[estuary], w.q["1.1"].ID)
-	wantKind(t, err, apperr.Forbidden, "Healthwatch reading the clinical question")
-	a := must[evaluation.AnswerView](t)(f.svc.Answer(hctx, hw, w.l.ID, w.bidders[estuary], w.q["1.2"].ID))
+	lotstest.WantKind(t, err, apperr.Forbidden, "Healthwatch reading the clinical question")
+	a := lotstest.Must[evaluation.AnswerView](t)(f.svc.Answer(hctx, hw, w.l.ID, w.bidders[estuary], w.q["1.2"].ID))
 	if a.Answer != answerText(estuary, "1.2") {
 		t.Fatalf("Healthwatch's own question reads %q", a.Answer)
 	}
-	wantKind(t, f.score(w, hwEmail, "1.1", estuary, intp(4), nil), apperr.Forbidden, "Healthwatch scoring the clinical question")
-	ws := must[evaluation.WorkspaceView](t)(f.svc.Workspace(hctx, hw, w.l.ID))
+	lotstest.WantKind(t, f.score(w, hwEmail, "1.1", estuary, intp(4), nil), apperr.Forbidden, "Healthwatch scoring the clinical question")
+	ws := lotstest.Must[evaluation.WorkspaceView](t)(f.svc.Workspace(hctx, hw, w.l.ID))
 	if len(ws.Questions) != 1 || ws.Questions[0].Number != "1.2" || len(ws.Scores) != 2 {
 		t.Fatalf("Healthwatch's workspace: %d questions, %d marks", len(ws.Questions), len(ws.Scores))
 	}
@@ -406,17 +379,17 @@ func TestAnEvaluatorReadsOnlyTheirQuestionsAndTheirOwnScores(t *testing.T) {
 	med := f.userID(medwayEmail)
 	sw, sctx := f.as(swaleEmail)
 	_, err = f.svc.Scores(sctx, sw, w.l.ID, med)
-	wantKind(t, err, apperr.Forbidden, "the Swale evaluator reading Medway's marks")
+	lotstest.WantKind(t, err, apperr.Forbidden, "the Swale evaluator reading Medway's marks")
 	_, err = f.svc.Scores(hctx, hw, w.l.ID, med)
-	wantKind(t, err, apperr.Forbidden, "Healthwatch reading Medway's marks")
+	lotstest.WantKind(t, err, apperr.Forbidden, "Healthwatch reading Medway's marks")
 	// Even once moderation has started, another evaluator does not read them.
 	f.submit(w, medwayEmail, swaleEmail, hwEmail)
 	lead, lctx := f.as(leadEmail)
-	ok(t, f.svc.StartModeration(lctx, lead, w.l.ID, w.q["1.1"].ID))
+	lotstest.OK(t, f.svc.StartModeration(lctx, lead, w.l.ID, w.q["1.1"].ID))
 	_, err = f.svc.Scores(sctx, sw, w.l.ID, med)
-	wantKind(t, err, apperr.Forbidden, "the Swale evaluator reading Medway's marks at moderation")
+	lotstest.WantKind(t, err, apperr.Forbidden, "the Swale evaluator reading Medway's marks at moderation")
 	_, err = f.svc.Moderation(sctx, sw, w.l.ID, w.q["1.1"].ID)
-	wantKind(t, err, apperr.Forbidden, "the Swale evaluator reading the moderation")
+	lotstest.WantKind(t, err, apperr.Forbidden, "the Swale evaluator reading the moderation")
 }
 
 func TestTheLeadSeesWhoSubmittedButNoIndividualScoreBeforeModeration(t *testing.T) {
@@ -429,10 +402,10 @@ func TestTheLeadSeesWhoSubmittedButNoIndividualScoreBeforeModeration(t *testing.
 	lead, lctx := f.as(leadEmail)
 	med := f.userID(medwayEmail)
 	_, err := f.svc.Scores(lctx, lead, w.l.ID, med)
-	wantKind(t, err, apperr.Forbidden, "the lead reading Medway's submitted marks before moderation")
+	lotstest.WantKind(t, err, apperr.Forbidden, "the lead reading Medway's submitted marks before moderation")
 	_, err = f.svc.Moderation(lctx, lead, w.l.ID, w.q["1.1"].ID)
-	wantKind(t, err, apperr.Conflict, "the lead reading the moderation before it starts")
-	v := must[evaluation.PanelView](t)(f.svc.Panel(lctx, lead, w.l.ID))
+	lotstest.WantKind(t, err, apperr.Conflict, "the lead reading the moderation before it starts")
+	v := lotstest.Must[evaluation.PanelView](t)(f.svc.Panel(lctx, lead, w.l.ID))
 	submitted := 0
 	for _, m := range v.Members {
 		if m.SubmittedAt != nil {
@@ -445,7 +418,7 @@ func TestTheLeadSeesWhoSubmittedButNoIndividualScoreBeforeModeration(t *testing.
 	// The lead commissioner's own evaluator is not the lead.
 	m, mctx := f.as(medwayEmail)
 	_, err = f.svc.Panel(mctx, m, w.l.ID)
-	wantKind(t, err, apperr.Forbidden, "Medway's evaluator reading the panel")
+	lotstest.WantKind(t, err, apperr.Forbidden, "Medway's evaluator reading the panel")
 }
 
 func TestModerationStartsOnlyWhenEveryEvaluatorHasSubmitted(t *testing.T) {
@@ -457,21 +430,21 @@ func TestModerationStartsOnlyWhenEveryEvaluatorHasSubmitted(t *testing.T) {
 	f.submit(w, medwayEmail, hwEmail)
 	lead, lctx := f.as(leadEmail)
 	err := f.svc.StartModeration(lctx, lead, w.l.ID, w.q["1.1"].ID)
-	wantKind(t, err, apperr.Conflict, "moderating 1.1 before the Swale evaluator submitted")
+	lotstest.WantKind(t, err, apperr.Conflict, "moderating 1.1 before the Swale evaluator submitted")
 	if !strings.Contains(err.Error(), "Dr Pat Swale") {
 		t.Fatalf("the refusal does not say who is awaited: %v", err)
 	}
-	v := must[evaluation.PanelView](t)(f.svc.Panel(lctx, lead, w.l.ID))
+	v := lotstest.Must[evaluation.PanelView](t)(f.svc.Panel(lctx, lead, w.l.ID))
 	if len(v.Questions[0].Awaiting) != 1 || v.Questions[0].Awaiting[0] != "Dr Pat Swale" {
 		t.Fatalf("awaiting on 1.1: %v", v.Questions[0].Awaiting)
 	}
 	f.submit(w, swaleEmail)
-	ok(t, f.svc.StartModeration(lctx, lead, w.l.ID, w.q["1.1"].ID))
-	ok(t, f.svc.RecordConsensus(lctx, lead, w.l.ID, evaluation.ConsensusInput{QuestionID: w.q["1.1"].ID, BidderOrgID: w.bidders[estuary],
+	lotstest.OK(t, f.svc.StartModeration(lctx, lead, w.l.ID, w.q["1.1"].ID))
+	lotstest.OK(t, f.svc.RecordConsensus(lctx, lead, w.l.ID, evaluation.ConsensusInput{QuestionID: w.q["1.1"].ID, BidderOrgID: w.bidders[estuary],
 		Score: intp(2), Rationale: rationale("was agreed after discussion")}))
 	err = f.svc.RecordConsensus(lctx, lead, w.l.ID, evaluation.ConsensusInput{QuestionID: w.q["1.2"].ID, BidderOrgID: w.bidders[estuary],
 		Score: intp(2), Rationale: rationale("was agreed after discussion")})
-	wantKind(t, err, apperr.Conflict, "a consensus on a question whose moderation has not started")
+	lotstest.WantKind(t, err, apperr.Conflict, "a consensus on a question whose moderation has not started")
 }
 
 func TestThePanelFormsOnlyAfterOpeningAndOnlyFromEvaluators(t *testing.T) {
@@ -480,24 +453,24 @@ func TestThePanelFormsOnlyAfterOpeningAndOnlyFromEvaluators(t *testing.T) {
 	lead, lctx := f.as(leadEmail)
 	in := evaluation.EvaluatorInput{UserID: f.userID(medwayEmail), Questions: []string{w.q["1.1"].ID}}
 	_, err := f.svc.AddEvaluator(lctx, lead, w.l.ID, in)
-	wantKind(t, err, apperr.Conflict, "forming the panel before opening")
+	lotstest.WantKind(t, err, apperr.Conflict, "forming the panel before opening")
 	f.now = w.p.SubmissionDeadline.Add(time.Hour)
 	admin, actx := f.as("admin@medway-ccg.test")
-	ok(t, f.lots.StartOpening(lctx, lead, w.p.ID))
-	ok(t, f.lots.ConfirmOpening(actx, admin, w.p.ID))
+	lotstest.OK(t, f.lots.StartOpening(lctx, lead, w.p.ID))
+	lotstest.OK(t, f.lots.ConfirmOpening(actx, admin, w.p.ID))
 
 	sw, sctx := f.as("approver@swale-ccg.test")
 	_, err = f.svc.AddEvaluator(sctx, sw, w.l.ID, in)
-	wantKind(t, err, apperr.Forbidden, "a participant that does not lead forming the panel")
+	lotstest.WantKind(t, err, apperr.Forbidden, "a participant that does not lead forming the panel")
 	for _, email := range []string{"observer@medway-ccg.test", "approver@swale-ccg.test", "bids@estuary-urgent-care.test"} {
 		_, err = f.svc.AddEvaluator(lctx, lead, w.l.ID, evaluation.EvaluatorInput{UserID: f.userID(email), Questions: []string{w.q["1.1"].ID}})
-		wantKind(t, err, apperr.Invalid, email+" put on the panel")
+		lotstest.WantKind(t, err, apperr.Invalid, email+" put on the panel")
 	}
 	_, err = f.svc.AddEvaluator(lctx, lead, w.l.ID, evaluation.EvaluatorInput{UserID: f.userID(medwayEmail), Questions: []string{w.q["2.1"].ID}})
-	wantKind(t, err, apperr.Invalid, "the price schedule given to the panel")
-	must[evaluation.PanelMember](t)(f.svc.AddEvaluator(lctx, lead, w.l.ID, in))
+	lotstest.WantKind(t, err, apperr.Invalid, "the price schedule given to the panel")
+	lotstest.Must[evaluation.PanelMember](t)(f.svc.AddEvaluator(lctx, lead, w.l.ID, in))
 	_, err = f.svc.AddEvaluator(lctx, lead, w.l.ID, in)
-	wantKind(t, err, apperr.Conflict, "the same evaluator twice")
+	lotstest.WantKind(t, err, apperr.Conflict, "the same evaluator twice")
 }
 
 func TestHealthwatchScoresOnlyPatientQuestionsAndSeesNoPrice(t *testing.T) {
@@ -506,16 +479,16 @@ func TestHealthwatchScoresOnlyPatientQuestionsAndSeesNoPrice(t *testing.T) {
 	lead, lctx := f.as(leadEmail)
 	hwID := f.userID(hwEmail)
 	_, err := f.svc.AddEvaluator(lctx, lead, w.l.ID, evaluation.EvaluatorInput{UserID: hwID, Questions: []string{w.q["1.2"].ID, w.q["1.1"].ID}})
-	wantKind(t, err, apperr.Invalid, "Healthwatch given the clinical question")
+	lotstest.WantKind(t, err, apperr.Invalid, "Healthwatch given the clinical question")
 	if e, _ := apperr.As(err); e == nil || !strings.Contains(e.Fields["questions"], "patient") {
 		t.Fatalf("the refusal does not say why: %v", err)
 	}
 	f.panel(w)
-	wantKind(t, f.svc.AssignQuestions(lctx, lead, w.l.ID, hwID, []string{w.q["1.3"].ID}), apperr.Invalid, "Healthwatch given the pass/fail clinical question")
+	lotstest.WantKind(t, f.svc.AssignQuestions(lctx, lead, w.l.ID, hwID, []string{w.q["1.3"].ID}), apperr.Invalid, "Healthwatch given the pass/fail clinical question")
 	f.declarations(w)
 	f.scores(w)
 	f.submit(w, medwayEmail, swaleEmail, hwEmail)
-	ok(t, f.svc.StartModeration(lctx, lead, w.l.ID, w.q["1.2"].ID))
+	lotstest.OK(t, f.svc.StartModeration(lctx, lead, w.l.ID, w.q["1.2"].ID))
 
 	// Every read that shows the lot's moderation (where totals and price join it next) refuses
 	// Healthwatch, even on its own question.
@@ -529,14 +502,14 @@ func TestHealthwatchScoresOnlyPatientQuestionsAndSeesNoPrice(t *testing.T) {
 		t.Fatalf("Healthwatch reading the panel: %v", err)
 	}
 	// What it does read holds no price question.
-	ws := must[evaluation.WorkspaceView](t)(f.svc.Workspace(hctx, hw, w.l.ID))
+	ws := lotstest.Must[evaluation.WorkspaceView](t)(f.svc.Workspace(hctx, hw, w.l.ID))
 	for _, q := range ws.Questions {
 		if q.Kind == lots.Price || q.Panel != lots.Patient {
 			t.Fatalf("Healthwatch's workspace shows question %s", q.Number)
 		}
 	}
 	_, err = f.svc.Answer(hctx, hw, w.l.ID, w.bidders[estuary], w.q["2.1"].ID)
-	wantKind(t, err, apperr.Forbidden, "Healthwatch reading the price schedule")
+	lotstest.WantKind(t, err, apperr.Forbidden, "Healthwatch reading the price schedule")
 }
 
 func TestAnotherTenantGetsNotFound(t *testing.T) {
@@ -547,26 +520,26 @@ func TestAnotherTenantGetsNotFound(t *testing.T) {
 	f.scores(w)
 	beds, bctx := f.as("lead@bedfordshire-ccg.test")
 	_, err := f.svc.AddEvaluator(bctx, beds, w.l.ID, evaluation.EvaluatorInput{UserID: f.userID(medwayEmail), Questions: []string{w.q["1.1"].ID}})
-	wantKind(t, err, apperr.NotFound, "Bedfordshire forming the panel")
+	lotstest.WantKind(t, err, apperr.NotFound, "Bedfordshire forming the panel")
 	_, err = f.svc.Panel(bctx, beds, w.l.ID)
-	wantKind(t, err, apperr.NotFound, "Bedfordshire reading the panel")
-	wantKind(t, f.svc.StartModeration(bctx, beds, w.l.ID, w.q["1.1"].ID), apperr.NotFound, "Bedfordshire starting moderation")
+	lotstest.WantKind(t, err, apperr.NotFound, "Bedfordshire reading the panel")
+	lotstest.WantKind(t, f.svc.StartModeration(bctx, beds, w.l.ID, w.q["1.1"].ID), apperr.NotFound, "Bedfordshire starting moderation")
 	_, err = f.svc.Moderation(bctx, beds, w.l.ID, w.q["1.1"].ID)
-	wantKind(t, err, apperr.NotFound, "Bedfordshire reading the moderation")
+	lotstest.WantKind(t, err, apperr.NotFound, "Bedfordshire reading the moderation")
 	_, err = f.svc.Workspace(bctx, beds, w.l.ID)
-	wantKind(t, err, apperr.NotFound, "Bedfordshire reading the workspace")
+	lotstest.WantKind(t, err, apperr.NotFound, "Bedfordshire reading the workspace")
 	_, err = f.svc.Scores(bctx, beds, w.l.ID, f.userID(medwayEmail))
-	wantKind(t, err, apperr.NotFound, "Bedfordshire reading Medway's marks")
+	lotstest.WantKind(t, err, apperr.NotFound, "Bedfordshire reading Medway's marks")
 	_, err = f.svc.Response(bctx, beds, w.l.ID, w.bidders[estuary])
-	wantKind(t, err, apperr.NotFound, "Bedfordshire reading a response")
+	lotstest.WantKind(t, err, apperr.NotFound, "Bedfordshire reading a response")
 
 	// A panel member's own user acting in another organisation's tenant finds nothing.
 	med, _ := f.as(medwayEmail)
 	otherCtx := database.WithTenant(context.Background(), f.orgs["NHS Bedfordshire CCG"])
 	_, err = f.svc.Workspace(otherCtx, med, w.l.ID)
-	wantKind(t, err, apperr.NotFound, "Medway's evaluator under Bedfordshire's tenant")
+	lotstest.WantKind(t, err, apperr.NotFound, "Medway's evaluator under Bedfordshire's tenant")
 	err = f.svc.RecordScore(otherCtx, med, w.l.ID, evaluation.ScoreInput{QuestionID: w.q["1.1"].ID, BidderOrgID: w.bidders[estuary], Score: intp(1), Rationale: rationale("x")})
-	wantKind(t, err, apperr.NotFound, "Medway's evaluator scoring under Bedfordshire's tenant")
+	lotstest.WantKind(t, err, apperr.NotFound, "Medway's evaluator scoring under Bedfordshire's tenant")
 	// No tenant at all fails too, never reads every tenant's rows.
 	_, err = f.svc.Workspace(context.Background(), med, w.l.ID)
 	if err == nil {

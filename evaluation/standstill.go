@@ -4,9 +4,7 @@ package evaluation
 // functions of dates: no database, no HTTP.
 
 import (
-	"fmt"
 	"time"
-	_ "time/tzdata" // Europe/London even where the machine has no zone files
 
 	"github.com/rickar/cal/v2"
 	"github.com/rickar/cal/v2/gb"
@@ -17,15 +15,7 @@ import (
 
 // Standstill is counted in days, and a day is a day in England: a notice sent at 00:30 BST is
 // sent on that London day although it is still the day before in UTC.
-var london = mustLondon()
-
-func mustLondon() *time.Location {
-	l, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic(fmt.Sprintf("load time zone Europe/London: %v", err)) // time/tzdata is embedded: cannot happen
-	}
-	return l
-}
+var london = lots.London
 
 // workingDays is Monday to Friday less the bank holidays of England and Wales, taken from
 // github.com/rickar/cal/v2/gb rather than typed in here. gb.Holidays is the England and Wales

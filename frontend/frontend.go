@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	_ "time/tzdata" // Europe/London even where the machine has no zone files
 )
 
 //go:embed templates

@@ -3,6 +3,7 @@ package lots_test
 import (
 	"context"
 	"fmt"
+	"golive/lots/lotstest"
 	"strings"
 	"testing"
 	"time"
@@ -26,8 +27,8 @@ func BenchmarkSubmitAndOpen(b *testing.B) {
 	var providers []*web.Actor
 	for i := 0; i < bidders; i++ {
 		org, user := fmt.Sprintf("bench-org-%02d", i), fmt.Sprintf("bench-user-%02d", i)
-		ok(b, f.db.Gorm.Exec("INSERT INTO organisations (id, name, kind, created_at) VALUES (?, ?, 'provider', ?)", org, "Bench provider "+org, now).Error)
-		ok(b, f.db.Gorm.Exec("INSERT INTO users (id, org_id, email, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+		lotstest.OK(b, f.db.Gorm.Exec("INSERT INTO organisations (id, name, kind, created_at) VALUES (?, ?, 'provider', ?)", org, "Bench provider "+org, now).Error)
+		lotstest.OK(b, f.db.Gorm.Exec("INSERT INTO users (id, org_id, email, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
 			user, org, user+"@bench.test", "Bidder "+user, now, now).Error)
 		providers = append(providers, &web.Actor{UserID: user, OrgID: org, OrgName: "Bench provider " + org, Email: user + "@bench.test", Roles: []string{"bidder"}})
 	}
@@ -40,23 +41,23 @@ func BenchmarkSubmitAndOpen(b *testing.B) {
 	for n := 0; n < b.N; n++ {
 		b.StopTimer()
 		f.now = time.Date(2026, 1, 10, 10, 0, 0, 0, time.UTC)
-		p := must[lots.Procurement](b)(f.svc.CreateProcurement(lctx, lead, lots.ProcurementInput{
+		p := lotstest.Must[lots.Procurement](b)(f.svc.CreateProcurement(lctx, lead, lots.ProcurementInput{
 			Title: "Bench", Reference: fmt.Sprintf("BENCH-%d", n), Regime: lots.PCR2015, Procedure: "Open", TermYears: 5, Participants: parts,
 			ClarificationDeadline: f.now.AddDate(0, 0, 20), SubmissionDeadline: f.now.AddDate(0, 0, 30), EvaluationStart: f.now.AddDate(0, 0, 31),
 			AwardDate: f.now.AddDate(0, 0, 60), ContractStart: f.now.AddDate(0, 0, 200)}))
-		l := must[lots.Lot](b)(f.svc.AddLot(lctx, lead, p.ID, lots.LotInput{Number: 1, Title: "L", ServiceTypes: []string{"nhs111"}, Participants: parts}))
+		l := lotstest.Must[lots.Lot](b)(f.svc.AddLot(lctx, lead, p.ID, lots.LotInput{Number: 1, Title: "L", ServiceTypes: []string{"nhs111"}, Participants: parts}))
 		for q := 1; q < questions; q++ {
-			must[lots.Question](b)(f.svc.AddQuestion(lctx, lead, l.ID, lots.QuestionInput{Section: fmt.Sprintf("Section %d", q/10+1), Number: fmt.Sprint(q),
+			lotstest.Must[lots.Question](b)(f.svc.AddQuestion(lctx, lead, l.ID, lots.QuestionInput{Section: fmt.Sprintf("Section %d", q/10+1), Number: fmt.Sprint(q),
 				Text: "Question", Kind: lots.Scored, WeightBP: 160, MaxScore: 4, WordLimit: 500, Panel: lots.Clinical}))
 		}
-		must[lots.Question](b)(f.svc.AddQuestion(lctx, lead, l.ID, lots.QuestionInput{Section: "Price", Number: "P", Text: "Price", Kind: lots.Price, WeightBP: 10000 - 160*(questions-1), Panel: lots.Finance}))
-		ok(b, f.svc.SubmitForApproval(lctx, lead, p.ID))
+		lotstest.Must[lots.Question](b)(f.svc.AddQuestion(lctx, lead, l.ID, lots.QuestionInput{Section: "Price", Number: "P", Text: "Price", Kind: lots.Price, WeightBP: 10000 - 160*(questions-1), Panel: lots.Finance}))
+		lotstest.OK(b, f.svc.SubmitForApproval(lctx, lead, p.ID))
 		for _, ap := range []string{"approver@medway-ccg.test", "approver@swale-ccg.test"} {
 			a, c := f.as(ap)
-			ok(b, f.svc.Decide(c, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now, MinuteRef: "GB"}))
+			lotstest.OK(b, f.svc.Decide(c, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now, MinuteRef: "GB"}))
 		}
-		ok(b, f.svc.Publish(lctx, lead, p.ID))
-		qs := must[[]lots.Question](b)(f.svc.Store.Questions(lctx, l.ID))
+		lotstest.OK(b, f.svc.Publish(lctx, lead, p.ID))
+		qs := lotstest.Must[[]lots.Question](b)(f.svc.Store.Questions(lctx, l.ID))
 		in := lots.DraftInput{}
 		for _, q := range qs {
 			if q.Kind != lots.Price {
@@ -67,23 +68,23 @@ func BenchmarkSubmitAndOpen(b *testing.B) {
 			in.Prices = append(in.Prices, lots.PriceYear{Year: y, Pence: int64(y) * 1_000_000_00})
 		}
 		for _, a := range providers {
-			ok(b, f.svc.RegisterInterest(database.WithTenant(ctx, a.OrgID), a, p.ID))
+			lotstest.OK(b, f.svc.RegisterInterest(database.WithTenant(ctx, a.OrgID), a, p.ID))
 		}
 		b.StartTimer()
 
 		start := time.Now()
 		for _, a := range providers {
 			bctx := database.WithTenant(ctx, a.OrgID)
-			must[lots.Submission](b)(f.svc.SaveDraft(bctx, a, l.ID, in))
-			must[lots.Receipt](b)(f.svc.Submit(bctx, a, l.ID))
+			lotstest.Must[lots.Submission](b)(f.svc.SaveDraft(bctx, a, l.ID, in))
+			lotstest.Must[lots.Receipt](b)(f.svc.Submit(bctx, a, l.ID))
 		}
 		submit += time.Since(start)
 
 		f.now = p.SubmissionDeadline.Add(time.Minute)
 		start = time.Now()
-		ok(b, f.svc.StartOpening(lctx, lead, p.ID))
-		ok(b, f.svc.ConfirmOpening(actx, admin, p.ID))
-		resps := must[[]lots.ResponseView](b)(f.svc.Responses(lctx, lead, p.ID, l.ID))
+		lotstest.OK(b, f.svc.StartOpening(lctx, lead, p.ID))
+		lotstest.OK(b, f.svc.ConfirmOpening(actx, admin, p.ID))
+		resps := lotstest.Must[[]lots.ResponseView](b)(f.svc.Responses(lctx, lead, p.ID, l.ID))
 		open += time.Since(start)
 		if len(resps) != bidders || len(resps[0].Answers) != questions-1 {
 			b.Fatalf("%d responses of %d answers", len(resps), len(resps[0].Answers))

@@ -256,13 +256,7 @@ func (s *Service) bidderLot(ctx context.Context, tx *Store, lotID string) (Procu
 	return p, l, qs, err
 }
 
-func londonString(t time.Time) string {
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return t.UTC().Format("2 January 2006 15:04 UTC")
-	}
-	return t.In(loc).Format("15:04 on 2 January 2006")
-}
+func londonString(t time.Time) string { return t.In(London).Format("15:04 on 2 January 2006") }
 
 func (s *Service) seal(p Procurement, sub *Submission, c Content) error {
 	key, err := UnwrapKey(s.Secret, p.WrappedKey, p.ID)

@@ -23,21 +23,7 @@ type demoRun struct {
 	err   error
 }
 
-func (d *demoRun) at(london string) {
-	t, err := time.ParseInLocation("2006-01-02 15:04", london, mustLondon())
-	if err != nil {
-		panic(err) // the demo's own constants
-	}
-	d.clock = t.UTC()
-}
-
-func mustLondon() *time.Location {
-	l, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		panic(err)
-	}
-	return l
-}
+func (d *demoRun) at(when string) { d.clock = london(when) }
 
 func (d *demoRun) as(email string) (*web.Actor, context.Context) {
 	a, err := d.actor(d.ctx, email)
@@ -60,7 +46,7 @@ func (d *demoRun) do(what string, f func() error) {
 }
 
 func london(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, mustLondon())
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, London)
 	if err != nil {
 		panic(err)
 	}

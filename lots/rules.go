@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/London even where the machine has no zone files
 
 	"golive/apperr"
 	"golive/frontend"
@@ -194,7 +193,7 @@ func CheckTimetable(p Procurement, now time.Time, publishing bool) map[string]st
 }
 
 // London is the zone every date is shown and entered in.
-var London = mustLondon()
+var London = frontend.London
 
 // LondonTime reads a date (2006-01-02) and a time (15:04) as a wall-clock time in
 // Europe/London, so that 12:00 means noon whether it is GMT or BST that day. A time the clocks

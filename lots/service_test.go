@@ -16,6 +16,7 @@ import (
 )
 
 type fixture struct {
+	env  *lotstest.Env
 	t    testing.TB
 	db   *database.DB
 	ten  *tenants.Service
@@ -27,42 +28,14 @@ type fixture struct {
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	f := &fixture{t: t, now: time.Date(2026, 1, 10, 10, 0, 0, 0, time.UTC)}
-	env := lotstest.New(t, func() time.Time { return f.now })
-	f.db, f.ten, f.svc, f.orgs = env.DB, env.Tenants, env.Lots, env.Orgs
+	f.env = lotstest.New(t, func() time.Time { return f.now })
+	f.db, f.ten, f.svc, f.orgs = f.env.DB, f.env.Tenants, f.env.Lots, f.env.Orgs
 	return f
 }
 
 func (f *fixture) as(email string) (*web.Actor, context.Context) {
 	f.t.Helper()
-	a, err := f.ten.ActorByEmail(context.Background(), email)
-	if err != nil {
-		f.t.Fatal(err)
-	}
-	return a, database.WithTenant(context.Background(), a.OrgID)
-}
-
-func must[T any](t testing.TB) func(T, error) T {
-	return func(v T, err error) T {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return v
-	}
-}
-
-func ok(t testing.TB, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
-func wantKind(t *testing.T, err error, k apperr.Kind, what string) {
-	t.Helper()
-	if !apperr.IsKind(err, k) {
-		t.Fatalf("%s: got %v, want kind %v", what, err, k)
-	}
+	return f.env.As(f.t, email)
 }
 
 const secretAnswer = "Our unique staffing model uses the Swale rota of 17 paramedics"
@@ -72,43 +45,43 @@ const secretAnswer = "Our unique staffing model uses the Swale rota of 17 parame
 func (f *fixture) published() (lots.Procurement, lots.Lot, []lots.Question) {
 	t := f.t
 	lead, lctx := f.as("lead@medway-ccg.test")
-	p := must[lots.Procurement](t)(f.svc.CreateProcurement(lctx, lead, lots.ProcurementInput{
+	p := lotstest.Must[lots.Procurement](t)(f.svc.CreateProcurement(lctx, lead, lots.ProcurementInput{
 		Title: "Medway and Swale UTC", Reference: "MS-1", Regime: lots.PSR2024, Procedure: "Competitive process", TermYears: 2,
 		EstimatedValuePence: 123_456_789_00, Participants: []string{f.orgs["NHS Medway CCG"], f.orgs["NHS Swale CCG"]},
 		ClarificationDeadline: time.Date(2026, 2, 20, 12, 0, 0, 0, time.UTC), SubmissionDeadline: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC),
 		EvaluationStart: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), AwardDate: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC),
 		ContractStart: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}))
-	l := must[lots.Lot](t)(f.svc.AddLot(lctx, lead, p.ID, lots.LotInput{Number: 1, Title: "UTC", ServiceTypes: []string{"utc"},
+	l := lotstest.Must[lots.Lot](t)(f.svc.AddLot(lctx, lead, p.ID, lots.LotInput{Number: 1, Title: "UTC", ServiceTypes: []string{"utc"},
 		Participants: []string{f.orgs["NHS Medway CCG"], f.orgs["NHS Swale CCG"]}}))
 	for _, q := range []lots.QuestionInput{
 		{Section: "Quality", Number: "1.1", Text: "Describe your workforce model", Kind: lots.Scored, WeightBP: 4000, MaxScore: 4, MinScore: 2, WordLimit: 50, Panel: lots.Clinical},
 		{Section: "Quality", Number: "1.2", Text: "How will patients experience the service?", Kind: lots.Scored, WeightBP: 3000, MaxScore: 4, WordLimit: 50, Panel: lots.Patient},
 		{Section: "Price", Number: "2.1", Text: "Price schedule", Kind: lots.Price, WeightBP: 3000, Panel: lots.Finance},
 	} {
-		must[lots.Question](t)(f.svc.AddQuestion(lctx, lead, l.ID, q))
+		lotstest.Must[lots.Question](t)(f.svc.AddQuestion(lctx, lead, l.ID, q))
 	}
-	ok(t, f.svc.SubmitForApproval(lctx, lead, p.ID))
+	lotstest.OK(t, f.svc.SubmitForApproval(lctx, lead, p.ID))
 	for _, ap := range []string{"approver@medway-ccg.test", "approver@swale-ccg.test"} {
 		a, actx := f.as(ap)
-		ok(t, f.svc.Decide(actx, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now.Add(-time.Hour), MinuteRef: "GB/1", Part2: true}))
+		lotstest.OK(t, f.svc.Decide(actx, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now.Add(-time.Hour), MinuteRef: "GB/1", Part2: true}))
 	}
-	ok(t, f.svc.Publish(lctx, lead, p.ID))
-	qs := must[[]lots.Question](t)(f.svc.Store.Questions(lctx, l.ID))
+	lotstest.OK(t, f.svc.Publish(lctx, lead, p.ID))
+	qs := lotstest.Must[[]lots.Question](t)(f.svc.Store.Questions(lctx, l.ID))
 	return p, l, qs
 }
 
 func (f *fixture) bid(email string, l lots.Lot, qs []lots.Question, text string) lots.Receipt {
 	f.t.Helper()
 	a, ctx := f.as(email)
-	ok(f.t, f.svc.RegisterInterest(ctx, a, l.ProcurementID))
+	lotstest.OK(f.t, f.svc.RegisterInterest(ctx, a, l.ProcurementID))
 	in := lots.DraftInput{Prices: []lots.PriceYear{{Year: 1, Pence: 100_000_00}, {Year: 2, Pence: 110_000_00}}}
 	for _, q := range qs {
 		if q.Kind != lots.Price {
 			in.Answers = append(in.Answers, lots.Answer{QuestionID: q.ID, Text: text})
 		}
 	}
-	must[lots.Submission](f.t)(f.svc.SaveDraft(ctx, a, l.ID, in))
-	return must[lots.Receipt](f.t)(f.svc.Submit(ctx, a, l.ID))
+	lotstest.Must[lots.Submission](f.t)(f.svc.SaveDraft(ctx, a, l.ID, in))
+	return lotstest.Must[lots.Receipt](f.t)(f.svc.Submit(ctx, a, l.ID))
 }
 
 func TestNobodyReadsAResponseBeforeTheDeadlineHasPassedAndTwoPeopleOpenedIt(t *testing.T) {
@@ -124,9 +97,9 @@ func TestNobodyReadsAResponseBeforeTheDeadlineHasPassedAndTwoPeopleOpenedIt(t *t
 
 	// Before the deadline: nobody, and the database holds no plaintext.
 	_, err := f.svc.Responses(lctx, lead, p.ID, l.ID)
-	wantKind(t, err, apperr.Forbidden, "the lead reading responses before the deadline")
+	lotstest.WantKind(t, err, apperr.Forbidden, "the lead reading responses before the deadline")
 	_, err = f.svc.Responses(pctx, platform, p.ID, l.ID)
-	wantKind(t, err, apperr.NotFound, "the platform admin reading responses")
+	lotstest.WantKind(t, err, apperr.NotFound, "the platform admin reading responses")
 	var blobs []struct{ AnswersSealed, PriceSealed []byte }
 	f.db.Gorm.Raw("SELECT answers_sealed, price_sealed FROM submissions").Scan(&blobs)
 	for _, b := range blobs {
@@ -139,7 +112,7 @@ func TestNobodyReadsAResponseBeforeTheDeadlineHasPassedAndTwoPeopleOpenedIt(t *t
 	if n != 0 {
 		t.Fatal("an answer leaked into the audit trail")
 	}
-	wantKind(t, f.svc.StartOpening(lctx, lead, p.ID), apperr.Conflict, "opening before the deadline")
+	lotstest.WantKind(t, f.svc.StartOpening(lctx, lead, p.ID), apperr.Conflict, "opening before the deadline")
 	for _, u := range tenants.DemoUsers {
 		a, ctx := f.as(u.Email)
 		if _, err := f.svc.Responses(ctx, a, p.ID, l.ID); err == nil || !(apperr.IsKind(err, apperr.Forbidden) || apperr.IsKind(err, apperr.NotFound)) {
@@ -150,14 +123,14 @@ func TestNobodyReadsAResponseBeforeTheDeadlineHasPassedAndTwoPeopleOpenedIt(t *t
 	// After the deadline, before opening: still sealed.
 	f.now = p.SubmissionDeadline.Add(time.Minute)
 	_, err = f.svc.Responses(lctx, lead, p.ID, l.ID)
-	wantKind(t, err, apperr.Forbidden, "reading after the deadline but before opening")
-	ok(t, f.svc.StartOpening(lctx, lead, p.ID))
+	lotstest.WantKind(t, err, apperr.Forbidden, "reading after the deadline but before opening")
+	lotstest.OK(t, f.svc.StartOpening(lctx, lead, p.ID))
 	_, err = f.svc.Responses(lctx, lead, p.ID, l.ID)
-	wantKind(t, err, apperr.Forbidden, "reading after one person started the opening")
-	wantKind(t, f.svc.ConfirmOpening(lctx, lead, p.ID), apperr.Conflict, "the same person confirming")
-	ok(t, f.svc.ConfirmOpening(actx, admin, p.ID))
+	lotstest.WantKind(t, err, apperr.Forbidden, "reading after one person started the opening")
+	lotstest.WantKind(t, f.svc.ConfirmOpening(lctx, lead, p.ID), apperr.Conflict, "the same person confirming")
+	lotstest.OK(t, f.svc.ConfirmOpening(actx, admin, p.ID))
 
-	resps := must[[]lots.ResponseView](t)(f.svc.Responses(lctx, lead, p.ID, l.ID))
+	resps := lotstest.Must[[]lots.ResponseView](t)(f.svc.Responses(lctx, lead, p.ID, l.ID))
 	if len(resps) != 1 || resps[0].Answers[qs[0].ID] != secretAnswer || resps[0].SHA256 != r.SHA256 {
 		t.Fatalf("opened responses: %+v", resps)
 	}
@@ -173,16 +146,16 @@ func TestALateResponseIsRefused(t *testing.T) {
 	f := newFixture(t)
 	p, l, qs := f.published()
 	a, ctx := f.as("bids@estuary-urgent-care.test")
-	ok(t, f.svc.RegisterInterest(ctx, a, p.ID))
-	must[lots.Submission](t)(f.svc.SaveDraft(ctx, a, l.ID, lots.DraftInput{Answers: []lots.Answer{{QuestionID: qs[0].ID, Text: "x"}}}))
+	lotstest.OK(t, f.svc.RegisterInterest(ctx, a, p.ID))
+	lotstest.Must[lots.Submission](t)(f.svc.SaveDraft(ctx, a, l.ID, lots.DraftInput{Answers: []lots.Answer{{QuestionID: qs[0].ID, Text: "x"}}}))
 	f.now = p.SubmissionDeadline
 	_, err := f.svc.Submit(ctx, a, l.ID)
-	wantKind(t, err, apperr.Conflict, "submitting at the deadline")
+	lotstest.WantKind(t, err, apperr.Conflict, "submitting at the deadline")
 	if !strings.Contains(err.Error(), "deadline") {
 		t.Fatalf("the refusal does not say why: %v", err)
 	}
 	_, err = f.svc.SaveDraft(ctx, a, l.ID, lots.DraftInput{})
-	wantKind(t, err, apperr.Conflict, "saving after the deadline")
+	lotstest.WantKind(t, err, apperr.Conflict, "saving after the deadline")
 }
 
 func TestClarificationAnswersReachEveryBidderWithoutTheAsker(t *testing.T) {
@@ -190,17 +163,17 @@ func TestClarificationAnswersReachEveryBidderWithoutTheAsker(t *testing.T) {
 	p, _, _ := f.published()
 	asker, actx := f.as("bids@weald-ambulance.test")
 	other, octx := f.as("bids@estuary-urgent-care.test")
-	ok(t, f.svc.RegisterInterest(actx, asker, p.ID))
-	ok(t, f.svc.RegisterInterest(octx, other, p.ID))
-	c := must[lots.Clarification](t)(f.svc.AskClarification(actx, asker, p.ID, lots.ClarificationInput{Question: "Is TUPE expected to apply?"}))
+	lotstest.OK(t, f.svc.RegisterInterest(actx, asker, p.ID))
+	lotstest.OK(t, f.svc.RegisterInterest(octx, other, p.ID))
+	c := lotstest.Must[lots.Clarification](t)(f.svc.AskClarification(actx, asker, p.ID, lots.ClarificationInput{Question: "Is TUPE expected to apply?"}))
 
-	v := must[lots.OpportunityView](t)(f.svc.Opportunity(octx, other, p.ID))
+	v := lotstest.Must[lots.OpportunityView](t)(f.svc.Opportunity(octx, other, p.ID))
 	if len(v.Clarifications) != 0 {
 		t.Fatal("another bidder sees an unanswered private question")
 	}
 	lead, lctx := f.as("lead@medway-ccg.test")
-	ok(t, f.svc.AnswerClarification(lctx, lead, p.ID, c.ID, lots.AnswerInput{Answer: "Yes, for the current out-of-hours staff."}))
-	v = must[lots.OpportunityView](t)(f.svc.Opportunity(octx, other, p.ID))
+	lotstest.OK(t, f.svc.AnswerClarification(lctx, lead, p.ID, c.ID, lots.AnswerInput{Answer: "Yes, for the current out-of-hours staff."}))
+	v = lotstest.Must[lots.OpportunityView](t)(f.svc.Opportunity(octx, other, p.ID))
 	if len(v.Clarifications) != 1 || v.Clarifications[0].Answer == "" || v.Clarifications[0].Mine {
 		t.Fatalf("the other bidder's view: %+v", v.Clarifications)
 	}
@@ -214,7 +187,7 @@ func TestClarificationAnswersReachEveryBidderWithoutTheAsker(t *testing.T) {
 			t.Fatal("the notice names the asker")
 		}
 	}
-	mine := must[lots.OpportunityView](t)(f.svc.Opportunity(actx, asker, p.ID))
+	mine := lotstest.Must[lots.OpportunityView](t)(f.svc.Opportunity(actx, asker, p.ID))
 	if !mine.Clarifications[0].Mine {
 		t.Fatal("the asker cannot tell its own question")
 	}
@@ -228,7 +201,7 @@ func TestTheEstimatedValueIsSeenOnlyByTheLeadAndApprovers(t *testing.T) {
 		"observer@medway-ccg.test": false, "evaluator@medway-ccg.test": false, "admin@medway-ccg.test": false,
 	} {
 		a, ctx := f.as(email)
-		v := must[lots.ProcurementView](t)(f.svc.Procurement(ctx, a, p.ID))
+		v := lotstest.Must[lots.ProcurementView](t)(f.svc.Procurement(ctx, a, p.ID))
 		if v.ShowValue != sees || (v.EstimatedValuePence != 0) != sees {
 			t.Errorf("%s: ShowValue %v, value %d", email, v.ShowValue, v.EstimatedValuePence)
 		}
@@ -242,28 +215,28 @@ func TestOtherTenantsAndOtherBiddersAreRefused(t *testing.T) {
 
 	beds, bctx := f.as("lead@bedfordshire-ccg.test")
 	_, err := f.svc.Procurement(bctx, beds, p.ID)
-	wantKind(t, err, apperr.NotFound, "another tenant reading the procurement")
-	wantKind(t, f.svc.Publish(bctx, beds, p.ID), apperr.NotFound, "another tenant publishing")
+	lotstest.WantKind(t, err, apperr.NotFound, "another tenant reading the procurement")
+	lotstest.WantKind(t, f.svc.Publish(bctx, beds, p.ID), apperr.NotFound, "another tenant publishing")
 	thanet, tctx := f.as("approver@thanet-ccg.test")
-	wantKind(t, f.svc.Decide(tctx, thanet, p.ID, lots.DecisionInput{Decision: "reject", MeetingDate: f.now, MinuteRef: "x", Reason: "no"}), apperr.NotFound, "a non-participant's approver deciding")
+	lotstest.WantKind(t, f.svc.Decide(tctx, thanet, p.ID, lots.DecisionInput{Decision: "reject", MeetingDate: f.now, MinuteRef: "x", Reason: "no"}), apperr.NotFound, "a non-participant's approver deciding")
 
 	other, octx := f.as("bids@weald-ambulance.test")
-	ok(t, f.svc.RegisterInterest(octx, other, p.ID))
-	v := must[lots.OpportunityView](t)(f.svc.Opportunity(octx, other, p.ID))
+	lotstest.OK(t, f.svc.RegisterInterest(octx, other, p.ID))
+	v := lotstest.Must[lots.OpportunityView](t)(f.svc.Opportunity(octx, other, p.ID))
 	if v.Lots[0].Latest != nil || v.Lots[0].Content != nil {
 		t.Fatal("another bidder sees Estuary's response")
 	}
 	hw, hctx := f.as("reviewer@healthwatch-kent.test")
 	_, err = f.svc.Procurement(hctx, hw, p.ID)
-	wantKind(t, err, apperr.NotFound, "Healthwatch reading the procurement")
+	lotstest.WantKind(t, err, apperr.NotFound, "Healthwatch reading the procurement")
 	swale, sctx := f.as("approver@swale-ccg.test")
-	wantKind(t, f.svc.Publish(sctx, swale, p.ID), apperr.Forbidden, "a participant that does not lead publishing")
+	lotstest.WantKind(t, f.svc.Publish(sctx, swale, p.ID), apperr.Forbidden, "a participant that does not lead publishing")
 }
 
 func TestEveryGoverningBodyMustApproveAndOneRejectionStopsIt(t *testing.T) {
 	f := newFixture(t)
 	lead, lctx := f.as("lead@medway-ccg.test")
-	p := must[lots.Procurement](t)(f.svc.CreateProcurement(lctx, lead, lots.ProcurementInput{Title: "T", Reference: "T-1", Regime: lots.PCR2015,
+	p := lotstest.Must[lots.Procurement](t)(f.svc.CreateProcurement(lctx, lead, lots.ProcurementInput{Title: "T", Reference: "T-1", Regime: lots.PCR2015,
 		Procedure: "Open", TermYears: 5, Participants: []string{f.orgs["NHS Medway CCG"], f.orgs["NHS Swale CCG"]},
 		ClarificationDeadline: time.Date(2026, 2, 20, 12, 0, 0, 0, time.UTC), SubmissionDeadline: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC),
 		EvaluationStart: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), AwardDate: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC),
@@ -272,26 +245,26 @@ func TestEveryGoverningBodyMustApproveAndOneRejectionStopsIt(t *testing.T) {
 	if e, isApp := apperr.As(err); !isApp || e.Kind != apperr.Invalid || len(e.Fields) == 0 {
 		t.Fatalf("submitting an empty procurement: %v", err)
 	}
-	l := must[lots.Lot](t)(f.svc.AddLot(lctx, lead, p.ID, lots.LotInput{Number: 1, Title: "L", ServiceTypes: []string{"nhs111"}, Participants: []string{f.orgs["NHS Medway CCG"]}}))
-	must[lots.Question](t)(f.svc.AddQuestion(lctx, lead, l.ID, lots.QuestionInput{Section: "S", Number: "1", Text: "Q", Kind: lots.Scored, WeightBP: 9950, MaxScore: 4, Panel: lots.Clinical}))
+	l := lotstest.Must[lots.Lot](t)(f.svc.AddLot(lctx, lead, p.ID, lots.LotInput{Number: 1, Title: "L", ServiceTypes: []string{"nhs111"}, Participants: []string{f.orgs["NHS Medway CCG"]}}))
+	lotstest.Must[lots.Question](t)(f.svc.AddQuestion(lctx, lead, l.ID, lots.QuestionInput{Section: "S", Number: "1", Text: "Q", Kind: lots.Scored, WeightBP: 9950, MaxScore: 4, Panel: lots.Clinical}))
 	err = f.svc.SubmitForApproval(lctx, lead, p.ID)
 	if e, _ := apperr.As(err); e == nil || !strings.Contains(e.Error()+join(e.Fields), "100") {
 		t.Fatalf("weights of 99.5 %%: %v", err)
 	}
-	ok(t, f.svc.ApplyTemplate(lctx, lead, l.ID, "psr"))
-	ok(t, f.svc.SubmitForApproval(lctx, lead, p.ID))
+	lotstest.OK(t, f.svc.ApplyTemplate(lctx, lead, l.ID, "psr"))
+	lotstest.OK(t, f.svc.SubmitForApproval(lctx, lead, p.ID))
 
 	med, mctx := f.as("approver@medway-ccg.test")
-	ok(t, f.svc.Decide(mctx, med, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now, MinuteRef: "GB/1"}))
-	wantKind(t, f.svc.Decide(mctx, med, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now, MinuteRef: "GB/1"}), apperr.Conflict, "deciding twice")
+	lotstest.OK(t, f.svc.Decide(mctx, med, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now, MinuteRef: "GB/1"}))
+	lotstest.WantKind(t, f.svc.Decide(mctx, med, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now, MinuteRef: "GB/1"}), apperr.Conflict, "deciding twice")
 	err = f.svc.Publish(lctx, lead, p.ID)
 	if !apperr.IsKind(err, apperr.Conflict) || !strings.Contains(err.Error(), "NHS Swale CCG") {
 		t.Fatalf("publishing with Swale undecided: %v", err)
 	}
 	sw, sctx := f.as("approver@swale-ccg.test")
-	ok(t, f.svc.Decide(sctx, sw, p.ID, lots.DecisionInput{Decision: "reject", MeetingDate: f.now, MinuteRef: "GB/9", Reason: "Affordability"}))
-	wantKind(t, f.svc.Publish(lctx, lead, p.ID), apperr.Conflict, "publishing after a rejection")
-	v := must[lots.ProcurementView](t)(f.svc.Procurement(lctx, lead, p.ID))
+	lotstest.OK(t, f.svc.Decide(sctx, sw, p.ID, lots.DecisionInput{Decision: "reject", MeetingDate: f.now, MinuteRef: "GB/9", Reason: "Affordability"}))
+	lotstest.WantKind(t, f.svc.Publish(lctx, lead, p.ID), apperr.Conflict, "publishing after a rejection")
+	v := lotstest.Must[lots.ProcurementView](t)(f.svc.Procurement(lctx, lead, p.ID))
 	if v.Effective != lots.Rejected {
 		t.Fatalf("state after a rejection: %s", v.Effective)
 	}
@@ -302,14 +275,14 @@ func TestAnAddendumThatChangesResponsesNeedsThemReconfirmed(t *testing.T) {
 	p, l, qs := f.published()
 	f.bid("bids@estuary-urgent-care.test", l, qs, "first")
 	lead, lctx := f.as("lead@medway-ccg.test")
-	must[lots.Addendum](t)(f.svc.PublishAddendum(lctx, lead, p.ID, lots.AddendumInput{Title: "Question 1.1 reworded", Body: "See the new wording.", ChangesResponses: true}))
+	lotstest.Must[lots.Addendum](t)(f.svc.PublishAddendum(lctx, lead, p.ID, lots.AddendumInput{Title: "Question 1.1 reworded", Body: "See the new wording.", ChangesResponses: true}))
 	a, ctx := f.as("bids@estuary-urgent-care.test")
-	v := must[lots.OpportunityView](t)(f.svc.Opportunity(ctx, a, p.ID))
+	v := lotstest.Must[lots.OpportunityView](t)(f.svc.Opportunity(ctx, a, p.ID))
 	if v.Lots[0].Counting || !v.Lots[0].Latest.NeedsReconfirm {
 		t.Fatal("a response submitted before the addendum still counts unconfirmed")
 	}
-	must[lots.Receipt](t)(f.svc.Submit(ctx, a, l.ID))
-	v = must[lots.OpportunityView](t)(f.svc.Opportunity(ctx, a, p.ID))
+	lotstest.Must[lots.Receipt](t)(f.svc.Submit(ctx, a, l.ID))
+	v = lotstest.Must[lots.OpportunityView](t)(f.svc.Opportunity(ctx, a, p.ID))
 	if !v.Lots[0].Counting {
 		t.Fatal("re-confirming did not make the response count")
 	}
@@ -319,7 +292,7 @@ func TestWordLimitsAreEnforcedWithAMessagePerAnswer(t *testing.T) {
 	f := newFixture(t)
 	p, l, qs := f.published()
 	a, ctx := f.as("bids@estuary-urgent-care.test")
-	ok(t, f.svc.RegisterInterest(ctx, a, p.ID))
+	lotstest.OK(t, f.svc.RegisterInterest(ctx, a, p.ID))
 	_, err := f.svc.SaveDraft(ctx, a, l.ID, lots.DraftInput{Answers: []lots.Answer{{QuestionID: qs[0].ID, Text: strings.Repeat("word ", 51)}}})
 	e, isApp := apperr.As(err)
 	if !isApp || e.Fields["answers."+qs[0].ID] == "" {
@@ -334,11 +307,11 @@ func TestTheDemoLoadsThroughEveryRule(t *testing.T) {
 		t.Fatalf("demo: %v %v", created, err)
 	}
 	lead, lctx := f.as("lead@medway-ccg.test")
-	list := must[[]lots.ProcurementSummary](t)(f.svc.Procurements(lctx, lead))
+	list := lotstest.Must[[]lots.ProcurementSummary](t)(f.svc.Procurements(lctx, lead))
 	if len(list) != 1 || list[0].State != lots.Opened {
 		t.Fatalf("Medway's procurements: %+v", list)
 	}
-	v := must[lots.ProcurementView](t)(f.svc.Procurement(lctx, lead, list[0].ID))
+	v := lotstest.Must[lots.ProcurementView](t)(f.svc.Procurement(lctx, lead, list[0].ID))
 	if len(v.Lots) != 2 || len(v.Lots[1].Phases) != 6 || len(v.Approvals) != 8 || v.Lots[0].Responses != 2 || v.Lots[1].Responses != 2 {
 		t.Fatalf("Kent and Medway: %d lots, %d lot 2 phases, %d approvals, responses %d/%d", len(v.Lots), len(v.Lots[1].Phases), len(v.Approvals), v.Lots[0].Responses, v.Lots[1].Responses)
 	}
@@ -352,11 +325,11 @@ func TestTheDemoLoadsThroughEveryRule(t *testing.T) {
 		t.Fatalf("%d approvals on 22 February 2018, want 2", feb22)
 	}
 	beds, bctx := f.as("lead@bedfordshire-ccg.test")
-	lb := must[[]lots.ProcurementSummary](t)(f.svc.Procurements(bctx, beds))
+	lb := lotstest.Must[[]lots.ProcurementSummary](t)(f.svc.Procurements(bctx, beds))
 	if len(lb) != 1 || lb[0].State != lots.Opened {
 		t.Fatalf("Bedfordshire's procurements: %+v", lb)
 	}
-	lv := must[lots.ProcurementView](t)(f.svc.Procurement(bctx, beds, lb[0].ID))
+	lv := lotstest.Must[lots.ProcurementView](t)(f.svc.Procurement(bctx, beds, lb[0].ID))
 	for _, p := range lv.Participants {
 		if p.OrgName == "NHS Milton Keynes CCG" {
 			t.Fatal("Milton Keynes takes part in Luton and Bedfordshire's procurement")

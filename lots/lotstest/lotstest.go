@@ -12,11 +12,13 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"golive/apperr"
 	"golive/database"
 	"golive/database/dbtest"
 	"golive/jobs"
 	"golive/lots"
 	"golive/tenants"
+	"golive/web"
 )
 
 // Secret is the services' secret key in tests.
@@ -67,4 +69,41 @@ func New(t testing.TB, clock func() time.Time) *Env {
 		e.Orgs[r.Name] = r.ID
 	}
 	return e
+}
+
+// As is the demo user's actor and a context carrying their organisation, as a request has.
+func (e *Env) As(t testing.TB, email string) (*web.Actor, context.Context) {
+	t.Helper()
+	a, err := e.Tenants.ActorByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, database.WithTenant(context.Background(), a.OrgID)
+}
+
+// Must stops the test on an error and passes the value on: Must[T](t)(call()).
+func Must[T any](t testing.TB) func(T, error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}
+
+// OK stops the test on an error.
+func OK(t testing.TB, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// WantKind stops the test unless err is a refusal of kind k.
+func WantKind(t testing.TB, err error, k apperr.Kind, what string) {
+	t.Helper()
+	if !apperr.IsKind(err, k) {
+		t.Fatalf("%s: got %v, want kind %v", what, err, k)
+	}
 }
