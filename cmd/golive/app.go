@@ -172,6 +172,7 @@ func (a *App) buildHTTP() error {
 
 	pages.Mount(app)
 	(&lots.Pages{Svc: a.Lots, Web: srv}).Mount(app, guard)
+	(&evaluation.Pages{Svc: a.Eval, Web: srv}).Mount(app, guard)
 	auditH.MountPages(app.Group("/admin/audit", mw.Require(tenants.PermAuditRead)))
 	jobsH := &jobs.Handlers{DB: a.DB, Server: srv}
 	jobsH.MountPages(app.Group("/platform/outbox", mw.Require(tenants.PermOutbox)))
