@@ -25,7 +25,7 @@ func (h *Pages) can(c *fiber.Ctx, obj, act string) bool {
 
 // render shows a page with the flash a redirect left for it.
 func (h *Pages) render(c *fiber.Ctx, page, title string, content any, fields map[string]string) error {
-	takeFlash(c)
+	web.TakeFlash(c)
 	return h.Web.Render(c, page, title, content, fields)
 }
 
@@ -69,7 +69,7 @@ type ProcurementFormPage struct {
 	ID                                 string
 	Title, Reference, Description      string
 	TermYears, ExtensionYears, Value   string
-	Regimes, Procedures, Commissioners []Option
+	Regimes, Procedures, Commissioners []web.Option
 	Timetable                          []DateField
 	ProcedureChosen                    string
 	CurrentTitle                       string
@@ -105,10 +105,10 @@ func (h *Pages) procurementForm(c *fiber.Ctx, id string, in ProcurementInput, ty
 		ProcedureChosen: in.Procedure}
 	if typed {
 		f := newForm(c)
-		page.TermYears, page.ExtensionYears, page.Value = f.str("term_years"), f.str("extension_years"), f.str("estimated_value")
+		page.TermYears, page.ExtensionYears, page.Value = f.Str("term_years"), f.Str("extension_years"), f.Str("estimated_value")
 		for _, t := range timetable {
 			page.Timetable = append(page.Timetable, DateField{Name: t.name, Legend: t.legend, Hint: t.hint,
-				Date: f.str(t.name + "_date"), Time: f.str(t.name + "_time")})
+				Date: f.Str(t.name + "_date"), Time: f.Str(t.name + "_time")})
 		}
 	} else {
 		if in.TermYears > 0 {
@@ -123,10 +123,10 @@ func (h *Pages) procurementForm(c *fiber.Ctx, id string, in ProcurementInput, ty
 			page.Timetable = append(page.Timetable, dateField(t.name, t.legend, t.hint, times[i]))
 		}
 	}
-	page.Regimes = options([]string{"pcr2015", "psr2024"}, regimeNames, string(in.Regime))
-	page.Procedures = append([]Option{{Value: "", Label: "Choose a procedure"}}, options(procedures, nil, in.Procedure)...)
+	page.Regimes = web.OptionsOf([]string{"pcr2015", "psr2024"}, regimeNames, string(in.Regime))
+	page.Procedures = append([]web.Option{{Value: "", Label: "Choose a procedure"}}, web.OptionsOf(procedures, nil, in.Procedure)...)
 	for _, cm := range comms {
-		page.Commissioners = append(page.Commissioners, Option{Value: cm.OrgID, Label: cm.OrgName, Checked: slices.Contains(in.Participants, cm.OrgID)})
+		page.Commissioners = append(page.Commissioners, web.Option{Value: cm.OrgID, Label: cm.OrgName, Checked: slices.Contains(in.Participants, cm.OrgID)})
 	}
 	return page, nil
 }
@@ -136,17 +136,17 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // readProcurement reads the procurement form; dates, money and numbers as people type them.
 func readProcurement(c *fiber.Ctx) (ProcurementInput, map[string]string) {
 	f := newForm(c)
-	in := ProcurementInput{Title: f.str("title"), Reference: f.str("reference"), Regime: Regime(f.str("regime")),
-		Procedure: f.str("procedure"), Description: f.str("description"), Participants: f.all("participants")}
-	in.TermYears = f.int("term_years", "the term in years")
-	in.ExtensionYears = f.int("extension_years", "the extension in years")
+	in := ProcurementInput{Title: f.Str("title"), Reference: f.Str("reference"), Regime: Regime(f.Str("regime")),
+		Procedure: f.Str("procedure"), Description: f.Str("description"), Participants: f.All("participants")}
+	in.TermYears = f.Int("term_years", "the term in years")
+	in.ExtensionYears = f.Int("extension_years", "the extension in years")
 	in.EstimatedValuePence = f.pounds("estimated_value", "the estimated value")
 	in.ClarificationDeadline = f.when("clarification_deadline", "the clarification deadline")
 	in.SubmissionDeadline = f.when("submission_deadline", "the submission deadline")
 	in.EvaluationStart = f.when("evaluation_start", "the evaluation start")
 	in.AwardDate = f.when("award_date", "the award date")
 	in.ContractStart = f.when("contract_start", "the contract start")
-	fields := f.check(&in)
+	fields := f.Check(&in)
 	if m, ok := fields["estimated_value_pence"]; ok {
 		delete(fields, "estimated_value_pence")
 		if _, mine := fields["estimated_value"]; !mine {
@@ -173,10 +173,10 @@ func (h *Pages) create(c *fiber.Ctx) error {
 	if fields == nil {
 		p, err := h.Svc.CreateProcurement(c.UserContext(), web.ActorFrom(c), in)
 		if err == nil {
-			return redirectFlash(c, "/procurements/"+p.ID, "Procurement "+p.Reference+" created as a draft.")
+			return web.RedirectFlash(c, "/procurements/"+p.ID, "Procurement "+p.Reference+" created as a draft.")
 		}
 		var status int
-		if fields, status = formFields(err); fields == nil {
+		if fields, status = web.FormFields(err); fields == nil {
 			return err
 		}
 		c.Status(status)
@@ -222,10 +222,10 @@ func (h *Pages) update(c *fiber.Ctx) error {
 	if fields == nil {
 		p, err := h.Svc.UpdateProcurement(c.UserContext(), web.ActorFrom(c), id, in)
 		if err == nil {
-			return redirectFlash(c, "/procurements/"+p.ID, "Changes to "+p.Reference+" saved.")
+			return web.RedirectFlash(c, "/procurements/"+p.ID, "Changes to "+p.Reference+" saved.")
 		}
 		var status int
-		if fields, status = formFields(err); fields == nil {
+		if fields, status = web.FormFields(err); fields == nil {
 			return err
 		}
 		c.Status(status)
@@ -337,7 +337,7 @@ type OverviewPage struct {
 	Clarifications, Unanswered                         int
 	Edit, Submit, Return, Publish, Cancel, Upload      bool
 	Decide, Opening, Clarify                           bool
-	LotCommissioners, ServiceOptions, Kinds, Templates []Option
+	LotCommissioners, ServiceOptions, Kinds, Templates []web.Option
 	Lot                                                struct{ Number, Title, Description string }
 	Errs                                               map[string]map[string]string
 }
@@ -358,7 +358,7 @@ func (h *Pages) overview(c *fiber.Ctx, v ProcurementView) OverviewPage {
 	names := map[string]string{}
 	for _, p := range v.Participants {
 		names[p.OrgID] = p.OrgName
-		page.LotCommissioners = append(page.LotCommissioners, Option{Value: p.OrgID, Label: p.OrgName})
+		page.LotCommissioners = append(page.LotCommissioners, web.Option{Value: p.OrgID, Label: p.OrgName})
 	}
 	for _, l := range v.Lots {
 		page.Lots = append(page.Lots, lotDisplay(l, names))
@@ -376,8 +376,8 @@ func (h *Pages) overview(c *fiber.Ctx, v ProcurementView) OverviewPage {
 			page.Unanswered++
 		}
 	}
-	page.ServiceOptions = options(ServiceTypes, ServiceNames)
-	page.Kinds = options(DocumentKinds, map[string]string{"specification": "Service specification", "contract": "Contract",
+	page.ServiceOptions = web.OptionsOf(ServiceTypes, ServiceNames)
+	page.Kinds = web.OptionsOf(DocumentKinds, map[string]string{"specification": "Service specification", "contract": "Contract",
 		"questionnaire": "Questionnaire", "pricing": "Pricing schedule", "other": "Other"})
 	page.Timeline, page.Drawing = timeline(v, h.Svc.Now())
 	page.Lot.Number = itoa(len(v.Lots) + 1)
@@ -447,7 +447,7 @@ func (h *Pages) show(c *fiber.Ctx) error {
 // overviewError shows the overview again with a form's messages: prefix names the form whose
 // fields they are ("lot-"); "" turns them all into messages for the whole page.
 func (h *Pages) overviewError(c *fiber.Ctx, err error, form, prefix string, fill func(*OverviewPage)) error {
-	fields, status := formFields(err)
+	fields, status := web.FormFields(err)
 	if fields == nil {
 		return err
 	}
@@ -459,33 +459,33 @@ func (h *Pages) overviewError(c *fiber.Ctx, err error, form, prefix string, fill
 	if fill != nil {
 		fill(&page)
 	}
-	summary := formWide(fields)
+	summary := web.FormWide(fields)
 	if prefix != "" {
 		page.Errs[form] = fields
-		summary = prefixed(fields, prefix)
+		summary = web.Prefixed(fields, prefix)
 	}
 	return h.Web.Render(c.Status(status), "lots/show", v.Title, page, summary)
 }
 
 func (h *Pages) addLot(c *fiber.Ctx) error {
 	f := newForm(c)
-	in := LotInput{Title: f.str("title"), ServiceTypes: f.all("service_types"), Description: f.str("description"), Participants: f.all("participants")}
-	in.Number = f.int("number", "the lot number")
+	in := LotInput{Title: f.Str("title"), ServiceTypes: f.All("service_types"), Description: f.Str("description"), Participants: f.All("participants")}
+	in.Number = f.Int("number", "the lot number")
 	fill := func(p *OverviewPage) {
-		p.Lot.Number, p.Lot.Title, p.Lot.Description = f.str("number"), in.Title, in.Description
-		p.ServiceOptions = options(ServiceTypes, ServiceNames, in.ServiceTypes...)
+		p.Lot.Number, p.Lot.Title, p.Lot.Description = f.Str("number"), in.Title, in.Description
+		p.ServiceOptions = web.OptionsOf(ServiceTypes, ServiceNames, in.ServiceTypes...)
 		for i := range p.LotCommissioners {
 			p.LotCommissioners[i].Checked = slices.Contains(in.Participants, p.LotCommissioners[i].Value)
 		}
 	}
-	if fields := f.check(&in); fields != nil {
+	if fields := f.Check(&in); fields != nil {
 		return h.overviewError(c, apperr.InvalidFields(fields), "lot", "lot-", fill)
 	}
 	l, err := h.Svc.AddLot(c.UserContext(), web.ActorFrom(c), c.Params("id"), in)
 	if err != nil {
 		return h.overviewError(c, err, "lot", "lot-", fill)
 	}
-	return redirectFlash(c, "/procurements/"+l.ProcurementID+"/lots/"+l.ID, "Lot "+itoa(l.Number)+" added. Now add its sites, phases and questionnaire.")
+	return web.RedirectFlash(c, "/procurements/"+l.ProcurementID+"/lots/"+l.ID, "Lot "+itoa(l.Number)+" added. Now add its sites, phases and questionnaire.")
 }
 
 func (h *Pages) upload(c *fiber.Ctx) error {
@@ -499,7 +499,7 @@ func (h *Pages) upload(c *fiber.Ctx) error {
 	if err != nil {
 		return h.overviewError(c, err, "doc", "doc-", nil)
 	}
-	return redirectFlash(c, "/procurements/"+d.ProcurementID+"#documents", "Document "+d.Name+" uploaded.")
+	return web.RedirectFlash(c, "/procurements/"+d.ProcurementID+"#documents", "Document "+d.Name+" uploaded.")
 }
 
 func (h *Pages) download(c *fiber.Ctx) error {
@@ -515,7 +515,7 @@ func (h *Pages) submitForApproval(c *fiber.Ctx) error {
 	if err := h.Svc.SubmitForApproval(c.UserContext(), web.ActorFrom(c), id); err != nil {
 		return h.overviewError(c, err, "", "", nil)
 	}
-	return redirectFlash(c, "/procurements/"+id, "Sent to every participating governing body for their decision.")
+	return web.RedirectFlash(c, "/procurements/"+id, "Sent to every participating governing body for their decision.")
 }
 
 func (h *Pages) returnToDraft(c *fiber.Ctx) error {
@@ -523,7 +523,7 @@ func (h *Pages) returnToDraft(c *fiber.Ctx) error {
 	if err := h.Svc.ReturnToDraft(c.UserContext(), web.ActorFrom(c), id); err != nil {
 		return h.overviewError(c, err, "", "", nil)
 	}
-	return redirectFlash(c, "/procurements/"+id, "The procurement is back in draft.")
+	return web.RedirectFlash(c, "/procurements/"+id, "The procurement is back in draft.")
 }
 
 func (h *Pages) publish(c *fiber.Ctx) error {
@@ -531,7 +531,7 @@ func (h *Pages) publish(c *fiber.Ctx) error {
 	if err := h.Svc.Publish(c.UserContext(), web.ActorFrom(c), id); err != nil {
 		return h.overviewError(c, err, "", "", nil)
 	}
-	return redirectFlash(c, "/procurements/"+id, "Published: providers can now register interest and respond.")
+	return web.RedirectFlash(c, "/procurements/"+id, "Published: providers can now register interest and respond.")
 }
 
 func (h *Pages) cancel(c *fiber.Ctx) error {
@@ -539,7 +539,7 @@ func (h *Pages) cancel(c *fiber.Ctx) error {
 	if err := h.Svc.Cancel(c.UserContext(), web.ActorFrom(c), id, c.FormValue("reason")); err != nil {
 		return h.overviewError(c, err, "cancel", "cancel-", nil)
 	}
-	return redirectFlash(c, "/procurements/"+id, "The procurement has been cancelled.")
+	return web.RedirectFlash(c, "/procurements/"+id, "The procurement has been cancelled.")
 }
 
 // --- a lot ---
@@ -550,8 +550,8 @@ type LotPage struct {
 	Lot                       LotDisplay
 	Edit                      bool
 	ResponsesLink             bool
-	SiteOrgs, Services, Sites []Option
-	Kinds, Panels, Templates  []Option
+	SiteOrgs, Services, Sites []web.Option
+	Kinds, Panels, Templates  []web.Option
 	Site                      struct{ Name, Address string }
 	Phase                     struct{ Name string }
 	PhaseDate                 DateField
@@ -577,20 +577,20 @@ func (h *Pages) lotPage(c *fiber.Ctx) (LotPage, error) {
 		Edit:          v.CanManage && h.can(c, "procurements", "manage") && CheckAction(ActEdit, v.Effective) == nil,
 		ResponsesLink: v.CanManage && v.ResponsesOpen && h.can(c, "procurements", "manage")}
 	for _, o := range l.Participants {
-		page.SiteOrgs = append(page.SiteOrgs, Option{Value: o, Label: names[o]})
+		page.SiteOrgs = append(page.SiteOrgs, web.Option{Value: o, Label: names[o]})
 	}
 	sort.Slice(page.SiteOrgs, func(i, j int) bool { return page.SiteOrgs[i].Label < page.SiteOrgs[j].Label })
-	page.SiteOrgs = append([]Option{{Value: "", Label: "Choose a commissioner"}}, page.SiteOrgs...)
-	page.Services = options(strings.Split(l.ServiceTypes, ","), ServiceNames)
-	page.Sites = []Option{{Value: "", Label: "The whole lot"}}
+	page.SiteOrgs = append([]web.Option{{Value: "", Label: "Choose a commissioner"}}, page.SiteOrgs...)
+	page.Services = web.OptionsOf(strings.Split(l.ServiceTypes, ","), ServiceNames)
+	page.Sites = []web.Option{{Value: "", Label: "The whole lot"}}
 	for _, s := range l.Sites {
-		page.Sites = append(page.Sites, Option{Value: s.ID, Label: s.Name})
+		page.Sites = append(page.Sites, web.Option{Value: s.ID, Label: s.Name})
 	}
-	page.Kinds = options([]string{"scored", "pass_fail", "price"}, kindNames, "scored")
-	page.Panels = options([]string{"clinical", "patient", "finance"}, panelNames, "clinical")
-	page.Templates = []Option{{Value: "", Label: "Choose a template"}}
+	page.Kinds = web.OptionsOf([]string{"scored", "pass_fail", "price"}, kindNames, "scored")
+	page.Panels = web.OptionsOf([]string{"clinical", "patient", "finance"}, panelNames, "clinical")
+	page.Templates = []web.Option{{Value: "", Label: "Choose a template"}}
 	for _, t := range Templates {
-		page.Templates = append(page.Templates, Option{Value: t.Key, Label: t.Name})
+		page.Templates = append(page.Templates, web.Option{Value: t.Key, Label: t.Name})
 	}
 	page.PhaseDate = dateField("go_live", "Go-live date and time", "UK time. No earlier than the contract start.", time.Time{})
 	page.Question.MaxScore, page.Question.MinScore = "4", "0"
@@ -610,7 +610,7 @@ func (h *Pages) lot(c *fiber.Ctx) error {
 
 // lotError shows the lot page again with one form's messages beside its fields.
 func (h *Pages) lotError(c *fiber.Ctx, err error, form string, fill func(*LotPage)) error {
-	fields, status := formFields(err)
+	fields, status := web.FormFields(err)
 	if fields == nil {
 		return err
 	}
@@ -622,23 +622,23 @@ func (h *Pages) lotError(c *fiber.Ctx, err error, form string, fill func(*LotPag
 		fill(&page)
 	}
 	page.Errs[form] = fields
-	return h.Web.Render(c.Status(status), "lots/lot", "Lot "+itoa(page.Lot.Number)+": "+page.Lot.Title, page, prefixed(fields, form+"-"))
+	return h.Web.Render(c.Status(status), "lots/lot", "Lot "+itoa(page.Lot.Number)+": "+page.Lot.Title, page, web.Prefixed(fields, form+"-"))
 }
 
 func (h *Pages) lotDone(c *fiber.Ctx, msg string) error {
-	return redirectFlash(c, "/procurements/"+c.Params("id")+"/lots/"+c.Params("lot"), msg)
+	return web.RedirectFlash(c, "/procurements/"+c.Params("id")+"/lots/"+c.Params("lot"), msg)
 }
 
 func (h *Pages) addSite(c *fiber.Ctx) error {
 	f := newForm(c)
-	in := SiteInput{Name: f.str("name"), OrgID: f.str("org_id"), Address: f.str("address")}
+	in := SiteInput{Name: f.Str("name"), OrgID: f.Str("org_id"), Address: f.Str("address")}
 	fill := func(p *LotPage) {
 		p.Site.Name, p.Site.Address = in.Name, in.Address
 		for i := range p.SiteOrgs {
 			p.SiteOrgs[i].Selected = p.SiteOrgs[i].Value == in.OrgID
 		}
 	}
-	if fields := f.check(&in); fields != nil {
+	if fields := f.Check(&in); fields != nil {
 		return h.lotError(c, apperr.InvalidFields(fields), "site", fill)
 	}
 	s, err := h.Svc.AddSite(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in)
@@ -650,11 +650,11 @@ func (h *Pages) addSite(c *fiber.Ctx) error {
 
 func (h *Pages) addPhase(c *fiber.Ctx) error {
 	f := newForm(c)
-	in := PhaseInput{Name: f.str("name"), Service: f.str("service"), SiteID: f.str("site_id")}
+	in := PhaseInput{Name: f.Str("name"), Service: f.Str("service"), SiteID: f.Str("site_id")}
 	in.GoLive = f.when("go_live", "the go-live date")
 	fill := func(p *LotPage) {
 		p.Phase.Name = in.Name
-		p.PhaseDate.Date, p.PhaseDate.Time = f.str("go_live_date"), f.str("go_live_time")
+		p.PhaseDate.Date, p.PhaseDate.Time = f.Str("go_live_date"), f.Str("go_live_time")
 		for i := range p.Services {
 			p.Services[i].Selected = p.Services[i].Value == in.Service
 			p.Services[i].Checked = p.Services[i].Selected
@@ -663,7 +663,7 @@ func (h *Pages) addPhase(c *fiber.Ctx) error {
 			p.Sites[i].Selected = p.Sites[i].Value == in.SiteID
 		}
 	}
-	if fields := f.check(&in); fields != nil {
+	if fields := f.Check(&in); fields != nil {
 		return h.lotError(c, apperr.InvalidFields(fields), "phase", fill)
 	}
 	ph, err := h.Svc.AddPhase(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in)
@@ -675,20 +675,20 @@ func (h *Pages) addPhase(c *fiber.Ctx) error {
 
 func (h *Pages) addQuestion(c *fiber.Ctx) error {
 	f := newForm(c)
-	in := QuestionInput{Section: f.str("section"), Number: f.str("number"), Text: f.str("text"), Guidance: f.str("guidance"),
-		Kind: QuestionKind(f.str("kind")), Panel: Panel(f.str("panel"))}
+	in := QuestionInput{Section: f.Str("section"), Number: f.Str("number"), Text: f.Str("text"), Guidance: f.Str("guidance"),
+		Kind: QuestionKind(f.Str("kind")), Panel: Panel(f.Str("panel"))}
 	in.WeightBP = f.percent("weight", "the weight")
-	in.MaxScore = f.int("max_score", "the top score")
-	in.MinScore = f.int("min_score", "the minimum acceptable score")
-	in.WordLimit = f.int("word_limit", "the word limit")
+	in.MaxScore = f.Int("max_score", "the top score")
+	in.MinScore = f.Int("min_score", "the minimum acceptable score")
+	in.WordLimit = f.Int("word_limit", "the word limit")
 	fill := func(p *LotPage) {
 		q := &p.Question
 		q.Section, q.Number, q.Text, q.Guidance = in.Section, in.Number, in.Text, in.Guidance
-		q.Weight, q.MaxScore, q.MinScore, q.WordLimit = f.str("weight"), f.str("max_score"), f.str("min_score"), f.str("word_limit")
-		p.Kinds = options([]string{"scored", "pass_fail", "price"}, kindNames, string(in.Kind))
-		p.Panels = options([]string{"clinical", "patient", "finance"}, panelNames, string(in.Panel))
+		q.Weight, q.MaxScore, q.MinScore, q.WordLimit = f.Str("weight"), f.Str("max_score"), f.Str("min_score"), f.Str("word_limit")
+		p.Kinds = web.OptionsOf([]string{"scored", "pass_fail", "price"}, kindNames, string(in.Kind))
+		p.Panels = web.OptionsOf([]string{"clinical", "patient", "finance"}, panelNames, string(in.Panel))
 	}
-	fields := f.check(&in)
+	fields := f.Check(&in)
 	if m, ok := fields["weight_bp"]; ok {
 		delete(fields, "weight_bp")
 		if _, mine := fields["weight"]; !mine {
@@ -754,7 +754,7 @@ func (h *Pages) responses(c *fiber.Ctx) error {
 // DecisionPage records a governing body's decision on the business case.
 type DecisionPage struct {
 	V                 ProcurementView
-	Decisions         []Option
+	Decisions         []web.Option
 	Meeting           DateField
 	MinuteRef, Reason string
 	Part2             bool
@@ -766,7 +766,7 @@ func (h *Pages) decisionPage(c *fiber.Ctx) (DecisionPage, error) {
 	if err != nil {
 		return DecisionPage{}, err
 	}
-	page := DecisionPage{V: v, Decisions: options([]string{"approve", "reject"}, map[string]string{"approve": "Approve", "reject": "Reject"}),
+	page := DecisionPage{V: v, Decisions: web.OptionsOf([]string{"approve", "reject"}, map[string]string{"approve": "Approve", "reject": "Reject"}),
 		Meeting: DateField{Name: "meeting_date", Legend: "Date of the governing body meeting", Hint: "For example, 2027-03-22", DateOnly: true}, Part2: true}
 	if v.ShowValue {
 		page.Value = FormatPence(v.EstimatedValuePence)
@@ -784,19 +784,19 @@ func (h *Pages) decisionForm(c *fiber.Ctx) error {
 
 func (h *Pages) decide(c *fiber.Ctx) error {
 	f := newForm(c)
-	in := DecisionInput{Decision: f.str("decision"), MinuteRef: f.str("minute_ref"), Part2: f.checked("part2"), Reason: f.str("reason")}
+	in := DecisionInput{Decision: f.Str("decision"), MinuteRef: f.Str("minute_ref"), Part2: f.Checked("part2"), Reason: f.Str("reason")}
 	in.MeetingDate = f.when("meeting_date", "the meeting date")
-	fields := f.check(&in)
+	fields := f.Check(&in)
 	var err error
 	if fields == nil {
 		if err = h.Svc.Decide(c.UserContext(), web.ActorFrom(c), c.Params("id"), in); err == nil {
 			word := map[string]string{"approve": "approval", "reject": "rejection"}[in.Decision]
-			return redirectFlash(c, "/procurements/"+c.Params("id"), "Your governing body's "+word+" is recorded.")
+			return web.RedirectFlash(c, "/procurements/"+c.Params("id"), "Your governing body's "+word+" is recorded.")
 		}
 	} else {
 		err = apperr.InvalidFields(fields)
 	}
-	fields, status := formFields(err)
+	fields, status := web.FormFields(err)
 	if fields == nil {
 		return err
 	}
@@ -804,8 +804,8 @@ func (h *Pages) decide(c *fiber.Ctx) error {
 	if perr != nil {
 		return perr
 	}
-	page.Decisions = options([]string{"approve", "reject"}, map[string]string{"approve": "Approve", "reject": "Reject"}, in.Decision)
-	page.Meeting.Date, page.MinuteRef, page.Reason, page.Part2 = f.str("meeting_date_date"), in.MinuteRef, in.Reason, in.Part2
+	page.Decisions = web.OptionsOf([]string{"approve", "reject"}, map[string]string{"approve": "Approve", "reject": "Reject"}, in.Decision)
+	page.Meeting.Date, page.MinuteRef, page.Reason, page.Part2 = f.Str("meeting_date_date"), in.MinuteRef, in.Reason, in.Part2
 	return h.Web.Render(c.Status(status), "lots/decision", "Governing body decision", page, fields)
 }
 
@@ -871,14 +871,14 @@ func (h *Pages) clarifications(c *fiber.Ctx) error {
 func (h *Pages) answer(c *fiber.Ctx) error {
 	f := newForm(c)
 	cid := c.Params("cid")
-	in := AnswerInput{Answer: f.str("answer"), Question: f.str("question")}
+	in := AnswerInput{Answer: f.Str("answer"), Question: f.Str("question")}
 	var e error
-	if fields := f.check(&in); fields != nil {
+	if fields := f.Check(&in); fields != nil {
 		e = apperr.InvalidFields(fields)
 	} else if e = h.Svc.AnswerClarification(c.UserContext(), web.ActorFrom(c), c.Params("id"), cid, in); e == nil {
-		return redirectFlash(c, "/procurements/"+c.Params("id")+"/clarifications", "Answer published to every registered bidder, without saying who asked.")
+		return web.RedirectFlash(c, "/procurements/"+c.Params("id")+"/clarifications", "Answer published to every registered bidder, without saying who asked.")
 	}
-	fields, status := formFields(e)
+	fields, status := web.FormFields(e)
 	if fields == nil {
 		return e
 	}
@@ -891,22 +891,22 @@ func (h *Pages) answer(c *fiber.Ctx) error {
 			page.Rows[i].Errs, page.Rows[i].AnswerTyped, page.Rows[i].QuestionTyped = fields, in.Answer, in.Question
 		}
 	}
-	return h.Web.Render(c.Status(status), "lots/clarifications", "Clarifications and addenda", page, prefixed(fields, "answer-"+cid+"-"))
+	return h.Web.Render(c.Status(status), "lots/clarifications", "Clarifications and addenda", page, web.Prefixed(fields, "answer-"+cid+"-"))
 }
 
 func (h *Pages) addendum(c *fiber.Ctx) error {
 	f := newForm(c)
-	in := AddendumInput{Title: f.str("title"), Body: f.str("body"), ChangesResponses: f.checked("changes_responses")}
+	in := AddendumInput{Title: f.Str("title"), Body: f.Str("body"), ChangesResponses: f.Checked("changes_responses")}
 	if t := f.when("new_submission_deadline", "the new submission deadline"); !t.IsZero() {
 		in.NewSubmissionDeadline = &t
 	}
 	var err error
-	if fields := f.check(&in); fields != nil {
+	if fields := f.Check(&in); fields != nil {
 		err = apperr.InvalidFields(fields)
 	} else if _, err = h.Svc.PublishAddendum(c.UserContext(), web.ActorFrom(c), c.Params("id"), in); err == nil {
-		return redirectFlash(c, "/procurements/"+c.Params("id")+"/clarifications", "Addendum published to every registered bidder.")
+		return web.RedirectFlash(c, "/procurements/"+c.Params("id")+"/clarifications", "Addendum published to every registered bidder.")
 	}
-	fields, status := formFields(err)
+	fields, status := web.FormFields(err)
 	if fields == nil {
 		return err
 	}
@@ -915,9 +915,9 @@ func (h *Pages) addendum(c *fiber.Ctx) error {
 		return perr
 	}
 	page.Addendum.Title, page.Addendum.Body, page.Addendum.Changes = in.Title, in.Body, in.ChangesResponses
-	page.Deadline.Date, page.Deadline.Time = f.str("new_submission_deadline_date"), f.str("new_submission_deadline_time")
+	page.Deadline.Date, page.Deadline.Time = f.Str("new_submission_deadline_date"), f.Str("new_submission_deadline_time")
 	page.AddendumErrs = fields
-	return h.Web.Render(c.Status(status), "lots/clarifications", "Clarifications and addenda", page, prefixed(fields, "addendum-"))
+	return h.Web.Render(c.Status(status), "lots/clarifications", "Clarifications and addenda", page, web.Prefixed(fields, "addendum-"))
 }
 
 // --- opening ---
@@ -960,7 +960,7 @@ func (h *Pages) opening(c *fiber.Ctx) error {
 }
 
 func (h *Pages) openingError(c *fiber.Ctx, err error) error {
-	fields, status := formFields(err)
+	fields, status := web.FormFields(err)
 	if fields == nil {
 		return err
 	}
@@ -968,19 +968,19 @@ func (h *Pages) openingError(c *fiber.Ctx, err error) error {
 	if perr != nil {
 		return perr
 	}
-	return h.Web.Render(c.Status(status), "lots/opening", "Opening the responses", page, formWide(fields))
+	return h.Web.Render(c.Status(status), "lots/opening", "Opening the responses", page, web.FormWide(fields))
 }
 
 func (h *Pages) startOpening(c *fiber.Ctx) error {
 	if err := h.Svc.StartOpening(c.UserContext(), web.ActorFrom(c), c.Params("id")); err != nil {
 		return h.openingError(c, err)
 	}
-	return redirectFlash(c, "/procurements/"+c.Params("id")+"/opening", "Opening started. A second person must now confirm it.")
+	return web.RedirectFlash(c, "/procurements/"+c.Params("id")+"/opening", "Opening started. A second person must now confirm it.")
 }
 
 func (h *Pages) confirmOpening(c *fiber.Ctx) error {
 	if err := h.Svc.ConfirmOpening(c.UserContext(), web.ActorFrom(c), c.Params("id")); err != nil {
 		return h.openingError(c, err)
 	}
-	return redirectFlash(c, "/procurements/"+c.Params("id")+"/opening", "Opening confirmed: the quality responses can now be read.")
+	return web.RedirectFlash(c, "/procurements/"+c.Params("id")+"/opening", "Opening confirmed: the quality responses can now be read.")
 }

@@ -16,14 +16,14 @@ func (h *Pages) addAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return h.responseError(c, err, nil)
 	}
-	return redirectFlash(c, responseHref(c)+"#attachments", "Attached "+name+". Submit your response again for the attachment to count.")
+	return web.RedirectFlash(c, responseHref(c)+"#attachments", "Attached "+name+". Submit your response again for the attachment to count.")
 }
 
 func (h *Pages) removeAttachment(c *fiber.Ctx) error {
 	if err := h.Svc.RemoveAttachment(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("att")); err != nil {
 		return h.responseError(c, err, nil)
 	}
-	return redirectFlash(c, responseHref(c)+"#attachments", "Attachment removed.")
+	return web.RedirectFlash(c, responseHref(c)+"#attachments", "Attachment removed.")
 }
 
 func (h *Pages) ownAttachment(c *fiber.Ctx) error {

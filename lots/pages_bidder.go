@@ -106,11 +106,11 @@ func (h *Pages) registerInterest(c *fiber.Ctx) error {
 	if err := h.Svc.RegisterInterest(c.UserContext(), web.ActorFrom(c), c.Params("id")); err != nil {
 		return h.opportunityError(c, err, "")
 	}
-	return redirectFlash(c, "/opportunities/"+c.Params("id"), "Interest registered: you will be told of every clarification and addendum.")
+	return web.RedirectFlash(c, "/opportunities/"+c.Params("id"), "Interest registered: you will be told of every clarification and addendum.")
 }
 
 func (h *Pages) opportunityError(c *fiber.Ctx, err error, question string) error {
-	fields, status := formFields(err)
+	fields, status := web.FormFields(err)
 	if fields == nil {
 		return err
 	}
@@ -124,12 +124,12 @@ func (h *Pages) opportunityError(c *fiber.Ctx, err error, question string) error
 
 func (h *Pages) ask(c *fiber.Ctx) error {
 	f := newForm(c)
-	in := ClarificationInput{Question: f.str("question")}
+	in := ClarificationInput{Question: f.Str("question")}
 	var err error
-	if fields := f.check(&in); fields != nil {
+	if fields := f.Check(&in); fields != nil {
 		err = apperr.InvalidFields(fields)
 	} else if _, err = h.Svc.AskClarification(c.UserContext(), web.ActorFrom(c), c.Params("id"), in); err == nil {
-		return redirectFlash(c, "/opportunities/"+c.Params("id")+"#clarifications",
+		return web.RedirectFlash(c, "/opportunities/"+c.Params("id")+"#clarifications",
 			"Question sent. The answer will be published to every registered bidder without saying who asked.")
 	}
 	return h.opportunityError(c, err, in.Question)
@@ -248,7 +248,7 @@ func responseFields(fields map[string]string) map[string]string {
 }
 
 func (h *Pages) responseError(c *fiber.Ctx, err error, typed func(*ResponseFormPage)) error {
-	fields, status := formFields(err)
+	fields, status := web.FormFields(err)
 	if fields == nil {
 		return err
 	}
@@ -270,35 +270,35 @@ func (h *Pages) saveResponse(c *fiber.Ctx) error {
 	f := newForm(c)
 	var in DraftInput
 	for _, af := range page.Answers {
-		if v := f.str(af.Name); strings.TrimSpace(v) != "" {
+		if v := f.Str(af.Name); strings.TrimSpace(v) != "" {
 			in.Answers = append(in.Answers, Answer{QuestionID: af.Q.ID, Text: v})
 		}
 	}
 	for _, pf := range page.Prices {
-		if strings.TrimSpace(f.str(pf.Name)) == "" {
+		if strings.TrimSpace(f.Str(pf.Name)) == "" {
 			continue
 		}
 		if p := f.pounds(pf.Name, fmt.Sprintf("the price for year %d", pf.Year)); p > 0 {
 			in.Prices = append(in.Prices, PriceYear{Year: pf.Year, Pence: p})
 		}
 	}
-	in.Partners = splitNames(f.str("partners"))
+	in.Partners = splitNames(f.Str("partners"))
 	typed := func(p *ResponseFormPage) {
 		for i := range p.Answers {
-			p.Answers[i].Value = f.str(p.Answers[i].Name)
+			p.Answers[i].Value = f.Str(p.Answers[i].Name)
 		}
 		for i := range p.Prices {
-			p.Prices[i].Value = f.str(p.Prices[i].Name)
+			p.Prices[i].Value = f.Str(p.Prices[i].Name)
 		}
-		p.Partners = f.str("partners")
+		p.Partners = f.Str("partners")
 	}
-	if fields := f.check(&in); fields != nil {
+	if fields := f.Check(&in); fields != nil {
 		return h.responseError(c, apperr.InvalidFields(fields), typed)
 	}
 	if _, err := h.Svc.SaveDraft(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in); err != nil {
 		return h.responseError(c, err, typed)
 	}
-	return redirectFlash(c, c.Path(), "Draft saved. It is not submitted until you submit it.")
+	return web.RedirectFlash(c, c.Path(), "Draft saved. It is not submitted until you submit it.")
 }
 
 func (h *Pages) submit(c *fiber.Ctx) error {
@@ -306,7 +306,7 @@ func (h *Pages) submit(c *fiber.Ctx) error {
 	if err != nil {
 		return h.responseError(c, err, nil)
 	}
-	return redirectFlash(c, "/opportunities/"+c.Params("id")+"/lots/"+c.Params("lot")+"/response",
+	return web.RedirectFlash(c, "/opportunities/"+c.Params("id")+"/lots/"+c.Params("lot")+"/response",
 		fmt.Sprintf("Response to lot %d submitted (version %d). Receipt SHA-256: %s", r.Lot, r.Version, r.SHA256))
 }
 
@@ -314,5 +314,5 @@ func (h *Pages) withdraw(c *fiber.Ctx) error {
 	if err := h.Svc.Withdraw(c.UserContext(), web.ActorFrom(c), c.Params("lot")); err != nil {
 		return h.responseError(c, err, nil)
 	}
-	return redirectFlash(c, "/opportunities/"+c.Params("id"), "Response withdrawn. You can start a new one before the deadline.")
+	return web.RedirectFlash(c, "/opportunities/"+c.Params("id"), "Response withdrawn. You can start a new one before the deadline.")
 }
