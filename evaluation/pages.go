@@ -21,3 +21,19 @@ func (h *Pages) Mount(app fiber.Router, guard Guard) {
 	h.mountAwardPages(app, guard)
 	h.mountExport(app, guard)
 }
+
+// can says whether the signed-in person's roles allow an action (casbin), to show or hide a
+// link; the route itself is still guarded.
+func (h *Pages) can(c *fiber.Ctx, obj, act string) bool {
+	a := web.ActorFrom(c)
+	return a != nil && h.Web.Can != nil && h.Web.Can(a, obj, act)
+}
+
+// render shows a page with the flash a redirect left for it.
+func (h *Pages) render(c *fiber.Ctx, page, title string, content any, fields map[string]string) error {
+	web.TakeFlash(c)
+	return h.Web.Render(c, page, title, content, fields)
+}
+
+// done answers a POST with 303 to path and a one-line confirmation.
+func done(c *fiber.Ctx, path, msg string) error { return web.RedirectFlash(c, path, msg) }
