@@ -199,6 +199,12 @@ func specs() []routeSpec {
 		{method: "POST", path: "/api/v1/evaluations/lots/:lot/representations/:rep/decision", roles: lead, owner: "medway", obj: "opened"},
 		{method: "POST", path: "/api/v1/evaluations/lots/:lot/contract", roles: lead, owner: "medway", obj: "opened"},
 
+		// evaluation pages: the panel and scoring (evaluation/pages_panel.go)
+
+		// evaluation pages: moderation, results and the award (evaluation/pages_award.go)
+
+		// evaluation export and report (evaluation/export.go)
+
 		// Withdrawals after every attachment row: a withdrawn response carries nothing forward.
 		{method: "POST", path: "/opportunities/:id/lots/:lot/withdraw", roles: bidder, obj: "published"},
 		{method: "POST", path: "/api/v1/opportunities/:id/lots/:lot/withdraw", roles: bidder, obj: "published"},
