@@ -34,18 +34,28 @@ var (
 	PermPanelManage = Permission{"evaluations", "manage"}
 	PermAwardDecide = Permission{"awards", "decide"}
 	PermRepresent   = Permission{"awards", "represent"}
+
+	// Mobilisation: commissioners taking part and the provider see the plan; the lead runs it
+	// and accepts evidence; the provider reports progress; approvers sign the go/no-go; everyone
+	// signed in has an inbox and reminder preferences. Which plan, milestone and phase each may
+	// touch is the service's rule.
+	PermPlanView   = Permission{"mobilisation", "view"}
+	PermPlanManage = Permission{"mobilisation", "manage"}
+	PermPlanUpdate = Permission{"mobilisation", "update"}
+	PermGoLive     = Permission{"mobilisation", "golive"}
+	PermInbox      = Permission{"inbox", "read"}
 )
 
 // RolePermissions is the policy golive enforces: role → permissions.
 var RolePermissions = map[string][]Permission{
 	RolePlatformAdmin:   {PermDashboard, PermOwnTokens, PermOutbox, PermJobs},
-	RoleTenantAdmin:     {PermDashboard, PermOwnTokens, PermUsersManage, PermAuditRead, PermProcView, PermOpenBids},
-	RoleProcurementLead: {PermDashboard, PermOwnTokens, PermProcView, PermProcManage, PermProcValue, PermOpenBids, PermPanelManage},
-	RoleEvaluator:       {PermDashboard, PermOwnTokens, PermProcView, PermEvaluate},
-	RoleHealthwatch:     {PermDashboard, PermOwnTokens, PermEvaluate},
-	RoleApprover:        {PermDashboard, PermOwnTokens, PermProcView, PermProcValue, PermDecide, PermAwardDecide},
-	RoleBidder:          {PermDashboard, PermOwnTokens, PermOpportunity, PermBid, PermRepresent},
-	RoleObserver:        {PermDashboard, PermOwnTokens, PermProcView},
+	RoleTenantAdmin:     {PermDashboard, PermOwnTokens, PermUsersManage, PermAuditRead, PermProcView, PermOpenBids, PermPlanView, PermInbox},
+	RoleProcurementLead: {PermDashboard, PermOwnTokens, PermProcView, PermProcManage, PermProcValue, PermOpenBids, PermPanelManage, PermPlanView, PermPlanManage, PermInbox},
+	RoleEvaluator:       {PermDashboard, PermOwnTokens, PermProcView, PermEvaluate, PermInbox},
+	RoleHealthwatch:     {PermDashboard, PermOwnTokens, PermEvaluate, PermInbox},
+	RoleApprover:        {PermDashboard, PermOwnTokens, PermProcView, PermProcValue, PermDecide, PermAwardDecide, PermPlanView, PermGoLive, PermInbox},
+	RoleBidder:          {PermDashboard, PermOwnTokens, PermOpportunity, PermBid, PermRepresent, PermPlanView, PermPlanUpdate, PermInbox},
+	RoleObserver:        {PermDashboard, PermOwnTokens, PermProcView, PermPlanView, PermInbox},
 }
 
 func roleLabelFor(r string) string { return frontend.RoleName(r) }
