@@ -185,8 +185,29 @@ type ResultJSON struct {
 
 // ResultsJSON is a lot's ranking.
 type ResultsJSON struct {
-	LotID   string       `json:"lot_id"`
-	Results []ResultJSON `json:"results"`
+	LotID        string       `json:"lot_id"`
+	PriceFormula PriceFormula `json:"price_formula"`
+	Results      []ResultJSON `json:"results"`
+}
+
+// PriceYearJSON is one year of a price schedule.
+type PriceYearJSON struct {
+	Year  int   `json:"year"`
+	Pence int64 `json:"pence"`
+}
+
+// PriceJSON is one bidder's opened price: its schedule and its total over the contract term.
+type PriceJSON struct {
+	BidderOrgID string          `json:"bidder_org_id"`
+	Name        string          `json:"name"`
+	Years       []PriceYearJSON `json:"years"`
+	TotalPence  int64           `json:"total_pence"`
+}
+
+// PricesJSON is a lot's opened prices.
+type PricesJSON struct {
+	LotID  string      `json:"lot_id"`
+	Prices []PriceJSON `json:"prices"`
 }
 
 // ApprovalJSON is a governing body's decision on a recommendation.
@@ -362,6 +383,17 @@ func (h *API) assignQuestions(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+func (h *API) removeEvaluator(c *fiber.Ctx) error {
+	var in RemovalInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.Svc.RemoveEvaluator(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("user"), in.Reason); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
 // --- the evaluator ---
 
 func (h *API) workspace(c *fiber.Ctx) error {
@@ -482,12 +514,40 @@ func (h *API) openPrices(c *fiber.Ctx) error {
 	return c.SendStatus(fiber.StatusNoContent)
 }
 
+func (h *API) prices(c *fiber.Ctx) error {
+	ps, err := h.Svc.Prices(c.UserContext(), web.ActorFrom(c), c.Params("lot"))
+	if err != nil {
+		return err
+	}
+	out := PricesJSON{LotID: c.Params("lot"), Prices: []PriceJSON{}}
+	for _, p := range ps {
+		pj := PriceJSON{BidderOrgID: p.OrgID, Name: p.Name, Years: []PriceYearJSON{}, TotalPence: p.TotalPence}
+		for _, y := range p.Years {
+			pj.Years = append(pj.Years, PriceYearJSON{Year: y.Year, Pence: y.Pence})
+		}
+		out.Prices = append(out.Prices, pj)
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(out)
+}
+
+func (h *API) setPriceFormula(c *fiber.Ctx) error {
+	var in PriceFormulaInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.Svc.SetPriceFormula(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in.PriceFormula); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
 func (h *API) results(c *fiber.Ctx) error {
 	v, err := h.Svc.Results(c.UserContext(), web.ActorFrom(c), c.Params("lot"))
 	if err != nil {
 		return err
 	}
-	out := ResultsJSON{LotID: v.Lot.ID, Results: []ResultJSON{}}
+	out := ResultsJSON{LotID: v.Lot.ID, PriceFormula: v.Formula, Results: []ResultJSON{}}
 	for _, r := range v.Results {
 		rj := ResultJSON{BidderOrgID: r.Bidder, Name: v.Names[r.Bidder], PricePence: r.PricePence, Sections: []SectionScoreJSON{},
 			Quality: r.QualityPercent(), PriceScore: r.PriceScorePercent(), Total: r.TotalPercent(), Excluded: r.Excluded,
@@ -504,6 +564,19 @@ func (h *API) results(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(out)
+}
+
+// export downloads the lot's whole evaluation (export.go) as ?format=xlsx (the default) or csv.
+func (h *API) export(c *fiber.Ctx) error {
+	f, err := ParseExportFormat(c.Query("format"))
+	if err != nil {
+		return err
+	}
+	r, err := h.Svc.Report(c.UserContext(), web.ActorFrom(c), c.Params("lot"))
+	if err != nil {
+		return err
+	}
+	return sendExport(c, r, f)
 }
 
 func (h *API) recommend(c *fiber.Ctx) error {

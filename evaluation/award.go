@@ -104,6 +104,11 @@ type ContractAward struct {
 	AwardedAt         time.Time
 }
 
+// AfterContractFunc runs after a contract award has committed: mobilisation makes the lot's
+// plan with it (cmd/golive wires it, so that evaluation need not import mobilisation). It cannot
+// undo the award; a failure is its own to log, and the lead can make the plan later.
+type AfterContractFunc func(ctx context.Context, a *web.Actor, lotID string)
+
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 // ukDay names the last day of a period that ends at end (00:00 UK time of the next day).
@@ -252,6 +257,7 @@ type ResultsView struct {
 	Lot     lots.Lot
 	Results []Result
 	Names   map[string]string
+	Formula PriceFormula // the lot's price formula (settings.go) the price scores were worked out with
 }
 
 // results computes a lot's ranking from the consensus marks and the opened prices.
@@ -286,7 +292,10 @@ func (s *Service) results(ctx context.Context, tx *Store, p lots.Procurement, l 
 		bids = append(bids, b)
 		v.Names[pr.OrgID] = pr.Name
 	}
-	v.Results, err = Compute(sections, st.qs, bids, LowestPrice)
+	if v.Formula, err = lotPriceFormula(ctx, tx, l.ID); err != nil {
+		return v, st, err
+	}
+	v.Results, err = Compute(sections, st.qs, bids, v.Formula)
 	return v, st, err
 }
 
@@ -792,6 +801,9 @@ func (s *Service) AwardContract(ctx context.Context, a *web.Actor, lotID string,
 	})
 	if err == nil {
 		s.enqueue(ctx, mails)
+		if s.AfterContract != nil {
+			s.AfterContract(ctx, a, lotID)
+		}
 	}
 	return c, err
 }

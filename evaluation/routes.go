@@ -25,6 +25,7 @@ func (h *API) Mount(api fiber.Router, guard Guard) {
 	api.Get(p+"/panel", manage, lot, h.panel)
 	api.Post(p+"/panel", manage, lot, h.addEvaluator)
 	api.Put(p+"/panel/:user/questions", manage, lot, h.assignQuestions)
+	api.Delete(p+"/panel/:user", manage, lot, h.removeEvaluator)
 	// the evaluator
 	api.Get(p+"/workspace", score, lot, h.workspace)
 	api.Post(p+"/declarations", score, lot, h.declare)
@@ -38,7 +39,10 @@ func (h *API) Mount(api fiber.Router, guard Guard) {
 	api.Put(p+"/consensus", manage, lot, h.recordConsensus)
 	// price, results and the award
 	api.Post(p+"/prices/open", manage, lot, h.openPrices)
+	api.Get(p+"/prices", value, lot, h.prices)
+	api.Put(p+"/price-formula", manage, lot, h.setPriceFormula)
 	api.Get(p+"/results", value, lot, h.results)
+	api.Get(p+"/export", value, lot, h.export)
 	api.Post(p+"/recommendations", manage, lot, h.recommend)
 	api.Get(p+"/award", value, lot, h.award)
 	api.Post(p+"/award/decisions", decide, lot, h.decideAward)

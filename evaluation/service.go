@@ -26,6 +26,8 @@ type Service struct {
 	Store *Store
 	Lots  *lots.Service // opens the quality envelope of responses
 	Now   func() time.Time
+	// AfterContract, when set, is called after a contract award commits (award.go).
+	AfterContract AfterContractFunc
 }
 
 func validID(id string) bool { _, err := uuid.Parse(id); return err == nil }
@@ -170,6 +172,25 @@ func ids(qs []lots.Question) []string {
 	return out
 }
 
+// panelPlace says whether a person may sit on a lot's panel, and whether as a Healthwatch
+// evaluator (who scores only the patient panel's questions); msg says why not. The same rule
+// chooses whom the lead is offered and whom AddEvaluator accepts.
+func panelPlace(c Candidate, participates bool) (healthwatch bool, msg string) {
+	switch c.OrgKind {
+	case "commissioner":
+		if !participates || !slices.Contains(c.Roles, roleEvaluator) {
+			return false, c.Name + " is not an evaluator of a commissioner taking part in this procurement"
+		}
+		return false, ""
+	case "healthwatch":
+		if !slices.Contains(c.Roles, roleHealthwatch) {
+			return true, c.Name + " does not hold the Healthwatch evaluator role"
+		}
+		return true, ""
+	}
+	return false, "Evaluators come from the participating commissioners or from Healthwatch"
+}
+
 // AddEvaluator puts an evaluator on a lot's panel: a user with the evaluator role at a
 // participating commissioner, or with the Healthwatch evaluator role at a Healthwatch, who
 // scores only the patient panel's questions.
@@ -190,23 +211,15 @@ func (s *Service) AddEvaluator(ctx context.Context, a *web.Actor, lotID string, 
 		if err != nil {
 			return err
 		}
-		healthwatch := false
-		switch c.OrgKind {
-		case "commissioner":
-			in, err := tx.Participates(ctx, p.ID, c.OrgID)
-			if err != nil {
+		participates := false
+		if c.OrgKind == "commissioner" {
+			if participates, err = tx.Participates(ctx, p.ID, c.OrgID); err != nil {
 				return err
 			}
-			if !in || !slices.Contains(c.Roles, roleEvaluator) {
-				return apperr.InvalidFields(map[string]string{"user_id": c.Name + " is not an evaluator of a commissioner taking part in this procurement"})
-			}
-		case "healthwatch":
-			if !slices.Contains(c.Roles, roleHealthwatch) {
-				return apperr.InvalidFields(map[string]string{"user_id": c.Name + " does not hold the Healthwatch evaluator role"})
-			}
-			healthwatch = true
-		default:
-			return apperr.InvalidFields(map[string]string{"user_id": "Evaluators come from the participating commissioners or from Healthwatch"})
+		}
+		healthwatch, msg := panelPlace(c, participates)
+		if msg != "" {
+			return apperr.InvalidFields(map[string]string{"user_id": msg})
 		}
 		qs, err := s.checkQuestions(ctx, tx, l, in.Questions, healthwatch)
 		if err != nil {
@@ -262,6 +275,7 @@ type MemberView struct {
 	UserID, Name, OrgName string
 	Healthwatch           bool
 	Questions             []string // numbers of the questions they score
+	QuestionIDs           []string // and their ids
 	Declared              bool     // about every bidder
 	Conflicts             []string // names of the bidders they declared a conflict with
 	SubmittedAt           *time.Time
@@ -321,6 +335,7 @@ func (s *Service) Panel(ctx context.Context, a *web.Actor, lotID string) (PanelV
 		for _, q := range st.qs {
 			if assignedTo(st.assigned, m.UserID, q.ID) {
 				mv.Questions = append(mv.Questions, q.Number)
+				mv.QuestionIDs = append(mv.QuestionIDs, q.ID)
 			}
 		}
 		for _, b := range st.bidders {
@@ -490,6 +505,7 @@ type WorkspaceView struct {
 	Bidders     []BidderStatus
 	DeclaredAll bool
 	Scores      []IndividualScore // the evaluator's own
+	Missing     []string          // what is still to mark before submitting: "1.2 for Estuary Urgent Care CIC"
 	SubmittedAt *time.Time
 }
 
@@ -517,8 +533,15 @@ func (s *Service) Workspace(ctx context.Context, a *web.Actor, lotID string) (Wo
 		}
 		v.Bidders = append(v.Bidders, bs)
 	}
-	v.Scores, err = s.Store.ScoresOf(ctx, l.ID, m.UserID)
-	return v, err
+	if v.Scores, err = s.Store.ScoresOf(ctx, l.ID, m.UserID); err != nil {
+		return v, err
+	}
+	names := map[string]string{}
+	for _, b := range st.bidders {
+		names[b.OrgID] = b.Name
+	}
+	v.Missing = MissingScores(m.UserID, v.Questions, st.bidderIDs, st.decls, v.Scores, names)
+	return v, nil
 }
 
 // AnswerView is a bidder's answer to a question an evaluator scores.
@@ -962,4 +985,228 @@ func (s *Service) RecordConsensus(ctx context.Context, a *web.Actor, lotID strin
 		}
 		return tx.Audit(ctx, s.entry(a, p.LeadOrgID, "quality_moderation.completed", "lot", l.ID, map[string]any{"bidders": len(st.bidderIDs)}))
 	})
+}
+
+// --- the panel's pages: whom the lead may add, taking an evaluator off, an evaluator's lots ---
+
+// Eligible is a person the lead may put on a lot's panel.
+type Eligible struct {
+	UserID, Name, OrgName string
+	Healthwatch           bool
+}
+
+// EligibleEvaluators lists the people the lead may still add to a lot's panel: evaluators of
+// the commissioners taking part, then Healthwatch evaluators; nobody already on it.
+func (s *Service) EligibleEvaluators(ctx context.Context, a *web.Actor, lotID string) ([]Eligible, error) {
+	p, l, err := s.leadLot(ctx, s.Store, a, lotID, false)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.Store.PanelCandidates(ctx, p.ID, []string{roleEvaluator, roleHealthwatch})
+	if err != nil {
+		return nil, err
+	}
+	parts, err := s.Store.ParticipantOrgs(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	members, err := s.Store.Members(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	var orgs []string
+	for _, c := range cs {
+		orgs = append(orgs, c.OrgID)
+	}
+	onames, err := s.Store.OrgNames(ctx, orgs)
+	if err != nil {
+		return nil, err
+	}
+	var out []Eligible
+	for _, c := range cs {
+		if slices.ContainsFunc(members, func(m PanelMember) bool { return m.UserID == c.UserID }) {
+			continue
+		}
+		if hw, msg := panelPlace(c, slices.Contains(parts, c.OrgID)); msg == "" {
+			out = append(out, Eligible{UserID: c.UserID, Name: c.Name, OrgName: onames[c.OrgID], Healthwatch: hw})
+		}
+	}
+	slices.SortStableFunc(out, func(x, y Eligible) int {
+		if x.Healthwatch != y.Healthwatch {
+			if y.Healthwatch {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(x.OrgName+"\x00"+x.Name, y.OrgName+"\x00"+y.Name)
+	})
+	return out, nil
+}
+
+// RemovalInput says why an evaluator is taken off a panel; the reason stays in the audit trail.
+type RemovalInput struct {
+	Reason string `json:"reason" form:"reason" validate:"required,max=2000" label:"the reason"`
+}
+
+// RemoveEvaluator takes an evaluator off a lot's panel, with their questions, declarations and
+// draft marks, until they submit. Submitted scores are part of the record of the evaluation
+// (moderation reads them beside the consensus, a challenge to the award may ask for them), so
+// an evaluator who has submitted stays.
+func (s *Service) RemoveEvaluator(ctx context.Context, a *web.Actor, lotID, userID, reason string) error {
+	reason = strings.TrimSpace(reason)
+	switch n := len([]rune(reason)); {
+	case n < MinReason:
+		return apperr.InvalidFields(map[string]string{"reason": fmt.Sprintf("Say why the evaluator is taken off the panel, in at least %d characters", MinReason)})
+	case n > 2000:
+		return apperr.InvalidFields(map[string]string{"reason": "Keep the reason to 2,000 characters or fewer"})
+	}
+	return s.Store.Tx(ctx, func(tx *Store) error {
+		p, l, err := s.leadLot(ctx, tx, a, lotID, true)
+		if err != nil {
+			return err
+		}
+		if !validID(userID) {
+			return apperr.NotFoundf("Evaluator not found")
+		}
+		m, err := tx.PanelMember(ctx, l.ID, userID, true)
+		if err != nil {
+			return err
+		}
+		if m.SubmittedAt != nil {
+			names, err := tx.UserNames(ctx, []string{m.UserID})
+			if err != nil {
+				return err
+			}
+			return apperr.Conflictf("%s has submitted their scores, and scores that have been submitted are part of the record of the evaluation: they stay on the panel", names[m.UserID])
+		}
+		r, err := tx.RemoveMember(ctx, l.ID, m.UserID)
+		if err != nil {
+			return err
+		}
+		return tx.Audit(ctx, s.entry(a, p.LeadOrgID, "panel.evaluator_removed", "lot", l.ID,
+			map[string]any{"evaluator": m.UserID, "org": m.OrgID, "healthwatch": m.Healthwatch, "reason": reason,
+				"questions": r.Assignments, "declarations_dropped": r.Declarations, "marks_dropped": r.Marks}))
+	})
+}
+
+// MyLot is a lot on whose panel the acting evaluator sits, and how far they have got.
+type MyLot struct {
+	LotID, LotTitle        string
+	LotNumber              int
+	Procurement, Reference string
+	Healthwatch            bool
+	Questions              int  // the questions they score
+	Declared               bool // about every bidder
+	Conflicts              int  // bidders they declared a conflict with
+	Marked, ToMark         int  // marks given, of every question for every bidder they are not conflicted with
+	SubmittedAt            *time.Time
+}
+
+// MyEvaluations lists the lots on whose panel the acting evaluator sits, in the acting
+// organisation, with where they stand: nothing of anyone else's marks.
+func (s *Service) MyEvaluations(ctx context.Context, a *web.Actor) ([]MyLot, error) {
+	ms, err := s.Store.Memberships(ctx, a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	var out []MyLot
+	for _, m := range ms {
+		p, err := s.Store.PanelProcurement(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		l, err := s.Store.Lot(ctx, m.LotID)
+		if err != nil {
+			return nil, err
+		}
+		st, err := s.lotState(ctx, s.Store, p, l)
+		if err != nil {
+			return nil, err
+		}
+		scores, err := s.Store.ScoresOf(ctx, l.ID, m.UserID)
+		if err != nil {
+			return nil, err
+		}
+		row := MyLot{LotID: l.ID, LotTitle: l.Title, LotNumber: l.Number, Procurement: p.Title, Reference: p.Reference,
+			Healthwatch: m.Healthwatch, Declared: Declared(m.UserID, st.bidderIDs, st.decls), SubmittedAt: m.SubmittedAt}
+		var mine []lots.Question
+		for _, q := range st.qs {
+			if assignedTo(st.assigned, m.UserID, q.ID) {
+				mine = append(mine, q)
+			}
+		}
+		row.Questions = len(mine)
+		names := map[string]string{}
+		for _, b := range st.bidders {
+			names[b.OrgID] = b.Name
+			if ConflictedWith(m.UserID, b.OrgID, st.decls) {
+				row.Conflicts++
+			} else {
+				row.ToMark += len(mine)
+			}
+		}
+		row.Marked = row.ToMark - len(MissingScores(m.UserID, mine, st.bidderIDs, st.decls, scores, names))
+		out = append(out, row)
+	}
+	slices.SortStableFunc(out, func(x, y MyLot) int {
+		if c := strings.Compare(x.Procurement, y.Procurement); c != 0 {
+			return c
+		}
+		return x.LotNumber - y.LotNumber
+	})
+	return out, nil
+}
+
+// SheetQuestion is one of the evaluator's questions with the bidder's answer and their own mark.
+type SheetQuestion struct {
+	Question lots.Question
+	Answer   string
+	Mark     *IndividualScore // nil until marked
+}
+
+// ScoreSheet is what an evaluator marks one bidder on: their questions only, no price.
+type ScoreSheet struct {
+	LotID       string
+	LotNumber   int
+	LotTitle    string
+	Bidder      Bidder
+	Questions   []SheetQuestion
+	SubmittedAt *time.Time
+}
+
+// Sheet is the acting evaluator's questions for one bidder, with that bidder's answers and
+// their own marks: once they have declared about every bidder, and not for a bidder they are
+// conflicted with.
+func (s *Service) Sheet(ctx context.Context, a *web.Actor, lotID, bidderOrgID string) (ScoreSheet, error) {
+	m, p, l, err := s.panelLot(ctx, s.Store, a, lotID, false)
+	if err != nil {
+		return ScoreSheet{}, err
+	}
+	sub, st, err := s.readable(ctx, s.Store, m, p, l, bidderOrgID)
+	if err != nil {
+		return ScoreSheet{}, err
+	}
+	answers, err := s.Lots.OpenedAnswers(ctx, p, sub)
+	if err != nil {
+		return ScoreSheet{}, err
+	}
+	scores, err := s.Store.ScoresOf(ctx, l.ID, m.UserID)
+	if err != nil {
+		return ScoreSheet{}, err
+	}
+	v := ScoreSheet{LotID: l.ID, LotNumber: l.Number, LotTitle: l.Title, SubmittedAt: m.SubmittedAt,
+		Bidder: Bidder{OrgID: sub.BidderOrgID, Name: st.bidderName(sub.BidderOrgID)}}
+	for _, q := range st.qs {
+		if !assignedTo(st.assigned, m.UserID, q.ID) {
+			continue
+		}
+		sq := SheetQuestion{Question: q, Answer: answers[q.ID]}
+		for i := range scores {
+			if scores[i].QuestionID == q.ID && scores[i].BidderOrgID == sub.BidderOrgID {
+				sq.Mark = &scores[i]
+			}
+		}
+		v.Questions = append(v.Questions, sq)
+	}
+	return v, nil
 }

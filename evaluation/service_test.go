@@ -546,3 +546,202 @@ func TestAnotherTenantGetsNotFound(t *testing.T) {
 		t.Fatal("a workspace read without a tenant succeeded")
 	}
 }
+
+func countRows(f *fixture, table, lotID, userID string) int {
+	var n int64
+	f.db.Gorm.Table(table).Where("lot_id = ? AND user_id = ?", lotID, userID).Count(&n)
+	return int(n)
+}
+
+func TestTheLeadTakesAnEvaluatorOffThePanelUntilTheySubmit(t *testing.T) {
+	f := newFixture(t)
+	w := f.opened()
+	f.panel(w)
+	f.declarations(w)
+	f.scores(w)
+	lead, lctx := f.as(leadEmail)
+	swale, med := f.userID(swaleEmail), f.userID(medwayEmail)
+	const why = "Dr Swale has left the CCG and can no longer take part"
+
+	err := f.svc.RemoveEvaluator(lctx, lead, w.l.ID, swale, "left")
+	lotstest.WantKind(t, err, apperr.Invalid, "a removal with too short a reason")
+	if e, _ := apperr.As(err); e == nil || e.Fields["reason"] == "" {
+		t.Fatalf("the refusal is not beside the reason: %v", err)
+	}
+	m, mctx := f.as(medwayEmail)
+	lotstest.WantKind(t, f.svc.RemoveEvaluator(mctx, m, w.l.ID, swale, why), apperr.Forbidden, "an evaluator taking another off the panel")
+	beds, bctx := f.as("lead@bedfordshire-ccg.test")
+	lotstest.WantKind(t, f.svc.RemoveEvaluator(bctx, beds, w.l.ID, swale, why), apperr.NotFound, "another tenant's lead taking an evaluator off")
+	lotstest.WantKind(t, f.svc.RemoveEvaluator(lctx, lead, w.l.ID, f.userID("observer@medway-ccg.test"), why), apperr.NotFound, "taking off someone not on the panel")
+	lotstest.WantKind(t, f.svc.RemoveEvaluator(lctx, lead, w.l.ID, "not-an-id", why), apperr.NotFound, "taking off a malformed id")
+	if n := countRows(f, "scores", w.l.ID, swale); n != 3 {
+		t.Fatalf("refused removals changed Swale's marks: %d, want 3", n)
+	}
+
+	lotstest.OK(t, f.svc.RemoveEvaluator(lctx, lead, w.l.ID, swale, "  "+why+"  "))
+	for _, table := range []string{"panel_members", "panel_assignments", "declarations", "scores"} {
+		if n := countRows(f, table, w.l.ID, swale); n != 0 {
+			t.Fatalf("%d rows of %s left for the evaluator taken off", n, table)
+		}
+	}
+	var summary string
+	f.db.Gorm.Raw("SELECT summary FROM audit_events WHERE action = 'panel.evaluator_removed'").Scan(&summary)
+	if !strings.Contains(summary, why) || !strings.Contains(summary, swale) {
+		t.Fatalf("the removal's audit entry does not keep who and why: %q", summary)
+	}
+	v := lotstest.Must[evaluation.PanelView](t)(f.svc.Panel(lctx, lead, w.l.ID))
+	if len(v.Members) != 2 {
+		t.Fatalf("%d on the panel after taking one of 3 off", len(v.Members))
+	}
+	sw, sctx := f.as(swaleEmail)
+	_, err = f.svc.Workspace(sctx, sw, w.l.ID)
+	lotstest.WantKind(t, err, apperr.NotFound, "the evaluator taken off reading the workspace")
+
+	// Moderation no longer waits for them; and the evaluators who have submitted stay.
+	f.submit(w, medwayEmail, hwEmail)
+	lotstest.OK(t, f.svc.StartModeration(lctx, lead, w.l.ID, w.q["1.1"].ID))
+	err = f.svc.RemoveEvaluator(lctx, lead, w.l.ID, med, why)
+	lotstest.WantKind(t, err, apperr.Conflict, "taking off an evaluator who has submitted")
+	if !strings.Contains(err.Error(), "part of the record") {
+		t.Fatalf("the refusal does not say why: %v", err)
+	}
+	if n := countRows(f, "scores", w.l.ID, med); n != 6 {
+		t.Fatalf("the submitted evaluator's marks: %d, want 6", n)
+	}
+
+	// Put back, they start again: declarations first.
+	lotstest.Must[evaluation.PanelMember](t)(f.svc.AddEvaluator(lctx, lead, w.l.ID, evaluation.EvaluatorInput{UserID: swale, Questions: []string{w.q["1.2"].ID}}))
+	ws := lotstest.Must[evaluation.WorkspaceView](t)(f.svc.Workspace(sctx, sw, w.l.ID))
+	if ws.DeclaredAll || len(ws.Scores) != 0 {
+		t.Fatalf("put back on the panel: declared %v, %d marks", ws.DeclaredAll, len(ws.Scores))
+	}
+}
+
+func TestTheLeadIsOfferedOnlyThoseWhoMaySitOnThePanel(t *testing.T) {
+	f := newFixture(t)
+	w := f.opened()
+	lead, lctx := f.as(leadEmail)
+	names := func() map[string]bool {
+		out := map[string]bool{}
+		for _, e := range lotstest.Must[[]evaluation.Eligible](t)(f.svc.EligibleEvaluators(lctx, lead, w.l.ID)) {
+			out[e.Name+"|"+e.OrgName+"|"+map[bool]string{true: "healthwatch", false: "commissioner"}[e.Healthwatch]] = true
+		}
+		return out
+	}
+	got := names()
+	for _, want := range []string{"Dr Sam Evaluator|NHS Medway CCG|commissioner", "Dr Pat Swale|NHS Swale CCG|commissioner",
+		"Robin Reviewer|Healthwatch Kent|healthwatch"} {
+		if !got[want] {
+			t.Errorf("%s is not offered; offered: %v", want, got)
+		}
+	}
+	for k := range got {
+		// evaluators of the commissioners taking part and Healthwatch evaluators only: no lead,
+		// approver, observer, admin, bidder, nor anyone of a commissioner not taking part
+		if !strings.HasSuffix(k, "|NHS Medway CCG|commissioner") && !strings.HasSuffix(k, "|NHS Swale CCG|commissioner") && !strings.HasSuffix(k, "|healthwatch") {
+			t.Errorf("offered %s", k)
+		}
+	}
+	for _, email := range []string{leadEmail, "approver@medway-ccg.test", "observer@medway-ccg.test", "admin@healthwatch-kent.test"} {
+		a, _ := f.as(email)
+		for k := range got {
+			if strings.HasPrefix(k, a.Name+"|") {
+				t.Errorf("offered %s (%s)", k, email)
+			}
+		}
+	}
+	f.panel(w)
+	if got := names(); got["Dr Sam Evaluator|NHS Medway CCG|commissioner"] || got["Robin Reviewer|Healthwatch Kent|healthwatch"] {
+		t.Fatalf("offered again once on the panel: %v", got)
+	}
+	m, mctx := f.as(medwayEmail)
+	_, err := f.svc.EligibleEvaluators(mctx, m, w.l.ID)
+	lotstest.WantKind(t, err, apperr.Forbidden, "an evaluator listing whom the lead may add")
+	beds, bctx := f.as("lead@bedfordshire-ccg.test")
+	_, err = f.svc.EligibleEvaluators(bctx, beds, w.l.ID)
+	lotstest.WantKind(t, err, apperr.NotFound, "another tenant's lead listing the candidates")
+}
+
+func TestAnEvaluatorSeesWhereTheyStandOnEachOfTheirLots(t *testing.T) {
+	f := newFixture(t)
+	w := f.opened()
+	f.panel(w)
+	sw, sctx := f.as(swaleEmail)
+	mine := func() evaluation.MyLot {
+		t.Helper()
+		ls := lotstest.Must[[]evaluation.MyLot](t)(f.svc.MyEvaluations(sctx, sw))
+		if len(ls) != 1 || ls[0].LotID != w.l.ID || ls[0].Reference != "MS-EV" {
+			t.Fatalf("the Swale evaluator's lots: %+v", ls)
+		}
+		return ls[0]
+	}
+	if l := mine(); l.Declared || l.Questions != 3 || l.Healthwatch {
+		t.Fatalf("before declaring: %+v", l)
+	}
+	f.declarations(w)
+	// conflicted with Weald: 3 questions for Estuary only
+	if l := mine(); !l.Declared || l.Conflicts != 1 || l.ToMark != 3 || l.Marked != 0 {
+		t.Fatalf("after declaring: %+v", l)
+	}
+	f.scores(w)
+	if l := mine(); l.Marked != 3 || l.SubmittedAt != nil {
+		t.Fatalf("after scoring: %+v", l)
+	}
+	ws := lotstest.Must[evaluation.WorkspaceView](t)(f.svc.Workspace(sctx, sw, w.l.ID))
+	if len(ws.Missing) != 0 {
+		t.Fatalf("nothing is missing, yet the workspace lists %v", ws.Missing)
+	}
+	f.submit(w, swaleEmail)
+	if l := mine(); l.SubmittedAt == nil {
+		t.Fatalf("after submitting: %+v", l)
+	}
+	hw, hctx := f.as(hwEmail)
+	ls := lotstest.Must[[]evaluation.MyLot](t)(f.svc.MyEvaluations(hctx, hw))
+	if len(ls) != 1 || !ls[0].Healthwatch || ls[0].Questions != 1 || ls[0].ToMark != 2 || ls[0].Marked != 2 {
+		t.Fatalf("Healthwatch's lots: %+v", ls)
+	}
+	// The lead sits on no panel; the same evaluator in another tenant's context has no lots.
+	lead, lctx := f.as(leadEmail)
+	if ls := lotstest.Must[[]evaluation.MyLot](t)(f.svc.MyEvaluations(lctx, lead)); len(ls) != 0 {
+		t.Fatalf("the lead's own lots: %+v", ls)
+	}
+	other := database.WithTenant(context.Background(), f.orgs["NHS Bedfordshire CCG"])
+	if ls := lotstest.Must[[]evaluation.MyLot](t)(f.svc.MyEvaluations(other, sw)); len(ls) != 0 {
+		t.Fatalf("the Swale evaluator under Bedfordshire's tenant: %+v", ls)
+	}
+}
+
+func TestTheScoringSheetHoldsTheEvaluatorsQuestionsForOneBidderAndTheirOwnMarks(t *testing.T) {
+	f := newFixture(t)
+	w := f.opened()
+	f.panel(w)
+	hw, hctx := f.as(hwEmail)
+	_, err := f.svc.Sheet(hctx, hw, w.l.ID, w.bidders[estuary])
+	lotstest.WantKind(t, err, apperr.Conflict, "the sheet before declaring")
+	f.declarations(w)
+	lotstest.OK(t, f.score(w, hwEmail, "1.2", estuary, intp(4), nil))
+	s := lotstest.Must[evaluation.ScoreSheet](t)(f.svc.Sheet(hctx, hw, w.l.ID, w.bidders[estuary]))
+	if s.Bidder.Name != estuary || len(s.Questions) != 1 {
+		t.Fatalf("Healthwatch's sheet for Estuary: %+v", s)
+	}
+	q := s.Questions[0]
+	if q.Question.Number != "1.2" || q.Answer != answerText(estuary, "1.2") || q.Mark == nil || *q.Mark.Score != 4 {
+		t.Fatalf("Healthwatch's question on the sheet: %+v", q)
+	}
+	s = lotstest.Must[evaluation.ScoreSheet](t)(f.svc.Sheet(hctx, hw, w.l.ID, w.bidders[weald]))
+	if len(s.Questions) != 1 || s.Questions[0].Mark != nil {
+		t.Fatalf("Healthwatch's sheet for Weald shows a mark it did not give: %+v", s.Questions)
+	}
+	sw, sctx := f.as(swaleEmail)
+	_, err = f.svc.Sheet(sctx, sw, w.l.ID, w.bidders[weald])
+	lotstest.WantKind(t, err, apperr.Forbidden, "the conflicted evaluator's sheet for Weald")
+	s = lotstest.Must[evaluation.ScoreSheet](t)(f.svc.Sheet(sctx, sw, w.l.ID, w.bidders[estuary]))
+	if len(s.Questions) != 3 {
+		t.Fatalf("the Swale evaluator's sheet has %d questions, want 3", len(s.Questions))
+	}
+	for _, q := range s.Questions {
+		if q.Mark != nil {
+			t.Fatalf("the Swale evaluator sees a mark on %s it did not give (Healthwatch's?)", q.Question.Number)
+		}
+	}
+}

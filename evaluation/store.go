@@ -366,3 +366,91 @@ func (s *Store) LotEvaluation(ctx context.Context, l lots.Lot) (LotEvaluation, e
 func (s *Store) SaveLotEvaluation(ctx context.Context, e *LotEvaluation) error {
 	return s.upsert(ctx, "lot evaluation", e)
 }
+
+// --- changes to a panel, and what the panel's pages list ---
+
+// Memberships lists the acting user's own places on panels, in the acting organisation.
+func (s *Store) Memberships(ctx context.Context, userID string) ([]PanelMember, error) {
+	var out []PanelMember
+	err := s.q(ctx).Scopes(database.Tenant(ctx, "org_id")).Where("user_id = ?", userID).Order("added_at, lot_id").Find(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("panels of %s: %w", userID, err)
+	}
+	return out, nil
+}
+
+// PanelCandidates lists the active users who hold one of roles in an organisation taking part
+// in the procurement or in a Healthwatch, with their roles in their own organisation: the people
+// a lead chooses a panel from. Nobody of another commissioner or of a provider is read.
+func (s *Store) PanelCandidates(ctx context.Context, procurementID string, roles []string) ([]Candidate, error) {
+	fresh := func() *gorm.DB { return s.db.Session(&gorm.Session{NewDB: true}).WithContext(ctx) }
+	parts := fresh().Table("participants").Select("org_id").Where("procurement_id = ?", procurementID)
+	holders := fresh().Table("casbin_rule").Select("substr(v0, 6)").Where("ptype = 'g' AND v0 LIKE 'user:%' AND v1 IN ?", roles)
+	var cs []Candidate
+	err := s.q(ctx).Table("users").Select("users.id AS user_id, users.name, users.org_id, organisations.kind AS org_kind, users.active").
+		Joins("JOIN organisations ON organisations.id = users.org_id").
+		Where("users.active = ? AND users.id IN (?) AND (users.org_id IN (?) OR organisations.kind = ?)", true, holders, parts, "healthwatch").
+		Order("users.name, users.id").Scan(&cs).Error
+	if err != nil {
+		return nil, fmt.Errorf("panel candidates: %w", err)
+	}
+	if len(cs) == 0 {
+		return cs, nil
+	}
+	keys := make([]string, len(cs))
+	for i, c := range cs {
+		keys[i] = "user:" + c.UserID
+	}
+	var rules []struct{ V0, V1, V2 string }
+	if err := s.q(ctx).Table("casbin_rule").Select("v0, v1, v2").Where("ptype = 'g' AND v0 IN ?", keys).Order("v1").Scan(&rules).Error; err != nil {
+		return nil, fmt.Errorf("roles of panel candidates: %w", err)
+	}
+	for i := range cs {
+		for _, r := range rules {
+			// a role counts in the organisation the user belongs to, as Candidate reads it
+			if r.V0 == keys[i] && r.V2 == cs[i].OrgID {
+				cs[i].Roles = append(cs[i].Roles, r.V1)
+			}
+		}
+	}
+	return cs, nil
+}
+
+// ParticipantOrgs lists the organisations taking part in a procurement.
+func (s *Store) ParticipantOrgs(ctx context.Context, procurementID string) ([]string, error) {
+	var out []string
+	if err := s.q(ctx).Table("participants").Where("procurement_id = ?", procurementID).Order("org_id").Pluck("org_id", &out).Error; err != nil {
+		return nil, fmt.Errorf("participants of %s: %w", procurementID, err)
+	}
+	return out, nil
+}
+
+// Removed counts what went with an evaluator taken off a panel.
+type Removed struct{ Assignments, Declarations, Marks int64 }
+
+// RemoveMember takes an evaluator off a lot's panel with their questions, declarations and
+// marks. Only for one who has not submitted: their marks are drafts, not yet the record.
+func (s *Store) RemoveMember(ctx context.Context, lotID, userID string) (Removed, error) {
+	var r Removed
+	of := func() *gorm.DB { return s.q(ctx).Where("lot_id = ? AND user_id = ?", lotID, userID) }
+	res := of().Delete(&IndividualScore{})
+	if res.Error != nil {
+		return r, fmt.Errorf("drop marks: %w", res.Error)
+	}
+	r.Marks = res.RowsAffected
+	if res = of().Delete(&Declaration{}); res.Error != nil {
+		return r, fmt.Errorf("drop declarations: %w", res.Error)
+	}
+	r.Declarations = res.RowsAffected
+	if res = of().Delete(&Assignment{}); res.Error != nil {
+		return r, fmt.Errorf("drop assignments: %w", res.Error)
+	}
+	r.Assignments = res.RowsAffected
+	if res = of().Delete(&PanelMember{}); res.Error != nil {
+		return r, fmt.Errorf("remove evaluator: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return r, apperr.NotFoundf("Evaluator not found")
+	}
+	return r, nil
+}

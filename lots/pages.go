@@ -550,6 +550,7 @@ type LotPage struct {
 	Lot                       LotDisplay
 	Edit                      bool
 	ResponsesLink             bool
+	EvaluationLink            bool // the lead's evaluation of the lot, once the responses are opened
 	SiteOrgs, Services, Sites []web.Option
 	Kinds, Panels, Templates  []web.Option
 	Site                      struct{ Name, Address string }
@@ -574,8 +575,9 @@ func (h *Pages) lotPage(c *fiber.Ctx) (LotPage, error) {
 	}
 	l := v.Lots[idx]
 	page := LotPage{V: v, Lot: lotDisplay(l, names), Errs: map[string]map[string]string{},
-		Edit:          v.CanManage && h.can(c, "procurements", "manage") && CheckAction(ActEdit, v.Effective) == nil,
-		ResponsesLink: v.CanManage && v.ResponsesOpen && h.can(c, "procurements", "manage")}
+		Edit:           v.CanManage && h.can(c, "procurements", "manage") && CheckAction(ActEdit, v.Effective) == nil,
+		ResponsesLink:  v.CanManage && v.ResponsesOpen && h.can(c, "procurements", "manage"),
+		EvaluationLink: v.CanManage && v.ResponsesOpen && h.can(c, "evaluations", "manage")}
 	for _, o := range l.Participants {
 		page.SiteOrgs = append(page.SiteOrgs, web.Option{Value: o, Label: names[o]})
 	}

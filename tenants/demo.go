@@ -69,6 +69,9 @@ var DemoUsers = []DemoUser{
 	{"approver@westkent-ccg.test", "Approver West Kent", "NHS West Kent CCG", []string{RoleApprover}},
 	{"approver@luton-ccg.test", "Approver Luton", "NHS Luton CCG", []string{RoleApprover}},
 	{"approver@bedfordshire-ccg.test", "Approver Bedfordshire", "NHS Bedfordshire CCG", []string{RoleApprover}},
+	// Luton and Bedfordshire's evaluation panel: one evaluator from each CCG.
+	{"evaluator@luton-ccg.test", "Dr Kai Luton", "NHS Luton CCG", []string{RoleEvaluator}},
+	{"evaluator@bedfordshire-ccg.test", "Mo Bedford", "NHS Bedfordshire CCG", []string{RoleEvaluator}},
 }
 
 // LoadDemo creates the demo organisations and users; it does nothing when they exist already.

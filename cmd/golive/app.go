@@ -19,6 +19,7 @@ import (
 	"golive/frontend"
 	"golive/jobs"
 	"golive/lots"
+	"golive/mobilisation"
 	"golive/tenants"
 	"golive/web"
 )
@@ -34,6 +35,7 @@ type App struct {
 	Tenants  *tenants.Service
 	Lots     *lots.Service
 	Eval     *evaluation.Service
+	Mob      *mobilisation.Service
 	Jobs     *jobs.Client
 	Mailer   jobs.Mailer
 	Fiber    *fiber.App
@@ -103,6 +105,17 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Lots = &lots.Service{Store: lots.NewStore(db), Authz: a.Authz, Mail: a.Jobs, Secret: a.Cfg.Secret,
 		BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
 	a.Eval = &evaluation.Service{Store: evaluation.NewStore(db), Lots: a.Lots, Now: cfg.Now}
+	a.Mob = &mobilisation.Service{Store: mobilisation.NewStore(db), Mail: a.Jobs, BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
+	if err := a.Mob.EnsureDefaultTemplate(ctx); err != nil {
+		return nil, err
+	}
+	// A contract award makes the lot's mobilisation plan; if that fails the award stands, and the
+	// lead makes the plan with POST /api/v1/mobilisation/plans (idempotent).
+	a.Eval.AfterContract = func(ctx context.Context, actor *web.Actor, lotID string) {
+		if _, _, err := a.Mob.EnsurePlan(ctx, actor, lotID, ""); err != nil {
+			a.Log.Warn("make the mobilisation plan after the contract award", "lot", lotID, "err", err)
+		}
+	}
 	if err := a.buildHTTP(); err != nil {
 		return nil, err
 	}
@@ -120,8 +133,18 @@ func (a *App) Close() {
 
 // newWorker builds the asynq worker with every feature's task handlers.
 func (a *App) newWorker() (*jobs.Worker, error) {
-	return jobs.NewWorker(jobs.WorkerConfig{DB: a.DB, RedisURL: a.redisURL, Mailer: a.Mailer,
+	w, err := jobs.NewWorker(jobs.WorkerConfig{DB: a.DB, RedisURL: a.redisURL, Mailer: a.Mailer,
 		Metrics: a.Metrics, Logger: a.Log, Concurrency: 10})
+	if err != nil {
+		return nil, err
+	}
+	reminders := &mobilisation.Reminders{Store: mobilisation.NewStore(a.DB), Queue: w.Client(), BaseURL: a.Cfg.BaseURL,
+		Now: a.Cfg.Now, Log: a.Log}
+	if err := reminders.Register(w, mobilisation.ScanEveryMinute); err != nil {
+		w.Shutdown()
+		return nil, err
+	}
+	return w, nil
 }
 
 func (a *App) buildHTTP() error {
@@ -135,10 +158,12 @@ func (a *App) buildHTTP() error {
 			{Label: "Dashboard", Href: "/", Obj: tenants.PermDashboard.Obj, Act: tenants.PermDashboard.Act},
 			{Label: "Procurements", Href: "/procurements", Obj: tenants.PermProcView.Obj, Act: tenants.PermProcView.Act},
 			{Label: "Opportunities", Href: "/opportunities", Obj: tenants.PermOpportunity.Obj, Act: tenants.PermOpportunity.Act},
+			{Label: "Evaluations", Href: "/evaluations", Obj: tenants.PermEvaluate.Obj, Act: tenants.PermEvaluate.Act},
 			{Label: "Users", Href: "/admin/users", Obj: tenants.PermUsersManage.Obj, Act: tenants.PermUsersManage.Act},
 			{Label: "Audit log", Href: "/admin/audit", Obj: tenants.PermAuditRead.Obj, Act: tenants.PermAuditRead.Act},
 			{Label: "Mail outbox", Href: "/platform/outbox", Obj: tenants.PermOutbox.Obj, Act: tenants.PermOutbox.Act},
 			{Label: "Jobs", Href: "/platform/jobs", Obj: tenants.PermJobs.Obj, Act: tenants.PermJobs.Act},
+			{Label: "Inbox", Href: "/inbox", Obj: tenants.PermInbox.Obj, Act: tenants.PermInbox.Act},
 			{Label: "API tokens", Href: "/account/tokens", Obj: tenants.PermOwnTokens.Obj, Act: tenants.PermOwnTokens.Act},
 		}}
 	app := srv.NewApp(web.Options{})
@@ -169,10 +194,17 @@ func (a *App) buildHTTP() error {
 	auditH.MountAPI(api.Group("/audit", mw.Require(tenants.PermAuditRead)))
 	(&lots.API{Svc: a.Lots}).Mount(api, guard)
 	(&evaluation.API{Svc: a.Eval}).Mount(api, guard)
+	(&mobilisation.API{Svc: a.Mob}).Mount(api, guard)
+	// The inbox needs only the store and the clock of the mobilisation service.
+	inbox := &mobilisation.Service{Store: mobilisation.NewStore(a.DB), Now: a.Cfg.Now, Log: a.Log}
+	(&mobilisation.InboxAPI{Svc: inbox}).Mount(api, guard)
 
 	pages.Mount(app)
 	(&lots.Pages{Svc: a.Lots, Web: srv}).Mount(app, guard)
 	(&evaluation.Pages{Svc: a.Eval, Web: srv}).Mount(app, guard)
+	// PAGES engineer: mount the mobilisation pages here, on the same service as the API:
+	// (&mobilisation.Pages{Svc: a.Mob, Web: srv}).Mount(app, guard)
+	(&mobilisation.InboxPages{Svc: inbox, Web: srv}).Mount(app, guard)
 	auditH.MountPages(app.Group("/admin/audit", mw.Require(tenants.PermAuditRead)))
 	jobsH := &jobs.Handlers{DB: a.DB, Server: srv}
 	jobsH.MountPages(app.Group("/platform/outbox", mw.Require(tenants.PermOutbox)))

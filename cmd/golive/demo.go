@@ -34,11 +34,20 @@ func demo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) e
 	if err != nil {
 		return err
 	}
-	if created || procs {
+	ev, err := a.Eval.LoadDemo(ctx, a.Tenants.ActorByEmail)
+	if err != nil {
+		return err
+	}
+	if created || procs || ev.Loaded {
 		fmt.Fprintln(stdout, "Demo loaded: Kent and Medway and Luton and Bedfordshire CCGs, Healthwatch Kent and Medway, four fictional providers;")
 		fmt.Fprintln(stdout, "the Kent and Medway IUCS procurement (2 lots, approved by all 8 governing bodies, bid for and opened) and Luton and Bedfordshire's.")
+		fmt.Fprintln(stdout, "Evaluation: Kent and Medway lot 1 moderated and awarded (contract KM-IUCS-2018-L1 from 1 April 2019), lot 2 being scored;")
+		fmt.Fprintln(stdout, "Luton and Bedfordshire awarded for five years from 1 April 2017 (contract LB-IUC-2016-01).")
 	} else {
 		fmt.Fprintln(stdout, "Demo already loaded.")
+	}
+	for _, s := range ev.Skipped {
+		fmt.Fprintln(stdout, "Left out: "+s)
 	}
 	printSignIns(stdout, cfg.BaseURL)
 	return nil

@@ -270,6 +270,58 @@ func TestEvaluationAPIFromPanelToContractAward(t *testing.T) {
 	lotsAPIWant(t, s, 403, "GET", ev+"/results", clinical, nil, nil)
 	lotsAPIRefused(t, s, "another tenant's lead", "GET", ev+"/results", bedsLead)
 
+	// The opened prices: each bid's schedule and its total, for the lead and the approvers only.
+	var prices struct {
+		Prices []struct {
+			BidderOrgID string `json:"bidder_org_id"`
+			Years       []struct {
+				Year  int   `json:"year"`
+				Pence int64 `json:"pence"`
+			} `json:"years"`
+			TotalPence int64 `json:"total_pence"`
+		} `json:"prices"`
+	}
+	for _, tok := range []string{lead, medwayApprover} {
+		lotsAPIWant(t, s, 200, "GET", ev+"/prices", tok, nil, &prices)
+		if len(prices.Prices) != 2 {
+			t.Fatalf("the opened prices: %+v", prices)
+		}
+		for _, p := range prices.Prices {
+			var sum int64
+			for _, y := range p.Years {
+				sum += y.Pence
+			}
+			if len(p.Years) != 2 || p.TotalPence != sum || sum != 100_000_00+110_000_00 {
+				t.Fatalf("%s's opened price: %+v, want the two years it bid and their sum", p.BidderOrgID, p)
+			}
+		}
+	}
+	lotsAPIWant(t, s, 403, "GET", ev+"/prices", healthwatch, nil, nil)
+	lotsAPIWant(t, s, 403, "GET", ev+"/prices", clinical, nil, nil)
+	lotsAPIRefused(t, s, "another tenant's lead", "GET", ev+"/prices", bedsLead)
+
+	// The price formula: the lead's choice until a recommendation. Both bids are priced the same,
+	// so either formula gives both the full price weight and the ranking stands.
+	raw = lotsAPIWant(t, s, 422, "PUT", ev+"/price-formula", lead, map[string]any{"price_formula": "cheapest"}, nil)
+	if p := lotsAPIDecodeProblem(t, raw); !strings.Contains(string(raw), "price_formula") || p.Status != 422 {
+		t.Fatalf("an unknown formula is not refused on its field: %s", raw)
+	}
+	lotsAPIWant(t, s, 422, "PUT", ev+"/price-formula", lead, map[string]any{"price_formula": "relative", "weight": 1}, nil)
+	lotsAPIWant(t, s, 403, "PUT", ev+"/price-formula", clinical, map[string]any{"price_formula": "relative"}, nil)
+	lotsAPIWant(t, s, 403, "PUT", ev+"/price-formula", swaleApprover, map[string]any{"price_formula": "relative"}, nil)
+	lotsAPIWant(t, s, 204, "PUT", ev+"/price-formula", lead, map[string]any{"price_formula": "relative"}, nil)
+	var ranked struct {
+		PriceFormula string `json:"price_formula"`
+		Results      []struct {
+			BidderOrgID string `json:"bidder_org_id"`
+			Total       string `json:"total"`
+		} `json:"results"`
+	}
+	lotsAPIWant(t, s, 200, "GET", ev+"/results", swaleApprover, nil, &ranked)
+	if ranked.PriceFormula != "relative" || len(ranked.Results) != 2 || ranked.Results[0].BidderOrgID != estuaryOrg || ranked.Results[0].Total != "82.50" {
+		t.Fatalf("the ranking with the relative formula: %+v", ranked)
+	}
+
 	// Recommendation and both governing bodies' approvals start standstill.
 	lotsAPIWant(t, s, 422, "POST", ev+"/recommendations", lead, map[string]any{"bidder_org_id": estuaryOrg}, nil)
 	resp, raw = s.api(t, "POST", ev+"/recommendations", lead, map[string]any{"bidder_org_id": estuaryOrg,
@@ -277,6 +329,7 @@ func TestEvaluationAPIFromPanelToContractAward(t *testing.T) {
 	if resp.StatusCode != 201 || resp.Header.Get("Location") != "/api/v1"+ev+"/award" {
 		t.Fatalf("recommend: %d %s", resp.StatusCode, raw)
 	}
+	lotsAPIWant(t, s, 409, "PUT", ev+"/price-formula", lead, map[string]any{"price_formula": "lowest"}, nil) // fixed by the recommendation
 	lotsAPIWant(t, s, 403, "POST", ev+"/award/decisions", lead, map[string]any{"decision": "approve"}, nil)
 	lotsAPIWant(t, s, 403, "POST", ev+"/award/decisions", swaleApprover, map[string]any{"org_id": medway, "decision": "approve"}, nil)
 	clock.Add(time.Hour)

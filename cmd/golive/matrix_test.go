@@ -200,10 +200,57 @@ func specs() []routeSpec {
 		{method: "POST", path: "/api/v1/evaluations/lots/:lot/contract", roles: lead, owner: "medway", obj: "opened"},
 
 		// evaluation pages: the panel and scoring (evaluation/pages_panel.go)
+		// The lead's overview and panel forms; the evaluator's list, workspace and scoring sheet. The
+		// Medway evaluator has not declared: the sheet and the submission answer 409, forms sent
+		// empty 422, and nothing changes. Taking an evaluator off the panel is new in the API too.
+		{method: "GET", path: "/evaluations", roles: scorer},
+		{method: "GET", path: "/evaluations/lots/:lot", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/panel", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/panel/:user/questions", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/panel/:user/remove", roles: lead, owner: "medway", obj: "opened"},
+		{method: "DELETE", path: "/api/v1/evaluations/lots/:lot/panel/:user", roles: lead, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/evaluations/lots/:lot/workspace", roles: scorer, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/declarations", roles: scorer, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/scores/submit", roles: scorer, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/evaluations/lots/:lot/bidders/:bidder", roles: scorer, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/bidders/:bidder", roles: scorer, owner: "medway", obj: "opened"},
 
 		// evaluation pages: moderation, results and the award (evaluation/pages_award.go)
+		// Nothing is moderated on this lot: moderation cannot start (409), the results and award
+		// pages say why there is no ranking yet (200), forms sent empty answer 422 and the prices
+		// stay sealed (409). The bidder's outcome is "no decision yet". The opened prices and the
+		// price formula are new in the API too.
+		{method: "GET", path: "/evaluations/lots/:lot/questions/:question/moderation", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/questions/:question/moderation", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/consensus", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/prices/open", roles: lead, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/evaluations/lots/:lot/results", roles: award, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/price-formula", roles: lead, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/evaluations/lots/:lot/award", roles: award, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/recommendations", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/award/decisions", roles: approver, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/representations/:rep/decision", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/contract", roles: lead, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/evaluations/lots/:lot/outcome", roles: bidder, owner: "weald", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/representations", roles: bidder, owner: "weald", obj: "opened"},
+		{method: "GET", path: "/api/v1/evaluations/lots/:lot/prices", roles: award, owner: "medway", obj: "opened"},
+		{method: "PUT", path: "/api/v1/evaluations/lots/:lot/price-formula", roles: lead, owner: "medway", obj: "opened"},
 
 		// evaluation export and report (evaluation/export.go)
+		{method: "GET", path: "/evaluations/lots/:lot/export.xlsx", roles: award, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/evaluations/lots/:lot/export.csv", roles: award, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/api/v1/evaluations/lots/:lot/export", roles: award, owner: "medway", obj: "opened"},
+
+		// inbox and reminder preferences (mobilisation/pages_inbox.go)
+		// Everyone signed in but the platform admin has an inbox: their own, so no owner. Sent
+		// empty, the changes answer 422 and nothing is marked read.
+		{method: "GET", path: "/inbox", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
+		{method: "POST", path: "/inbox/read", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
+		{method: "GET", path: "/account/reminders", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
+		{method: "POST", path: "/account/reminders", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
+		{method: "GET", path: "/api/v1/inbox", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
+		{method: "POST", path: "/api/v1/inbox/read", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
+		{method: "PUT", path: "/api/v1/inbox/preferences", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
 
 		// Withdrawals after every attachment row: a withdrawn response carries nothing forward.
 		{method: "POST", path: "/opportunities/:id/lots/:lot/withdraw", roles: bidder, obj: "published"},

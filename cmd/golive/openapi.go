@@ -6,6 +6,7 @@ import (
 	"golive/audit"
 	"golive/evaluation"
 	"golive/lots"
+	"golive/mobilisation"
 	"golive/tenants"
 	"golive/web"
 )
@@ -16,5 +17,5 @@ var openapiBase []byte
 // buildOpenAPI is the API description served at /api/v1/openapi.json; a test checks it lists
 // exactly the routes the app serves.
 func buildOpenAPI() ([]byte, error) {
-	return web.MergeOpenAPI(openapiBase, tenants.OpenAPI, audit.OpenAPI, lots.OpenAPI, evaluation.OpenAPI)
+	return web.MergeOpenAPI(openapiBase, tenants.OpenAPI, audit.OpenAPI, lots.OpenAPI, evaluation.OpenAPI, mobilisation.OpenAPI, mobilisation.OpenAPIInbox)
 }

@@ -1,0 +1,210 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"golive/apperr"
+	"golive/database"
+	"golive/evaluation"
+	"golive/lots"
+	"golive/web"
+)
+
+// TestTheDemoEvaluatesAndAwardsTheSeedsLots runs `golive demo` as an operator would and reads
+// the evaluation and award of each demo lot back through the evaluation service, as its lead
+// and evaluators would see them: Kent and Medway lot 1 awarded after moderation with a
+// Healthwatch reviewer and a declared conflict; lot 2 part-scored with nobody submitted; Luton
+// and Bedfordshire awarded for 60 months from 1 April 2017. A second run adds nothing.
+func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
+	cfg := testConfig(t, nil)
+	env := map[string]string{"GOLIVE_DATA_DIR": cfg.DataDir, "GOLIVE_DATABASE_URL": cfg.DatabaseURL, "GOLIVE_REDIS_URL": cfg.RedisURL}
+	if cfg.DatabaseURL != "" {
+		env["GOLIVE_SECRET_KEY"] = strings.Repeat("ab", 32)
+	}
+	getenv := func(k string) string { return env[k] }
+	ctx := context.Background()
+	var out strings.Builder
+	if err := run(ctx, []string{"demo"}, getenv, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "KM-IUCS-2018-L1") || strings.Contains(out.String(), "Left out") {
+		t.Fatalf("demo output:\n%s", out.String())
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newApp(ctx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	as := func(email string) (*web.Actor, context.Context) {
+		t.Helper()
+		u, err := a.Tenants.ActorByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u, database.WithTenant(ctx, u.OrgID)
+	}
+	orgs, err := a.Tenants.Store.Orgs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	org := map[string]string{}
+	for _, o := range orgs {
+		org[o.Name] = o.ID
+	}
+	// Loading again finds the lots and their contracts and adds nothing.
+	d, err := a.Eval.LoadDemo(ctx, a.Tenants.ActorByEmail)
+	if err != nil || d.Loaded || d.KentLot1 == "" || d.KentLot2 == "" || d.Luton == "" {
+		t.Fatalf("second evaluation load: %+v %v", d, err)
+	}
+	london := lots.London
+	day := func(t time.Time) string { return t.In(london).Format("2006-01-02") }
+
+	t.Run("Kent and Medway lot 1 is awarded to the first-ranked bidder after moderation", func(t *testing.T) {
+		lead, lctx := as("lead@medway-ccg.test")
+		panel, err := a.Eval.Panel(lctx, lead, d.KentLot1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		healthwatch, conflicts := 0, 0
+		for _, m := range panel.Members {
+			if m.SubmittedAt == nil || !m.Declared {
+				t.Errorf("%s has not declared and submitted", m.Name)
+			}
+			if m.Healthwatch {
+				healthwatch++
+			}
+			conflicts += len(m.Conflicts)
+		}
+		if len(panel.Members) != 3 || healthwatch != 1 || conflicts != 1 || panel.QualityModeratedAt == nil {
+			t.Fatalf("panel: %d members, %d Healthwatch, %d conflicts, moderated %v", len(panel.Members), healthwatch, conflicts, panel.QualityModeratedAt)
+		}
+		wide := false
+		for _, q := range panel.Questions {
+			mv, err := a.Eval.Moderation(lctx, lead, d.KentLot1, q.Question.ID)
+			if err != nil {
+				t.Fatalf("moderation of %s: %v", q.Question.Number, err)
+			}
+			for _, b := range mv.Bids {
+				if b.Consensus == nil {
+					t.Errorf("question %s has no consensus for %s", q.Question.Number, b.Name)
+				}
+				wide = wide || b.Wide
+			}
+		}
+		if !wide {
+			t.Error("no question of lot 1 shows a wide spread of individual scores")
+		}
+		res, err := a.Eval.Results(lctx, lead, d.KentLot1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(res.Results, func(r evaluation.Result) bool { return r.Rank == 1 })
+		if i < 0 || len(res.Results) != 2 {
+			t.Fatalf("results: %+v", res.Results)
+		}
+		first := res.Results[i]
+		award, err := a.Eval.Award(lctx, lead, d.KentLot1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := award.Contract
+		if c == nil || len(award.Recommendations) != 1 {
+			t.Fatalf("award: %+v", award)
+		}
+		r := award.Recommendations[0]
+		if r.State != evaluation.AwardAwarded || r.BidderOrgID != first.Bidder || len(award.Approvals[r.ID]) != 8 {
+			t.Fatalf("recommendation %s of %s with %d approvals; first ranked %s", r.State, r.BidderOrgID, len(award.Approvals[r.ID]), first.Bidder)
+		}
+		for _, ap := range award.Approvals[r.ID] {
+			if ap.Decision != "approve" {
+				t.Errorf("%s decided %s", ap.OrgID, ap.Decision)
+			}
+		}
+		if r.RecommendedAt.After(time.Date(2018, 8, 1, 0, 0, 0, 0, london)) || r.StandstillEndsAt == nil || !r.StandstillEndsAt.Before(time.Date(2018, 9, 1, 0, 0, 0, 0, london)) {
+			t.Errorf("recommended %v, standstill to %v: the seeds approve preferred bidders by August 2018", r.RecommendedAt, r.StandstillEndsAt)
+		}
+		if c.ProviderOrgID != first.Bidder || c.ProviderOrgID != org["Weald Ambulance Service NHS Trust"] || c.ContractReference != "KM-IUCS-2018-L1" ||
+			day(c.StartDate) != "2019-04-01" || c.TermYears != 5 || c.ValuePence != first.PricePence || c.AwardedAt.Before(*r.StandstillEndsAt) {
+			t.Fatalf("contract: %+v (first ranked %s at %d pence)", c, first.Bidder, first.PricePence)
+		}
+		if d.KentLot1Contract == nil || d.KentLot1Contract.LotID != c.LotID || d.KentLot1Contract.ContractReference != c.ContractReference {
+			t.Errorf("LoadDemo hands on %+v, the award shows %+v", d.KentLot1Contract, c)
+		}
+		hw, hctx := as("reviewer@healthwatch-kent.test")
+		if _, err := a.Eval.Results(hctx, hw, d.KentLot1); !apperr.IsKind(err, apperr.Forbidden) {
+			t.Errorf("Healthwatch reading lot 1's results: %v", err)
+		}
+	})
+
+	t.Run("Kent and Medway lot 2 is being scored and nobody has submitted", func(t *testing.T) {
+		lead, lctx := as("lead@medway-ccg.test")
+		panel, err := a.Eval.Panel(lctx, lead, d.KentLot2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(panel.Members) != 3 || panel.QualityModeratedAt != nil {
+			t.Fatalf("lot 2 panel: %+v", panel)
+		}
+		for _, m := range panel.Members {
+			if !m.Declared || m.SubmittedAt != nil {
+				t.Errorf("%s: declared %v, submitted %v", m.Name, m.Declared, m.SubmittedAt)
+			}
+		}
+		for _, q := range panel.Questions {
+			if q.ModerationStarted || len(q.Awaiting) == 0 {
+				t.Errorf("question %s: moderation started %v, awaiting %v", q.Question.Number, q.ModerationStarted, q.Awaiting)
+			}
+		}
+		marked := 0
+		for _, email := range []string{"evaluator@medway-ccg.test", "finance@medway-ccg.test", "reviewer@healthwatch-kent.test"} {
+			ev, ectx := as(email)
+			ws, err := a.Eval.Workspace(ectx, ev, d.KentLot2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ws.SubmittedAt != nil || !ws.DeclaredAll {
+				t.Errorf("%s: submitted %v, declared %v", email, ws.SubmittedAt, ws.DeclaredAll)
+			}
+			if len(ws.Scores) >= len(ws.Questions)*len(ws.Bidders) {
+				t.Errorf("%s has marked everything (%d marks)", email, len(ws.Scores))
+			}
+			marked += len(ws.Scores)
+		}
+		if marked == 0 {
+			t.Error("nobody has started scoring lot 2")
+		}
+		if _, err := a.Eval.Results(lctx, lead, d.KentLot2); !apperr.IsKind(err, apperr.Conflict) {
+			t.Errorf("lot 2 results before moderation: %v", err)
+		}
+	})
+
+	t.Run("Luton and Bedfordshire is awarded for 60 months from 1 April 2017", func(t *testing.T) {
+		lead, lctx := as("lead@bedfordshire-ccg.test")
+		award, err := a.Eval.Award(lctx, lead, d.Luton)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := award.Contract
+		if c == nil || c.ProviderOrgID != org["North Downs GP Federation"] || day(c.StartDate) != "2017-04-01" || c.TermYears*12 != 60 ||
+			c.AwardedAt.In(london).Year() != 2016 || c.ValuePence <= 0 {
+			t.Fatalf("Luton and Bedfordshire contract: %+v", c)
+		}
+		r := award.Recommendations[len(award.Recommendations)-1]
+		if r.State != evaluation.AwardAwarded || len(award.Approvals[r.ID]) != 2 {
+			t.Fatalf("recommendation %s with %d approvals", r.State, len(award.Approvals[r.ID]))
+		}
+		if d.LutonContract == nil || d.LutonContract.ContractReference != c.ContractReference {
+			t.Errorf("LoadDemo hands on %+v", d.LutonContract)
+		}
+	})
+}

@@ -1,0 +1,36 @@
+package evaluation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// The queries of a lot's evaluation settings (settings.go). Like every other row of a lot, they
+// are read only after the service has let the lot in.
+
+// LotSettings loads a lot's evaluation settings, or nil while its lead has chosen none.
+func (s *Store) LotSettings(ctx context.Context, lotID string) (*LotSettings, error) {
+	var set LotSettings
+	err := s.q(ctx).Where("lot_id = ?", lotID).Take(&set).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("evaluation settings of %s: %w", lotID, err)
+	}
+	return &set, nil
+}
+
+// SaveLotSettings records or replaces a lot's evaluation settings.
+func (s *Store) SaveLotSettings(ctx context.Context, set *LotSettings) error {
+	err := s.q(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "lot_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"price_formula", "set_by", "set_at"})}).Create(set).Error
+	if err != nil {
+		return fmt.Errorf("save evaluation settings of %s: %w", set.LotID, err)
+	}
+	return nil
+}

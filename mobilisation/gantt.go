@@ -1,0 +1,393 @@
+package mobilisation
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+)
+
+// The plan's timeline (Gantt chart) as a drawing model: every coordinate is worked out here, in
+// plain Go, so the geometry can be table-tested and the template (mobilisation/plan.html) only
+// writes the numbers into SVG elements. The chart is a picture with a text alternative: the
+// milestones table beside it says everything the drawing shows, so nothing is told by colour
+// alone — RAG is also a letter and a fill pattern, the critical path a thicker outline and "CP".
+
+// GanttPlan is what the chart is drawn from: the plan view reduced to days and flags.
+type GanttPlan struct {
+	Title      string // what the plan is, for the chart's title ("NHS 111 and CAS: KM-IUC-1")
+	Today      string // the UK day now; a line marks it when it falls inside the chart
+	Phases     []GanttPhase
+	Milestones []GanttMilestone // in plan order; grouped by phase, then workstream, for drawing
+}
+
+// GanttPhase is a go-live: planned and forecast days.
+type GanttPhase struct {
+	ID, Name string
+	GoLive   string // "2006-01-02"
+	Forecast string // the forecast go-live day; "" or GoLive when on time
+	Live     bool
+}
+
+// GanttMilestone is one row of the chart.
+type GanttMilestone struct {
+	ID, PhaseID, Workstream, Title string
+	DueOn                          string // the due day
+	Finish                         string // the forecast (or actual) finish; after DueOn when slipping
+	RAG                            RAG
+	Critical                       bool // on the phase's critical path
+	Done                           bool
+}
+
+// GanttChart is the drawing: an SVG of Width × Height user units.
+type GanttChart struct {
+	Width, Height    float64
+	Title, Desc      string
+	Empty            bool // nothing to draw: the page says so instead
+	ChartX, ChartEnd float64
+	BodyY            float64 // where the rows start, under the months and the line labels
+	Months           []GanttMonth
+	Lines            []GanttLine
+	Rows             []GanttRow
+}
+
+// GanttMonth is a month along the top: a tick at its first day and, when there is room, its name.
+type GanttMonth struct {
+	X, Width float64
+	Label    string // "" when too narrow to name
+	LabelX   float64
+}
+
+// GanttLine is a labelled vertical line: a go-live, a forecast go-live, or today.
+type GanttLine struct {
+	Kind           string // "golive", "forecast" or "today"
+	X, Y1, Y2      float64
+	Label          string
+	LabelX, LabelY float64
+	Anchor         string // text-anchor: "start", or "end" near the right edge
+}
+
+// GanttRow is one line of the chart: a phase's heading, a workstream's heading, or a milestone.
+type GanttRow struct {
+	Kind   string // "phase", "workstream" or "milestone"
+	Y, H   float64
+	Label  string // the text in the left column, shortened to fit
+	Full   string // the whole text, when Label was shortened
+	TextY  float64
+	Shaded bool // alternate milestone rows
+
+	// milestones only
+	ID          string
+	RAG         RAG
+	Fill        string // a pattern (url(#…)) or colour for the diamond
+	Diamond     string // the polygon's points
+	StrokeWidth float64
+	Slip        *GanttBar
+	Code        string // the text marker: RAG letter and "CP" when critical
+	CodeX       float64
+}
+
+// GanttBar is the slip: from the due day to the forecast finish.
+type GanttBar struct{ X, Y, W, H float64 }
+
+// Geometry, in SVG user units (the drawing scales to the page's width; 1000 wide it is drawn
+// about 1:1 in the NHS.UK page container).
+const (
+	ganttWidth      = 1000.0
+	ganttLabelWidth = 330.0 // the left column with the milestone titles
+	ganttRight      = 70.0  // room after the last day for the RAG letter and "CP"
+	ganttMonthRow   = 24.0
+	ganttLineRow    = 16.0 // one per labelled line, stacked so no two labels overlap
+	ganttPhaseRow   = 28.0
+	ganttStreamRow  = 20.0
+	ganttRowH       = 20.0
+	ganttMinMonthPx = 60.0 // the room a month's name needs ("Sep 2018" at 12px)
+	ganttLabelChars = 50   // roughly what fits in the left column at 12px
+)
+
+var ragFill = map[RAG]string{
+	RAGRed:   "url(#gantt-red)",
+	RAGAmber: "url(#gantt-amber)",
+	RAGGreen: "#007f3b",
+	RAGDone:  "#768692",
+}
+
+var ragLetter = map[RAG]string{RAGRed: "R", RAGAmber: "A", RAGGreen: "G", RAGDone: "D"}
+
+// Gantt lays out the chart. Days that do not parse are left out of the drawing (the table still
+// lists the milestone); it never fails, so a page always renders.
+func Gantt(p GanttPlan) GanttChart {
+	c := GanttChart{Width: ganttWidth, ChartX: ganttLabelWidth, ChartEnd: ganttWidth - ganttRight,
+		Title: "Timeline of " + p.Title}
+	first, last, ok := ganttRange(p)
+	if !ok {
+		c.Empty = true
+		c.Height = 0
+		c.Desc = "There is nothing to draw yet: the plan has no milestones or go-live dates."
+		return c
+	}
+	// Whole months, from the first of the earliest month to the first of the month after the latest.
+	start := time.Date(first.Year(), first.Month(), 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(last.Year(), last.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+	days := end.Sub(start).Hours() / 24
+	dayW := (c.ChartEnd - c.ChartX) / days
+	// dayStart is the left edge of a day; dayMid its middle, where everything on that day is
+	// drawn, so a milestone due on the go-live day sits on the go-live line.
+	dayStart := func(t time.Time) float64 { return ganttRound(c.ChartX + t.Sub(start).Hours()/24*dayW) }
+	dayMid := func(t time.Time) float64 { return ganttRound(c.ChartX + (t.Sub(start).Hours()/24+0.5)*dayW) }
+
+	// Every month is ticked; names go on every k-th month, counted from January so that each
+	// January is named with its year, when a month is too narrow for its own name.
+	months := (end.Year()-start.Year())*12 + int(end.Month()-start.Month())
+	every := int(math.Ceil(ganttMinMonthPx / ((c.ChartEnd - c.ChartX) / float64(months))))
+	for every < 12 && 12%every != 0 {
+		every++
+	}
+	named := false
+	for m := start; m.Before(end); m = m.AddDate(0, 1, 0) {
+		next := m.AddDate(0, 1, 0)
+		gm := GanttMonth{X: dayStart(m), Width: ganttRound(dayStart(next) - dayStart(m))}
+		gm.LabelX = ganttRound(gm.X + 3)
+		if (int(m.Month())-1)%every == 0 {
+			gm.Label = m.Format("Jan")
+			if m.Month() == time.January || !named {
+				gm.Label = m.Format("Jan 2006")
+			}
+			named = true
+		}
+		c.Months = append(c.Months, gm)
+	}
+
+	// The labelled lines: each go-live day once (phases that go live together share it), each
+	// forecast that differs from its go-live, and today.
+	type mark struct {
+		kind, label string
+		day         time.Time
+	}
+	var marks []mark
+	seen := map[string]int{}
+	for _, ph := range p.Phases {
+		d, ok := parseGanttDay(ph.GoLive)
+		if !ok {
+			continue
+		}
+		name := ph.Name
+		if ph.Live {
+			name += " (live)"
+		}
+		if i, dup := seen[ph.GoLive]; dup {
+			marks[i].label += "; " + name
+			continue
+		}
+		seen[ph.GoLive] = len(marks)
+		marks = append(marks, mark{"golive", "Go-live " + ganttDay(d) + ": " + name, d})
+	}
+	for _, ph := range p.Phases {
+		if ph.Forecast == "" || ph.Forecast == ph.GoLive || ph.Live {
+			continue
+		}
+		if d, ok := parseGanttDay(ph.Forecast); ok {
+			marks = append(marks, mark{"forecast", "Forecast go-live " + ganttDay(d) + ": " + ph.Name, d})
+		}
+	}
+	if d, ok := parseGanttDay(p.Today); ok && !d.Before(start) && d.Before(end) {
+		marks = append(marks, mark{"today", "Today " + ganttDay(d), d})
+	}
+	c.BodyY = ganttMonthRow + float64(len(marks))*ganttLineRow + 6
+
+	// The rows: each phase's heading, then its milestones by workstream in order of first
+	// appearance, keeping the plan's order within a workstream. Milestones of no known phase
+	// come last under their own heading.
+	y := c.BodyY
+	byPhase := map[string][]GanttMilestone{}
+	known := map[string]bool{}
+	for _, ph := range p.Phases {
+		known[ph.ID] = true
+	}
+	for _, m := range p.Milestones {
+		id := m.PhaseID
+		if !known[id] {
+			id = ""
+		}
+		byPhase[id] = append(byPhase[id], m)
+	}
+	phases := p.Phases
+	if len(byPhase[""]) > 0 {
+		phases = append(append([]GanttPhase(nil), phases...), GanttPhase{Name: "Not in a phase"})
+	}
+	shade := false
+	for _, ph := range phases {
+		head := ph.Name
+		if d, ok := parseGanttDay(ph.GoLive); ok {
+			head += ", go-live " + ganttDay(d)
+			if f, ok := parseGanttDay(ph.Forecast); ok && ph.Forecast != ph.GoLive && !ph.Live {
+				head += " (forecast " + ganttDay(f) + ")"
+			}
+		}
+		if ph.Live {
+			head += ": live"
+		}
+		c.Rows = append(c.Rows, textRow("phase", y, ganttPhaseRow, head))
+		y += ganttPhaseRow
+		var streams []string
+		rows := map[string][]GanttMilestone{}
+		for _, m := range byPhase[ph.ID] {
+			if _, ok := rows[m.Workstream]; !ok {
+				streams = append(streams, m.Workstream)
+			}
+			rows[m.Workstream] = append(rows[m.Workstream], m)
+		}
+		for _, ws := range streams {
+			c.Rows = append(c.Rows, textRow("workstream", y, ganttStreamRow, ws))
+			y += ganttStreamRow
+			for _, m := range rows[ws] {
+				r := textRow("milestone", y, ganttRowH, m.Title)
+				r.ID, r.RAG, r.Shaded = m.ID, m.RAG, shade
+				shade = !shade
+				r.Fill = ragFill[m.RAG]
+				if r.Fill == "" {
+					r.Fill = "#ffffff"
+				}
+				r.StrokeWidth = 1
+				r.Code = ragLetter[m.RAG]
+				if m.Critical {
+					r.StrokeWidth = 3
+					r.Code = strings.TrimSpace(r.Code + " CP")
+				}
+				if due, ok := parseGanttDay(m.DueOn); ok {
+					x, cy := dayMid(due), y+ganttRowH/2
+					r.Diamond = diamond(x, cy, 6)
+					r.CodeX = ganttRound(x + 10)
+					if fin, ok := parseGanttDay(m.Finish); ok && fin.After(due) {
+						fx := dayMid(fin)
+						r.Slip = &GanttBar{X: x, Y: ganttRound(cy - 4), W: ganttRound(fx - x), H: 8}
+						r.CodeX = ganttRound(fx + 10)
+					}
+				}
+				c.Rows = append(c.Rows, r)
+				y += ganttRowH
+			}
+		}
+	}
+	c.Height = ganttRound(y + 8)
+
+	for i, mk := range marks {
+		x := dayMid(mk.day)
+		l := GanttLine{Kind: mk.kind, X: x, Y1: ganttRound(ganttMonthRow + float64(i)*ganttLineRow + 4), Y2: c.Height,
+			Label: mk.label, LabelY: ganttRound(ganttMonthRow + float64(i+1)*ganttLineRow), Anchor: "start", LabelX: ganttRound(x + 4)}
+		if x > c.ChartX+(c.ChartEnd-c.ChartX)/2 {
+			l.Anchor, l.LabelX = "end", ganttRound(x-4)
+		}
+		c.Lines = append(c.Lines, l)
+	}
+	c.Desc = ganttDesc(p, start, end)
+	return c
+}
+
+// ganttRange is the first and last day the chart must show.
+func ganttRange(p GanttPlan) (first, last time.Time, ok bool) {
+	see := func(s string) {
+		d, good := parseGanttDay(s)
+		if !good {
+			return
+		}
+		if !ok || d.Before(first) {
+			first = d
+		}
+		if !ok || d.After(last) {
+			last = d
+		}
+		ok = true
+	}
+	for _, ph := range p.Phases {
+		see(ph.GoLive)
+		see(ph.Forecast)
+	}
+	for _, m := range p.Milestones {
+		see(m.DueOn)
+		see(m.Finish)
+	}
+	return first, last, ok
+}
+
+func textRow(kind string, y, h float64, text string) GanttRow {
+	r := GanttRow{Kind: kind, Y: ganttRound(y), H: h, TextY: ganttRound(y + h/2 + 4), Label: shortenText(text, ganttLabelChars)}
+	if r.Label != text {
+		r.Full = text
+	}
+	return r
+}
+
+// ganttDesc says in words what the drawing shows, for its <desc>.
+func ganttDesc(p GanttPlan, start, end time.Time) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Gantt chart from %s to %s of %d milestone%s in %d phase%s, one row per milestone grouped by phase and workstream, each drawn as a diamond on its due day.",
+		start.Format("January 2006"), end.AddDate(0, 0, -1).Format("January 2006"), len(p.Milestones), ganttPlural(len(p.Milestones)), len(p.Phases), ganttPlural(len(p.Phases)))
+	for _, ph := range p.Phases {
+		d, ok := parseGanttDay(ph.GoLive)
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(&b, " %s goes live on %s", ph.Name, ganttDay(d))
+		if f, ok := parseGanttDay(ph.Forecast); ok && ph.Forecast != ph.GoLive && !ph.Live {
+			fmt.Fprintf(&b, ", forecast %s", ganttDay(f))
+		}
+		if ph.Live {
+			b.WriteString(" and is live")
+		}
+		b.WriteString(".")
+	}
+	count := map[RAG]int{}
+	critical, slipping := 0, 0
+	for _, m := range p.Milestones {
+		count[m.RAG]++
+		if m.Critical {
+			critical++
+		}
+		if m.Finish != "" && m.DueOn != "" && m.Finish > m.DueOn {
+			slipping++
+		}
+	}
+	fmt.Fprintf(&b, " %d red (R), %d amber (A), %d green (G) and %d done (D); %d on the critical path (thick outline, CP); %d forecast to finish after the due day (a hatched bar to the forecast).",
+		count[RAGRed], count[RAGAmber], count[RAGGreen], count[RAGDone], critical, slipping)
+	b.WriteString(" The milestones table after the chart lists the same information.")
+	return b.String()
+}
+
+func diamond(x, y, r float64) string {
+	return fmt.Sprintf("%s,%s %s,%s %s,%s %s,%s", ganttNum(x), ganttNum(y-r), ganttNum(x+r), ganttNum(y), ganttNum(x), ganttNum(y+r), ganttNum(x-r), ganttNum(y))
+}
+
+func ganttNum(f float64) string {
+	s := fmt.Sprintf("%.1f", f)
+	return strings.TrimSuffix(s, ".0")
+}
+
+func ganttRound(f float64) float64 { return math.Round(f*10) / 10 }
+
+func parseGanttDay(s string) (time.Time, bool) {
+	if s == "" {
+		return time.Time{}, false
+	}
+	t, err := time.Parse("2006-01-02", s)
+	return t, err == nil
+}
+
+// ukDay shows a day as people read it: "1 Apr 2019".
+func ganttDay(t time.Time) string { return t.Format("2 Jan 2006") }
+
+// shorten cuts text to n characters with an ellipsis, on a rune boundary.
+func shortenText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+func ganttPlural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -1,0 +1,162 @@
+package mobilisation_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"golive/apperr"
+	"golive/lots/lotstest"
+	"golive/mobilisation"
+)
+
+// finishCritical has every critical milestone of a phase accepted: the provider asks for its
+// own (with a note) and the lead accepts; the lead accepts the commissioners' with a note.
+func (f *fixture) finishCritical(planID string, phase int) {
+	t := f.t
+	v := f.view(leadEmail, planID)
+	bid, bctx := f.as(estuaryBids)
+	lead, lctx := f.as(leadEmail)
+	for _, m := range v.Milestones {
+		if m.PhaseID != v.Phases[phase].ID || !m.Critical {
+			continue
+		}
+		if m.OwnerSide == mobilisation.Provider {
+			lotstest.Must[mobilisation.Milestone](t)(f.svc.RequestCompletion(bctx, bid, planID, m.ID, mobilisation.CompletionInput{Note: "Done: see the mobilisation board minutes"}))
+			lotstest.Must[mobilisation.Milestone](t)(f.svc.Accept(lctx, lead, planID, m.ID, mobilisation.AcceptInput{}))
+		} else {
+			lotstest.Must[mobilisation.Milestone](t)(f.svc.Accept(lctx, lead, planID, m.ID, mobilisation.AcceptInput{Note: "Agreed at the board"}))
+		}
+	}
+}
+
+func TestAPhaseGoesLiveOnlyWhenItsCriticalMilestonesAreDoneAndEveryCommissionerSaysGo(t *testing.T) {
+	f := newFixture(t)
+	_, p := f.planned()
+	v := f.view(leadEmail, p.ID)
+	ph := v.Phases[0]
+	lead, lctx := f.as(leadEmail)
+
+	// Refused, naming what is missing: the critical milestones and both commissioners' decisions.
+	_, err := f.svc.GoLive(lctx, lead, p.ID, ph.ID)
+	e, ok := apperr.As(err)
+	if !ok || e.Kind != apperr.Conflict {
+		t.Fatalf("going live at once: %v", err)
+	}
+	for _, want := range []string{"CQC registration confirmed for every location", "is not done", "NHS Medway CCG has not made a go/no-go decision",
+		"NHS Swale CCG has not made a go/no-go decision"} {
+		if !strings.Contains(e.Message, want) {
+			t.Fatalf("the refusal does not say %q:\n%s", want, e.Message)
+		}
+	}
+	if !strings.Contains(strings.Join(ph.Missing, "\n"), "NHS Swale CCG") || ph.Ready {
+		t.Fatalf("the plan view's gate: ready %v, missing %q", ph.Ready, ph.Missing)
+	}
+
+	// Who signs: each covered commissioner's approver, for its own; nobody else.
+	for _, c := range []struct {
+		email string
+		kind  apperr.Kind
+	}{{leadEmail, apperr.Forbidden}, {estuaryBids, apperr.Forbidden}, {"approver@ashford-ccg.test", apperr.NotFound},
+		{"approver@dgs-ccg.test", apperr.NotFound}, {healthwatch, apperr.NotFound}} {
+		a, ctx := f.as(c.email)
+		_, err := f.svc.Decide(ctx, a, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.Go, Reason: "Ready"})
+		lotstest.WantKind(t, err, c.kind, c.email+" signing the go/no-go")
+	}
+	ma, mctx := f.as(medwayApprover)
+	_, err = f.svc.Decide(mctx, ma, p.ID, ph.ID, mobilisation.DecisionInput{Decision: "maybe", Reason: "Unsure"})
+	lotstest.WantKind(t, err, apperr.Invalid, "a decision that is neither go nor no-go")
+	_, err = f.svc.Decide(mctx, ma, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.NoGo})
+	lotstest.WantKind(t, err, apperr.Invalid, "a decision without a reason")
+	lotstest.Must[mobilisation.GoLiveDecision](t)(f.svc.Decide(mctx, ma, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.Go, Reason: "Assurance received"}))
+	sa, sctx := f.as(swaleApprover)
+	lotstest.Must[mobilisation.GoLiveDecision](t)(f.svc.Decide(sctx, sa, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.NoGo,
+		Reason: "The first weekend's rota has gaps"}))
+
+	// Every critical milestone done, but Swale says no-go: still refused, saying why.
+	f.now = time.Date(2019, 3, 20, 10, 0, 0, 0, time.UTC)
+	f.finishCritical(p.ID, 0)
+	_, err = f.svc.GoLive(lctx, lead, p.ID, ph.ID)
+	e, _ = apperr.As(err)
+	if e == nil || e.Kind != apperr.Conflict || !strings.Contains(e.Message, "NHS Swale CCG decided no-go: The first weekend's rota has gaps") ||
+		strings.Contains(e.Message, "is not done") {
+		t.Fatalf("going live against Swale's no-go: %v", err)
+	}
+	lotstest.Must[mobilisation.GoLiveDecision](t)(f.svc.Decide(sctx, sa, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.Go,
+		Reason: "Rota gaps filled"}))
+	if v := f.view(swaleApprover, p.ID); !v.Phases[0].Ready || len(v.Phases[0].Decisions) != 2 || !v.CanDecide {
+		t.Fatalf("after both said go: ready %v, %d decisions, missing %q", v.Phases[0].Ready, len(v.Phases[0].Decisions), v.Phases[0].Missing)
+	}
+
+	// Only the lead declares it live.
+	for _, email := range []string{medwayApprover, estuaryBids} {
+		a, ctx := f.as(email)
+		_, err := f.svc.GoLive(ctx, a, p.ID, ph.ID)
+		lotstest.WantKind(t, err, apperr.Forbidden, email+" declaring the phase live")
+	}
+	f.now = time.Date(2019, 4, 1, 7, 0, 0, 0, time.UTC)
+	live := lotstest.Must[mobilisation.Phase](t)(f.svc.GoLive(lctx, lead, p.ID, ph.ID))
+	if live.State != mobilisation.Live || live.LiveAt == nil || !live.LiveAt.Equal(f.now) || live.LiveBy != lead.UserID {
+		t.Fatalf("the live phase: %+v", live)
+	}
+	if to := f.mails("Live: " + ph.Name); strings.Join(to, " ") != "bids@estuary-urgent-care.test lead@medway-ccg.test" {
+		t.Fatalf("go-live emails to %v, want the provider's bid team and the commissioners' leads", to)
+	}
+	if f.audits("phase.live") != 1 || f.audits("golive.decided") != 3 {
+		t.Fatalf("go-live audit: %d phase.live, %d golive.decided", f.audits("phase.live"), f.audits("golive.decided"))
+	}
+	_, err = f.svc.GoLive(lctx, lead, p.ID, ph.ID)
+	lotstest.WantKind(t, err, apperr.Conflict, "going live twice")
+	_, err = f.svc.Decide(sctx, sa, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.NoGo, Reason: "Too late"})
+	lotstest.WantKind(t, err, apperr.Conflict, "a decision on a live phase")
+
+	// The dashboard says so, and the next go-live is another phase.
+	d := lotstest.Must[mobilisation.Dashboard](t)(f.svc.Dashboard(sctx, sa))
+	c := d.Plans[0]
+	if c.Phases[0].State != mobilisation.Live || c.Phases[0].RAG != mobilisation.RAGDone || c.NextGoLive == nil || c.NextGoLive.ID == ph.ID {
+		t.Fatalf("the dashboard after go-live: %+v", c)
+	}
+	for _, g := range d.NextGoLives {
+		if g.Phase.ID == ph.ID {
+			t.Fatal("a live phase is still listed as a coming go-live")
+		}
+	}
+}
+
+func TestASlipTurnsThePhaseRedAndMovesItsForecast(t *testing.T) {
+	f := newFixture(t)
+	_, p := f.planned()
+	before := f.view(leadEmail, p.ID).Phases[2]
+	if before.RAG == mobilisation.RAGRed || before.Outlook.ForecastDay != "2019-07-01" || before.Outlook.SlipDays != 0 {
+		t.Fatalf("at the award the July phase is %s, forecast %s", before.RAG, before.Outlook.ForecastDay)
+	}
+
+	// Ten days after the premises for the July UTCs should have been agreed, they are not.
+	premises := f.milestone(p.ID, 2, "premises_agreed")
+	f.now = time.Date(2019, 3, 13, 10, 0, 0, 0, time.UTC)
+	if mobilisation.DaysBetween(premises.DueOn, "2019-03-13") != 10 {
+		t.Fatalf("premises are due %s", premises.DueOn)
+	}
+	after := f.view(leadEmail, p.ID)
+	ph := after.Phases[2]
+	if ph.RAG != mobilisation.RAGRed || ph.Outlook.ForecastDay <= ph.GoLiveDay || ph.Outlook.SlipDays <= 0 || len(ph.Outlook.CriticalPath) == 0 {
+		t.Fatalf("after the slip the July phase is %s, forecast %s (%d days late), path %v", ph.RAG, ph.Outlook.ForecastDay, ph.Outlook.SlipDays, ph.Outlook.CriticalPath)
+	}
+	m, _ := after.Milestone(premises.ID)
+	if m.RAG != mobilisation.RAGRed || m.Forecast.Finish != "2019-03-13" {
+		t.Fatalf("the late milestone: %s, forecast %s", m.RAG, m.Forecast.Finish)
+	}
+
+	// The dashboard lists it as overdue, and whose it is.
+	a, ctx := f.as(swaleApprover)
+	d := lotstest.Must[mobilisation.Dashboard](t)(f.svc.Dashboard(ctx, a))
+	found := false
+	for _, o := range d.Overdue {
+		if o.MilestoneID == premises.ID {
+			found = o.DaysOverdue == 10 && o.OwnerName == "Morgan Lead" && o.OwnerOrgName == "NHS Medway CCG" && o.Critical
+		}
+	}
+	if !found || d.Plans[0].RAG != mobilisation.RAGRed {
+		t.Fatalf("the dashboard does not show the premises 10 days overdue and whose: %+v", d.Overdue)
+	}
+}

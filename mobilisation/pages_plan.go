@@ -1,0 +1,625 @@
+package mobilisation
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"golive/apperr"
+	"golive/frontend"
+	"golive/web"
+)
+
+// A plan (its phases, timeline, workstreams and milestones), one milestone (its details, notes
+// and evidence, and the forms of whoever may act on it) and one phase's go/no-go.
+
+// --- rows the pages share ---
+
+// PhaseRow is a phase as the pages show it.
+type PhaseRow struct {
+	ID, Href, Name, GoLive, Forecast, Slip string
+	RAG                                    Tag
+	Reason                                 string
+	Live                                   bool
+	LiveAt                                 *time.Time
+	LiveBy                                 string
+	Ready                                  bool
+	Missing                                []string
+}
+
+func phaseRow(planID string, ph PhaseView) PhaseRow {
+	r := PhaseRow{ID: ph.ID, Href: phaseHref(planID, ph.ID), Name: ph.Name, GoLive: dayText(ph.GoLiveDay), RAG: ragTag(ph.RAG),
+		Reason: ph.Reason, Live: ph.State == Live, LiveAt: ph.LiveAt, LiveBy: ph.LiveByName, Ready: ph.Ready, Missing: ph.Missing}
+	if f := ph.Outlook.ForecastDay; f != "" && !r.Live {
+		r.Forecast = dayText(f)
+	}
+	if ph.Outlook.SlipDays > 0 && !r.Live {
+		r.Slip = daysText(ph.Outlook.SlipDays) + " late"
+	}
+	return r
+}
+
+// MilestoneRow is a milestone as the pages' tables show it.
+type MilestoneRow struct {
+	ID, Href, Title, Workstream, Phase string
+	Owner, OwnerOrg, Side              string
+	Due, Forecast, Slip, Status        string
+	RAG                                Tag
+	Reason                             string
+	CriticalPath, Critical, Done       bool
+	Waiting                            bool // the provider asked for acceptance
+	Evidence                           int
+}
+
+func milestoneRow(planID string, m MilestoneView) MilestoneRow {
+	r := MilestoneRow{ID: m.ID, Href: milestoneHref(planID, m.ID), Title: m.Title, Workstream: m.Workstream, Phase: m.PhaseName,
+		Owner: m.OwnerName, OwnerOrg: m.OwnerOrgName, Side: ownerSideLabel(m.OwnerSide), Due: dayText(m.DueOn),
+		Status: statusLabel(m.Status), RAG: ragTag(m.RAG), Reason: m.Reason, CriticalPath: m.OnCriticalPath, Critical: m.Critical,
+		Done: m.AcceptedAt != nil, Waiting: m.AcceptedAt == nil && m.CompletionRequestedAt != nil, Evidence: m.EvidenceCount}
+	if r.Owner == "" {
+		r.Owner = "Nobody yet"
+	}
+	if r.Done {
+		r.Status = "Done: accepted " + dayText(m.CompletedOn)
+	}
+	if f := m.Forecast.Finish; f != "" && f != m.DueOn && !r.Done {
+		r.Forecast = dayText(f)
+	}
+	if m.Forecast.SlipDays > 0 && !r.Done {
+		r.Slip = daysText(m.Forecast.SlipDays) + " late"
+	}
+	return r
+}
+
+// --- the plan ---
+
+// PlanPage is a plan: its phases, the timeline with the milestones table as its text
+// alternative, the workstreams' status by phase.
+type PlanPage struct {
+	ID, Title, Procurement string
+	Provider, Lead         string
+	LeadUser, Template     string
+	Today                  string
+	RAG                    Tag
+	Phases                 []PhaseRow
+	Chart                  GanttChart
+	Milestones             []MilestoneRow // in the chart's order
+	Workstreams            WorkstreamTable
+	CanManage              bool
+}
+
+// WorkstreamTable is each workstream's status in each phase and over the plan.
+type WorkstreamTable struct {
+	Phases []string
+	Rows   []WorkstreamRow
+}
+
+// WorkstreamRow is one workstream across the phases.
+type WorkstreamRow struct {
+	Name    string
+	Cells   []WorkstreamCell // one per phase, in order
+	Overall WorkstreamCell
+}
+
+// WorkstreamCell is a workstream's status in a phase; Empty when it has no milestones there.
+type WorkstreamCell struct {
+	Empty bool
+	RAG   Tag
+	Done  string // "3 of 5 done"
+}
+
+func workstreamCell(w WorkstreamView) WorkstreamCell {
+	return WorkstreamCell{RAG: ragTag(w.RAG), Done: fmt.Sprintf("%d of %d done", w.Done, w.Milestones)}
+}
+
+// ganttOf reduces a plan view to what the chart draws.
+func ganttOf(v PlanView) GanttPlan {
+	g := GanttPlan{Title: planTitle(v), Today: v.Today}
+	for _, ph := range v.Phases {
+		g.Phases = append(g.Phases, GanttPhase{ID: ph.ID, Name: ph.Name, GoLive: ph.GoLiveDay, Forecast: ph.Outlook.ForecastDay, Live: ph.State == Live})
+	}
+	for _, m := range v.Milestones {
+		g.Milestones = append(g.Milestones, GanttMilestone{ID: m.ID, PhaseID: m.PhaseID, Workstream: m.Workstream, Title: m.Title,
+			DueOn: m.DueOn, Finish: m.Forecast.Finish, RAG: m.RAG, Critical: m.OnCriticalPath, Done: m.AcceptedAt != nil})
+	}
+	return g
+}
+
+// planPage builds the plan page from its view.
+func planPage(v PlanView) PlanPage {
+	page := PlanPage{ID: v.Plan.ID, Title: planTitle(v), Procurement: v.ProcurementTitle + " (" + v.ProcurementReference + ")",
+		Provider: v.ProviderName, Lead: v.LeadOrgName, LeadUser: v.LeadUserName, Template: v.TemplateName, Today: dayText(v.Today),
+		RAG: ragTag(v.RAG), CanManage: v.CanManage, Chart: Gantt(ganttOf(v))}
+	for _, ph := range v.Phases {
+		page.Phases = append(page.Phases, phaseRow(v.Plan.ID, ph))
+		page.Workstreams.Phases = append(page.Workstreams.Phases, ph.Name)
+	}
+	// The table lists the milestones in the order the chart draws them, so the two read alike.
+	byID := map[string]MilestoneView{}
+	for _, m := range v.Milestones {
+		byID[m.ID] = m
+	}
+	for _, r := range page.Chart.Rows {
+		if m, ok := byID[r.ID]; ok && r.Kind == "milestone" {
+			page.Milestones = append(page.Milestones, milestoneRow(v.Plan.ID, m))
+			delete(byID, r.ID)
+		}
+	}
+	for _, m := range v.Milestones { // anything the chart could not place (no phase) still listed
+		if _, left := byID[m.ID]; left {
+			page.Milestones = append(page.Milestones, milestoneRow(v.Plan.ID, m))
+		}
+	}
+	for _, w := range v.Workstreams {
+		row := WorkstreamRow{Name: w.Name, Overall: workstreamCell(w)}
+		for _, ph := range v.Phases {
+			i := slices.IndexFunc(ph.Workstreams, func(x WorkstreamView) bool { return x.Name == w.Name })
+			if i < 0 {
+				row.Cells = append(row.Cells, WorkstreamCell{Empty: true})
+				continue
+			}
+			row.Cells = append(row.Cells, workstreamCell(ph.Workstreams[i]))
+		}
+		page.Workstreams.Rows = append(page.Workstreams.Rows, row)
+	}
+	return page
+}
+
+func (h *Pages) plan(c *fiber.Ctx) error {
+	v, err := h.Svc.PlanView(c.UserContext(), web.ActorFrom(c), c.Params("plan"))
+	if err != nil {
+		return err
+	}
+	return h.render(c, "mobilisation/plan", planTitle(v), planPage(v), nil)
+}
+
+// --- a milestone ---
+
+// MilestonePage is one milestone: its facts, what it depends on and what depends on it, its
+// notes and evidence, and the forms for whoever may act on it.
+type MilestonePage struct {
+	PlanHref, PlanTitle string
+	PhaseHref           string
+	M                   MilestoneRow
+	Requested           string // who asked for acceptance, and when
+	Accepted            string
+	DependsOn           []MilestoneRow
+	Dependents          []MilestoneRow
+	Notes               []NoteRow
+	Evidence            []EvidenceRow
+
+	CanReport, CanRequest, CanAccept, CanEdit bool
+	Statuses                                  []web.Option
+	ProgressNote, CompletionNote              string
+	AcceptNote, ReturnReason                  string
+	Edit                                      MilestoneEditForm
+	Errs                                      map[string]map[string]string // per form: progress, evidence, completion, accept, return, edit
+	MaxEvidenceMB                             int
+}
+
+// MilestoneEditForm is the lead's form to change a milestone.
+type MilestoneEditForm struct {
+	Title, Workstream, DueOn string
+	Critical                 bool
+	Sides, Owners, DependsOn []web.Option
+	CriticalItems            []web.Option
+}
+
+// NoteRow is a progress note.
+type NoteRow struct {
+	Author, Org, Change, Text string
+	At                        time.Time
+}
+
+// EvidenceRow is an evidence file, linked.
+type EvidenceRow struct {
+	Href, Name, By string
+	Size           int64
+	At             time.Time
+}
+
+var reportable = []string{string(NotStarted), string(InProgress), string(Blocked)}
+
+// milestoneForms is what was typed into the milestone page's forms, to show again with messages.
+type milestoneForms struct {
+	status, progressNote, completionNote, acceptNote, returnReason string
+	edit                                                           *MilestoneChange
+	errs                                                           map[string]map[string]string
+}
+
+func (h *Pages) milestonePage(c *fiber.Ctx, typed milestoneForms) (MilestonePage, string, error) {
+	ctx, a := c.UserContext(), web.ActorFrom(c)
+	d, err := h.Svc.MilestoneDetail(ctx, a, c.Params("plan"), c.Params("ms"))
+	if err != nil {
+		return MilestonePage{}, "", err
+	}
+	v, m := d.Plan, d.Milestone
+	page := MilestonePage{PlanHref: planHref(v.Plan.ID), PlanTitle: planTitle(v), PhaseHref: phaseHref(v.Plan.ID, m.PhaseID),
+		M: milestoneRow(v.Plan.ID, m), CanReport: m.CanReport, CanRequest: m.CanRequestCompletion, CanAccept: m.CanAccept,
+		CanEdit: v.CanManage && m.AcceptedAt == nil, ProgressNote: typed.progressNote, CompletionNote: typed.completionNote,
+		AcceptNote: typed.acceptNote, ReturnReason: typed.returnReason, Errs: typed.errs, MaxEvidenceMB: MaxEvidenceSize >> 20}
+	if page.Errs == nil {
+		page.Errs = map[string]map[string]string{}
+	}
+	if m.CompletionRequestedAt != nil {
+		page.Requested = fmt.Sprintf("%s asked for it to be accepted at %s", orNobody(m.CompletionRequestedByName),
+			m.CompletionRequestedAt.In(frontend.London).Format("15:04 on 2 January 2006"))
+	}
+	if m.AcceptedAt != nil {
+		page.Accepted = fmt.Sprintf("Accepted as done by %s at %s", orNobody(m.AcceptedByName), m.AcceptedAt.In(frontend.London).Format("15:04 on 2 January 2006"))
+	}
+	for _, x := range d.DependsOn {
+		page.DependsOn = append(page.DependsOn, milestoneRow(v.Plan.ID, x))
+	}
+	for _, x := range d.Dependents {
+		page.Dependents = append(page.Dependents, milestoneRow(v.Plan.ID, x))
+	}
+	for i := len(d.Notes) - 1; i >= 0; i-- { // newest first
+		n := d.Notes[i]
+		row := NoteRow{Author: orNobody(n.AuthorName), Org: n.AuthorOrgName, Text: n.Text, At: n.CreatedAt}
+		if n.StatusTo != "" && n.StatusTo != n.StatusFrom {
+			row.Change = statusLabel(n.StatusFrom) + " to " + statusLabel(n.StatusTo)
+		}
+		page.Notes = append(page.Notes, row)
+	}
+	for _, e := range d.Evidence {
+		page.Evidence = append(page.Evidence, EvidenceRow{Href: milestoneHref(v.Plan.ID, m.ID) + "/evidence/" + e.ID, Name: e.Name,
+			By: orNobody(e.UploadedByName), Size: e.Size, At: e.UploadedAt})
+	}
+	status := typed.status
+	if status == "" {
+		status = string(m.Status)
+	}
+	page.Statuses = web.OptionsOf(reportable, map[string]string{string(NotStarted): "Not started", string(InProgress): "In progress",
+		string(Blocked): "Blocked: say what blocks it in the note"}, status)
+	if page.CanEdit {
+		if page.Edit, err = h.editForm(c, v, m, typed.edit); err != nil {
+			return page, "", err
+		}
+	}
+	return page, m.Title, nil
+}
+
+func orNobody(name string) string {
+	if name == "" {
+		return "Someone no longer here"
+	}
+	return name
+}
+
+// editForm fills the lead's form from the milestone, or from what was typed.
+func (h *Pages) editForm(c *fiber.Ctx, v PlanView, m MilestoneView, typed *MilestoneChange) (MilestoneEditForm, error) {
+	f := MilestoneEditForm{Title: m.Title, Workstream: m.Workstream, DueOn: m.DueOn, Critical: m.Critical}
+	side, owner, deps := string(m.OwnerSide), m.OwnerUserID, m.DependsOn
+	if t := typed; t != nil {
+		f.Title, f.Workstream, f.DueOn, f.Critical = deref(t.Title), deref(t.Workstream), deref(t.DueOn), t.Critical != nil && *t.Critical
+		side, owner = string(derefSide(t.OwnerSide)), deref(t.OwnerUserID)
+		if t.DependsOn != nil {
+			deps = *t.DependsOn
+		}
+	}
+	f.CriticalItems = []web.Option{{Value: "yes", Label: "The phase cannot go live until it is done", Checked: f.Critical}}
+	f.Sides = web.OptionsOf([]string{string(Provider), string(Commissioner)},
+		map[string]string{string(Provider): "The provider (" + v.ProviderName + ")", string(Commissioner): "The commissioners"}, side)
+	choices, err := h.Svc.OwnerChoices(c.UserContext(), web.ActorFrom(c), v.Plan.ID)
+	if err != nil {
+		return f, err
+	}
+	f.Owners = []web.Option{{Value: "", Label: "Nobody yet", Selected: owner == ""}}
+	for _, p := range choices {
+		f.Owners = append(f.Owners, web.Option{Value: p.ID, Label: p.Name + " (" + p.OrgName + ")", Selected: p.ID == owner})
+	}
+	// What it can depend on: the milestones of its own phase, and whatever it depends on already.
+	for _, x := range v.Milestones {
+		if x.ID == m.ID || (x.PhaseID != m.PhaseID && !slices.Contains(deps, x.ID)) {
+			continue
+		}
+		f.DependsOn = append(f.DependsOn, web.Option{Value: x.ID, Label: x.Title + ", due " + dayText(x.DueOn), Checked: slices.Contains(deps, x.ID)})
+	}
+	return f, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func derefSide(s *OwnerSide) OwnerSide {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func (h *Pages) milestone(c *fiber.Ctx) error { return h.renderMilestone(c, milestoneForms{}) }
+
+// renderMilestone shows the milestone page; forms with messages are shown again as typed, and
+// the error summary links to their fields by the ids they have on the page (form-field).
+func (h *Pages) renderMilestone(c *fiber.Ctx, typed milestoneForms) error {
+	page, title, err := h.milestonePage(c, typed)
+	if err != nil {
+		return err
+	}
+	var summary map[string]string
+	for form, fields := range typed.errs {
+		for k, v := range web.Prefixed(fields, form+"-") {
+			if summary == nil {
+				summary = map[string]string{}
+			}
+			summary[k] = v
+		}
+	}
+	return h.render(c, "mobilisation/milestone", title, page, summary)
+}
+
+// milestoneDone answers a successful POST on a milestone: back to it, with what happened.
+func milestoneDone(c *fiber.Ctx, msg string) error {
+	return web.RedirectFlash(c, milestoneHref(c.Params("plan"), c.Params("ms")), msg)
+}
+
+// milestoneFormError shows the milestone page again with a form's messages, or passes on an
+// error that is not about the form.
+func (h *Pages) milestoneFormError(c *fiber.Ctx, form string, err error, typed milestoneForms) error {
+	fields, err := formError(c, err)
+	if err != nil {
+		return err
+	}
+	typed.errs = map[string]map[string]string{form: fields}
+	return h.renderMilestone(c, typed)
+}
+
+func (h *Pages) progress(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	in := ProgressInput{Status: Status(f.Str("status")), Note: f.Str("note")}
+	typed := milestoneForms{status: string(in.Status), progressNote: in.Note}
+	if fields := f.Check(&in); fields != nil {
+		c.Status(fiber.StatusUnprocessableEntity)
+		typed.errs = map[string]map[string]string{"progress": fields}
+		return h.renderMilestone(c, typed)
+	}
+	if _, err := h.Svc.ReportProgress(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("ms"), in); err != nil {
+		return h.milestoneFormError(c, "progress", err, typed)
+	}
+	return milestoneDone(c, "Progress recorded.")
+}
+
+func (h *Pages) addEvidence(c *fiber.Ctx) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderMilestone(c, milestoneForms{errs: map[string]map[string]string{"evidence": {"file": "Choose a file to upload"}}})
+	}
+	if fh.Size > MaxEvidenceSize {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderMilestone(c, milestoneForms{errs: map[string]map[string]string{"evidence": {
+			"file": fmt.Sprintf("The file must be %d MB or smaller", MaxEvidenceSize>>20)}}})
+	}
+	r, err := fh.Open()
+	if err != nil {
+		return fmt.Errorf("open uploaded evidence: %w", err)
+	}
+	content, err := io.ReadAll(io.LimitReader(r, MaxEvidenceSize+1))
+	r.Close()
+	if err != nil {
+		return fmt.Errorf("read uploaded evidence: %w", err)
+	}
+	e, err := h.Svc.AddEvidence(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("ms"), fh.Filename, content)
+	if err != nil {
+		return h.milestoneFormError(c, "evidence", err, milestoneForms{})
+	}
+	return milestoneDone(c, "Evidence “"+e.Name+"” attached.")
+}
+
+func (h *Pages) evidence(c *fiber.Ctx) error {
+	if !validID(c.Params("ev")) {
+		return apperr.NotFoundf("Evidence not found")
+	}
+	e, err := h.Svc.EvidenceFile(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("ms"), c.Params("ev"))
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, e.ContentType)
+	c.Set(fiber.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": e.Name}))
+	c.Set(fiber.HeaderCacheControl, "private, no-store")
+	return c.Send(e.Data)
+}
+
+func (h *Pages) requestCompletion(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	in := CompletionInput{Note: f.Str("note")}
+	typed := milestoneForms{completionNote: in.Note}
+	if fields := f.Check(&in); fields != nil {
+		c.Status(fiber.StatusUnprocessableEntity)
+		typed.errs = map[string]map[string]string{"completion": fields}
+		return h.renderMilestone(c, typed)
+	}
+	if _, err := h.Svc.RequestCompletion(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("ms"), in); err != nil {
+		return h.milestoneFormError(c, "completion", err, typed)
+	}
+	return milestoneDone(c, "You asked the commissioner to accept this milestone as done.")
+}
+
+func (h *Pages) accept(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	in := AcceptInput{Note: f.Str("note")}
+	typed := milestoneForms{acceptNote: in.Note}
+	if fields := f.Check(&in); fields != nil {
+		c.Status(fiber.StatusUnprocessableEntity)
+		typed.errs = map[string]map[string]string{"accept": fields}
+		return h.renderMilestone(c, typed)
+	}
+	m, err := h.Svc.Accept(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("ms"), in)
+	if err != nil {
+		return h.milestoneFormError(c, "accept", err, typed)
+	}
+	return milestoneDone(c, "“"+m.Title+"” accepted as done.")
+}
+
+func (h *Pages) returnMilestone(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	in := ReturnInput{Reason: f.Str("reason")}
+	typed := milestoneForms{returnReason: in.Reason}
+	if fields := f.Check(&in); fields != nil {
+		c.Status(fiber.StatusUnprocessableEntity)
+		typed.errs = map[string]map[string]string{"return": fields}
+		return h.renderMilestone(c, typed)
+	}
+	m, err := h.Svc.Return(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("ms"), in)
+	if err != nil {
+		return h.milestoneFormError(c, "return", err, typed)
+	}
+	return milestoneDone(c, "“"+m.Title+"” returned to the provider.")
+}
+
+// editMilestone saves the lead's whole form: every field is sent, so every field is set (no
+// dependency ticked clears them).
+func (h *Pages) editMilestone(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	title, ws, due, owner := f.Str("title"), f.Str("workstream"), strings.TrimSpace(f.Str("due_on")), f.Str("owner_user_id")
+	side, critical, deps := OwnerSide(f.Str("owner_side")), f.Checked("critical"), f.All("depends_on")
+	if deps == nil {
+		deps = []string{}
+	}
+	in := MilestoneChange{Title: &title, Workstream: &ws, OwnerSide: &side, OwnerUserID: &owner, DueOn: &due, Critical: &critical, DependsOn: &deps}
+	typed := milestoneForms{edit: &in}
+	if fields := f.Check(&in); fields != nil {
+		c.Status(fiber.StatusUnprocessableEntity)
+		typed.errs = map[string]map[string]string{"edit": fields}
+		return h.renderMilestone(c, typed)
+	}
+	m, err := h.Svc.EditMilestone(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("ms"), in)
+	if err != nil {
+		return h.milestoneFormError(c, "edit", err, typed)
+	}
+	return milestoneDone(c, "“"+m.Title+"” changed.")
+}
+
+// --- a phase's go/no-go ---
+
+// PhasePage is a phase's readiness: its critical milestones, each commissioner's decision, the
+// approver's form and the lead's button to declare it live.
+type PhasePage struct {
+	PlanHref, PlanTitle string
+	P                   PhaseRow
+	Critical            []MilestoneRow
+	Decisions           []DecisionRow
+	CanDecide           bool
+	Decision            []web.Option
+	Reason              string
+	CanGoLive           bool
+	Errs                map[string]map[string]string // decide, live
+}
+
+// DecisionRow is one commissioner's decision, or that it has not decided.
+type DecisionRow struct {
+	Org, Decision string
+	Tag           Tag
+	Reason, By    string
+	At            *time.Time
+}
+
+func (h *Pages) phasePage(c *fiber.Ctx, decision, reason string, errs map[string]map[string]string) (PhasePage, string, error) {
+	ctx, a := c.UserContext(), web.ActorFrom(c)
+	v, err := h.Svc.PlanView(ctx, a, c.Params("plan"))
+	if err != nil {
+		return PhasePage{}, "", err
+	}
+	ph, ok := v.Phase(c.Params("phase"))
+	if !ok {
+		return PhasePage{}, "", apperr.NotFoundf("Phase not found")
+	}
+	page := PhasePage{PlanHref: planHref(v.Plan.ID), PlanTitle: planTitle(v), P: phaseRow(v.Plan.ID, ph),
+		CanDecide: v.CanDecide && ph.State != Live, CanGoLive: v.CanManage && ph.State != Live, Reason: reason, Errs: errs}
+	if page.Errs == nil {
+		page.Errs = map[string]map[string]string{}
+	}
+	for _, m := range v.Milestones {
+		if m.PhaseID == ph.ID && m.Critical {
+			page.Critical = append(page.Critical, milestoneRow(v.Plan.ID, m))
+		}
+	}
+	for _, o := range v.Participants {
+		row := DecisionRow{Org: o.Name, Decision: "Not decided yet", Tag: Tag{"Not decided", "nhsuk-tag--white"}}
+		for _, d := range ph.Decisions {
+			if d.OrgID != o.ID {
+				continue
+			}
+			at := d.DecidedAt
+			row.Reason, row.By, row.At = d.Reason, orNobody(d.DecidedByName), &at
+			row.Decision, row.Tag = "Go", Tag{"Go", "nhsuk-tag--green"}
+			if d.Decision == NoGo {
+				row.Decision, row.Tag = "No-go", Tag{"No-go", "nhsuk-tag--red"}
+			}
+			if a != nil && d.OrgID == a.OrgID && decision == "" {
+				decision = string(d.Decision)
+				if page.Reason == "" {
+					page.Reason = d.Reason
+				}
+			}
+		}
+		page.Decisions = append(page.Decisions, row)
+	}
+	page.Decision = web.OptionsOf([]string{string(Go), string(NoGo)}, map[string]string{string(Go): "Go: ready to go live",
+		string(NoGo): "No-go: not ready"}, decision)
+	return page, ph.Name, nil
+}
+
+func (h *Pages) renderPhase(c *fiber.Ctx, decision, reason string, errs map[string]map[string]string) error {
+	page, name, err := h.phasePage(c, decision, reason, errs)
+	if err != nil {
+		return err
+	}
+	var summary map[string]string
+	for form, fields := range errs {
+		for k, v := range web.Prefixed(fields, form+"-") {
+			if summary == nil {
+				summary = map[string]string{}
+			}
+			summary[k] = v
+		}
+	}
+	return h.render(c, "mobilisation/phase", "Go or no-go: "+name, page, summary)
+}
+
+func (h *Pages) phase(c *fiber.Ctx) error { return h.renderPhase(c, "", "", nil) }
+
+func (h *Pages) decide(c *fiber.Ctx) error {
+	f := web.NewForm(c)
+	in := DecisionInput{Decision: Decision(f.Str("decision")), Reason: f.Str("reason")}
+	if fields := f.Check(&in); fields != nil {
+		c.Status(fiber.StatusUnprocessableEntity)
+		return h.renderPhase(c, string(in.Decision), in.Reason, map[string]map[string]string{"decide": fields})
+	}
+	d, err := h.Svc.Decide(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("phase"), in)
+	if err != nil {
+		fields, err := formError(c, err)
+		if err != nil {
+			return err
+		}
+		return h.renderPhase(c, string(in.Decision), in.Reason, map[string]map[string]string{"decide": fields})
+	}
+	msg := "Your decision is recorded: go."
+	if d.Decision == NoGo {
+		msg = "Your decision is recorded: no-go."
+	}
+	return web.RedirectFlash(c, phaseHref(c.Params("plan"), c.Params("phase")), msg)
+}
+
+func (h *Pages) goLive(c *fiber.Ctx) error {
+	ph, err := h.Svc.GoLive(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("phase"))
+	if err != nil {
+		fields, err := formError(c, err)
+		if err != nil {
+			return err
+		}
+		return h.renderPhase(c, "", "", map[string]map[string]string{"live": web.FormWide(fields)})
+	}
+	return web.RedirectFlash(c, phaseHref(c.Params("plan"), c.Params("phase")), ph.Name+" is live.")
+}

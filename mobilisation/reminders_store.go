@@ -1,0 +1,412 @@
+package mobilisation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"golive/jobs"
+)
+
+// Reminders, the inbox and reminder preferences in the database. Reminders are platform work,
+// not one tenant's: the scan and the send job read every plan's milestones (as the mail outbox
+// reads every organisation's mail). The inbox and preferences are read and written only for the
+// signed-in person's own user id, which is their scope.
+
+// RescheduleReminders brings a milestone's reminders in line with it, in the caller's
+// transaction (s is the tx store): the "due" reminders it owes are written (one per offset and
+// recipient, only if their send time is still ahead of now), and every reminder not yet sent
+// that no longer applies (due day, owner or plan's reminder days changed; milestone done) is
+// cancelled. A worker that has already claimed a cancelled one finds it cancelled when it comes
+// to mark it sent, and sends nothing.
+func (s *Store) RescheduleReminders(ctx context.Context, p Plan, m Milestone, now time.Time) error {
+	now = now.UTC().Truncate(time.Microsecond)
+	for _, r := range dueReminders(p, m, now) {
+		// A key cancelled earlier (the due day moved away and back) is scheduled again, not
+		// duplicated; one already sent stays sent.
+		err := s.q(ctx).Exec(`INSERT INTO reminders (id, key, milestone_id, plan_id, user_id, kind, send_at, state, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (key) DO UPDATE SET state = excluded.state, send_at = excluded.send_at, claimed_at = NULL
+			WHERE reminders.state = 'cancelled'`,
+			r.ID, r.Key, r.MilestoneID, r.PlanID, r.UserID, r.Kind, r.SendAt, Scheduled, now).Error
+		if err != nil {
+			return fmt.Errorf("schedule reminder %s: %w", r.Key, err)
+		}
+	}
+	var pending []Reminder
+	if err := s.q(ctx).Where("milestone_id = ? AND state IN ?", m.ID, []ReminderState{Scheduled, Sending}).
+		Find(&pending).Error; err != nil {
+		return fmt.Errorf("reminders of milestone %s: %w", m.ID, err)
+	}
+	today := DayOf(now)
+	var cancel []string
+	for _, r := range pending {
+		if ok, _ := reminderApplies(r, p, m, today); !ok {
+			cancel = append(cancel, r.ID)
+		}
+	}
+	if len(cancel) == 0 {
+		return nil
+	}
+	err := s.q(ctx).Model(&Reminder{}).Where("id IN ? AND state IN ?", cancel, []ReminderState{Scheduled, Sending}).
+		Update("state", Cancelled).Error
+	if err != nil {
+		return fmt.Errorf("cancel reminders of milestone %s: %w", m.ID, err)
+	}
+	return nil
+}
+
+// --- the scan ---
+
+func (s *Store) postgres() bool { return s.db.Dialector.Name() == "postgres" }
+
+// newIDSQL is a random UUID made by the database, for rows written by INSERT … SELECT.
+func (s *Store) newIDSQL() string {
+	if s.postgres() {
+		return "gen_random_uuid()::text"
+	}
+	return `lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4' || substr(hex(randomblob(2)), 2) || '-' ||
+		substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`
+}
+
+// param is a bind parameter of a timestamp in a SELECT list, where PostgreSQL cannot infer its
+// type (SQLite must not be told one: its CAST AS TIMESTAMP would make the text a number).
+func (s *Store) tsParam() string {
+	if s.postgres() {
+		return "CAST(? AS timestamp)"
+	}
+	return "?"
+}
+
+// openMilestone is the condition of a milestone still owed (isOpen): it is what the partial
+// index milestones_open_due holds.
+const openMilestone = `m.status <> 'done' AND m.accepted_at IS NULL`
+
+// recipientSQL is recipientOf in SQL.
+const recipientSQL = `CASE WHEN m.owner_user_id <> '' THEN m.owner_user_id ELSE p.lead_user_id END`
+
+// writeOverdue writes today's overdue reminder of every open milestone past its due day, to be
+// sent at sendAt (09:00 UK time today). Rows written already (by an earlier scan, or another
+// worker's) are left alone: the unique key turns a second write into nothing.
+func (s *Store) writeOverdue(ctx context.Context, today string, sendAt, now time.Time) (int64, error) {
+	res := s.q(ctx).Exec(`INSERT INTO reminders (id, key, milestone_id, plan_id, user_id, kind, send_at, state, attempts, created_at)
+		SELECT `+s.newIDSQL()+`, k.key, k.milestone_id, k.plan_id, k.user_id, 'overdue', `+s.tsParam()+`, 'scheduled', 0, `+s.tsParam()+`
+		FROM (SELECT 'overdue:' || m.id || ':' || ? || ':' || `+recipientSQL+` AS key,
+		             m.id AS milestone_id, m.plan_id, `+recipientSQL+` AS user_id
+		      FROM milestones m JOIN mobilisation_plans p ON p.id = m.plan_id
+		      WHERE `+openMilestone+` AND m.due_on < ? AND `+recipientSQL+` <> '') k
+		WHERE NOT EXISTS (SELECT 1 FROM reminders r WHERE r.key = k.key)
+		ON CONFLICT (key) DO NOTHING`, sendAt, now, today, today)
+	if res.Error != nil {
+		return 0, fmt.Errorf("write overdue reminders: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// writeEscalations writes the escalation of every open milestone overdue by at least its plan's
+// escalate_after_days, to the plan's lead, once per milestone and due day.
+func (s *Store) writeEscalations(ctx context.Context, today string, sendAt, now time.Time) (int64, error) {
+	// The last due day that is escalated today, per plan: today minus the plan's days.
+	cutoff := `to_char(CAST(? AS date) - p.escalate_after_days, 'YYYY-MM-DD')`
+	if !s.postgres() {
+		cutoff = `date(?, '-' || p.escalate_after_days || ' days')`
+	}
+	res := s.q(ctx).Exec(`INSERT INTO reminders (id, key, milestone_id, plan_id, user_id, kind, send_at, state, attempts, created_at)
+		SELECT `+s.newIDSQL()+`, k.key, k.milestone_id, k.plan_id, k.user_id, 'escalation', `+s.tsParam()+`, 'scheduled', 0, `+s.tsParam()+`
+		FROM (SELECT 'escalation:' || m.id || ':' || m.due_on || ':' || p.lead_user_id AS key,
+		             m.id AS milestone_id, m.plan_id, p.lead_user_id AS user_id
+		      FROM milestones m JOIN mobilisation_plans p ON p.id = m.plan_id
+		      WHERE `+openMilestone+` AND m.due_on < ? AND m.due_on <= `+cutoff+` AND p.lead_user_id <> '') k
+		WHERE NOT EXISTS (SELECT 1 FROM reminders r WHERE r.key = k.key)
+		ON CONFLICT (key) DO NOTHING`, sendAt, now, today, today)
+	if res.Error != nil {
+		return 0, fmt.Errorf("write escalations: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// digestWritten says whether this week's digests (sent at sendAt) have been written.
+func (s *Store) digestWritten(ctx context.Context, sendAt time.Time) (bool, error) {
+	var n int64
+	err := s.q(ctx).Raw(`SELECT count(*) FROM (SELECT 1 FROM reminders WHERE kind = 'digest' AND send_at = ? LIMIT 1) d`, sendAt).
+		Scan(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("digest written: %w", err)
+	}
+	return n > 0, nil
+}
+
+// writeDigests writes this week's digest for everyone with something in it (a milestone of theirs
+// due within the next two weeks or overdue, or an overdue one in a plan they lead), except those
+// who turned the digest off.
+func (s *Store) writeDigests(ctx context.Context, week, today, horizon string, sendAt, now time.Time) (int64, error) {
+	res := s.q(ctx).Exec(`INSERT INTO reminders (id, key, milestone_id, plan_id, user_id, kind, send_at, state, attempts, created_at)
+		SELECT `+s.newIDSQL()+`, 'digest:' || u.user_id || ':' || ?, NULL, NULL, u.user_id, 'digest', `+s.tsParam()+`, 'scheduled', 0, `+s.tsParam()+`
+		FROM (SELECT `+recipientSQL+` AS user_id
+		      FROM milestones m JOIN mobilisation_plans p ON p.id = m.plan_id
+		      WHERE `+openMilestone+` AND m.due_on <= ?
+		      UNION
+		      SELECT p.lead_user_id AS user_id
+		      FROM milestones m JOIN mobilisation_plans p ON p.id = m.plan_id
+		      WHERE `+openMilestone+` AND m.due_on < ?) u
+		WHERE u.user_id <> ''
+		  AND NOT EXISTS (SELECT 1 FROM reminder_preferences rp WHERE rp.user_id = u.user_id AND rp.digest_enabled = ?)
+		ON CONFLICT (key) DO NOTHING`, week, sendAt, now, horizon, today, false)
+	if res.Error != nil {
+		return 0, fmt.Errorf("write digests: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// dueReminder is a reminder the scan found ready to send.
+type dueReminder struct {
+	ID     string
+	SendAt time.Time
+}
+
+// dueReminders lists reminders whose time has come and that no worker is sending: scheduled, or
+// claimed by a worker that has not finished since staleBefore (it died). after pages through
+// them in (send_at, id) order; limit bounds one page.
+func (s *Store) dueReminderPage(ctx context.Context, now, staleBefore time.Time, after dueReminder, limit int) ([]dueReminder, error) {
+	var out []dueReminder
+	q := s.q(ctx).Model(&Reminder{}).Select("id, send_at").
+		Where("send_at <= ? AND state IN ?", now, []ReminderState{Scheduled, Sending}).
+		Where("state = ? OR claimed_at < ?", Scheduled, staleBefore)
+	if after.ID != "" {
+		q = q.Where("(send_at > ? OR (send_at = ? AND id > ?))", after.SendAt, after.SendAt, after.ID)
+	}
+	if err := q.Order("send_at, id").Limit(limit).Scan(&out).Error; err != nil {
+		return nil, fmt.Errorf("due reminders: %w", err)
+	}
+	return out, nil
+}
+
+// --- sending one ---
+
+// claimReminder marks the reminder as being sent by this worker, and reports whether it won: of
+// two workers running the same reminder at once exactly one changes the row. A 'sending' row is
+// taken over only once its claim is older than staleBefore (its worker died).
+func (s *Store) claimReminder(ctx context.Context, id string, now, staleBefore time.Time) (bool, error) {
+	res := s.q(ctx).Exec(`UPDATE reminders SET state = ?, claimed_at = ?, attempts = attempts + 1
+		WHERE id = ? AND (state = ? OR (state = ? AND claimed_at < ?))`,
+		Sending, now, id, Scheduled, Sending, staleBefore)
+	if res.Error != nil {
+		return false, fmt.Errorf("claim reminder %s: %w", id, res.Error)
+	}
+	return res.RowsAffected == 1, nil
+}
+
+// releaseReminder puts a reminder this worker claimed back, for asynq's retry (or the next scan).
+func (s *Store) releaseReminder(ctx context.Context, id string, claimedAt time.Time) error {
+	res := s.q(ctx).Exec(`UPDATE reminders SET state = ?, claimed_at = NULL WHERE id = ? AND state = ? AND claimed_at = ?`,
+		Scheduled, id, Sending, claimedAt)
+	if res.Error != nil {
+		return fmt.Errorf("release reminder %s: %w", id, res.Error)
+	}
+	return nil
+}
+
+// errClaimLost: the reminder was cancelled, or taken over, while this worker held it.
+var errClaimLost = errors.New("the reminder's claim was lost: cancelled or taken over")
+
+// finishReminder moves a reminder this worker holds (claimed at claimedAt) to state, in the
+// transaction: errClaimLost if it no longer holds it. In PostgreSQL the update also locks the
+// row, so a RescheduleReminders that wants to cancel it waits for this transaction and then
+// finds it sent.
+func (s *Store) finishReminder(ctx context.Context, id string, claimedAt time.Time, state ReminderState, now time.Time) error {
+	set := map[string]any{"state": state}
+	if state == Sent {
+		set["sent_at"] = now
+	}
+	res := s.q(ctx).Model(&Reminder{}).Where("id = ? AND state = ? AND claimed_at = ?", id, Sending, claimedAt).Updates(set)
+	if res.Error != nil {
+		return fmt.Errorf("finish reminder %s: %w", id, res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return errClaimLost
+	}
+	return nil
+}
+
+func (s *Store) setReminderMail(ctx context.Context, id, mailID string) error {
+	if err := s.q(ctx).Model(&Reminder{}).Where("id = ?", id).Update("mail_id", mailID).Error; err != nil {
+		return fmt.Errorf("record mail of reminder %s: %w", id, err)
+	}
+	return nil
+}
+
+func (s *Store) reminder(ctx context.Context, id string) (Reminder, error) {
+	var r Reminder
+	if err := s.q(ctx).Where("id = ?", id).Take(&r).Error; err != nil {
+		return r, notFound(err, "Reminder")
+	}
+	return r, nil
+}
+
+// reminderAbout loads the milestone a reminder speaks of, with its plan, phase and owner.
+func (s *Store) reminderAbout(ctx context.Context, milestoneID string) (reminderAbout, error) {
+	var a reminderAbout
+	if err := s.q(ctx).Where("id = ?", milestoneID).Take(&a.Milestone).Error; err != nil {
+		return a, notFound(err, "Milestone")
+	}
+	if err := s.q(ctx).Where("id = ?", a.Milestone.PlanID).Take(&a.Plan).Error; err != nil {
+		return a, notFound(err, "Plan")
+	}
+	var ph Phase
+	if err := s.q(ctx).Where("id = ?", a.Milestone.PhaseID).Take(&ph).Error; err == nil {
+		a.PhaseName, a.GoLive = ph.Name, ph.GoLive
+	} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return a, fmt.Errorf("phase %s: %w", a.Milestone.PhaseID, err)
+	}
+	names, err := s.planNames(ctx, []string{a.Plan.ID})
+	if err != nil {
+		return a, err
+	}
+	a.PlanName = names[a.Plan.ID]
+	if a.Milestone.OwnerUserID != "" {
+		if u, err := s.recipient(ctx, a.Milestone.OwnerUserID); err == nil {
+			a.OwnerName = u.Name
+		}
+	}
+	return a, nil
+}
+
+// planNames names plans as people know them: the lot and the contract reference.
+func (s *Store) planNames(ctx context.Context, planIDs []string) (map[string]string, error) {
+	var rows []struct {
+		ID, ContractReference, Title string
+		Number                       int
+	}
+	err := s.q(ctx).Table("mobilisation_plans p").Select("p.id, p.contract_reference, l.title, l.number").
+		Joins("JOIN lots l ON l.id = p.lot_id").Where("p.id IN ?", planIDs).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("plan names: %w", err)
+	}
+	out := make(map[string]string, len(rows))
+	for _, r := range rows {
+		out[r.ID] = fmt.Sprintf("Lot %d: %s (%s)", r.Number, r.Title, r.ContractReference)
+	}
+	return out, nil
+}
+
+// recipient is a user as a reminder needs them. Users are not tenant data here: a reminder
+// goes to whoever the plan names, in whichever organisation.
+func (s *Store) recipient(ctx context.Context, userID string) (recipient, error) {
+	var u recipient
+	err := s.q(ctx).Table("users").Select("id, name, email, active").Where("id = ?", userID).Take(&u).Error
+	if err != nil {
+		return u, notFound(err, "User")
+	}
+	return u, nil
+}
+
+// digestItems is what goes in a person's digest on today: their open milestones due by horizon
+// (overdue included), and overdue ones in plans they lead.
+func (s *Store) digestItems(ctx context.Context, userID, today, horizon string) ([]digestItem, error) {
+	var rows []struct {
+		PlanID, MilestoneID, Title, PhaseName, DueOn, OwnerUserID, LeadUserID string
+	}
+	err := s.q(ctx).Table("milestones m").
+		Select("m.plan_id, m.id AS milestone_id, m.title, ph.name AS phase_name, m.due_on, m.owner_user_id, p.lead_user_id").
+		Joins("JOIN mobilisation_plans p ON p.id = m.plan_id").
+		Joins("JOIN plan_phases ph ON ph.id = m.phase_id").
+		Where(openMilestone+" AND m.due_on <= ?", horizon).
+		Where("("+recipientSQL+" = ?) OR (p.lead_user_id = ? AND m.due_on < ?)", userID, userID, today).
+		Order("m.due_on, m.title, m.id").Limit(digestMaxItems).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("digest of %s: %w", userID, err)
+	}
+	var plans []string
+	for _, r := range rows {
+		plans = append(plans, r.PlanID)
+	}
+	names := map[string]string{}
+	if len(plans) > 0 {
+		if names, err = s.planNames(ctx, plans); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]digestItem, len(rows))
+	for i, r := range rows {
+		owner := r.OwnerUserID
+		if owner == "" {
+			owner = r.LeadUserID
+		}
+		out[i] = digestItem{PlanID: r.PlanID, MilestoneID: r.MilestoneID, Title: r.Title, PlanName: names[r.PlanID],
+			PhaseName: r.PhaseName, DueOn: r.DueOn, Owned: owner == userID}
+	}
+	return out, nil
+}
+
+// queueMail writes the reminder's email to the outbox in this transaction.
+func (s *Store) queueMail(ctx context.Context, m jobs.Mail) (string, error) { return s.QueueMail(ctx, m) }
+
+func (s *Store) addInbox(ctx context.Context, m *InboxMessage) error {
+	if err := s.q(ctx).Create(m).Error; err != nil {
+		return fmt.Errorf("inbox message for %s: %w", m.UserID, err)
+	}
+	return nil
+}
+
+// --- the inbox and preferences: only ever the person's own ---
+
+func (s *Store) inbox(ctx context.Context, userID string, limit int) ([]InboxMessage, int, error) {
+	var msgs []InboxMessage
+	if err := s.q(ctx).Where("user_id = ?", userID).Order("created_at DESC, id DESC").Limit(limit).Find(&msgs).Error; err != nil {
+		return nil, 0, fmt.Errorf("inbox of %s: %w", userID, err)
+	}
+	var unread int64
+	if err := s.q(ctx).Model(&InboxMessage{}).Where("user_id = ? AND read_at IS NULL", userID).Count(&unread).Error; err != nil {
+		return nil, 0, fmt.Errorf("unread messages of %s: %w", userID, err)
+	}
+	return msgs, int(unread), nil
+}
+
+// markRead marks one of the person's messages read (or all of them) and says how many changed.
+func (s *Store) markRead(ctx context.Context, userID, messageID string, all bool, now time.Time) (int, error) {
+	q := s.q(ctx).Model(&InboxMessage{}).Where("user_id = ? AND read_at IS NULL", userID)
+	if !all {
+		q = q.Where("id = ?", messageID)
+	}
+	res := q.Update("read_at", now)
+	if res.Error != nil {
+		return 0, fmt.Errorf("mark messages read: %w", res.Error)
+	}
+	return int(res.RowsAffected), nil
+}
+
+func (s *Store) hasMessage(ctx context.Context, userID, messageID string) (bool, error) {
+	var n int64
+	if err := s.q(ctx).Model(&InboxMessage{}).Where("user_id = ? AND id = ?", userID, messageID).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("find message: %w", err)
+	}
+	return n > 0, nil
+}
+
+// digestEnabled is the person's digest choice: on until they turn it off.
+func (s *Store) digestEnabled(ctx context.Context, userID string) (bool, error) {
+	var p Preference
+	err := s.q(ctx).Where("user_id = ?", userID).Take(&p).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return true, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("reminder preferences of %s: %w", userID, err)
+	}
+	return p.DigestEnabled, nil
+}
+
+func (s *Store) setPreference(ctx context.Context, p Preference) error {
+	// A map, so that false is written (GORM leaves a zero field with a default out of an insert).
+	err := s.q(ctx).Model(&Preference{}).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "user_id"}},
+		DoUpdates: clause.AssignmentColumns([]string{"digest_enabled", "updated_at"})}).
+		Create(map[string]any{"user_id": p.UserID, "digest_enabled": p.DigestEnabled, "updated_at": p.UpdatedAt}).Error
+	if err != nil {
+		return fmt.Errorf("save reminder preferences: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,1214 @@
+package mobilisation
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net"
+	"net/mail"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/alicebob/miniredis/v2"
+	"github.com/hibiken/asynq"
+	smtpmock "github.com/mocktools/go-smtp-mock/v2"
+
+	"golive/apperr"
+	"golive/database"
+	"golive/database/dbtest"
+	"golive/frontend"
+	"golive/jobs"
+	"golive/web"
+)
+
+// The exactly-once tests of reminders (issue 6, "must show" 2): a worker killed mid-run and
+// restarted, Redis restarted, and two workers at once each end with every due reminder at the
+// SMTP server once; and a changed due day or a completed milestone cancels what no longer applies.
+// They run on the embedded default (SQLite, miniredis) and, with GOLIVE_TEST_DATABASE_URL and
+// GOLIVE_TEST_REDIS_URL set, on PostgreSQL and Redis. The SMTP server is real (go-smtp-mock), and
+// it is what counts: each recipient's messages, by Message-ID (the mail's id in the outbox).
+
+// --- the world the reminders are about ---
+
+type person struct{ ID, Email, Name string }
+
+type world struct {
+	db     *database.DB
+	store  *Store
+	lead   person
+	owners []person
+	plan   Plan
+	phase  Phase
+}
+
+func uk(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, frontend.London)
+	if err != nil {
+		panic(err)
+	}
+	return t.UTC()
+}
+
+// newWorld makes a commissioner (the plan's lead) and a provider with owners people, a
+// procurement, a lot and its mobilisation plan with one phase going live on 1 April 2019.
+func newWorld(t testing.TB, db *database.DB, owners int) *world {
+	t.Helper()
+	w := &world{db: db, store: NewStore(db)}
+	g := db.Gorm
+	now := uk("2018-09-01 10:00")
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ccg, provider := newID(), newID()
+	must(g.Table("organisations").Create(map[string]any{"id": ccg, "name": "NHS Medway CCG " + ccg[:8], "kind": "commissioner", "created_at": now}).Error)
+	must(g.Table("organisations").Create(map[string]any{"id": provider, "name": "Estuary Urgent Care " + provider[:8], "kind": "provider", "created_at": now}).Error)
+	addUser := func(org, email, name string) person {
+		p := person{ID: newID(), Email: email, Name: name}
+		must(g.Table("users").Create(map[string]any{"id": p.ID, "org_id": org, "email": email, "name": name, "active": true,
+			"created_at": now, "updated_at": now}).Error)
+		return p
+	}
+	w.lead = addUser(ccg, "lead-"+ccg[:8]+"@medway-ccg.test", "Lena Lead")
+	for i := range owners {
+		w.owners = append(w.owners, addUser(provider, fmt.Sprintf("owner%02d-%s@estuary.test", i, provider[:8]), fmt.Sprintf("Owner %d", i)))
+	}
+	proc, lot := newID(), newID()
+	must(g.Table("procurements").Create(map[string]any{"id": proc, "lead_org_id": ccg, "title": "Integrated urgent care",
+		"reference": "KM-" + proc[:8], "regime": "pcr2015", "procedure": "open", "term_years": 5, "state": "awarded",
+		"clarification_deadline": now, "submission_deadline": now, "evaluation_start": now, "award_date": now,
+		"contract_start": now, "wrapped_key": []byte{1}, "created_by": w.lead.ID, "created_at": now, "updated_at": now}).Error)
+	must(g.Table("lots").Create(map[string]any{"id": lot, "procurement_id": proc, "number": 1, "title": "Integrated urgent care",
+		"service_types": "nhs111"}).Error)
+	w.plan = Plan{ID: newID(), LotID: lot, ProcurementID: proc, LeadOrgID: ccg, ProviderOrgID: provider,
+		ContractReference: "KM-IUCS-2018-L1", LeadUserID: w.lead.ID, ReminderOffsets: "14,7,1", EscalateAfterDays: 3,
+		CreatedBy: w.lead.ID, CreatedAt: now}
+	must(g.Create(&w.plan).Error)
+	w.phase = Phase{ID: newID(), PlanID: w.plan.ID, Name: "GP out of hours", GoLive: uk("2019-04-01 08:00"), State: Mobilising}
+	must(g.Create(&w.phase).Error)
+	return w
+}
+
+// milestone adds a milestone and schedules its reminders as the service does, at now.
+func (w *world) milestone(t testing.TB, title, dueOn string, owner person, done bool, now time.Time) Milestone {
+	t.Helper()
+	m := Milestone{ID: newID(), PlanID: w.plan.ID, PhaseID: w.phase.ID, Title: title, Workstream: "CQC registration",
+		OwnerSide: Provider, OwnerUserID: owner.ID, DueOn: dueOn, Status: NotStarted, CreatedAt: now, UpdatedAt: now}
+	if done {
+		m.Status, m.AcceptedAt, m.AcceptedBy, m.CompletedOn = Done, &now, w.lead.ID, DayOf(now)
+	}
+	err := w.store.Tx(context.Background(), func(tx *Store) error {
+		if err := tx.db.Create(&m).Error; err != nil {
+			return err
+		}
+		return tx.RescheduleReminders(context.Background(), w.plan, m, now)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// change saves a milestone changed by fn and reschedules, as the service does.
+func (w *world) change(t testing.TB, m Milestone, now time.Time, fn func(*Milestone)) Milestone {
+	t.Helper()
+	fn(&m)
+	m.UpdatedAt = now
+	err := w.store.Tx(context.Background(), func(tx *Store) error {
+		if err := tx.db.Save(&m).Error; err != nil {
+			return err
+		}
+		return tx.RescheduleReminders(context.Background(), w.plan, m, now)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func (w *world) reminders(t testing.TB) []Reminder {
+	t.Helper()
+	var rs []Reminder
+	if err := w.db.Gorm.Order("send_at, key").Find(&rs).Error; err != nil {
+		t.Fatal(err)
+	}
+	return rs
+}
+
+// --- the scenario the exactly-once tests send ---
+
+// At 09:30 on Monday 18 March 2019 (GMT) a plan has, for each of its owners in turn:
+//   - milestones due tomorrow: their 1-day reminder is due (09:00 today);
+//   - milestones due in a week: their 7-day reminder is due;
+//   - milestones 2 days overdue: today's overdue reminder is due;
+//   - milestones 5 days overdue: today's overdue reminder, and the escalation to the lead;
+//   - milestones accepted as done, due tomorrow: nothing;
+//
+// and, Monday, everyone with open milestones (each owner, and the lead, whose plan has overdue
+// ones) has the weekly digest due at 08:00. The milestones were made on Friday 15 March, so only
+// the reminders still ahead then were written.
+var (
+	scenarioMade = uk("2019-03-15 10:00")
+	scenarioNow  = uk("2019-03-18 09:30")
+)
+
+// expected is what each person must get, counted by kind.
+type expected map[string]map[ReminderKind]int
+
+func (e expected) add(email string, k ReminderKind, n int) {
+	if e[email] == nil {
+		e[email] = map[ReminderKind]int{}
+	}
+	e[email][k] += n
+}
+
+func (e expected) total() int {
+	n := 0
+	for _, ks := range e {
+		for _, c := range ks {
+			n += c
+		}
+	}
+	return n
+}
+
+// scenario writes per milestones of each kind per owner and says what must arrive.
+func (w *world) scenario(t testing.TB, per int) expected {
+	t.Helper()
+	want := expected{}
+	for i, o := range w.owners {
+		for j := range per {
+			n := fmt.Sprintf("%d.%d", i, j)
+			w.milestone(t, "Recruit call handlers "+n, "2019-03-19", o, false, scenarioMade)
+			w.milestone(t, "Test telephony failover "+n, "2019-03-25", o, false, scenarioMade)
+			w.milestone(t, "Register with CQC "+n, "2019-03-16", o, false, scenarioMade)
+			w.milestone(t, "Sign information sharing agreement "+n, "2019-03-13", o, false, scenarioMade)
+			w.milestone(t, "Agree clinical governance framework "+n, "2019-03-19", o, true, scenarioMade)
+		}
+		want.add(o.Email, DueSoon, 2*per)
+		want.add(o.Email, Overdue, 2*per)
+		want.add(o.Email, Digest, 1)
+		want.add(w.lead.Email, Escalation, per)
+	}
+	want.add(w.lead.Email, Digest, 1)
+	return want
+}
+
+// --- the SMTP server's count ---
+
+func smtpServer(t testing.TB) *smtpmock.Server {
+	t.Helper()
+	// go-mail ends each conversation with RSET: without this the mock forgets the message on RSET.
+	s := smtpmock.New(smtpmock.ConfigurationAttr{HostAddress: "127.0.0.1", MultipleMessageReceiving: true})
+	if err := s.Start(); err != nil {
+		t.Fatalf("start SMTP server: %v", err)
+	}
+	t.Cleanup(func() { _ = s.Stop() })
+	return s
+}
+
+func smtpURL(s *smtpmock.Server) string { return fmt.Sprintf("smtp://127.0.0.1:%d", s.PortNumber()) }
+
+var (
+	messageIDHeader = regexp.MustCompile(`(?mi)^Message-ID:\s*<([^@>]+)@`)
+	rcptAddress     = regexp.MustCompile(`<([^>]+)>`)
+)
+
+// delivery is one message the SMTP server accepted.
+type delivery struct{ To, MessageID, Subject string }
+
+func deliveries(s *smtpmock.Server) []delivery {
+	var out []delivery
+	for _, m := range s.Messages() {
+		if !m.Msg() {
+			continue
+		}
+		d := delivery{}
+		if rr := m.RcpttoRequestResponse(); len(rr) > 0 {
+			if a := rcptAddress.FindStringSubmatch(rr[0][0]); a != nil {
+				d.To = strings.ToLower(a[1])
+			}
+		}
+		if id := messageIDHeader.FindStringSubmatch(m.MsgRequest()); id != nil {
+			d.MessageID = id[1]
+		}
+		// Long subjects are folded over lines, and may be encoded words.
+		if msg, err := mail.ReadMessage(strings.NewReader(m.MsgRequest())); err == nil {
+			d.Subject, _ = new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// checkExactlyOnce checks that every reminder expected arrived, and none twice: per recipient and
+// kind, the reminders sent are the ones expected; each has one mail and one inbox message; and
+// at the SMTP server each recipient has exactly the Message-IDs of their reminders' mails.
+//
+// A message is counted by its Message-ID. The outbox resends a message whose worker died after
+// the server accepted it and before 'sent' was written (jobs/mailjobs.go: the one window an
+// outbox cannot close), with the same Message-ID, which mail servers and clients take as the same
+// message; what must never happen is a reminder sent as two different messages, or not at all.
+// Such resends are reported, and allowed only when a worker was killed (killed true).
+func checkExactlyOnce(t *testing.T, w *world, srv *smtpmock.Server, want expected, killed bool) {
+	t.Helper()
+	type sentRow struct {
+		ID, Kind, Email, MailID, State string
+	}
+	var rows []sentRow
+	if err := w.db.Gorm.Raw(`SELECT r.id, r.kind, u.email, r.mail_id, r.state FROM reminders r JOIN users u ON u.id = r.user_id
+		WHERE r.state IN ('sent', 'sending', 'scheduled') AND r.send_at <= ?`, scenarioNow).Scan(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	got := expected{}
+	mailOf := map[string]sentRow{}
+	for _, r := range rows {
+		if r.State != string(Sent) {
+			t.Errorf("reminder %s (%s to %s) is %s, want sent", r.ID, r.Kind, r.Email, r.State)
+			continue
+		}
+		if r.MailID == "" {
+			t.Errorf("reminder %s (%s to %s) was sent with no mail", r.ID, r.Kind, r.Email)
+			continue
+		}
+		got.add(r.Email, ReminderKind(r.Kind), 1)
+		mailOf[r.MailID] = r
+	}
+	for email, kinds := range want {
+		for k, n := range kinds {
+			if got[email][k] != n {
+				t.Errorf("%s: %d %s reminders sent, want %d", email, got[email][k], k, n)
+			}
+		}
+	}
+	for email, kinds := range got {
+		for k, n := range kinds {
+			if want[email][k] == 0 {
+				t.Errorf("%s: %d %s reminders sent, want none", email, n, k)
+			}
+		}
+	}
+	// One mail row and one inbox message per reminder, never two.
+	var mails, inbox, inboxReminders int64
+	w.db.Gorm.Raw(`SELECT count(*) FROM mail_messages`).Scan(&mails)
+	w.db.Gorm.Raw(`SELECT count(*) FROM inbox_messages`).Scan(&inbox)
+	w.db.Gorm.Raw(`SELECT count(DISTINCT reminder_id) FROM inbox_messages`).Scan(&inboxReminders)
+	if int(mails) != want.total() || int(inbox) != want.total() || int(inboxReminders) != want.total() {
+		t.Errorf("%d mails and %d inbox messages (for %d reminders) in the database, want %d of each", mails, inbox, inboxReminders, want.total())
+	}
+	// At the SMTP server: every reminder's mail, to its recipient, and nothing else.
+	seen := map[string]int{}
+	for _, d := range deliveries(srv) {
+		r, ok := mailOf[d.MessageID]
+		if !ok {
+			t.Errorf("the SMTP server got a message that is no due reminder's: to %s, %q (Message-ID %s)", d.To, d.Subject, d.MessageID)
+			continue
+		}
+		if d.To != strings.ToLower(r.Email) {
+			t.Errorf("mail %s of a reminder to %s went to %s", d.MessageID, r.Email, d.To)
+		}
+		seen[d.MessageID]++
+	}
+	perRecipient := map[string]int{}
+	resent := 0
+	for id, r := range mailOf {
+		switch n := seen[id]; {
+		case n == 0:
+			t.Errorf("%s reminder to %s (mail %s) never reached the SMTP server", r.Kind, r.Email, id)
+		case n > 1:
+			resent += n - 1
+			if !killed {
+				t.Errorf("%s reminder to %s (mail %s) reached the SMTP server %d times", r.Kind, r.Email, id, n)
+			}
+		}
+		if seen[id] > 0 {
+			perRecipient[r.Email]++
+		}
+	}
+	for email, kinds := range want {
+		n := 0
+		for _, c := range kinds {
+			n += c
+		}
+		if perRecipient[email] != n {
+			t.Errorf("%s got %d distinct messages, want %d", email, perRecipient[email], n)
+		}
+	}
+	t.Logf("%d reminders to %d people: %d deliveries at the SMTP server, %d distinct; %d resent with the same Message-ID after a kill",
+		want.total(), len(want), len(deliveries(srv)), len(seen), resent)
+}
+
+// --- workers ---
+
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+func testLog(t testing.TB) *slog.Logger {
+	if testing.Verbose() {
+		return slog.New(slog.NewTextHandler(&testWriter{t}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	return quiet
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w *testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// clock is an instant that runs on in real time, as GOLIVE_NOW does; Set moves it.
+type clock struct {
+	mu      sync.Mutex
+	start   time.Time
+	started time.Time
+}
+
+func newClock(at time.Time) *clock { return &clock{start: at, started: time.Now()} }
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.start.Add(time.Since(c.started)).UTC()
+}
+
+func (c *clock) Set(at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.start, c.started = at, time.Now()
+}
+
+// startWorker runs a whole golive worker (mail and reminders) in this process, scanning every
+// second rather than every minute so that the tests need not wait for the minute.
+func startWorker(t testing.TB, db *database.DB, redisURL, smtp string, now func() time.Time, concurrency int) *jobs.Worker {
+	t.Helper()
+	w, err := newReminderWorker(db, redisURL, smtp, now, concurrency, testLog(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Shutdown)
+	return w
+}
+
+func newReminderWorker(db *database.DB, redisURL, smtp string, now func() time.Time, concurrency int, log *slog.Logger) (*jobs.Worker, error) {
+	mailer, err := jobs.NewMailer(smtp, "golive <no-reply@golive.test>")
+	if err != nil {
+		return nil, err
+	}
+	w, err := jobs.NewWorker(jobs.WorkerConfig{DB: db, RedisURL: redisURL, Mailer: mailer, Logger: log, Concurrency: concurrency})
+	if err != nil {
+		return nil, err
+	}
+	r := &Reminders{Store: NewStore(db), Queue: w.Client(), BaseURL: "https://golive.test", Now: now, Log: log}
+	if err := r.Register(w, "@every 1s"); err != nil {
+		w.Shutdown()
+		return nil, err
+	}
+	if err := w.Start(); err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// eventually polls cond until it holds, failing at a deadline generous enough for asynq to
+// recover the tasks of a killed worker (its lease is 30 s, checked every minute, and then
+// retried after 15–45 s) and for the outbox sweep (every minute).
+func eventually(t testing.TB, what string, limit time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", limit, what)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// allSent says whether every reminder due is sent and every mail is out of the outbox.
+func allSent(t testing.TB, db *database.DB, want int) func() bool {
+	return func() bool {
+		var sent, mailsSent int64
+		db.Gorm.Raw(`SELECT count(*) FROM reminders WHERE state = 'sent'`).Scan(&sent)
+		db.Gorm.Raw(`SELECT count(*) FROM mail_messages WHERE status = 'sent'`).Scan(&mailsSent)
+		return int(sent) == want && int(mailsSent) == want
+	}
+}
+
+// settled waits until Redis holds no task that could still send anything: every queue empty of
+// pending, active, scheduled and retrying tasks (a killed worker's tasks included, once asynq
+// has recovered and run them), so that a double send would have happened by now.
+func settled(t testing.TB, redisURL string) func() bool {
+	opt, err := asynq.ParseRedisURI(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := asynq.NewInspector(opt)
+	t.Cleanup(func() { in.Close() })
+	return func() bool {
+		qs, err := in.Queues()
+		if err != nil {
+			return false
+		}
+		for _, q := range qs {
+			info, err := in.GetQueueInfo(q)
+			if err != nil || info.Pending+info.Active+info.Scheduled+info.Retry > 0 {
+				return false
+			}
+		}
+		return true
+	}
+}
+
+// --- (a) a worker killed mid-run and restarted ---
+
+const childEnv = "GOLIVE_REMINDER_WORKER"
+
+// TestReminderWorkerProcess is not a test of its own: it is the worker process the kill test
+// starts (and kills) by running this test binary again with GOLIVE_REMINDER_WORKER set.
+func TestReminderWorkerProcess(t *testing.T) {
+	if os.Getenv(childEnv) == "" {
+		t.Skip("the worker process of TestAWorkerKilledMidRunAndRestartedSendsEveryReminderOnce; runs only as its child")
+	}
+	at, err := time.Parse(time.RFC3339Nano, os.Getenv(childEnv+"_NOW"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := database.Open(os.Getenv(childEnv+"_DB"), os.Getenv(childEnv+"_DATA"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	c := newClock(at)
+	conc, _ := strconv.Atoi(os.Getenv(childEnv + "_CONCURRENCY"))
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	w, err := newReminderWorker(db, os.Getenv(childEnv+"_REDIS"), os.Getenv(childEnv+"_SMTP"), c.Now, conc, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Shutdown()
+	fmt.Println("worker started")
+	// Until killed; a child whose parent died must not live on.
+	time.Sleep(10 * time.Minute)
+}
+
+type child struct {
+	cmd *exec.Cmd
+	out bytes.Buffer
+}
+
+func startChild(t *testing.T, dbURL, dataDir, redisURL, smtp string, at time.Time, concurrency int) *child {
+	t.Helper()
+	c := &child{}
+	c.cmd = exec.Command(os.Args[0], "-test.run=^TestReminderWorkerProcess$", "-test.count=1", "-test.timeout=11m")
+	c.cmd.Env = append(os.Environ(), childEnv+"=1", childEnv+"_DB="+dbURL, childEnv+"_DATA="+dataDir, childEnv+"_REDIS="+redisURL,
+		childEnv+"_SMTP="+smtp, childEnv+"_NOW="+at.Format(time.RFC3339Nano), childEnv+"_CONCURRENCY="+strconv.Itoa(concurrency))
+	c.cmd.Stdout, c.cmd.Stderr = &syncWriter{w: &c.out}, &syncWriter{w: &c.out}
+	if err := c.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = c.cmd.Process.Kill()
+		_ = c.cmd.Wait()
+		if t.Failed() {
+			t.Logf("worker process %d said:\n%s", c.cmd.Process.Pid, c.out.String())
+		}
+	})
+	return c
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  *bytes.Buffer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+func (c *child) kill(t *testing.T) {
+	t.Helper()
+	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = c.cmd.Wait()
+}
+
+func TestAWorkerKilledMidRunAndRestartedSendsEveryReminderOnce(t *testing.T) {
+	t.Parallel()
+	dbURL, dir := dbtest.URL(t)
+	dataDir := filepath.Join(dir, "data")
+	db, err := database.Open(dbURL, dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	redisURL := dbtest.RedisURL(t)
+	w := newWorld(t, db, 10)
+	want := w.scenario(t, 4)
+	srv := smtpServer(t)
+	count := func(q string) int {
+		var n int64
+		db.Gorm.Raw(q).Scan(&n)
+		return int(n)
+	}
+
+	// The first worker is killed while it is sending reminders: some sent, some claimed.
+	first := startChild(t, dbURL, dataDir, redisURL, smtpURL(srv), scenarioNow, 4)
+	watch(t, "the first worker to be in the middle of the reminders", func() bool {
+		return count(`SELECT count(*) FROM reminders WHERE state = 'sending'`) > 0 &&
+			count(`SELECT count(*) FROM reminders WHERE state = 'sent'`) >= 10
+	})
+	first.kill(t)
+	t.Logf("first worker killed with %d reminders sent, %d claimed, %d messages at the SMTP server",
+		count(`SELECT count(*) FROM reminders WHERE state = 'sent'`), count(`SELECT count(*) FROM reminders WHERE state = 'sending'`),
+		len(deliveries(srv)))
+
+	// The dead worker's claims on mail go stale after ten minutes of the wall clock
+	// (jobs.claimStale), which the outbox reads and a test cannot move: move the claims back
+	// instead, as ten minutes would have. Its reminder claims go stale on the reminders' own
+	// clock, on which each next worker starts six minutes later.
+	if err := backdateMailClaims(db, 11*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	later := scenarioNow.Add(reminderClaimStale + time.Minute)
+	second := startChild(t, dbURL, dataDir, redisURL, smtpURL(srv), later, 4)
+
+	// The second is killed while it is sending mail: once the SMTP server has a third of it.
+	third := want.total() / 3
+	watch(t, "the second worker to have sent a third of the messages", func() bool { return len(deliveries(srv)) >= third })
+	second.kill(t)
+	atKill := len(deliveries(srv))
+	if atKill >= want.total() {
+		t.Fatalf("all %d messages were sent before the second worker was killed: nothing was left to recover", atKill)
+	}
+	t.Logf("second worker killed after %d of %d messages reached the SMTP server; %d mails left claimed", atKill, want.total(),
+		count(`SELECT count(*) FROM mail_messages WHERE status = 'sending'`))
+	if err := backdateMailClaims(db, 11*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	startChild(t, dbURL, dataDir, redisURL, smtpURL(srv), later.Add(reminderClaimStale+time.Minute), 4)
+
+	eventually(t, "every reminder to be sent", 5*time.Minute, allSent(t, db, want.total()))
+	eventually(t, "every task in Redis to be done", 5*time.Minute, settled(t, redisURL))
+	checkExactlyOnce(t, w, srv, want, true)
+}
+
+// watch polls cond closely, to act at the moment it holds (a worker to kill mid-run).
+func watch(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// backdateMailClaims moves the claims on mail in 'sending' back by d: what d of waiting would do.
+func backdateMailClaims(db *database.DB, d time.Duration) error {
+	var rows []struct {
+		ID        string
+		ClaimedAt time.Time
+	}
+	if err := db.Gorm.Raw(`SELECT id, claimed_at FROM mail_messages WHERE status = 'sending'`).Scan(&rows).Error; err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if err := db.Gorm.Exec(`UPDATE mail_messages SET claimed_at = ? WHERE id = ?`, r.ClaimedAt.Add(-d), r.ID).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// --- (b) Redis restarted mid-run ---
+
+// restartableRedis is a Redis of this test's own, stopped and started again empty on the same
+// port: a redis-server without persistence when the run uses a real Redis (never the machine's
+// own), or a miniredis on the embedded pass.
+type restartableRedis struct {
+	t    *testing.T
+	addr string
+	mini *miniredis.Miniredis
+	cmd  *exec.Cmd
+}
+
+func newRestartableRedis(t *testing.T) *restartableRedis {
+	r := &restartableRedis{t: t}
+	if os.Getenv("GOLIVE_TEST_REDIS_URL") != "" {
+		if _, err := exec.LookPath("redis-server"); err != nil {
+			t.Skip("GOLIVE_TEST_REDIS_URL is set but redis-server is not installed: the Redis restart test needs its own server")
+		}
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.addr = l.Addr().String()
+		l.Close()
+	} else {
+		r.addr = "127.0.0.1:0"
+	}
+	r.start()
+	t.Cleanup(r.stop)
+	return r
+}
+
+func (r *restartableRedis) url() string { return "redis://" + r.addr + "/0" }
+
+func (r *restartableRedis) start() {
+	t := r.t
+	if os.Getenv("GOLIVE_TEST_REDIS_URL") == "" {
+		r.mini = miniredis.NewMiniRedis()
+		if err := r.mini.StartAddr(r.addr); err != nil {
+			t.Fatal(err)
+		}
+		r.addr = r.mini.Addr()
+		return
+	}
+	_, port, _ := net.SplitHostPort(r.addr)
+	r.cmd = exec.Command("redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	if err := r.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "redis-server on "+r.addr+" to answer", 10*time.Second, func() bool {
+		c, err := net.DialTimeout("tcp", r.addr, 100*time.Millisecond)
+		if err != nil {
+			return false
+		}
+		defer c.Close()
+		_, _ = c.Write([]byte("PING\r\n"))
+		buf := make([]byte, 7)
+		_ = c.SetReadDeadline(time.Now().Add(time.Second))
+		n, _ := c.Read(buf)
+		return strings.HasPrefix(string(buf[:n]), "+PONG")
+	})
+}
+
+func (r *restartableRedis) stop() {
+	if r.mini != nil {
+		r.mini.Close()
+		r.mini = nil
+	}
+	if r.cmd != nil {
+		_ = r.cmd.Process.Signal(syscall.SIGKILL)
+		_ = r.cmd.Wait()
+		r.cmd = nil
+	}
+}
+
+func TestRedisRestartedMidRunLosesNoReminderAndDoublesNone(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	rds := newRestartableRedis(t)
+	w := newWorld(t, db, 10)
+	want := w.scenario(t, 4)
+	srv := smtpServer(t)
+	c := newClock(scenarioNow)
+	startWorker(t, db, rds.url(), smtpURL(srv), c.Now, 2)
+
+	restartAt := want.total() / 4
+	watch(t, "a quarter of the messages to be sent", func() bool { return len(deliveries(srv)) >= restartAt })
+	rds.stop()
+	atStop := len(deliveries(srv))
+	time.Sleep(500 * time.Millisecond)
+	rds.start()
+	if atStop >= want.total() {
+		t.Fatalf("all %d messages were sent before Redis stopped: no queued task was lost", atStop)
+	}
+	t.Logf("Redis stopped and started empty after %d of %d messages", atStop, want.total())
+
+	// Reminders come back with the next scan; mail whose task was lost with the next outbox
+	// sweep (a minute on).
+	eventually(t, "every reminder to be sent", 4*time.Minute, allSent(t, db, want.total()))
+	eventually(t, "every task in Redis to be done", time.Minute, settled(t, rds.url()))
+	checkExactlyOnce(t, w, srv, want, false)
+}
+
+// --- (c) two workers at once ---
+
+func TestTwoWorkersAtOnceSendEachReminderOnce(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	redisURL := dbtest.RedisURL(t)
+	w := newWorld(t, db, 10)
+	want := w.scenario(t, 4)
+	srv := smtpServer(t)
+	c := newClock(scenarioNow)
+	// Two workers, each with its own scheduler: every scan runs twice, and every send task is
+	// offered to both.
+	startWorker(t, db, redisURL, smtpURL(srv), c.Now, 4)
+	startWorker(t, db, redisURL, smtpURL(srv), c.Now, 4)
+
+	eventually(t, "every reminder to be sent", 2*time.Minute, allSent(t, db, want.total()))
+	// Let a few more scans from both run over what is sent.
+	time.Sleep(3 * time.Second)
+	eventually(t, "every task in Redis to be done", time.Minute, settled(t, redisURL))
+	checkExactlyOnce(t, w, srv, want, false)
+}
+
+func TestManySendsOfOneReminderAtOnceMakeOneMail(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	w := newWorld(t, db, 1)
+	m := w.milestone(t, "Register with CQC", "2019-03-19", w.owners[0], false, scenarioMade)
+	var id string
+	db.Gorm.Raw(`SELECT id FROM reminders WHERE milestone_id = ?`, m.ID).Scan(&id)
+	q := &recordingQueue{}
+	r := &Reminders{Store: w.store, Queue: q, BaseURL: "https://golive.test", Now: func() time.Time { return scenarioNow }, Log: quiet}
+
+	var wg sync.WaitGroup
+	var mailed atomic.Int32
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mail, err := r.SendOnce(context.Background(), id)
+			if err != nil {
+				errs <- err
+			}
+			if mail != "" {
+				mailed.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	var mails, inbox int64
+	db.Gorm.Raw(`SELECT count(*) FROM mail_messages`).Scan(&mails)
+	db.Gorm.Raw(`SELECT count(*) FROM inbox_messages`).Scan(&inbox)
+	if mailed.Load() != 1 || mails != 1 || inbox != 1 {
+		t.Fatalf("eight sends at once: %d won, %d mails, %d inbox messages; want 1 of each", mailed.Load(), mails, inbox)
+	}
+}
+
+// recordingQueue takes tasks without Redis, for tests of one step.
+type recordingQueue struct {
+	mu    sync.Mutex
+	tasks []string
+	mail  []string
+}
+
+func (q *recordingQueue) Enqueue(_ context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for _, o := range opts {
+		if o.Type() == asynq.TaskIDOpt {
+			id := o.Value().(string)
+			if slices.Contains(q.tasks, id) {
+				return nil, asynq.ErrTaskIDConflict
+			}
+			q.tasks = append(q.tasks, id)
+		}
+	}
+	return &asynq.TaskInfo{}, nil
+}
+
+func (q *recordingQueue) EnqueueMail(_ context.Context, id string) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.mail = append(q.mail, id)
+	return nil
+}
+
+// --- (d) what no longer applies is cancelled, and times follow UK time ---
+
+func TestDueRemindersGoAt9UKTimeEitherSideOfTheClockChange(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	w := newWorld(t, db, 1)
+	// Due Friday 5 April 2019; the clocks went forward on Sunday 31 March.
+	m := w.milestone(t, "Profile services on the Directory of Services", "2019-04-05", w.owners[0], false, uk("2019-03-01 12:00"))
+	got := map[string]time.Time{}
+	for _, r := range w.reminders(t) {
+		got[r.Key] = r.SendAt.UTC()
+	}
+	want := map[string]time.Time{
+		dueKey(m.ID, "2019-04-05", 14, w.owners[0].ID): time.Date(2019, 3, 22, 9, 0, 0, 0, time.UTC), // GMT
+		dueKey(m.ID, "2019-04-05", 7, w.owners[0].ID):  time.Date(2019, 3, 29, 9, 0, 0, 0, time.UTC), // GMT
+		dueKey(m.ID, "2019-04-05", 1, w.owners[0].ID):  time.Date(2019, 4, 4, 8, 0, 0, 0, time.UTC),  // 09:00 BST
+	}
+	if len(got) != len(want) {
+		t.Fatalf("reminders %v, want %v", got, want)
+	}
+	for k, at := range want {
+		if !got[k].Equal(at) {
+			t.Errorf("%s at %s, want %s", k, got[k], at)
+		}
+	}
+
+	// Overdue on Monday 8 April (BST): the scan's overdue reminder and the digest, at 09:00 and
+	// 08:00 UK time, which are 08:00 and 07:00 UTC; in winter the same hours in UTC.
+	r := &Reminders{Store: w.store, Queue: &recordingQueue{}, Now: func() time.Time { return uk("2019-04-08 00:05") }, Log: quiet}
+	if _, err := r.ScanOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	r.Now = func() time.Time { return uk("2019-11-04 00:05") } // a Monday in GMT
+	if _, err := r.ScanOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	at := map[string]string{}
+	for _, r := range w.reminders(t) {
+		at[r.Key] = r.SendAt.UTC().Format(time.RFC3339)
+	}
+	for key, want := range map[string]string{
+		overdueKey(m.ID, "2019-04-08", w.owners[0].ID): "2019-04-08T08:00:00Z",
+		digestKey(w.owners[0].ID, "2019-W15"):          "2019-04-08T07:00:00Z",
+		overdueKey(m.ID, "2019-11-04", w.owners[0].ID): "2019-11-04T09:00:00Z",
+		digestKey(w.owners[0].ID, "2019-W45"):          "2019-11-04T08:00:00Z",
+	} {
+		if at[key] != want {
+			t.Errorf("%s at %q, want %s", key, at[key], want)
+		}
+	}
+}
+
+func TestAChangedDueDayOrOwnerAndACompletedMilestoneCancelWhatNoLongerApplies(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	w := newWorld(t, db, 2)
+	made := uk("2019-03-01 12:00")
+	moved := w.milestone(t, "Complete TUPE consultation", "2019-03-20", w.owners[0], false, made)
+	done := w.milestone(t, "Register with CQC", "2019-03-20", w.owners[0], false, made)
+	handed := w.milestone(t, "Test telephony failover", "2019-03-20", w.owners[0], false, made)
+	if n := len(w.reminders(t)); n != 9 {
+		t.Fatalf("%d reminders written, want 9 (14, 7 and 1 days before, for three milestones)", n)
+	}
+
+	// A week on, one due day moves out by two weeks, one milestone is accepted as done, and one
+	// changes hands.
+	later := uk("2019-03-08 15:00")
+	o0, o1 := w.owners[0].ID, w.owners[1].ID
+	moved = w.change(t, moved, later, func(m *Milestone) { m.DueOn = "2019-04-03" })
+	w.change(t, done, later, func(m *Milestone) { m.Status, m.AcceptedAt, m.CompletedOn = Done, &later, "2019-03-08" })
+	w.change(t, handed, later, func(m *Milestone) { m.OwnerUserID = o1 })
+	wantStates := map[string]ReminderState{
+		// The 14-day reminders of 6 March were not sent (no worker ran) and no longer apply either.
+		dueKey(moved.ID, "2019-03-20", 14, o0): Cancelled,
+		dueKey(moved.ID, "2019-03-20", 7, o0):  Cancelled,
+		dueKey(moved.ID, "2019-03-20", 1, o0):  Cancelled,
+		dueKey(moved.ID, "2019-04-03", 14, o0): Scheduled, // 20 March
+		dueKey(moved.ID, "2019-04-03", 7, o0):  Scheduled,
+		dueKey(moved.ID, "2019-04-03", 1, o0):  Scheduled,
+		dueKey(done.ID, "2019-03-20", 14, o0):  Cancelled,
+		dueKey(done.ID, "2019-03-20", 7, o0):   Cancelled,
+		dueKey(done.ID, "2019-03-20", 1, o0):   Cancelled,
+		dueKey(handed.ID, "2019-03-20", 14, o0): Cancelled,
+		dueKey(handed.ID, "2019-03-20", 7, o0):  Cancelled,
+		dueKey(handed.ID, "2019-03-20", 1, o0):  Cancelled,
+		dueKey(handed.ID, "2019-03-20", 7, o1):  Scheduled, // 13 March, to the new owner
+		dueKey(handed.ID, "2019-03-20", 1, o1):  Scheduled,
+	}
+	checkStates := func(when string) {
+		t.Helper()
+		got := map[string]ReminderState{}
+		for _, r := range w.reminders(t) {
+			got[r.Key] = r.State
+		}
+		if len(got) != len(wantStates) {
+			t.Errorf("%s: %d reminders, want %d: %v", when, len(got), len(wantStates), got)
+		}
+		for key, want := range wantStates {
+			if got[key] != want {
+				t.Errorf("%s: %s is %q, want %s", when, key, got[key], want)
+			}
+		}
+	}
+	checkStates("after the changes")
+
+	// Moving the due day back brings back its reminders still ahead (the same rows, not new ones),
+	// and cancels the new day's; and moving it out again the other way round.
+	moved = w.change(t, moved, later, func(m *Milestone) { m.DueOn = "2019-03-20" })
+	var back []Reminder
+	db.Gorm.Where("milestone_id = ? AND state = ?", moved.ID, Scheduled).Order("send_at").Find(&back)
+	if got := keys(back); !slices.Equal(got, []string{dueKey(moved.ID, "2019-03-20", 7, o0), dueKey(moved.ID, "2019-03-20", 1, o0)}) {
+		t.Errorf("after moving the due day back, scheduled: %v; want its 7- and 1-day reminders again", got)
+	}
+	moved = w.change(t, moved, later, func(m *Milestone) { m.DueOn = "2019-04-03" })
+	checkStates("after moving the due day back and out again")
+
+	// A real worker from 13 March to 20 March: only what still applies reaches the SMTP server.
+	redisURL := dbtest.RedisURL(t)
+	srv := smtpServer(t)
+	c := newClock(uk("2019-03-13 09:30"))
+	startWorker(t, db, redisURL, smtpURL(srv), c.Now, 2)
+	eventually(t, "the new owner's 7-day reminder", time.Minute, func() bool { return len(deliveries(srv)) >= 1 })
+	c.Set(uk("2019-03-19 09:30"))
+	eventually(t, "the new owner's 1-day reminder", time.Minute, func() bool { return len(deliveries(srv)) >= 2 })
+	// 20 March, a minute before the moved milestone's 14-day reminder: it is accepted as done.
+	c.Set(uk("2019-03-20 08:59"))
+	time.Sleep(2 * time.Second)
+	w.change(t, moved, c.Now(), func(m *Milestone) {
+		at := uk("2019-03-20 08:59")
+		m.Status, m.AcceptedAt, m.CompletedOn = Done, &at, "2019-03-20"
+	})
+	c.Set(uk("2019-03-20 09:30"))
+	time.Sleep(3 * time.Second)
+	eventually(t, "the tasks to be done", time.Minute, settled(t, redisURL))
+
+	var subjects []string
+	for _, d := range deliveries(srv) {
+		if d.To != strings.ToLower(w.owners[1].Email) {
+			t.Errorf("a message went to %s: %q", d.To, d.Subject)
+		}
+		subjects = append(subjects, d.Subject)
+	}
+	if !slices.Equal(subjects, []string{"Due in 7 days: Test telephony failover", "Due tomorrow: Test telephony failover"}) {
+		t.Errorf("the SMTP server got %q; want only the handed-over milestone's 7- and 1-day reminders, to its new owner", subjects)
+	}
+	var leftOver int64
+	db.Gorm.Raw(`SELECT count(*) FROM reminders WHERE state IN ('scheduled', 'sending') AND send_at <= ?`, uk("2019-03-20 09:30")).Scan(&leftOver)
+	if leftOver != 0 {
+		t.Errorf("%d reminders due are neither sent nor cancelled", leftOver)
+	}
+}
+
+func TestASendTaskFindsACompletedMilestonesReminderCancelled(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	w := newWorld(t, db, 1)
+	m := w.milestone(t, "Register with CQC", "2019-03-19", w.owners[0], false, scenarioMade)
+	q := &recordingQueue{}
+	r := &Reminders{Store: w.store, Queue: q, Now: func() time.Time { return scenarioNow }, Log: quiet}
+	res, err := r.ScanOnce(context.Background())
+	if err != nil || res.Enqueued != 2 {
+		t.Fatalf("scan: %+v, %v; want its 1-day reminder and the owner's Monday digest enqueued", res, err)
+	}
+	// Accepted as done without the service's reschedule (a change made another way): the send
+	// task still checks, and cancels rather than sends.
+	db.Gorm.Model(&Milestone{}).Where("id = ?", m.ID).Updates(map[string]any{"status": Done, "accepted_at": scenarioNow})
+	var id string
+	db.Gorm.Raw(`SELECT id FROM reminders WHERE milestone_id = ?`, m.ID).Scan(&id)
+	mail, err := r.SendOnce(context.Background(), id)
+	if err != nil || mail != "" {
+		t.Fatalf("send = %q, %v; want nothing sent", mail, err)
+	}
+	rem, _ := w.store.reminder(context.Background(), id)
+	var mails int64
+	db.Gorm.Raw(`SELECT count(*) FROM mail_messages`).Scan(&mails)
+	if rem.State != Cancelled || mails != 0 {
+		t.Fatalf("reminder %s with %d mails; want cancelled and none", rem.State, mails)
+	}
+}
+
+// --- the scan ---
+
+func TestScanWritesTheKeysTheRulesNameAndNothingTwice(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	w := newWorld(t, db, 2)
+	over := w.milestone(t, "Sign information sharing agreement", "2019-03-13", w.owners[0], false, scenarioMade)
+	lateLeadOwned := w.milestone(t, "Agree the contract variation", "2019-03-14", person{}, false, scenarioMade)
+	w.milestone(t, "Recruit call handlers", "2019-03-19", w.owners[1], false, scenarioMade)
+	w.milestone(t, "Done already", "2019-03-12", w.owners[1], true, scenarioMade)
+	// The second owner turned the digest off.
+	if err := w.store.setPreference(context.Background(), Preference{UserID: w.owners[1].ID, DigestEnabled: false, UpdatedAt: scenarioMade}); err != nil {
+		t.Fatal(err)
+	}
+	q := &recordingQueue{}
+	r := &Reminders{Store: w.store, Queue: q, Now: func() time.Time { return scenarioNow }, Log: quiet}
+	first, err := r.ScanOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, rem := range w.reminders(t) {
+		if rem.Kind != DueSoon {
+			got = append(got, rem.Key)
+			if !validID(rem.ID) {
+				t.Errorf("reminder %s has id %q, not a UUID", rem.Key, rem.ID)
+			}
+		}
+	}
+	want := []string{
+		overdueKey(over.ID, "2019-03-18", w.owners[0].ID),
+		overdueKey(lateLeadOwned.ID, "2019-03-18", w.lead.ID), // no owner: the lead is reminded
+		escalationKey(over.ID, "2019-03-13", w.lead.ID),       // 5 days overdue
+		escalationKey(lateLeadOwned.ID, "2019-03-14", w.lead.ID), // 4 days: the plan escalates after 3
+		digestKey(w.owners[0].ID, "2019-W12"),
+		digestKey(w.lead.ID, "2019-W12"),
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("the scan wrote\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+	if first.Enqueued != 7 { // the six above and the 1-day reminder of "Recruit call handlers"
+		t.Errorf("first scan enqueued %d, want 7", first.Enqueued)
+	}
+	second, err := r.ScanOnce(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Overdue+second.Escalations+second.Digests != 0 || second.Enqueued != 0 || second.Due != 7 {
+		t.Errorf("second scan: %+v; want nothing written or enqueued again, 7 still due", second)
+	}
+	if n := len(w.reminders(t)); n != len(want)+1 { // and the 1-day reminder written with the milestone
+		t.Errorf("%d reminder rows after two scans, want %d", n, len(want)+1)
+	}
+}
+
+func TestEscalationsCannotBeTurnedOffButTheDigestCan(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	w := newWorld(t, db, 1)
+	w.milestone(t, "Sign information sharing agreement", "2019-03-13", w.owners[0], false, scenarioMade)
+	lead := &web.Actor{UserID: w.lead.ID}
+	svc := &Service{Store: w.store, Now: func() time.Time { return scenarioMade }}
+	off := false
+	if _, err := svc.SetPreferences(context.Background(), lead, PreferencesInput{DigestEnabled: &off}); err != nil {
+		t.Fatal(err)
+	}
+	srv := smtpServer(t)
+	startWorker(t, db, dbtest.RedisURL(t), smtpURL(srv), newClock(scenarioNow).Now, 2)
+	// The owner: overdue and digest; the lead: the escalation, and no digest.
+	eventually(t, "three messages", time.Minute, func() bool { return len(deliveries(srv)) >= 3 })
+	time.Sleep(2 * time.Second)
+	to := map[string][]string{}
+	for _, d := range deliveries(srv) {
+		to[d.To] = append(to[d.To], d.Subject)
+	}
+	lm := to[strings.ToLower(w.lead.Email)]
+	if len(lm) != 1 || !strings.HasPrefix(lm[0], "Escalation: Sign information sharing agreement is 5 days overdue") {
+		t.Errorf("the lead, digest off, got %q; want only the escalation", lm)
+	}
+	if om := to[strings.ToLower(w.owners[0].Email)]; len(om) != 2 {
+		t.Errorf("the owner got %q; want the overdue reminder and the digest", om)
+	}
+}
+
+// --- the words ---
+
+func TestReminderMailSaysWhatWhichPlanAndPhaseTheDueDayAndLinksTheMilestone(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	w := newWorld(t, db, 1)
+	m := w.milestone(t, "Register with CQC", "2019-03-25", w.owners[0], false, scenarioMade)
+	r := &Reminders{Store: w.store, Queue: &recordingQueue{}, BaseURL: "https://golive.example.nhs.uk",
+		Now: func() time.Time { return scenarioNow }, Log: quiet}
+	if _, err := r.ScanOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var id string
+	db.Gorm.Raw(`SELECT id FROM reminders WHERE milestone_id = ? AND send_at <= ?`, m.ID, scenarioNow).Scan(&id)
+	mailID, err := r.SendOnce(context.Background(), id)
+	if err != nil || mailID == "" {
+		t.Fatalf("send: %q, %v", mailID, err)
+	}
+	var mail struct{ ToAddr, Subject, BodyText string }
+	db.Gorm.Raw(`SELECT to_addr, subject, body_text FROM mail_messages WHERE id = ?`, mailID).Scan(&mail)
+	if mail.ToAddr != w.owners[0].Email || mail.Subject != "Due in 7 days: Register with CQC" {
+		t.Errorf("mail to %q, subject %q", mail.ToAddr, mail.Subject)
+	}
+	for _, want := range []string{
+		"Hello Owner 0,", `"Register with CQC" is due in 7 days, on Monday 25 March 2019.`,
+		"Plan: Lot 1: Integrated urgent care (KM-IUCS-2018-L1)", "Phase: GP out of hours (go-live Monday 1 April 2019)",
+		"Open the milestone: https://golive.example.nhs.uk/mobilisation/plans/" + w.plan.ID + "/milestones/" + m.ID,
+		"cannot be turned off",
+	} {
+		if !strings.Contains(mail.BodyText, want) {
+			t.Errorf("the mail does not say %q:\n%s", want, mail.BodyText)
+		}
+	}
+	var in InboxMessage
+	db.Gorm.Where("user_id = ?", w.owners[0].ID).Take(&in)
+	if in.Subject != mail.Subject || in.Link != milestoneLink(w.plan.ID, m.ID) || strings.Contains(in.Body, "https://") {
+		t.Errorf("inbox message %+v; want the same subject, the milestone's path, no absolute links", in)
+	}
+}
+
+// --- the inbox: one's own only ---
+
+func TestEveryoneSeesAndMarksOnlyTheirOwnMessages(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	w := newWorld(t, db, 2)
+	w.milestone(t, "Recruit call handlers", "2019-03-19", w.owners[0], false, scenarioMade)
+	w.milestone(t, "Test telephony failover", "2019-03-19", w.owners[1], false, scenarioMade)
+	r := &Reminders{Store: w.store, Queue: &recordingQueue{}, Now: func() time.Time { return scenarioNow }, Log: quiet}
+	if _, err := r.ScanOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, rem := range w.reminders(t) {
+		if !rem.SendAt.After(scenarioNow) {
+			if _, err := r.SendOnce(context.Background(), rem.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	ctx := context.Background()
+	svc := &Service{Store: w.store, Now: func() time.Time { return scenarioNow }}
+	a, b := &web.Actor{UserID: w.owners[0].ID}, &web.Actor{UserID: w.owners[1].ID}
+	va, err := svc.Inbox(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vb, _ := svc.Inbox(ctx, b)
+	// Each: the 1-day reminder and the Monday digest, newest first.
+	if len(va.Messages) != 2 || va.Unread != 2 || !va.Digest || len(vb.Messages) != 2 {
+		t.Fatalf("inboxes: %d (%d unread) and %d messages; want 2 each, unread", len(va.Messages), va.Unread, len(vb.Messages))
+	}
+	for _, m := range va.Messages {
+		if m.UserID != a.UserID || strings.Contains(m.Body, "Test telephony failover") {
+			t.Errorf("owner 0 sees %q, which is not theirs", m.Subject)
+		}
+	}
+	// Marking another's message read is not found, exactly like a message that does not exist.
+	_, err = svc.MarkRead(ctx, a, MarkReadInput{MessageID: vb.Messages[0].ID})
+	if !apperr.IsKind(err, apperr.NotFound) {
+		t.Fatalf("marking another's message read: %v, want not found", err)
+	}
+	if vb2, _ := svc.Inbox(ctx, b); vb2.Unread != 2 {
+		t.Fatalf("the other's messages: %d unread, want still 2", vb2.Unread)
+	}
+	if n, err := svc.MarkRead(ctx, a, MarkReadInput{MessageID: va.Messages[0].ID}); err != nil || n != 1 {
+		t.Fatalf("mark own read: %d, %v", n, err)
+	}
+	if n, err := svc.MarkRead(ctx, a, MarkReadInput{All: true}); err != nil || n != 1 {
+		t.Fatalf("mark all read: %d, %v; want the one left", n, err)
+	}
+	if _, err := svc.MarkRead(ctx, a, MarkReadInput{}); !apperr.IsKind(err, apperr.Invalid) {
+		t.Errorf("mark read with neither a message nor all: %v, want invalid", err)
+	}
+	if _, err := svc.MarkRead(ctx, a, MarkReadInput{MessageID: "not-an-id"}); !apperr.IsKind(err, apperr.NotFound) {
+		t.Errorf("mark read of a malformed id: %v, want not found", err)
+	}
+	if _, err := svc.SetPreferences(ctx, a, PreferencesInput{}); !apperr.IsKind(err, apperr.Invalid) {
+		t.Errorf("preferences without digest_enabled: %v, want invalid", err)
+	}
+	if _, err := svc.Inbox(ctx, nil); !apperr.IsKind(err, apperr.Unauthenticated) {
+		t.Errorf("inbox of nobody: %v, want unauthenticated", err)
+	}
+}
+
+func keys(rs []Reminder) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Key
+	}
+	return out
+}
