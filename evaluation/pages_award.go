@@ -44,7 +44,7 @@ func (h *Pages) mountAwardPages(app fiber.Router, guard Guard) {
 	app.Post(p+"/representations", represent, lot, h.representPage)
 }
 
-func lotPath(c *fiber.Ctx) string { return "/evaluations/lots/" + c.Params("lot") }
+func awardLotPath(c *fiber.Ctx) string { return "/evaluations/lots/" + c.Params("lot") }
 
 // --- reading the forms ---
 
@@ -120,14 +120,6 @@ func renamed(fields map[string]string, pairs ...string) map[string]string {
 		}
 	}
 	return fields
-}
-
-// formError turns an error a form can show into its fields and status; any other error is nil.
-func formError(err error) (map[string]string, int) {
-	if err == nil {
-		return nil, 0
-	}
-	return web.FormFields(err)
 }
 
 // ukInstant is how these pages show a moment: an end of day as the day it ends ("midnight at
@@ -207,7 +199,7 @@ func (h *Pages) moderationView(c *fiber.Ctx, questionID string) (ModerationPage,
 		case qs.ModerationStarted:
 			state = fmt.Sprintf("Started: %d of %d agreed", qs.Consensus, len(pv.Bidders))
 		case len(qs.Awaiting) > 0:
-			state = fmt.Sprintf("Waiting for %d evaluator%s", len(qs.Awaiting), plural(len(qs.Awaiting)))
+			state = fmt.Sprintf("Waiting for %d of %d evaluators", len(qs.Awaiting), qs.Evaluators)
 		}
 		cur := qs.Question.ID == questionID
 		page.Questions = append(page.Questions, ModerationLink{Number: qs.Question.Number, Text: qs.Question.Text, State: state, Current: cur,
@@ -270,13 +262,6 @@ func (p *ModerationPage) fillItems() {
 	}
 }
 
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
 func (h *Pages) moderationPage(c *fiber.Ctx) error {
 	page, err := h.moderationView(c, c.Params("question"))
 	if err != nil {
@@ -288,7 +273,7 @@ func (h *Pages) moderationPage(c *fiber.Ctx) error {
 // moderationError shows the moderation page again with the messages beside the form of the
 // bidder they are about (in, when a consensus form was sent), or for the whole page.
 func (h *Pages) moderationError(c *fiber.Ctx, questionID string, err error, in *ConsensusInput) error {
-	fields, status := formError(err)
+	fields, status := web.FormFields(err)
 	if fields == nil {
 		return err
 	}
@@ -322,7 +307,7 @@ func (h *Pages) startModerationPage(c *fiber.Ctx) error {
 	if err := h.Svc.StartModeration(c.UserContext(), web.ActorFrom(c), c.Params("lot"), q); err != nil {
 		return h.moderationError(c, q, err, nil)
 	}
-	return done(c, lotPath(c)+"/questions/"+q+"/moderation", "Moderation started: the individual scores are locked and shown side by side.")
+	return done(c, awardLotPath(c)+"/questions/"+q+"/moderation", "Moderation started: the individual scores are locked and shown side by side.")
 }
 
 func (h *Pages) consensusPage(c *fiber.Ctx) error {
@@ -346,7 +331,7 @@ func (h *Pages) consensusPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return done(c, lotPath(c)+"/questions/"+in.QuestionID+"/moderation", "Consensus recorded for "+names[in.BidderOrgID]+".")
+	return done(c, awardLotPath(c)+"/questions/"+in.QuestionID+"/moderation", "Consensus recorded for "+names[in.BidderOrgID]+".")
 }
 
 // --- results ---
@@ -522,7 +507,7 @@ func (h *Pages) resultsPage(c *fiber.Ctx) error {
 // resultsError shows the results page again with a form's messages: the price formula's
 // beside its field, any other for the whole page.
 func (h *Pages) resultsError(c *fiber.Ctx, err error, formula *PriceFormulaInput) error {
-	fields, status := formError(err)
+	fields, status := web.FormFields(err)
 	if fields == nil {
 		return err
 	}
@@ -544,7 +529,7 @@ func (h *Pages) openPricesPage(c *fiber.Ctx) error {
 	if err := h.Svc.OpenPrices(c.UserContext(), web.ActorFrom(c), c.Params("lot")); err != nil {
 		return h.resultsError(c, err, nil)
 	}
-	return done(c, lotPath(c)+"/results", "Price envelopes opened: the ranking is below.")
+	return done(c, awardLotPath(c)+"/results", "Price envelopes opened: the ranking is below.")
 }
 
 func (h *Pages) priceFormulaPage(c *fiber.Ctx) error {
@@ -559,7 +544,7 @@ func (h *Pages) priceFormulaPage(c *fiber.Ctx) error {
 	if err != nil {
 		return h.resultsError(c, err, &in)
 	}
-	return done(c, lotPath(c)+"/results", "Price formula set to "+strings.ToLower(formulaNames[in.PriceFormula])+".")
+	return done(c, awardLotPath(c)+"/results", "Price formula set to "+strings.ToLower(formulaNames[in.PriceFormula])+".")
 }
 
 // --- the chart of scores by section ---
@@ -957,7 +942,7 @@ func (h *Pages) awardPage(c *fiber.Ctx) error {
 // back what was typed with the form's messages and returns the prefix of the form's ids, or ""
 // when the form is not on the page: then the messages are for the whole page.
 func (h *Pages) awardError(c *fiber.Ctx, err error, fill func(*AwardPage, map[string]string) string) error {
-	fields, status := formError(err)
+	fields, status := web.FormFields(err)
 	if fields == nil {
 		return err
 	}
@@ -991,7 +976,7 @@ func (h *Pages) recommendPage(c *fiber.Ctx) error {
 			return "rec-"
 		})
 	}
-	return done(c, lotPath(c)+"/award", "Preferred bidder recommended. Each governing body's approver can now decide on it.")
+	return done(c, awardLotPath(c)+"/award", "Preferred bidder recommended. Each governing body's approver can now decide on it.")
 }
 
 func (h *Pages) decideAwardPage(c *fiber.Ctx) error {
@@ -1017,7 +1002,7 @@ func (h *Pages) decideAwardPage(c *fiber.Ctx) error {
 	if in.Decision == "reject" {
 		msg = "Your governing body's rejection is recorded: the procurement lead may recommend again."
 	}
-	return done(c, lotPath(c)+"/award", msg)
+	return done(c, awardLotPath(c)+"/award", msg)
 }
 
 func (h *Pages) decideRepresentationPage(c *fiber.Ctx) error {
@@ -1050,7 +1035,7 @@ func (h *Pages) decideRepresentationPage(c *fiber.Ctx) error {
 	if in.Decision == "upheld" {
 		msg = "Representation upheld: the recommendation is withdrawn, and a new one may be made."
 	}
-	return done(c, lotPath(c)+"/award", msg)
+	return done(c, awardLotPath(c)+"/award", msg)
 }
 
 // contractFields names the service's fields of the contract as the form's.
@@ -1096,7 +1081,7 @@ func (h *Pages) awardContractPage(c *fiber.Ctx) error {
 			return "contract-"
 		})
 	}
-	return done(c, lotPath(c)+"/award", "Contract awarded. Every bidder is being told.")
+	return done(c, awardLotPath(c)+"/award", "Contract awarded. Every bidder is being told.")
 }
 
 // --- the bidder's outcome ---
@@ -1176,7 +1161,7 @@ func (h *Pages) representPage(c *fiber.Ctx) error {
 		_, err = h.Svc.MakeRepresentation(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in)
 	}
 	if err != nil {
-		fields, status := formError(err)
+		fields, status := web.FormFields(err)
 		if fields == nil {
 			return err
 		}
@@ -1187,5 +1172,5 @@ func (h *Pages) representPage(c *fiber.Ctx) error {
 		page.Errs, page.Text = fields, in.Text
 		return h.Web.Render(c.Status(status), "evaluation/outcome", "Outcome: lot "+strconv.Itoa(page.Lot.Number), page, web.Prefixed(fields, "rep-"))
 	}
-	return done(c, lotPath(c)+"/outcome", "Your representation has been received. The award is paused until the procurement lead decides on it.")
+	return done(c, awardLotPath(c)+"/outcome", "Your representation has been received. The award is paused until the procurement lead decides on it.")
 }

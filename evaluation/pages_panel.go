@@ -97,9 +97,9 @@ type PanelQuestionRow struct {
 	Status, StatusClass string
 }
 
-// AddEvaluatorForm puts a commissioner's evaluator (Key "add") or a Healthwatch evaluator ("addhw") on the panel.
+// AddEvaluatorForm puts a commissioner's evaluator (the form "add") or a Healthwatch evaluator
+// ("addhw") on the panel; its fields' ids start with the form's name.
 type AddEvaluatorForm struct {
-	Key       string
 	People    []web.Option
 	Questions []web.Option
 	Errs      map[string]string
@@ -127,7 +127,7 @@ func (h *Pages) overviewPage(c *fiber.Ctx) (PanelOverviewPage, error) {
 		return PanelOverviewPage{}, err
 	}
 	page := PanelOverviewPage{V: v, Bidders: len(v.Bidders), CanSeeResults: h.can(c, "procurements", "value"),
-		Add: AddEvaluatorForm{Key: "add", Errs: map[string]string{}}, AddHW: AddEvaluatorForm{Key: "addhw", Errs: map[string]string{}}}
+		Add: AddEvaluatorForm{Errs: map[string]string{}}, AddHW: AddEvaluatorForm{Errs: map[string]string{}}}
 	page.Add.People = []web.Option{{Value: "", Label: "Choose an evaluator"}}
 	page.AddHW.People = []web.Option{{Value: "", Label: "Choose a Healthwatch evaluator"}}
 	for _, e := range el {
@@ -172,6 +172,21 @@ func (h *Pages) overviewPage(c *fiber.Ctx) (PanelOverviewPage, error) {
 		page.Members = append(page.Members, row)
 	}
 	return page, nil
+}
+
+// chosenQuestions words the validator's messages about the question checkboxes as a choice,
+// and keys one that names an item ("questions[2]", a tampered value) to the checkboxes.
+func chosenQuestions(fields map[string]string, chosen []string) map[string]string {
+	for k := range fields {
+		if strings.HasPrefix(k, "questions[") {
+			delete(fields, k)
+			fields["questions"] = "Choose the questions from the list"
+		}
+	}
+	if len(chosen) == 0 {
+		fields["questions"] = "Choose at least one question for the evaluator to score"
+	}
+	return fields
 }
 
 func panelPageTitle(l lots.Lot) string {
@@ -227,10 +242,7 @@ func (h *Pages) addEvaluator(c *fiber.Ctx) error {
 		if in.UserID == "" {
 			fields["user_id"] = "Choose who to put on the panel"
 		}
-		if len(in.Questions) == 0 {
-			fields["questions"] = "Choose at least one question for the evaluator to score"
-		}
-		return h.overviewError(c, apperr.InvalidFields(fields), form, fill)
+		return h.overviewError(c, apperr.InvalidFields(chosenQuestions(fields, in.Questions)), form, fill)
 	}
 	if _, err := h.Svc.AddEvaluator(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in); err != nil {
 		return h.overviewError(c, err, form, fill)
@@ -254,10 +266,7 @@ func (h *Pages) assignQuestions(c *fiber.Ctx) error {
 		}
 	}
 	if fields := f.Check(&in); fields != nil {
-		if len(in.Questions) == 0 {
-			fields["questions"] = "Choose at least one question for the evaluator to score"
-		}
-		return h.overviewError(c, apperr.InvalidFields(fields), form, fill)
+		return h.overviewError(c, apperr.InvalidFields(chosenQuestions(fields, in.Questions)), form, fill)
 	}
 	if err := h.Svc.AssignQuestions(c.UserContext(), web.ActorFrom(c), c.Params("lot"), user, in.Questions); err != nil {
 		return h.overviewError(c, err, form, fill)

@@ -69,12 +69,14 @@ type GanttLine struct {
 
 // GanttRow is one line of the chart: a phase's heading, a workstream's heading, or a milestone.
 type GanttRow struct {
-	Kind   string // "phase", "workstream" or "milestone"
-	Y, H   float64
-	Label  string // the text in the left column, shortened to fit
-	Full   string // the whole text, when Label was shortened
-	TextY  float64
-	Shaded bool // alternate milestone rows
+	Kind string // "phase", "workstream" or "milestone"
+	// The same as flags, which the template tests far faster than comparing Kind.
+	IsPhase, IsWorkstream bool
+	Y, H                  float64
+	Label                 string // the text in the left column, shortened to fit
+	Full                  string // the whole text, when Label was shortened
+	TextY                 float64
+	Shaded                bool // alternate milestone rows
 
 	// milestones only
 	ID          string
@@ -311,7 +313,8 @@ func ganttRange(p GanttPlan) (first, last time.Time, ok bool) {
 }
 
 func textRow(kind string, y, h float64, text string) GanttRow {
-	r := GanttRow{Kind: kind, Y: ganttRound(y), H: h, TextY: ganttRound(y + h/2 + 4), Label: shortenText(text, ganttLabelChars)}
+	r := GanttRow{Kind: kind, IsPhase: kind == "phase", IsWorkstream: kind == "workstream", Y: ganttRound(y), H: h,
+		TextY: ganttRound(y + h/2 + 4), Label: shortenText(text, ganttLabelChars)}
 	if r.Label != text {
 		r.Full = text
 	}

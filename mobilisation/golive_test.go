@@ -131,7 +131,15 @@ func TestASlipTurnsThePhaseRedAndMovesItsForecast(t *testing.T) {
 		t.Fatalf("at the award the July phase is %s, forecast %s", before.RAG, before.Outlook.ForecastDay)
 	}
 
-	// Ten days after the premises for the July UTCs should have been agreed, they are not.
+	// The contract is signed and the sites surveyed on time; ten days after the premises for the
+	// July UTCs should have been agreed, they are not.
+	lead, lctx := f.as(leadEmail)
+	bid, bctx := f.as(estuaryBids)
+	f.now = time.Date(2018, 12, 20, 10, 0, 0, 0, time.UTC)
+	lotstest.Must[mobilisation.Milestone](t)(f.svc.Accept(lctx, lead, p.ID, f.milestone(p.ID, 2, "contract_signed").ID, mobilisation.AcceptInput{Note: "Signed"}))
+	surveys := f.milestone(p.ID, 2, "site_surveys").ID
+	lotstest.Must[mobilisation.Milestone](t)(f.svc.RequestCompletion(bctx, bid, p.ID, surveys, mobilisation.CompletionInput{Note: "Surveys attached"}))
+	lotstest.Must[mobilisation.Milestone](t)(f.svc.Accept(lctx, lead, p.ID, surveys, mobilisation.AcceptInput{}))
 	premises := f.milestone(p.ID, 2, "premises_agreed")
 	f.now = time.Date(2019, 3, 13, 10, 0, 0, 0, time.UTC)
 	if mobilisation.DaysBetween(premises.DueOn, "2019-03-13") != 10 {

@@ -159,6 +159,9 @@ func (s *Service) RevokeCalendarFeed(ctx context.Context, a *web.Actor, id strin
 	if a == nil {
 		return apperr.New(apperr.Unauthenticated, "Sign in to continue")
 	}
+	if strings.TrimSpace(id) == "" {
+		return apperr.InvalidFields(map[string]string{"feed": "Choose the calendar link to revoke"})
+	}
 	if len(id) != 64 {
 		return apperr.NotFoundf("Calendar link not found")
 	}

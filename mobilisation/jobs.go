@@ -26,7 +26,7 @@ const ScanEveryMinute = "* * * * *"
 const (
 	// reminderClaimStale is when a 'sending' claim is taken to belong to a dead worker: far above
 	// the send task's timeout, so a send still in progress is never taken over.
-	reminderClaimStale = 5 * time.Minute
+	reminderClaimStale  = 5 * time.Minute
 	reminderSendTimeout = time.Minute
 	reminderMaxRetry    = 10
 	// scanPage is how many due reminders one query of the scan reads; it pages on to the end.

@@ -317,7 +317,11 @@ func (h *Pages) createPlanFeed(c *fiber.Ctx) error {
 
 func (h *Pages) revokeFeed(c *fiber.Ctx) error {
 	if err := h.Svc.RevokeCalendarFeed(c.UserContext(), web.ActorFrom(c), web.NewForm(c).Str("feed")); err != nil {
-		return err
+		fields, err := formError(c, err)
+		if err != nil {
+			return err
+		}
+		return h.renderCalendar(c, "", "", web.FormWide(fields))
 	}
 	return web.RedirectFlash(c, "/mobilisation/calendar", "Calendar link revoked: calendars using it will no longer update.")
 }

@@ -45,23 +45,26 @@ type InboxItem struct {
 	Unread     bool
 }
 
-// InboxLine is a line of a message; Href is set when the line is a link.
+// InboxLine is a line of a message; Href is set when the line is a link, About says to what.
 type InboxLine struct {
-	Text, Href string
+	Text, Href, About string
 }
 
 func inboxItem(m InboxMessage) InboxItem {
 	it := InboxItem{ID: m.ID, Subject: m.Subject, Link: m.Link, CreatedAt: m.CreatedAt, Unread: m.ReadAt == nil}
 	for _, para := range strings.Split(strings.TrimSpace(m.Body), "\n\n") {
 		var lines []InboxLine
+		about := m.Subject
 		for _, l := range strings.Split(para, "\n") {
 			t := strings.TrimSpace(l)
 			switch {
 			case t == "":
 			case strings.HasPrefix(t, "/") && !strings.ContainsAny(t, " \t"):
-				lines = append(lines, InboxLine{Text: "Open this milestone", Href: t})
+				// The line before says which milestone: it names the link for a screen reader.
+				lines = append(lines, InboxLine{Text: "Open this milestone", Href: t, About: about})
 			default:
 				lines = append(lines, InboxLine{Text: t})
+				about = strings.TrimPrefix(t, "- ")
 			}
 		}
 		if len(lines) > 0 {

@@ -271,12 +271,10 @@ func (h *Pages) milestonePage(c *fiber.Ctx, typed milestoneForms) (MilestonePage
 		page.Evidence = append(page.Evidence, EvidenceRow{Href: milestoneHref(v.Plan.ID, m.ID) + "/evidence/" + e.ID, Name: e.Name,
 			By: orNobody(e.UploadedByName), Size: e.Size, At: e.UploadedAt})
 	}
-	status := typed.status
-	if status == "" {
-		status = string(m.Status)
-	}
+	// Nothing is chosen until the owner chooses: a report that only repeats the status it has
+	// would say nothing.
 	page.Statuses = web.OptionsOf(reportable, map[string]string{string(NotStarted): "Not started", string(InProgress): "In progress",
-		string(Blocked): "Blocked: say what blocks it in the note"}, status)
+		string(Blocked): "Blocked: say what blocks it in the note"}, typed.status)
 	if page.CanEdit {
 		if page.Edit, err = h.editForm(c, v, m, typed.edit); err != nil {
 			return page, "", err

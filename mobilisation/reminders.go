@@ -316,7 +316,8 @@ func composeDigest(items []digestItem, to recipient, today string) (message, boo
 	section(fmt.Sprintf("Due in the next %d days:", digestAheadDays), soon)
 	b.WriteString("\nYou can turn this weekly digest off in your reminder settings: {base}/account/reminders\n" +
 		"Reminders about due and overdue milestones, and escalations, cannot be turned off.\n")
-	return message{Subject: subject, Body: b.String(), Link: "/inbox"}, true
+	// No link of its own: each milestone in it has one.
+	return message{Subject: subject, Body: b.String()}, true
 }
 
 // emailText is the message as an email: links in full.

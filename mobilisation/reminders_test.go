@@ -3,11 +3,15 @@ package mobilisation
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"mime"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/mail"
 	"os"
 	"os/exec"
@@ -24,6 +28,7 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/gofiber/fiber/v2"
 	"github.com/hibiken/asynq"
 	smtpmock "github.com/mocktools/go-smtp-mock/v2"
 
@@ -908,15 +913,15 @@ func TestAChangedDueDayOrOwnerAndACompletedMilestoneCancelWhatNoLongerApplies(t 
 	w.change(t, handed, later, func(m *Milestone) { m.OwnerUserID = o1 })
 	wantStates := map[string]ReminderState{
 		// The 14-day reminders of 6 March were not sent (no worker ran) and no longer apply either.
-		dueKey(moved.ID, "2019-03-20", 14, o0): Cancelled,
-		dueKey(moved.ID, "2019-03-20", 7, o0):  Cancelled,
-		dueKey(moved.ID, "2019-03-20", 1, o0):  Cancelled,
-		dueKey(moved.ID, "2019-04-03", 14, o0): Scheduled, // 20 March
-		dueKey(moved.ID, "2019-04-03", 7, o0):  Scheduled,
-		dueKey(moved.ID, "2019-04-03", 1, o0):  Scheduled,
-		dueKey(done.ID, "2019-03-20", 14, o0):  Cancelled,
-		dueKey(done.ID, "2019-03-20", 7, o0):   Cancelled,
-		dueKey(done.ID, "2019-03-20", 1, o0):   Cancelled,
+		dueKey(moved.ID, "2019-03-20", 14, o0):  Cancelled,
+		dueKey(moved.ID, "2019-03-20", 7, o0):   Cancelled,
+		dueKey(moved.ID, "2019-03-20", 1, o0):   Cancelled,
+		dueKey(moved.ID, "2019-04-03", 14, o0):  Scheduled, // 20 March
+		dueKey(moved.ID, "2019-04-03", 7, o0):   Scheduled,
+		dueKey(moved.ID, "2019-04-03", 1, o0):   Scheduled,
+		dueKey(done.ID, "2019-03-20", 14, o0):   Cancelled,
+		dueKey(done.ID, "2019-03-20", 7, o0):    Cancelled,
+		dueKey(done.ID, "2019-03-20", 1, o0):    Cancelled,
 		dueKey(handed.ID, "2019-03-20", 14, o0): Cancelled,
 		dueKey(handed.ID, "2019-03-20", 7, o0):  Cancelled,
 		dueKey(handed.ID, "2019-03-20", 1, o0):  Cancelled,
@@ -1046,8 +1051,8 @@ func TestScanWritesTheKeysTheRulesNameAndNothingTwice(t *testing.T) {
 	}
 	want := []string{
 		overdueKey(over.ID, "2019-03-18", w.owners[0].ID),
-		overdueKey(lateLeadOwned.ID, "2019-03-18", w.lead.ID), // no owner: the lead is reminded
-		escalationKey(over.ID, "2019-03-13", w.lead.ID),       // 5 days overdue
+		overdueKey(lateLeadOwned.ID, "2019-03-18", w.lead.ID),    // no owner: the lead is reminded
+		escalationKey(over.ID, "2019-03-13", w.lead.ID),          // 5 days overdue
 		escalationKey(lateLeadOwned.ID, "2019-03-14", w.lead.ID), // 4 days: the plan escalates after 3
 		digestKey(w.owners[0].ID, "2019-W12"),
 		digestKey(w.lead.ID, "2019-W12"),
@@ -1211,4 +1216,201 @@ func keys(rs []Reminder) []string {
 		out[i] = r.Key
 	}
 	return out
+}
+
+// --- the inbox pages and API, over HTTP ---
+
+// inboxApp serves the inbox pages and API over w's database, behind a stand-in for sign-in that
+// acts as the person whose user id is in X-Test-User (the tenants middleware and casbin are
+// cmd/golive's, tested in its authorisation matrix).
+func inboxApp(t *testing.T, w *world) *fiber.App {
+	t.Helper()
+	renderer, err := frontend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &web.Server{Renderer: renderer, Logger: quiet, BaseURL: "http://golive.test"}
+	app := srv.NewApp(web.Options{})
+	people := map[string]person{w.lead.ID: w.lead}
+	for _, o := range w.owners {
+		people[o.ID] = o
+	}
+	app.Use(func(c *fiber.Ctx) error {
+		if p, ok := people[c.Get("X-Test-User")]; ok {
+			web.SetActor(c, &web.Actor{UserID: p.ID, Name: p.Name, Email: p.Email})
+		}
+		return c.Next()
+	})
+	pass := func(obj, act string) fiber.Handler {
+		return func(c *fiber.Ctx) error {
+			if web.ActorFrom(c) == nil {
+				return fiber.ErrUnauthorized
+			}
+			return c.Next()
+		}
+	}
+	svc := &Service{Store: w.store, Now: func() time.Time { return scenarioNow }, Log: quiet}
+	(&InboxPages{Svc: svc, Web: srv}).Mount(app, pass)
+	(&InboxAPI{Svc: svc}).Mount(app.Group("/api/v1"), pass)
+	return app
+}
+
+func call(t *testing.T, app *fiber.App, who person, method, path, contentType, body string) (int, http.Header, string) {
+	t.Helper()
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	req.Header.Set("X-Test-User", who.ID)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	resp, err := app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
+}
+
+const formType = "application/x-www-form-urlencoded"
+
+func TestTheInboxPageShowsOnesOwnRemindersAndMarksThemRead(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	w := newWorld(t, db, 2)
+	w.milestone(t, "Recruit call handlers", "2019-03-19", w.owners[0], false, scenarioMade)
+	w.milestone(t, "Test telephony failover", "2019-03-19", w.owners[1], false, scenarioMade)
+	r := &Reminders{Store: w.store, Queue: &recordingQueue{}, Now: func() time.Time { return scenarioNow }, Log: quiet}
+	if _, err := r.ScanOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, rem := range w.reminders(t) {
+		if !rem.SendAt.After(scenarioNow) {
+			if _, err := r.SendOnce(context.Background(), rem.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	app := inboxApp(t, w)
+	me, other := w.owners[0], w.owners[1]
+
+	status, _, page := call(t, app, me, "GET", "/inbox", "", "")
+	if status != 200 {
+		t.Fatalf("GET /inbox: %d", status)
+	}
+	for _, want := range []string{"You have 2 unread messages.", "Due tomorrow: Recruit call handlers", "Your mobilisation week: 1 due in the next 14 days",
+		"Mark all as read", "Unread", `href="/mobilisation/plans/` + w.plan.ID + `/milestones/`, "the weekly digest is on"} {
+		if !strings.Contains(page, html.EscapeString(want)) && !strings.Contains(page, want) {
+			t.Errorf("the inbox does not show %q", want)
+		}
+	}
+	if strings.Contains(page, "Test telephony failover") {
+		t.Error("the inbox shows another person's reminder")
+	}
+
+	var theirs, mine []string
+	db.Gorm.Raw(`SELECT id FROM inbox_messages WHERE user_id = ?`, other.ID).Scan(&theirs)
+	db.Gorm.Raw(`SELECT id FROM inbox_messages WHERE user_id = ? ORDER BY created_at`, me.ID).Scan(&mine)
+	if status, _, _ := call(t, app, me, "POST", "/inbox/read", formType, "message="+theirs[0]); status != 404 {
+		t.Errorf("marking another's message read: %d, want 404", status)
+	}
+	if status, _, page := call(t, app, me, "POST", "/inbox/read", formType, ""); status != 422 || !strings.Contains(page, "Choose a message to mark as read") {
+		t.Errorf("marking nothing read: %d, want 422 with the reason in the error summary", status)
+	}
+	if status, h, _ := call(t, app, me, "POST", "/inbox/read", formType, "message="+mine[0]); status != 303 || h.Get("Location") != "/inbox" {
+		t.Errorf("marking my message read: %d to %q, want 303 to /inbox", status, h.Get("Location"))
+	}
+	if _, _, page := call(t, app, me, "GET", "/inbox", "", ""); !strings.Contains(page, "You have 1 unread message.") {
+		t.Error("after marking one read the inbox does not say 1 unread")
+	}
+	call(t, app, me, "POST", "/inbox/read", formType, "all=yes")
+	if _, _, page := call(t, app, me, "GET", "/inbox", "", ""); !strings.Contains(page, "You have no unread messages.") || strings.Contains(page, "Mark all as read") {
+		t.Error("after marking all read the inbox still shows unread messages")
+	}
+	var unreadTheirs int64
+	db.Gorm.Raw(`SELECT count(*) FROM inbox_messages WHERE user_id = ? AND read_at IS NULL`, other.ID).Scan(&unreadTheirs)
+	if unreadTheirs != 2 {
+		t.Errorf("the other person's messages: %d unread, want 2 still", unreadTheirs)
+	}
+}
+
+func TestReminderSettingsTurnTheDigestOffButNotEscalations(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	w := newWorld(t, db, 1)
+	app := inboxApp(t, w)
+	me := w.owners[0]
+	_, _, page := call(t, app, me, "GET", "/account/reminders", "", "")
+	for _, want := range []string{"Do you want the weekly digest?", `value="yes" checked`, "escalations to a plan&#39;s lead cannot be turned off"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the settings page does not show %q", want)
+		}
+	}
+	for _, bad := range []string{"", "digest=maybe"} {
+		status, _, page := call(t, app, me, "POST", "/account/reminders", formType, bad)
+		if status != 422 || !strings.Contains(page, "Select whether you want the weekly digest") || !strings.Contains(page, `href="#digest"`) {
+			t.Errorf("POST %q: %d; want 422 with the message beside the field and in the error summary", bad, status)
+		}
+	}
+	if status, h, _ := call(t, app, me, "POST", "/account/reminders", formType, "digest=no"); status != 303 || h.Get("Location") != "/account/reminders" {
+		t.Fatalf("turning the digest off: %d to %q", status, h.Get("Location"))
+	}
+	if on, _ := w.store.digestEnabled(context.Background(), me.ID); on {
+		t.Fatal("the digest is still on")
+	}
+	if _, _, page := call(t, app, me, "GET", "/account/reminders", "", ""); !strings.Contains(page, `value="no" checked`) {
+		t.Error("the settings page does not show the digest off")
+	}
+}
+
+func TestTheInboxAPIAnswersOnesOwnAndRefusesBadBodiesAsProblems(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	w := newWorld(t, db, 2)
+	w.milestone(t, "Recruit call handlers", "2019-03-19", w.owners[0], false, scenarioMade)
+	r := &Reminders{Store: w.store, Queue: &recordingQueue{}, Now: func() time.Time { return scenarioNow }, Log: quiet}
+	if _, err := r.ScanOnce(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, rem := range w.reminders(t) {
+		if !rem.SendAt.After(scenarioNow) {
+			if _, err := r.SendOnce(context.Background(), rem.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	app := inboxApp(t, w)
+	me, other := w.owners[0], w.owners[1]
+
+	var got InboxJSON
+	status, _, body := call(t, app, me, "GET", "/api/v1/inbox", "", "")
+	if status != 200 || json.Unmarshal([]byte(body), &got) != nil {
+		t.Fatalf("GET /api/v1/inbox: %d %s", status, body)
+	}
+	if len(got.Messages) != 2 || got.Unread != 2 || !got.Preferences.DigestEnabled || got.Preferences.EscalationsCanBeTurnedOff {
+		t.Errorf("inbox = %+v; want 2 unread messages and the digest on", got)
+	}
+	_, _, body = call(t, app, other, "GET", "/api/v1/inbox", "", "")
+	if strings.Contains(body, "Recruit call handlers") {
+		t.Error("another person's inbox shows my reminder")
+	}
+
+	for _, tc := range []struct{ body, field string }{
+		{`{}`, "digest_enabled"},
+		{`{"digest_enabled": "no"}`, "digest_enabled"},
+		{`{"digest_enabled": false, "escalations": false}`, "escalations"},
+	} {
+		status, h, body := call(t, app, me, "PUT", "/api/v1/inbox/preferences", "application/json", tc.body)
+		if status != 422 || !strings.HasPrefix(h.Get("Content-Type"), "application/problem+json") || !strings.Contains(body, `"`+tc.field+`"`) {
+			t.Errorf("PUT %s: %d %s %s; want 422 problem+json naming %s", tc.body, status, h.Get("Content-Type"), body, tc.field)
+		}
+	}
+	if status, _, body := call(t, app, me, "PUT", "/api/v1/inbox/preferences", "application/json", `{"digest_enabled": false}`); status != 200 || !strings.Contains(body, `"digest_enabled":false`) {
+		t.Errorf("turning the digest off: %d %s", status, body)
+	}
+	if status, _, _ := call(t, app, me, "POST", "/api/v1/inbox/read", "application/json", `{"message_id": "`+newID()+`"}`); status != 404 {
+		t.Errorf("marking a message that is not mine read: %d, want 404", status)
+	}
+	if status, _, body := call(t, app, me, "POST", "/api/v1/inbox/read", "application/json", `{"all": true}`); status != 200 || !strings.Contains(body, `"marked_read":2`) {
+		t.Errorf("marking all read: %d %s", status, body)
+	}
 }

@@ -377,11 +377,12 @@ func finishOfDone(m Milestone) (int, bool) {
 // cannot start 60 days of assessment before the premises it registers are leased), so a slip
 // upstream moves everything downstream by the same days rather than being absorbed.
 func Forecast(ms []Milestone, deps []Dependency, today string) map[string]MilestoneForecast {
-	g := newGraph(ms, deps)
-	return forecast(ms, g, today)
+	fc, _ := forecast(ms, newGraph(ms, deps), today)
+	return fc
 }
 
-func forecast(ms []Milestone, g graph, today string) map[string]MilestoneForecast {
+// forecast also returns each milestone's finish as a day number, by index, for phaseForecast.
+func forecast(ms []Milestone, g graph, today string) (map[string]MilestoneForecast, []int) {
 	now, nowOK := dayNum(today)
 	finish := make([]int, len(ms))
 	due := make([]int, len(ms))
@@ -417,7 +418,7 @@ func forecast(ms []Milestone, g graph, today string) map[string]MilestoneForecas
 		slip := max(0, f-d)
 		out[m.ID] = MilestoneForecast{Finish: dayStr(f), SlipDays: slip, Late: slip > 0}
 	}
-	return out
+	return out, finish
 }
 
 // PhaseOutlook is a phase's go-live as planned and as now forecast, and the chain of milestones
@@ -436,10 +437,18 @@ type PhaseOutlook struct {
 // back, at each step, through the dependency that pushes it furthest; with no slip anywhere it is
 // the chain with the least slack (latest finishes), which is where a slip would hurt first.
 func PhaseForecast(ph Phase, ms []Milestone, deps []Dependency, fc map[string]MilestoneForecast) PhaseOutlook {
-	return phaseForecast(ph, ms, newGraph(ms, deps), fc)
+	finish := make([]int, len(ms))
+	for i, m := range ms {
+		d, ok := dayNum(fc[m.ID].Finish)
+		if !ok {
+			d, _ = dayNum(m.DueOn)
+		}
+		finish[i] = d
+	}
+	return phaseForecast(ph, ms, newGraph(ms, deps), fc, finish)
 }
 
-func phaseForecast(ph Phase, ms []Milestone, g graph, fc map[string]MilestoneForecast) PhaseOutlook {
+func phaseForecast(ph Phase, ms []Milestone, g graph, fc map[string]MilestoneForecast, finishDay []int) PhaseOutlook {
 	out := PhaseOutlook{GoLiveDay: DayOf(ph.GoLive)}
 	var start []int
 	for i, m := range ms {
@@ -470,13 +479,7 @@ func phaseForecast(ph Phase, ms []Milestone, g graph, fc map[string]MilestoneFor
 			}
 		}
 	}
-	finish := func(i int) int {
-		if d, ok := dayNum(fc[ms[i].ID].Finish); ok {
-			return d
-		}
-		d, _ := dayNum(ms[i].DueOn)
-		return d
-	}
+	finish := func(i int) int { return finishDay[i] }
 	end := -1
 	for i := range ms {
 		if !in[i] {
@@ -667,7 +670,7 @@ type Assessment struct {
 func Assess(p Plan, phases []Phase, ms []Milestone, deps []Dependency, today string) Assessment {
 	_ = p // the plan the phases and milestones are of; its rules (offsets) do not change status
 	g := newGraph(ms, deps)
-	fc := forecast(ms, g, today)
+	fc, finish := forecast(ms, g, today)
 	a := Assessment{Milestones: make(map[string]MilestoneAssessment, len(ms)), Phases: make(map[string]PhaseAssessment, len(phases))}
 	rag := make([]RAG, len(ms))
 	var depRAG []RAG
@@ -688,7 +691,7 @@ func Assess(p Plan, phases []Phase, ms []Milestone, deps []Dependency, today str
 	}
 	var phaseRAGs []RAG
 	for _, ph := range phases {
-		pa := PhaseAssessment{Outlook: phaseForecast(ph, ms, g, fc), Workstreams: map[string]RAG{}}
+		pa := PhaseAssessment{Outlook: phaseForecast(ph, ms, g, fc, finish), Workstreams: map[string]RAG{}}
 		byWorkstream := map[string][]RAG{}
 		var all []RAG
 		count := map[RAG]int{}

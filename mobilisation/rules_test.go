@@ -697,7 +697,8 @@ func TestReminderSendAtAcrossTheClockChanges(t *testing.T) {
 		}
 	}
 	// Every day of a year, at the hours reminders go: that hour of that day on a London clock.
-	for d := "2019-01-01"; d < "2020-01-01"; d = AddDays(d, 1) {
+	for i := range 365 {
+		d := time.Date(2019, 1, 1+i, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
 		for _, h := range []int{0, 8, 12, 23} {
 			l := ReminderSendAt(d, h).In(frontend.London)
 			if l.Format("2006-01-02") != d || l.Hour() != h || l.Minute() != 0 {

@@ -163,6 +163,7 @@ func (a *App) buildHTTP() error {
 			{Label: "Audit log", Href: "/admin/audit", Obj: tenants.PermAuditRead.Obj, Act: tenants.PermAuditRead.Act},
 			{Label: "Mail outbox", Href: "/platform/outbox", Obj: tenants.PermOutbox.Obj, Act: tenants.PermOutbox.Act},
 			{Label: "Jobs", Href: "/platform/jobs", Obj: tenants.PermJobs.Obj, Act: tenants.PermJobs.Act},
+			{Label: "Mobilisation", Href: "/mobilisation", Obj: tenants.PermPlanView.Obj, Act: tenants.PermPlanView.Act},
 			{Label: "Inbox", Href: "/inbox", Obj: tenants.PermInbox.Obj, Act: tenants.PermInbox.Act},
 			{Label: "API tokens", Href: "/account/tokens", Obj: tenants.PermOwnTokens.Obj, Act: tenants.PermOwnTokens.Act},
 		}}
@@ -195,16 +196,13 @@ func (a *App) buildHTTP() error {
 	(&lots.API{Svc: a.Lots}).Mount(api, guard)
 	(&evaluation.API{Svc: a.Eval}).Mount(api, guard)
 	(&mobilisation.API{Svc: a.Mob}).Mount(api, guard)
-	// The inbox needs only the store and the clock of the mobilisation service.
-	inbox := &mobilisation.Service{Store: mobilisation.NewStore(a.DB), Now: a.Cfg.Now, Log: a.Log}
-	(&mobilisation.InboxAPI{Svc: inbox}).Mount(api, guard)
+	(&mobilisation.InboxAPI{Svc: a.Mob}).Mount(api, guard)
 
 	pages.Mount(app)
 	(&lots.Pages{Svc: a.Lots, Web: srv}).Mount(app, guard)
 	(&evaluation.Pages{Svc: a.Eval, Web: srv}).Mount(app, guard)
-	// PAGES engineer: mount the mobilisation pages here, on the same service as the API:
-	// (&mobilisation.Pages{Svc: a.Mob, Web: srv}).Mount(app, guard)
-	(&mobilisation.InboxPages{Svc: inbox, Web: srv}).Mount(app, guard)
+	(&mobilisation.Pages{Svc: a.Mob, Web: srv}).Mount(app, guard)
+	(&mobilisation.InboxPages{Svc: a.Mob, Web: srv}).Mount(app, guard)
 	auditH.MountPages(app.Group("/admin/audit", mw.Require(tenants.PermAuditRead)))
 	jobsH := &jobs.Handlers{DB: a.DB, Server: srv}
 	jobsH.MountPages(app.Group("/platform/outbox", mw.Require(tenants.PermOutbox)))

@@ -252,6 +252,61 @@ func specs() []routeSpec {
 		{method: "POST", path: "/api/v1/inbox/read", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
 		{method: "PUT", path: "/api/v1/inbox/preferences", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
 
+		// mobilisation API (mobilisation/routes.go), on the plan of an awarded contract (obj "plan",
+		// mobilisation_fixtures_test.go): Medway and Swale take part, Estuary provides. What both
+		// sides see is owned by "medway+estuary"; DGS, Bedfordshire and Weald get 404. Progress and
+		// evidence are guarded by view (whose milestone it is, is the service's rule), so sent
+		// empty they answer 422 to every viewer. DELETE rows remove a spare milestone and template
+		// item, once, as the lead.
+		{method: "GET", path: "/api/v1/mobilisation/dashboard", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}},
+		{method: "GET", path: "/api/v1/mobilisation/plans", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}},
+		{method: "POST", path: "/api/v1/mobilisation/plans", roles: lead},
+		{method: "GET", path: "/api/v1/mobilisation/plans/:plan", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "PUT", path: "/api/v1/mobilisation/plans/:plan/settings", roles: lead, owner: "medway", obj: "plan"},
+		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/milestones", roles: lead, owner: "medway", obj: "plan"},
+		{method: "GET", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "PATCH", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone", roles: lead, owner: "medway", obj: "plan"},
+		{method: "DELETE", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone", roles: lead, owner: "medway", obj: "plan"},
+		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone/progress", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone/evidence", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "GET", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone/evidence/:evidence", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone/completion-request", roles: bidder, owner: "estuary", obj: "plan"},
+		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone/accept", roles: lead, owner: "medway", obj: "plan"},
+		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone/return", roles: lead, owner: "medway", obj: "plan"},
+		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/phases/:phase/decisions", roles: approver, owner: "medway", obj: "plan"},
+		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/phases/:phase/go-live", roles: lead, owner: "medway", obj: "plan"},
+		{method: "GET", path: "/api/v1/mobilisation/templates", roles: lead},
+		{method: "POST", path: "/api/v1/mobilisation/templates", roles: lead},
+		{method: "GET", path: "/api/v1/mobilisation/templates/:template", roles: lead, owner: "medway", obj: "plan"},
+		{method: "POST", path: "/api/v1/mobilisation/templates/:template/milestones", roles: lead, owner: "medway", obj: "plan"},
+		{method: "PATCH", path: "/api/v1/mobilisation/templates/:template/milestones/:item", roles: lead, owner: "medway", obj: "plan"},
+		{method: "DELETE", path: "/api/v1/mobilisation/templates/:template/milestones/:item", roles: lead, owner: "medway", obj: "plan"},
+
+		// mobilisation pages (mobilisation/pages*.go), on the same plan as the API rows. The feed is
+		// public (its token is the credential; a made-up one is 404). Sent empty, the forms answer
+		// 422, or 409 where the state refuses first (accepting what was not asked for, going live
+		// before the gate); the two calendar-link POSTs make a link for the caller, which is their point.
+		{method: "GET", path: "/calendar/:token.ics", public: true},
+		{method: "GET", path: "/mobilisation", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}},
+		{method: "GET", path: "/mobilisation/calendar", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}},
+		{method: "POST", path: "/mobilisation/calendar", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}},
+		{method: "POST", path: "/mobilisation/calendar/revoke", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}},
+		{method: "GET", path: "/mobilisation/plans/:plan", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "GET", path: "/mobilisation/plans/:plan/export.xlsx", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "GET", path: "/mobilisation/plans/:plan/export.csv", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "POST", path: "/mobilisation/plans/:plan/calendar", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "GET", path: "/mobilisation/plans/:plan/milestones/:ms", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "POST", path: "/mobilisation/plans/:plan/milestones/:ms", roles: lead, owner: "medway", obj: "plan"},
+		{method: "POST", path: "/mobilisation/plans/:plan/milestones/:ms/progress", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "POST", path: "/mobilisation/plans/:plan/milestones/:ms/evidence", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "GET", path: "/mobilisation/plans/:plan/milestones/:ms/evidence/:ev", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "POST", path: "/mobilisation/plans/:plan/milestones/:ms/request-completion", roles: bidder, owner: "estuary", obj: "plan"},
+		{method: "POST", path: "/mobilisation/plans/:plan/milestones/:ms/accept", roles: lead, owner: "medway", obj: "plan"},
+		{method: "POST", path: "/mobilisation/plans/:plan/milestones/:ms/return", roles: lead, owner: "medway", obj: "plan"},
+		{method: "GET", path: "/mobilisation/plans/:plan/phases/:phase", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "POST", path: "/mobilisation/plans/:plan/phases/:phase", roles: approver, owner: "medway", obj: "plan"},
+		{method: "POST", path: "/mobilisation/plans/:plan/phases/:phase/live", roles: lead, owner: "medway", obj: "plan"},
+
 		// Withdrawals after every attachment row: a withdrawn response carries nothing forward.
 		{method: "POST", path: "/opportunities/:id/lots/:lot/withdraw", roles: bidder, obj: "published"},
 		{method: "POST", path: "/api/v1/opportunities/:id/lots/:lot/withdraw", roles: bidder, obj: "published"},
@@ -309,6 +364,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 	}
 	s.App.DB.Gorm.Raw("SELECT id FROM mail_messages LIMIT 1").Scan(&mailID)
 	procs := matrixProcurements(t, s)
+	plan := matrixMobilisation(t, s)
 
 	for _, c := range callers {
 		t.Run(c.key, func(t *testing.T) {
@@ -327,6 +383,8 @@ func TestAuthorisationMatrix(t *testing.T) {
 			for _, sp := range specs() {
 				path := strings.NewReplacer(":token", "not-a-real-token", ":id", evaluatorID).Replace(sp.path)
 				switch {
+				case sp.obj == "plan":
+					path = plan.path(sp.method, sp.path)
 				case sp.obj != "":
 					o := procs[sp.obj]
 					if strings.HasPrefix(sp.path, "/api/") {
@@ -399,7 +457,7 @@ func expect(c caller, sp routeSpec, api bool) outcome {
 		return outcome{redirect: "/sign-in"}
 	case !slices.Contains(sp.roles, c.role):
 		return outcome{exact: 403}
-	case sp.owner != "" && sp.owner != "lead" && c.org != sp.owner:
+	case sp.owner != "" && sp.owner != "lead" && !slices.Contains(strings.Split(sp.owner, "+"), c.org): // "medway+estuary": either
 		return outcome{exact: 404} // another organisation's object
 	case sp.owner == "lead" && c.email != "lead@medway-ccg.test":
 		return outcome{exact: 404}

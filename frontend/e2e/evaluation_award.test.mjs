@@ -1,0 +1,453 @@
+// Moderation, results and the award, through the pages, as the people who do them would: the
+// Medway lead waits for the last evaluator, starts moderation and sees a wide spread flagged,
+// records each consensus, opens the prices and reads the ranking and its chart, chooses the price
+// formula, and recommends the preferred bidder; each governing body's approver approves it;
+// standstill starts; Weald reads its letter and makes a representation, which the lead rejects;
+// the contract is refused before the day and, with the clock moved on, awarded. Field errors
+// show beside their fields; every page passes axe.
+//
+// The lot is the test's own, not the demo's (whose Kent and Medway lots are evaluated, awarded or
+// being scored): it is built and scored over the API with tokens made on /account/tokens, on a
+// clock that starts in June 2027 (GOLIVE_NOW). It depends on the demo's people and organisations
+// only: the Medway lead and admin, the Medway and Swale approvers, the two Medway evaluators,
+// Healthwatch Kent's reviewer, and the Weald and Estuary bidders.
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { checkA11y, demo, launchBrowser, newPage, signIn, startGolive, theH1, visit, a11yReport } from './harness.mjs'
+
+const START = '2027-06-07T09:00:00+01:00'
+const AFTER_DEADLINE = '2027-06-17T13:00:00+01:00' // an hour after the submission deadline below
+
+const people = {
+  lead: demo.lead,
+  admin: demo.tenantAdmin,
+  medwayApprover: demo.approver,
+  swaleApprover: 'approver@swale-ccg.test',
+  weald: 'bids@weald-ambulance.test',
+  estuary: 'bids@estuary-urgent-care.test',
+  clinical: demo.evaluator, // Dr Sam Evaluator
+  finance: 'finance@medway-ccg.test', // Nic Finance
+  healthwatch: demo.healthwatch
+}
+const NIC = 'Nic Finance'
+const ESTUARY = 'Estuary Urgent Care CIC'
+const WEALD = 'Weald Ambulance Service NHS Trust'
+
+// The consensus the panel agrees: Estuary is stronger on quality and a little dearer.
+const agreed = {
+  [ESTUARY]: { '1.1': 4, '1.2': 3, '1.3': true },
+  [WEALD]: { '1.1': 3, '1.2': 2, '1.3': true }
+}
+const bids = {
+  [ESTUARY]: [1_050_000_00, 1_050_000_00],
+  [WEALD]: [1_000_000_00, 1_000_000_00]
+}
+
+let app, browser
+const pages = {}
+const tokens = {}
+const ids = { q: {}, org: {}, user: {} }
+
+async function as (who) {
+  if (!pages[who]) {
+    pages[who] = await newPage(browser, app.baseURL)
+    await signIn(pages[who], people[who])
+  }
+  return pages[who]
+}
+
+async function closePages () {
+  for (const p of Object.values(pages)) await p.context().close()
+  for (const k of Object.keys(pages)) delete pages[k]
+}
+
+// tokenFor makes an API token for who on /account/tokens, the one way a person gets one.
+async function tokenFor (who) {
+  const page = await as(who)
+  await visit(page, '/account/tokens')
+  await page.locator('#name').fill('evaluation award test')
+  await press(page, 'Create token')
+  const token = (await page.locator('#new-token').innerText()).trim()
+  assert.ok(token.length >= 20, `no token shown for ${who}`)
+  return token
+}
+
+async function api (who, method, path, body, want) {
+  const res = await fetch(`${app.baseURL}/api/v1${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${tokens[who]}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body)
+  })
+  const text = await res.text()
+  if (want !== undefined) assert.equal(res.status, want, `${method} ${path} as ${who}: ${res.status} ${text}`)
+  return text ? JSON.parse(text) : null
+}
+
+// press clicks a button that submits a form and waits for the page it leads to.
+async function press (page, name, scope = page) {
+  const button = scope.getByRole('button', { name, exact: true })
+  await Promise.all([page.waitForNavigation(), button.first().click()])
+  await page.waitForLoadState('load')
+}
+
+async function text (page) {
+  return (await page.locator('main').innerText()).replace(/\s+/g, ' ')
+}
+
+async function shown (page, selector) {
+  const el = page.locator(selector).first()
+  if (await el.count() === 0) return ''
+  return (await el.innerText()).replace(/\s+/g, ' ')
+}
+
+const flash = (page) => shown(page, '.nhsuk-notification-banner')
+const summary = (page) => shown(page, '.nhsuk-error-summary')
+
+// errorBeside returns the message shown with the field of id, asserting the error summary links to it.
+async function errorBeside (page, id) {
+  const group = page.locator(`.nhsuk-form-group--error:has([id="${id}"])`).first()
+  assert.equal(await group.count(), 1, `no error shown beside #${id}: ${await summary(page)}`)
+  assert.equal(await page.locator(`.nhsuk-error-summary a[href="#${id}"]`).count(), 1, `the error summary does not link to #${id}`)
+  return (await group.locator('.nhsuk-error-message').first().innerText()).replace(/\s+/g, ' ')
+}
+
+// tableRows reads the body rows of the table with id as text cells.
+async function tableRows (page, id) {
+  return page.locator(`table[id="${id}"] tbody tr`).evaluateAll((rows) =>
+    rows.map((r) => [...r.querySelectorAll('th, td')].map((c) => c.innerText.replace(/\s+/g, ' ').trim())))
+}
+
+const moderationPath = (number) => `/evaluations/lots/${ids.lot}/questions/${ids.q[number]}/moderation`
+
+// consensusForm is the consensus form of one bidder on a moderation page.
+const consensusForm = (page, bidder) => page.locator(`form:has(input[name="bidder_org_id"][value="${ids.org[bidder]}"])`)
+
+// recordConsensus fills and sends one bidder's consensus on the moderation page of number.
+async function recordConsensus (page, number, bidder, rationale) {
+  const form = consensusForm(page, bidder)
+  const mark = agreed[bidder][number]
+  if (typeof mark === 'boolean') await form.locator(`input[name="passed"][value="${mark}"]`).check()
+  else await form.locator(`input[name="score"][value="${mark}"]`).check()
+  await form.locator('textarea[name="rationale"]').fill(rationale)
+  await press(page, `Record consensus for ${bidder}`)
+}
+
+// ukDay is how the pages name the last day of a period ending at end: "Tuesday 29 June 2027".
+function ukDay (end) {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' })
+    .format(new Date(Date.parse(end) - 60_000)).replace(',', '')
+}
+
+describe('a lot moderated, ranked and awarded through the pages', () => {
+  before(async () => {
+    app = await startGolive({ env: { GOLIVE_NOW: START } })
+    browser = await launchBrowser()
+
+    for (const who of Object.keys(people)) tokens[who] = await tokenFor(who)
+    await closePages()
+    const medway = (await api('lead', 'GET', '/me', undefined, 200)).organisation.id
+    const swale = (await api('swaleApprover', 'GET', '/me', undefined, 200)).organisation.id
+    ids.org[WEALD] = (await api('weald', 'GET', '/me', undefined, 200)).organisation.id
+    ids.org[ESTUARY] = (await api('estuary', 'GET', '/me', undefined, 200)).organisation.id
+    for (const who of ['clinical', 'finance', 'healthwatch']) ids.user[who] = (await api(who, 'GET', '/me', undefined, 200)).id
+
+    // One lot under the Provider Selection Regime: a clinical question (1.1, a minimum of 2), a
+    // patient question (1.2), a pass/fail (1.3) and a price schedule (2.1).
+    const p = await api('lead', 'POST', '/procurements', {
+      title: 'Medway and Swale UTC award', reference: 'MS-AWARD-2027', regime: 'psr2024', procedure: 'PSR competitive process',
+      term_years: 2, estimated_value_pence: 4_200_000_00, participants: [medway, swale],
+      clarification_deadline: '2027-06-10T12:00:00+01:00', submission_deadline: '2027-06-17T12:00:00+01:00',
+      evaluation_start: '2027-06-18T09:00:00+01:00', award_date: '2027-08-02T12:00:00+01:00', contract_start: '2027-12-01T08:00:00Z'
+    }, 201)
+    ids.procurement = p.id
+    const base = `/procurements/${p.id}`
+    const lot = await api('lead', 'POST', `${base}/lots`, { number: 1, title: 'Urgent treatment centres', service_types: ['utc'], participants: [medway, swale] }, 201)
+    ids.lot = lot.id
+    for (const q of [
+      { section: 'Clinical model', number: '1.1', text: 'Describe your clinical workforce model', kind: 'scored', weight_bp: 4000, max_score: 4, min_score: 2, panel: 'clinical' },
+      { section: 'Patient experience', number: '1.2', text: 'How will patients experience the service?', kind: 'scored', weight_bp: 3000, max_score: 4, panel: 'patient' },
+      { section: 'Clinical model', number: '1.3', text: 'Confirm your CQC registration', kind: 'pass_fail', panel: 'clinical' },
+      { section: 'Price', number: '2.1', text: 'Price schedule', kind: 'price', weight_bp: 3000, panel: 'finance' }
+    ]) await api('lead', 'POST', `${base}/lots/${lot.id}/questions`, q, 201)
+    await api('lead', 'POST', `${base}/submit-for-approval`, undefined, 204)
+    const decision = { decision: 'approve', meeting_date: '2027-06-04T14:00:00+01:00', minute_ref: 'GB/2027/91', part2: true }
+    await api('medwayApprover', 'POST', `${base}/decision`, decision, 204)
+    await api('swaleApprover', 'POST', `${base}/decision`, decision, 204)
+    await api('lead', 'POST', `${base}/publish`, undefined, 204)
+    for (const q of (await api('lead', 'GET', base, undefined, 200)).lots[0].questions) ids.q[q.number] = q.id
+    for (const [who, name] of [['weald', WEALD], ['estuary', ESTUARY]]) {
+      await api(who, 'POST', `/opportunities/${p.id}/interest`, undefined, 204)
+      await api(who, 'PUT', `/opportunities/${p.id}/lots/${lot.id}/response`, {
+        answers: ['1.1', '1.2', '1.3'].map((n) => ({ question_id: ids.q[n], text: `${name} answers ${n}: a named clinical lead and weekly reporting.` })),
+        prices: bids[name].map((pence, i) => ({ year: i + 1, pence }))
+      }, 200)
+      await api(who, 'POST', `/opportunities/${p.id}/lots/${lot.id}/submit`, undefined, 200)
+    }
+    await app.restart({ GOLIVE_NOW: AFTER_DEADLINE })
+    await api('lead', 'POST', `${base}/opening/start`, undefined, 204)
+    await api('admin', 'POST', `${base}/opening/confirm`, undefined, 204)
+
+    // The panel scores over the API: the two Medway evaluators every quality question, Healthwatch
+    // the patient one. Nic Finance marks Estuary's 1.1 at 1 where Sam marks it 4: a wide spread.
+    // Nic does not submit yet.
+    const ev = `/evaluations/lots/${lot.id}`
+    const all = ['1.1', '1.2', '1.3'].map((n) => ids.q[n])
+    await api('lead', 'POST', `${ev}/panel`, { user_id: ids.user.clinical, questions: all }, 201)
+    await api('lead', 'POST', `${ev}/panel`, { user_id: ids.user.finance, questions: all }, 201)
+    await api('lead', 'POST', `${ev}/panel`, { user_id: ids.user.healthwatch, questions: [ids.q['1.2']] }, 201)
+    for (const [who, numbers] of [['clinical', ['1.1', '1.2', '1.3']], ['finance', ['1.1', '1.2', '1.3']], ['healthwatch', ['1.2']]]) {
+      for (const bidder of [ESTUARY, WEALD]) {
+        await api(who, 'POST', `${ev}/declarations`, { bidder_org_id: ids.org[bidder], decision: 'none' }, 204)
+      }
+      for (const bidder of [ESTUARY, WEALD]) {
+        for (const n of numbers) {
+          let mark = agreed[bidder][n]
+          if (who === 'finance' && bidder === ESTUARY && n === '1.1') mark = 1
+          const body = { question_id: ids.q[n], bidder_org_id: ids.org[bidder], rationale: `The response to ${n} sets out the evidence we looked for.` }
+          if (typeof mark === 'boolean') body.passed = mark
+          else body.score = mark
+          await api(who, 'PUT', `${ev}/scores`, body, 204)
+        }
+      }
+      if (who !== 'finance') await api(who, 'POST', `${ev}/scores/submit`, undefined, 204)
+    }
+  }, { timeout: 300_000 })
+
+  after(async () => {
+    await browser?.close()
+    await app?.stop()
+    a11yReport()
+  }, { timeout: 30_000 })
+
+  test('moderation waits for the last evaluator, then shows the marks side by side with a wide spread flagged', async () => {
+    const page = await as('lead')
+    await visit(page, moderationPath('1.1'))
+    assert.equal(await theH1(page), 'Moderation of question 1.1')
+    assert.equal(await shown(page, '#awaiting'), NIC, 'the page does not name who is awaited')
+    assert.equal(await page.getByRole('link', { name: 'Evaluation overview' }).getAttribute('href'), `/evaluations/lots/${ids.lot}`)
+    await checkA11y(page, 'moderation before it starts')
+    await press(page, 'Start moderation')
+    assert.match(await summary(page), new RegExp(`still to submit: ${NIC}`))
+    await checkA11y(page, 'moderation refused to start')
+
+    await api('finance', 'POST', `/evaluations/lots/${ids.lot}/scores/submit`, undefined, 204)
+    await press(page, 'Start moderation')
+    assert.match(await flash(page), /Moderation started/, await summary(page))
+    // The flag is a visible tag in words, under Estuary's heading and not Weald's.
+    const flags = page.locator('strong.nhsuk-tag', { hasText: 'Wide spread' })
+    assert.equal(await flags.count(), 1, 'want one wide spread flag')
+    assert.ok(await flags.first().isVisible())
+    const flagged = await flags.first().evaluate((el) => ({ bidder: el.closest('p').previousElementSibling.textContent.trim(), says: el.closest('p').textContent }))
+    assert.equal(flagged.bidder, ESTUARY, 'the flag is not on Estuary')
+    assert.match(flagged.says, /3 points apart/)
+    const marks = await page.locator('table', { hasText: `Individual scores for ${ESTUARY}` }).locator('tbody tr').allInnerTexts()
+    assert.equal(marks.length, 2, 'not both evaluators\' marks side by side')
+    await checkA11y(page, 'moderation with a wide spread')
+
+    // A consensus without a proper rationale is refused beside its field, keeping the mark chosen.
+    const form = consensusForm(page, ESTUARY)
+    await form.locator('input[name="score"][value="4"]').check()
+    await form.locator('textarea[name="rationale"]').fill('Agreed')
+    await press(page, `Record consensus for ${ESTUARY}`)
+    const rationaleID = await consensusForm(page, ESTUARY).locator('textarea[name="rationale"]').getAttribute('id')
+    assert.match(await errorBeside(page, rationaleID), /at least 20 characters/)
+    assert.ok(await consensusForm(page, ESTUARY).locator('input[name="score"][value="4"]').isChecked(), 'the mark chosen is lost')
+    await checkA11y(page, 'moderation with an error beside the rationale')
+
+    await recordConsensus(page, '1.1', ESTUARY, 'Sam\'s reading of the rota evidence is right; Nic missed the appendix.')
+    assert.match(await flash(page), new RegExp(`Consensus recorded for ${ESTUARY}`), await summary(page))
+    await recordConsensus(page, '1.1', WEALD, 'A sound model with a thin plan for winter pressures.')
+    assert.ok((await text(page)).includes('Consensus agreed'), 'the questions table does not show 1.1 agreed')
+
+    for (const n of ['1.2', '1.3']) {
+      await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: new RegExp(`^${n.replace('.', '\\.')}: `) }).click()])
+      assert.equal(new URL(page.url()).pathname, moderationPath(n))
+      await press(page, 'Start moderation')
+      assert.match(await flash(page), /Moderation started/, await summary(page))
+      for (const bidder of [ESTUARY, WEALD]) await recordConsensus(page, n, bidder, `The panel agreed this mark for ${n} on the evidence.`)
+    }
+    assert.ok((await text(page)).includes('Quality moderation of this lot is complete'), 'the last consensus does not complete quality moderation')
+    assert.equal(await page.locator('form[action$="/consensus"]').count(), 0, 'the consensus is still open to change')
+    await checkA11y(page, 'moderation complete')
+  })
+
+  test('the lead opens the prices and reads the ranking and its chart; Healthwatch never reaches it', async () => {
+    const page = await as('lead')
+    await visit(page, `/evaluations/lots/${ids.lot}/results`)
+    assert.equal(await theH1(page), 'Results and ranking')
+    assert.match(await shown(page, '#results-notice'), /price envelopes have been opened/)
+    await checkA11y(page, 'the results page before the prices are opened')
+    await press(page, 'Open the price envelopes')
+    assert.match(await flash(page), /Price envelopes opened/, await summary(page))
+
+    const checkRanking = async (formula) => {
+      const want = await api('lead', 'GET', `/evaluations/lots/${ids.lot}/results`, undefined, 200)
+      assert.equal(want.price_formula, formula)
+      const rows = await tableRows(page, 'ranking')
+      assert.deepEqual(rows.map((r) => r[1]), want.results.map((r) => r.name), 'the rows are not in the ranking\'s order')
+      assert.deepEqual(rows.map((r) => r[1]), [ESTUARY, WEALD])
+      rows.forEach((r, i) => {
+        assert.equal(r[0], String(want.results[i].rank))
+        assert.equal(r[r.length - 2], want.results[i].total, `${r[1]}'s total`)
+        assert.equal(r[r.length - 3], want.results[i].price_score, `${r[1]}'s price score`)
+      })
+      // The chart: an image named by its title, described by the ranking table, one bar per bid in order.
+      const chart = page.locator('main svg[role="img"]')
+      assert.equal(await chart.count(), 1, 'no chart')
+      assert.equal(await chart.getAttribute('aria-describedby'), 'ranking-caption')
+      assert.equal(await page.locator('#ranking-caption').count(), 1)
+      assert.match(await chart.locator('title').first().textContent(), /Scores by section/)
+      const bars = await chart.locator('text[font-weight="bold"]').allTextContents()
+      assert.deepEqual(bars, [`1. ${ESTUARY}`, `2. ${WEALD}`])
+      const key = await chart.locator('text').allTextContents()
+      for (const series of ['Clinical model', 'Patient experience', 'Price']) assert.ok(key.includes(series), `the chart's key lacks ${series}`)
+      assert.ok(await chart.locator('rect[fill="url(#chart-price)"]').count() >= 3, 'the price segments do not have their own pattern')
+    }
+    await checkRanking('lowest')
+    const prices = await tableRows(page, 'prices')
+    assert.deepEqual(prices.map((r) => r[0]), [ESTUARY, WEALD])
+    assert.equal(prices[0][prices[0].length - 1], '£2,100,000.00')
+    await checkA11y(page, 'the results page with the ranking, chart and prices')
+
+    // The price formula: the relative one moves the price scores, and the page follows.
+    await page.getByLabel('Relative to the lowest price', { exact: true }).check()
+    await press(page, 'Save the price formula')
+    assert.match(await flash(page), /Price formula set to relative/, await summary(page))
+    await checkRanking('relative')
+    await checkA11y(page, 'the results page with the relative formula')
+
+    const hw = await as('healthwatch')
+    for (const path of ['results', 'award']) {
+      const res = await hw.goto(`/evaluations/lots/${ids.lot}/${path}`)
+      assert.equal(res.status(), 403, `Healthwatch reached the ${path} page`)
+      assert.ok(!(await hw.content()).includes('2,100,000'), 'Healthwatch sees a price')
+    }
+  })
+
+  test('the lead recommends Estuary; each governing body approves on the award page; standstill starts', async () => {
+    const page = await as('lead')
+    await visit(page, `/evaluations/lots/${ids.lot}/award`)
+    assert.equal(await theH1(page), 'Award')
+    await checkA11y(page, 'the award page before a recommendation')
+    await press(page, 'Recommend the preferred bidder')
+    assert.match(await errorBeside(page, 'rec-bidder_org_id'), /preferred bidder/)
+    assert.match(await errorBeside(page, 'rec-reason'), /reason/)
+    await checkA11y(page, 'the recommendation with errors')
+    await page.getByLabel(new RegExp(`^1\\. ${ESTUARY}`)).check()
+    await page.locator('#rec-reason').fill('Estuary is ranked first: the strongest clinical model at a price within 5% of the lowest.')
+    await press(page, 'Recommend the preferred bidder')
+    assert.match(await flash(page), /Preferred bidder recommended/, await summary(page))
+    assert.equal(await shown(page, '#preferred-bidder'), ESTUARY)
+
+    // Before standstill a bidder is told nothing.
+    const weald = await as('weald')
+    await visit(weald, `/evaluations/lots/${ids.lot}/outcome`)
+    assert.match(await shown(weald, '#outcome-status'), /No decision yet/)
+    await checkA11y(weald, 'the outcome before a decision')
+
+    for (const who of ['swaleApprover', 'medwayApprover']) {
+      const ap = await as(who)
+      await visit(ap, `/evaluations/lots/${ids.lot}/award`)
+      const rows = await tableRows(ap, 'approvals-table')
+      assert.equal(rows.length, 2, 'not one row per participating commissioner')
+      if (who === 'swaleApprover') {
+        await press(ap, 'Record the decision')
+        assert.match(await errorBeside(ap, 'decision-decision'), /decision/)
+        await checkA11y(ap, 'the approver\'s decision with an error')
+      }
+      await ap.getByLabel('Approve the recommendation', { exact: true }).check()
+      await press(ap, 'Record the decision')
+      assert.match(await flash(ap), /approval is recorded/, await summary(ap))
+      assert.equal(await ap.locator('form[action$="/award/decisions"]').count(), 0, 'the approver is offered the decision twice')
+    }
+
+    await visit(page, `/evaluations/lots/${ids.lot}/award`)
+    assert.equal(await shown(page, '#award-state'), 'In standstill')
+    const rows = await tableRows(page, 'approvals-table')
+    assert.deepEqual(rows.map((r) => r[1]), ['Approved', 'Approved'])
+    const award = await api('lead', 'GET', `/evaluations/lots/${ids.lot}/award`, undefined, 200)
+    const ends = award.recommendations[0].standstill_ends_at
+    const timeline = await shown(page, '#award-timeline')
+    assert.ok(timeline.includes(`Standstill ends: midnight at the end of ${ukDay(ends)} (UK time)`), `the timeline: ${timeline}`)
+    assert.match(timeline, /Standstill starts: \d\d:\d\d on 17 June 2027/)
+    await checkA11y(page, 'the award page in standstill')
+  })
+
+  test('Weald reads its letter and makes a representation; the lead rejects it', async () => {
+    const weald = await as('weald')
+    await visit(weald, `/evaluations/lots/${ids.lot}/outcome`)
+    assert.match(await theH1(weald), /^Outcome of lot 1/)
+    assert.match(await shown(weald, '#outcome-status'), new RegExp(`to ${ESTUARY}\\. Your response was not successful`))
+    const scores = await tableRows(weald, 'outcome-scores')
+    const total = scores.find((r) => r[0] === 'Total')
+    const results = (await api('lead', 'GET', `/evaluations/lots/${ids.lot}/results`, undefined, 200)).results
+    assert.deepEqual(total.slice(1), [results[1].total, results[0].total], 'the letter does not give Weald\'s total and the winner\'s')
+    assert.match(await shown(weald, '#outcome-reason'), /strongest clinical model/)
+    assert.ok(!(await weald.content()).includes('2,100,000'), 'a bidder sees the winner\'s price')
+    await checkA11y(weald, 'the outcome in standstill')
+
+    await press(weald, 'Send the representation')
+    assert.match(await errorBeside(weald, 'rep-text'), /representation/)
+    await checkA11y(weald, 'the representation with an error')
+    await weald.locator('#rep-text').fill('Our clinical workforce model was marked down without reason given.')
+    await press(weald, 'Send the representation')
+    assert.match(await flash(weald), /representation has been received/, await summary(weald))
+
+    const page = await as('lead')
+    await visit(page, `/evaluations/lots/${ids.lot}/award`)
+    assert.match(await shown(page, '#award-state'), /Paused/)
+    assert.ok((await text(page)).includes('Our clinical workforce model was marked down'))
+    await checkA11y(page, 'the award page with a representation to decide')
+    const rep = page.locator('form[action*="/representations/"]')
+    await rep.getByLabel('Reject it: the award goes ahead', { exact: true }).check()
+    await rep.locator('textarea[name="reason"]').fill('The moderation record gives the evidence for each mark.')
+    await press(page, `Record the decision on the representation from ${WEALD}`)
+    assert.match(await flash(page), /Representation rejected/, await summary(page))
+    assert.equal(await shown(page, '#award-state'), 'In standstill')
+  })
+
+  test('the contract award is refused before the day and made after it', async () => {
+    const fill = async (page) => {
+      await page.locator('#contract-contract_reference').fill('MS-AWARD-2027-1')
+      await page.locator('#contract-start_date').fill('2027-12-01')
+      await page.locator('#contract-term_months').fill('24')
+      await page.locator('#contract-value').fill('4,100,000')
+    }
+    let page = await as('lead')
+    await visit(page, `/evaluations/lots/${ids.lot}/award`)
+    await fill(page)
+    await press(page, 'Award the contract')
+    const refusal = await shown(page, '#contract-form-error')
+    assert.match(refusal, /The lot is in standstill until midnight at the end of/, await summary(page))
+    assert.equal(await page.locator('#contract-contract_reference').inputValue(), 'MS-AWARD-2027-1', 'what was typed is lost')
+    await checkA11y(page, 'the contract award refused in standstill')
+
+    const award = await api('lead', 'GET', `/evaluations/lots/${ids.lot}/award`, undefined, 200)
+    const from = Date.parse(award.recommendations[0].award_not_before)
+    assert.ok(refusal.includes(ukDay(award.recommendations[0].award_not_before)), `the refusal does not name the day: ${refusal}`)
+    await closePages()
+    await app.restart({ GOLIVE_NOW: new Date(from + 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z') })
+
+    page = await as('lead')
+    await visit(page, `/evaluations/lots/${ids.lot}/award`)
+    await fill(page)
+    await page.locator('#contract-term_months').fill('25')
+    await press(page, 'Award the contract')
+    assert.match(await errorBeside(page, 'contract-term_months'), /whole years/)
+    await page.locator('#contract-term_months').fill('24')
+    await press(page, 'Award the contract')
+    assert.match(await flash(page), /Contract awarded/, await summary(page))
+    const awarded = await shown(page, '#contract-awarded')
+    for (const want of ['MS-AWARD-2027-1', ESTUARY, '1 December 2027', '2 years', '£4,100,000.00']) {
+      assert.ok(awarded.includes(want), `the contract shown lacks ${want}: ${awarded}`)
+    }
+    assert.equal(await shown(page, '#award-state'), 'Contract awarded')
+    await checkA11y(page, 'the award page after the contract award')
+
+    const weald = await as('weald')
+    await visit(weald, `/evaluations/lots/${ids.lot}/outcome`)
+    assert.ok((await text(weald)).includes('Contract awarded'), 'Weald is not told of the contract')
+    assert.ok(!(await weald.content()).includes('4,100,000'), 'a bidder sees the contract value')
+    await checkA11y(weald, 'the outcome after the contract award')
+  })
+})

@@ -1,0 +1,493 @@
+package mobilisation
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hibiken/asynq"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	smtpmock "github.com/mocktools/go-smtp-mock/v2"
+	"gorm.io/gorm"
+
+	"golive/database"
+	"golive/database/dbtest"
+	"golive/jobs"
+)
+
+// Benchmarks of the reminders (issue 6, "must show" 4).
+//
+//	GOLIVE_TEST_DATABASE_URL='postgres://root@127.0.0.1:5432/test?sslmode=disable' \
+//	GOLIVE_TEST_REDIS_URL='redis://127.0.0.1:6379/0' \
+//	go test -run '^$' -bench 'ReminderScan|RemindersDelivered' -benchtime 5x -timeout 30m -v ./mobilisation/
+
+// nopQueue takes tasks and forgets them: the scan's database work, measured alone.
+type nopQueue struct{ n int }
+
+func (q *nopQueue) Enqueue(context.Context, *asynq.Task, ...asynq.Option) (*asynq.TaskInfo, error) {
+	q.n++
+	return &asynq.TaskInfo{}, nil
+}
+func (q *nopQueue) EnqueueMail(context.Context, string) error { return nil }
+
+// The million: 10,000 plans (contracts) of 3 phases, 100 milestones each, their go-lives spread
+// over 2016–2021, each milestone due between 180 days before and 30 after its phase's go-live.
+// On Tuesday 19 March 2019 at 09:00:30 (GMT) what is past is done but for about 8,000 milestones
+// overdue by up to 90 days; of what is ahead some is in progress or done early. The reminders
+// table holds what such a history leaves: the sent due reminders of the past, the scheduled ones
+// of the future (14, 7 and 1 days before), a sent overdue reminder per day overdue and the
+// escalations of the days before. About 1%
+// of the milestones have a reminder due now: today's due reminders (pre-written, not yet sent),
+// and today's overdue reminders and escalations (the scan writes them).
+const (
+	benchPlans          = 10_000
+	benchPhasesPerPlan  = 3
+	benchPerPhase       = 34 // 102 a plan: 1,020,000 milestones
+	benchOverdueWindow  = 90
+	benchOpenPastChance = 0.2 // of milestones due in the last 90 days: about 8,000 overdue
+)
+
+var benchNow = uk("2019-03-19 09:00").Add(30 * time.Second)
+
+func BenchmarkReminderScanMillionMilestones(b *testing.B) {
+	if !dbtest.Postgres() {
+		b.Skip("needs PostgreSQL: set GOLIVE_TEST_DATABASE_URL (the million-milestone scan is a PostgreSQL benchmark)")
+	}
+	db := dbtest.Open(b)
+	ctx := context.Background()
+	started := time.Now()
+	stats := loadMillion(b, db)
+	b.Logf("set-up: %d milestones (%d open and overdue), %d reminder rows, in %s", stats.milestones, stats.overdue,
+		stats.reminders, time.Since(started).Round(time.Second))
+	// A table loaded at once has no visibility map yet; a settled one has (autovacuum).
+	if err := db.Gorm.Exec("VACUUM ANALYZE").Error; err != nil {
+		b.Fatal(err)
+	}
+	store := NewStore(db)
+	today := DayOf(benchNow)
+	at := ReminderSendAt(today, reminderHour)
+
+	explain(b, db, "today's overdue reminders", func() (string, []any) { return store.overdueSQL(today, at, benchNow) })
+	explain(b, db, "escalations", func() (string, []any) { return store.escalationSQL(today, at, benchNow) })
+	explain(b, db, "Monday's digests (on a Monday)", func() (string, []any) {
+		return store.digestSQL(isoWeek("2019-03-18"), "2019-03-18", AddDays("2019-03-18", digestAheadDays),
+			ReminderSendAt("2019-03-18", digestHour), benchNow)
+	})
+	explain(b, db, "the due reminders, first page", func() (string, []any) {
+		return dueReminderSQL(benchNow, benchNow.Add(-reminderClaimStale), dueReminder{}, scanPage)
+	})
+
+	q := &nopQueue{}
+	r := &Reminders{Store: store, Queue: q, Now: func() time.Time { return benchNow }, Log: quiet}
+	clearToday := func() {
+		// Back to 09:00:30 before any scan: today's overdue rows and escalations not yet written.
+		if err := db.Gorm.Exec(`DELETE FROM reminders WHERE kind IN ('overdue', 'escalation') AND created_at = ?`, benchNow).Error; err != nil {
+			b.Fatal(err)
+		}
+		if err := db.Gorm.Exec(`VACUUM ANALYZE reminders`).Error; err != nil {
+			b.Fatal(err)
+		}
+	}
+
+	b.Run("first scan of the day", func(b *testing.B) {
+		var res ScanResult
+		for b.Loop() {
+			b.StopTimer()
+			clearToday()
+			b.StartTimer()
+			var err error
+			if res, err = r.ScanOnce(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(res.Overdue+res.Escalations), "rows-written/op")
+		b.ReportMetric(float64(res.Due), "due-found/op")
+		b.Logf("first scan: %+v", res)
+	})
+	b.Run("every minute, nothing sent yet", func(b *testing.B) {
+		// The worst minute: all of today's reminders written and found again, none sent yet.
+		var res ScanResult
+		for b.Loop() {
+			var err error
+			if res, err = r.ScanOnce(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(res.Due), "due-found/op")
+	})
+	b.Run("every minute, all sent", func(b *testing.B) {
+		// The usual minute: what was due has gone out; the scan finds nothing new to write or send.
+		if err := db.Gorm.Exec(`UPDATE reminders SET state = 'sent', sent_at = ? WHERE state = 'scheduled' AND send_at <= ?`, benchNow, benchNow).Error; err != nil {
+			b.Fatal(err)
+		}
+		if err := db.Gorm.Exec(`VACUUM ANALYZE reminders`).Error; err != nil {
+			b.Fatal(err)
+		}
+		var res ScanResult
+		for b.Loop() {
+			var err error
+			if res, err = r.ScanOnce(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(res.Due), "due-found/op")
+		if res.Due != 0 || res.Overdue+res.Escalations != 0 {
+			b.Fatalf("with everything sent the scan still found %+v", res)
+		}
+	})
+	if url := os.Getenv("GOLIVE_TEST_REDIS_URL"); url != "" {
+		b.Run("first scan of the day, enqueuing to Redis", func(b *testing.B) {
+			redisURL := dbtest.RedisURL(b)
+			c, err := jobs.NewClient(redisURL)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer c.Close()
+			opt, _ := asynq.ParseRedisURI(redisURL)
+			in := asynq.NewInspector(opt)
+			defer in.Close()
+			rr := &Reminders{Store: store, Queue: c, Now: func() time.Time { return benchNow }, Log: quiet}
+			if err := db.Gorm.Exec(`UPDATE reminders SET state = 'scheduled', sent_at = NULL WHERE send_at = ? AND created_at <> ?`,
+				at, benchNow).Error; err != nil {
+				b.Fatal(err)
+			}
+			var res ScanResult
+			for b.Loop() {
+				b.StopTimer()
+				clearToday()
+				_, _ = in.DeleteAllPendingTasks("default")
+				b.StartTimer()
+				if res, err = rr.ScanOnce(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(res.Enqueued), "enqueued/op")
+		})
+	}
+}
+
+// explain logs PostgreSQL's plan of one of the scan's statements, run for real (ANALYZE) inside
+// a transaction that is then rolled back.
+func explain(b *testing.B, db *database.DB, what string, query func() (string, []any)) {
+	b.Helper()
+	q, args := query()
+	var lines []string
+	err := db.Gorm.Transaction(func(tx *gorm.DB) error {
+		rows, err := tx.Raw("EXPLAIN (ANALYZE, BUFFERS) "+q, args...).Rows()
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l string
+			if err := rows.Scan(&l); err != nil {
+				return err
+			}
+			lines = append(lines, l)
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	if err != nil && err != errRollback {
+		b.Fatalf("explain %s: %v", what, err)
+	}
+	b.Logf("EXPLAIN (ANALYZE, BUFFERS) of %s:\n%s\n    %s", what, strings.Join(strings.Fields(q), " "), strings.Join(lines, "\n    "))
+}
+
+var errRollback = fmt.Errorf("rolled back on purpose")
+
+type millionStats struct {
+	milestones, overdue, reminders int
+}
+
+// loadMillion writes the million with COPY.
+func loadMillion(b *testing.B, db *database.DB) millionStats {
+	b.Helper()
+	rnd := rand.New(rand.NewPCG(2019, 3))
+	created := uk("2018-08-01 10:00")
+	today := DayOf(benchNow)
+	now := benchNow
+	var st millionStats
+
+	ccg, provider := newID(), newID()
+	mustExec(b, db, `INSERT INTO organisations (id, name, kind, created_at) VALUES (?, 'Bench CCG', 'commissioner', ?), (?, 'Bench provider', 'provider', ?)`,
+		ccg, created, provider, created)
+	leads := make([]string, 200)
+	for i := range leads {
+		leads[i] = newID()
+	}
+	owners := make([]string, 3000)
+	for i := range owners {
+		owners[i] = newID()
+	}
+
+	type plan struct {
+		id, proc, lot, lead string
+		phases              []string
+		goLives             []string
+	}
+	plans := make([]plan, benchPlans)
+	first, _ := time.Parse(dayLayout, "2016-01-01")
+	for i := range plans {
+		p := plan{id: newID(), proc: newID(), lot: newID(), lead: leads[rnd.IntN(len(leads))]}
+		base := first.AddDate(0, 0, rnd.IntN(6*365))
+		for ph := range benchPhasesPerPlan {
+			p.phases = append(p.phases, newID())
+			p.goLives = append(p.goLives, base.AddDate(0, 3*ph, 0).Format(dayLayout))
+		}
+		plans[i] = p
+	}
+	copyRows(b, db, "procurements", []string{"id", "lead_org_id", "title", "reference", "regime", "procedure", "term_years", "state",
+		"clarification_deadline", "submission_deadline", "evaluation_start", "award_date", "contract_start", "wrapped_key",
+		"created_by", "created_at", "updated_at"}, len(plans), func(i int) []any {
+		return []any{plans[i].proc, ccg, "Urgent care", fmt.Sprintf("BENCH-%05d", i), "pcr2015", "open", 5, "awarded",
+			created, created, created, created, created, []byte{1}, plans[i].lead, created, created}
+	})
+	copyRows(b, db, "lots", []string{"id", "procurement_id", "number", "title", "service_types"}, len(plans), func(i int) []any {
+		return []any{plans[i].lot, plans[i].proc, 1, "Integrated urgent care", "nhs111"}
+	})
+	copyRows(b, db, "mobilisation_plans", []string{"id", "lot_id", "procurement_id", "lead_org_id", "provider_org_id", "contract_reference",
+		"lead_user_id", "reminder_offsets", "escalate_after_days", "created_by", "created_at"}, len(plans), func(i int) []any {
+		return []any{plans[i].id, plans[i].lot, plans[i].proc, ccg, provider, fmt.Sprintf("C-%05d", i), plans[i].lead, "14,7,1", 3, plans[i].lead, created}
+	})
+	copyRows(b, db, "plan_phases", []string{"id", "plan_id", "name", "go_live", "position"}, len(plans)*benchPhasesPerPlan, func(i int) []any {
+		p := plans[i/benchPhasesPerPlan]
+		gl, _ := time.Parse(dayLayout, p.goLives[i%benchPhasesPerPlan])
+		return []any{p.phases[i%benchPhasesPerPlan], p.id, fmt.Sprintf("Phase %d", i%benchPhasesPerPlan+1), gl.Add(7 * time.Hour), i % benchPhasesPerPlan}
+	})
+
+	type ms struct {
+		id, plan, lead, phase, owner, due, status string
+		accepted                                  bool
+	}
+	n := len(plans) * benchPhasesPerPlan * benchPerPhase
+	milestones := make([]ms, n)
+	for i := range milestones {
+		p := plans[i/(benchPhasesPerPlan*benchPerPhase)]
+		ph := (i / benchPerPhase) % benchPhasesPerPlan
+		m := ms{id: newID(), plan: p.id, lead: p.lead, phase: p.phases[ph], owner: owners[rnd.IntN(len(owners))],
+			due: AddDays(p.goLives[ph], rnd.IntN(211)-180), status: "not_started"}
+		if rnd.IntN(10) == 0 {
+			m.owner = "" // the lead watches it
+		}
+		switch {
+		case m.due < today && (DaysBetween(m.due, today) > benchOverdueWindow || rnd.Float64() >= benchOpenPastChance):
+			m.status, m.accepted = "done", true
+		case m.due < today:
+			m.status = []string{"not_started", "in_progress", "blocked"}[rnd.IntN(3)]
+			st.overdue++
+		case rnd.IntN(20) == 0:
+			m.status, m.accepted = "done", true
+		case rnd.IntN(3) == 0:
+			m.status = "in_progress"
+		}
+		milestones[i] = m
+	}
+	copyRows(b, db, "milestones", []string{"id", "plan_id", "phase_id", "title", "workstream", "owner_side", "owner_user_id", "due_on",
+		"status", "critical", "accepted_at", "completed_on", "position", "created_at", "updated_at"}, n, func(i int) []any {
+		m := milestones[i]
+		var acc any
+		completed := ""
+		if m.accepted {
+			acc, completed = ReminderSendAt(m.due, 12), m.due
+		}
+		return []any{m.id, m.plan, m.phase, "Milestone", "Workstream", "provider", m.owner, m.due, m.status, i%5 == 0, acc, completed, i % benchPerPhase, created, created}
+	})
+
+	// The reminders such a history leaves, milestone by milestone (streamed: millions of rows).
+	remindersOf := func(m ms) [][]any {
+		var out [][]any
+		to := m.owner
+		if to == "" {
+			to = m.lead
+		}
+		add := func(key, user, kind string, at time.Time, state string) {
+			var sentAt any
+			if state == "sent" {
+				sentAt = at
+			}
+			out = append(out, []any{newID(), key, m.id, m.plan, user, kind, at, state, sentAt, created})
+		}
+		for _, off := range defaultOffsets {
+			day := AddDays(m.due, -off)
+			at := ReminderSendAt(day, reminderHour)
+			switch {
+			case at.After(now) && m.accepted:
+				add(dueKey(m.id, m.due, off, to), to, "due", at, "cancelled") // done early
+			case at.After(now) || day == today:
+				add(dueKey(m.id, m.due, off, to), to, "due", at, "scheduled")
+			default:
+				add(dueKey(m.id, m.due, off, to), to, "due", at, "sent")
+			}
+		}
+		if m.due < today && !m.accepted {
+			for d := AddDays(m.due, 1); d < today; d = AddDays(d, 1) {
+				add(overdueKey(m.id, d, to), to, "overdue", ReminderSendAt(d, reminderHour), "sent")
+			}
+			if esc := AddDays(m.due, 3); esc < today {
+				add(escalationKey(m.id, m.due, m.lead), m.lead, "escalation", ReminderSendAt(esc, reminderHour), "sent")
+			}
+		}
+		return out
+	}
+	next, buf := 0, [][]any(nil)
+	rems := 0
+	copyStream(b, db, "reminders", []string{"id", "key", "milestone_id", "plan_id", "user_id", "kind", "send_at", "state", "sent_at", "created_at"},
+		func() []any {
+			for len(buf) == 0 {
+				if next >= len(milestones) {
+					return nil
+				}
+				buf = remindersOf(milestones[next])
+				next++
+			}
+			r := buf[0]
+			buf = buf[1:]
+			rems++
+			return r
+		})
+	st.milestones, st.reminders = n, rems
+	return st
+}
+
+func mustExec(b *testing.B, db *database.DB, q string, args ...any) {
+	b.Helper()
+	if err := db.Gorm.Exec(q, args...).Error; err != nil {
+		b.Fatal(err)
+	}
+}
+
+// copyRows writes n rows into table with PostgreSQL's COPY.
+func copyRows(b *testing.B, db *database.DB, table string, cols []string, n int, row func(i int) []any) {
+	b.Helper()
+	i := 0
+	copyStream(b, db, table, cols, func() []any {
+		if i >= n {
+			return nil
+		}
+		i++
+		return row(i - 1)
+	})
+}
+
+// copyStream writes the rows next gives (until nil) into table with PostgreSQL's COPY.
+func copyStream(b *testing.B, db *database.DB, table string, cols []string, next func() []any) {
+	b.Helper()
+	sqlDB, err := db.SQL()
+	if err != nil {
+		b.Fatal(err)
+	}
+	conn, err := sqlDB.Conn(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer conn.Close()
+	var n int64
+	err = conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		// A bulk load of rows known to be consistent: no foreign-key trigger per row (a superuser's
+		// setting, for this connection only).
+		if _, err := pc.Exec(context.Background(), "SET session_replication_role = replica"); err != nil {
+			return err
+		}
+		defer pc.Exec(context.Background(), "SET session_replication_role = DEFAULT") //nolint:errcheck
+		n, err = pc.CopyFrom(context.Background(), pgx.Identifier{table}, cols, pgx.CopyFromFunc(func() ([]any, error) {
+			if r := next(); r != nil {
+				return r, nil
+			}
+			return nil, nil
+		}))
+		return err
+	})
+	if err != nil {
+		b.Fatalf("copy into %s (%d rows): %v", table, n, err)
+	}
+}
+
+// BenchmarkRemindersDeliveredPerSecond: reminders due now go through the whole path — the scan,
+// a reminder:send task each on asynq (a real Redis, or the embedded one), the claim and the one
+// transaction, a mail:send task each, and the SMTP conversation with a real SMTP server — with
+// one worker of 10 goroutines (golive's default). One op is a batch of 1,000 reminders; the
+// figure is reminders at the SMTP server per second.
+func BenchmarkRemindersDeliveredPerSecond(b *testing.B) {
+	const batch = 1000
+	db := dbtest.Open(b)
+	redisURL := dbtest.RedisURL(b)
+	srv := smtpServer(b)
+	c := newClock(scenarioNow)
+	w := newWorld(b, db, 50)
+	startWorker(b, db, redisURL, smtpURL(srv), c.Now, 10)
+	client, err := jobs.NewClient(redisURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer client.Close()
+	var total int
+	var elapsed time.Duration
+	round := 0
+	for b.Loop() {
+		b.StopTimer()
+		round++
+		// A thousand milestones due tomorrow, each with its 1-day reminder due now.
+		ms := make([]Milestone, batch)
+		for i := range ms {
+			ms[i] = Milestone{ID: newID(), PlanID: w.plan.ID, PhaseID: w.phase.ID, Title: fmt.Sprintf("Milestone %d.%d", round, i),
+				Workstream: "Telephony", OwnerSide: Provider, OwnerUserID: w.owners[i%len(w.owners)].ID, DueOn: "2019-03-19",
+				Status: NotStarted, CreatedAt: scenarioMade, UpdatedAt: scenarioMade}
+		}
+		err := w.store.Tx(context.Background(), func(tx *Store) error {
+			if err := tx.db.CreateInBatches(ms, 200).Error; err != nil {
+				return err
+			}
+			for _, m := range ms {
+				if err := tx.RescheduleReminders(context.Background(), w.plan, m, scenarioMade); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		before := delivered(srv)
+		b.StartTimer()
+		start := time.Now()
+		if _, err := client.Enqueue(context.Background(), asynq.NewTask(TypeReminderScan, nil)); err != nil {
+			b.Fatal(err)
+		}
+		// Digests are written once, on the first round: count what arrives, whatever it is.
+		want := before + batch
+		if round == 1 {
+			want += len(w.owners)
+		}
+		deadline := time.Now().Add(5 * time.Minute)
+		for delivered(srv) < want {
+			if time.Now().After(deadline) {
+				b.Fatalf("%d of %d messages after 5 minutes", delivered(srv)-before, want-before)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		elapsed += time.Since(start)
+		total += want - before
+	}
+	b.ReportMetric(float64(total)/elapsed.Seconds(), "reminders/s")
+	b.Logf("%d reminders delivered in %s on %s", total, elapsed.Round(time.Millisecond), db.Dialect)
+}
+
+// delivered counts the messages the SMTP server accepted, without reading them.
+func delivered(s *smtpmock.Server) int {
+	n := 0
+	for _, m := range s.Messages() {
+		if m.Msg() {
+			n++
+		}
+	}
+	return n
+}
