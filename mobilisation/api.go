@@ -573,7 +573,9 @@ func (h *API) detail(c *fiber.Ctx, status int, milestoneID string) error {
 	return c.Status(status).JSON(detailJSON(d))
 }
 
-func (h *API) milestone(c *fiber.Ctx) error { return h.detail(c, fiber.StatusOK, c.Params("milestone")) }
+func (h *API) milestone(c *fiber.Ctx) error {
+	return h.detail(c, fiber.StatusOK, c.Params("milestone"))
+}
 
 func (h *API) addMilestone(c *fiber.Ctx) error {
 	var in MilestoneInput

@@ -229,7 +229,13 @@ func Gantt(p GanttPlan) GanttChart {
 		if ph.Live {
 			head += ": live"
 		}
-		c.Rows = append(c.Rows, textRow("phase", y, ganttPhaseRow, head))
+		pr := textRow("phase", y, ganttPhaseRow, head)
+		// A phase's heading has the whole width of the chart to itself.
+		pr.Label, pr.Full = shortenText(head, 2*ganttLabelChars+20), ""
+		if pr.Label != head {
+			pr.Full = head
+		}
+		c.Rows = append(c.Rows, pr)
 		y += ganttPhaseRow
 		var streams []string
 		rows := map[string][]GanttMilestone{}

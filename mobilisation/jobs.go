@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -33,6 +34,8 @@ const (
 	scanPage = 1000
 	// scanBudget bounds one scan below its task timeout; the next minute's scan takes the rest.
 	scanBudget = 40 * time.Second
+	// enqueueConcurrency is how many send tasks the scan enqueues at once.
+	enqueueConcurrency = 8
 )
 
 // Queue enqueues tasks: *jobs.Client (or the worker's own, Worker.Client()).
@@ -53,6 +56,16 @@ type Reminders struct {
 	BaseURL string
 	Now     func() time.Time
 	Log     *slog.Logger
+
+	mu      sync.Mutex
+	written string // the UK day (and, on Mondays, the week's digests) this process has written
+}
+
+func (r *Reminders) log() *slog.Logger {
+	if r.Log == nil {
+		return slog.Default()
+	}
+	return r.Log
 }
 
 // Register adds the reminder handlers to w and the scan to its scheduler on scanSpec
@@ -60,9 +73,6 @@ type Reminders struct {
 func (r *Reminders) Register(w *jobs.Worker, scanSpec string) error {
 	if r.Store == nil || r.Queue == nil || r.Now == nil {
 		return errors.New("reminders: store, queue and clock are required")
-	}
-	if r.Log == nil {
-		r.Log = slog.Default()
 	}
 	w.Handle(TypeReminderScan, r.Scan)
 	w.Handle(TypeReminderSend, r.Send)
@@ -96,7 +106,7 @@ type ScanResult struct {
 func (r *Reminders) Scan(ctx context.Context, _ *asynq.Task) error {
 	res, err := r.ScanOnce(ctx)
 	if res.Enqueued > 0 || res.Overdue+res.Escalations+res.Digests > 0 {
-		r.Log.Info("reminder scan", "overdue", res.Overdue, "escalations", res.Escalations, "digests", res.Digests,
+		r.log().Info("reminder scan", "overdue", res.Overdue, "escalations", res.Escalations, "digests", res.Digests,
 			"due", res.Due, "enqueued", res.Enqueued)
 	}
 	return err
@@ -117,22 +127,13 @@ func (r *Reminders) ScanOnce(ctx context.Context) (ScanResult, error) {
 		if err != nil {
 			return res, err
 		}
-		for _, d := range page {
-			res.Due++
-			t, opts := SendTask(d.ID)
-			_, err := r.Queue.Enqueue(ctx, t, opts...)
-			switch {
-			case err == nil:
-				res.Enqueued++
-			case errors.Is(err, asynq.ErrTaskIDConflict):
-				// Queued already, running, or waiting to retry.
-			default:
-				errs = append(errs, err)
-				if len(errs) >= 10 {
-					// Redis is down: the next scan tries again.
-					return res, fmt.Errorf("reminder scan: enqueue: %w", errors.Join(errs...))
-				}
-			}
+		res.Due += len(page)
+		enqueued, failed := r.enqueueAll(ctx, page)
+		res.Enqueued += enqueued
+		errs = append(errs, failed...)
+		if len(errs) >= 10 {
+			// Redis is down: the next scan tries again.
+			return res, fmt.Errorf("reminder scan: enqueue: %w", errors.Join(errs...))
 		}
 		if len(page) < scanPage {
 			break
@@ -145,10 +146,56 @@ func (r *Reminders) ScanOnce(ctx context.Context) (ScanResult, error) {
 	return res, nil
 }
 
+// enqueueAll enqueues a send task for each reminder of page, a few at a time: at 09:00 there are
+// thousands, and one at a time each waits for its own round trip to Redis.
+func (r *Reminders) enqueueAll(ctx context.Context, page []dueReminder) (int, []error) {
+	var (
+		mu       sync.Mutex
+		enqueued int
+		errs     []error
+		wg       sync.WaitGroup
+		slots    = make(chan struct{}, enqueueConcurrency)
+	)
+	for _, d := range page {
+		slots <- struct{}{}
+		wg.Add(1)
+		go func(id string) {
+			defer func() { <-slots; wg.Done() }()
+			t, opts := SendTask(id)
+			_, err := r.Queue.Enqueue(ctx, t, opts...)
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err == nil:
+				enqueued++
+			case errors.Is(err, asynq.ErrTaskIDConflict):
+				// Queued already, running, or waiting to retry.
+			default:
+				errs = append(errs, err)
+			}
+		}(d.ID)
+	}
+	wg.Wait()
+	return enqueued, errs
+}
+
 // write adds the reminders that are written when they fall due: today's overdue reminders and
 // escalations, and on Mondays the week's digests.
+//
+// They depend on the day alone, so each worker process writes them with its first scan of the UK
+// day and not again that day: every other minute the scan is just the look for what is due,
+// however many milestones are overdue. Several workers each write them once, the unique key
+// making the second write nothing. A milestone that falls overdue later in the day by a change
+// (its due day moved into the past, or its acceptance withdrawn) has its first overdue reminder
+// the next morning.
 func (r *Reminders) write(ctx context.Context, now time.Time, res *ScanResult) error {
 	today := DayOf(now)
+	r.mu.Lock()
+	done := r.written == today
+	r.mu.Unlock()
+	if done {
+		return nil
+	}
 	at := ReminderSendAt(today, reminderHour)
 	var err error
 	if res.Overdue, err = r.Store.writeOverdue(ctx, today, at, now); err != nil {
@@ -157,18 +204,24 @@ func (r *Reminders) write(ctx context.Context, now time.Time, res *ScanResult) e
 	if res.Escalations, err = r.Store.writeEscalations(ctx, today, at, now); err != nil {
 		return err
 	}
-	if mondayOf(today) != today {
-		return nil
+	if mondayOf(today) == today {
+		// Written by the first scan of the Monday in any worker (before 08:00 when the workers are
+		// up), so a person whose first milestone comes later that Monday has theirs the next week.
+		digestAt := ReminderSendAt(today, digestHour)
+		written, err := r.Store.digestWritten(ctx, digestAt)
+		if err != nil {
+			return err
+		}
+		if !written {
+			if res.Digests, err = r.Store.writeDigests(ctx, isoWeek(today), today, AddDays(today, digestAheadDays), digestAt, now); err != nil {
+				return err
+			}
+		}
 	}
-	// Written by the first scan of the Monday (before 08:00 when the workers are up), so a
-	// person whose first milestone comes later that Monday has theirs the next week.
-	digestAt := ReminderSendAt(today, digestHour)
-	done, err := r.Store.digestWritten(ctx, digestAt)
-	if err != nil || done {
-		return err
-	}
-	res.Digests, err = r.Store.writeDigests(ctx, isoWeek(today), today, AddDays(today, digestAheadDays), digestAt, now)
-	return err
+	r.mu.Lock()
+	r.written = today
+	r.mu.Unlock()
+	return nil
 }
 
 // Send is the send task: claim the row, then, in one transaction, check the reminder still
@@ -185,7 +238,7 @@ func (r *Reminders) Send(ctx context.Context, t *asynq.Task) error {
 	}
 	if mailID != "" {
 		if err := r.Queue.EnqueueMail(ctx, mailID); err != nil {
-			r.Log.Warn("enqueue reminder mail; the outbox sweep will send it", "mail_id", mailID, "err", err)
+			r.log().Warn("enqueue reminder mail; the outbox sweep will send it", "mail_id", mailID, "err", err)
 		}
 	}
 	return nil
@@ -208,7 +261,7 @@ func (r *Reminders) SendOnce(ctx context.Context, id string) (string, error) {
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		if rerr := r.Store.releaseReminder(wctx, id, now); rerr != nil {
-			r.Log.Error("could not release reminder claim; it is retried once stale", "reminder_id", id, "err", rerr)
+			r.log().Error("could not release reminder claim; it is retried once stale", "reminder_id", id, "err", rerr)
 		}
 		return "", fmt.Errorf("send reminder %s: %w", id, err)
 	}
@@ -229,7 +282,7 @@ func (r *Reminders) deliver(ctx context.Context, id string, claimedAt time.Time)
 			return err
 		}
 		if skip != "" {
-			r.Log.Info("reminder cancelled: no longer applies", "reminder_id", id, "kind", rem.Kind, "why", skip)
+			r.log().Info("reminder cancelled: no longer applies", "reminder_id", id, "kind", rem.Kind, "why", skip)
 			return ignoreLost(tx.finishReminder(ctx, id, claimedAt, Cancelled, claimedAt))
 		}
 		// First, so that in PostgreSQL the row is locked against a concurrent cancellation.
@@ -247,7 +300,7 @@ func (r *Reminders) deliver(ctx context.Context, id string, claimedAt time.Time)
 		mailID, err = tx.queueMail(ctx, jobs.Mail{To: to.Email, Subject: msg.Subject, Text: msg.emailText(r.BaseURL)})
 		if apperr.IsKind(err, apperr.Invalid) {
 			// An address no server would take: the inbox still has it, and ten retries would not help.
-			r.Log.Warn("reminder shown in the inbox only: the address cannot take mail", "reminder_id", id, "user_id", rem.UserID, "err", err)
+			r.log().Warn("reminder shown in the inbox only: the address cannot take mail", "reminder_id", id, "user_id", rem.UserID, "err", err)
 			mailID = ""
 			return nil
 		}
@@ -258,7 +311,7 @@ func (r *Reminders) deliver(ctx context.Context, id string, claimedAt time.Time)
 	})
 	if errors.Is(err, errClaimLost) {
 		// Cancelled by a change to the milestone, or taken over: nothing was written.
-		r.Log.Info("reminder not sent: cancelled or taken over while claimed", "reminder_id", id)
+		r.log().Info("reminder not sent: cancelled or taken over while claimed", "reminder_id", id)
 		return "", nil
 	}
 	return mailID, err

@@ -7,12 +7,13 @@ package mobilisation
 // a second one:
 //
 //	due:<milestone>:<due day>:<offset>:<recipient>  written when the due day is set
-//	overdue:<milestone>:<UK day>:<recipient>        written by the scan, daily while overdue
+//	overdue:<UK day>:<milestone>:<recipient>        written by the scan, daily while overdue
 //	escalation:<milestone>:<due day>:<lead>         written by the scan, once per milestone and due day
 //	digest:<recipient>:<ISO week>                   written by the scan on Mondays
 //
 // The due day is part of the due and escalation keys because a moved due day is a new promise:
-// its reminders, and its escalation, are owed again. The SQL in reminders_store.go builds the
+// its reminders, and its escalation, are owed again. The overdue key starts with the day, so that
+// the day's thousands of rows go into the key's index side by side rather than one page each. The SQL in reminders_store.go builds the
 // keys the scan writes the same way (TestScanWritesTheKeysTheRulesName holds the two together).
 
 import (
@@ -70,7 +71,7 @@ func dueKey(milestoneID, dueOn string, offset int, user string) string {
 }
 
 func overdueKey(milestoneID, day, user string) string {
-	return "overdue:" + milestoneID + ":" + day + ":" + user
+	return "overdue:" + day + ":" + milestoneID + ":" + user
 }
 
 func escalationKey(milestoneID, dueOn, user string) string {

@@ -666,9 +666,9 @@ type Assessment struct {
 
 // Assess works out every status of a plan as of today. A phase is red when its forecast go-live
 // is after its go-live, even if each milestone on its own is only amber: missing the go-live is
-// what commissioners must hear about first. A live phase is done.
+// what commissioners must hear about first. A live phase is done. p is the plan they belong to;
+// none of its settings (reminder offsets, escalation) changes a status.
 func Assess(p Plan, phases []Phase, ms []Milestone, deps []Dependency, today string) Assessment {
-	_ = p // the plan the phases and milestones are of; its rules (offsets) do not change status
 	g := newGraph(ms, deps)
 	fc, finish := forecast(ms, g, today)
 	a := Assessment{Milestones: make(map[string]MilestoneAssessment, len(ms)), Phases: make(map[string]PhaseAssessment, len(phases))}

@@ -341,7 +341,9 @@ func (s *Store) Milestone(ctx context.Context, planID, id string, lock bool) (Mi
 }
 
 // AddMilestone inserts a milestone.
-func (s *Store) AddMilestone(ctx context.Context, m *Milestone) error { return s.create(ctx, "milestone", m) }
+func (s *Store) AddMilestone(ctx context.Context, m *Milestone) error {
+	return s.create(ctx, "milestone", m)
+}
 
 // SaveMilestone writes a milestone.
 func (s *Store) SaveMilestone(ctx context.Context, m *Milestone) error {
@@ -417,7 +419,9 @@ func (s *Store) Notes(ctx context.Context, milestoneID string) ([]Note, error) {
 }
 
 // AddEvidence stores an evidence file.
-func (s *Store) AddEvidence(ctx context.Context, e *Evidence) error { return s.create(ctx, "evidence", e) }
+func (s *Store) AddEvidence(ctx context.Context, e *Evidence) error {
+	return s.create(ctx, "evidence", e)
+}
 
 // EvidenceList lists a milestone's evidence, without the files.
 func (s *Store) EvidenceList(ctx context.Context, milestoneID string) ([]Evidence, error) {

@@ -219,7 +219,7 @@ func (s *Service) planView(ctx context.Context, tx *Store, a *web.Actor, p Plan)
 			OnCriticalPath: onPath[m.ID], EvidenceCount: evidence[m.ID], CompletionRequestedByName: people[m.CompletionRequestedBy].Name,
 			AcceptedByName: people[m.AcceptedBy].Name, CanReport: m.AcceptedAt == nil && CanReport(a, p, m),
 			CanRequestCompletion: m.AcceptedAt == nil && m.CompletionRequestedAt == nil && CanRequestCompletion(a, p, m),
-			CanAccept: m.AcceptedAt == nil && CanAccept(a, p) && (m.OwnerSide == Commissioner || m.CompletionRequestedAt != nil)})
+			CanAccept:            m.AcceptedAt == nil && CanAccept(a, p) && (m.OwnerSide == Commissioner || m.CompletionRequestedAt != nil)})
 	}
 	slices.SortStableFunc(v.Milestones, func(x, y MilestoneView) int {
 		return cmp.Or(cmp.Compare(position[x.PhaseID], position[y.PhaseID]), cmp.Compare(x.DueOn, y.DueOn), cmp.Compare(x.Position, y.Position))

@@ -54,6 +54,22 @@ try {
     await lead.screenshot({ path: out, fullPage: false, animations: 'disabled', caret: 'hide' })
     console.log(`${pathname} → ${path.relative(process.cwd(), out)} (${Math.round(fs.statSync(out).size / 1024)} KB)`)
   }
+
+  // The mobilisation plan of Kent and Medway lot 1 with its timeline, as the lead sees it on a
+  // clock in February 2019 (GOLIVE_NOW), while it mobilises towards 1 April 2019.
+  await app.restart({ GOLIVE_NOW: '2019-02-11T10:00:00Z' })
+  const mob = await newPage(browser, app.baseURL, { bypassCSP: false })
+  await mob.setViewportSize(VIEWPORT)
+  await signIn(mob, demo.lead)
+  await mob.goto('/mobilisation')
+  const plan = await mob.getByRole('link', { name: /^KM-IUCS-2018-L1/ }).first().getAttribute('href')
+  const res = await mob.goto(plan, { waitUntil: 'networkidle' })
+  if (!res || res.status() !== 200) throw new Error(`${plan}: HTTP ${res?.status()}`)
+  await mob.locator('#timeline').evaluate((el) => el.scrollIntoView())
+  await mob.evaluate(() => window.scrollBy(0, -10))
+  const out = path.join(docsDir, 'mobilisation.png')
+  await mob.screenshot({ path: out, fullPage: false, animations: 'disabled', caret: 'hide' })
+  console.log(`${plan} → ${path.relative(process.cwd(), out)} (${Math.round(fs.statSync(out).size / 1024)} KB)`)
 } catch (err) {
   console.error(err)
   console.error(`golive log:\n${app.log()}`)
