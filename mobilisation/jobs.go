@@ -30,10 +30,13 @@ const (
 	reminderClaimStale  = 5 * time.Minute
 	reminderSendTimeout = time.Minute
 	reminderMaxRetry    = 10
-	// scanPage is how many due reminders one query of the scan reads; it pages on to the end.
-	scanPage = 1000
-	// scanBudget bounds one scan below its task timeout; the next minute's scan takes the rest.
-	scanBudget = 40 * time.Second
+	// scanMax bounds the due reminders one scan enqueues: a backlog beyond it is taken on by the
+	// next minutes', as what is sent leaves it.
+	scanMax = 50_000
+	// writeBatch is how many milestones one statement of the daily writes covers, and writeBudget
+	// about how long a scan spends on them before it leaves the rest to the next minute's.
+	writeBatch  = 500
+	writeBudget = 100 * time.Millisecond
 	// enqueueConcurrency is how many send tasks the scan enqueues at once.
 	enqueueConcurrency = 8
 )
@@ -57,8 +60,8 @@ type Reminders struct {
 	Now     func() time.Time
 	Log     *slog.Logger
 
-	mu      sync.Mutex
-	written string // the UK day (and, on Mondays, the week's digests) this process has written
+	mu  sync.Mutex
+	day dayWrites // what this process has written of today's overdue reminders, escalations and digests
 }
 
 func (r *Reminders) log() *slog.Logger {
@@ -98,6 +101,7 @@ func SendTask(id string) (*asynq.Task, []asynq.Option) {
 // ScanResult is what one scan did.
 type ScanResult struct {
 	Overdue, Escalations, Digests int64 // rows written
+	Written                       bool  // today's rows are all written (by this process)
 	Due                           int   // rows found ready to send
 	Enqueued                      int   // send tasks enqueued (the others were queued already)
 }
@@ -119,36 +123,26 @@ func (r *Reminders) ScanOnce(ctx context.Context) (ScanResult, error) {
 	if err := r.write(ctx, now, &res); err != nil {
 		return res, err
 	}
-	started := time.Now()
-	var after dueReminder
-	var errs []error
-	for time.Since(started) < scanBudget {
-		page, err := r.Store.dueReminderPage(ctx, now, now.Add(-reminderClaimStale), after, scanPage)
-		if err != nil {
-			return res, err
-		}
-		res.Due += len(page)
-		enqueued, failed := r.enqueueAll(ctx, page)
-		res.Enqueued += enqueued
-		errs = append(errs, failed...)
-		if len(errs) >= 10 {
-			// Redis is down: the next scan tries again.
-			return res, fmt.Errorf("reminder scan: enqueue: %w", errors.Join(errs...))
-		}
-		if len(page) < scanPage {
-			break
-		}
-		after = page[len(page)-1]
+	ids, err := r.Store.dueReminderIDs(ctx, now, now.Add(-reminderClaimStale), scanMax)
+	if err != nil {
+		return res, err
 	}
+	if len(ids) == scanMax {
+		r.log().Warn("more reminders are due than one scan enqueues; the next scans take the rest", "max", scanMax)
+	}
+	res.Due = len(ids)
+	var errs []error
+	res.Enqueued, errs = r.enqueueAll(ctx, ids)
 	if len(errs) > 0 {
-		return res, fmt.Errorf("reminder scan: %d could not be enqueued: %w", len(errs), errors.Join(errs...))
+		// Redis down, most likely: the rows are still scheduled, and the next scan tries again.
+		return res, fmt.Errorf("reminder scan: %d of %d could not be enqueued: %w", len(errs), len(ids), errors.Join(errs[:min(len(errs), 5)]...))
 	}
 	return res, nil
 }
 
 // enqueueAll enqueues a send task for each reminder of page, a few at a time: at 09:00 there are
 // thousands, and one at a time each waits for its own round trip to Redis.
-func (r *Reminders) enqueueAll(ctx context.Context, page []dueReminder) (int, []error) {
+func (r *Reminders) enqueueAll(ctx context.Context, ids []string) (int, []error) {
 	var (
 		mu       sync.Mutex
 		enqueued int
@@ -156,7 +150,7 @@ func (r *Reminders) enqueueAll(ctx context.Context, page []dueReminder) (int, []
 		wg       sync.WaitGroup
 		slots    = make(chan struct{}, enqueueConcurrency)
 	)
-	for _, d := range page {
+	for _, id := range ids {
 		slots <- struct{}{}
 		wg.Add(1)
 		go func(id string) {
@@ -173,54 +167,88 @@ func (r *Reminders) enqueueAll(ctx context.Context, page []dueReminder) (int, []
 			default:
 				errs = append(errs, err)
 			}
-		}(d.ID)
+		}(id)
 	}
 	wg.Wait()
 	return enqueued, errs
 }
 
+// dayWrites is how far a process has got with a UK day's writes: the batches go in milestone id
+// order, and each kind is done once a batch comes back short.
+type dayWrites struct {
+	day                           string
+	overdueAfter, escalationAfter string
+	overdueDone, escalationDone   bool
+	digestDone                    bool
+}
+
 // write adds the reminders that are written when they fall due: today's overdue reminders and
 // escalations, and on Mondays the week's digests.
 //
-// They depend on the day alone, so each worker process writes them with its first scan of the UK
-// day and not again that day: every other minute the scan is just the look for what is due,
-// however many milestones are overdue. Several workers each write them once, the unique key
-// making the second write nothing. A milestone that falls overdue later in the day by a change
-// (its due day moved into the past, or its acceptance withdrawn) has its first overdue reminder
-// the next morning.
+// They depend on the day alone, so each worker process writes them with its first scans of the
+// UK day (in batches, about writeBudget a scan) and not again that day: every other minute the
+// scan is just the look for what is due, however many milestones are overdue. Several workers
+// each write them, the unique key making the second write nothing. A milestone that falls
+// overdue later in the day by a change (its due day moved into the past, or its acceptance
+// withdrawn) has its first overdue reminder the next morning.
 func (r *Reminders) write(ctx context.Context, now time.Time, res *ScanResult) error {
 	today := DayOf(now)
 	r.mu.Lock()
-	done := r.written == today
-	r.mu.Unlock()
-	if done {
-		return nil
+	defer r.mu.Unlock()
+	if r.day.day != today {
+		r.day = dayWrites{day: today, digestDone: mondayOf(today) != today}
 	}
+	d := &r.day
 	at := ReminderSendAt(today, reminderHour)
-	var err error
-	if res.Overdue, err = r.Store.writeOverdue(ctx, today, at, now); err != nil {
-		return err
-	}
-	if res.Escalations, err = r.Store.writeEscalations(ctx, today, at, now); err != nil {
-		return err
-	}
-	if mondayOf(today) == today {
-		// Written by the first scan of the Monday in any worker (before 08:00 when the workers are
-		// up), so a person whose first milestone comes later that Monday has theirs the next week.
-		digestAt := ReminderSendAt(today, digestHour)
-		written, err := r.Store.digestWritten(ctx, digestAt)
-		if err != nil {
-			return err
-		}
-		if !written {
-			if res.Digests, err = r.Store.writeDigests(ctx, isoWeek(today), today, AddDays(today, digestAheadDays), digestAt, now); err != nil {
+	started := time.Now()
+	for !(d.overdueDone && d.escalationDone && d.digestDone) && time.Since(started) < writeBudget {
+		switch {
+		case !d.overdueDone:
+			ids, err := r.Store.overdueBatch(ctx, today, d.overdueAfter, writeBatch)
+			if err != nil {
 				return err
 			}
+			n, err := r.Store.writeOverdue(ctx, ids, today, at, now)
+			if err != nil {
+				return err
+			}
+			res.Overdue += n
+			if len(ids) > 0 {
+				d.overdueAfter = ids[len(ids)-1]
+			}
+			d.overdueDone = len(ids) < writeBatch
+		case !d.escalationDone:
+			ids, err := r.Store.escalationBatch(ctx, today, d.escalationAfter, writeBatch)
+			if err != nil {
+				return err
+			}
+			n, err := r.Store.writeEscalations(ctx, ids, today, at, now)
+			if err != nil {
+				return err
+			}
+			res.Escalations += n
+			if len(ids) > 0 {
+				d.escalationAfter = ids[len(ids)-1]
+			}
+			d.escalationDone = len(ids) < writeBatch
+		default:
+			// Written by the first scan of the Monday in any worker (before 08:00 when the workers
+			// are up), so a person whose first milestone comes later that Monday has theirs the
+			// next week. Once a week, so in one statement.
+			digestAt := ReminderSendAt(today, digestHour)
+			written, err := r.Store.digestWritten(ctx, digestAt)
+			if err != nil {
+				return err
+			}
+			if !written {
+				if res.Digests, err = r.Store.writeDigests(ctx, isoWeek(today), today, AddDays(today, digestAheadDays), digestAt, now); err != nil {
+					return err
+				}
+			}
+			d.digestDone = true
 		}
 	}
-	r.mu.Lock()
-	r.written = today
-	r.mu.Unlock()
+	res.Written = d.overdueDone && d.escalationDone && d.digestDone
 	return nil
 }
 

@@ -578,6 +578,13 @@ func TestCalendarFeeds(t *testing.T) {
 		if status != 200 {
 			t.Fatalf("feed: %d", status)
 		}
+		resp, err := w.app.Test(httptest.NewRequest("GET", strings.TrimPrefix(link, "http://golive.test"), nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ct := resp.Header.Get("Content-Type"); ct != "text/calendar; charset=utf-8" {
+			t.Errorf("feed Content-Type %q", ct)
+		}
 		evs := uids(cal)
 		if len(evs) != 7 { // six milestones and one go-live
 			t.Errorf("%d events, want 7", len(evs))

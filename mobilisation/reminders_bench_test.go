@@ -73,8 +73,15 @@ func BenchmarkReminderScanMillionMilestones(b *testing.B) {
 	today := DayOf(benchNow)
 	at := ReminderSendAt(today, reminderHour)
 
-	explain(b, db, "today's overdue reminders", func() (string, []any) { return store.overdueSQL(today, at, benchNow) })
-	explain(b, db, "escalations", func() (string, []any) { return store.escalationSQL(today, at, benchNow) })
+	var overdue, escalated []string
+	q1, a1 := overdueBatchSQL(today, "", writeBatch)
+	benchOK(b, db.Gorm.Raw(q1, a1...).Scan(&overdue).Error)
+	q2, a2 := store.escalationBatchSQL(today, "", writeBatch)
+	benchOK(b, db.Gorm.Raw(q2, a2...).Scan(&escalated).Error)
+	explain(b, db, "a batch of overdue milestones", func() (string, []any) { return overdueBatchSQL(today, "", writeBatch) })
+	explain(b, db, "their overdue reminders", func() (string, []any) { return store.overdueSQL(overdue, today, at, benchNow) })
+	explain(b, db, "a batch of milestones to escalate", func() (string, []any) { return store.escalationBatchSQL(today, "", writeBatch) })
+	explain(b, db, "their escalations", func() (string, []any) { return store.escalationSQL(escalated, today, at, benchNow) })
 	explain(b, db, "Monday's digests (on a Monday)", func() (string, []any) {
 		return store.digestSQL(isoWeek("2019-03-18"), "2019-03-18", AddDays("2019-03-18", digestAheadDays),
 			ReminderSendAt("2019-03-18", digestHour), benchNow)
@@ -82,8 +89,8 @@ func BenchmarkReminderScanMillionMilestones(b *testing.B) {
 	explain(b, db, "whether Monday's digests are written", func() (string, []any) {
 		return digestWrittenSQL, []any{ReminderSendAt("2019-03-18", digestHour)}
 	})
-	explain(b, db, "the due reminders, first page", func() (string, []any) {
-		return dueReminderSQL(benchNow, benchNow.Add(-reminderClaimStale), dueReminder{}, scanPage)
+	explain(b, db, "the due reminders", func() (string, []any) {
+		return dueReminderSQL(benchNow, benchNow.Add(-reminderClaimStale), scanMax)
 	})
 
 	q := &nopQueue{}
@@ -114,8 +121,35 @@ func BenchmarkReminderScanMillionMilestones(b *testing.B) {
 		b.ReportMetric(float64(res.Due), "due-found/op")
 		b.Logf("first scan: %+v", res)
 	})
-	if _, err := r.ScanOnce(ctx); err != nil { // this worker's first scan of the day
-		b.Fatal(err)
+	b.Run("the day's writes, scan by scan", func(b *testing.B) {
+		// From a worker's first scan of the day to the one that finishes the day's writes.
+		scans := 0
+		for b.Loop() {
+			b.StopTimer()
+			clearToday()
+			fresh := &Reminders{Store: store, Queue: q, Now: r.Now, Log: quiet}
+			b.StartTimer()
+			for {
+				res, err := fresh.ScanOnce(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				scans++
+				if res.Written {
+					break
+				}
+			}
+		}
+		b.ReportMetric(float64(scans)/float64(b.N), "scans/op")
+	})
+	for { // this worker's scans until the day's rows are written
+		res, err := r.ScanOnce(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if res.Written {
+			break
+		}
 	}
 	b.Run("every minute, nothing sent yet", func(b *testing.B) {
 		// The worst minute: all of today's reminders written and found again, none sent yet.
@@ -363,6 +397,13 @@ func loadMillion(b *testing.B, db *database.DB) millionStats {
 		})
 	st.milestones, st.reminders = n, rems
 	return st
+}
+
+func benchOK(b *testing.B, err error) {
+	b.Helper()
+	if err != nil {
+		b.Fatal(err)
+	}
 }
 
 func mustExec(b *testing.B, db *database.DB, q string, args ...any) {

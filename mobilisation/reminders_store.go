@@ -78,7 +78,7 @@ func (s *Store) newIDSQL() string {
 		substr('89ab', 1 + (abs(random()) % 4), 1) || substr(hex(randomblob(2)), 2) || '-' || hex(randomblob(6)))`
 }
 
-// param is a bind parameter of a timestamp in a SELECT list, where PostgreSQL cannot infer its
+// tsParam is a bind parameter of a timestamp in a SELECT list, where PostgreSQL cannot infer its
 // type (SQLite must not be told one: its CAST AS TIMESTAMP would make the text a number).
 func (s *Store) tsParam() string {
 	if s.postgres() {
@@ -94,11 +94,35 @@ const openMilestone = `m.status <> 'done' AND m.accepted_at IS NULL`
 // recipientSQL is recipientOf in SQL.
 const recipientSQL = `CASE WHEN m.owner_user_id <> '' THEN m.owner_user_id ELSE p.lead_user_id END`
 
-// writeOverdue writes today's overdue reminder of every open milestone past its due day, to be
-// sent at sendAt (09:00 UK time today). Rows written already (by an earlier scan, or another
-// worker's) are left alone: the unique key turns a second write into nothing.
-func (s *Store) writeOverdue(ctx context.Context, today string, sendAt, now time.Time) (int64, error) {
-	sql, args := s.overdueSQL(today, sendAt, now)
+// The scan's daily writes go in batches of milestones in id order (after the last batch's last
+// id), each batch one INSERT … SELECT over their ids, so that no scan, however many milestones are
+// overdue, holds a long statement: the next minute's scan goes on from where this one stopped.
+// What is written already is left to ON CONFLICT DO NOTHING. The WHERE before ON CONFLICT is for
+// SQLite, which would read ON as a join's.
+
+// overdueBatch lists up to limit open milestones past their due day, with ids after after.
+func (s *Store) overdueBatch(ctx context.Context, today, after string, limit int) ([]string, error) {
+	var ids []string
+	sql, args := overdueBatchSQL(today, after, limit)
+	err := s.q(ctx).Raw(sql, args...).Scan(&ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("overdue milestones: %w", err)
+	}
+	return ids, nil
+}
+
+func overdueBatchSQL(today, after string, limit int) (string, []any) {
+	return `SELECT m.id FROM milestones m WHERE ` + openMilestone + ` AND m.due_on < ? AND m.id > ?
+		ORDER BY m.id LIMIT ?`, []any{today, after, limit}
+}
+
+// writeOverdue writes today's overdue reminder of each of the milestones ids (still open and
+// past their due day), to be sent at sendAt (09:00 UK time today).
+func (s *Store) writeOverdue(ctx context.Context, ids []string, today string, sendAt, now time.Time) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	sql, args := s.overdueSQL(ids, today, sendAt, now)
 	res := s.q(ctx).Exec(sql, args...)
 	if res.Error != nil {
 		return 0, fmt.Errorf("write overdue reminders: %w", res.Error)
@@ -106,29 +130,50 @@ func (s *Store) writeOverdue(ctx context.Context, today string, sendAt, now time
 	return res.RowsAffected, nil
 }
 
-// The scan's writes are INSERT … SELECT in one statement each, so that the scan of a million
-// milestones never carries them through Go; their SQL is apart for the benchmark's EXPLAIN.
-//
-// What is written already is left to ON CONFLICT DO NOTHING, which probes the unique index row
-// by row: a NOT EXISTS on reminders let PostgreSQL, which cannot tell how few open milestones are
-// overdue, choose to hash the whole reminders table (seconds, at a million milestones). The
-// WHERE before ON CONFLICT is for SQLite, which would read ON as a join's.
-
-func (s *Store) overdueSQL(today string, sendAt, now time.Time) (string, []any) {
+func (s *Store) overdueSQL(ids []string, today string, sendAt, now time.Time) (string, []any) {
 	return `INSERT INTO reminders (id, key, milestone_id, plan_id, user_id, kind, send_at, state, attempts, created_at)
 		SELECT ` + s.newIDSQL() + `, k.key, k.milestone_id, k.plan_id, k.user_id, 'overdue', ` + s.tsParam() + `, 'scheduled', 0, ` + s.tsParam() + `
 		FROM (SELECT 'overdue:' || ? || ':' || m.id || ':' || ` + recipientSQL + ` AS key,
 		             m.id AS milestone_id, m.plan_id, ` + recipientSQL + ` AS user_id
 		      FROM milestones m JOIN mobilisation_plans p ON p.id = m.plan_id
-		      WHERE ` + openMilestone + ` AND m.due_on < ? AND ` + recipientSQL + ` <> '') k
+		      WHERE m.id IN ? AND ` + openMilestone + ` AND m.due_on < ? AND ` + recipientSQL + ` <> '') k
 		WHERE k.key IS NOT NULL
-		ON CONFLICT (key) DO NOTHING`, []any{sendAt, now, today, today}
+		ON CONFLICT (key) DO NOTHING`, []any{sendAt, now, today, ids, today}
 }
 
-// writeEscalations writes the escalation of every open milestone overdue by at least its plan's
-// escalate_after_days, to the plan's lead, once per milestone and due day.
-func (s *Store) writeEscalations(ctx context.Context, today string, sendAt, now time.Time) (int64, error) {
-	sql, args := s.escalationSQL(today, sendAt, now)
+// escalationCutoff is, per plan, the last due day escalated on today: today minus the plan's days.
+func (s *Store) escalationCutoff() string {
+	if s.postgres() {
+		return `to_char(CAST(? AS date) - p.escalate_after_days, 'YYYY-MM-DD')`
+	}
+	return `date(?, '-' || p.escalate_after_days || ' days')`
+}
+
+// escalationBatch lists up to limit open milestones overdue by at least their plan's
+// escalate_after_days, with ids after after.
+func (s *Store) escalationBatch(ctx context.Context, today, after string, limit int) ([]string, error) {
+	var ids []string
+	sql, args := s.escalationBatchSQL(today, after, limit)
+	err := s.q(ctx).Raw(sql, args...).Scan(&ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("milestones to escalate: %w", err)
+	}
+	return ids, nil
+}
+
+func (s *Store) escalationBatchSQL(today, after string, limit int) (string, []any) {
+	return `SELECT m.id FROM milestones m JOIN mobilisation_plans p ON p.id = m.plan_id
+		WHERE ` + openMilestone + ` AND m.due_on < ? AND m.due_on <= ` + s.escalationCutoff() + ` AND m.id > ?
+		ORDER BY m.id LIMIT ?`, []any{today, today, after, limit}
+}
+
+// writeEscalations writes the escalation of each of the milestones ids to its plan's lead, once
+// per milestone and due day.
+func (s *Store) writeEscalations(ctx context.Context, ids []string, today string, sendAt, now time.Time) (int64, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	sql, args := s.escalationSQL(ids, today, sendAt, now)
 	res := s.q(ctx).Exec(sql, args...)
 	if res.Error != nil {
 		return 0, fmt.Errorf("write escalations: %w", res.Error)
@@ -136,20 +181,15 @@ func (s *Store) writeEscalations(ctx context.Context, today string, sendAt, now 
 	return res.RowsAffected, nil
 }
 
-func (s *Store) escalationSQL(today string, sendAt, now time.Time) (string, []any) {
-	// The last due day that is escalated today, per plan: today minus the plan's days.
-	cutoff := `to_char(CAST(? AS date) - p.escalate_after_days, 'YYYY-MM-DD')`
-	if !s.postgres() {
-		cutoff = `date(?, '-' || p.escalate_after_days || ' days')`
-	}
+func (s *Store) escalationSQL(ids []string, today string, sendAt, now time.Time) (string, []any) {
 	return `INSERT INTO reminders (id, key, milestone_id, plan_id, user_id, kind, send_at, state, attempts, created_at)
 		SELECT ` + s.newIDSQL() + `, k.key, k.milestone_id, k.plan_id, k.user_id, 'escalation', ` + s.tsParam() + `, 'scheduled', 0, ` + s.tsParam() + `
 		FROM (SELECT 'escalation:' || m.id || ':' || m.due_on || ':' || p.lead_user_id AS key,
 		             m.id AS milestone_id, m.plan_id, p.lead_user_id AS user_id
 		      FROM milestones m JOIN mobilisation_plans p ON p.id = m.plan_id
-		      WHERE ` + openMilestone + ` AND m.due_on < ? AND m.due_on <= ` + cutoff + ` AND p.lead_user_id <> '') k
+		      WHERE m.id IN ? AND ` + openMilestone + ` AND m.due_on < ? AND m.due_on <= ` + s.escalationCutoff() + ` AND p.lead_user_id <> '') k
 		WHERE k.key IS NOT NULL
-		ON CONFLICT (key) DO NOTHING`, []any{sendAt, now, today, today}
+		ON CONFLICT (key) DO NOTHING`, []any{sendAt, now, ids, today, today}
 }
 
 // digestWrittenSQL finds one of a Monday's digests by the partial index reminders_digest
@@ -193,36 +233,25 @@ func (s *Store) digestSQL(week, today, horizon string, sendAt, now time.Time) (s
 		ON CONFLICT (key) DO NOTHING`, []any{week, sendAt, now, horizon, today, false}
 }
 
-// dueReminder is a reminder the scan found ready to send.
-type dueReminder struct {
-	ID     string
-	SendAt time.Time
-}
-
-// dueReminders lists reminders whose time has come and that no worker is sending: scheduled, or
-// claimed by a worker that has not finished since staleBefore (it died). after pages through
-// them in (send_at, id) order; limit bounds one page.
-func (s *Store) dueReminderPage(ctx context.Context, now, staleBefore time.Time, after dueReminder, limit int) ([]dueReminder, error) {
-	var out []dueReminder
-	sql, args := dueReminderSQL(now, staleBefore, after, limit)
-	if err := s.q(ctx).Raw(sql, args...).Scan(&out).Error; err != nil {
+// dueReminderIDs lists, oldest first, up to limit reminders whose time has come and that no worker
+// is sending: scheduled, or claimed by a worker that has not finished since staleBefore (it
+// died). One query: at 09:00 on a busy day that is some ten thousand ids.
+func (s *Store) dueReminderIDs(ctx context.Context, now, staleBefore time.Time, limit int) ([]string, error) {
+	var ids []string
+	sql, args := dueReminderSQL(now, staleBefore, limit)
+	if err := s.q(ctx).Raw(sql, args...).Scan(&ids).Error; err != nil {
 		return nil, fmt.Errorf("due reminders: %w", err)
 	}
-	return out, nil
+	return ids, nil
 }
 
-// dueReminderSQL is the query of dueReminderPage. The states are written out, not bound: only
+// dueReminderSQL is the query of dueReminderIDs. The states are written out, not bound: only
 // then can PostgreSQL see that the query matches the partial index reminders_due, which holds
 // just the rows not yet sent, however many have been sent before.
-func dueReminderSQL(now, staleBefore time.Time, after dueReminder, limit int) (string, []any) {
-	sql := `SELECT id, send_at FROM reminders
-		WHERE send_at <= ? AND state IN ('scheduled', 'sending') AND (state = 'scheduled' OR claimed_at < ?)`
-	args := []any{now, staleBefore}
-	if after.ID != "" {
-		sql += ` AND (send_at > ? OR (send_at = ? AND id > ?))`
-		args = append(args, after.SendAt, after.SendAt, after.ID)
-	}
-	return sql + ` ORDER BY send_at, id LIMIT ?`, append(args, limit)
+func dueReminderSQL(now, staleBefore time.Time, limit int) (string, []any) {
+	return `SELECT id FROM reminders
+		WHERE send_at <= ? AND state IN ('scheduled', 'sending') AND (state = 'scheduled' OR claimed_at < ?)
+		ORDER BY send_at LIMIT ?`, []any{now, staleBefore, limit}
 }
 
 // --- sending one ---

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"golive/frontend"
+	"golive/mobilisation"
 	"golive/tenants"
 )
 
@@ -34,21 +35,32 @@ func demo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) e
 	if err != nil {
 		return err
 	}
+	// The awards replayed here are years back: the mobilisation demo makes each plan itself, on
+	// its own clock, at the moment of the award, rather than the hook on today's.
+	a.Eval.AfterContract = nil
 	ev, err := a.Eval.LoadDemo(ctx, a.Tenants.ActorByEmail)
 	if err != nil {
 		return err
 	}
-	if created || procs || ev.Loaded {
+	mob, err := a.Mob.LoadDemo(ctx, a.Tenants.ActorByEmail, a.Eval, ev)
+	if err != nil {
+		return err
+	}
+	if created || procs || ev.Loaded || mob.Loaded {
 		fmt.Fprintln(stdout, "Demo loaded: Kent and Medway and Luton and Bedfordshire CCGs, Healthwatch Kent and Medway, four fictional providers;")
 		fmt.Fprintln(stdout, "the Kent and Medway IUCS procurement (2 lots, approved by all 8 governing bodies, bid for and opened) and Luton and Bedfordshire's.")
-		fmt.Fprintln(stdout, "Evaluation: Kent and Medway lot 1 moderated and awarded (contract KM-IUCS-2018-L1 from 1 April 2019), lot 2 being scored;")
+		fmt.Fprintln(stdout, "Evaluation: Kent and Medway lot 1 awarded (contract KM-IUCS-2018-L1) and lot 2 awarded (KM-IUCS-2018-L2), both from 1 April 2019;")
 		fmt.Fprintln(stdout, "Luton and Bedfordshire awarded for five years from 1 April 2017 (contract LB-IUC-2016-01).")
+		fmt.Fprintln(stdout, "Mobilisation: Luton and Bedfordshire live since 1 April 2017; Kent and Medway lot 1 mobilising to 1 April 2019 with")
+		fmt.Fprintln(stdout, "milestones late and escalated; lot 2 in three phases (1 April and 1 July 2019).")
 	} else {
 		fmt.Fprintln(stdout, "Demo already loaded.")
 	}
-	for _, s := range ev.Skipped {
+	for _, s := range append(ev.Skipped, mob.Skipped...) {
 		fmt.Fprintln(stdout, "Left out: "+s)
 	}
+	fmt.Fprintf(stdout, "\nThe demo is set at %s: serve it with GOLIVE_NOW=%s to see the mobilisation as it then stood\n(`make run` does).\n",
+		mobilisation.DemoMoment, mobilisation.DemoMoment)
 	printSignIns(stdout, cfg.BaseURL)
 	return nil
 }

@@ -19,8 +19,9 @@ import (
 // TestTheDemoEvaluatesAndAwardsTheSeedsLots runs `golive demo` as an operator would and reads
 // the evaluation and award of each demo lot back through the evaluation service, as its lead
 // and evaluators would see them: Kent and Medway lot 1 awarded after moderation with a
-// Healthwatch reviewer and a declared conflict; lot 2 part-scored with nobody submitted; Luton
-// and Bedfordshire awarded for 60 months from 1 April 2017. A second run adds nothing.
+// Healthwatch reviewer and a declared conflict; lot 2 scored, moderated and awarded (the evaluation
+// demo leaves it part-scored; the mobilisation demo, which needs its contract, carries it on);
+// Luton and Bedfordshire awarded for 60 months from 1 April 2017. A second run adds nothing.
 func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 	cfg := testConfig(t, nil)
 	env := map[string]string{"GOLIVE_DATA_DIR": cfg.DataDir, "GOLIVE_DATABASE_URL": cfg.DatabaseURL, "GOLIVE_REDIS_URL": cfg.RedisURL}
@@ -146,45 +147,57 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 		}
 	})
 
-	t.Run("Kent and Medway lot 2 is being scored and nobody has submitted", func(t *testing.T) {
+	t.Run("Kent and Medway lot 2 is scored by its whole panel, moderated and awarded to the first-ranked bid", func(t *testing.T) {
 		lead, lctx := as("lead@medway-ccg.test")
 		panel, err := a.Eval.Panel(lctx, lead, d.KentLot2)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(panel.Members) != 3 || panel.QualityModeratedAt != nil {
-			t.Fatalf("lot 2 panel: %+v", panel)
+		if len(panel.Members) != 3 || panel.QualityModeratedAt == nil {
+			t.Fatalf("lot 2 panel: %d members, moderated %v", len(panel.Members), panel.QualityModeratedAt)
 		}
 		for _, m := range panel.Members {
-			if !m.Declared || m.SubmittedAt != nil {
+			if !m.Declared || m.SubmittedAt == nil {
 				t.Errorf("%s: declared %v, submitted %v", m.Name, m.Declared, m.SubmittedAt)
 			}
 		}
 		for _, q := range panel.Questions {
-			if q.ModerationStarted || len(q.Awaiting) == 0 {
-				t.Errorf("question %s: moderation started %v, awaiting %v", q.Question.Number, q.ModerationStarted, q.Awaiting)
+			if !q.ModerationStarted || len(q.Awaiting) != 0 || q.Consensus != len(panel.Bidders) {
+				t.Errorf("question %s: moderation started %v, awaiting %v, %d consensus marks for %d bidders",
+					q.Question.Number, q.ModerationStarted, q.Awaiting, q.Consensus, len(panel.Bidders))
 			}
 		}
-		marked := 0
-		for _, email := range []string{"evaluator@medway-ccg.test", "finance@medway-ccg.test", "reviewer@healthwatch-kent.test"} {
-			ev, ectx := as(email)
-			ws, err := a.Eval.Workspace(ectx, ev, d.KentLot2)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ws.SubmittedAt != nil || !ws.DeclaredAll {
-				t.Errorf("%s: submitted %v, declared %v", email, ws.SubmittedAt, ws.DeclaredAll)
-			}
-			if len(ws.Scores) >= len(ws.Questions)*len(ws.Bidders) {
-				t.Errorf("%s has marked everything (%d marks)", email, len(ws.Scores))
-			}
-			marked += len(ws.Scores)
+		res, err := a.Eval.Results(lctx, lead, d.KentLot2)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if marked == 0 {
-			t.Error("nobody has started scoring lot 2")
+		i := slices.IndexFunc(res.Results, func(r evaluation.Result) bool { return r.Rank == 1 })
+		if i < 0 || len(res.Results) != 2 {
+			t.Fatalf("results: %+v", res.Results)
 		}
-		if _, err := a.Eval.Results(lctx, lead, d.KentLot2); !apperr.IsKind(err, apperr.Conflict) {
-			t.Errorf("lot 2 results before moderation: %v", err)
+		first := res.Results[i]
+		award, err := a.Eval.Award(lctx, lead, d.KentLot2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := award.Contract
+		if c == nil || len(award.Recommendations) != 1 {
+			t.Fatalf("award: %+v", award)
+		}
+		r := award.Recommendations[0]
+		if r.State != evaluation.AwardAwarded || r.BidderOrgID != first.Bidder || len(award.Approvals[r.ID]) != 3 {
+			t.Fatalf("recommendation %s of %s with %d approvals; first ranked %s", r.State, r.BidderOrgID, len(award.Approvals[r.ID]), first.Bidder)
+		}
+		if r.StandstillEndsAt == nil || !r.StandstillEndsAt.Before(time.Date(2018, 9, 1, 0, 0, 0, 0, london)) {
+			t.Errorf("standstill to %v: the seeds approve preferred bidders by August 2018", r.StandstillEndsAt)
+		}
+		if c.ProviderOrgID != first.Bidder || c.ContractReference != "KM-IUCS-2018-L2" || day(c.StartDate) != "2019-04-01" || c.TermYears != 5 ||
+			c.ValuePence != first.PricePence || c.AwardedAt.Before(*r.StandstillEndsAt) {
+			t.Fatalf("contract: %+v (first ranked %s at %d pence)", c, first.Bidder, first.PricePence)
+		}
+		hw, hctx := as("reviewer@healthwatch-kent.test")
+		if _, err := a.Eval.Results(hctx, hw, d.KentLot2); !apperr.IsKind(err, apperr.Forbidden) {
+			t.Errorf("Healthwatch reading lot 2's results: %v", err)
 		}
 	})
 
