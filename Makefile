@@ -41,10 +41,14 @@ help:
 
 ## Running ------------------------------------------------------------------------------------
 
+# The moment the demo is set at (mobilisation.DemoMoment): Kent and Medway mobilising towards
+# 1 April 2019. `make run GOLIVE_NOW=…` (or the variable in the environment) serves another.
+GOLIVE_NOW ?= 2019-02-11T09:00:00Z
+
 run: go-deps build
 	$(BIN) demo
-	@echo 'Serving golive: stop with Ctrl-C.'
-	$(BIN) serve
+	@echo 'Serving golive on a clock that starts at $(GOLIVE_NOW): stop with Ctrl-C.'
+	GOLIVE_NOW='$(GOLIVE_NOW)' $(BIN) serve
 
 # Always hand the build to go: its cache knows better than make which .go files changed.
 build: assets

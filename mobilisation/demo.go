@@ -166,7 +166,9 @@ func (d *demoRun) play(from, until time.Time) {
 		d.events = slices.Delete(d.events, i, i+1)
 		d.scanUntil(e.at)
 		d.clock = e.at
+		st := time.Now()
 		d.do(e.what, e.do)
+		eventTime += time.Since(st)
 	}
 	d.scanUntil(until)
 	d.clock = until
@@ -177,7 +179,9 @@ func (d *demoRun) play(from, until time.Time) {
 func (d *demoRun) scanUntil(t time.Time) {
 	for d.err == nil && !d.nextScan.After(t) {
 		d.clock = d.nextScan
+		st := time.Now()
 		d.do("reminder scan at "+d.clock.Format(time.RFC3339), d.scan)
+		scanTime += time.Since(st)
 		d.nextScan = ReminderSendAt(AddDays(DayOf(d.nextScan), 1), reminderHour)
 	}
 }
@@ -251,6 +255,7 @@ func (s *Service) LoadDemo(ctx context.Context, actor lots.ActorFunc, eval *eval
 		d.play(slices.MinFunc(starts, func(a, b time.Time) int { return a.Compare(b) }), moment)
 		out.Loaded = out.Loaded || d.err == nil
 	}
+	fmt.Println("scans", scanTime, "events", eventTime)
 	if d.err != nil {
 		return Demo{}, d.err
 	}
@@ -563,3 +568,5 @@ func (d *demoRun) kentLot2(dp *demoPlan) {
 	}
 	d.do(dp.name+": the routine", func() error { return d.routine(dp) })
 }
+
+var scanTime, eventTime time.Duration

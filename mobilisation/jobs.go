@@ -62,6 +62,9 @@ type Reminders struct {
 
 	mu  sync.Mutex
 	day dayWrites // what this process has written of today's overdue reminders, escalations and digests
+
+	batch  int           // writeBatch unless set (tests)
+	budget time.Duration // writeBudget unless set (tests)
 }
 
 func (r *Reminders) log() *slog.Logger {
@@ -177,7 +180,7 @@ func (r *Reminders) enqueueAll(ctx context.Context, ids []string) (int, []error)
 // order, and each kind is done once a batch comes back short.
 type dayWrites struct {
 	day                           string
-	overdueAfter, escalationAfter string
+	overdueAfter, escalationAfter batchMark
 	overdueDone, escalationDone   bool
 	digestDone                    bool
 }
@@ -200,37 +203,38 @@ func (r *Reminders) write(ctx context.Context, now time.Time, res *ScanResult) e
 	}
 	d := &r.day
 	at := ReminderSendAt(today, reminderHour)
+	batch, budget := writeBatch, writeBudget
+	if r.batch > 0 {
+		batch, budget = r.batch, r.budget
+	}
 	started := time.Now()
-	for !(d.overdueDone && d.escalationDone && d.digestDone) && time.Since(started) < writeBudget {
+	// At least one batch a scan, more while within the budget.
+	for first := true; !(d.overdueDone && d.escalationDone && d.digestDone) && (first || time.Since(started) < budget); first = false {
 		switch {
 		case !d.overdueDone:
-			ids, err := r.Store.overdueBatch(ctx, today, d.overdueAfter, writeBatch)
+			ms, err := r.Store.overdueBatch(ctx, today, d.overdueAfter, batch)
 			if err != nil {
 				return err
 			}
-			n, err := r.Store.writeOverdue(ctx, ids, today, at, now)
+			n, err := r.Store.writeOverdue(ctx, idsOf(ms), today, at, now)
 			if err != nil {
 				return err
 			}
 			res.Overdue += n
-			if len(ids) > 0 {
-				d.overdueAfter = ids[len(ids)-1]
-			}
-			d.overdueDone = len(ids) < writeBatch
+			d.overdueAfter = d.overdueAfter.after(ms)
+			d.overdueDone = len(ms) < batch
 		case !d.escalationDone:
-			ids, err := r.Store.escalationBatch(ctx, today, d.escalationAfter, writeBatch)
+			ms, err := r.Store.escalationBatch(ctx, today, d.escalationAfter, batch)
 			if err != nil {
 				return err
 			}
-			n, err := r.Store.writeEscalations(ctx, ids, today, at, now)
+			n, err := r.Store.writeEscalations(ctx, idsOf(ms), today, at, now)
 			if err != nil {
 				return err
 			}
 			res.Escalations += n
-			if len(ids) > 0 {
-				d.escalationAfter = ids[len(ids)-1]
-			}
-			d.escalationDone = len(ids) < writeBatch
+			d.escalationAfter = d.escalationAfter.after(ms)
+			d.escalationDone = len(ms) < batch
 		default:
 			// Written by the first scan of the Monday in any worker (before 08:00 when the workers
 			// are up), so a person whose first milestone comes later that Monday has theirs the

@@ -73,15 +73,14 @@ func BenchmarkReminderScanMillionMilestones(b *testing.B) {
 	today := DayOf(benchNow)
 	at := ReminderSendAt(today, reminderHour)
 
-	var overdue, escalated []string
-	q1, a1 := overdueBatchSQL(today, "", writeBatch)
-	benchOK(b, db.Gorm.Raw(q1, a1...).Scan(&overdue).Error)
-	q2, a2 := store.escalationBatchSQL(today, "", writeBatch)
-	benchOK(b, db.Gorm.Raw(q2, a2...).Scan(&escalated).Error)
-	explain(b, db, "a batch of overdue milestones", func() (string, []any) { return overdueBatchSQL(today, "", writeBatch) })
-	explain(b, db, "their overdue reminders", func() (string, []any) { return store.overdueSQL(overdue, today, at, benchNow) })
-	explain(b, db, "a batch of milestones to escalate", func() (string, []any) { return store.escalationBatchSQL(today, "", writeBatch) })
-	explain(b, db, "their escalations", func() (string, []any) { return store.escalationSQL(escalated, today, at, benchNow) })
+	overdue, err := store.overdueBatch(context.Background(), today, batchMark{}, writeBatch)
+	benchOK(b, err)
+	escalated, err := store.escalationBatch(context.Background(), today, batchMark{}, writeBatch)
+	benchOK(b, err)
+	explain(b, db, "a batch of overdue milestones", func() (string, []any) { return overdueBatchSQL(today, batchMark{}, writeBatch) })
+	explain(b, db, "their overdue reminders", func() (string, []any) { return store.overdueSQL(idsOf(overdue), today, at, benchNow) })
+	explain(b, db, "a batch of milestones to escalate", func() (string, []any) { return store.escalationBatchSQL(today, batchMark{}, writeBatch) })
+	explain(b, db, "their escalations", func() (string, []any) { return store.escalationSQL(idsOf(escalated), today, at, benchNow) })
 	explain(b, db, "Monday's digests (on a Monday)", func() (string, []any) {
 		return store.digestSQL(isoWeek("2019-03-18"), "2019-03-18", AddDays("2019-03-18", digestAheadDays),
 			ReminderSendAt("2019-03-18", digestHour), benchNow)

@@ -94,26 +94,48 @@ const openMilestone = `m.status <> 'done' AND m.accepted_at IS NULL`
 // recipientSQL is recipientOf in SQL.
 const recipientSQL = `CASE WHEN m.owner_user_id <> '' THEN m.owner_user_id ELSE p.lead_user_id END`
 
-// The scan's daily writes go in batches of milestones in id order (after the last batch's last
-// id), each batch one INSERT … SELECT over their ids, so that no scan, however many milestones are
-// overdue, holds a long statement: the next minute's scan goes on from where this one stopped.
-// What is written already is left to ON CONFLICT DO NOTHING. The WHERE before ON CONFLICT is for
-// SQLite, which would read ON as a join's.
+// The scan's daily writes go in batches, each one INSERT … SELECT over the ids of a batch of
+// milestones, so that no scan holds a long statement however many milestones are overdue: the
+// next minute's scan goes on from where this one stopped. A batch is the next milestones in the
+// order of the partial index milestones_open_due (due day, then id) that have no row yet: after
+// a restart, or in a second worker, the rows written already are passed over by an index probe
+// each rather than written again. ON CONFLICT DO NOTHING settles two workers writing the same
+// batch at once; the WHERE before it is for SQLite, which would read ON as a join's.
 
-// overdueBatch lists up to limit open milestones past their due day, with ids after after.
-func (s *Store) overdueBatch(ctx context.Context, today, after string, limit int) ([]string, error) {
-	var ids []string
-	sql, args := overdueBatchSQL(today, after, limit)
-	err := s.q(ctx).Raw(sql, args...).Scan(&ids).Error
-	if err != nil {
-		return nil, fmt.Errorf("overdue milestones: %w", err)
+// batchMark is where the last batch ended, to go on after.
+type batchMark struct{ DueOn, ID string }
+
+func (m batchMark) after(ids []batchMark) batchMark {
+	if len(ids) == 0 {
+		return m
 	}
-	return ids, nil
+	return ids[len(ids)-1]
 }
 
-func overdueBatchSQL(today, after string, limit int) (string, []any) {
-	return `SELECT m.id FROM milestones m WHERE ` + openMilestone + ` AND m.due_on < ? AND m.id > ?
-		ORDER BY m.id LIMIT ?`, []any{today, after, limit}
+func idsOf(ms []batchMark) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.ID
+	}
+	return out
+}
+
+// overdueBatch lists up to limit open milestones past their due day, after mark, whose overdue
+// reminder of today is not written yet.
+func (s *Store) overdueBatch(ctx context.Context, today string, mark batchMark, limit int) ([]batchMark, error) {
+	var ms []batchMark
+	sql, args := overdueBatchSQL(today, mark, limit)
+	if err := s.q(ctx).Raw(sql, args...).Scan(&ms).Error; err != nil {
+		return nil, fmt.Errorf("overdue milestones: %w", err)
+	}
+	return ms, nil
+}
+
+func overdueBatchSQL(today string, mark batchMark, limit int) (string, []any) {
+	return `SELECT m.due_on, m.id FROM milestones m JOIN mobilisation_plans p ON p.id = m.plan_id
+		WHERE ` + openMilestone + ` AND m.due_on < ? AND (m.due_on > ? OR (m.due_on = ? AND m.id > ?))
+		  AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.key = 'overdue:' || ? || ':' || m.id || ':' || ` + recipientSQL + `)
+		ORDER BY m.due_on, m.id LIMIT ?`, []any{today, mark.DueOn, mark.DueOn, mark.ID, today, limit}
 }
 
 // writeOverdue writes today's overdue reminder of each of the milestones ids (still open and
@@ -150,21 +172,22 @@ func (s *Store) escalationCutoff() string {
 }
 
 // escalationBatch lists up to limit open milestones overdue by at least their plan's
-// escalate_after_days, with ids after after.
-func (s *Store) escalationBatch(ctx context.Context, today, after string, limit int) ([]string, error) {
-	var ids []string
-	sql, args := s.escalationBatchSQL(today, after, limit)
-	err := s.q(ctx).Raw(sql, args...).Scan(&ids).Error
-	if err != nil {
+// escalate_after_days, after mark, not escalated yet.
+func (s *Store) escalationBatch(ctx context.Context, today string, mark batchMark, limit int) ([]batchMark, error) {
+	var ms []batchMark
+	sql, args := s.escalationBatchSQL(today, mark, limit)
+	if err := s.q(ctx).Raw(sql, args...).Scan(&ms).Error; err != nil {
 		return nil, fmt.Errorf("milestones to escalate: %w", err)
 	}
-	return ids, nil
+	return ms, nil
 }
 
-func (s *Store) escalationBatchSQL(today, after string, limit int) (string, []any) {
-	return `SELECT m.id FROM milestones m JOIN mobilisation_plans p ON p.id = m.plan_id
-		WHERE ` + openMilestone + ` AND m.due_on < ? AND m.due_on <= ` + s.escalationCutoff() + ` AND m.id > ?
-		ORDER BY m.id LIMIT ?`, []any{today, today, after, limit}
+func (s *Store) escalationBatchSQL(today string, mark batchMark, limit int) (string, []any) {
+	return `SELECT m.due_on, m.id FROM milestones m JOIN mobilisation_plans p ON p.id = m.plan_id
+		WHERE ` + openMilestone + ` AND m.due_on < ? AND m.due_on <= ` + s.escalationCutoff() + `
+		  AND (m.due_on > ? OR (m.due_on = ? AND m.id > ?))
+		  AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.key = 'escalation:' || m.id || ':' || m.due_on || ':' || p.lead_user_id)
+		ORDER BY m.due_on, m.id LIMIT ?`, []any{today, today, mark.DueOn, mark.DueOn, mark.ID, limit}
 }
 
 // writeEscalations writes the escalation of each of the milestones ids to its plan's lead, once

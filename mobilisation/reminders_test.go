@@ -1420,3 +1420,47 @@ func TestTheInboxAPIAnswersOnesOwnAndRefusesBadBodiesAsProblems(t *testing.T) {
 		t.Errorf("marking all read: %d %s", status, body)
 	}
 }
+
+func TestTheDaysWritesGoOnScanByScanUntilDoneEachRowOnce(t *testing.T) {
+	t.Parallel()
+	db := dbtest.Open(t)
+	w := newWorld(t, db, 2)
+	// Five milestones overdue, three of them long enough to escalate; two due the same day.
+	for i, due := range []string{"2019-03-10", "2019-03-10", "2019-03-12", "2019-03-16", "2019-03-17"} {
+		w.milestone(t, fmt.Sprintf("Overdue %d", i), due, w.owners[i%2], false, scenarioMade)
+	}
+	// One batch of two a scan: the day's writes take several scans, each going on after the last.
+	r := &Reminders{Store: w.store, Queue: &recordingQueue{}, Now: func() time.Time { return scenarioNow }, Log: quiet,
+		batch: 2, budget: time.Nanosecond}
+	var scans int
+	var overdue, escalations int64
+	for {
+		res, err := r.ScanOnce(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		scans++
+		overdue, escalations = overdue+res.Overdue, escalations+res.Escalations
+		if res.Written || scans > 20 {
+			break
+		}
+	}
+	// Overdue: 2 + 2 + 1 (the last batch short); escalations: 2 + 1; the Monday's digests: 1.
+	if overdue != 5 || escalations != 3 || scans != 6 {
+		t.Errorf("%d overdue reminders and %d escalations in %d scans; want 5 and 3 in 6", overdue, escalations, scans)
+	}
+	var keys []string
+	db.Gorm.Raw(`SELECT key FROM reminders WHERE kind IN ('overdue', 'escalation')`).Scan(&keys)
+	if len(keys) != 8 {
+		t.Errorf("rows %v, want the 8 written", keys)
+	}
+	// Another worker, from the start of the day, finds them written and writes nothing.
+	other := &Reminders{Store: w.store, Queue: &recordingQueue{}, Now: func() time.Time { return scenarioNow }, Log: quiet,
+		batch: 2, budget: time.Nanosecond}
+	for range 4 {
+		res, err := other.ScanOnce(context.Background())
+		if err != nil || res.Overdue+res.Escalations+res.Digests != 0 {
+			t.Fatalf("another worker's scan: %+v, %v; want nothing written", res, err)
+		}
+	}
+}
