@@ -224,6 +224,9 @@ func (s *Service) prices(ctx context.Context, tx *Store, p lots.Procurement, l l
 	}
 	out := make([]BidPrice, 0, len(st.bids))
 	for _, b := range st.bids {
+		if err := tx.Sealed(ctx, &b); err != nil {
+			return nil, err
+		}
 		years, err := s.Lots.OpenedPrices(ctx, p, b)
 		if err != nil {
 			return nil, err

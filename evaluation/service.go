@@ -572,7 +572,11 @@ func (s *Service) readable(ctx context.Context, tx *Store, m PanelMember, p lots
 	if ConflictedWith(m.UserID, bidder, st.decls) {
 		return lots.Submission{}, st, apperr.Forbiddenf("You declared a conflict of interest with %s: you neither read nor score its response", st.bidderName(bidder))
 	}
-	return st.bids[i], st, nil
+	sub := st.bids[i]
+	if err := tx.Sealed(ctx, &sub); err != nil {
+		return lots.Submission{}, st, err
+	}
+	return sub, st, nil
 }
 
 // Response is a bidder's answers to the acting evaluator's questions, and to no other.

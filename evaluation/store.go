@@ -122,10 +122,24 @@ func (s *Store) Opening(ctx context.Context, procurementID string) (*lots.Openin
 // Bids are the submissions that count for a lot, one per bidder, ordered by bidder.
 func (s *Store) Bids(ctx context.Context, procurementID, lotID string) ([]lots.Submission, error) {
 	var all []lots.Submission
-	if err := s.q(ctx).Where("procurement_id = ? AND lot_id = ?", procurementID, lotID).Order("bidder_org_id, version").Find(&all).Error; err != nil {
+	// Without the envelopes: every moderation, results and workspace read loads the lot's bids,
+	// and the ciphertext (hundreds of KB for a large lot) is needed only to open one bid or the
+	// prices — Sealed loads it then.
+	if err := s.q(ctx).Omit("answers_sealed", "price_sealed").Where("procurement_id = ? AND lot_id = ?", procurementID, lotID).
+		Order("bidder_org_id, version").Find(&all).Error; err != nil {
 		return nil, fmt.Errorf("submissions to %s: %w", lotID, err)
 	}
 	return lots.LastCounted(all), nil
+}
+
+// Sealed fills in a submission's envelopes (ciphertext), left out by Bids.
+func (s *Store) Sealed(ctx context.Context, sub *lots.Submission) error {
+	var row lots.Submission
+	if err := s.q(ctx).Select("id", "answers_sealed", "price_sealed").Where("id = ?", sub.ID).Take(&row).Error; err != nil {
+		return fmt.Errorf("envelopes of submission %s: %w", sub.ID, err)
+	}
+	sub.AnswersSealed, sub.PriceSealed = row.AnswersSealed, row.PriceSealed
+	return nil
 }
 
 // OrgNames maps organisation ids to names.
