@@ -159,8 +159,8 @@ export async function launchBrowser () {
 // CSP, and csp.test.mjs checks the CSP separately with it enforced.
 export async function newPage (browser, baseURL, { bypassCSP = true } = {}) {
   const context = await browser.newContext({ baseURL, bypassCSP, locale: 'en-GB' })
-  context.setDefaultTimeout(15_000)
-  context.setDefaultNavigationTimeout(30_000)
+  context.setDefaultTimeout(45_000) // generous: a loaded 2-core CI machine, not a speed check
+  context.setDefaultNavigationTimeout(60_000)
   return context.newPage()
 }
 
