@@ -35,10 +35,8 @@ const (
 	scanMax = 50_000
 	// writeBatch is how many milestones one statement of the daily writes covers, and writeBudget
 	// about how long a scan spends on them before it leaves the rest to the next minute's.
-	writeBatch  = 500
-	writeBudget = 100 * time.Millisecond
-	// enqueueConcurrency is how many send tasks the scan enqueues at once.
-	enqueueConcurrency = 8
+	writeBatch  = 250
+	writeBudget = 50 * time.Millisecond
 )
 
 // Queue enqueues tasks: *jobs.Client (or the worker's own, Worker.Client()).
@@ -59,6 +57,10 @@ type Reminders struct {
 	BaseURL string
 	Now     func() time.Time
 	Log     *slog.Logger
+	// Parallel is how many send tasks the scan enqueues at once (one when zero): at 09:00 there
+	// are thousands, each a round trip to Redis. More than one needs a Queue safe for concurrent
+	// use, as *jobs.Client is.
+	Parallel int
 
 	mu  sync.Mutex
 	day dayWrites // what this process has written of today's overdue reminders, escalations and digests
@@ -143,15 +145,14 @@ func (r *Reminders) ScanOnce(ctx context.Context) (ScanResult, error) {
 	return res, nil
 }
 
-// enqueueAll enqueues a send task for each reminder of page, a few at a time: at 09:00 there are
-// thousands, and one at a time each waits for its own round trip to Redis.
+// enqueueAll enqueues a send task for each reminder of ids, Parallel at a time.
 func (r *Reminders) enqueueAll(ctx context.Context, ids []string) (int, []error) {
 	var (
 		mu       sync.Mutex
 		enqueued int
 		errs     []error
 		wg       sync.WaitGroup
-		slots    = make(chan struct{}, enqueueConcurrency)
+		slots    = make(chan struct{}, max(1, r.Parallel))
 	)
 	for _, id := range ids {
 		slots <- struct{}{}

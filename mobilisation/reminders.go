@@ -326,9 +326,16 @@ func (m message) emailText(baseURL string) string {
 	return strings.NewReplacer("{link}", baseURL+m.Link, "{base}", baseURL).Replace(m.Body)
 }
 
-// inboxText is the message as the inbox shows it: links on this site stay relative.
+// inboxText is the message as the inbox shows it: the line with the milestone's link is left
+// out (the inbox links it under the message), and other links on this site stay relative.
 func (m message) inboxText() string {
-	return strings.NewReplacer("{link}", m.Link, "{base}", "").Replace(m.Body)
+	var lines []string
+	for _, l := range strings.Split(m.Body, "\n") {
+		if !strings.Contains(l, "{link}") {
+			lines = append(lines, l)
+		}
+	}
+	return strings.ReplaceAll(strings.Join(lines, "\n"), "{base}", "")
 }
 
 // oneLine keeps a subject to one line of a length every mail server accepts.

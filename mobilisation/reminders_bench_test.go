@@ -150,6 +150,9 @@ func BenchmarkReminderScanMillionMilestones(b *testing.B) {
 			break
 		}
 	}
+	explain(b, db, "the due reminders at 09:00:30, none sent yet", func() (string, []any) {
+		return dueReminderSQL(benchNow, benchNow.Add(-reminderClaimStale), scanMax)
+	})
 	b.Run("every minute, nothing sent yet", func(b *testing.B) {
 		// The worst minute: all of today's reminders written and found again, none sent yet.
 		var res ScanResult
@@ -201,7 +204,7 @@ func BenchmarkReminderScanMillionMilestones(b *testing.B) {
 				b.StopTimer()
 				clearToday()
 				_, _ = in.DeleteAllPendingTasks("default")
-				rr := &Reminders{Store: store, Queue: c, Now: func() time.Time { return benchNow }, Log: quiet}
+				rr := &Reminders{Store: store, Queue: c, Now: func() time.Time { return benchNow }, Log: quiet, Parallel: 8}
 				b.StartTimer()
 				if res, err = rr.ScanOnce(ctx); err != nil {
 					b.Fatal(err)

@@ -139,7 +139,7 @@ func (a *App) newWorker() (*jobs.Worker, error) {
 		return nil, err
 	}
 	reminders := &mobilisation.Reminders{Store: mobilisation.NewStore(a.DB), Queue: w.Client(), BaseURL: a.Cfg.BaseURL,
-		Now: a.Cfg.Now, Log: a.Log}
+		Now: a.Cfg.Now, Log: a.Log, Parallel: 8}
 	if err := reminders.Register(w, mobilisation.ScanEveryMinute); err != nil {
 		w.Shutdown()
 		return nil, err

@@ -1,10 +1,10 @@
 // The inbox of reminders and the reminder settings, in the browser (issue 6): golive runs on a
 // clock of Monday 11 February 2019 (GOLIVE_NOW), when the demo's Kent and Medway lot 1 plan
-// (contract KM-IUCS-2018-L1, going live on 1 April 2019) has milestones overdue. The worker that
-// `golive serve` runs in the embedded default scans for reminders every minute: the Medway lead,
-// who owns the commissioners' milestones and leads the plan, soon has overdue reminders, the
-// escalations and the Monday digest in their inbox. They read them, mark them read, and turn the
-// weekly digest off; every page passes axe.
+// (contract KM-IUCS-2018-L1, going live on 1 April 2019) has milestones overdue. The reminder jobs
+// (run by the demo on its clock, and every minute by the worker `golive serve` runs in the
+// embedded default) have put overdue reminders, escalations and the Monday digest in the inbox of
+// the Medway lead, who owns the commissioners' milestones and leads the plan. They read them, mark
+// them read, and turn the weekly digest off; every page passes axe.
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { checkA11y, demo, launchBrowser, newPage, signIn, startGolive, theH1, visit, a11yReport } from './harness.mjs'
