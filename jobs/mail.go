@@ -126,6 +126,8 @@ type mailRow struct {
 	SentAt    *time.Time `gorm:"column:sent_at"`
 	LastError string     `gorm:"column:last_error;default:''"`
 	Transport string     `gorm:"column:transport;default:''"`
+	// InDoubt counts the attempts taken over from a worker that died mid-send (migration 00012).
+	InDoubt int `gorm:"column:in_doubt;default:0"`
 }
 
 func (mailRow) TableName() string { return "mail_messages" }

@@ -37,8 +37,11 @@ type mailJobs struct {
 // only after winning the claim on the row, and a message already sent is never claimed again.
 //
 // The one window left is a worker dying after the server accepted the message and before 'sent'
-// is written: after claimStale the sweep sends it again (with the same Message-ID). Mail is
-// at-least-once there, as every outbox is; the alternative is mail silently lost.
+// is written. SMTP has no idempotent delivery, so from here such a death cannot be told from one
+// before the server took the message: after claimStale the sweep sends it again with the same
+// Message-ID (by which mail stores recognise the same message), and the claim's takeover counts
+// the attempt in in_doubt. Delivery is at-least-once only there, and every possible duplicate is
+// on record; the alternative is mail silently lost.
 func (j *mailJobs) send(ctx context.Context, t *asynq.Task) error {
 	var p mailPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.ID == "" {

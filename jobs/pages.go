@@ -57,9 +57,12 @@ type OutboxItem struct {
 	StatusClass    string // NHS.UK tag colour
 	TransportLabel string
 	Attempts       int
-	LastError      string
-	CreatedAt      time.Time
-	SentAt         *time.Time
+	// InDoubt is how many times it was sent again after a worker died mid-send: it may have
+	// reached the recipient more than once (with the same Message-ID).
+	InDoubt   int
+	LastError string
+	CreatedAt time.Time
+	SentAt    *time.Time
 }
 
 // MessagePage is what /platform/outbox/:id shows.
@@ -131,7 +134,7 @@ func (h *Handlers) message(c *fiber.Ctx) error {
 func item(r mailRow) OutboxItem {
 	it := OutboxItem{
 		ID: r.ID, Href: "/platform/outbox/" + url.PathEscape(r.ID), To: r.ToAddr, Subject: r.Subject,
-		Attempts: r.Attempts, LastError: r.LastError, CreatedAt: r.CreatedAt, SentAt: r.SentAt,
+		Attempts: r.Attempts, InDoubt: r.InDoubt, LastError: r.LastError, CreatedAt: r.CreatedAt, SentAt: r.SentAt,
 	}
 	switch r.Status {
 	case StatusPending:

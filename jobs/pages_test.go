@@ -161,6 +161,17 @@ func TestThePlatformAdminReadsOneMessageAndUnknownIdsAreNotFound(t *testing.T) {
 			t.Errorf("message page does not show %q", want)
 		}
 	}
+	if strings.Contains(body, "May have arrived twice") {
+		t.Error("a message never taken over from a dead worker is shown as possibly sent twice")
+	}
+	// A message sent again after its worker died mid-send says it may have arrived twice.
+	if err := e.db.Gorm.Exec("UPDATE mail_messages SET in_doubt = 1 WHERE id = ?", ids[0]).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, body, _ := get(t, app, "/platform/outbox/"+ids[0]); !strings.Contains(body, "May have arrived twice") ||
+		!strings.Contains(body, "Sent again 1 time after a worker stopped") {
+		t.Errorf("message page of a message in doubt does not say it may have arrived twice:\n%s", body)
+	}
 	for _, id := range []string{"0194d3b0-0000-7000-8000-000000000000", "not-an-id", "%27%20OR%201=1--",
 		strings.ReplaceAll(ids[0], "-", ""), strings.ToUpper(ids[0])} {
 		if status, _, _ := get(t, app, "/platform/outbox/"+id); status != 404 {

@@ -21,10 +21,14 @@ func insertMail(ctx context.Context, tx *gorm.DB, row *mailRow) error {
 // message at once, exactly one changes the row. A 'sending' row is taken over only once its
 // claim is older than staleBefore, i.e. its worker died mid-send. 'failed' rows can be claimed
 // again so that an admin re-running the archived task from the monitor retries the message.
+//
+// Taking over a stale claim adds one to in_doubt: the dead worker's attempt may or may not have
+// reached the server. (Both databases evaluate the SET expressions against the row as it was.)
 func claimMail(ctx context.Context, db *gorm.DB, id string, now, staleBefore time.Time) (bool, error) {
-	res := db.WithContext(ctx).Exec(`UPDATE mail_messages SET status = ?, claimed_at = ?, attempts = attempts + 1
+	res := db.WithContext(ctx).Exec(`UPDATE mail_messages SET status = ?, claimed_at = ?, attempts = attempts + 1,
+		in_doubt = in_doubt + CASE WHEN status = ? THEN 1 ELSE 0 END
 		WHERE id = ? AND (status IN (?, ?) OR (status = ? AND claimed_at < ?))`,
-		StatusSending, now, id, StatusPending, StatusFailed, StatusSending, staleBefore)
+		StatusSending, now, StatusSending, id, StatusPending, StatusFailed, StatusSending, staleBefore)
 	if res.Error != nil {
 		return false, fmt.Errorf("claim mail %s: %w", id, res.Error)
 	}
@@ -79,7 +83,7 @@ func listMail(ctx context.Context, db *gorm.DB, offset, limit int) ([]mailRow, i
 	}
 	var rows []mailRow
 	// Body text is left out of the list: it can be long, and only the message page shows it.
-	err := db.WithContext(ctx).Select("id, tenant_id, to_addr, subject, created_at, status, attempts, claimed_at, sent_at, last_error, transport").Order("created_at DESC, id DESC").
+	err := db.WithContext(ctx).Select("id, tenant_id, to_addr, subject, created_at, status, attempts, claimed_at, sent_at, last_error, transport, in_doubt").Order("created_at DESC, id DESC").
 		Offset(offset).Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, 0, fmt.Errorf("list mail: %w", err)

@@ -363,6 +363,12 @@ func (s *Service) ReportProgress(ctx context.Context, a *web.Actor, planID, mile
 		if m.AcceptedAt != nil {
 			return apperr.Conflictf("“%s” was accepted as done: there is no more progress to report", m.Title)
 		}
+		// A report that neither says anything nor changes anything would only add noise to
+		// the milestone's history.
+		if in.Note == "" && in.Status == m.Status {
+			return apperr.InvalidFields(map[string]string{"note": fmt.Sprintf("“%s” is already %s: give a progress note to say what has changed",
+				m.Title, strings.ToLower(statusLabel(m.Status)))})
+		}
 		now := s.Now()
 		from := m.Status
 		summary := map[string]any{"plan": p.ID, "note": in.Note}

@@ -206,9 +206,10 @@ const (
 	Cancelled ReminderState = "cancelled"
 )
 
-// Reminder is one message to one person, named by Key (unique): e.g.
-// "due:<milestone>:14:<user>", "overdue:<milestone>:2019-03-02:<user>",
-// "escalation:<milestone>:3:<user>", "digest:<user>:2019-W09".
+// Reminder is one message to one person, named by Key (unique; built in reminders.go): e.g.
+// "due:<milestone>:2019-04-01:14:<user>", "overdue:2019-03-02:<milestone>:<user>",
+// "escalation:<milestone>:2019-02-25:<lead>" (the due day it escalates), "digest:<user>:2019-W09".
+// The due day in the due and escalation keys is why a moved due day gets reminders of its own.
 type Reminder struct {
 	ID          string `gorm:"primaryKey"`
 	Key         string

@@ -324,6 +324,11 @@ func TestTheProviderReportsAndTheLeadAcceptsOrReturns(t *testing.T) {
 	}
 	lotstest.Must[mobilisation.Milestone](t)(f.svc.ReportProgress(bctx, bid, p.ID, m.ID,
 		mobilisation.ProgressInput{Status: mobilisation.InProgress, Note: "Lease signed; application in"}))
+	// In progress again, with nothing said: nothing to record.
+	_, err = f.svc.ReportProgress(bctx, bid, p.ID, m.ID, mobilisation.ProgressInput{Status: mobilisation.InProgress})
+	if e, ok := apperr.As(err); !ok || e.Kind != apperr.Invalid || !strings.Contains(e.Fields["note"], "already in progress") {
+		t.Fatalf("reporting the status it already has, with no note: %v, want a message beside the note", err)
+	}
 
 	// Asking for completion needs evidence or a note.
 	_, err = f.svc.RequestCompletion(bctx, bid, p.ID, m.ID, mobilisation.CompletionInput{})

@@ -34,8 +34,9 @@ func ActorFrom(c *fiber.Ctx) *Actor {
 	return a
 }
 
-// IsAPI reports whether the request is for the JSON API, which answers in problem+json.
+// IsAPI reports whether the request is for the JSON API, or /metrics, which a machine reads too:
+// both answer errors in problem+json, never with a page or a redirect to sign in.
 func IsAPI(c *fiber.Ctx) bool {
 	p := c.Path()
-	return len(p) >= 4 && p[:4] == "/api"
+	return len(p) >= 4 && p[:4] == "/api" || p == "/metrics"
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/subtle"
 	"strconv"
 	"strings"
 	"time"
@@ -8,6 +9,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"golive/apperr"
 )
 
 // Metrics are golive's Prometheus series; the registry is served at /metrics.
@@ -51,4 +54,28 @@ func (m *Metrics) Middleware(c *fiber.Ctx) error {
 	m.requests.WithLabelValues(route, method, strconv.Itoa(c.Response().StatusCode())).Inc()
 	m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
 	return nil
+}
+
+// MetricsAccess guards /metrics. The series name routes and count requests, jobs and mail per
+// type: nothing of a tenant's, but a map of the service that need not be public. With a token
+// (GOLIVE_METRICS_TOKEN) a scraper sends it as a bearer token from anywhere; without one only
+// this machine may read them, so a first run works and a deployment must choose.
+func MetricsAccess(token string) fiber.Handler {
+	want := []byte("Bearer " + token)
+	return func(c *fiber.Ctx) error {
+		if token != "" {
+			if subtle.ConstantTimeCompare([]byte(c.Get(fiber.HeaderAuthorization)), want) == 1 {
+				return c.Next()
+			}
+			return apperr.New(apperr.Unauthenticated, "The metrics need the bearer token set in GOLIVE_METRICS_TOKEN")
+		}
+		// The connection's own address, never a header a caller could write. A reverse proxy on
+		// this machine makes every caller's connection local, so a request that came through one
+		// (it says so in a forwarding header) is not taken as local.
+		proxied := c.Get(fiber.HeaderXForwardedFor) != "" || c.Get("Forwarded") != "" || c.Get("X-Real-Ip") != ""
+		if c.Context().RemoteIP().IsLoopback() && !proxied {
+			return c.Next()
+		}
+		return apperr.Forbiddenf("The metrics are served only on this machine unless GOLIVE_METRICS_TOKEN is set")
+	}
 }

@@ -411,14 +411,15 @@ func TestProbesAndMetrics(t *testing.T) {
 
 func TestBadConfigurationStopsStartUpWithAClearMessage(t *testing.T) {
 	cases := map[string]map[string]string{
-		"GOLIVE_ADDR":         {"GOLIVE_ADDR": "8080"},
-		"GOLIVE_DATABASE_URL": {"GOLIVE_DATABASE_URL": "mysql://x"},
-		"GOLIVE_REDIS_URL":    {"GOLIVE_REDIS_URL": "localhost:6379"},
-		"GOLIVE_SECRET_KEY":   {"GOLIVE_SECRET_KEY": "short"},
-		"GOLIVE_BASE_URL":     {"GOLIVE_BASE_URL": "golive.example"},
-		"GOLIVE_SMTP_URL":     {"GOLIVE_SMTP_URL": "mail.example:25"},
-		"shared key":          {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_REDIS_URL": "redis://127.0.0.1:6379/0"},
-		"shared redis":        {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_SECRET_KEY": strings.Repeat("ab", 32)},
+		"GOLIVE_ADDR":          {"GOLIVE_ADDR": "8080"},
+		"GOLIVE_DATABASE_URL":  {"GOLIVE_DATABASE_URL": "mysql://x"},
+		"GOLIVE_REDIS_URL":     {"GOLIVE_REDIS_URL": "localhost:6379"},
+		"GOLIVE_SECRET_KEY":    {"GOLIVE_SECRET_KEY": "short"},
+		"GOLIVE_BASE_URL":      {"GOLIVE_BASE_URL": "golive.example"},
+		"GOLIVE_SMTP_URL":      {"GOLIVE_SMTP_URL": "mail.example:25"},
+		"GOLIVE_METRICS_TOKEN": {"GOLIVE_METRICS_TOKEN": "guessable"},
+		"shared key":           {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_REDIS_URL": "redis://127.0.0.1:6379/0"},
+		"shared redis":         {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_SECRET_KEY": strings.Repeat("ab", 32)},
 	}
 	for name, env := range cases {
 		err := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, os.Stdout)

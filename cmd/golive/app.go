@@ -170,10 +170,10 @@ func (a *App) buildHTTP() error {
 	app := srv.NewApp(web.Options{})
 	a.Fiber = app
 
-	// Public: probes, metrics, assets, the API description.
+	// Public: probes, assets, the API description; metrics to this machine or a bearer token.
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	app.Get("/readyz", a.ready)
-	app.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(a.Metrics.Registry, promhttp.HandlerOpts{})))
+	app.Get("/metrics", web.MetricsAccess(a.Cfg.MetricsToken), adaptor.HTTPHandler(promhttp.HandlerFor(a.Metrics.Registry, promhttp.HandlerOpts{})))
 	app.Use("/static", filesystem.New(filesystem.Config{Root: frontend.StaticFS(), MaxAge: 3600}))
 	openapi, err := buildOpenAPI()
 	if err != nil {

@@ -24,7 +24,10 @@ type Config struct {
 	SMTPURL     string // GOLIVE_SMTP_URL: smtp://user:pass@host:port; unset = local outbox
 	MailFrom    string // GOLIVE_MAIL_FROM, default golive@localhost
 	LogLevel    string // GOLIVE_LOG_LEVEL: debug, info, warn, error
-	Now         func() time.Time
+	// MetricsToken (GOLIVE_METRICS_TOKEN) is the bearer token /metrics asks for; unset = /metrics
+	// only to this machine (web.MetricsAccess).
+	MetricsToken string
+	Now          func() time.Time
 }
 
 // Embedded reports whether golive runs with nothing installed: SQLite and miniredis in process.
@@ -35,15 +38,16 @@ func (c Config) Secure() bool { return strings.HasPrefix(c.BaseURL, "https://") 
 
 func loadConfig(getenv func(string) string) (Config, error) {
 	c := Config{
-		Addr:        or(getenv("GOLIVE_ADDR"), ":8080"),
-		DataDir:     or(getenv("GOLIVE_DATA_DIR"), "./data"),
-		DatabaseURL: getenv("GOLIVE_DATABASE_URL"),
-		RedisURL:    getenv("GOLIVE_REDIS_URL"),
-		BaseURL:     strings.TrimRight(getenv("GOLIVE_BASE_URL"), "/"),
-		SMTPURL:     getenv("GOLIVE_SMTP_URL"),
-		MailFrom:    or(getenv("GOLIVE_MAIL_FROM"), "golive@localhost"),
-		LogLevel:    or(getenv("GOLIVE_LOG_LEVEL"), "info"),
-		Now:         func() time.Time { return time.Now().UTC() },
+		Addr:         or(getenv("GOLIVE_ADDR"), ":8080"),
+		DataDir:      or(getenv("GOLIVE_DATA_DIR"), "./data"),
+		DatabaseURL:  getenv("GOLIVE_DATABASE_URL"),
+		RedisURL:     getenv("GOLIVE_REDIS_URL"),
+		BaseURL:      strings.TrimRight(getenv("GOLIVE_BASE_URL"), "/"),
+		SMTPURL:      getenv("GOLIVE_SMTP_URL"),
+		MailFrom:     or(getenv("GOLIVE_MAIL_FROM"), "golive@localhost"),
+		LogLevel:     or(getenv("GOLIVE_LOG_LEVEL"), "info"),
+		MetricsToken: getenv("GOLIVE_METRICS_TOKEN"),
+		Now:          func() time.Time { return time.Now().UTC() },
 	}
 	var problems []string
 	host, port, err := net.SplitHostPort(c.Addr)
@@ -73,6 +77,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	case "debug", "info", "warn", "error":
 	default:
 		problems = append(problems, "GOLIVE_LOG_LEVEL must be debug, info, warn or error")
+	}
+	if t := c.MetricsToken; t != "" && (len(t) < 32 || strings.ContainsAny(t, " \t\r\n")) {
+		problems = append(problems, "GOLIVE_METRICS_TOKEN must be at least 32 characters with no spaces: make one with `openssl rand -hex 32`")
 	}
 	if v := getenv("GOLIVE_NOW"); v != "" {
 		// A demo or test clock: it starts at this instant and runs on in real time, so a demo can
