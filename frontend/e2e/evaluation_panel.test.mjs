@@ -8,20 +8,16 @@
 // being scored): it is built over the API with tokens made on /account/tokens, on a clock that
 // starts in May 2027 (GOLIVE_NOW), and golive restarts on the same data after its deadline so
 // that the lead and the Medway admin open it, as procurement.test.mjs does through the pages.
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { checkA11y, demo, launchBrowser, newPage, signIn, startGolive, theH1, visit, a11yReport } from './harness.mjs'
+import { checkA11y, demo, theH1, useGolive, visit } from './harness.mjs'
+import { ESTUARY, WEALD, errorBeside, flash, lotPeople, openedLot, press, sessions, shown, summary, text } from './walkthrough.mjs'
 
 const START = '2027-05-03T09:00:00+01:00'
 const AFTER_DEADLINE = '2027-05-20T13:00:00+01:00' // a day after the submission deadline below
 
 const people = {
-  lead: demo.lead,
-  admin: demo.tenantAdmin,
-  medwayApprover: demo.approver,
-  swaleApprover: 'approver@swale-ccg.test',
-  weald: 'bids@weald-ambulance.test',
-  estuary: 'bids@estuary-urgent-care.test',
+  ...lotPeople, // the lead and admin, the Medway and Swale approvers, the Weald and Estuary bidders
   clinical: demo.evaluator, // Dr Sam Evaluator
   finance: 'finance@medway-ccg.test', // Nic Finance
   healthwatch: demo.healthwatch // Robin Reviewer
@@ -29,76 +25,10 @@ const people = {
 const SAM = 'Dr Sam Evaluator'
 const NIC = 'Nic Finance'
 const ROBIN = 'Robin Reviewer'
-const ESTUARY = 'Estuary Urgent Care CIC'
-const WEALD = 'Weald Ambulance Service NHS Trust'
 
-let app, browser
-const pages = {}
-const tokens = {}
+const golive = useGolive({ env: { GOLIVE_NOW: START } })
+const { as, closePages, tokenFor, api } = sessions(golive, people, { tokenName: 'evaluation panel test' })
 const ids = { q: {}, org: {}, user: {} }
-
-async function as (who) {
-  if (!pages[who]) {
-    pages[who] = await newPage(browser, app.baseURL)
-    await signIn(pages[who], people[who])
-  }
-  return pages[who]
-}
-
-async function closePages () {
-  for (const p of Object.values(pages)) await p.context().close()
-  for (const k of Object.keys(pages)) delete pages[k]
-}
-
-// tokenFor makes an API token for who on /account/tokens, the one way a person gets one.
-async function tokenFor (who) {
-  const page = await as(who)
-  await visit(page, '/account/tokens')
-  await page.locator('#name').fill('evaluation panel test')
-  await press(page, 'Create token')
-  const token = (await page.locator('#new-token').innerText()).trim()
-  assert.ok(token.length >= 20, `no token shown for ${who}`)
-  return token
-}
-
-async function api (who, method, path, body, want) {
-  const res = await fetch(`${app.baseURL}/api/v1${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${tokens[who]}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  })
-  const text = await res.text()
-  if (want !== undefined) assert.equal(res.status, want, `${method} ${path} as ${who}: ${res.status} ${text}`)
-  return text ? JSON.parse(text) : null
-}
-
-// press clicks a button that submits a form and waits for the page it leads to.
-async function press (page, name, scope = page) {
-  const button = scope.getByRole('button', { name, exact: true })
-  await Promise.all([page.waitForNavigation(), button.first().click()])
-  await page.waitForLoadState('load')
-}
-
-async function text (page) {
-  return (await page.locator('main').innerText()).replace(/\s+/g, ' ')
-}
-
-async function shown (page, selector) {
-  const el = page.locator(selector).first()
-  if (await el.count() === 0) return ''
-  return (await el.innerText()).replace(/\s+/g, ' ')
-}
-
-const flash = (page) => shown(page, '.nhsuk-notification-banner')
-const summary = (page) => shown(page, '.nhsuk-error-summary')
-
-// errorBeside returns the message shown with the field of id, asserting the error summary links to it.
-async function errorBeside (page, id) {
-  const group = page.locator(`.nhsuk-form-group--error:has([id="${id}"])`).first()
-  assert.equal(await group.count(), 1, `no error shown beside #${id}: ${await summary(page)}`)
-  assert.equal(await page.locator(`.nhsuk-error-summary a[href="#${id}"]`).count(), 1, `the error summary does not link to #${id}`)
-  return (await group.locator('.nhsuk-error-message').first().innerText()).replace(/\s+/g, ' ')
-}
 
 const rationale = (what) => `The response ${what}, with the evidence set out in its workforce and governance sections.`
 
@@ -133,58 +63,22 @@ async function workspace (who) {
 
 describe('a lot\'s panel formed, declared and scored through the pages', () => {
   before(async () => {
-    app = await startGolive({ env: { GOLIVE_NOW: START } })
-    browser = await launchBrowser()
-
-    for (const who of ['lead', 'admin', 'medwayApprover', 'swaleApprover', 'weald', 'estuary']) tokens[who] = await tokenFor(who)
+    for (const who of Object.keys(lotPeople)) await tokenFor(who)
     await closePages()
-    const medway = (await api('lead', 'GET', '/me', undefined, 200)).organisation.id
-    const swale = (await api('swaleApprover', 'GET', '/me', undefined, 200)).organisation.id
-    ids.org[WEALD] = (await api('weald', 'GET', '/me', undefined, 200)).organisation.id
-    ids.org[ESTUARY] = (await api('estuary', 'GET', '/me', undefined, 200)).organisation.id
-
     // One lot: a clinical question (1.1), a patient question (1.2), a pass/fail (1.3), a price schedule (2.1).
-    const p = await api('lead', 'POST', '/procurements', {
-      title: 'Medway and Swale UTC evaluation panel', reference: 'MS-PANEL-2027', regime: 'psr2024', procedure: 'PSR competitive process',
-      term_years: 2, estimated_value_pence: 4_200_000_00, participants: [medway, swale],
-      clarification_deadline: '2027-05-10T12:00:00+01:00', submission_deadline: '2027-05-19T12:00:00+01:00',
-      evaluation_start: '2027-05-20T09:00:00+01:00', award_date: '2027-07-01T12:00:00+01:00', contract_start: '2027-12-01T08:00:00Z'
-    }, 201)
-    ids.procurement = p.id
-    const base = `/procurements/${p.id}`
-    const lot = await api('lead', 'POST', `${base}/lots`, { number: 1, title: 'Urgent treatment centres', service_types: ['utc'], participants: [medway, swale] }, 201)
-    ids.lot = lot.id
-    for (const q of [
-      { section: 'Quality', number: '1.1', text: 'Describe your clinical workforce model', kind: 'scored', weight_bp: 4000, max_score: 4, min_score: 2, panel: 'clinical' },
-      { section: 'Quality', number: '1.2', text: 'How will patients experience the service?', kind: 'scored', weight_bp: 3000, max_score: 4, panel: 'patient' },
-      { section: 'Quality', number: '1.3', text: 'Confirm your CQC registration', kind: 'pass_fail', panel: 'clinical' },
-      { section: 'Price', number: '2.1', text: 'Price schedule', kind: 'price', weight_bp: 3000, panel: 'finance' }
-    ]) await api('lead', 'POST', `${base}/lots/${lot.id}/questions`, q, 201)
-    await api('lead', 'POST', `${base}/submit-for-approval`, undefined, 204)
-    const decision = { decision: 'approve', meeting_date: '2027-05-02T14:00:00+01:00', minute_ref: 'GB/2027/77', part2: true }
-    await api('medwayApprover', 'POST', `${base}/decision`, decision, 204)
-    await api('swaleApprover', 'POST', `${base}/decision`, decision, 204)
-    await api('lead', 'POST', `${base}/publish`, undefined, 204)
-    for (const q of (await api('lead', 'GET', base, undefined, 200)).lots[0].questions) ids.q[q.number] = q.id
-    for (const who of ['weald', 'estuary']) {
-      const name = who === 'weald' ? WEALD : ESTUARY
-      await api(who, 'POST', `/opportunities/${p.id}/interest`, undefined, 204)
-      await api(who, 'PUT', `/opportunities/${p.id}/lots/${lot.id}/response`, {
-        answers: ['1.1', '1.2', '1.3'].map((n) => ({ question_id: ids.q[n], text: `${name} answers ${n}: a named clinical lead and weekly reporting.` })),
-        prices: [{ year: 1, pence: 2_000_000_00 }, { year: 2, pence: 2_050_000_00 }]
-      }, 200)
-      await api(who, 'POST', `/opportunities/${p.id}/lots/${lot.id}/submit`, undefined, 200)
-    }
-    await app.restart({ GOLIVE_NOW: AFTER_DEADLINE })
-    await api('lead', 'POST', `${base}/opening/start`, undefined, 204)
-    await api('admin', 'POST', `${base}/opening/confirm`, undefined, 204)
+    const prices = [2_000_000_00, 2_050_000_00]
+    Object.assign(ids, await openedLot(golive, api, {
+      procurement: {
+        title: 'Medway and Swale UTC evaluation panel', reference: 'MS-PANEL-2027',
+        clarification_deadline: '2027-05-10T12:00:00+01:00', submission_deadline: '2027-05-19T12:00:00+01:00',
+        evaluation_start: '2027-05-20T09:00:00+01:00', award_date: '2027-07-01T12:00:00+01:00', contract_start: '2027-12-01T08:00:00Z'
+      },
+      sections: { clinical: 'Quality', patient: 'Quality' },
+      decision: { meeting_date: '2027-05-02T14:00:00+01:00', minute_ref: 'GB/2027/77' },
+      prices: { [WEALD]: prices, [ESTUARY]: prices },
+      afterDeadline: AFTER_DEADLINE
+    }))
   }, { timeout: 240_000 })
-
-  after(async () => {
-    await browser?.close()
-    await app?.stop()
-    a11yReport()
-  }, { timeout: 30_000 })
 
   test('the lead reaches the evaluation from the lot page and forms the panel', async () => {
     const page = await as('lead')

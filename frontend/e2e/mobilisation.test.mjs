@@ -12,9 +12,10 @@
 // restarts on the same data in January 2019. The test depends on the demo's award of Kent and
 // Medway lot 1 (contract KM-IUCS-2018-L1), its people and organisations; it finds the provider,
 // the phase, the milestones and the commissioners from the plan itself.
-import { after, before, describe, test } from 'node:test'
+import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { checkA11y, demo, launchBrowser, newPage, signIn, startGolive, theH1, visit, a11yReport } from './harness.mjs'
+import { checkA11y, demo, theH1, useGolive, visit } from './harness.mjs'
+import { errorBeside, flash, press, sessions, shown, summary } from './walkthrough.mjs'
 
 const START = '2018-09-20T10:00:00+01:00' // before the first due day of the plan
 const SLIPPED = '2019-01-21T10:00:00Z' // months on: what was due by now and is not done is overdue
@@ -38,70 +39,11 @@ const approvers = {
   'NHS West Kent CCG': 'approver@westkent-ccg.test'
 }
 
-let app, browser
+// people grows in the before hook: the provider's bid team and the approvers are found from the plan.
 const people = { lead: demo.lead }
-const pages = {}
-const tokens = {}
+const golive = useGolive({ env: { GOLIVE_NOW: START } })
+const { as, closePages, tokenFor, api, pages } = sessions(golive, people, { tokenName: 'mobilisation test' })
 const ids = {}
-
-async function as (who) {
-  if (!pages[who]) {
-    pages[who] = await newPage(browser, app.baseURL)
-    await signIn(pages[who], people[who])
-  }
-  return pages[who]
-}
-
-async function closePages () {
-  for (const p of Object.values(pages)) await p.context().close()
-  for (const k of Object.keys(pages)) delete pages[k]
-}
-
-// tokenFor makes an API token for who on /account/tokens, the one way a person gets one.
-async function tokenFor (who) {
-  const page = await as(who)
-  await visit(page, '/account/tokens')
-  await page.locator('#name').fill('mobilisation test')
-  await press(page, 'Create token')
-  const token = (await page.locator('#new-token').innerText()).trim()
-  assert.ok(token.length >= 20, `no token shown for ${who}`)
-  return token
-}
-
-async function api (who, method, path, body, want) {
-  const res = await fetch(`${app.baseURL}/api/v1${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${tokens[who]}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body)
-  })
-  const text = await res.text()
-  if (want !== undefined) assert.equal(res.status, want, `${method} ${path} as ${who}: ${res.status} ${text}`)
-  return text ? JSON.parse(text) : null
-}
-
-// press clicks a button that submits a form and waits for the page it leads to.
-async function press (page, name, scope = page) {
-  const button = scope.getByRole('button', { name, exact: true })
-  await Promise.all([page.waitForNavigation(), button.first().click()])
-  await page.waitForLoadState('load')
-}
-
-async function shown (page, selector) {
-  const el = page.locator(selector).first()
-  if (await el.count() === 0) return ''
-  return (await el.innerText()).replace(/\s+/g, ' ')
-}
-
-const flash = (page) => shown(page, '.nhsuk-notification-banner')
-const summary = (page) => shown(page, '.nhsuk-error-summary')
-
-// errorBeside returns the message shown with the field of id, asserting the error summary links to it.
-async function errorBeside (page, id) {
-  const group = page.locator(`.nhsuk-form-group--error:has([id="${id}"])`).first()
-  assert.equal(await group.count(), 1, `no error shown beside #${id}: ${await summary(page)}`)
-  assert.equal(await page.locator(`.nhsuk-error-summary a[href="#${id}"]`).count(), 1, `the error summary does not link to #${id}`)
-  return (await group.locator('.nhsuk-error-message').first().innerText()).replace(/\s+/g, ' ')
-}
 
 // tableRows reads the body rows of the table that follows the heading with id, as text cells.
 async function rowsAfter (page, headingID) {
@@ -123,9 +65,7 @@ const phasePath = () => `${planPath()}/phases/${ids.phase}`
 
 describe('a mobilisation plan from contract award to go-live', () => {
   before(async () => {
-    app = await startGolive({ env: { GOLIVE_NOW: START } })
-    browser = await launchBrowser()
-    tokens.lead = await tokenFor('lead')
+    await tokenFor('lead')
     const plans = await api('lead', 'GET', '/mobilisation/plans', undefined, 200)
     const card = plans.plans.find((p) => p.contract_reference === CONTRACT)
     assert.ok(card, `the demo has no plan for ${CONTRACT}: ${JSON.stringify(plans).slice(0, 500)}`)
@@ -147,15 +87,9 @@ describe('a mobilisation plan from contract award to go-live', () => {
     assert.ok(m, 'the plan has no open critical milestone of the provider')
     ids.milestone = m.id
     ids.milestoneTitle = m.title
-    tokens.provider = await tokenFor('provider')
+    await tokenFor('provider')
     await closePages()
   }, { timeout: 300_000 })
-
-  after(async () => {
-    await browser?.close()
-    await app?.stop()
-    a11yReport()
-  }, { timeout: 30_000 })
 
   test('the award made a plan with a phase per go-live, shown on the dashboard and the timeline', async () => {
     const page = await as('lead')
@@ -229,7 +163,7 @@ describe('a mobilisation plan from contract award to go-live', () => {
 
   test('time passes: overdue critical milestones turn the phase red and move its forecast', async () => {
     await closePages()
-    await app.restart({ GOLIVE_NOW: SLIPPED })
+    await golive.app.restart({ GOLIVE_NOW: SLIPPED })
     const lead = await as('lead')
     await visit(lead, planPath())
     const ph = await phaseRow(lead, ids.phaseName)
@@ -257,8 +191,8 @@ describe('a mobilisation plan from contract award to go-live', () => {
 
   test('every critical milestone accepted and every approver signs go: the phase is live', async () => {
     // The rest of the critical milestones, over the API: the provider asks, the lead accepts.
-    tokens.lead = await tokenFor('lead')
-    tokens.provider = await tokenFor('provider')
+    await tokenFor('lead')
+    await tokenFor('provider')
     const plan = await api('lead', 'GET', `/mobilisation/plans/${ids.plan}`, undefined, 200)
     for (const m of plan.milestones.filter((x) => x.phase_id === ids.phase && x.critical && !x.accepted_at)) {
       const path = `/mobilisation/plans/${ids.plan}/milestones/${m.id}`
@@ -323,13 +257,13 @@ describe('a mobilisation plan from contract award to go-live', () => {
     const link = await shown(lead, '#new-calendar-link')
     assert.match(link, /\/calendar\/[A-Za-z0-9_-]{43}\.ics$/)
     await checkA11y(lead, 'the calendar links page with a new link')
-    const feed = await fetch(link.replace(/^https?:\/\/[^/]+/, app.baseURL)) // no session: the link is the key
+    const feed = await fetch(link.replace(/^https?:\/\/[^/]+/, golive.baseURL)) // no session: the link is the key
     assert.equal(feed.status, 200)
     const ics = await feed.text()
     assert.ok(ics.startsWith('BEGIN:VCALENDAR\r\n'), ics.slice(0, 40))
     assert.ok(ics.includes(`UID:${ids.milestone}@golive`), 'the feed lacks the milestone')
     await Promise.all([lead.waitForNavigation(), lead.getByRole('button', { name: /^Revoke/ }).first().click()])
     assert.match(await flash(lead), /revoked/)
-    assert.equal((await fetch(link.replace(/^https?:\/\/[^/]+/, app.baseURL))).status, 404, 'a revoked link still answers')
+    assert.equal((await fetch(link.replace(/^https?:\/\/[^/]+/, golive.baseURL))).status, 404, 'a revoked link still answers')
   })
 })

@@ -5,66 +5,23 @@
 // golive runs on a clock that starts just after the clocks go forward in 2027 (GOLIVE_NOW), so
 // times entered as 12:00 UK time must read back as 12:00 in British Summer Time; after the
 // submissions it restarts on the same data with the clock after the deadline.
-import { after, before, describe, test } from 'node:test'
+import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { checkA11y, demo, launchBrowser, newPage, signIn, startGolive, theH1, visit, a11yReport } from './harness.mjs'
+import { checkA11y, demo, theH1, useGolive, visit } from './harness.mjs'
+import { errorBeside, flash, lotPeople, press, sessions, summary, text } from './walkthrough.mjs'
 
 const START = '2027-03-29T09:00:00+01:00' // the Monday after the clocks go forward
 const AFTER_DEADLINE = '2027-04-14T13:00:00+01:00' // an hour after the submission deadline
 
-const people = {
-  lead: demo.lead,
-  medwayApprover: demo.approver,
-  swaleApprover: 'approver@swale-ccg.test',
-  weald: 'bids@weald-ambulance.test',
-  estuary: 'bids@estuary-urgent-care.test',
-  admin: demo.tenantAdmin,
-  healthwatch: demo.healthwatch
-}
+// the lead and admin, the Medway and Swale approvers, the Weald and Estuary bidders, and Healthwatch
+const people = { ...lotPeople, healthwatch: demo.healthwatch }
 
 const VALUE_TYPED = '12,500,000'
 const VALUE_SHOWN = '£12,500,000.00'
 
-let app, browser
-const pages = {}
+const golive = useGolive({ env: { GOLIVE_NOW: START } })
+const { as, closePages } = sessions(golive, people)
 const state = {}
-
-async function as (who) {
-  if (!pages[who]) {
-    pages[who] = await newPage(browser, app.baseURL)
-    await signIn(pages[who], people[who])
-  }
-  return pages[who]
-}
-
-// press clicks a button that submits a form and waits for the page it leads to.
-async function press (page, name, scope = page) {
-  const button = scope.getByRole('button', { name, exact: true })
-  await Promise.all([page.waitForNavigation(), button.first().click()])
-  await page.waitForLoadState('load')
-}
-
-async function text (page) {
-  return (await page.locator('main').innerText()).replace(/\s+/g, ' ')
-}
-
-// shown returns the text of selector on the page as it is now, or '' without waiting for it.
-async function shown (page, selector) {
-  const el = page.locator(selector).first()
-  if (await el.count() === 0) return ''
-  return (await el.innerText()).replace(/\s+/g, ' ')
-}
-
-const flash = (page) => shown(page, '.nhsuk-notification-banner')
-const summary = (page) => shown(page, '.nhsuk-error-summary')
-
-// errorBeside returns the message shown with the field of id, asserting the error summary links to it.
-async function errorBeside (page, id) {
-  const group = page.locator(`.nhsuk-form-group--error:has(#${id})`).first()
-  assert.equal(await group.count(), 1, `no error shown beside #${id}`)
-  assert.equal(await page.locator(`.nhsuk-error-summary a[href="#${id}"]`).count(), 1, `the error summary does not link to #${id}`)
-  return (await group.locator('.nhsuk-error-message').first().innerText()).replace(/\s+/g, ' ')
-}
 
 async function fillWhen (page, id, date, time) {
   await page.locator(`#${id}`).fill(date)
@@ -72,16 +29,6 @@ async function fillWhen (page, id, date, time) {
 }
 
 describe('a procurement from draft to opened responses', () => {
-  before(async () => {
-    app = await startGolive({ env: { GOLIVE_NOW: START } })
-    browser = await launchBrowser()
-  }, { timeout: 180_000 })
-  after(async () => {
-    await browser?.close()
-    await app?.stop()
-    a11yReport()
-  }, { timeout: 30_000 })
-
   test('the lead creates a procurement with Medway and Swale; bad input is shown beside its field', async () => {
     const page = await as('lead')
     await visit(page, '/procurements')
@@ -323,9 +270,8 @@ describe('a procurement from draft to opened responses', () => {
   })
 
   test('after the deadline the lead starts the opening, cannot confirm it alone, and the admin confirms', async () => {
-    for (const p of Object.values(pages)) await p.context().close()
-    for (const k of Object.keys(pages)) delete pages[k]
-    await app.restart({ GOLIVE_NOW: AFTER_DEADLINE })
+    await closePages()
+    await golive.app.restart({ GOLIVE_NOW: AFTER_DEADLINE })
 
     const lead = await as('lead')
     await visit(lead, `/procurements/${state.id}/opening`)
