@@ -222,15 +222,19 @@ func (s *Service) prices(ctx context.Context, tx *Store, p lots.Procurement, l l
 	if o == nil {
 		return nil, apperr.Conflictf("The price envelopes of this lot have not been opened")
 	}
-	out := make([]BidPrice, 0, len(st.bids))
-	for _, b := range st.bids {
-		if err := tx.Sealed(ctx, &b); err != nil {
-			return nil, err
-		}
-		years, err := s.Lots.OpenedPrices(ctx, p, b)
-		if err != nil {
-			return nil, err
-		}
+	// One query for the eight (or so) price envelopes, one opening check and one key for them
+	// all; the answers envelopes are neither read nor decrypted.
+	bids := slices.Clone(st.bids)
+	if err := tx.SealedPrices(ctx, bids); err != nil {
+		return nil, err
+	}
+	schedules, err := s.Lots.OpenedPriceSchedules(ctx, p, bids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BidPrice, 0, len(bids))
+	for i, b := range bids {
+		years := schedules[i]
 		total, err := PriceTotal(years)
 		if err != nil {
 			return nil, err
@@ -240,13 +244,39 @@ func (s *Service) prices(ctx context.Context, tx *Store, p lots.Procurement, l l
 	return out, nil
 }
 
+// priceState is the part of a lot's state its prices need: the bids and the milestones.
+func priceState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) (lotState, error) {
+	var st lotState
+	if err := st.loadBids(ctx, tx, p, l); err != nil {
+		return st, err
+	}
+	var err error
+	st.eval, err = tx.LotEvaluation(ctx, l)
+	return st, err
+}
+
+// resultsState is the part of a lot's state the ranking needs: the prices' part, the
+// questions and the consensus marks (without their rationales). Not the panel, its
+// assignments or declarations: notice reads those itself.
+func resultsState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) (lotState, error) {
+	st, err := priceState(ctx, tx, p, l)
+	if err != nil {
+		return st, err
+	}
+	if st.qs, err = tx.Questions(ctx, l.ID); err != nil {
+		return st, err
+	}
+	st.cons, err = tx.ConsensusMarks(ctx, l.ID)
+	return st, err
+}
+
 // Prices are a lot's opened prices, for those who may see them.
 func (s *Service) Prices(ctx context.Context, a *web.Actor, lotID string) ([]BidPrice, error) {
 	p, l, _, err := s.awardLot(ctx, s.Store, a, lotID, false)
 	if err != nil {
 		return nil, err
 	}
-	st, err := s.lotState(ctx, s.Store, p, l)
+	st, err := priceState(ctx, s.Store, p, l)
 	if err != nil {
 		return nil, err
 	}
@@ -263,10 +293,12 @@ type ResultsView struct {
 	Formula PriceFormula // the lot's price formula (settings.go) the price scores were worked out with
 }
 
-// results computes a lot's ranking from the consensus marks and the opened prices.
+// results computes a lot's ranking from the consensus marks and the opened prices. The state
+// it returns is resultsState's: no panel, assignments, declarations or moderations, and
+// consensus marks without their rationales.
 func (s *Service) results(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) (ResultsView, lotState, error) {
 	v := ResultsView{Lot: l, Names: map[string]string{}}
-	st, err := s.lotState(ctx, tx, p, l)
+	st, err := resultsState(ctx, tx, p, l)
 	if err != nil {
 		return v, st, err
 	}
@@ -477,13 +509,23 @@ type notice struct {
 	managed []string // the conflicts of interest declared and how they were managed (PSR)
 }
 
+// notice gathers what the letters say; st needs only the bidders (the panel and its
+// declarations are read here).
 func (s *Service) notice(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot, r *AwardRecommendation, ds []AwardApproval, v ResultsView, st lotState) (notice, error) {
 	n := notice{p: p, l: l, r: r, v: v}
+	members, err := tx.Members(ctx, l.ID)
+	if err != nil {
+		return n, err
+	}
+	decls, err := tx.Declarations(ctx, l.ID)
+	if err != nil {
+		return n, err
+	}
 	var users, orgs []string
 	for _, d := range ds {
 		users, orgs = append(users, d.DecidedBy), append(orgs, d.OrgID)
 	}
-	for _, m := range st.members {
+	for _, m := range members {
 		users, orgs = append(users, m.UserID), append(orgs, m.OrgID)
 	}
 	unames, err := tx.UserNames(ctx, users)
@@ -498,10 +540,10 @@ func (s *Service) notice(ctx context.Context, tx *Store, p lots.Procurement, l l
 		n.makers = append(n.makers, fmt.Sprintf("%s, governing body of %s (approved %s)", unames[d.DecidedBy], onames[d.OrgID], d.DecidedAt.In(london).Format("2 January 2006")))
 	}
 	org := map[string]string{}
-	for _, m := range st.members {
+	for _, m := range members {
 		org[m.UserID] = onames[m.OrgID]
 	}
-	for _, d := range st.decls {
+	for _, d := range decls {
 		if d.Decision == Conflicted {
 			n.managed = append(n.managed, fmt.Sprintf("%s (%s) declared a conflict of interest with %s: %s. Managed: they neither read nor scored %s's response, and the other evaluators' scores stand.",
 				unames[d.UserID], org[d.UserID], st.bidderName(d.BidderOrgID), d.Reason, st.bidderName(d.BidderOrgID)))

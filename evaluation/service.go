@@ -386,16 +386,8 @@ func (s *Service) lotState(ctx context.Context, tx *Store, p lots.Procurement, l
 	if st.qs, err = tx.Questions(ctx, l.ID); err != nil {
 		return st, err
 	}
-	if st.bids, err = tx.Bids(ctx, p.ID, l.ID); err != nil {
+	if err = st.loadBids(ctx, tx, p, l); err != nil {
 		return st, err
-	}
-	st.bidderIDs = bidderIDs(st.bids)
-	names, err := tx.OrgNames(ctx, st.bidderIDs)
-	if err != nil {
-		return st, err
-	}
-	for _, b := range st.bidderIDs {
-		st.bidders = append(st.bidders, Bidder{OrgID: b, Name: names[b]})
 	}
 	if st.members, err = tx.Members(ctx, l.ID); err != nil {
 		return st, err
@@ -414,6 +406,24 @@ func (s *Service) lotState(ctx context.Context, tx *Store, p lots.Procurement, l
 	}
 	st.eval, err = tx.LotEvaluation(ctx, l)
 	return st, err
+}
+
+// loadBids fills in the lot's counted bids and their bidders' names: the part of the state
+// every read of a lot needs.
+func (st *lotState) loadBids(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) error {
+	var err error
+	if st.bids, err = tx.Bids(ctx, p.ID, l.ID); err != nil {
+		return err
+	}
+	st.bidderIDs = bidderIDs(st.bids)
+	names, err := tx.OrgNames(ctx, st.bidderIDs)
+	if err != nil {
+		return err
+	}
+	for _, b := range st.bidderIDs {
+		st.bidders = append(st.bidders, Bidder{OrgID: b, Name: names[b]})
+	}
+	return nil
 }
 
 func (st lotState) bidderName(id string) string {
@@ -862,37 +872,56 @@ type ModerationView struct {
 	Bids     []ModeratedBid
 }
 
-// Moderation shows the marks of a question under moderation side by side, per bidder.
+// Moderation shows the marks of a question under moderation side by side, per bidder. It is
+// the lead's hot read (one question of many, reloaded as the panel discusses): it reads that
+// question's rows only, not the lot's whole evaluation.
 func (s *Service) Moderation(ctx context.Context, a *web.Actor, lotID, questionID string) (ModerationView, error) {
 	p, l, err := s.leadLot(ctx, s.Store, a, lotID, false)
 	if err != nil {
 		return ModerationView{}, err
 	}
-	st, err := s.lotState(ctx, s.Store, p, l)
+	if !validID(questionID) {
+		return ModerationView{}, apperr.NotFoundf("Question not found")
+	}
+	q, err := s.Store.Question(ctx, l.ID, questionID)
 	if err != nil {
 		return ModerationView{}, err
 	}
-	q, ok := questionByID(st.qs, questionID)
-	if !ok || q.Kind == lots.Price {
+	if q.Kind == lots.Price {
 		return ModerationView{}, apperr.NotFoundf("Question not found")
 	}
-	if !moderated(st.mods, q.ID) {
+	started, err := s.Store.ModerationStarted(ctx, l.ID, q.ID)
+	if err != nil {
+		return ModerationView{}, err
+	}
+	if !started {
 		return ModerationView{}, apperr.Conflictf("Moderation of question %s has not started", q.Number)
+	}
+	var st lotState
+	if err := st.loadBids(ctx, s.Store, p, l); err != nil {
+		return ModerationView{}, err
 	}
 	marks, err := s.Store.QuestionScores(ctx, l.ID, q.ID)
 	if err != nil {
 		return ModerationView{}, err
 	}
-	var users []string
-	for _, m := range st.members {
-		users = append(users, m.UserID)
-	}
-	names, err := s.Store.UserNames(ctx, users)
+	names, err := s.Store.PanelNames(ctx, l.ID)
 	if err != nil {
 		return ModerationView{}, err
 	}
+	cons, err := s.Store.QuestionConsensus(ctx, l.ID, q.ID)
+	if err != nil {
+		return ModerationView{}, err
+	}
+	return moderationView(q, st.bidders, marks, names, cons), nil
+}
+
+// moderationView lays a question's marks side by side per bidder, with the spread moderation
+// must discuss and the consensus so far. names are the panel's (a mark of anyone else, which
+// cannot be, would show no name).
+func moderationView(q lots.Question, bidders []Bidder, marks []IndividualScore, names map[string]string, cons []Consensus) ModerationView {
 	v := ModerationView{Question: q}
-	for _, b := range st.bidders {
+	for _, b := range bidders {
 		mb := ModeratedBid{Bidder: b}
 		var scores []int
 		var results []bool
@@ -910,14 +939,14 @@ func (s *Service) Moderation(ctx context.Context, a *web.Actor, lotID, questionI
 		}
 		mb.Spread = Spread(scores)
 		mb.Wide = WideSpread(scores) || Split(results)
-		for i := range st.cons {
-			if st.cons[i].QuestionID == q.ID && st.cons[i].BidderOrgID == b.OrgID {
-				mb.Consensus = &st.cons[i]
+		for i := range cons {
+			if cons[i].QuestionID == q.ID && cons[i].BidderOrgID == b.OrgID {
+				mb.Consensus = &cons[i]
 			}
 		}
 		v.Bids = append(v.Bids, mb)
 	}
-	return v, nil
+	return v
 }
 
 // ConsensusInput is the moderated mark of a question for a bidder.

@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 
@@ -106,6 +107,13 @@ func (s *Store) Questions(ctx context.Context, lotID string) ([]lots.Question, e
 	return out, nil
 }
 
+// Question loads one question of a lot; a question of another lot is not found.
+func (s *Store) Question(ctx context.Context, lotID, questionID string) (lots.Question, error) {
+	var q lots.Question
+	err := s.q(ctx).Where("lot_id = ? AND id = ?", lotID, questionID).Take(&q).Error
+	return q, notFound(err, "Question")
+}
+
 // Opening loads a procurement's opening record, or nil.
 func (s *Store) Opening(ctx context.Context, procurementID string) (*lots.Opening, error) {
 	var o lots.Opening
@@ -142,6 +150,37 @@ func (s *Store) Sealed(ctx context.Context, sub *lots.Submission) error {
 	return nil
 }
 
+// SealedPrices fills in the price envelopes of submissions loaded by Bids, in one query, and
+// not the answers envelopes: opening the prices needs only those.
+func (s *Store) SealedPrices(ctx context.Context, subs []lots.Submission) error {
+	if len(subs) == 0 {
+		return nil
+	}
+	ids := make([]string, len(subs))
+	for i, sub := range subs {
+		ids[i] = sub.ID
+	}
+	var rows []struct {
+		ID          string
+		PriceSealed []byte
+	}
+	if err := s.q(ctx).Model(&lots.Submission{}).Select("id", "price_sealed").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return fmt.Errorf("price envelopes: %w", err)
+	}
+	sealed := make(map[string][]byte, len(rows))
+	for _, r := range rows {
+		sealed[r.ID] = r.PriceSealed
+	}
+	for i := range subs {
+		env, ok := sealed[subs[i].ID]
+		if !ok {
+			return fmt.Errorf("price envelope of submission %s: %w", subs[i].ID, gorm.ErrRecordNotFound)
+		}
+		subs[i].PriceSealed = env
+	}
+	return nil
+}
+
 // OrgNames maps organisation ids to names.
 func (s *Store) OrgNames(ctx context.Context, ids []string) (map[string]string, error) {
 	out := map[string]string{}
@@ -168,6 +207,21 @@ func (s *Store) UserNames(ctx context.Context, ids []string) (map[string]string,
 	if err := s.q(ctx).Table("users").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("user names: %w", err)
 	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
+
+// PanelNames maps the user ids of a lot's panel to their names.
+func (s *Store) PanelNames(ctx context.Context, lotID string) (map[string]string, error) {
+	var rows []struct{ ID, Name string }
+	err := s.q(ctx).Table("panel_members").Select("users.id, users.name").
+		Joins("JOIN users ON users.id = panel_members.user_id").Where("panel_members.lot_id = ?", lotID).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("names of the panel of %s: %w", lotID, err)
+	}
+	out := make(map[string]string, len(rows))
 	for _, r := range rows {
 		out[r.ID] = r.Name
 	}
@@ -338,6 +392,15 @@ func (s *Store) Moderations(ctx context.Context, lotID string) ([]Moderation, er
 	return out, nil
 }
 
+// ModerationStarted reports whether moderation of a question of a lot has started.
+func (s *Store) ModerationStarted(ctx context.Context, lotID, questionID string) (bool, error) {
+	var n int64
+	if err := s.q(ctx).Model(&Moderation{}).Where("lot_id = ? AND question_id = ?", lotID, questionID).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("moderation of %s: %w", questionID, err)
+	}
+	return n > 0, nil
+}
+
 // AddModeration records the start of a question's moderation.
 func (s *Store) AddModeration(ctx context.Context, m *Moderation) error {
 	if err := s.q(ctx).Create(m).Error; err != nil {
@@ -354,6 +417,49 @@ func (s *Store) Consensus(ctx context.Context, lotID string) ([]Consensus, error
 	var out []Consensus
 	if err := s.q(ctx).Where("lot_id = ?", lotID).Order("question_id, bidder_org_id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("consensus of %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
+// QuestionConsensus lists the consensus marks of one question of a lot, by bidder.
+func (s *Store) QuestionConsensus(ctx context.Context, lotID, questionID string) ([]Consensus, error) {
+	var out []Consensus
+	if err := s.q(ctx).Where("lot_id = ? AND question_id = ?", lotID, questionID).Order("bidder_org_id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("consensus of %s: %w", questionID, err)
+	}
+	return out, nil
+}
+
+// ConsensusMarks lists a lot's consensus marks as Consensus does, with the marks only (no
+// rationale or who recorded them): what the ranking reads. The rows are scanned by hand: a
+// large lot has hundreds, read on every results page, and GORM's scan into structs costs
+// several times the query.
+func (s *Store) ConsensusMarks(ctx context.Context, lotID string) ([]Consensus, error) {
+	rows, err := s.q(ctx).Model(&Consensus{}).Select("question_id", "bidder_org_id", "score", "passed").Where("lot_id = ?", lotID).
+		Order("question_id, bidder_org_id").Rows()
+	if err != nil {
+		return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
+	}
+	defer rows.Close()
+	var out []Consensus
+	for rows.Next() {
+		c := Consensus{LotID: lotID}
+		var score sql.NullInt64
+		var passed sql.NullBool
+		if err := rows.Scan(&c.QuestionID, &c.BidderOrgID, &score, &passed); err != nil {
+			return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
+		}
+		if score.Valid {
+			n := int(score.Int64)
+			c.Score = &n
+		}
+		if passed.Valid {
+			c.Passed = &passed.Bool
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
 	}
 	return out, nil
 }

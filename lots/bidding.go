@@ -277,9 +277,9 @@ func (s *Service) seal(p Procurement, sub *Submission, c Content) error {
 
 // unseal opens a submission's envelopes; callers have checked who may read.
 func (s *Service) unseal(p Procurement, sub Submission, withPrice bool) (Content, error) {
-	key, err := UnwrapKey(s.Secret, p.WrappedKey, p.ID)
+	key, err := s.dataKey(p)
 	if err != nil {
-		return Content{}, fmt.Errorf("unwrap key of %s: %w", p.ID, err)
+		return Content{}, err
 	}
 	var c Content
 	raw, err := Open(key, sub.AnswersSealed, "answers:"+sub.ID+":"+sub.BidderOrgID)
@@ -290,15 +290,34 @@ func (s *Service) unseal(p Procurement, sub Submission, withPrice bool) (Content
 		return c, fmt.Errorf("decode answers of %s: %w", sub.ID, err)
 	}
 	if withPrice {
-		raw, err := Open(key, sub.PriceSealed, "prices:"+sub.ID+":"+sub.BidderOrgID)
-		if err != nil {
-			return c, fmt.Errorf("open prices of %s: %w", sub.ID, err)
-		}
-		if err := json.Unmarshal(raw, &c.Prices); err != nil {
-			return c, fmt.Errorf("decode prices of %s: %w", sub.ID, err)
+		if c.Prices, err = unsealPrices(key, sub); err != nil {
+			return c, err
 		}
 	}
 	return c, nil
+}
+
+// dataKey unwraps a procurement's data key, for opening its envelopes.
+func (s *Service) dataKey(p Procurement) ([]byte, error) {
+	key, err := UnwrapKey(s.Secret, p.WrappedKey, p.ID)
+	if err != nil {
+		return nil, fmt.Errorf("unwrap key of %s: %w", p.ID, err)
+	}
+	return key, nil
+}
+
+// unsealPrices opens the price envelope alone. The two envelopes are sealed apart (seal), so
+// reading prices never decrypts the answers, which are most of a response.
+func unsealPrices(key []byte, sub Submission) ([]PriceYear, error) {
+	raw, err := Open(key, sub.PriceSealed, "prices:"+sub.ID+":"+sub.BidderOrgID)
+	if err != nil {
+		return nil, fmt.Errorf("open prices of %s: %w", sub.ID, err)
+	}
+	var out []PriceYear
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, fmt.Errorf("decode prices of %s: %w", sub.ID, err)
+	}
+	return out, nil
 }
 
 // SaveDraft saves the bidder's response as a draft; after a submission it starts a new

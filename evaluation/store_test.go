@@ -1,0 +1,139 @@
+package evaluation_test
+
+import (
+	"reflect"
+	"slices"
+	"testing"
+
+	"golive/apperr"
+	"golive/evaluation"
+	"golive/lots"
+	"golive/lots/lotstest"
+)
+
+// The narrow reads that moderation and results use must return what the lot's whole reads
+// (Questions, Moderations, Consensus, Members, Sealed) return for the same rows.
+
+func TestTheReadsOfOneQuestionAgreeWithTheReadsOfTheWholeLot(t *testing.T) {
+	f := newFixture(t)
+	w := f.scoredUpTo()
+	f.moderate(w)
+	_, lctx := f.as(leadEmail)
+	st := f.svc.Store
+
+	// Question: a question of the lot, and nothing of another lot or made up.
+	q := lotstest.Must[lots.Question](t)(st.Question(lctx, w.l.ID, w.q["1.1"].ID))
+	if !reflect.DeepEqual(q, w.q["1.1"]) {
+		t.Fatalf("Question reads %+v, want %+v", q, w.q["1.1"])
+	}
+	_, err := st.Question(lctx, w.p.ID, w.q["1.1"].ID) // the procurement's id is no lot's
+	lotstest.WantKind(t, err, apperr.NotFound, "a question read under another lot")
+	_, err = st.Question(lctx, w.l.ID, w.l.ID)
+	lotstest.WantKind(t, err, apperr.NotFound, "a question that does not exist")
+
+	// ModerationStarted: the quality questions, not the price schedule.
+	for num, want := range map[string]bool{"1.1": true, "1.2": true, "1.3": true, "2.1": false} {
+		if got := lotstest.Must[bool](t)(st.ModerationStarted(lctx, w.l.ID, w.q[num].ID)); got != want {
+			t.Fatalf("moderation of %s started: %v, want %v", num, got, want)
+		}
+	}
+
+	// QuestionConsensus is the lot's consensus of that question; ConsensusMarks the lot's
+	// consensus without rationales.
+	all := lotstest.Must[[]evaluation.Consensus](t)(st.Consensus(lctx, w.l.ID))
+	if len(all) != 6 {
+		t.Fatalf("%d consensus marks, want 6", len(all))
+	}
+	for _, num := range []string{"1.1", "1.2", "1.3", "2.1"} {
+		want := slices.DeleteFunc(slices.Clone(all), func(c evaluation.Consensus) bool { return c.QuestionID != w.q[num].ID })
+		got := lotstest.Must[[]evaluation.Consensus](t)(st.QuestionConsensus(lctx, w.l.ID, w.q[num].ID))
+		if len(got) != len(want) || (len(want) > 0 && !reflect.DeepEqual(got, want)) {
+			t.Fatalf("consensus of %s: %+v, want %+v", num, got, want)
+		}
+	}
+	marks := lotstest.Must[[]evaluation.Consensus](t)(st.ConsensusMarks(lctx, w.l.ID))
+	if len(marks) != len(all) {
+		t.Fatalf("%d consensus marks, want %d", len(marks), len(all))
+	}
+	for i, c := range all {
+		want := evaluation.Consensus{LotID: c.LotID, QuestionID: c.QuestionID, BidderOrgID: c.BidderOrgID, Score: c.Score, Passed: c.Passed}
+		if !reflect.DeepEqual(marks[i], want) {
+			t.Fatalf("consensus mark %d: %+v, want %+v", i, marks[i], want)
+		}
+	}
+
+	// PanelNames names the panel and nobody else.
+	names := lotstest.Must[map[string]string](t)(st.PanelNames(lctx, w.l.ID))
+	members := lotstest.Must[[]evaluation.PanelMember](t)(st.Members(lctx, w.l.ID))
+	ids := make([]string, len(members))
+	for i, m := range members {
+		ids[i] = m.UserID
+	}
+	want := lotstest.Must[map[string]string](t)(st.UserNames(lctx, ids))
+	if len(members) != 3 || !reflect.DeepEqual(names, want) {
+		t.Fatalf("panel names %v, want %v", names, want)
+	}
+	if got := lotstest.Must[map[string]string](t)(st.PanelNames(lctx, w.p.ID)); len(got) != 0 {
+		t.Fatalf("a lot without a panel names %v", got)
+	}
+}
+
+func TestThePriceEnvelopesOpenTogetherAndAloneAsEachOneDoes(t *testing.T) {
+	f := newFixture(t)
+	w := f.moderatedAndPriced()
+	_, lctx := f.as(leadEmail)
+	st := f.svc.Store
+
+	bids := lotstest.Must[[]lots.Submission](t)(st.Bids(lctx, w.p.ID, w.l.ID))
+	if len(bids) != 2 {
+		t.Fatalf("%d bids, want 2", len(bids))
+	}
+	lotstest.OK(t, st.SealedPrices(lctx, bids))
+	for _, b := range bids {
+		whole := b
+		lotstest.OK(t, st.Sealed(lctx, &whole))
+		if len(b.PriceSealed) == 0 || !slices.Equal(b.PriceSealed, whole.PriceSealed) {
+			t.Fatalf("SealedPrices filled %d bytes, Sealed %d", len(b.PriceSealed), len(whole.PriceSealed))
+		}
+		if len(b.AnswersSealed) != 0 {
+			t.Fatal("SealedPrices read the answers envelope")
+		}
+	}
+	lotstest.OK(t, st.SealedPrices(lctx, nil))
+	gone := []lots.Submission{{ID: w.l.ID}}
+	if err := st.SealedPrices(lctx, gone); err == nil {
+		t.Fatal("SealedPrices of a submission that does not exist gave no error")
+	}
+
+	// One opening for every bid gives what opening each does.
+	schedules := lotstest.Must[[][]lots.PriceYear](t)(f.lots.OpenedPriceSchedules(lctx, w.p, bids))
+	for i, b := range bids {
+		whole := b
+		lotstest.OK(t, st.Sealed(lctx, &whole))
+		one := lotstest.Must[[]lots.PriceYear](t)(f.lots.OpenedPrices(lctx, w.p, whole))
+		if len(one) != 2 || !reflect.DeepEqual(schedules[i], one) {
+			t.Fatalf("bid %d: %+v together, %+v alone", i, schedules[i], one)
+		}
+	}
+	// A bid of another procurement is refused, even among this one's.
+	stray := slices.Clone(bids)
+	stray[1].ProcurementID = w.l.ID
+	_, err := f.lots.OpenedPriceSchedules(lctx, w.p, stray)
+	lotstest.WantKind(t, err, apperr.Forbidden, "opening a bid of another procurement")
+	// An envelope moved to another bid does not open.
+	swapped := slices.Clone(bids)
+	swapped[0].PriceSealed, swapped[1].PriceSealed = bids[1].PriceSealed, bids[0].PriceSealed
+	if _, err := f.lots.OpenedPriceSchedules(lctx, w.p, swapped); err == nil {
+		t.Fatal("a price envelope opened on another bid")
+	}
+}
+
+func TestTheLeadFindsNoModerationOfThePriceScheduleOrOfAMadeUpQuestion(t *testing.T) {
+	f := newFixture(t)
+	w := f.scoredUpTo()
+	lead, lctx := f.as(leadEmail)
+	for what, id := range map[string]string{"the price schedule": w.q["2.1"].ID, "a made-up question": w.p.ID, "not an id": "1.1"} {
+		_, err := f.svc.Moderation(lctx, lead, w.l.ID, id)
+		lotstest.WantKind(t, err, apperr.NotFound, "moderation of "+what)
+	}
+}
