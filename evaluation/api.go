@@ -274,21 +274,6 @@ type AssignInput struct {
 
 // --- conversions ---
 
-func apiTimePtr(t *time.Time) *time.Time {
-	if t == nil || t.IsZero() {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
-func orEmpty[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
 func questionJSON(q lots.Question) QuestionJSON {
 	return QuestionJSON{ID: q.ID, Number: q.Number, Text: q.Text, Guidance: q.Guidance, Kind: q.Kind, MaxScore: q.MaxScore,
 		MinScore: q.MinScore, WordLimit: q.WordLimit}
@@ -305,13 +290,13 @@ func scoresJSON(scs []IndividualScore) []ScoreJSON {
 
 func representationJSON(r Representation) RepresentationJSON {
 	return RepresentationJSON{ID: r.ID, RecommendationID: r.RecommendationID, BidderOrgID: r.BidderOrgID, Text: r.Text,
-		MadeAt: r.MadeAt.UTC(), Decision: r.Decision, DecisionReason: r.DecisionReason, DecidedBy: r.DecidedBy, DecidedAt: apiTimePtr(r.DecidedAt)}
+		MadeAt: r.MadeAt.UTC(), Decision: r.Decision, DecisionReason: r.DecisionReason, DecidedBy: r.DecidedBy, DecidedAt: web.TimeOrNull(r.DecidedAt)}
 }
 
 func recommendationJSON(r AwardRecommendation, ds []AwardApproval, reps []Representation) RecommendationJSON {
 	out := RecommendationJSON{ID: r.ID, BidderOrgID: r.BidderOrgID, Reason: r.Reason, Regime: r.Regime, State: r.State,
-		RecommendedBy: r.RecommendedBy, RecommendedAt: r.RecommendedAt.UTC(), StandstillStartedAt: apiTimePtr(r.StandstillStartedAt),
-		StandstillEndsAt: apiTimePtr(r.StandstillEndsAt), AwardNotBefore: apiTimePtr(r.AwardNotBefore),
+		RecommendedBy: r.RecommendedBy, RecommendedAt: r.RecommendedAt.UTC(), StandstillStartedAt: web.TimeOrNull(r.StandstillStartedAt),
+		StandstillEndsAt: web.TimeOrNull(r.StandstillEndsAt), AwardNotBefore: web.TimeOrNull(r.AwardNotBefore),
 		Approvals: []ApprovalJSON{}, Representations: []RepresentationJSON{}}
 	for _, d := range ds {
 		out.Approvals = append(out.Approvals, ApprovalJSON{OrgID: d.OrgID, Decision: d.Decision, Reason: d.Reason, DecidedBy: d.DecidedBy,
@@ -331,11 +316,6 @@ func contractJSON(c ContractAward) ContractJSON {
 
 func lotHref(c *fiber.Ctx) string { return "/api/v1/evaluations/lots/" + c.Params("lot") }
 
-func apiCreated(c *fiber.Ctx, location string, body any) error {
-	c.Location(location)
-	return c.Status(fiber.StatusCreated).JSON(body)
-}
-
 // --- the panel ---
 
 func (h *API) panel(c *fiber.Ctx) error {
@@ -344,17 +324,17 @@ func (h *API) panel(c *fiber.Ctx) error {
 		return err
 	}
 	out := PanelJSON{LotID: v.Lot.ID, Bidders: []BidderJSON{}, Members: []MemberJSON{}, Questions: []QuestionStatusJSON{},
-		QualityModeratedAt: apiTimePtr(v.QualityModeratedAt)}
+		QualityModeratedAt: web.TimeOrNull(v.QualityModeratedAt)}
 	for _, b := range v.Bidders {
 		out.Bidders = append(out.Bidders, BidderJSON{OrgID: b.OrgID, Name: b.Name})
 	}
 	for _, m := range v.Members {
 		out.Members = append(out.Members, MemberJSON{UserID: m.UserID, Name: m.Name, OrgName: m.OrgName, Healthwatch: m.Healthwatch,
-			Questions: orEmpty(m.Questions), Declared: m.Declared, Conflicts: orEmpty(m.Conflicts), SubmittedAt: apiTimePtr(m.SubmittedAt)})
+			Questions: web.OrEmpty(m.Questions), Declared: m.Declared, Conflicts: web.OrEmpty(m.Conflicts), SubmittedAt: web.TimeOrNull(m.SubmittedAt)})
 	}
 	for _, q := range v.Questions {
 		out.Questions = append(out.Questions, QuestionStatusJSON{Question: questionJSON(q.Question), Evaluators: q.Evaluators,
-			Awaiting: orEmpty(q.Awaiting), ModerationStarted: q.ModerationStarted, Consensus: q.Consensus})
+			Awaiting: web.OrEmpty(q.Awaiting), ModerationStarted: q.ModerationStarted, Consensus: q.Consensus})
 	}
 	return c.JSON(out)
 }
@@ -368,8 +348,8 @@ func (h *API) addEvaluator(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return apiCreated(c, lotHref(c)+"/panel", PanelMemberJSON{UserID: m.UserID, OrgID: m.OrgID, Healthwatch: m.Healthwatch,
-		AddedAt: m.AddedAt.UTC(), SubmittedAt: apiTimePtr(m.SubmittedAt)})
+	return web.Created(c, lotHref(c)+"/panel", PanelMemberJSON{UserID: m.UserID, OrgID: m.OrgID, Healthwatch: m.Healthwatch,
+		AddedAt: m.AddedAt.UTC(), SubmittedAt: web.TimeOrNull(m.SubmittedAt)})
 }
 
 func (h *API) assignQuestions(c *fiber.Ctx) error {
@@ -402,7 +382,7 @@ func (h *API) workspace(c *fiber.Ctx) error {
 		return err
 	}
 	out := WorkspaceJSON{LotID: v.LotID, LotNumber: v.LotNumber, LotTitle: v.LotTitle, Questions: []QuestionJSON{},
-		Bidders: []BidderStatusJSON{}, DeclaredAll: v.DeclaredAll, Scores: scoresJSON(v.Scores), SubmittedAt: apiTimePtr(v.SubmittedAt)}
+		Bidders: []BidderStatusJSON{}, DeclaredAll: v.DeclaredAll, Scores: scoresJSON(v.Scores), SubmittedAt: web.TimeOrNull(v.SubmittedAt)}
 	for _, q := range v.Questions {
 		out.Questions = append(out.Questions, questionJSON(q))
 	}
@@ -551,7 +531,7 @@ func (h *API) results(c *fiber.Ctx) error {
 	for _, r := range v.Results {
 		rj := ResultJSON{BidderOrgID: r.Bidder, Name: v.Names[r.Bidder], PricePence: r.PricePence, Sections: []SectionScoreJSON{},
 			Quality: r.QualityPercent(), PriceScore: r.PriceScorePercent(), Total: r.TotalPercent(), Excluded: r.Excluded,
-			Reasons: orEmpty(r.Reasons), Rank: r.Rank}
+			Reasons: web.OrEmpty(r.Reasons), Rank: r.Rank}
 		for _, s := range r.Sections {
 			sj := SectionScoreJSON{SectionID: s.SectionID, Title: s.Title, WeightBP: s.WeightBP, Score: s.Percent(), Questions: []QuestionScoreJSON{}}
 			for _, q := range s.Questions {
@@ -572,7 +552,7 @@ func (h *API) export(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	r, err := h.Svc.Report(c.UserContext(), web.ActorFrom(c), c.Params("lot"))
+	r, err := h.Svc.Export(c.UserContext(), web.ActorFrom(c), c.Params("lot"), f)
 	if err != nil {
 		return err
 	}
@@ -588,7 +568,7 @@ func (h *API) recommend(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return apiCreated(c, lotHref(c)+"/award", recommendationJSON(r, nil, nil))
+	return web.Created(c, lotHref(c)+"/award", recommendationJSON(r, nil, nil))
 }
 
 func (h *API) award(c *fiber.Ctx) error {
@@ -628,7 +608,7 @@ func (h *API) makeRepresentation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return apiCreated(c, lotHref(c)+"/representations/"+r.ID, representationJSON(r))
+	return web.Created(c, lotHref(c)+"/representations/"+r.ID, representationJSON(r))
 }
 
 func (h *API) decideRepresentation(c *fiber.Ctx) error {
@@ -651,5 +631,5 @@ func (h *API) awardContract(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return apiCreated(c, lotHref(c)+"/award", contractJSON(ct))
+	return web.Created(c, lotHref(c)+"/award", contractJSON(ct))
 }

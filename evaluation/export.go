@@ -530,7 +530,7 @@ func (h *Pages) mountExport(app fiber.Router, guard Guard) {
 
 func (h *Pages) exportAs(f ExportFormat) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		r, err := h.Svc.Report(c.UserContext(), web.ActorFrom(c), c.Params("lot"))
+		r, err := h.Svc.Export(c.UserContext(), web.ActorFrom(c), c.Params("lot"), f)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package evaluation
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -126,6 +127,23 @@ type ReportContract struct {
 	ValuePence          int64
 	AwardedBy           string
 	AwardedAt           time.Time
+}
+
+// Export is Report for a download, and records it: a copy of the scores and prices that leaves
+// golive is part of what a challenge to the award may ask about (who took one, when, in what form).
+func (s *Service) Export(ctx context.Context, a *web.Actor, lotID string, f ExportFormat) (Report, error) {
+	r, err := s.Report(ctx, a, lotID)
+	if err != nil {
+		return r, err
+	}
+	err = s.Store.Tx(ctx, func(tx *Store) error {
+		return tx.Audit(ctx, s.entry(a, r.Procurement.LeadOrgID, "evaluation.exported", "lot", r.Lot.ID,
+			map[string]any{"format": string(f)}))
+	})
+	if err != nil {
+		return r, fmt.Errorf("record the export of lot %s: %w", r.Lot.ID, err)
+	}
+	return r, nil
 }
 
 // Report gathers a lot's whole evaluation for those who may see its results (the rule of

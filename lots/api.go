@@ -1,6 +1,7 @@
 package lots
 
 import (
+	"context"
 	"sort"
 	"strings"
 	"time"
@@ -316,14 +317,6 @@ type ResponseInput struct {
 
 func apiTime(t time.Time) time.Time { return t.UTC() }
 
-func apiTimePtr(t *time.Time) *time.Time {
-	if t == nil || t.IsZero() {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
 func apiList(s string) []string {
 	out := []string{}
 	for _, p := range strings.Split(s, ",") {
@@ -332,13 +325,6 @@ func apiList(s string) []string {
 		}
 	}
 	return out
-}
-
-func apiStrings(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
 }
 
 func questionJSON(q Question, withPanel bool) QuestionJSON {
@@ -350,20 +336,28 @@ func questionJSON(q Question, withPanel bool) QuestionJSON {
 	return j
 }
 
+func siteJSON(s Site) SiteJSON {
+	return SiteJSON{ID: s.ID, OrgID: s.OrgID, Name: s.Name, Address: s.Address}
+}
+
+func phaseJSON(p Phase) PhaseJSON {
+	return PhaseJSON{ID: p.ID, Name: p.Name, Service: p.Service, SiteID: p.SiteID, GoLive: apiTime(p.GoLive)}
+}
+
 // lotJSON maps a lot; commissioners also see the panel of each question and the number of responses.
 func lotJSON(lv LotView, commissioner bool) LotJSON {
 	j := LotJSON{ID: lv.ID, ProcurementID: lv.ProcurementID, Number: lv.Number, Title: lv.Title, ServiceTypes: apiList(lv.ServiceTypes),
-		Description: lv.Description, Participants: apiStrings(lv.Participants), ParticipantNames: apiStrings(lv.ParticipantNames),
+		Description: lv.Description, Participants: web.OrEmpty(lv.Participants), ParticipantNames: web.OrEmpty(lv.ParticipantNames),
 		Sites: []SiteJSON{}, Phases: []PhaseJSON{}, Sections: []SectionJSON{}, Questions: []QuestionJSON{}, WeightProblem: lv.WeightProblem}
 	if commissioner {
 		n := lv.Responses
 		j.Responses = &n
 	}
 	for _, s := range lv.Sites {
-		j.Sites = append(j.Sites, SiteJSON{ID: s.ID, OrgID: s.OrgID, Name: s.Name, Address: s.Address})
+		j.Sites = append(j.Sites, siteJSON(s))
 	}
 	for _, p := range lv.Phases {
-		j.Phases = append(j.Phases, PhaseJSON{ID: p.ID, Name: p.Name, Service: p.Service, SiteID: p.SiteID, GoLive: apiTime(p.GoLive)})
+		j.Phases = append(j.Phases, phaseJSON(p))
 	}
 	for _, s := range lv.Sections {
 		j.Sections = append(j.Sections, SectionJSON{ID: s.ID, Position: s.Position, Title: s.Title})
@@ -381,7 +375,7 @@ func documentJSON(d Document, href string) DocumentJSON {
 
 func addendumJSON(a Addendum) AddendumJSON {
 	return AddendumJSON{ID: a.ID, Number: a.Number, Title: a.Title, Body: a.Body, ChangesResponses: a.ChangesResponses,
-		NewSubmissionDeadline: apiTimePtr(a.NewSubmissionDeadline), PublishedAt: apiTime(a.PublishedAt)}
+		NewSubmissionDeadline: web.TimeOrNull(a.NewSubmissionDeadline), PublishedAt: apiTime(a.PublishedAt)}
 }
 
 func receiptJSON(r Receipt) ReceiptJSON {
@@ -389,15 +383,15 @@ func receiptJSON(r Receipt) ReceiptJSON {
 }
 
 func procurementJSON(v ProcurementView) ProcurementJSON {
-	href := "/api/v1/procurements/" + v.ID
+	href := procurementHref(v.ID)
 	j := ProcurementJSON{ID: v.ID, LeadOrgID: v.LeadOrgID, Title: v.Title, Reference: v.Reference, Regime: v.Regime, Procedure: v.Procedure,
 		Description: v.Description, TermYears: v.TermYears, ExtensionYears: v.ExtensionYears, State: v.Effective,
 		ClarificationDeadline: apiTime(v.ClarificationDeadline), SubmissionDeadline: apiTime(v.SubmissionDeadline),
 		EvaluationStart: apiTime(v.EvaluationStart), AwardDate: apiTime(v.AwardDate), ContractStart: apiTime(v.ContractStart),
-		CreatedAt: apiTime(v.CreatedAt), UpdatedAt: apiTime(v.UpdatedAt), PublishedAt: apiTimePtr(v.PublishedAt),
+		CreatedAt: apiTime(v.CreatedAt), UpdatedAt: apiTime(v.UpdatedAt), PublishedAt: web.TimeOrNull(v.PublishedAt),
 		CanManage: v.CanManage, MyDecisionDue: v.MyDecisionDue, ResponsesOpen: v.ResponsesOpen,
 		Participants: []ParticipantJSON{}, Lots: []LotJSON{}, Approvals: []ApprovalJSON{}, Documents: []DocumentJSON{},
-		Interests: apiStrings(v.Interests), Clarifications: []ClarificationJSON{}, Addenda: []AddendumJSON{}}
+		Interests: web.OrEmpty(v.Interests), Clarifications: []ClarificationJSON{}, Addenda: []AddendumJSON{}}
 	if v.ShowValue {
 		val := v.EstimatedValuePence
 		j.EstimatedValuePence = &val
@@ -411,7 +405,7 @@ func procurementJSON(v ProcurementView) ProcurementJSON {
 	for _, a := range v.Approvals {
 		aj := ApprovalJSON{OrgID: a.OrgID, OrgName: a.OrgName}
 		if d := a.Decision; d != nil {
-			aj.Decision, aj.MeetingDate, aj.MinuteRef, aj.Part2, aj.DecidedAt = d.Decision, apiTimePtr(&d.MeetingDate), d.MinuteRef, d.Part2, apiTimePtr(&d.DecidedAt)
+			aj.Decision, aj.MeetingDate, aj.MinuteRef, aj.Part2, aj.DecidedAt = d.Decision, web.TimeOrNull(&d.MeetingDate), d.MinuteRef, d.Part2, web.TimeOrNull(&d.DecidedAt)
 			if v.ShowValue {
 				aj.Reason = d.Reason // a business case is taken in private: its reasons go where its value goes
 			}
@@ -422,7 +416,7 @@ func procurementJSON(v ProcurementView) ProcurementJSON {
 		j.Documents = append(j.Documents, documentJSON(d, href))
 	}
 	for _, c := range v.Clarifications {
-		cj := ClarificationJSON{ID: c.ID, Number: c.Number, Question: c.Question, AskedAt: apiTime(c.AskedAt), Answer: c.Answer, PublishedAt: apiTimePtr(c.PublishedAt)}
+		cj := ClarificationJSON{ID: c.ID, Number: c.Number, Question: c.Question, AskedAt: apiTime(c.AskedAt), Answer: c.Answer, PublishedAt: web.TimeOrNull(c.PublishedAt)}
 		if v.CanManage {
 			cj.AskerOrgID = c.AskerOrgID
 		}
@@ -432,13 +426,13 @@ func procurementJSON(v ProcurementView) ProcurementJSON {
 		j.Addenda = append(j.Addenda, addendumJSON(a))
 	}
 	if o := v.Opening; o != nil {
-		j.Opening = &OpeningJSON{StartedBy: o.StartedBy, StartedAt: apiTime(o.StartedAt), ConfirmedBy: o.ConfirmedBy, ConfirmedAt: apiTimePtr(o.ConfirmedAt)}
+		j.Opening = &OpeningJSON{StartedBy: o.StartedBy, StartedAt: apiTime(o.StartedAt), ConfirmedBy: o.ConfirmedBy, ConfirmedAt: web.TimeOrNull(o.ConfirmedAt)}
 	}
 	return j
 }
 
 func opportunityJSON(v OpportunityView) OpportunityJSON {
-	href := "/api/v1/opportunities/" + v.ID
+	href := opportunityHref(v.ID)
 	j := OpportunityJSON{ID: v.ID, Title: v.Title, Reference: v.Reference, Description: v.Description, Procedure: v.Procedure,
 		Regime: v.Regime, TermYears: v.TermYears, ExtensionYears: v.ExtensionYears, ClarificationDeadline: apiTime(v.ClarificationDeadline),
 		SubmissionDeadline: apiTime(v.SubmissionDeadline), ContractStart: apiTime(v.ContractStart), State: v.Effective, Lead: v.LeadName,
@@ -475,7 +469,7 @@ func opportunityJSON(v OpportunityView) OpportunityJSON {
 	}
 	for _, c := range v.Clarifications {
 		j.Clarifications = append(j.Clarifications, BidderClarificationJSON{Number: c.Number, Question: c.Question, Answer: c.Answer,
-			AskedAt: apiTime(c.AskedAt), PublishedAt: apiTimePtr(c.PublishedAt), Mine: c.Mine})
+			AskedAt: apiTime(c.AskedAt), PublishedAt: web.TimeOrNull(c.PublishedAt), Mine: c.Mine})
 	}
 	for _, a := range v.Addenda {
 		j.Addenda = append(j.Addenda, addendumJSON(a))
@@ -496,10 +490,44 @@ func summariesJSON(list []ProcurementSummary, withLead bool) []ProcurementSummar
 	return out
 }
 
-// apiCreated answers 201 with the new resource's address.
-func apiCreated(c *fiber.Ctx, location string, body any) error {
-	c.Location(location)
-	return c.Status(fiber.StatusCreated).JSON(body)
+func procurementHref(id string) string { return "/api/v1/procurements/" + id }
+
+func opportunityHref(id string) string { return "/api/v1/opportunities/" + id }
+
+// --- what the handlers share ---
+
+// act answers 204 to a service action on the object the path parameter param names: what it
+// changed is read back with a GET.
+func act(c *fiber.Ctx, param string, do func(ctx context.Context, a *web.Actor, id string) error) error {
+	if err := do(c.UserContext(), web.ActorFrom(c), c.Params(param)); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// actWith is act for an action that takes a JSON body: the service sees it only decoded and
+// valid.
+func actWith[In any](c *fiber.Ctx, param string, do func(ctx context.Context, a *web.Actor, id string, in In) error) error {
+	var in In
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	return act(c, param, func(ctx context.Context, a *web.Actor, id string) error { return do(ctx, a, id, in) })
+}
+
+// add decodes a JSON body, has the service add it to the object the path parameter param
+// names, and answers 201 with what was added, at location, where it is read back.
+func add[In, Out, J any](c *fiber.Ctx, location, param string, do func(ctx context.Context, a *web.Actor, id string, in In) (Out, error),
+	toJSON func(Out) J) error {
+	var in In
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	v, err := do(c.UserContext(), web.ActorFrom(c), c.Params(param), in)
+	if err != nil {
+		return err
+	}
+	return web.Created(c, location, toJSON(v))
 }
 
 // --- procurements ---
@@ -526,7 +554,7 @@ func (h *API) create(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return apiCreated(c, "/api/v1/procurements/"+p.ID, procurementJSON(v))
+	return web.Created(c, procurementHref(p.ID), procurementJSON(v))
 }
 
 func (h *API) show(c *fiber.Ctx) error {
@@ -553,68 +581,28 @@ func (h *API) update(c *fiber.Ctx) error {
 	return c.JSON(procurementJSON(v))
 }
 
+// A lot and what is added to it are read back as part of the procurement.
+
 func (h *API) addLot(c *fiber.Ctx) error {
-	ctx, id := c.UserContext(), c.Params("id")
-	var in LotInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	l, err := h.Svc.AddLot(ctx, web.ActorFrom(c), id, in)
-	if err != nil {
-		return err
-	}
-	return apiCreated(c, "/api/v1/procurements/"+id, lotJSON(LotView{Lot: l}, false))
+	return add(c, procurementHref(c.Params("id")), "id", h.Svc.AddLot, func(l Lot) LotJSON { return lotJSON(LotView{Lot: l}, false) })
 }
 
 func (h *API) addSite(c *fiber.Ctx) error {
-	ctx, id, lot := c.UserContext(), c.Params("id"), c.Params("lot")
-	var in SiteInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	s, err := h.Svc.AddSite(ctx, web.ActorFrom(c), lot, in)
-	if err != nil {
-		return err
-	}
-	return apiCreated(c, "/api/v1/procurements/"+id, SiteJSON{ID: s.ID, OrgID: s.OrgID, Name: s.Name, Address: s.Address})
+	return add(c, procurementHref(c.Params("id")), "lot", h.Svc.AddSite, siteJSON)
 }
 
 func (h *API) addPhase(c *fiber.Ctx) error {
-	ctx, id, lot := c.UserContext(), c.Params("id"), c.Params("lot")
-	var in PhaseInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	p, err := h.Svc.AddPhase(ctx, web.ActorFrom(c), lot, in)
-	if err != nil {
-		return err
-	}
-	return apiCreated(c, "/api/v1/procurements/"+id, PhaseJSON{ID: p.ID, Name: p.Name, Service: p.Service, SiteID: p.SiteID, GoLive: apiTime(p.GoLive)})
+	return add(c, procurementHref(c.Params("id")), "lot", h.Svc.AddPhase, phaseJSON)
 }
 
 func (h *API) addQuestion(c *fiber.Ctx) error {
-	ctx, id, lot := c.UserContext(), c.Params("id"), c.Params("lot")
-	var in QuestionInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	q, err := h.Svc.AddQuestion(ctx, web.ActorFrom(c), lot, in)
-	if err != nil {
-		return err
-	}
-	return apiCreated(c, "/api/v1/procurements/"+id, questionJSON(q, true))
+	return add(c, procurementHref(c.Params("id")), "lot", h.Svc.AddQuestion, func(q Question) QuestionJSON { return questionJSON(q, true) })
 }
 
 func (h *API) applyTemplate(c *fiber.Ctx) error {
-	ctx, lot := c.UserContext(), c.Params("lot")
-	var in TemplateInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	if err := h.Svc.ApplyTemplate(ctx, web.ActorFrom(c), lot, in.Template); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return actWith(c, "lot", func(ctx context.Context, a *web.Actor, lot string, in TemplateInput) error {
+		return h.Svc.ApplyTemplate(ctx, a, lot, in.Template)
+	})
 }
 
 func (h *API) responses(c *fiber.Ctx) error {
@@ -626,14 +614,14 @@ func (h *API) responses(c *fiber.Ctx) error {
 	out := make([]ResponseJSON, 0, len(list))
 	for _, r := range list {
 		rj := ResponseJSON{SubmissionID: r.SubmissionID, Bidder: r.Bidder, Partners: apiList(r.Partners), Version: r.Version,
-			SubmittedAt: apiTimePtr(r.SubmittedAt), SHA256: r.SHA256, Answers: []AnswerJSON{}}
+			SubmittedAt: web.TimeOrNull(r.SubmittedAt), SHA256: r.SHA256, Answers: []AnswerJSON{}}
 		for q, text := range r.Answers {
 			rj.Answers = append(rj.Answers, AnswerJSON{QuestionID: q, Text: text})
 		}
 		sort.Slice(rj.Answers, func(i, j int) bool { return rj.Answers[i].QuestionID < rj.Answers[j].QuestionID })
 		rj.Attachments = []AttachmentJSON{}
 		for _, a := range r.Attachments {
-			rj.Attachments = append(rj.Attachments, attachmentJSON(a, "/api/v1/procurements/"+id+"/lots/"+lot+"/responses/attachments"))
+			rj.Attachments = append(rj.Attachments, attachmentJSON(a, procurementHref(id)+"/lots/"+lot+"/responses/attachments"))
 		}
 		out = append(out, rj)
 	}
@@ -653,107 +641,45 @@ func (h *API) upload(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	href := "/api/v1/procurements/" + id
-	return apiCreated(c, href+"/documents/"+d.ID, documentJSON(d, href))
+	href := procurementHref(id)
+	return web.Created(c, href+"/documents/"+d.ID, documentJSON(d, href))
 }
 
-func (h *API) download(c *fiber.Ctx) error {
-	d, err := h.Svc.Document(c.UserContext(), c.Params("id"), c.Params("doc"))
-	if err != nil {
-		return err
-	}
-	return sendFile(c, documentFile(d))
-}
+func (h *API) download(c *fiber.Ctx) error { return sendDocument(c, h.Svc.Document) }
 
 // --- approval, publication, cancellation ---
 
-func (h *API) submitForApproval(c *fiber.Ctx) error {
-	if err := h.Svc.SubmitForApproval(c.UserContext(), web.ActorFrom(c), c.Params("id")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (h *API) submitForApproval(c *fiber.Ctx) error { return act(c, "id", h.Svc.SubmitForApproval) }
 
-func (h *API) returnToDraft(c *fiber.Ctx) error {
-	if err := h.Svc.ReturnToDraft(c.UserContext(), web.ActorFrom(c), c.Params("id")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (h *API) returnToDraft(c *fiber.Ctx) error { return act(c, "id", h.Svc.ReturnToDraft) }
 
-func (h *API) publish(c *fiber.Ctx) error {
-	if err := h.Svc.Publish(c.UserContext(), web.ActorFrom(c), c.Params("id")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (h *API) publish(c *fiber.Ctx) error { return act(c, "id", h.Svc.Publish) }
 
 func (h *API) cancel(c *fiber.Ctx) error {
-	ctx, id := c.UserContext(), c.Params("id")
-	var in CancelInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	if err := h.Svc.Cancel(ctx, web.ActorFrom(c), id, in.Reason); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return actWith(c, "id", func(ctx context.Context, a *web.Actor, id string, in CancelInput) error {
+		return h.Svc.Cancel(ctx, a, id, in.Reason)
+	})
 }
 
-func (h *API) decide(c *fiber.Ctx) error {
-	ctx, id := c.UserContext(), c.Params("id")
-	var in DecisionInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	if err := h.Svc.Decide(ctx, web.ActorFrom(c), id, in); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (h *API) decide(c *fiber.Ctx) error { return actWith(c, "id", h.Svc.Decide) }
 
 // --- clarifications and addenda ---
 
 func (h *API) answer(c *fiber.Ctx) error {
-	ctx, id := c.UserContext(), c.Params("id")
-	var in AnswerInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	if err := h.Svc.AnswerClarification(ctx, web.ActorFrom(c), id, c.Params("cid"), in); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return actWith(c, "id", func(ctx context.Context, a *web.Actor, id string, in AnswerInput) error {
+		return h.Svc.AnswerClarification(ctx, a, id, c.Params("cid"), in)
+	})
 }
 
 func (h *API) addendum(c *fiber.Ctx) error {
-	ctx, id := c.UserContext(), c.Params("id")
-	var in AddendumInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	ad, err := h.Svc.PublishAddendum(ctx, web.ActorFrom(c), id, in)
-	if err != nil {
-		return err
-	}
-	return apiCreated(c, "/api/v1/procurements/"+id, addendumJSON(ad))
+	return add(c, procurementHref(c.Params("id")), "id", h.Svc.PublishAddendum, addendumJSON)
 }
 
 // --- opening ---
 
-func (h *API) startOpening(c *fiber.Ctx) error {
-	if err := h.Svc.StartOpening(c.UserContext(), web.ActorFrom(c), c.Params("id")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (h *API) startOpening(c *fiber.Ctx) error { return act(c, "id", h.Svc.StartOpening) }
 
-func (h *API) confirmOpening(c *fiber.Ctx) error {
-	if err := h.Svc.ConfirmOpening(c.UserContext(), web.ActorFrom(c), c.Params("id")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (h *API) confirmOpening(c *fiber.Ctx) error { return act(c, "id", h.Svc.ConfirmOpening) }
 
 // --- templates ---
 
@@ -794,32 +720,15 @@ func (h *API) opportunity(c *fiber.Ctx) error {
 }
 
 func (h *API) opportunityDocument(c *fiber.Ctx) error {
-	d, err := h.Svc.OpportunityDocument(c.UserContext(), c.Params("id"), c.Params("doc"))
-	if err != nil {
-		return err
-	}
-	return sendFile(c, documentFile(d))
+	return sendDocument(c, h.Svc.OpportunityDocument)
 }
 
-func (h *API) registerInterest(c *fiber.Ctx) error {
-	if err := h.Svc.RegisterInterest(c.UserContext(), web.ActorFrom(c), c.Params("id")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (h *API) registerInterest(c *fiber.Ctx) error { return act(c, "id", h.Svc.RegisterInterest) }
 
 func (h *API) ask(c *fiber.Ctx) error {
-	ctx, id := c.UserContext(), c.Params("id")
-	var in ClarificationInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	cl, err := h.Svc.AskClarification(ctx, web.ActorFrom(c), id, in)
-	if err != nil {
-		return err
-	}
-	return apiCreated(c, "/api/v1/opportunities/"+id, BidderClarificationJSON{Number: cl.Number, Question: cl.Question,
-		AskedAt: apiTime(cl.AskedAt), Mine: true})
+	return add(c, opportunityHref(c.Params("id")), "id", h.Svc.AskClarification, func(cl Clarification) BidderClarificationJSON {
+		return BidderClarificationJSON{Number: cl.Number, Question: cl.Question, AskedAt: apiTime(cl.AskedAt), Mine: true}
+	})
 }
 
 func (h *API) saveResponse(c *fiber.Ctx) error {
@@ -845,13 +754,7 @@ func (h *API) submit(c *fiber.Ctx) error {
 	return c.JSON(receiptJSON(r))
 }
 
-func (h *API) withdraw(c *fiber.Ctx) error {
-	ctx, lot := c.UserContext(), c.Params("lot")
-	if err := h.Svc.Withdraw(ctx, web.ActorFrom(c), lot); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (h *API) withdraw(c *fiber.Ctx) error { return act(c, "lot", h.Svc.Withdraw) }
 
 // --- response attachments ---
 
@@ -880,29 +783,16 @@ func (h *API) addAttachment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	href := "/api/v1/opportunities/" + c.Params("id") + "/lots/" + c.Params("lot") + "/attachments"
-	return apiCreated(c, href+"/"+a.ID, attachmentJSON(a, href))
+	href := opportunityHref(c.Params("id")) + "/lots/" + c.Params("lot") + "/attachments"
+	return web.Created(c, href+"/"+a.ID, attachmentJSON(a, href))
 }
 
 func (h *API) removeAttachment(c *fiber.Ctx) error {
-	if err := h.Svc.RemoveAttachment(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("att")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return act(c, "lot", func(ctx context.Context, a *web.Actor, lot string) error {
+		return h.Svc.RemoveAttachment(ctx, a, lot, c.Params("att"))
+	})
 }
 
-func (h *API) ownAttachment(c *fiber.Ctx) error {
-	a, content, err := h.Svc.OwnAttachment(c.UserContext(), c.Params("id"), c.Params("lot"), c.Params("att"))
-	if err != nil {
-		return err
-	}
-	return sendFile(c, attachmentFile(a, content))
-}
+func (h *API) ownAttachment(c *fiber.Ctx) error { return sendAttachment(c, h.Svc.OwnAttachment) }
 
-func (h *API) openedAttachment(c *fiber.Ctx) error {
-	a, content, err := h.Svc.OpenedAttachment(c.UserContext(), c.Params("id"), c.Params("lot"), c.Params("att"))
-	if err != nil {
-		return err
-	}
-	return sendFile(c, attachmentFile(a, content))
-}
+func (h *API) openedAttachment(c *fiber.Ctx) error { return sendAttachment(c, h.Svc.OpenedAttachment) }

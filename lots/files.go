@@ -1,69 +1,46 @@
 package lots
 
 import (
-	"io"
-	"mime"
-	"strings"
+	"context"
 
 	"github.com/gofiber/fiber/v2"
 
-	"golive/apperr"
+	"golive/web"
 )
 
-// File is what the pages and the API send back of a stored file.
-type File struct {
-	Name, ContentType, SHA256 string
-	Content                   []byte
+// The files of a procurement as the pages and the API send them back: the published documents
+// and the attachments of a response, each fetched by a service call that decides who may have it.
+
+// sendFile is web.SendFile by the name the pages call it.
+func sendFile(c *fiber.Ctx, f web.File) error { return web.SendFile(c, f) }
+
+func documentFile(d Document) web.File {
+	return web.File{Name: d.Name, ContentType: d.ContentType, SHA256: d.SHA256, Content: d.Content}
 }
 
-// sendFile answers with a stored file as an attachment: never rendered by the browser as a
-// page of ours, whatever it holds.
-func sendFile(c *fiber.Ctx, f File) error {
-	disp := mime.FormatMediaType("attachment", map[string]string{"filename": f.Name})
-	if disp == "" {
-		disp = "attachment"
-	}
-	ct := f.ContentType
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	c.Set(fiber.HeaderContentType, ct)
-	c.Set(fiber.HeaderContentDisposition, disp)
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Set("X-Content-SHA256", f.SHA256)
-	return c.Send(f.Content)
+func attachmentFile(a Attachment, content []byte) web.File {
+	return web.File{Name: a.Name, ContentType: a.ContentType, SHA256: a.SHA256, Content: content}
 }
 
-func documentFile(d Document) File {
-	return File{Name: d.Name, ContentType: d.ContentType, SHA256: d.SHA256, Content: d.Content}
-}
+// readUpload reads the "file" field of a multipart form, up to MaxDocumentSize.
+func readUpload(c *fiber.Ctx) (string, []byte, error) { return web.ReadUpload(c, MaxDocumentSize) }
 
-func attachmentFile(a Attachment, content []byte) File {
-	return File{Name: a.Name, ContentType: a.ContentType, SHA256: a.SHA256, Content: content}
-}
-
-// readUpload reads the "file" field of a multipart form, up to MaxDocumentSize; the service
-// checks the rest (name, type, emptiness).
-func readUpload(c *fiber.Ctx) (string, []byte, error) {
-	if !strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEMultipartForm) {
-		return "", nil, apperr.InvalidFields(map[string]string{"file": "Send the file as multipart/form-data in the field file"})
-	}
-	fh, err := c.FormFile("file")
+// sendDocument answers with the document in the path (:id, :doc) as get finds it: the
+// commissioners' and the bidders' calls differ in what they may see.
+func sendDocument(c *fiber.Ctx, get func(ctx context.Context, id, docID string) (Document, error)) error {
+	d, err := get(c.UserContext(), c.Params("id"), c.Params("doc"))
 	if err != nil {
-		return "", nil, apperr.InvalidFields(map[string]string{"file": "Choose a file to upload"})
+		return err
 	}
-	if fh.Size > MaxDocumentSize {
-		return "", nil, &apperr.Error{Kind: apperr.TooLarge, Message: "The file must be smaller than 20 MB"}
-	}
-	f, err := fh.Open()
+	return sendFile(c, documentFile(d))
+}
+
+// sendAttachment answers with the response attachment in the path (:id, :lot, :att) as get
+// finds it: the bidder's own, or an opened one for the commissioners.
+func sendAttachment(c *fiber.Ctx, get func(ctx context.Context, id, lotID, attachmentID string) (Attachment, []byte, error)) error {
+	a, content, err := get(c.UserContext(), c.Params("id"), c.Params("lot"), c.Params("att"))
 	if err != nil {
-		return "", nil, apperr.InvalidFields(map[string]string{"file": "The file could not be read: try again"})
+		return err
 	}
-	defer f.Close()
-	content, err := io.ReadAll(io.LimitReader(f, MaxDocumentSize+1))
-	if err != nil {
-		return "", nil, apperr.InvalidFields(map[string]string{"file": "The file could not be read: try again"})
-	}
-	return fh.Filename, content, nil
+	return sendFile(c, attachmentFile(a, content))
 }

@@ -1,14 +1,10 @@
 package mobilisation
 
 import (
-	"io"
-	"mime"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"golive/apperr"
 	"golive/web"
 )
 
@@ -277,21 +273,6 @@ type TemplateJSON struct {
 
 // --- conversions ---
 
-func timePtr(t *time.Time) *time.Time {
-	if t == nil || t.IsZero() {
-		return nil
-	}
-	u := t.UTC()
-	return &u
-}
-
-func orEmpty[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
 func workstreamsJSON(ws []WorkstreamView) []WorkstreamJSON {
 	out := []WorkstreamJSON{}
 	for _, w := range ws {
@@ -307,9 +288,9 @@ func decisionJSON(d DecisionView) DecisionJSON {
 
 func phaseJSON(ph PhaseView) PhaseJSON {
 	j := PhaseJSON{ID: ph.ID, Name: ph.Name, Position: ph.Position, GoLive: ph.GoLive.UTC(), GoLiveDay: ph.GoLiveDay, State: ph.State,
-		LiveAt: timePtr(ph.LiveAt), LiveBy: ph.LiveBy, LiveByName: ph.LiveByName, LotPhaseIDs: orEmpty(ph.LotPhaseIDs), RAG: ph.RAG,
-		Reason: ph.Reason, ForecastDay: ph.Outlook.ForecastDay, SlipDays: ph.Outlook.SlipDays, CriticalPath: orEmpty(ph.Outlook.CriticalPath),
-		Workstreams: workstreamsJSON(ph.Workstreams), Decisions: []DecisionJSON{}, Ready: ph.Ready, Missing: orEmpty(ph.Missing)}
+		LiveAt: web.TimeOrNull(ph.LiveAt), LiveBy: ph.LiveBy, LiveByName: ph.LiveByName, LotPhaseIDs: web.OrEmpty(ph.LotPhaseIDs), RAG: ph.RAG,
+		Reason: ph.Reason, ForecastDay: ph.Outlook.ForecastDay, SlipDays: ph.Outlook.SlipDays, CriticalPath: web.OrEmpty(ph.Outlook.CriticalPath),
+		Workstreams: workstreamsJSON(ph.Workstreams), Decisions: []DecisionJSON{}, Ready: ph.Ready, Missing: web.OrEmpty(ph.Missing)}
 	if j.ForecastDay == "" {
 		j.ForecastDay = j.GoLiveDay
 	}
@@ -322,10 +303,10 @@ func phaseJSON(ph PhaseView) PhaseJSON {
 func milestoneJSON(m MilestoneView) MilestoneJSON {
 	return MilestoneJSON{ID: m.ID, PhaseID: m.PhaseID, PhaseName: m.PhaseName, TemplateKey: m.TemplateKey, Title: m.Title,
 		Workstream: m.Workstream, OwnerSide: m.OwnerSide, OwnerUserID: m.OwnerUserID, OwnerName: m.OwnerName, OwnerOrgName: m.OwnerOrgName,
-		DueOn: m.DueOn, Status: m.Status, Critical: m.Critical, DependsOn: orEmpty(m.DependsOn), RAG: m.RAG, Reason: m.Reason,
+		DueOn: m.DueOn, Status: m.Status, Critical: m.Critical, DependsOn: web.OrEmpty(m.DependsOn), RAG: m.RAG, Reason: m.Reason,
 		ForecastFinish: m.Forecast.Finish, SlipDays: m.Forecast.SlipDays, Late: m.Forecast.Late, OnCriticalPath: m.OnCriticalPath,
-		EvidenceCount: m.EvidenceCount, CompletionRequestedAt: timePtr(m.CompletionRequestedAt), CompletionRequestedBy: m.CompletionRequestedBy,
-		AcceptedAt: timePtr(m.AcceptedAt), AcceptedBy: m.AcceptedBy, CompletedOn: m.CompletedOn, CanReport: m.CanReport,
+		EvidenceCount: m.EvidenceCount, CompletionRequestedAt: web.TimeOrNull(m.CompletionRequestedAt), CompletionRequestedBy: m.CompletionRequestedBy,
+		AcceptedAt: web.TimeOrNull(m.AcceptedAt), AcceptedBy: m.AcceptedBy, CompletedOn: m.CompletedOn, CanReport: m.CanReport,
 		CanRequestCompletion: m.CanRequestCompletion, CanAccept: m.CanAccept}
 }
 
@@ -382,7 +363,7 @@ func detailJSON(d MilestoneDetail) MilestoneDetailJSON {
 
 func phaseCardJSON(c PhaseCard) PhaseCardJSON {
 	return PhaseCardJSON{ID: c.ID, Name: c.Name, GoLiveDay: c.GoLiveDay, ForecastDay: c.ForecastDay, SlipDays: c.SlipDays, RAG: c.RAG,
-		Reason: c.Reason, State: c.State, LiveAt: timePtr(c.LiveAt)}
+		Reason: c.Reason, State: c.State, LiveAt: web.TimeOrNull(c.LiveAt)}
 }
 
 func overdueJSON(items []OverdueItem) []OverdueJSON {
@@ -420,7 +401,7 @@ func templateMilestonesJSON(ms []TemplateMilestone) []TemplateMilestoneJSON {
 
 func templateMilestoneJSON(m TemplateMilestone) TemplateMilestoneJSON {
 	return TemplateMilestoneJSON{ID: m.ID, Key: m.Key, Title: m.Title, Workstream: m.Workstream, OwnerSide: m.OwnerSide,
-		OffsetDays: m.OffsetDays, Critical: m.Critical, DependsOn: orEmpty(templateKeys(m.DependsOn)), Position: m.Position}
+		OffsetDays: m.OffsetDays, Critical: m.Critical, DependsOn: web.OrEmpty(templateKeys(m.DependsOn)), Position: m.Position}
 }
 
 func templateJSON(v TemplateView) TemplateJSON {
@@ -428,58 +409,7 @@ func templateJSON(v TemplateView) TemplateJSON {
 		Milestones: templateMilestonesJSON(v.Milestones)}
 }
 
-// --- files ---
-
-// ReadUpload reads the "file" field of a multipart form, up to MaxEvidenceSize; the service
-// checks the rest (name, type, emptiness).
-func ReadUpload(c *fiber.Ctx) (string, []byte, error) {
-	if !strings.HasPrefix(string(c.Request().Header.ContentType()), fiber.MIMEMultipartForm) {
-		return "", nil, apperr.InvalidFields(map[string]string{"file": "Send the file as multipart/form-data in the field file"})
-	}
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return "", nil, apperr.InvalidFields(map[string]string{"file": "Choose a file to upload"})
-	}
-	if fh.Size > MaxEvidenceSize {
-		return "", nil, &apperr.Error{Kind: apperr.TooLarge, Message: "The file must be smaller than 20 MB"}
-	}
-	f, err := fh.Open()
-	if err != nil {
-		return "", nil, apperr.InvalidFields(map[string]string{"file": "The file could not be read: try again"})
-	}
-	defer f.Close()
-	content, err := io.ReadAll(io.LimitReader(f, MaxEvidenceSize+1))
-	if err != nil {
-		return "", nil, apperr.InvalidFields(map[string]string{"file": "The file could not be read: try again"})
-	}
-	return fh.Filename, content, nil
-}
-
-// SendEvidence answers with an evidence file as an attachment: never rendered by the browser as
-// a page of ours, whatever it holds.
-func SendEvidence(c *fiber.Ctx, e Evidence) error {
-	disp := mime.FormatMediaType("attachment", map[string]string{"filename": e.Name})
-	if disp == "" {
-		disp = "attachment"
-	}
-	ct := e.ContentType
-	if ct == "" {
-		ct = "application/octet-stream"
-	}
-	c.Set(fiber.HeaderContentType, ct)
-	c.Set(fiber.HeaderContentDisposition, disp)
-	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
-	c.Set(fiber.HeaderCacheControl, "private, no-store")
-	c.Set("X-Content-SHA256", e.SHA256)
-	return c.Send(e.Data)
-}
-
 // --- handlers ---
-
-func created(c *fiber.Ctx, location string, body any) error {
-	c.Location(location)
-	return c.Status(fiber.StatusCreated).JSON(body)
-}
 
 func apiPlanHref(id string) string { return "/api/v1/mobilisation/plans/" + id }
 
@@ -528,7 +458,7 @@ func (h *API) ensurePlan(c *fiber.Ctx) error {
 		return err
 	}
 	if made {
-		return created(c, apiPlanHref(p.ID), planJSON(v))
+		return web.Created(c, apiPlanHref(p.ID), planJSON(v))
 	}
 	c.Location(apiPlanHref(p.ID))
 	return c.JSON(planJSON(v))
@@ -567,7 +497,7 @@ func (h *API) detail(c *fiber.Ctx, status int, milestoneID string) error {
 		return err
 	}
 	if status == fiber.StatusCreated {
-		return created(c, apiMilestoneHref(d.Plan.Plan.ID, milestoneID), detailJSON(d))
+		return web.Created(c, apiMilestoneHref(d.Plan.Plan.ID, milestoneID), detailJSON(d))
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.Status(status).JSON(detailJSON(d))
@@ -621,7 +551,7 @@ func (h *API) progress(c *fiber.Ctx) error {
 }
 
 func (h *API) addEvidence(c *fiber.Ctx) error {
-	name, content, err := ReadUpload(c)
+	name, content, err := web.ReadUpload(c, MaxEvidenceSize)
 	if err != nil {
 		return err
 	}
@@ -631,7 +561,7 @@ func (h *API) addEvidence(c *fiber.Ctx) error {
 		return err
 	}
 	j := evidenceJSON(planID, EvidenceView{Evidence: e, UploadedByName: a.Name})
-	return created(c, j.Href, j)
+	return web.Created(c, j.Href, j)
 }
 
 func (h *API) evidence(c *fiber.Ctx) error {
@@ -639,7 +569,7 @@ func (h *API) evidence(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return SendEvidence(c, e)
+	return web.SendFile(c, web.File{Name: e.Name, ContentType: e.ContentType, SHA256: e.SHA256, Content: e.Data})
 }
 
 func (h *API) requestCompletion(c *fiber.Ctx) error {
@@ -739,7 +669,7 @@ func (h *API) copyTemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return created(c, apiTemplateHref(v.ID), templateJSON(v))
+	return web.Created(c, apiTemplateHref(v.ID), templateJSON(v))
 }
 
 func (h *API) addTemplateMilestone(c *fiber.Ctx) error {
@@ -751,7 +681,7 @@ func (h *API) addTemplateMilestone(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return created(c, apiTemplateHref(m.TemplateID)+"/milestones/"+m.ID, templateMilestoneJSON(m))
+	return web.Created(c, apiTemplateHref(m.TemplateID)+"/milestones/"+m.ID, templateMilestoneJSON(m))
 }
 
 func (h *API) editTemplateMilestone(c *fiber.Ctx) error {

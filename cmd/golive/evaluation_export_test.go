@@ -86,4 +86,24 @@ func TestTheEvaluationExportDownloadsAsAFileOrAClearProblem(t *testing.T) {
 			t.Fatalf("the %s download: %d %q %q", c.ext, resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
 		}
 	}
+
+	// Every copy that left is on the audit record, with who took it and in what form; the refused
+	// ones (a bad format, Healthwatch) are not.
+	var taken []struct{ Format, Email string }
+	if err := s.App.DB.Gorm.Raw(`SELECT e.summary AS format, u.email FROM audit_events e JOIN users u ON u.id = e.actor_user_id
+		WHERE e.action = 'evaluation.exported' AND e.object_id = ? ORDER BY e.seq`, lot).Scan(&taken).Error; err != nil {
+		t.Fatal(err)
+	}
+	want := []struct{ format, email string }{
+		{"csv", "lead@medway-ccg.test"}, {"xlsx", "lead@medway-ccg.test"},
+		{"xlsx", "approver@swale-ccg.test"}, {"csv", "approver@swale-ccg.test"},
+	}
+	if len(taken) != len(want) {
+		t.Fatalf("%d exports audited, want %d: %+v", len(taken), len(want), taken)
+	}
+	for i, w := range want {
+		if taken[i].Email != w.email || !strings.Contains(taken[i].Format, `"format":"`+w.format+`"`) {
+			t.Errorf("audited export %d: %+v, want %s by %s", i+1, taken[i], w.format, w.email)
+		}
+	}
 }
