@@ -47,7 +47,7 @@ func (p *Pages) signIn(c *fiber.Ctx) error {
 	err := web.ParseForm(c, &in)
 	if err == nil {
 		var token string
-		token, err = p.Svc.SignIn(c.UserContext(), in, c.IP(), c.Get(fiber.HeaderUserAgent))
+		token, err = p.Svc.SignIn(c.UserContext(), in, web.ClientIP(c), c.Get(fiber.HeaderUserAgent))
 		if err == nil {
 			p.MW.setSession(c, token)
 			return c.Redirect(safeNext(in.Next), fiber.StatusSeeOther)
@@ -118,7 +118,7 @@ func (p *Pages) forgot(c *fiber.Ctx) error {
 	if err := web.ParseForm(c, &in); err != nil {
 		return p.formError(c, err, "tenants/forgot", "Reset your password", ForgotPage{Email: in.Email})
 	}
-	if err := p.Svc.RequestReset(c.UserContext(), in, c.IP()); err != nil {
+	if err := p.Svc.RequestReset(c.UserContext(), in, web.ClientIP(c)); err != nil {
 		return p.formError(c, err, "tenants/forgot", "Reset your password", ForgotPage{Email: in.Email})
 	}
 	return p.Web.Render(c, "tenants/forgot", "Check your email", ForgotPage{Email: in.Email, Sent: true}, nil)

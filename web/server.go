@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"sort"
 	"strings"
@@ -50,6 +51,9 @@ type Options struct {
 	UploadLimit  int // multipart/form-data bodies (documents); default 21 MB
 	ReadTimeout  time.Duration
 	WriteTimeout time.Duration
+	// TrustedProxies are the reverse proxies (IPs or CIDR ranges, GOLIVE_TRUSTED_PROXIES) whose
+	// X-Forwarded-For is believed; empty = none, the client is the connection's address.
+	TrustedProxies []string
 }
 
 // NewApp builds the Fiber app with golive's middleware and error handler.
@@ -74,8 +78,11 @@ func (s *Server) NewApp(o Options) *fiber.App {
 		// Fiber's strings point into buffers it reuses after the request; anything kept longer
 		// (metric labels, values handed to jobs) would change under us. Copy them all.
 		Immutable: true,
-		// Requests arrive straight or through one proxy; the header is not trusted by default.
+		// Forwarding headers (X-Forwarded-Proto, -Host) count only from a proxy listed here.
+		// No ProxyHeader on purpose: with one, c.IP() returns the left-most X-Forwarded-For
+		// entry, which the client writes itself. The client's address is ClientIP's to find.
 		EnableTrustedProxyCheck: true,
+		TrustedProxies:          o.TrustedProxies,
 	})
 	if o.UploadLimit == 0 {
 		o.UploadLimit = 21 << 20
@@ -97,6 +104,93 @@ func (s *Server) NewApp(o Options) *fiber.App {
 	}
 	app.Use(s.logRequests)
 	return app
+}
+
+// ClientIP is the address of whoever sent the request, for rate limits, sessions and audit: never
+// c.IP(). Without a trusted proxy (Options.TrustedProxies) it is the connection's address, whatever
+// the headers say. From a trusted proxy it is the right-most X-Forwarded-For entry that is not
+// itself a trusted proxy: each proxy appends the address it received the request from, so the
+// entries left of that one were written by the client and prove nothing. An entry that is not
+// an address stops the walk at the last hop a trusted proxy vouched for.
+func ClientIP(c *fiber.Ctx) string {
+	remote := c.Context().RemoteIP()
+	trusted := c.App().Config().TrustedProxies
+	if len(trusted) == 0 {
+		return remote.String()
+	}
+	isTrusted := func(ip net.IP) bool {
+		for _, t := range trusted {
+			if _, n, err := net.ParseCIDR(t); err == nil {
+				if n.Contains(ip) {
+					return true
+				}
+			} else if p := net.ParseIP(t); p != nil && p.Equal(ip) {
+				return true
+			}
+		}
+		return false
+	}
+	client := remote
+	if !isTrusted(client) {
+		return client.String()
+	}
+	// A proxy may add its own header line rather than append to the client's (HAProxy's
+	// forwardfor does): the lines in order are one list, and the last line is the nearest hop.
+	var hops []string
+	for _, line := range c.Request().Header.PeekAll(fiber.HeaderXForwardedFor) {
+		hops = append(hops, strings.Split(string(line), ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		ip := parseHop(hops[i])
+		if ip == nil {
+			break
+		}
+		client = ip
+		if !isTrusted(ip) {
+			break
+		}
+	}
+	return client.String()
+}
+
+// parseHop reads one X-Forwarded-For entry: an address, or one with a port as some load
+// balancers write it ("203.0.113.7:51234", "[2001:db8::7]:443"); nil if it is neither.
+func parseHop(s string) net.IP {
+	s = strings.TrimSpace(s)
+	if ip := net.ParseIP(s); ip != nil {
+		return ip
+	}
+	if host, _, err := net.SplitHostPort(s); err == nil {
+		return net.ParseIP(host)
+	}
+	return nil
+}
+
+// ParseTrustedProxies reads a comma-separated list of IPs and CIDR ranges, the form of
+// GOLIVE_TRUSTED_PROXIES; the error names the first entry that is neither.
+func ParseTrustedProxies(s string) ([]string, error) {
+	var out []string
+	for _, e := range strings.Split(s, ",") {
+		e = strings.TrimSpace(e)
+		if e == "" {
+			continue
+		}
+		if ip := net.ParseIP(e); ip != nil {
+			// Fiber matches single addresses as strings: write them the way RemoteIP prints them.
+			out = append(out, ip.String())
+			continue
+		}
+		_, n, err := net.ParseCIDR(e)
+		if err != nil {
+			return nil, fmt.Errorf("entry %q is not an IP address or CIDR range, like 10.0.0.7 or 10.0.0.0/24", e)
+		}
+		if ones, _ := n.Mask.Size(); ones == 0 {
+			// Every address would be a proxy, so any client could write its own address.
+			return nil, fmt.Errorf("entry %q trusts every address: list only your proxies", e)
+		}
+		out = append(out, n.String())
+	}
+	return out, nil
 }
 
 // SecurityHeaders sets a CSP with no inline script, forbids framing and MIME sniffing.

@@ -167,7 +167,7 @@ func (a *App) buildHTTP() error {
 			{Label: "Inbox", Href: "/inbox", Obj: tenants.PermInbox.Obj, Act: tenants.PermInbox.Act},
 			{Label: "API tokens", Href: "/account/tokens", Obj: tenants.PermOwnTokens.Obj, Act: tenants.PermOwnTokens.Act},
 		}}
-	app := srv.NewApp(web.Options{})
+	app := srv.NewApp(web.Options{TrustedProxies: a.Cfg.TrustedProxies})
 	a.Fiber = app
 
 	// Public: probes, assets, the API description; metrics to this machine or a bearer token.

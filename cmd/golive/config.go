@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"golive/web"
 )
 
 // Config is golive's configuration, all from the environment (documented in README).
@@ -27,7 +29,10 @@ type Config struct {
 	// MetricsToken (GOLIVE_METRICS_TOKEN) is the bearer token /metrics asks for; unset = /metrics
 	// only to this machine (web.MetricsAccess).
 	MetricsToken string
-	Now          func() time.Time
+	// TrustedProxies (GOLIVE_TRUSTED_PROXIES) are the reverse proxies whose X-Forwarded-For gives
+	// the client's address (web.ClientIP); unset = none, the connection's address is the client's.
+	TrustedProxies []string
+	Now            func() time.Time
 }
 
 // Embedded reports whether golive runs with nothing installed: SQLite and miniredis in process.
@@ -80,6 +85,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if t := c.MetricsToken; t != "" && (len(t) < 32 || strings.ContainsAny(t, " \t\r\n")) {
 		problems = append(problems, "GOLIVE_METRICS_TOKEN must be at least 32 characters with no spaces: make one with `openssl rand -hex 32`")
+	}
+	if v := getenv("GOLIVE_TRUSTED_PROXIES"); v != "" {
+		proxies, err := web.ParseTrustedProxies(v)
+		if err != nil {
+			problems = append(problems, "GOLIVE_TRUSTED_PROXIES "+err.Error()+" (leave it unset when golive is not behind a proxy)")
+		}
+		c.TrustedProxies = proxies
 	}
 	if v := getenv("GOLIVE_NOW"); v != "" {
 		// A demo or test clock: it starts at this instant and runs on in real time, so a demo can
