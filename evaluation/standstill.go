@@ -26,8 +26,9 @@ var london = lots.London
 // one-off changes of recent years: VE Day 2020 (8 May, in place of the early May holiday), the
 // 2022 spring holiday moved to 2 June and the Platinum Jubilee holiday on 3 June 2022, and the
 // coronation on 8 May 2023. It does NOT have the bank holiday for the State Funeral of Queen
-// Elizabeth II (Monday 19 September 2022), nor any day proclaimed after the library's release:
-// those are counted as working days until the library adds them (upgrade it when one is announced).
+// Elizabeth II (Monday 19 September 2022, proclaimed under the 1971 Act), which is added here
+// (stateFuneral) until the library has it; a day proclaimed after the library's release is
+// counted as a working day until the library, or this list, adds it.
 //
 // Christmas Day and Good Friday are not bank holidays under the Banking and Financial Dealings
 // Act 1971 in England and Wales but common-law holidays; both regimes' "working day" excludes
@@ -37,9 +38,22 @@ var london = lots.London
 // is a map without a lock; without it a look-up only reads.
 var workingDays = newWorkingDays()
 
+// stateFuneral is the bank holiday the library lacks (see workingDays).
+var stateFuneral = &cal.Holiday{
+	Name:      "State Funeral of Queen Elizabeth II",
+	Type:      cal.ObservanceBank,
+	Month:     time.September,
+	Day:       19,
+	Func:      cal.CalcDayOfMonth,
+	StartYear: 2022,
+	EndYear:   2022,
+}
+
 func newWorkingDays() *cal.BusinessCalendar {
 	c := cal.NewBusinessCalendar() // Monday to Friday
 	c.AddHoliday(gb.Holidays...)
+	// Once the library has it, adding it again changes nothing: a day is a holiday or not.
+	c.AddHoliday(stateFuneral)
 	return c
 }
 

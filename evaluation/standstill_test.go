@@ -271,6 +271,9 @@ func TestWorkingDaysAreEnglandAndWalesOnes(t *testing.T) {
 		{"Thu 2 Jun 2022, spring holiday", "2022-06-02T12:00:00+01:00", false},
 		{"Fri 3 Jun 2022, Platinum Jubilee", "2022-06-03T12:00:00+01:00", false},
 		{"coronation 2023", "2023-05-08T12:00:00+01:00", false},
+		{"State Funeral of Queen Elizabeth II, Mon 19 Sep 2022", "2022-09-19T12:00:00+01:00", false},
+		{"Mon 18 Sep 2023, no holiday again", "2023-09-18T12:00:00+01:00", true},
+		{"Tue 20 Sep 2022", "2022-09-20T12:00:00+01:00", true},
 		// Holidays of other parts of the UK are working days in England and Wales.
 		{"2 Jan 2025, Scotland only", "2025-01-02T12:00:00Z", true},
 		{"St Patrick's Day 2025, Northern Ireland only", "2025-03-17T12:00:00Z", true},
