@@ -70,7 +70,9 @@ type MessagePage struct {
 	OutboxItem
 	TenantID  string
 	ClaimedAt *time.Time
-	Text      string
+	// Kept is whether the message stayed here (the local outbox): only then is its text shown.
+	Kept bool
+	Text string
 	// Paragraphs is Text split at blank lines, then into lines, so the page keeps the message's
 	// layout without a <pre> that would not wrap.
 	Paragraphs [][]string
@@ -126,8 +128,15 @@ func (h *Handlers) message(c *fiber.Ctx) error {
 	if r == nil {
 		return apperr.NotFoundf("There is no message with that id")
 	}
-	p := MessagePage{OutboxItem: item(*r), TenantID: r.TenantID, ClaimedAt: r.ClaimedAt, Text: r.BodyText,
-		Paragraphs: paragraphs(r.BodyText)}
+	p := MessagePage{OutboxItem: item(*r), TenantID: r.TenantID, ClaimedAt: r.ClaimedAt}
+	// Mail holds organisations' confidential business (standstill letters carry every bidder's
+	// scores) and sign-in links (invitations, password resets): platform staff see where it went
+	// and what happened to it, not what it says. The one exception is mail kept in the local
+	// outbox (no SMTP server configured, as on a first run or the demo), where this page is the
+	// only place anyone can read it.
+	if r.Transport == TransportOutbox {
+		p.Kept, p.Text, p.Paragraphs = true, r.BodyText, paragraphs(r.BodyText)
+	}
 	return h.Server.Render(c, "jobs/message", r.Subject, p, nil)
 }
 

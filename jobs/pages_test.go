@@ -151,12 +151,16 @@ func TestThePlatformAdminReadsOneMessageAndUnknownIdsAreNotFound(t *testing.T) {
 			Text: "Dear bidder,\nYour question has an answer.\n\n<script>alert(1)</script>"}
 	})
 
+	// Kept in the local outbox: this page is the only place to read it, so its text is shown.
+	if err := e.db.Gorm.Exec("UPDATE mail_messages SET status = ?, transport = ? WHERE id = ?", StatusSent, TransportOutbox, ids[0]).Error; err != nil {
+		t.Fatal(err)
+	}
 	status, body, _ := get(t, app, "/platform/outbox/"+ids[0])
 	if status != 200 {
 		t.Fatalf("GET message = %d:\n%s", status, body)
 	}
 	for _, want := range []string{"<h1>Clarification answered</h1>", "lead@example.nhs.uk", "1 December 2025 09:30",
-		"<p>Dear bidder,<br>Your question has an answer.</p>", "&lt;script&gt;alert(1)&lt;/script&gt;", "org-7", "Not sent yet"} {
+		"<p>Dear bidder,<br>Your question has an answer.</p>", "&lt;script&gt;alert(1)&lt;/script&gt;", "org-7"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("message page does not show %q", want)
 		}
@@ -171,6 +175,18 @@ func TestThePlatformAdminReadsOneMessageAndUnknownIdsAreNotFound(t *testing.T) {
 	if _, body, _ := get(t, app, "/platform/outbox/"+ids[0]); !strings.Contains(body, "May have arrived twice") ||
 		!strings.Contains(body, "Sent again 1 time after a worker stopped") {
 		t.Errorf("message page of a message in doubt does not say it may have arrived twice:\n%s", body)
+	}
+	// Mail that went to (or waits for) the mail server: where it went and what happened, not
+	// what it says.
+	for _, st := range [][2]string{{StatusSent, TransportSMTP}, {StatusPending, ""}, {StatusFailed, ""}} {
+		if err := e.db.Gorm.Exec("UPDATE mail_messages SET status = ?, transport = ? WHERE id = ?", st[0], st[1], ids[0]).Error; err != nil {
+			t.Fatal(err)
+		}
+		_, body, _ := get(t, app, "/platform/outbox/"+ids[0])
+		if strings.Contains(body, "Your question has an answer") || !strings.Contains(body, "not shown to platform staff") ||
+			!strings.Contains(body, "lead@example.nhs.uk") || !strings.Contains(body, "Clarification answered") {
+			t.Errorf("a %s message (%q) shows its text, or not its recipient and subject:\n%s", st[0], st[1], body)
+		}
 	}
 	for _, id := range []string{"0194d3b0-0000-7000-8000-000000000000", "not-an-id", "%27%20OR%201=1--",
 		strings.ReplaceAll(ids[0], "-", ""), strings.ToUpper(ids[0])} {
