@@ -354,10 +354,12 @@ type RecommendInput struct {
 }
 
 // Recommend records the lead's recommendation of a preferred bidder: a ranked bid, with a
-// reason. The participating commissioners' governing bodies then decide on it.
+// reason. The participating commissioners' governing bodies then decide on it: their approvers
+// are told by mail, after commit.
 func (s *Service) Recommend(ctx context.Context, a *web.Actor, lotID string, in RecommendInput) (AwardRecommendation, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
 	var r AwardRecommendation
+	var mails []string
 	err := s.Store.Tx(ctx, func(tx *Store) error {
 		p, l, err := s.leadLot(ctx, tx, a, lotID, true)
 		if err != nil {
@@ -389,10 +391,50 @@ func (s *Service) Recommend(ctx context.Context, a *web.Actor, lotID string, in 
 		if err := tx.AddRecommendation(ctx, &r); err != nil {
 			return err
 		}
+		if mails, err = s.queueApproverNotices(ctx, tx, p, l); err != nil {
+			return err
+		}
 		return tx.Audit(ctx, s.entry(a, p.LeadOrgID, "award.recommended", "lot", l.ID,
-			map[string]any{"recommendation": r.ID, "bidder": r.BidderOrgID, "rank": v.Results[i].Rank, "reason": r.Reason}))
+			map[string]any{"recommendation": r.ID, "bidder": r.BidderOrgID, "rank": v.Results[i].Rank, "reason": r.Reason, "notified": len(mails)}))
 	})
+	if err == nil {
+		s.enqueue(ctx, mails)
+	}
 	return r, err
+}
+
+// awardPage is the address of a lot's award page (pages_award.go), where the approvers decide.
+func (s *Service) awardPage(lotID string) string {
+	return strings.TrimSuffix(s.Lots.BaseURL, "/") + "/evaluations/lots/" + lotID + "/award"
+}
+
+// queueApproverNotices queues a notice to every active approver of each commissioner the lot
+// covers: the same commissioners whose decisions DecideAward waits for. The notice names the
+// procurement and lot only: mail leaves the system, and the recommended bidder, its scores and
+// its price are a Part 2 (confidential) matter, read on the award page after signing in.
+func (s *Service) queueApproverNotices(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) ([]string, error) {
+	parts, err := tx.LotParticipants(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	users, err := tx.ApproverUsers(ctx, parts)
+	if err != nil {
+		return nil, err
+	}
+	text := fmt.Sprintf("%s (%s), lot %d: %s\n\n"+
+		"The procurement lead has recommended a preferred bidder for this lot. The recommendation awaits your governing body's decision.\n\n"+
+		"This is a Part 2 (confidential) matter, so the details are not in this email: sign in to read the recommendation and record your governing body's decision at\n%s\n",
+		p.Title, p.Reference, l.Number, l.Title, s.awardPage(l.ID))
+	var mails []string
+	for _, u := range users {
+		id, err := tx.QueueMail(ctx, jobs.Mail{TenantID: p.LeadOrgID, To: u.Email,
+			Subject: fmt.Sprintf("Award recommendation for your governing body's decision: %s lot %d", p.Reference, l.Number), Text: text})
+		if err != nil {
+			return nil, err
+		}
+		mails = append(mails, id)
+	}
+	return mails, nil
 }
 
 // AwardDecisionInput is a governing body's decision on the recommendation. OrgID, when given,

@@ -2,8 +2,10 @@ package evaluation_test
 
 import (
 	"context"
+	"encoding/json"
 	"golive/lots/lotstest"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -82,6 +84,64 @@ func letters(f *fixture, subject string) []letter {
 	return out
 }
 
+// approverNotice is the subject of the mail that tells the approvers a recommendation awaits
+// their governing body.
+const approverNotice = "Award recommendation for your governing body's decision"
+
+func mailCount(f *fixture) int {
+	var n int64
+	f.db.Gorm.Raw("SELECT COUNT(*) FROM mail_messages").Scan(&n)
+	return int(n)
+}
+
+// recommendMailed recommends and returns the mails it queued (and their number), each to one
+// address: nothing else may mail in between.
+func recommendMailed(f *fixture, w world, bidder, reason string) (evaluation.AwardRecommendation, []letter) {
+	f.t.Helper()
+	before := mailCount(f)
+	lead, lctx := f.as(leadEmail)
+	rec := lotstest.Must[evaluation.AwardRecommendation](f.t)(f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[bidder], Reason: reason}))
+	ls := letters(f, approverNotice)
+	if after := mailCount(f); after-before != len(ls) {
+		f.t.Fatalf("the recommendation queued %d mails, of which %d notices to approvers: it mails someone else", after-before, len(ls))
+	}
+	return rec, ls
+}
+
+// checkApproverNotices: one notice to each of want (sorted), naming the procurement and lot and
+// linking to the award page, with nothing of the Part 2 recommendation in it.
+func checkApproverNotices(t *testing.T, f *fixture, w world, ls []letter, reason string, want ...string) {
+	t.Helper()
+	var to []string
+	for _, l := range ls {
+		to = append(to, l.To)
+	}
+	if !slices.Equal(to, want) {
+		t.Fatalf("the approvers told are %v, want %v (once each)", to, want)
+	}
+	link := "http://golive.test/evaluations/lots/" + w.l.ID + "/award"
+	for _, l := range ls {
+		for _, s := range []string{w.p.Title, w.p.Reference, "lot 1", "governing body's decision", "sign in", link} {
+			if !strings.Contains(l.Body, s) {
+				t.Fatalf("the notice to %s does not say %q:\n%s", l.To, s, l.Body)
+			}
+		}
+		// Mail leaves the system: the bidder, the reason (which names it), scores and prices stay
+		// on the page.
+		for _, s := range []string{estuary, weald, "Estuary", "Weald", reason, "£", "100,000", "210,000", "100000", "210000", "Total", "%", "Rank"} {
+			if strings.Contains(l.Subject+l.Body, s) {
+				t.Fatalf("the notice to %s gives away %q:\n%s\n%s", l.To, s, l.Subject, l.Body)
+			}
+		}
+	}
+	var summary string
+	f.db.Gorm.Raw("SELECT summary FROM audit_events WHERE action = 'award.recommended' ORDER BY seq DESC LIMIT 1").Scan(&summary)
+	var got struct{ Notified *int }
+	if err := json.Unmarshal([]byte(summary), &got); err != nil || got.Notified == nil || *got.Notified != len(want) {
+		t.Fatalf("the award.recommended audit does not record %d notified: %s", len(want), summary)
+	}
+}
+
 // expectedTotal works out a bid's total independently of Compute: consensus ÷ top × weight for
 // each scored question, plus the lowest-price formula (every bid here is priced the same).
 func expectedTotal(w world, bidder string) *big.Rat {
@@ -148,7 +208,10 @@ func TestALotGoesFromModerationThroughStandstillToContractAward(t *testing.T) {
 	_, err = f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: f.orgs["North Downs GP Federation"], Reason: rationale("is the best value")})
 	lotstest.WantKind(t, err, apperr.Invalid, "recommending a provider that did not bid")
 	reason := "Estuary is ranked first on quality and equal on price"
-	rec := lotstest.Must[evaluation.AwardRecommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: reason}))
+	rec, notices := recommendMailed(f, w, estuary, reason)
+	// The approvers of both commissioners the lot covers are told, and nobody else: not the lead,
+	// the evaluators, the bidders, nor the approvers of the other CCGs.
+	checkApproverNotices(t, f, w, notices, reason, medwayApprover, swaleApprover)
 	_, err = f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[weald], Reason: rationale("is second")})
 	lotstest.WantKind(t, err, apperr.Conflict, "a second recommendation while one is pending")
 
@@ -315,4 +378,38 @@ func TestAnotherTenantFindsNoAward(t *testing.T) {
 	nd, nctx := f.as("bids@north-downs-gp.test")
 	_, err = f.svc.MakeRepresentation(nctx, nd, w.l.ID, evaluation.RepresentationInput{Text: "We object to this award in the strongest terms"})
 	lotstest.WantKind(t, err, apperr.NotFound, "a provider that did not bid making a representation")
+}
+
+func TestOnlyTheApproversOfTheCommissionersALotCoversAreToldOfItsRecommendation(t *testing.T) {
+	f := newFixture(t)
+	// Swale takes part in the procurement, but this lot covers Medway only: Swale's governing
+	// body does not decide on its award, so its approver is not asked to.
+	f.lotCovers = []string{"NHS Medway CCG"}
+	w := f.moderatedAndPriced()
+	ctx := context.Background()
+	// A Medway approver who has left is not written to.
+	lotstest.OK(t, f.ten.Store.Tx(ctx, func(tx *tenants.Store) error {
+		u := tenants.User{ID: tenants.NewID(), OrgID: f.orgs["NHS Medway CCG"], Email: "former.approver@medway-ccg.test", Name: "Former Approver",
+			Active: true, CreatedAt: f.now, UpdatedAt: f.now}
+		if err := tx.CreateUser(ctx, &u); err != nil {
+			return err
+		}
+		if err := tx.SetRoles(ctx, u.ID, u.OrgID, []string{tenants.RoleApprover}); err != nil {
+			return err
+		}
+		u.Active = false // after CreateUser: its column defaults to true, which a false would not override
+		return tx.UpdateUser(ctx, &u)
+	}))
+	lotstest.OK(t, f.ten.Authz.Changed(ctx))
+
+	reason := rationale("is ranked first")
+	_, notices := recommendMailed(f, w, estuary, reason)
+	checkApproverNotices(t, f, w, notices, reason, medwayApprover)
+
+	// The same set DecideAward waits for: Medway's approval alone starts standstill.
+	ma, mctx := f.as(medwayApprover)
+	lotstest.OK(t, f.svc.DecideAward(mctx, ma, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}))
+	if audits(f, "standstill.started") != 1 {
+		t.Fatal("Medway's approval did not start standstill on a lot only Medway covers")
+	}
 }

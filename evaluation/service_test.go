@@ -24,6 +24,8 @@ type fixture struct {
 	svc  *evaluation.Service
 	now  time.Time
 	orgs map[string]string
+	// lotCovers names the commissioners the lot covers; empty, both Medway and Swale.
+	lotCovers []string
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -93,8 +95,15 @@ func (f *fixture) published() world {
 		ClarificationDeadline: time.Date(2026, 2, 20, 12, 0, 0, 0, time.UTC), SubmissionDeadline: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC),
 		EvaluationStart: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), AwardDate: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC),
 		ContractStart: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}))
+	covers := []string{medway, swale}
+	if len(f.lotCovers) > 0 {
+		covers = nil
+		for _, name := range f.lotCovers {
+			covers = append(covers, f.orgs[name])
+		}
+	}
 	l := lotstest.Must[lots.Lot](t)(f.lots.AddLot(lctx, lead, p.ID, lots.LotInput{Number: 1, Title: "UTC", ServiceTypes: []string{"utc"},
-		Participants: []string{medway, swale}}))
+		Participants: covers}))
 	for _, q := range []lots.QuestionInput{
 		{Section: "Quality", Number: "1.1", Text: "Describe your workforce model", Kind: lots.Scored, WeightBP: 4000, MaxScore: 4, MinScore: 2, Panel: lots.Clinical},
 		{Section: "Quality", Number: "1.2", Text: "How will patients experience the service?", Kind: lots.Scored, WeightBP: 3000, MaxScore: 4, Panel: lots.Patient},

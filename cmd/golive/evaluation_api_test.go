@@ -329,6 +329,18 @@ func TestEvaluationAPIFromPanelToContractAward(t *testing.T) {
 	if resp.StatusCode != 201 || resp.Header.Get("Location") != "/api/v1"+ev+"/award" {
 		t.Fatalf("recommend: %d %s", resp.StatusCode, raw)
 	}
+	// Both covered commissioners' approvers are mailed a link to the award page, and nothing of
+	// the Part 2 recommendation itself.
+	var notices []struct{ To, Body string }
+	s.App.DB.Gorm.Raw("SELECT to_addr AS \"to\", body_text AS body FROM mail_messages WHERE subject LIKE 'Award recommendation for your governing body%' ORDER BY to_addr").Scan(&notices)
+	if len(notices) != 2 || notices[0].To != "approver@medway-ccg.test" || notices[1].To != "approver@swale-ccg.test" {
+		t.Fatalf("the approvers told of the recommendation: %+v", notices)
+	}
+	for _, n := range notices {
+		if !strings.Contains(n.Body, s.URL+ev+"/award") || strings.Contains(n.Body, "Estuary") || strings.Contains(n.Body, "Weald") {
+			t.Fatalf("the notice to %s:\n%s", n.To, n.Body)
+		}
+	}
 	lotsAPIWant(t, s, 409, "PUT", ev+"/price-formula", lead, map[string]any{"price_formula": "lowest"}, nil) // fixed by the recommendation
 	lotsAPIWant(t, s, 403, "POST", ev+"/award/decisions", lead, map[string]any{"decision": "approve"}, nil)
 	lotsAPIWant(t, s, 403, "POST", ev+"/award/decisions", swaleApprover, map[string]any{"org_id": medway, "decision": "approve"}, nil)
