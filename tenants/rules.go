@@ -2,6 +2,7 @@ package tenants
 
 import (
 	"fmt"
+	"net"
 	"net/mail"
 	"slices"
 	"strings"
@@ -20,6 +21,20 @@ const (
 	MaxAccountFailures = 5
 	MaxAddressAttempts = 30
 )
+
+// NetworkOf is what the per-address attempt limits count by: an IPv4 address, or the /64 of an
+// IPv6 one, since one IPv6 subscriber is handed a whole /64 and could otherwise take a fresh
+// address for every attempt. Anything that is not an address is counted as itself.
+func NetworkOf(ip string) string {
+	a := net.ParseIP(ip)
+	if a == nil {
+		return ip
+	}
+	if v4 := a.To4(); v4 != nil {
+		return v4.String()
+	}
+	return (&net.IPNet{IP: a.Mask(net.CIDRMask(64, 128)), Mask: net.CIDRMask(64, 128)}).String()
+}
 
 // RolesFor lists the roles an organisation of kind k may grant: a bidder can only be a provider's
 // person, a Healthwatch evaluator only Healthwatch's, so a role can never cross into another kind.

@@ -112,3 +112,19 @@ func TestSignInOnlyRedirectsWithinGolive(t *testing.T) {
 		}
 	}
 }
+
+func TestAttemptsAreCountedByIPv4AddressOrIPv6Slash64(t *testing.T) {
+	for _, c := range []struct{ ip, want string }{
+		{"203.0.113.7", "203.0.113.7"},
+		{"::ffff:203.0.113.7", "203.0.113.7"},
+		{"2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"},
+		{"2001:db8:1:2::1", "2001:db8:1:2::/64"},
+		{"2001:db8:1:3::1", "2001:db8:1:3::/64"},
+		{"::1", "::/64"},
+		{"not an address", "not an address"},
+	} {
+		if got := NetworkOf(c.ip); got != c.want {
+			t.Errorf("NetworkOf(%q) = %q, want %q", c.ip, got, c.want)
+		}
+	}
+}

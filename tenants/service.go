@@ -176,7 +176,7 @@ func (s *Service) checkRate(ctx context.Context, email, ip string) error {
 	if n >= MaxAccountFailures {
 		return &apperr.Error{Kind: apperr.TooMany, Message: "This account is locked for 15 minutes after too many failed attempts to sign in. Try again later, or reset your password."}
 	}
-	key := "golive:signin:ip:" + ip
+	key := "golive:signin:ip:" + NetworkOf(ip)
 	c, err := s.Redis.Incr(ctx, key).Result()
 	if err != nil {
 		return fmt.Errorf("count sign-in attempts: %w", err)
@@ -420,7 +420,7 @@ type ForgotInput struct {
 // RequestReset emails a one-time link when the address has an active account. The answer is
 // the same either way, so the form cannot be used to find out who has an account.
 func (s *Service) RequestReset(ctx context.Context, in ForgotInput, ip string) error {
-	key := "golive:reset:ip:" + ip
+	key := "golive:reset:ip:" + NetworkOf(ip)
 	if c, err := s.Redis.Incr(ctx, key).Result(); err == nil {
 		if c == 1 {
 			s.Redis.Expire(ctx, key, AttemptWindow)

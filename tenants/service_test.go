@@ -3,6 +3,7 @@ package tenants
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"regexp"
@@ -134,6 +135,24 @@ func TestOneAddressIsLimitedAcrossAccounts(t *testing.T) {
 	}
 	if !apperr.IsKind(err, apperr.TooMany) {
 		t.Fatalf("attempt %d from one address: %v, want too many", MaxAddressAttempts+1, err)
+	}
+}
+
+func TestOneIPv6NetworkIsLimitedAcrossItsAddresses(t *testing.T) {
+	f := newFixture(t)
+	var err error
+	for i := 0; i <= MaxAddressAttempts; i++ {
+		// A fresh address from the same /64 for every attempt.
+		ip := fmt.Sprintf("2001:db8:aa:bb::%x", i+1)
+		_, err = f.svc.SignIn(f.ctx, SignInInput{Email: "user" + string(rune('a'+i%26)) + "@example.test", Password: "x"}, ip, "")
+	}
+	if !apperr.IsKind(err, apperr.TooMany) {
+		t.Fatalf("attempt %d from one /64: %v, want too many", MaxAddressAttempts+1, err)
+	}
+	// The next /64 is another subscriber.
+	_, err = f.svc.SignIn(f.ctx, SignInInput{Email: "usera@example.test", Password: "x"}, "2001:db8:aa:bc::1", "")
+	if !apperr.IsKind(err, apperr.Unauthenticated) {
+		t.Fatalf("an attempt from the next /64: %v, want only a wrong password", err)
 	}
 }
 
