@@ -494,42 +494,6 @@ func procurementHref(id string) string { return "/api/v1/procurements/" + id }
 
 func opportunityHref(id string) string { return "/api/v1/opportunities/" + id }
 
-// --- what the handlers share ---
-
-// act answers 204 to a service action on the object the path parameter param names: what it
-// changed is read back with a GET.
-func act(c *fiber.Ctx, param string, do func(ctx context.Context, a *web.Actor, id string) error) error {
-	if err := do(c.UserContext(), web.ActorFrom(c), c.Params(param)); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
-
-// actWith is act for an action that takes a JSON body: the service sees it only decoded and
-// valid.
-func actWith[In any](c *fiber.Ctx, param string, do func(ctx context.Context, a *web.Actor, id string, in In) error) error {
-	var in In
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	return act(c, param, func(ctx context.Context, a *web.Actor, id string) error { return do(ctx, a, id, in) })
-}
-
-// add decodes a JSON body, has the service add it to the object the path parameter param
-// names, and answers 201 with what was added, at location, where it is read back.
-func add[In, Out, J any](c *fiber.Ctx, location, param string, do func(ctx context.Context, a *web.Actor, id string, in In) (Out, error),
-	toJSON func(Out) J) error {
-	var in In
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	v, err := do(c.UserContext(), web.ActorFrom(c), c.Params(param), in)
-	if err != nil {
-		return err
-	}
-	return web.Created(c, location, toJSON(v))
-}
-
 // --- procurements ---
 
 func (h *API) list(c *fiber.Ctx) error {
@@ -584,23 +548,23 @@ func (h *API) update(c *fiber.Ctx) error {
 // A lot and what is added to it are read back as part of the procurement.
 
 func (h *API) addLot(c *fiber.Ctx) error {
-	return add(c, procurementHref(c.Params("id")), "id", h.Svc.AddLot, func(l Lot) LotJSON { return lotJSON(LotView{Lot: l}, false) })
+	return web.Add(c, procurementHref(c.Params("id")), "id", h.Svc.AddLot, func(l Lot) LotJSON { return lotJSON(LotView{Lot: l}, false) })
 }
 
 func (h *API) addSite(c *fiber.Ctx) error {
-	return add(c, procurementHref(c.Params("id")), "lot", h.Svc.AddSite, siteJSON)
+	return web.Add(c, procurementHref(c.Params("id")), "lot", h.Svc.AddSite, siteJSON)
 }
 
 func (h *API) addPhase(c *fiber.Ctx) error {
-	return add(c, procurementHref(c.Params("id")), "lot", h.Svc.AddPhase, phaseJSON)
+	return web.Add(c, procurementHref(c.Params("id")), "lot", h.Svc.AddPhase, phaseJSON)
 }
 
 func (h *API) addQuestion(c *fiber.Ctx) error {
-	return add(c, procurementHref(c.Params("id")), "lot", h.Svc.AddQuestion, func(q Question) QuestionJSON { return questionJSON(q, true) })
+	return web.Add(c, procurementHref(c.Params("id")), "lot", h.Svc.AddQuestion, func(q Question) QuestionJSON { return questionJSON(q, true) })
 }
 
 func (h *API) applyTemplate(c *fiber.Ctx) error {
-	return actWith(c, "lot", func(ctx context.Context, a *web.Actor, lot string, in TemplateInput) error {
+	return web.ActWith(c, "lot", func(ctx context.Context, a *web.Actor, lot string, in TemplateInput) error {
 		return h.Svc.ApplyTemplate(ctx, a, lot, in.Template)
 	})
 }
@@ -649,37 +613,37 @@ func (h *API) download(c *fiber.Ctx) error { return sendDocument(c, h.Svc.Docume
 
 // --- approval, publication, cancellation ---
 
-func (h *API) submitForApproval(c *fiber.Ctx) error { return act(c, "id", h.Svc.SubmitForApproval) }
+func (h *API) submitForApproval(c *fiber.Ctx) error { return web.Act(c, "id", h.Svc.SubmitForApproval) }
 
-func (h *API) returnToDraft(c *fiber.Ctx) error { return act(c, "id", h.Svc.ReturnToDraft) }
+func (h *API) returnToDraft(c *fiber.Ctx) error { return web.Act(c, "id", h.Svc.ReturnToDraft) }
 
-func (h *API) publish(c *fiber.Ctx) error { return act(c, "id", h.Svc.Publish) }
+func (h *API) publish(c *fiber.Ctx) error { return web.Act(c, "id", h.Svc.Publish) }
 
 func (h *API) cancel(c *fiber.Ctx) error {
-	return actWith(c, "id", func(ctx context.Context, a *web.Actor, id string, in CancelInput) error {
+	return web.ActWith(c, "id", func(ctx context.Context, a *web.Actor, id string, in CancelInput) error {
 		return h.Svc.Cancel(ctx, a, id, in.Reason)
 	})
 }
 
-func (h *API) decide(c *fiber.Ctx) error { return actWith(c, "id", h.Svc.Decide) }
+func (h *API) decide(c *fiber.Ctx) error { return web.ActWith(c, "id", h.Svc.Decide) }
 
 // --- clarifications and addenda ---
 
 func (h *API) answer(c *fiber.Ctx) error {
-	return actWith(c, "id", func(ctx context.Context, a *web.Actor, id string, in AnswerInput) error {
+	return web.ActWith(c, "id", func(ctx context.Context, a *web.Actor, id string, in AnswerInput) error {
 		return h.Svc.AnswerClarification(ctx, a, id, c.Params("cid"), in)
 	})
 }
 
 func (h *API) addendum(c *fiber.Ctx) error {
-	return add(c, procurementHref(c.Params("id")), "id", h.Svc.PublishAddendum, addendumJSON)
+	return web.Add(c, procurementHref(c.Params("id")), "id", h.Svc.PublishAddendum, addendumJSON)
 }
 
 // --- opening ---
 
-func (h *API) startOpening(c *fiber.Ctx) error { return act(c, "id", h.Svc.StartOpening) }
+func (h *API) startOpening(c *fiber.Ctx) error { return web.Act(c, "id", h.Svc.StartOpening) }
 
-func (h *API) confirmOpening(c *fiber.Ctx) error { return act(c, "id", h.Svc.ConfirmOpening) }
+func (h *API) confirmOpening(c *fiber.Ctx) error { return web.Act(c, "id", h.Svc.ConfirmOpening) }
 
 // --- templates ---
 
@@ -723,10 +687,10 @@ func (h *API) opportunityDocument(c *fiber.Ctx) error {
 	return sendDocument(c, h.Svc.OpportunityDocument)
 }
 
-func (h *API) registerInterest(c *fiber.Ctx) error { return act(c, "id", h.Svc.RegisterInterest) }
+func (h *API) registerInterest(c *fiber.Ctx) error { return web.Act(c, "id", h.Svc.RegisterInterest) }
 
 func (h *API) ask(c *fiber.Ctx) error {
-	return add(c, opportunityHref(c.Params("id")), "id", h.Svc.AskClarification, func(cl Clarification) BidderClarificationJSON {
+	return web.Add(c, opportunityHref(c.Params("id")), "id", h.Svc.AskClarification, func(cl Clarification) BidderClarificationJSON {
 		return BidderClarificationJSON{Number: cl.Number, Question: cl.Question, AskedAt: apiTime(cl.AskedAt), Mine: true}
 	})
 }
@@ -754,7 +718,7 @@ func (h *API) submit(c *fiber.Ctx) error {
 	return c.JSON(receiptJSON(r))
 }
 
-func (h *API) withdraw(c *fiber.Ctx) error { return act(c, "lot", h.Svc.Withdraw) }
+func (h *API) withdraw(c *fiber.Ctx) error { return web.Act(c, "lot", h.Svc.Withdraw) }
 
 // --- response attachments ---
 
@@ -788,7 +752,7 @@ func (h *API) addAttachment(c *fiber.Ctx) error {
 }
 
 func (h *API) removeAttachment(c *fiber.Ctx) error {
-	return act(c, "lot", func(ctx context.Context, a *web.Actor, lot string) error {
+	return web.Act(c, "lot", func(ctx context.Context, a *web.Actor, lot string) error {
 		return h.Svc.RemoveAttachment(ctx, a, lot, c.Params("att"))
 	})
 }

@@ -1,6 +1,7 @@
 package mobilisation
 
 import (
+	"context"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -532,10 +533,9 @@ func (h *API) editMilestone(c *fiber.Ctx) error {
 }
 
 func (h *API) removeMilestone(c *fiber.Ctx) error {
-	if err := h.Svc.RemoveMilestone(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("milestone")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return web.Act(c, "plan", func(ctx context.Context, a *web.Actor, plan string) error {
+		return h.Svc.RemoveMilestone(ctx, a, plan, c.Params("milestone"))
+	})
 }
 
 func (h *API) progress(c *fiber.Ctx) error {
@@ -697,8 +697,7 @@ func (h *API) editTemplateMilestone(c *fiber.Ctx) error {
 }
 
 func (h *API) removeTemplateMilestone(c *fiber.Ctx) error {
-	if err := h.Svc.RemoveTemplateMilestone(c.UserContext(), web.ActorFrom(c), c.Params("template"), c.Params("item")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return web.Act(c, "template", func(ctx context.Context, a *web.Actor, template string) error {
+		return h.Svc.RemoveTemplateMilestone(ctx, a, template, c.Params("item"))
+	})
 }
