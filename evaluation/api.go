@@ -1,6 +1,7 @@
 package evaluation
 
 import (
+	"context"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -265,6 +266,8 @@ type ContractJSON struct {
 type AwardJSON struct {
 	Recommendations []RecommendationJSON `json:"recommendations"`
 	Contract        *ContractJSON        `json:"contract"`
+	Proceedings     []ProceedingJSON     `json:"proceedings"` // against the current recommendation (PCR 2015 reg. 95)
+	Suspended       bool                 `json:"suspended"`   // proceedings not yet ended suspend the contract
 }
 
 // AssignInput is the questions an evaluator scores.
@@ -340,38 +343,22 @@ func (h *API) panel(c *fiber.Ctx) error {
 }
 
 func (h *API) addEvaluator(c *fiber.Ctx) error {
-	var in EvaluatorInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	m, err := h.Svc.AddEvaluator(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in)
-	if err != nil {
-		return err
-	}
-	return web.Created(c, lotHref(c)+"/panel", PanelMemberJSON{UserID: m.UserID, OrgID: m.OrgID, Healthwatch: m.Healthwatch,
-		AddedAt: m.AddedAt.UTC(), SubmittedAt: web.TimeOrNull(m.SubmittedAt)})
+	return web.Add(c, lotHref(c)+"/panel", "lot", h.Svc.AddEvaluator, func(m PanelMember) PanelMemberJSON {
+		return PanelMemberJSON{UserID: m.UserID, OrgID: m.OrgID, Healthwatch: m.Healthwatch, AddedAt: m.AddedAt.UTC(),
+			SubmittedAt: web.TimeOrNull(m.SubmittedAt)}
+	})
 }
 
 func (h *API) assignQuestions(c *fiber.Ctx) error {
-	var in AssignInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	if err := h.Svc.AssignQuestions(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("user"), in.Questions); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return web.ActWith(c, "lot", func(ctx context.Context, a *web.Actor, lot string, in AssignInput) error {
+		return h.Svc.AssignQuestions(ctx, a, lot, c.Params("user"), in.Questions)
+	})
 }
 
 func (h *API) removeEvaluator(c *fiber.Ctx) error {
-	var in RemovalInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	if err := h.Svc.RemoveEvaluator(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("user"), in.Reason); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return web.ActWith(c, "lot", func(ctx context.Context, a *web.Actor, lot string, in RemovalInput) error {
+		return h.Svc.RemoveEvaluator(ctx, a, lot, c.Params("user"), in.Reason)
+	})
 }
 
 // --- the evaluator ---
@@ -393,16 +380,7 @@ func (h *API) workspace(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
-func (h *API) declare(c *fiber.Ctx) error {
-	var in DeclarationInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	if err := h.Svc.Declare(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (h *API) declare(c *fiber.Ctx) error { return web.ActWith(c, "lot", h.Svc.Declare) }
 
 func (h *API) response(c *fiber.Ctx) error {
 	r, err := h.Svc.Response(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("bidder"))
@@ -426,31 +404,16 @@ func (h *API) scores(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"scores": scoresJSON(scs)})
 }
 
-func (h *API) recordScore(c *fiber.Ctx) error {
-	var in ScoreInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	if err := h.Svc.RecordScore(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (h *API) recordScore(c *fiber.Ctx) error { return web.ActWith(c, "lot", h.Svc.RecordScore) }
 
-func (h *API) submitScores(c *fiber.Ctx) error {
-	if err := h.Svc.SubmitScores(c.UserContext(), web.ActorFrom(c), c.Params("lot")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (h *API) submitScores(c *fiber.Ctx) error { return web.Act(c, "lot", h.Svc.SubmitScores) }
 
 // --- moderation ---
 
 func (h *API) startModeration(c *fiber.Ctx) error {
-	if err := h.Svc.StartModeration(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("question")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return web.Act(c, "lot", func(ctx context.Context, a *web.Actor, lot string) error {
+		return h.Svc.StartModeration(ctx, a, lot, c.Params("question"))
+	})
 }
 
 func (h *API) moderation(c *fiber.Ctx) error {
@@ -475,24 +438,12 @@ func (h *API) moderation(c *fiber.Ctx) error {
 }
 
 func (h *API) recordConsensus(c *fiber.Ctx) error {
-	var in ConsensusInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	if err := h.Svc.RecordConsensus(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return web.ActWith(c, "lot", h.Svc.RecordConsensus)
 }
 
 // --- price, results and the award ---
 
-func (h *API) openPrices(c *fiber.Ctx) error {
-	if err := h.Svc.OpenPrices(c.UserContext(), web.ActorFrom(c), c.Params("lot")); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (h *API) openPrices(c *fiber.Ctx) error { return web.Act(c, "lot", h.Svc.OpenPrices) }
 
 func (h *API) prices(c *fiber.Ctx) error {
 	ps, err := h.Svc.Prices(c.UserContext(), web.ActorFrom(c), c.Params("lot"))
@@ -512,14 +463,9 @@ func (h *API) prices(c *fiber.Ctx) error {
 }
 
 func (h *API) setPriceFormula(c *fiber.Ctx) error {
-	var in PriceFormulaInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	if err := h.Svc.SetPriceFormula(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in.PriceFormula); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return web.ActWith(c, "lot", func(ctx context.Context, a *web.Actor, lot string, in PriceFormulaInput) error {
+		return h.Svc.SetPriceFormula(ctx, a, lot, in.PriceFormula)
+	})
 }
 
 func (h *API) results(c *fiber.Ctx) error {
@@ -560,15 +506,9 @@ func (h *API) export(c *fiber.Ctx) error {
 }
 
 func (h *API) recommend(c *fiber.Ctx) error {
-	var in RecommendInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	r, err := h.Svc.Recommend(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in)
-	if err != nil {
-		return err
-	}
-	return web.Created(c, lotHref(c)+"/award", recommendationJSON(r, nil, nil))
+	return web.Add(c, lotHref(c)+"/award", "lot", h.Svc.Recommend, func(r AwardRecommendation) RecommendationJSON {
+		return recommendationJSON(r, nil, nil)
+	})
 }
 
 func (h *API) award(c *fiber.Ctx) error {
@@ -584,20 +524,12 @@ func (h *API) award(c *fiber.Ctx) error {
 		cj := contractJSON(*v.Contract)
 		out.Contract = &cj
 	}
+	out.Proceedings, out.Suspended = proceedingsJSON(v)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(out)
 }
 
-func (h *API) decideAward(c *fiber.Ctx) error {
-	var in AwardDecisionInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	if err := h.Svc.DecideAward(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
-}
+func (h *API) decideAward(c *fiber.Ctx) error { return web.ActWith(c, "lot", h.Svc.DecideAward) }
 
 func (h *API) makeRepresentation(c *fiber.Ctx) error {
 	var in RepresentationInput
@@ -612,24 +544,84 @@ func (h *API) makeRepresentation(c *fiber.Ctx) error {
 }
 
 func (h *API) decideRepresentation(c *fiber.Ctx) error {
-	var in RepresentationDecisionInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	if err := h.Svc.DecideRepresentation(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("rep"), in); err != nil {
-		return err
-	}
-	return c.SendStatus(fiber.StatusNoContent)
+	return web.ActWith(c, "lot", func(ctx context.Context, a *web.Actor, lot string, in RepresentationDecisionInput) error {
+		return h.Svc.DecideRepresentation(ctx, a, lot, c.Params("rep"), in)
+	})
 }
 
 func (h *API) awardContract(c *fiber.Ctx) error {
-	var in ContractInput
+	return web.Add(c, lotHref(c)+"/award", "lot", h.Svc.AwardContract, contractJSON)
+}
+
+// --- court proceedings (PCR 2015 reg. 95) ---
+
+// ProceedingJSON is court proceedings against the decision to award, and the end of the
+// suspension they brought (null while it runs). Days are "2006-01-02", UK.
+type ProceedingJSON struct {
+	ID               string         `json:"id"`
+	RecommendationID string         `json:"recommendation_id"`
+	ClaimantOrgID    string         `json:"claimant_org_id"`
+	Court            string         `json:"court"`
+	ClaimReference   string         `json:"claim_reference"`
+	Note             string         `json:"note"`
+	NotifiedOn       string         `json:"notified_on"`
+	RecordedBy       string         `json:"recorded_by"`
+	RecordedAt       time.Time      `json:"recorded_at"`
+	EndedOn          *string        `json:"ended_on"`
+	EndedHow         *SuspensionEnd `json:"ended_how"`
+	EndNote          string         `json:"end_note"`
+	EndedBy          string         `json:"ended_by"`
+	EndRecordedAt    *time.Time     `json:"end_recorded_at"`
+}
+
+func proceedingJSON(p Proceeding) ProceedingJSON {
+	out := ProceedingJSON{ID: p.ID, RecommendationID: p.RecommendationID, ClaimantOrgID: p.ClaimantOrgID, Court: p.Court,
+		ClaimReference: p.ClaimReference, Note: p.Note, NotifiedOn: p.NotifiedOn.In(london).Format("2006-01-02"),
+		RecordedBy: p.RecordedBy, RecordedAt: p.RecordedAt.UTC(), EndedHow: p.EndedHow, EndNote: p.EndNote, EndedBy: p.EndedBy,
+		EndRecordedAt: web.TimeOrNull(p.EndRecordedAt)}
+	if p.EndedOn != nil {
+		d := p.EndedOn.In(london).Format("2006-01-02")
+		out.EndedOn = &d
+	}
+	return out
+}
+
+// proceedingsJSON is the proceedings against the lot's current recommendation, and whether
+// they suspend the contract.
+func proceedingsJSON(v AwardView) ([]ProceedingJSON, bool) {
+	out := []ProceedingJSON{}
+	var ps []Proceeding
+	for _, r := range v.Recommendations {
+		if r.State != AwardRejected && r.State != AwardWithdrawn {
+			ps = v.Proceedings[r.ID]
+		}
+	}
+	for _, p := range ps {
+		out = append(out, proceedingJSON(p))
+	}
+	return out, ContractSuspended(ps)
+}
+
+func (h *API) recordProceedings(c *fiber.Ctx) error {
+	var in ProceedingsInput
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	ct, err := h.Svc.AwardContract(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in)
+	p, err := h.Svc.RecordProceedings(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in)
 	if err != nil {
 		return err
 	}
-	return web.Created(c, lotHref(c)+"/award", contractJSON(ct))
+	return web.Created(c, lotHref(c)+"/award", proceedingJSON(p))
+}
+
+func (h *API) endSuspension(c *fiber.Ctx) error {
+	var in SuspensionEndInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	p, err := h.Svc.EndSuspension(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("proceeding"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(proceedingJSON(p))
 }

@@ -837,6 +837,13 @@ func (s *Service) AwardContract(ctx context.Context, a *web.Actor, lotID string,
 			return err
 		}
 		now := s.Now()
+		if r != nil && r.State != AwardAwarded {
+			// PCR 2015 reg. 95: proceedings the authority knows of suspend the contract, whatever
+			// the standstill says, until the court lifts the suspension or they end.
+			if err := s.suspended(ctx, tx, r); err != nil {
+				return err
+			}
+		}
 		switch {
 		case r == nil || r.State == AwardPending:
 			return apperr.Conflictf("The contract is awarded after every governing body has approved the recommendation and standstill has ended")
@@ -895,6 +902,126 @@ func (s *Service) AwardContract(ctx context.Context, a *web.Actor, lotID string,
 	return c, err
 }
 
+// --- court proceedings (PCR 2015 reg. 95) ---
+
+// suspended refuses the contract while court proceedings against r have not ended, naming
+// each claimant and the day the authority was told.
+func (s *Service) suspended(ctx context.Context, tx *Store, r *AwardRecommendation) error {
+	ps, err := tx.Proceedings(ctx, r.ID)
+	if err != nil || !ContractSuspended(ps) {
+		return err
+	}
+	var orgs []string
+	for _, p := range OpenProceedings(ps) {
+		orgs = append(orgs, p.ClaimantOrgID)
+	}
+	names, err := tx.OrgNames(ctx, orgs)
+	if err != nil {
+		return err
+	}
+	return apperr.Conflictf("%s", SuspensionMessage(ps, names))
+}
+
+// RecordProceedings records that the authority was told of court proceedings (a claim form)
+// a bidder of the lot issued against the decision to award: from then the contract cannot be
+// entered into until their end is recorded (EndSuspension). Only under the PCR 2015, after
+// standstill started and before the contract.
+func (s *Service) RecordProceedings(ctx context.Context, a *web.Actor, lotID string, in ProceedingsInput) (Proceeding, error) {
+	if f := CheckProceedings(&in); f != nil {
+		return Proceeding{}, apperr.InvalidFields(f)
+	}
+	notified, _ := ukDate(in.NotifiedOn)
+	var pr Proceeding
+	err := s.Store.Tx(ctx, func(tx *Store) error {
+		p, l, err := s.leadLot(ctx, tx, a, lotID, true)
+		if err != nil {
+			return err
+		}
+		r, err := tx.CurrentRecommendation(ctx, l.ID, true)
+		if err != nil {
+			return err
+		}
+		if err := ProceedingsRecordable(p.Regime, r); err != nil {
+			return err
+		}
+		now := s.Now()
+		f := map[string]string{}
+		if m := ProceedingsDayProblem(notified, *r.StandstillStartedAt, now); m != "" {
+			f["notified_on"] = m
+		}
+		bids, err := tx.Bids(ctx, p.ID, l.ID)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(bidderIDs(bids), in.ClaimantOrgID) {
+			f["claimant_org_id"] = "Choose a bidder for this lot: only a bidder can challenge the award"
+		}
+		if len(f) > 0 {
+			return apperr.InvalidFields(f)
+		}
+		pr = Proceeding{ID: newID(), RecommendationID: r.ID, LotID: l.ID, ProcurementID: p.ID, ClaimantOrgID: in.ClaimantOrgID,
+			Court: in.Court, ClaimReference: in.ClaimReference, Note: in.Note, NotifiedOn: notified, RecordedBy: a.UserID, RecordedAt: now}
+		if err := tx.AddProceeding(ctx, &pr); err != nil {
+			return err
+		}
+		return tx.Audit(ctx, s.entry(a, p.LeadOrgID, "award.proceedings_recorded", "lot", l.ID,
+			map[string]any{"recommendation": r.ID, "proceeding": pr.ID, "claimant": pr.ClaimantOrgID, "court": pr.Court,
+				"claim_reference": pr.ClaimReference, "notified_on": in.NotifiedOn, "note": pr.Note}))
+	})
+	return pr, err
+}
+
+// EndSuspension records that the suspension one proceeding brought has ended, when and how.
+// Once every proceeding against the recommendation has ended, the contract may be entered into
+// again (subject to standstill and representations). Ending one twice is refused; one that was
+// never recorded is not found.
+func (s *Service) EndSuspension(ctx context.Context, a *web.Actor, lotID, proceedingID string, in SuspensionEndInput) (Proceeding, error) {
+	if f := CheckSuspensionEnd(&in); f != nil {
+		return Proceeding{}, apperr.InvalidFields(f)
+	}
+	ended, _ := ukDate(in.EndedOn)
+	var pr Proceeding
+	err := s.Store.Tx(ctx, func(tx *Store) error {
+		p, l, err := s.leadLot(ctx, tx, a, lotID, true)
+		if err != nil {
+			return err
+		}
+		r, err := tx.CurrentRecommendation(ctx, l.ID, true)
+		if err != nil {
+			return err
+		}
+		if r == nil || !validID(proceedingID) {
+			return apperr.NotFoundf("Proceedings not found")
+		}
+		ps, err := tx.Proceedings(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(ps, func(x Proceeding) bool { return x.ID == proceedingID })
+		if i < 0 {
+			return apperr.NotFoundf("Proceedings not found")
+		}
+		pr = ps[i]
+		if pr.EndedOn != nil {
+			return apperr.Conflictf("The end of this suspension has already been recorded")
+		}
+		now := s.Now()
+		if m := SuspensionEndDayProblem(ended, pr.NotifiedOn, now); m != "" {
+			return apperr.InvalidFields(map[string]string{"ended_on": m})
+		}
+		how := in.How
+		pr.EndedOn, pr.EndedHow, pr.EndNote, pr.EndedBy, pr.EndRecordedAt = &ended, &how, in.Note, a.UserID, &now
+		if err := tx.EndProceeding(ctx, &pr); err != nil {
+			return err
+		}
+		ps[i] = pr
+		return tx.Audit(ctx, s.entry(a, p.LeadOrgID, "award.suspension_ended", "lot", l.ID,
+			map[string]any{"recommendation": r.ID, "proceeding": pr.ID, "claimant": pr.ClaimantOrgID, "ended_on": in.EndedOn,
+				"how": string(in.How), "note": pr.EndNote, "still_suspended": ContractSuspended(ps)}))
+	})
+	return pr, err
+}
+
 // --- the award, as the lead and the approvers see it (Part 2) ---
 
 // AwardView is a lot's award: every recommendation with the decisions and representations on
@@ -903,16 +1030,23 @@ type AwardView struct {
 	Recommendations []AwardRecommendation
 	Approvals       map[string][]AwardApproval  // by recommendation id
 	Representations map[string][]Representation // by recommendation id
+	Proceedings     map[string][]Proceeding     // by recommendation id (PCR 2015 only)
+	Bidders         []Bidder                    // the lot's bidders: who could bring proceedings
 	Contract        *ContractAward
 }
 
 // Award shows a lot's award to those who may see it.
 func (s *Service) Award(ctx context.Context, a *web.Actor, lotID string) (AwardView, error) {
-	v := AwardView{Approvals: map[string][]AwardApproval{}, Representations: map[string][]Representation{}}
-	_, l, _, err := s.awardLot(ctx, s.Store, a, lotID, false)
+	v := AwardView{Approvals: map[string][]AwardApproval{}, Representations: map[string][]Representation{}, Proceedings: map[string][]Proceeding{}}
+	p, l, _, err := s.awardLot(ctx, s.Store, a, lotID, false)
 	if err != nil {
 		return v, err
 	}
+	var st lotState
+	if err := st.loadBids(ctx, s.Store, p, l); err != nil {
+		return v, err
+	}
+	v.Bidders = st.bidders
 	if v.Recommendations, err = s.Store.Recommendations(ctx, l.ID); err != nil {
 		return v, err
 	}
@@ -921,6 +1055,9 @@ func (s *Service) Award(ctx context.Context, a *web.Actor, lotID string) (AwardV
 			return v, err
 		}
 		if v.Representations[r.ID], err = s.Store.Representations(ctx, r.ID); err != nil {
+			return v, err
+		}
+		if v.Proceedings[r.ID], err = s.Store.Proceedings(ctx, r.ID); err != nil {
 			return v, err
 		}
 	}

@@ -228,3 +228,35 @@ func (s *Store) Sections(ctx context.Context, lotID string) ([]lots.Section, err
 	}
 	return out, nil
 }
+
+// Proceedings lists the court proceedings recorded against a recommendation, oldest notice
+// first. Read only after the service let the lot in.
+func (s *Store) Proceedings(ctx context.Context, recommendationID string) ([]Proceeding, error) {
+	var out []Proceeding
+	if err := s.q(ctx).Where("recommendation_id = ?", recommendationID).Order("notified_on, recorded_at, id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("proceedings against %s: %w", recommendationID, err)
+	}
+	return out, nil
+}
+
+// AddProceeding records court proceedings.
+func (s *Store) AddProceeding(ctx context.Context, p *Proceeding) error {
+	if err := s.q(ctx).Create(p).Error; err != nil {
+		return fmt.Errorf("record proceedings: %w", err)
+	}
+	return nil
+}
+
+// EndProceeding records the end of the suspension that proceedings brought, once: a row
+// already ended is left alone and refused, so two leads ending it at once cannot both succeed.
+func (s *Store) EndProceeding(ctx context.Context, p *Proceeding) error {
+	res := s.q(ctx).Model(&Proceeding{}).Where("id = ? AND ended_on IS NULL", p.ID).
+		Updates(map[string]any{"ended_on": p.EndedOn, "ended_how": p.EndedHow, "end_note": p.EndNote, "ended_by": p.EndedBy, "end_recorded_at": p.EndRecordedAt})
+	if res.Error != nil {
+		return fmt.Errorf("end proceedings: %w", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return apperr.Conflictf("The end of this suspension has already been recorded")
+	}
+	return nil
+}

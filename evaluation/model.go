@@ -90,3 +90,40 @@ type LotEvaluation struct {
 	QualityModeratedAt *time.Time
 	QualityModeratedBy string
 }
+
+// SuspensionEnd is how the automatic suspension of a contract by court proceedings ended
+// (PCR 2015 reg. 95(1)): the court lifted it by an interim order, or the proceedings were
+// determined, discontinued (or withdrawn), or otherwise disposed of (settled).
+type SuspensionEnd string
+
+const (
+	SuspensionLifted        SuspensionEnd = "lifted"
+	ProceedingsDetermined   SuspensionEnd = "determined"
+	ProceedingsDiscontinued SuspensionEnd = "discontinued"
+	ProceedingsSettled      SuspensionEnd = "settled"
+)
+
+// Proceeding is a claim form a bidder issued against the decision to award a lot, as the
+// procurement lead recorded it, and how the suspension it brought ended (nil EndedOn: it runs).
+// NotifiedOn and EndedOn are days: the start (00:00) of the UK day, stored in UTC.
+type Proceeding struct {
+	ID               string `gorm:"primaryKey"`
+	RecommendationID string
+	LotID            string
+	ProcurementID    string
+	ClaimantOrgID    string
+	Court            string
+	ClaimReference   string
+	Note             string
+	NotifiedOn       time.Time
+	RecordedBy       string
+	RecordedAt       time.Time
+	EndedOn          *time.Time
+	EndedHow         *SuspensionEnd
+	EndNote          string
+	EndedBy          string
+	EndRecordedAt    *time.Time
+}
+
+// TableName: the proceedings are in court, not the portal's.
+func (Proceeding) TableName() string { return "court_proceedings" }

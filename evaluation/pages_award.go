@@ -40,6 +40,8 @@ func (h *Pages) mountAwardPages(app fiber.Router, guard Guard) {
 	app.Post(p+"/award/decisions", decide, lot, h.decideAwardPage)
 	app.Post(p+"/representations/:rep/decision", manage, lot, h.decideRepresentationPage)
 	app.Post(p+"/contract", manage, lot, h.awardContractPage)
+	app.Post(p+"/award/proceedings", manage, lot, h.recordProceedingsPage)
+	app.Post(p+"/award/proceedings/:proceeding/end", manage, lot, h.endSuspensionPage)
 	app.Get(p+"/outcome", represent, lot, h.outcomePage)
 	app.Post(p+"/representations", represent, lot, h.representPage)
 }
@@ -717,6 +719,30 @@ type ContractForm struct {
 	Errs                                    map[string]string
 }
 
+// ProceedingRow is court proceedings against the award, with the end of their suspension or
+// the form to record it.
+type ProceedingRow struct {
+	ID, Claimant, Court, ClaimReference, Note string
+	NotifiedOn                                time.Time
+	RecordedBy                                string
+	Ended                                     bool
+	EndedOn                                   time.Time
+	EndedHow, EndNote, EndedBy                string
+	CanEnd                                    bool
+	Prefix                                    string
+	Items                                     []web.Option
+	EndedOnTyped, NoteTyped                   string
+	Errs                                      map[string]string
+}
+
+// ProceedingForm is the form to record court proceedings and what it shows.
+type ProceedingForm struct {
+	Show                                    bool
+	Items                                   []web.Option // the lot's bidders
+	NotifiedOn, Court, ClaimReference, Note string
+	Errs                                    map[string]string
+}
+
 // RankedBid is a compliant bid that may be recommended.
 type RankedBid struct {
 	OrgID, Name, Total string
@@ -746,6 +772,10 @@ type AwardPage struct {
 	Representations []RepresentationRow
 	Contract        *ContractView
 	ContractForm    ContractForm
+	PCR             bool // court proceedings suspend the contract (PCR 2015 reg. 95); not under the PSR
+	Proceedings     []ProceedingRow
+	ProceedingForm  ProceedingForm
+	Suspension      string // why the contract cannot be entered into while proceedings run; "" when it can
 }
 
 var awardStateNames = map[AwardState]string{
@@ -792,6 +822,9 @@ func (h *Pages) awardView(c *fiber.Ctx) (AwardPage, error) {
 		}
 		for _, rep := range av.Representations[r.ID] {
 			people, orgs = append(people, rep.DecidedBy), append(orgs, rep.BidderOrgID)
+		}
+		for _, pr := range av.Proceedings[r.ID] {
+			people = append(people, pr.RecordedBy, pr.EndedBy)
 		}
 	}
 	if av.Contract != nil {
@@ -862,10 +895,72 @@ func (h *Pages) awardView(c *fiber.Ctx) (AwardPage, error) {
 		row.Items = web.OptionsOf([]string{"upheld", "rejected"}, map[string]string{"upheld": "Uphold it: withdraw the recommendation", "rejected": "Reject it: the award goes ahead"})
 		page.Representations = append(page.Representations, row)
 	}
-	if cp.Lead && av.Contract == nil && (cur.State == AwardStandstill || cur.State == AwardPaused) {
+	page.proceedings(cp, *cur, av, pn, h.Svc.Now())
+	if cp.Lead && av.Contract == nil && page.Suspension == "" && (cur.State == AwardStandstill || cur.State == AwardPaused) {
 		page.ContractForm = ContractForm{Show: true, Provider: on[cur.BidderOrgID], TermMonths: strconv.Itoa(cp.TermYears * 12), Errs: map[string]string{}}
 	}
 	return page, nil
+}
+
+// proceedings lays out the court proceedings against cur (PCR 2015 only), the forms the lead
+// may use, and the suspension they bring: in the state, the timeline and beside the contract.
+func (p *AwardPage) proceedings(cp LotCaption, cur AwardRecommendation, av AwardView, people map[string]string, now time.Time) {
+	p.PCR = cp.Regime == lots.PCR2015
+	if !p.PCR {
+		return
+	}
+	bidders := map[string]string{}
+	var ids []string
+	for _, b := range av.Bidders {
+		bidders[b.OrgID] = b.Name
+		ids = append(ids, b.OrgID)
+	}
+	ps := av.Proceedings[cur.ID]
+	for i, pr := range ps {
+		row := ProceedingRow{ID: pr.ID, Claimant: bidders[pr.ClaimantOrgID], Court: pr.Court, ClaimReference: pr.ClaimReference, Note: pr.Note,
+			NotifiedOn: pr.NotifiedOn, RecordedBy: people[pr.RecordedBy], Prefix: fmt.Sprintf("proc-%d-", i+1), Errs: map[string]string{}}
+		if pr.EndedOn != nil {
+			row.Ended, row.EndedOn, row.EndNote, row.EndedBy = true, *pr.EndedOn, pr.EndNote, people[pr.EndedBy]
+			if pr.EndedHow != nil {
+				row.EndedHow = SuspensionEnds[*pr.EndedHow]
+			}
+		}
+		row.CanEnd = cp.Lead && pr.EndedOn == nil
+		row.fillEnd("")
+		p.Proceedings = append(p.Proceedings, row)
+	}
+	if ContractSuspended(ps) && cur.State != AwardAwarded {
+		p.Suspension = SuspensionMessage(ps, bidders)
+		if p.Current != nil {
+			p.Current.StateLabel = "Suspended: court proceedings (PCR 2015 reg. 95)"
+		}
+		open := OpenProceedings(ps)
+		step := TimelineStep{Label: "Suspended", When: fmt.Sprintf("since %s, by court proceedings (%d open): until the court lifts the suspension or the proceedings end",
+			day(open[0].NotifiedOn).Format("2 January 2006"), len(open))}
+		n := len(p.Timeline)
+		if n > 0 && p.Timeline[n-1].Label == "Contract awarded" {
+			p.Timeline = append(p.Timeline[:n-1:n-1], step, p.Timeline[n-1])
+		} else {
+			p.Timeline = append(p.Timeline, step)
+		}
+		for i := range p.Timeline {
+			p.Timeline[i].X = strconv.Itoa(100 + i*800/max(len(p.Timeline)-1, 1))
+		}
+	}
+	if cp.Lead && ProceedingsRecordable(cp.Regime, &cur) == nil {
+		p.ProceedingForm = ProceedingForm{Show: true, Items: web.OptionsOf(ids, bidders), NotifiedOn: now.In(london).Format("2006-01-02"), Errs: map[string]string{}}
+	}
+}
+
+// fillEnd lays out the choices of how a suspension ended, with chosen chosen.
+func (r *ProceedingRow) fillEnd(chosen string) {
+	var values []string
+	labels := map[string]string{}
+	for _, e := range []SuspensionEnd{SuspensionLifted, ProceedingsDetermined, ProceedingsDiscontinued, ProceedingsSettled} {
+		values = append(values, string(e))
+		labels[string(e)] = SuspensionEnds[e]
+	}
+	r.Items = web.OptionsOf(values, labels, chosen)
 }
 
 func (p *AwardPage) fillRecommend(chosen string) {
@@ -1082,6 +1177,61 @@ func (h *Pages) awardContractPage(c *fiber.Ctx) error {
 		})
 	}
 	return done(c, awardLotPath(c)+"/award", "Contract awarded. Every bidder is being told.")
+}
+
+func (h *Pages) recordProceedingsPage(c *fiber.Ctx) error {
+	f := newAwardForm(c)
+	in := ProceedingsInput{ClaimantOrgID: f.Str("claimant_org_id"), NotifiedOn: f.Str("notified_on"), Court: f.Str("court"),
+		ClaimReference: f.Str("claim_reference"), Note: f.Str("note")}
+	typed := in
+	var err error
+	if fields := f.Check(&in); fields != nil {
+		err = apperr.InvalidFields(fields)
+	} else {
+		_, err = h.Svc.RecordProceedings(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in)
+	}
+	if err != nil {
+		return h.awardError(c, err, func(p *AwardPage, fields map[string]string) string {
+			if !p.ProceedingForm.Show {
+				return ""
+			}
+			pf := &p.ProceedingForm
+			pf.Errs, pf.NotifiedOn, pf.Court, pf.ClaimReference, pf.Note = fields, typed.NotifiedOn, typed.Court, typed.ClaimReference, typed.Note
+			for i := range pf.Items {
+				pf.Items[i].Checked = pf.Items[i].Value == typed.ClaimantOrgID
+			}
+			return "proc-"
+		})
+	}
+	return done(c, awardLotPath(c)+"/award", "Court proceedings recorded: the contract cannot be entered into until the suspension ends (PCR 2015 reg. 95).")
+}
+
+func (h *Pages) endSuspensionPage(c *fiber.Ctx) error {
+	f := newAwardForm(c)
+	id := c.Params("proceeding")
+	in := SuspensionEndInput{EndedOn: f.Str("ended_on"), How: SuspensionEnd(f.Str("how")), Note: f.Str("note")}
+	typed := in
+	var err error
+	if fields := f.Check(&in); fields != nil {
+		err = apperr.InvalidFields(fields)
+	} else {
+		_, err = h.Svc.EndSuspension(c.UserContext(), web.ActorFrom(c), c.Params("lot"), id, in)
+	}
+	if err != nil {
+		return h.awardError(c, err, func(p *AwardPage, fields map[string]string) string {
+			for i := range p.Proceedings {
+				r := &p.Proceedings[i]
+				if r.ID != id || !r.CanEnd {
+					continue
+				}
+				r.Errs, r.EndedOnTyped, r.NoteTyped = fields, typed.EndedOn, typed.Note
+				r.fillEnd(string(typed.How))
+				return r.Prefix + "end-"
+			}
+			return ""
+		})
+	}
+	return done(c, awardLotPath(c)+"/award", "The end of the suspension is recorded.")
 }
 
 // --- the bidder's outcome ---

@@ -49,4 +49,6 @@ func (h *API) Mount(api fiber.Router, guard Guard) {
 	api.Post(p+"/representations", represent, lot, h.makeRepresentation)
 	api.Post(p+"/representations/:rep/decision", manage, lot, h.decideRepresentation)
 	api.Post(p+"/contract", manage, lot, h.awardContract)
+	api.Post(p+"/award/proceedings", manage, lot, h.recordProceedings)
+	api.Post(p+"/award/proceedings/:proceeding/end", manage, lot, h.endSuspension)
 }

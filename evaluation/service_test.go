@@ -26,6 +26,8 @@ type fixture struct {
 	orgs map[string]string
 	// lotCovers names the commissioners the lot covers; empty, both Medway and Swale.
 	lotCovers []string
+	// regime is the procurement's regime; empty, the PSR.
+	regime lots.Regime
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -89,8 +91,12 @@ func (f *fixture) published() world {
 	t := f.t
 	lead, lctx := f.as(leadEmail)
 	medway, swale := f.orgs["NHS Medway CCG"], f.orgs["NHS Swale CCG"]
+	regime := f.regime
+	if regime == "" {
+		regime = lots.PSR2024
+	}
 	p := lotstest.Must[lots.Procurement](t)(f.lots.CreateProcurement(lctx, lead, lots.ProcurementInput{
-		Title: "Medway and Swale UTC", Reference: "MS-EV", Regime: lots.PSR2024, Procedure: "Competitive process", TermYears: 2,
+		Title: "Medway and Swale UTC", Reference: "MS-EV", Regime: regime, Procedure: "Competitive process", TermYears: 2,
 		EstimatedValuePence: 123_456_789_00, Participants: []string{medway, swale},
 		ClarificationDeadline: time.Date(2026, 2, 20, 12, 0, 0, 0, time.UTC), SubmissionDeadline: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC),
 		EvaluationStart: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), AwardDate: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC),

@@ -45,12 +45,22 @@ var awardPagesBidders = map[string]string{
 // marks Estuary's 1.1 three points below the clinical one: a wide spread.
 func awardPagesLot(t *testing.T, s *server, clock *lotsAPIClock) (lot string, q map[string]string, org map[string]string) {
 	t.Helper()
+	return awardPagesLotIn(t, s, clock, "psr2024")
+}
+
+// awardPagesLotIn is awardPagesLot under a regime: "psr2024" or "pcr2015".
+func awardPagesLotIn(t *testing.T, s *server, clock *lotsAPIClock, regime string) (lot string, q map[string]string, org map[string]string) {
+	t.Helper()
+	ref, procedure := "MS-AWARD-PAGES", "PSR competitive process"
+	if regime != "psr2024" {
+		ref, procedure = "MS-AWARD-PAGES-"+strings.ToUpper(regime), "Open procedure"
+	}
 	now, day := clock.Now(), 24*time.Hour
 	lead, admin := s.apiToken(t, "lead@medway-ccg.test"), s.apiToken(t, "admin@medway-ccg.test")
 	medway, swale := lotsAPIOrg(t, s, "NHS Medway CCG"), lotsAPIOrg(t, s, "NHS Swale CCG")
 	var p lotsAPIProcurement
 	lotsAPIWant(t, s, 201, "POST", "/procurements", lead, map[string]any{
-		"title": "Medway and Swale UTC award pages", "reference": "MS-AWARD-PAGES", "regime": "psr2024", "procedure": "PSR competitive process",
+		"title": "Medway and Swale UTC award pages", "reference": ref, "regime": regime, "procedure": procedure,
 		"term_years": 2, "estimated_value_pence": 50_000_000_00, "participants": []string{medway, swale},
 		"clarification_deadline": now.Add(10 * day), "submission_deadline": now.Add(20 * day), "evaluation_start": now.Add(21 * day),
 		"award_date": now.Add(60 * day), "contract_start": now.Add(200 * day),

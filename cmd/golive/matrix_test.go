@@ -198,6 +198,8 @@ func specs() []routeSpec {
 		{method: "POST", path: "/api/v1/evaluations/lots/:lot/representations", roles: bidder, owner: "weald", obj: "opened"},
 		{method: "POST", path: "/api/v1/evaluations/lots/:lot/representations/:rep/decision", roles: lead, owner: "medway", obj: "opened"},
 		{method: "POST", path: "/api/v1/evaluations/lots/:lot/contract", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/api/v1/evaluations/lots/:lot/award/proceedings", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/api/v1/evaluations/lots/:lot/award/proceedings/:proceeding/end", roles: lead, owner: "medway", obj: "opened"},
 
 		// evaluation pages: the panel and scoring (evaluation/pages_panel.go)
 		// The lead's overview and panel forms; the evaluator's list, workspace and scoring sheet. The
@@ -231,6 +233,8 @@ func specs() []routeSpec {
 		{method: "POST", path: "/evaluations/lots/:lot/award/decisions", roles: approver, owner: "medway", obj: "opened"},
 		{method: "POST", path: "/evaluations/lots/:lot/representations/:rep/decision", roles: lead, owner: "medway", obj: "opened"},
 		{method: "POST", path: "/evaluations/lots/:lot/contract", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/award/proceedings", roles: lead, owner: "medway", obj: "opened"},
+		{method: "POST", path: "/evaluations/lots/:lot/award/proceedings/:proceeding/end", roles: lead, owner: "medway", obj: "opened"},
 		{method: "GET", path: "/evaluations/lots/:lot/outcome", roles: bidder, owner: "weald", obj: "opened"},
 		{method: "POST", path: "/evaluations/lots/:lot/representations", roles: bidder, owner: "weald", obj: "opened"},
 		{method: "GET", path: "/api/v1/evaluations/lots/:lot/prices", roles: award, owner: "medway", obj: "opened"},
@@ -391,7 +395,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 						o.attachment = o.apiAttachment // the pages' rows remove the other one
 					}
 					path = strings.NewReplacer(":id", o.id, ":lot", o.lot, ":doc", o.doc, ":cid", o.clarification, ":att", o.attachment,
-						":question", o.question, ":user", o.user, ":bidder", o.bidder, ":rep", o.rep).Replace(sp.path)
+						":question", o.question, ":user", o.user, ":bidder", o.bidder, ":rep", o.rep, ":proceeding", o.rep).Replace(sp.path)
 				case strings.Contains(sp.path, "/tokens/") && strings.HasPrefix(sp.path, "/api"):
 					path = strings.Replace(sp.path, ":id", apiTok.ID, 1)
 				case strings.Contains(sp.path, "/tokens/"):

@@ -346,3 +346,85 @@ describe('a lot moderated, ranked and awarded through the pages', () => {
     await checkA11y(weald, 'the outcome after the contract award')
   })
 })
+
+describe('court proceedings suspend the contract on a PCR 2015 lot', () => {
+  const pcr = { q: {}, org: {} }
+
+  before(async () => {
+    // A second lot, under the Public Contracts Regulations 2015, taken to standstill over the API:
+    // Sam Evaluator alone scores it.
+    await closePages()
+    await golive.app.restart({ GOLIVE_NOW: '2027-09-01T09:00:00+01:00' })
+    Object.assign(pcr, await openedLot(golive, api, {
+      procurement: {
+        title: 'Medway and Swale UTC (PCR)', reference: 'MS-PCR-2027', regime: 'pcr2015', procedure: 'Open procedure',
+        clarification_deadline: '2027-09-08T12:00:00+01:00', submission_deadline: '2027-09-15T12:00:00+01:00',
+        evaluation_start: '2027-09-16T09:00:00+01:00', award_date: '2027-10-29T12:00:00+01:00', contract_start: '2028-03-01T08:00:00Z'
+      },
+      sections: { clinical: 'Clinical model', patient: 'Patient experience' },
+      decision: { meeting_date: '2027-08-31T14:00:00+01:00', minute_ref: 'GB/2027/120' },
+      prices: bids,
+      afterDeadline: '2027-09-15T13:00:00+01:00'
+    }))
+    const ev = `/evaluations/lots/${pcr.lot}`
+    const numbers = ['1.1', '1.2', '1.3']
+    await api('lead', 'POST', `${ev}/panel`, { user_id: ids.user.clinical, questions: numbers.map((n) => pcr.q[n]) }, 201)
+    for (const bidder of [ESTUARY, WEALD]) {
+      await api('clinical', 'POST', `${ev}/declarations`, { bidder_org_id: pcr.org[bidder], decision: 'none' }, 204)
+    }
+    const mark = (bidder, n, rationale) => {
+      const body = { question_id: pcr.q[n], bidder_org_id: pcr.org[bidder], rationale }
+      if (typeof agreed[bidder][n] === 'boolean') body.passed = agreed[bidder][n]
+      else body.score = agreed[bidder][n]
+      return body
+    }
+    for (const bidder of [ESTUARY, WEALD]) {
+      for (const n of numbers) await api('clinical', 'PUT', `${ev}/scores`, mark(bidder, n, `The response to ${n} sets out the evidence we looked for.`), 204)
+    }
+    await api('clinical', 'POST', `${ev}/scores/submit`, undefined, 204)
+    for (const n of numbers) await api('lead', 'POST', `${ev}/questions/${pcr.q[n]}/moderation`, undefined, 204)
+    for (const bidder of [ESTUARY, WEALD]) {
+      for (const n of numbers) await api('lead', 'PUT', `${ev}/consensus`, mark(bidder, n, `The panel agreed this mark on the evidence for ${n}.`), 204)
+    }
+    await api('lead', 'POST', `${ev}/prices/open`, undefined, 204)
+    await api('lead', 'POST', `${ev}/recommendations`, { bidder_org_id: pcr.org[ESTUARY], reason: 'Estuary is ranked first on the total score' }, 201)
+    for (const who of ['swaleApprover', 'medwayApprover']) await api(who, 'POST', `${ev}/award/decisions`, { decision: 'approve' }, 204)
+  }, { timeout: 300_000 })
+
+  test('the lead records Weald\'s claim, the award shows it suspended, and the court lifts the suspension', async () => {
+    const page = await as('lead')
+    await visit(page, `/evaluations/lots/${pcr.lot}/award`)
+    assert.equal(await shown(page, '#award-state'), 'In standstill')
+    const form = page.locator(`form[action="/evaluations/lots/${pcr.lot}/award/proceedings"]`)
+    await form.getByLabel(WEALD, { exact: true }).check()
+    const today = await page.locator('#proc-notified_on').inputValue()
+    await page.locator('#proc-court').fill('High Court, Technology and Construction Court')
+    await page.locator('#proc-claim_reference').fill('HT-2027-<0042>')
+    await press(page, 'Record the proceedings')
+    assert.match(await errorBeside(page, 'proc-claim_reference'), /letters, digits/)
+    assert.equal(await page.locator('#proc-court').inputValue(), 'High Court, Technology and Construction Court', 'what was typed is lost')
+    await checkA11y(page, 'court proceedings with an error')
+
+    await page.locator('#proc-claim_reference').fill('HT-2027-000042')
+    await press(page, 'Record the proceedings')
+    assert.match(await flash(page), /Court proceedings recorded/, await summary(page))
+    assert.equal(await shown(page, '#award-state'), 'Suspended: court proceedings (PCR 2015 reg. 95)')
+    const suspension = await shown(page, '#suspension')
+    assert.ok(suspension.includes(`proceedings issued by ${WEALD}`) && suspension.includes('PCR 2015 reg. 95'), `the suspension: ${suspension}`)
+    assert.match(await shown(page, '#award-timeline'), /Suspended: since/)
+    assert.equal(await page.locator(`form[action$="/contract"]`).count(), 0, 'the contract form is offered while suspended')
+    await checkA11y(page, 'the award page with the contract suspended')
+
+    await page.locator('#proc-1-end-ended_on').fill(today)
+    await page.getByLabel('The court lifted the suspension (interim order)', { exact: true }).check()
+    await press(page, `Record the end of the suspension by ${WEALD}'s proceedings`)
+    assert.match(await flash(page), /end of the suspension is recorded/, await summary(page))
+    assert.equal(await shown(page, '#award-state'), 'In standstill')
+    assert.equal(await page.locator('#suspension').count(), 0)
+    await checkA11y(page, 'the award page after the suspension ended')
+
+    const weald = await as('weald')
+    await visit(weald, `/evaluations/lots/${pcr.lot}/outcome`)
+    assert.ok(!(await weald.content()).includes('HT-2027-000042'), 'a bidder sees the claim on its outcome page')
+  })
+})
