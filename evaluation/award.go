@@ -725,11 +725,7 @@ func (s *Service) DecideRepresentation(ctx context.Context, a *web.Actor, lotID,
 	}
 	var mails []string
 	err := s.Store.Tx(ctx, func(tx *Store) error {
-		p, l, err := s.leadLot(ctx, tx, a, lotID, true)
-		if err != nil {
-			return err
-		}
-		r, err := tx.CurrentRecommendation(ctx, l.ID, true)
+		p, l, r, err := s.leadRecommendation(ctx, tx, a, lotID)
 		if err != nil {
 			return err
 		}
@@ -828,11 +824,7 @@ func (s *Service) AwardContract(ctx context.Context, a *web.Actor, lotID string,
 	var c ContractAward
 	var mails []string
 	err := s.Store.Tx(ctx, func(tx *Store) error {
-		p, l, err := s.leadLot(ctx, tx, a, lotID, true)
-		if err != nil {
-			return err
-		}
-		r, err := tx.CurrentRecommendation(ctx, l.ID, true)
+		p, l, r, err := s.leadRecommendation(ctx, tx, a, lotID)
 		if err != nil {
 			return err
 		}
@@ -902,6 +894,17 @@ func (s *Service) AwardContract(ctx context.Context, a *web.Actor, lotID string,
 	return c, err
 }
 
+// leadRecommendation is leadLot, locked, with the lot's current recommendation (nil if none),
+// locked too: what each step of the award after the recommendation starts from.
+func (s *Service) leadRecommendation(ctx context.Context, tx *Store, a *web.Actor, lotID string) (lots.Procurement, lots.Lot, *AwardRecommendation, error) {
+	p, l, err := s.leadLot(ctx, tx, a, lotID, true)
+	if err != nil {
+		return p, l, nil, err
+	}
+	r, err := tx.CurrentRecommendation(ctx, l.ID, true)
+	return p, l, r, err
+}
+
 // --- court proceedings (PCR 2015 reg. 95) ---
 
 // suspended refuses the contract while court proceedings against r have not ended, naming
@@ -933,11 +936,7 @@ func (s *Service) RecordProceedings(ctx context.Context, a *web.Actor, lotID str
 	notified, _ := ukDate(in.NotifiedOn)
 	var pr Proceeding
 	err := s.Store.Tx(ctx, func(tx *Store) error {
-		p, l, err := s.leadLot(ctx, tx, a, lotID, true)
-		if err != nil {
-			return err
-		}
-		r, err := tx.CurrentRecommendation(ctx, l.ID, true)
+		p, l, r, err := s.leadRecommendation(ctx, tx, a, lotID)
 		if err != nil {
 			return err
 		}
@@ -982,11 +981,7 @@ func (s *Service) EndSuspension(ctx context.Context, a *web.Actor, lotID, procee
 	ended, _ := ukDate(in.EndedOn)
 	var pr Proceeding
 	err := s.Store.Tx(ctx, func(tx *Store) error {
-		p, l, err := s.leadLot(ctx, tx, a, lotID, true)
-		if err != nil {
-			return err
-		}
-		r, err := tx.CurrentRecommendation(ctx, l.ID, true)
+		p, l, r, err := s.leadRecommendation(ctx, tx, a, lotID)
 		if err != nil {
 			return err
 		}

@@ -504,6 +504,20 @@ func (h *API) detail(c *fiber.Ctx, status int, milestoneID string) error {
 	return c.Status(status).JSON(detailJSON(d))
 }
 
+// onMilestone is every change to one milestone over the API: decode and validate the body, make
+// the change, answer with the milestone as it now is.
+func onMilestone[In any](c *fiber.Ctx, h *API, change func(context.Context, *web.Actor, string, string, In) (Milestone, error)) error {
+	var in In
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	m, err := change(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("milestone"), in)
+	if err != nil {
+		return err
+	}
+	return h.detail(c, fiber.StatusOK, m.ID)
+}
+
 func (h *API) milestone(c *fiber.Ctx) error {
 	return h.detail(c, fiber.StatusOK, c.Params("milestone"))
 }
@@ -520,17 +534,7 @@ func (h *API) addMilestone(c *fiber.Ctx) error {
 	return h.detail(c, fiber.StatusCreated, m.ID)
 }
 
-func (h *API) editMilestone(c *fiber.Ctx) error {
-	var in MilestoneChange
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	m, err := h.Svc.EditMilestone(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("milestone"), in)
-	if err != nil {
-		return err
-	}
-	return h.detail(c, fiber.StatusOK, m.ID)
-}
+func (h *API) editMilestone(c *fiber.Ctx) error { return onMilestone(c, h, h.Svc.EditMilestone) }
 
 func (h *API) removeMilestone(c *fiber.Ctx) error {
 	return web.Act(c, "plan", func(ctx context.Context, a *web.Actor, plan string) error {
@@ -538,17 +542,7 @@ func (h *API) removeMilestone(c *fiber.Ctx) error {
 	})
 }
 
-func (h *API) progress(c *fiber.Ctx) error {
-	var in ProgressInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	m, err := h.Svc.ReportProgress(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("milestone"), in)
-	if err != nil {
-		return err
-	}
-	return h.detail(c, fiber.StatusOK, m.ID)
-}
+func (h *API) progress(c *fiber.Ctx) error { return onMilestone(c, h, h.Svc.ReportProgress) }
 
 func (h *API) addEvidence(c *fiber.Ctx) error {
 	name, content, err := web.ReadUpload(c, MaxEvidenceSize)
@@ -573,40 +567,12 @@ func (h *API) evidence(c *fiber.Ctx) error {
 }
 
 func (h *API) requestCompletion(c *fiber.Ctx) error {
-	var in CompletionInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	m, err := h.Svc.RequestCompletion(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("milestone"), in)
-	if err != nil {
-		return err
-	}
-	return h.detail(c, fiber.StatusOK, m.ID)
+	return onMilestone(c, h, h.Svc.RequestCompletion)
 }
 
-func (h *API) accept(c *fiber.Ctx) error {
-	var in AcceptInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	m, err := h.Svc.Accept(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("milestone"), in)
-	if err != nil {
-		return err
-	}
-	return h.detail(c, fiber.StatusOK, m.ID)
-}
+func (h *API) accept(c *fiber.Ctx) error { return onMilestone(c, h, h.Svc.Accept) }
 
-func (h *API) returnMilestone(c *fiber.Ctx) error {
-	var in ReturnInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	m, err := h.Svc.Return(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("milestone"), in)
-	if err != nil {
-		return err
-	}
-	return h.detail(c, fiber.StatusOK, m.ID)
-}
+func (h *API) returnMilestone(c *fiber.Ctx) error { return onMilestone(c, h, h.Svc.Return) }
 
 func (h *API) decide(c *fiber.Ctx) error {
 	var in DecisionInput
