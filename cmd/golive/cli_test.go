@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -58,6 +60,20 @@ func TestAuditVerifyPassesOnTheDemoAndNamesAnEditedRow(t *testing.T) {
 	}
 	if want := "seq " + itoa(seq); !strings.Contains(err.Error(), want) {
 		t.Fatalf("verify did not name the edited row (%s): %v", want, err)
+	}
+}
+
+// Verifying only reads: with no database there is nothing to verify, and none is made.
+func TestAuditVerifyWithNoDatabaseSaysSoAndCreatesNone(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"GOLIVE_DATA_DIR": dir}
+	var out strings.Builder
+	err := run(context.Background(), []string{"audit", "verify"}, func(k string) string { return env[k] }, &out)
+	if err == nil || !strings.Contains(err.Error(), "nothing to verify") {
+		t.Fatalf("verify with no database: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "golive.db")); !os.IsNotExist(err) {
+		t.Fatalf("verify made a database: %v", err)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -99,7 +100,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			fs.Usage()
 			return errors.New(`audit: the only subcommand is "verify"`)
 		}
-		db, err := openMigrated(ctx, cfg)
+		db, err := openExisting(cfg)
 		if err != nil {
 			return err
 		}
@@ -200,14 +201,14 @@ func migrate(ctx context.Context, cfg Config, args []string, stdout io.Writer) e
 	return nil
 }
 
-func openMigrated(ctx context.Context, cfg Config) (*database.DB, error) {
-	db, err := database.Open(cfg.DatabaseURL, cfg.DataDir)
-	if err != nil {
-		return nil, err
+// openExisting opens the database as it is, for a command that only reads it: a verification
+// that migrated, or created an empty SQLite file, would change what it was asked to check.
+func openExisting(cfg Config) (*database.DB, error) {
+	if cfg.DatabaseURL == "" {
+		path := filepath.Join(cfg.DataDir, "golive.db")
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("no golive database at %s (GOLIVE_DATA_DIR): nothing to verify", path)
+		}
 	}
-	if err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
-	return db, nil
+	return database.Open(cfg.DatabaseURL, cfg.DataDir)
 }
