@@ -1184,10 +1184,11 @@ func TestReminderMailSaysWhatWhichPlanAndPhaseTheDueDayAndLinksTheMilestone(t *t
 
 // --- the inbox: one's own only ---
 
-func TestEveryoneSeesAndMarksOnlyTheirOwnMessages(t *testing.T) {
-	t.Parallel()
-	db := dbtest.Open(t)
-	w := newWorld(t, db, 2)
+// twoOwnersReminded is two owners with a milestone each, due in a week, and every reminder due
+// by scenarioNow sent into their inboxes.
+func twoOwnersReminded(t *testing.T) *world {
+	t.Helper()
+	w := newWorld(t, dbtest.Open(t), 2)
 	w.milestone(t, "Recruit call handlers", "2019-03-19", w.owners[0], false, scenarioMade)
 	w.milestone(t, "Test telephony failover", "2019-03-19", w.owners[1], false, scenarioMade)
 	r := &Reminders{Store: w.store, Queue: &recordingQueue{}, Now: func() time.Time { return scenarioNow }, Log: quiet}
@@ -1199,6 +1200,12 @@ func TestEveryoneSeesAndMarksOnlyTheirOwnMessages(t *testing.T) {
 			}
 		}
 	}
+	return w
+}
+
+func TestEveryoneSeesAndMarksOnlyTheirOwnMessages(t *testing.T) {
+	t.Parallel()
+	w := twoOwnersReminded(t)
 	ctx := context.Background()
 	svc := &Service{Store: w.store, Now: func() time.Time { return scenarioNow }}
 	a, b := &web.Actor{UserID: w.owners[0].ID}, &web.Actor{UserID: w.owners[1].ID}
@@ -1309,19 +1316,7 @@ const formType = "application/x-www-form-urlencoded"
 
 func TestTheInboxPageShowsOnesOwnRemindersAndMarksThemRead(t *testing.T) {
 	t.Parallel()
-	db := dbtest.Open(t)
-	w := newWorld(t, db, 2)
-	w.milestone(t, "Recruit call handlers", "2019-03-19", w.owners[0], false, scenarioMade)
-	w.milestone(t, "Test telephony failover", "2019-03-19", w.owners[1], false, scenarioMade)
-	r := &Reminders{Store: w.store, Queue: &recordingQueue{}, Now: func() time.Time { return scenarioNow }, Log: quiet}
-	scanDay(t, r)
-	for _, rem := range w.reminders(t) {
-		if !rem.SendAt.After(scenarioNow) {
-			if _, err := r.SendOnce(context.Background(), rem.ID); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
+	w := twoOwnersReminded(t)
 	app := inboxApp(t, w)
 	me, other := w.owners[0], w.owners[1]
 
@@ -1340,8 +1335,8 @@ func TestTheInboxPageShowsOnesOwnRemindersAndMarksThemRead(t *testing.T) {
 	}
 
 	var theirs, mine []string
-	db.Gorm.Raw(`SELECT id FROM inbox_messages WHERE user_id = ?`, other.ID).Scan(&theirs)
-	db.Gorm.Raw(`SELECT id FROM inbox_messages WHERE user_id = ? ORDER BY created_at`, me.ID).Scan(&mine)
+	w.db.Gorm.Raw(`SELECT id FROM inbox_messages WHERE user_id = ?`, other.ID).Scan(&theirs)
+	w.db.Gorm.Raw(`SELECT id FROM inbox_messages WHERE user_id = ? ORDER BY created_at`, me.ID).Scan(&mine)
 	if status, _, _ := call(t, app, me, "POST", "/inbox/read", formType, "message="+theirs[0]); status != 404 {
 		t.Errorf("marking another's message read: %d, want 404", status)
 	}
@@ -1359,7 +1354,7 @@ func TestTheInboxPageShowsOnesOwnRemindersAndMarksThemRead(t *testing.T) {
 		t.Error("after marking all read the inbox still shows unread messages")
 	}
 	var unreadTheirs int64
-	db.Gorm.Raw(`SELECT count(*) FROM inbox_messages WHERE user_id = ? AND read_at IS NULL`, other.ID).Scan(&unreadTheirs)
+	w.db.Gorm.Raw(`SELECT count(*) FROM inbox_messages WHERE user_id = ? AND read_at IS NULL`, other.ID).Scan(&unreadTheirs)
 	if unreadTheirs != 2 {
 		t.Errorf("the other person's messages: %d unread, want 2 still", unreadTheirs)
 	}

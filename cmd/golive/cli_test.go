@@ -13,27 +13,18 @@ import (
 
 // TestAuditVerifyPassesOnTheDemoAndNamesAnEditedRow runs the commands as an operator would.
 func TestAuditVerifyPassesOnTheDemoAndNamesAnEditedRow(t *testing.T) {
-	cfg := testConfig(t, nil)
-	env := map[string]string{"GOLIVE_DATA_DIR": cfg.DataDir, "GOLIVE_DATABASE_URL": cfg.DatabaseURL, "GOLIVE_REDIS_URL": cfg.RedisURL}
-	if cfg.DatabaseURL != "" {
-		env["GOLIVE_SECRET_KEY"] = strings.Repeat("ab", 32)
-	}
-	getenv := func(k string) string { return env[k] }
+	cfg, _, getenv := operatorEnv(t)
 	ctx := context.Background()
-	var out strings.Builder
-	if err := run(ctx, []string{"demo"}, getenv, &out); err != nil {
-		t.Fatal(err)
-	}
+	demo := runDemo(t, getenv)
 	for _, want := range []string{"admin@golive.test", "lead@medway-ccg.test", "reviewer@healthwatch-kent.test", "bids@estuary-urgent-care.test", "golive-demo-2026"} {
-		if !strings.Contains(out.String(), want) {
+		if !strings.Contains(demo, want) {
 			t.Errorf("demo output lacks the sign-in %s", want)
 		}
 	}
-	out.Reset()
-	if err := run(ctx, []string{"demo"}, getenv, &out); err != nil || !strings.Contains(out.String(), "already loaded") {
-		t.Fatalf("second demo: %v %s", err, out.String())
+	if again := runDemo(t, getenv); !strings.Contains(again, "already loaded") {
+		t.Fatalf("second demo: %s", again)
 	}
-	out.Reset()
+	var out strings.Builder
 	if err := run(ctx, []string{"audit", "verify"}, getenv, &out); err != nil {
 		t.Fatalf("verify on the demo: %v", err)
 	}

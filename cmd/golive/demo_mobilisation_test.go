@@ -27,27 +27,14 @@ import (
 // go-live moved, with the lead escalated to (in the inbox, and by email in the outbox); lot 2
 // awarded to its first-ranked bidder and mobilising in three phases. A second run adds nothing.
 func TestTheDemoMobilisesTheSeedsContracts(t *testing.T) {
-	cfg := testConfig(t, nil)
-	env := map[string]string{"GOLIVE_DATA_DIR": cfg.DataDir, "GOLIVE_DATABASE_URL": cfg.DatabaseURL, "GOLIVE_REDIS_URL": cfg.RedisURL}
-	if cfg.DatabaseURL != "" {
-		env["GOLIVE_SECRET_KEY"] = strings.Repeat("ab", 32)
-	}
-	getenv := func(k string) string { return env[k] }
+	cfg, env, getenv := operatorEnv(t)
 	ctx := context.Background()
-	var out strings.Builder
-	if err := run(ctx, []string{"demo"}, getenv, &out); err != nil {
-		t.Fatal(err)
-	}
-	if strings.Contains(out.String(), "Left out") || !strings.Contains(out.String(), "GOLIVE_NOW="+mobilisation.DemoMoment) {
-		t.Fatalf("demo output:\n%s", out.String())
+	if out := runDemo(t, getenv); strings.Contains(out, "Left out") || !strings.Contains(out, "GOLIVE_NOW="+mobilisation.DemoMoment) {
+		t.Fatalf("demo output:\n%s", out)
 	}
 	// Loading it again finds every plan made and adds nothing.
-	var again strings.Builder
-	if err := run(ctx, []string{"demo"}, getenv, &again); err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(again.String(), "Demo already loaded.") || strings.Contains(again.String(), "Left out") {
-		t.Fatalf("second demo:\n%s", again.String())
+	if again := runDemo(t, getenv); !strings.Contains(again, "Demo already loaded.") || strings.Contains(again, "Left out") {
+		t.Fatalf("second demo:\n%s", again)
 	}
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

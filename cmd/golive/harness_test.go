@@ -27,6 +27,28 @@ type server struct {
 	App *App
 }
 
+// operatorEnv is the environment an operator's commands (`golive demo`, `audit verify`) run in
+// against this test's database and Redis: the map, for a test to add to, and the getenv reading it.
+func operatorEnv(t *testing.T) (Config, map[string]string, func(string) string) {
+	t.Helper()
+	cfg := testConfig(t, nil)
+	env := map[string]string{"GOLIVE_DATA_DIR": cfg.DataDir, "GOLIVE_DATABASE_URL": cfg.DatabaseURL, "GOLIVE_REDIS_URL": cfg.RedisURL}
+	if cfg.DatabaseURL != "" {
+		env["GOLIVE_SECRET_KEY"] = strings.Repeat("ab", 32)
+	}
+	return cfg, env, func(k string) string { return env[k] }
+}
+
+// runDemo runs `golive demo` in that environment and returns what it printed.
+func runDemo(t *testing.T, getenv func(string) string) string {
+	t.Helper()
+	var out strings.Builder
+	if err := run(context.Background(), []string{"demo"}, getenv, &out); err != nil {
+		t.Fatalf("golive demo: %v\n%s", err, out.String())
+	}
+	return out.String()
+}
+
 func testConfig(t *testing.T, extra map[string]string) Config {
 	t.Helper()
 	dbURL, dir := dbtest.URL(t)
