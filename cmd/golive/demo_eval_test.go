@@ -96,27 +96,7 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 		if !wide {
 			t.Error("no question of lot 1 shows a wide spread of individual scores")
 		}
-		res, err := a.Eval.Results(lctx, lead, d.KentLot1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		i := slices.IndexFunc(res.Results, func(r evaluation.Result) bool { return r.Rank == 1 })
-		if i < 0 || len(res.Results) != 2 {
-			t.Fatalf("results: %+v", res.Results)
-		}
-		first := res.Results[i]
-		award, err := a.Eval.Award(lctx, lead, d.KentLot1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := award.Contract
-		if c == nil || len(award.Recommendations) != 1 {
-			t.Fatalf("award: %+v", award)
-		}
-		r := award.Recommendations[0]
-		if r.State != evaluation.AwardAwarded || r.BidderOrgID != first.Bidder || len(award.Approvals[r.ID]) != 8 {
-			t.Fatalf("recommendation %s of %s with %d approvals; first ranked %s", r.State, r.BidderOrgID, len(award.Approvals[r.ID]), first.Bidder)
-		}
+		first, award, r, c := awardedToFirstRanked(t, a, lctx, lead, d.KentLot1, 8)
 		for _, ap := range award.Approvals[r.ID] {
 			if ap.Decision != "approve" {
 				t.Errorf("%s decided %s", ap.OrgID, ap.Decision)
@@ -158,27 +138,7 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 					q.Question.Number, q.ModerationStarted, q.Awaiting, q.Consensus, len(panel.Bidders))
 			}
 		}
-		res, err := a.Eval.Results(lctx, lead, d.KentLot2)
-		if err != nil {
-			t.Fatal(err)
-		}
-		i := slices.IndexFunc(res.Results, func(r evaluation.Result) bool { return r.Rank == 1 })
-		if i < 0 || len(res.Results) != 2 {
-			t.Fatalf("results: %+v", res.Results)
-		}
-		first := res.Results[i]
-		award, err := a.Eval.Award(lctx, lead, d.KentLot2)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := award.Contract
-		if c == nil || len(award.Recommendations) != 1 {
-			t.Fatalf("award: %+v", award)
-		}
-		r := award.Recommendations[0]
-		if r.State != evaluation.AwardAwarded || r.BidderOrgID != first.Bidder || len(award.Approvals[r.ID]) != 3 {
-			t.Fatalf("recommendation %s of %s with %d approvals; first ranked %s", r.State, r.BidderOrgID, len(award.Approvals[r.ID]), first.Bidder)
-		}
+		first, _, r, c := awardedToFirstRanked(t, a, lctx, lead, d.KentLot2, 3)
 		if r.StandstillEndsAt == nil || !r.StandstillEndsAt.Before(time.Date(2018, 9, 1, 0, 0, 0, 0, london)) {
 			t.Errorf("standstill to %v: the seeds approve preferred bidders by August 2018", r.StandstillEndsAt)
 		}
@@ -211,4 +171,34 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 			t.Errorf("LoadDemo hands on %+v", d.LutonContract)
 		}
 	})
+}
+
+// awardedToFirstRanked reads a demo lot's results and award as its lead, and checks that its one
+// recommendation went to the first of two ranked bidders, was approved by the given number of
+// commissioners and led to a contract. It returns the first-ranked result, the award, its
+// recommendation and the contract.
+func awardedToFirstRanked(t *testing.T, a *App, ctx context.Context, lead *web.Actor, lotID string, approvals int) (
+	evaluation.Result, evaluation.AwardView, evaluation.AwardRecommendation, *evaluation.ContractAward) {
+	t.Helper()
+	res, err := a.Eval.Results(ctx, lead, lotID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(res.Results, func(r evaluation.Result) bool { return r.Rank == 1 })
+	if i < 0 || len(res.Results) != 2 {
+		t.Fatalf("results: %+v", res.Results)
+	}
+	first := res.Results[i]
+	award, err := a.Eval.Award(ctx, lead, lotID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if award.Contract == nil || len(award.Recommendations) != 1 {
+		t.Fatalf("award: %+v", award)
+	}
+	r := award.Recommendations[0]
+	if r.State != evaluation.AwardAwarded || r.BidderOrgID != first.Bidder || len(award.Approvals[r.ID]) != approvals {
+		t.Fatalf("recommendation %s of %s with %d approvals; first ranked %s", r.State, r.BidderOrgID, len(award.Approvals[r.ID]), first.Bidder)
+	}
+	return first, award, r, award.Contract
 }
