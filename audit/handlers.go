@@ -9,7 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"golive/frontend"
+	"golive/ukclock"
 	"golive/web"
 )
 
@@ -147,7 +147,7 @@ func pageHref(c *fiber.Ctx, page int) string {
 }
 
 func toLogRow(r Row) LogRow {
-	at := r.At.In(frontend.London)
+	at := r.At.In(ukclock.London)
 	return LogRow{
 		Seq:        r.Seq,
 		When:       at.Format("2 January 2006 15:04:05"),

@@ -14,6 +14,7 @@ import (
 	"golive/database"
 	"golive/database/dbtest"
 	"golive/frontend"
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -27,7 +28,7 @@ func app(t *testing.T, db *database.DB) *fiber.App {
 	srv := &web.Server{Renderer: r, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	a := srv.NewApp(web.Options{})
 	a.Use(func(c *fiber.Ctx) error {
-		web.SetActor(c, &web.Actor{UserID: "user-a", Name: "Ann Admin", OrgID: "org-a", OrgName: "North CCG", Roles: []string{"tenant_admin"}})
+		web.SetActor(c, &access.Actor{UserID: "user-a", Name: "Ann Admin", OrgID: "org-a", OrgName: "North CCG", Roles: []access.Role{access.RoleTenantAdmin}})
 		c.SetUserContext(database.WithTenant(c.UserContext(), "org-a"))
 		return c.Next()
 	})

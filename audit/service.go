@@ -11,7 +11,8 @@ import (
 
 	"golive/apperr"
 	"golive/database"
-	"golive/frontend"
+	"golive/tenants/access"
+	"golive/ukclock"
 	"golive/web"
 )
 
@@ -153,7 +154,7 @@ func (d dateParts) londonDay(label string) (t time.Time, set bool, bad, msg stri
 	case err3 != nil || len(year) != 4 || yn < 2000 || yn > 2200:
 		return time.Time{}, true, "year", label + " must include a year with 4 numbers, like 2025"
 	}
-	t = time.Date(yn, time.Month(mn), dn, 0, 0, 0, 0, frontend.London)
+	t = time.Date(yn, time.Month(mn), dn, 0, 0, 0, 0, ukclock.London)
 	if t.Day() != dn { // 31 April rolls over to 1 May
 		return time.Time{}, true, "day", label + " must be a real date"
 	}
@@ -163,7 +164,7 @@ func (d dateParts) londonDay(label string) (t time.Time, set bool, bad, msg stri
 // apiTime parses an API bound: a date YYYY-MM-DD (a London day; as the upper bound it includes
 // the whole day) or an RFC 3339 instant.
 func apiTime(s string, upper bool) (time.Time, bool) {
-	if t, err := time.ParseInLocation(time.DateOnly, s, frontend.London); err == nil {
+	if t, err := time.ParseInLocation(time.DateOnly, s, ukclock.London); err == nil {
 		if upper {
 			t = t.AddDate(0, 0, 1)
 		}
@@ -178,7 +179,7 @@ func apiTime(s string, upper bool) (time.Time, bool) {
 // requireActor returns the request's context, which the sign-in middleware gives the acting
 // organisation. Without one the handlers stop: a missing tenant is a wiring mistake, logged as an
 // internal error, and must never widen the log to every organisation.
-func requireActor(c interface{ UserContext() context.Context }, a *web.Actor) (context.Context, error) {
+func requireActor(c interface{ UserContext() context.Context }, a *access.Actor) (context.Context, error) {
 	if a == nil {
 		return nil, apperr.New(apperr.Unauthenticated, "Sign in to see the audit log")
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"golive/lots"
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -350,13 +351,13 @@ func (h *API) addEvaluator(c *fiber.Ctx) error {
 }
 
 func (h *API) assignQuestions(c *fiber.Ctx) error {
-	return web.ActWith(c, "lot", func(ctx context.Context, a *web.Actor, lot string, in AssignInput) error {
+	return web.ActWith(c, "lot", func(ctx context.Context, a *access.Actor, lot string, in AssignInput) error {
 		return h.Svc.AssignQuestions(ctx, a, lot, c.Params("user"), in.Questions)
 	})
 }
 
 func (h *API) removeEvaluator(c *fiber.Ctx) error {
-	return web.ActWith(c, "lot", func(ctx context.Context, a *web.Actor, lot string, in RemovalInput) error {
+	return web.ActWith(c, "lot", func(ctx context.Context, a *access.Actor, lot string, in RemovalInput) error {
 		return h.Svc.RemoveEvaluator(ctx, a, lot, c.Params("user"), in.Reason)
 	})
 }
@@ -411,7 +412,7 @@ func (h *API) submitScores(c *fiber.Ctx) error { return web.Act(c, "lot", h.Svc.
 // --- moderation ---
 
 func (h *API) startModeration(c *fiber.Ctx) error {
-	return web.Act(c, "lot", func(ctx context.Context, a *web.Actor, lot string) error {
+	return web.Act(c, "lot", func(ctx context.Context, a *access.Actor, lot string) error {
 		return h.Svc.StartModeration(ctx, a, lot, c.Params("question"))
 	})
 }
@@ -463,7 +464,7 @@ func (h *API) prices(c *fiber.Ctx) error {
 }
 
 func (h *API) setPriceFormula(c *fiber.Ctx) error {
-	return web.ActWith(c, "lot", func(ctx context.Context, a *web.Actor, lot string, in PriceFormulaInput) error {
+	return web.ActWith(c, "lot", func(ctx context.Context, a *access.Actor, lot string, in PriceFormulaInput) error {
 		return h.Svc.SetPriceFormula(ctx, a, lot, in.PriceFormula)
 	})
 }
@@ -544,7 +545,7 @@ func (h *API) makeRepresentation(c *fiber.Ctx) error {
 }
 
 func (h *API) decideRepresentation(c *fiber.Ctx) error {
-	return web.ActWith(c, "lot", func(ctx context.Context, a *web.Actor, lot string, in RepresentationDecisionInput) error {
+	return web.ActWith(c, "lot", func(ctx context.Context, a *access.Actor, lot string, in RepresentationDecisionInput) error {
 		return h.Svc.DecideRepresentation(ctx, a, lot, c.Params("rep"), in)
 	})
 }

@@ -13,19 +13,13 @@ import (
 	"golive/apperr"
 	"golive/jobs"
 	"golive/lots"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // The award of a lot (DOMAIN.md step 8): the price envelopes open once quality moderation is
 // complete; the results rank the bids; the lead recommends a preferred bidder; each
 // participating commissioner's governing body decides on it (Part 2); standstill follows, with
 // letters to every bidder; a representation pauses it; then the lead records the contract award.
-
-// Roles the award rules name (tenants' role keys).
-const (
-	roleApprover = "gb_approver"
-	roleBidder   = "bidder"
-)
 
 // PriceOpening records that a lot's price envelopes were opened, by whom and when. The prices
 // stay sealed in the submissions and are opened on each read.
@@ -107,7 +101,7 @@ type ContractAward struct {
 // AfterContractFunc runs after a contract award has committed: mobilisation makes the lot's
 // plan with it (cmd/golive wires it, so that evaluation need not import mobilisation). It cannot
 // undo the award; a failure is its own to log, and the lead can make the plan later.
-type AfterContractFunc func(ctx context.Context, a *web.Actor, lotID string)
+type AfterContractFunc func(ctx context.Context, a *access.Actor, lotID string)
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
@@ -125,26 +119,26 @@ func (s *Service) enqueue(ctx context.Context, ids []string) {
 }
 
 // isHealthwatch: a Healthwatch evaluator never sees price, contract value or totals (issue 5).
-func isHealthwatch(a *web.Actor) bool {
-	return a == nil || a.OrgKind == "healthwatch" || a.HasRole(roleHealthwatch)
+func isHealthwatch(a *access.Actor) bool {
+	return a == nil || a.OrgKind == access.Healthwatch || a.HasRole(access.RoleHealthwatch)
 }
 
 // CanSeeAward: price, results and the award recommendation (a Part 2 matter) are seen by the
 // lead commissioner's procurement lead and by the governing-body approvers of the commissioners
 // the lot covers, when casbin lets their role see the commercially sensitive value. Never by
 // Healthwatch, evaluators, observers or bidders.
-func CanSeeAward(a *web.Actor, p lots.Procurement, lotParticipants []string, valueAllowed bool) bool {
+func CanSeeAward(a *access.Actor, p lots.Procurement, lotParticipants []string, valueAllowed bool) bool {
 	if isHealthwatch(a) || !valueAllowed {
 		return false
 	}
 	if CanLead(a, p) {
 		return true
 	}
-	return a.HasRole(roleApprover) && slices.Contains(lotParticipants, a.OrgID)
+	return a.HasRole(access.RoleApprover) && slices.Contains(lotParticipants, a.OrgID)
 }
 
 // awardLot loads a lot for someone who may see its price, results and award, after opening.
-func (s *Service) awardLot(ctx context.Context, tx *Store, a *web.Actor, lotID string, lock bool) (lots.Procurement, lots.Lot, []string, error) {
+func (s *Service) awardLot(ctx context.Context, tx *Store, a *access.Actor, lotID string, lock bool) (lots.Procurement, lots.Lot, []string, error) {
 	if isHealthwatch(a) {
 		return lots.Procurement{}, lots.Lot{}, nil, apperr.Forbiddenf("Healthwatch evaluators never see price, contract value or totals")
 	}
@@ -166,7 +160,7 @@ func (s *Service) awardLot(ctx context.Context, tx *Store, a *web.Actor, lotID s
 	if err != nil {
 		return p, l, nil, err
 	}
-	allowed := s.Lots.Authz != nil && s.Lots.Authz.Can(a.UserID, a.OrgID, "procurements", "value")
+	allowed := s.Lots.Authz != nil && s.Lots.Authz.Can(a.UserID, a.OrgID, access.PermProcValue)
 	if !CanSeeAward(a, p, parts, allowed) {
 		return p, l, parts, apperr.Forbiddenf("Price, results and the award are seen only by the procurement lead and the governing-body approvers of the commissioners this lot covers")
 	}
@@ -177,7 +171,7 @@ func (s *Service) awardLot(ctx context.Context, tx *Store, a *web.Actor, lotID s
 
 // OpenPrices opens the price envelopes of a lot: only its lead, and only once quality
 // moderation is complete, so that quality is scored before price is seen.
-func (s *Service) OpenPrices(ctx context.Context, a *web.Actor, lotID string) error {
+func (s *Service) OpenPrices(ctx context.Context, a *access.Actor, lotID string) error {
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		p, l, err := s.leadLot(ctx, tx, a, lotID, true)
 		if err != nil {
@@ -271,7 +265,7 @@ func resultsState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot
 }
 
 // Prices are a lot's opened prices, for those who may see them.
-func (s *Service) Prices(ctx context.Context, a *web.Actor, lotID string) ([]BidPrice, error) {
+func (s *Service) Prices(ctx context.Context, a *access.Actor, lotID string) ([]BidPrice, error) {
 	p, l, _, err := s.awardLot(ctx, s.Store, a, lotID, false)
 	if err != nil {
 		return nil, err
@@ -336,7 +330,7 @@ func (s *Service) results(ctx context.Context, tx *Store, p lots.Procurement, l 
 
 // Results is a lot's ranking, once its prices have been opened: for the lead and the
 // governing-body approvers of the commissioners it covers; never for Healthwatch.
-func (s *Service) Results(ctx context.Context, a *web.Actor, lotID string) (ResultsView, error) {
+func (s *Service) Results(ctx context.Context, a *access.Actor, lotID string) (ResultsView, error) {
 	p, l, _, err := s.awardLot(ctx, s.Store, a, lotID, false)
 	if err != nil {
 		return ResultsView{}, err
@@ -356,7 +350,7 @@ type RecommendInput struct {
 // Recommend records the lead's recommendation of a preferred bidder: a ranked bid, with a
 // reason. The participating commissioners' governing bodies then decide on it: their approvers
 // are told by mail, after commit.
-func (s *Service) Recommend(ctx context.Context, a *web.Actor, lotID string, in RecommendInput) (AwardRecommendation, error) {
+func (s *Service) Recommend(ctx context.Context, a *access.Actor, lotID string, in RecommendInput) (AwardRecommendation, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
 	var r AwardRecommendation
 	var mails []string
@@ -448,7 +442,7 @@ type AwardDecisionInput struct {
 // DecideAward records the acting approver's governing-body decision on a lot's recommendation,
 // for their own commissioner. A rejection stops it; when every commissioner the lot covers has
 // approved, standstill starts and the letters go to every bidder.
-func (s *Service) DecideAward(ctx context.Context, a *web.Actor, lotID string, in AwardDecisionInput) error {
+func (s *Service) DecideAward(ctx context.Context, a *access.Actor, lotID string, in AwardDecisionInput) error {
 	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Decision != "approve" && in.Decision != "reject" {
 		return apperr.InvalidFields(map[string]string{"decision": "Approve or reject the recommendation"})
@@ -462,7 +456,7 @@ func (s *Service) DecideAward(ctx context.Context, a *web.Actor, lotID string, i
 		if err != nil {
 			return err
 		}
-		if !a.HasRole(roleApprover) || !slices.Contains(parts, a.OrgID) {
+		if !a.HasRole(access.RoleApprover) || !slices.Contains(parts, a.OrgID) {
 			return apperr.Forbiddenf("Only the governing-body approvers of the commissioners this lot covers decide on its award")
 		}
 		if in.OrgID != "" && in.OrgID != a.OrgID {
@@ -507,7 +501,7 @@ func (s *Service) DecideAward(ctx context.Context, a *web.Actor, lotID string, i
 }
 
 // startStandstill starts the standstill on the last approval and queues the letters.
-func (s *Service) startStandstill(ctx context.Context, tx *Store, a *web.Actor, p lots.Procurement, l lots.Lot, r *AwardRecommendation, ds []AwardApproval, now time.Time) ([]string, error) {
+func (s *Service) startStandstill(ctx context.Context, tx *Store, a *access.Actor, p lots.Procurement, l lots.Lot, r *AwardRecommendation, ds []AwardApproval, now time.Time) ([]string, error) {
 	ends, err := StandstillEnds(p.Regime, now)
 	if err != nil {
 		return nil, err
@@ -662,11 +656,11 @@ type RepresentationInput struct {
 
 // MakeRepresentation records the acting bidder's representation during standstill (before it
 // ends): the award is paused until the lead decides on it.
-func (s *Service) MakeRepresentation(ctx context.Context, a *web.Actor, lotID string, in RepresentationInput) (Representation, error) {
+func (s *Service) MakeRepresentation(ctx context.Context, a *access.Actor, lotID string, in RepresentationInput) (Representation, error) {
 	in.Text = strings.TrimSpace(in.Text)
 	var rep Representation
 	err := s.Store.Tx(ctx, func(tx *Store) error {
-		if !validID(lotID) || !a.HasRole(roleBidder) {
+		if !validID(lotID) || !a.HasRole(access.RoleBidder) {
 			return apperr.NotFoundf("Lot not found")
 		}
 		sub, err := tx.OwnBid(ctx, lotID)
@@ -715,7 +709,7 @@ type RepresentationDecisionInput struct {
 // recommendation is withdrawn (the lead may recommend again); rejected, once no other awaits a
 // decision the award resumes: under the PSR not before AwardWaitAfterRepresentation of the
 // decision, and never before the standstill's own end.
-func (s *Service) DecideRepresentation(ctx context.Context, a *web.Actor, lotID, representationID string, in RepresentationDecisionInput) error {
+func (s *Service) DecideRepresentation(ctx context.Context, a *access.Actor, lotID, representationID string, in RepresentationDecisionInput) error {
 	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Decision != "upheld" && in.Decision != "rejected" {
 		return apperr.InvalidFields(map[string]string{"decision": "Uphold or reject the representation"})
@@ -803,7 +797,7 @@ type ContractInput struct {
 
 // AwardContract records the contract award to the preferred bidder, once standstill (and any
 // wait after a representation) is over; every bidder is told.
-func (s *Service) AwardContract(ctx context.Context, a *web.Actor, lotID string, in ContractInput) (ContractAward, error) {
+func (s *Service) AwardContract(ctx context.Context, a *access.Actor, lotID string, in ContractInput) (ContractAward, error) {
 	in.ContractReference = strings.TrimSpace(in.ContractReference)
 	f := map[string]string{}
 	if in.ContractReference == "" {
@@ -896,7 +890,7 @@ func (s *Service) AwardContract(ctx context.Context, a *web.Actor, lotID string,
 
 // leadRecommendation is leadLot, locked, with the lot's current recommendation (nil if none),
 // locked too: what each step of the award after the recommendation starts from.
-func (s *Service) leadRecommendation(ctx context.Context, tx *Store, a *web.Actor, lotID string) (lots.Procurement, lots.Lot, *AwardRecommendation, error) {
+func (s *Service) leadRecommendation(ctx context.Context, tx *Store, a *access.Actor, lotID string) (lots.Procurement, lots.Lot, *AwardRecommendation, error) {
 	p, l, err := s.leadLot(ctx, tx, a, lotID, true)
 	if err != nil {
 		return p, l, nil, err
@@ -929,7 +923,7 @@ func (s *Service) suspended(ctx context.Context, tx *Store, r *AwardRecommendati
 // a bidder of the lot issued against the decision to award: from then the contract cannot be
 // entered into until their end is recorded (EndSuspension). Only under the PCR 2015, after
 // standstill started and before the contract.
-func (s *Service) RecordProceedings(ctx context.Context, a *web.Actor, lotID string, in ProceedingsInput) (Proceeding, error) {
+func (s *Service) RecordProceedings(ctx context.Context, a *access.Actor, lotID string, in ProceedingsInput) (Proceeding, error) {
 	if f := CheckProceedings(&in); f != nil {
 		return Proceeding{}, apperr.InvalidFields(f)
 	}
@@ -974,7 +968,7 @@ func (s *Service) RecordProceedings(ctx context.Context, a *web.Actor, lotID str
 // Once every proceeding against the recommendation has ended, the contract may be entered into
 // again (subject to standstill and representations). Ending one twice is refused; one that was
 // never recorded is not found.
-func (s *Service) EndSuspension(ctx context.Context, a *web.Actor, lotID, proceedingID string, in SuspensionEndInput) (Proceeding, error) {
+func (s *Service) EndSuspension(ctx context.Context, a *access.Actor, lotID, proceedingID string, in SuspensionEndInput) (Proceeding, error) {
 	if f := CheckSuspensionEnd(&in); f != nil {
 		return Proceeding{}, apperr.InvalidFields(f)
 	}
@@ -1031,7 +1025,7 @@ type AwardView struct {
 }
 
 // Award shows a lot's award to those who may see it.
-func (s *Service) Award(ctx context.Context, a *web.Actor, lotID string) (AwardView, error) {
+func (s *Service) Award(ctx context.Context, a *access.Actor, lotID string) (AwardView, error) {
 	v := AwardView{Approvals: map[string][]AwardApproval{}, Representations: map[string][]Representation{}, Proceedings: map[string][]Proceeding{}}
 	p, l, _, err := s.awardLot(ctx, s.Store, a, lotID, false)
 	if err != nil {

@@ -9,7 +9,8 @@ import (
 
 	"golive/apperr"
 	"golive/lots"
-	"golive/web"
+	"golive/tenants/access"
+	"golive/ukclock"
 )
 
 // What the moderation, results and award pages show beside the service's use cases: which lot
@@ -28,7 +29,7 @@ type LotCaption struct {
 
 // LotCaption names a lot the acting user can see (scope.go): a commissioner taking part, a
 // member of its panel, or a bidder with a counted response.
-func (s *Service) LotCaption(ctx context.Context, a *web.Actor, lotID string) (LotCaption, error) {
+func (s *Service) LotCaption(ctx context.Context, a *access.Actor, lotID string) (LotCaption, error) {
 	if err := s.Visible(ctx, a, lotID); err != nil {
 		return LotCaption{}, err
 	}
@@ -40,7 +41,7 @@ func (s *Service) LotCaption(ctx context.Context, a *web.Actor, lotID string) (L
 	if apperr.IsKind(err, apperr.NotFound) {
 		if m, merr := s.Store.Member(ctx, l.ID, a.UserID, false); merr == nil {
 			p, err = s.Store.PanelProcurement(ctx, m)
-		} else if a.HasRole(roleBidder) {
+		} else if a.HasRole(access.RoleBidder) {
 			if sub, berr := s.Store.OwnBid(ctx, l.ID); berr == nil {
 				p, err = s.Store.BidProcurement(ctx, sub)
 			}
@@ -69,7 +70,7 @@ type AwardStatus struct {
 }
 
 // AwardStatus shows where a lot's award stands to the lead and the lot's approvers.
-func (s *Service) AwardStatus(ctx context.Context, a *web.Actor, lotID string) (AwardStatus, error) {
+func (s *Service) AwardStatus(ctx context.Context, a *access.Actor, lotID string) (AwardStatus, error) {
 	var st AwardStatus
 	_, l, parts, err := s.awardLot(ctx, s.Store, a, lotID, false)
 	if err != nil {
@@ -185,7 +186,7 @@ func ukDate(v string) (time.Time, bool) {
 	if len(v) != len("2006-01-02") {
 		return time.Time{}, false
 	}
-	t, err := lots.LondonTime(v, "00:00")
+	t, err := ukclock.LondonTime(v, "00:00")
 	return t, err == nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"golive/database"
 	"golive/jobs"
 	"golive/lots"
+	"golive/tenants/access"
 )
 
 // The award's queries (award.go). Rows of a lot are read only after the service has let the
@@ -166,25 +167,25 @@ type OrgUser struct{ OrgID, Email, Name string }
 
 // BidderUsers lists the active users holding the bidder role at the organisations, for letters.
 func (s *Store) BidderUsers(ctx context.Context, orgIDs []string) ([]OrgUser, error) {
-	return s.roleUsers(ctx, roleBidder, orgIDs)
+	return s.roleUsers(ctx, access.RoleBidder, orgIDs)
 }
 
 // ApproverUsers lists the active users holding the governing-body approver role at the
 // organisations, for notices of a decision they are to take. Pass only a lot's participants
 // (LotParticipants), read after the service let the lot in.
 func (s *Store) ApproverUsers(ctx context.Context, orgIDs []string) ([]OrgUser, error) {
-	return s.roleUsers(ctx, roleApprover, orgIDs)
+	return s.roleUsers(ctx, access.RoleApprover, orgIDs)
 }
 
 // roleUsers lists the active users holding role in their own organisation, for the
 // organisations given: a role granted in another organisation does not count.
-func (s *Store) roleUsers(ctx context.Context, role string, orgIDs []string) ([]OrgUser, error) {
+func (s *Store) roleUsers(ctx context.Context, role access.Role, orgIDs []string) ([]OrgUser, error) {
 	var out []OrgUser
 	if len(orgIDs) == 0 {
 		return out, nil
 	}
 	err := s.q(ctx).Table("users").Select("users.org_id, users.email, users.name").
-		Joins("JOIN casbin_rule ON casbin_rule.ptype = 'g' AND casbin_rule.v0 = 'user:' || users.id AND casbin_rule.v2 = users.org_id AND casbin_rule.v1 = ?", role).
+		Joins("JOIN casbin_rule ON casbin_rule.ptype = 'g' AND casbin_rule.v0 = 'user:' || users.id AND casbin_rule.v2 = users.org_id AND casbin_rule.v1 = ?", role.Key()).
 		Where("users.org_id IN ? AND users.active", orgIDs).Order("users.org_id, users.email").Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("%s users: %w", role, err)

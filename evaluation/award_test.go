@@ -3,12 +3,14 @@ package evaluation_test
 import (
 	"context"
 	"encoding/json"
-	"golive/lots/lotstest"
 	"math/big"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"golive/lots/lotstest"
+	"golive/tenants/access"
 
 	"golive/apperr"
 	"golive/evaluation"
@@ -42,7 +44,7 @@ func (f *fixture) scoredUpTo() world {
 		if err := tx.CreateUser(ctx, &u); err != nil {
 			return err
 		}
-		return tx.SetRoles(ctx, u.ID, u.OrgID, []string{tenants.RoleBidder})
+		return tx.SetRoles(ctx, u.ID, u.OrgID, []access.Role{access.RoleBidder})
 	}))
 	lotstest.OK(t, f.ten.Authz.Changed(ctx))
 	f.panel(w)
@@ -394,7 +396,7 @@ func TestOnlyTheApproversOfTheCommissionersALotCoversAreToldOfItsRecommendation(
 		if err := tx.CreateUser(ctx, &u); err != nil {
 			return err
 		}
-		if err := tx.SetRoles(ctx, u.ID, u.OrgID, []string{tenants.RoleApprover}); err != nil {
+		if err := tx.SetRoles(ctx, u.ID, u.OrgID, []access.Role{access.RoleApprover}); err != nil {
 			return err
 		}
 		u.Active = false // after CreateUser: its column defaults to true, which a false would not override

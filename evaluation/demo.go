@@ -10,7 +10,7 @@ import (
 	"golive/apperr"
 	"golive/database"
 	"golive/lots"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // The evaluation and award of the seeds' procurements, replayed through the service on a clock
@@ -74,7 +74,7 @@ type demoRun struct {
 	actor lots.ActorFunc
 	ctx   context.Context
 	err   error
-	seen  map[string]*web.Actor // a demo user's roles do not change during the replay
+	seen  map[string]*access.Actor // a demo user's roles do not change during the replay
 }
 
 func demoTime(s string) time.Time {
@@ -87,13 +87,13 @@ func demoTime(s string) time.Time {
 
 func (d *demoRun) at(when string) { d.clock = demoTime(when) }
 
-func (d *demoRun) as(email string) (*web.Actor, context.Context) {
+func (d *demoRun) as(email string) (*access.Actor, context.Context) {
 	a, ok := d.seen[email]
 	if !ok {
 		var err error
 		if a, err = d.actor(d.ctx, email); err != nil {
 			d.fail("sign in as "+email, err)
-			return &web.Actor{}, d.ctx
+			return &access.Actor{}, d.ctx
 		}
 		d.seen[email] = a
 	}
@@ -196,7 +196,7 @@ func (d *demoRun) missingUsers(emails ...string) []string {
 // LoadDemo replays the evaluation and award of the demo procurements that lots.LoadDemo
 // created. A lot whose panel exists already is left as it is, so running it again does nothing.
 func (s *Service) LoadDemo(ctx context.Context, actor lots.ActorFunc) (Demo, error) {
-	d := &demoRun{svc: *s, actor: actor, ctx: ctx, seen: map[string]*web.Actor{}}
+	d := &demoRun{svc: *s, actor: actor, ctx: ctx, seen: map[string]*access.Actor{}}
 	if s.Lots != nil {
 		d.lots = *s.Lots
 	}

@@ -17,6 +17,7 @@ import (
 
 	"golive/apperr"
 	"golive/lots"
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -522,8 +523,8 @@ func sendExport(c *fiber.Ctx, r Report, f ExportFormat) error {
 
 // mountExport registers the downloads of a lot's evaluation: for those who may see the value
 // (casbin) and the lot (scope.go); the service applies the rule of Results.
-func (h *Pages) mountExport(app fiber.Router, guard Guard) {
-	value, lot := guard("procurements", "value"), scoped(h.Svc.Visible)
+func (h *Pages) mountExport(app fiber.Router, guard web.Guard) {
+	value, lot := guard(access.PermProcValue), scoped(h.Svc.Visible)
 	app.Get("/evaluations/lots/:lot/export.xlsx", value, lot, h.exportAs(ExportXLSX))
 	app.Get("/evaluations/lots/:lot/export.csv", value, lot, h.exportAs(ExportCSV))
 }

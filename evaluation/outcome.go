@@ -7,7 +7,7 @@ import (
 
 	"golive/apperr"
 	"golive/lots"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // OutcomeView is a lot's award decision as one bidder sees it: nothing until standstill starts;
@@ -42,9 +42,9 @@ type OutcomeContract struct {
 }
 
 // Outcome shows the acting bidder the decision on a lot it bid for.
-func (s *Service) Outcome(ctx context.Context, a *web.Actor, lotID string) (OutcomeView, error) {
+func (s *Service) Outcome(ctx context.Context, a *access.Actor, lotID string) (OutcomeView, error) {
 	var v OutcomeView
-	if a == nil || !validID(lotID) || !a.HasRole(roleBidder) {
+	if a == nil || !validID(lotID) || !a.HasRole(access.RoleBidder) {
 		return v, apperr.NotFoundf("Lot not found")
 	}
 	sub, err := s.Store.OwnBid(ctx, lotID)

@@ -3,6 +3,7 @@ package evaluation
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -16,7 +17,7 @@ type Pages struct {
 }
 
 // Mount registers the evaluation pages.
-func (h *Pages) Mount(app fiber.Router, guard Guard) {
+func (h *Pages) Mount(app fiber.Router, guard web.Guard) {
 	h.mountPanelPages(app, guard)
 	h.mountAwardPages(app, guard)
 	h.mountExport(app, guard)
@@ -24,9 +25,9 @@ func (h *Pages) Mount(app fiber.Router, guard Guard) {
 
 // can says whether the signed-in person's roles allow an action (casbin), to show or hide a
 // link; the route itself is still guarded.
-func (h *Pages) can(c *fiber.Ctx, obj, act string) bool {
+func (h *Pages) can(c *fiber.Ctx, p access.Permission) bool {
 	a := web.ActorFrom(c)
-	return a != nil && h.Web.Can != nil && h.Web.Can(a, obj, act)
+	return a != nil && h.Web.Can != nil && h.Web.Can(a, p)
 }
 
 // render shows a page with the flash a redirect left for it.

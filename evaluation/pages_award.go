@@ -12,6 +12,8 @@ import (
 
 	"golive/apperr"
 	"golive/lots"
+	"golive/tenants/access"
+	"golive/ukclock"
 	"golive/web"
 )
 
@@ -23,9 +25,9 @@ import (
 // Each handler reads the form, makes one service call and renders or redirects (303, with a
 // flash); what may be done is the service's rule, the page only hides forms that would be refused.
 
-func (h *Pages) mountAwardPages(app fiber.Router, guard Guard) {
-	manage, value := guard("evaluations", "manage"), guard("procurements", "value")
-	decide, represent := guard("awards", "decide"), guard("awards", "represent")
+func (h *Pages) mountAwardPages(app fiber.Router, guard web.Guard) {
+	manage, value := guard(access.PermPanelManage), guard(access.PermProcValue)
+	decide, represent := guard(access.PermAwardDecide), guard(access.PermRepresent)
 	lot := scoped(h.Svc.Visible)
 
 	const p = "/evaluations/lots/:lot"
@@ -92,7 +94,7 @@ func (f awardForm) date(name, label string) time.Time {
 	if v == "" {
 		return time.Time{}
 	}
-	t, err := lots.LondonTime(v, "00:00")
+	t, err := ukclock.LondonTime(v, "00:00")
 	if err != nil {
 		f.Errs[name] = web.Capitalise(label) + ": " + err.Error()
 		return time.Time{}
@@ -881,7 +883,7 @@ func (h *Pages) awardView(c *fiber.Ctx) (AwardPage, error) {
 		}
 		page.Approvals = append(page.Approvals, row)
 	}
-	page.CanDecide = cur.State == AwardPending && page.DecideFor != "" && !mine && h.can(c, "awards", "decide")
+	page.CanDecide = cur.State == AwardPending && page.DecideFor != "" && !mine && h.can(c, access.PermAwardDecide)
 	page.fillDecision("")
 	page.Timeline = awardTimeline(*cur, decisions, len(st.Commissioners), av.Contract, h.Svc.Now())
 

@@ -10,6 +10,7 @@ import (
 
 	"golive/apperr"
 	"golive/lots"
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -18,8 +19,8 @@ import (
 // (declarations of interest first, then progress and submission) and the scoring sheet of one
 // bidder. Each handler reads the form, calls the service and renders, or redirects with a flash.
 
-func (h *Pages) mountPanelPages(app fiber.Router, guard Guard) {
-	score, manage := guard("evaluations", "score"), guard("evaluations", "manage")
+func (h *Pages) mountPanelPages(app fiber.Router, guard web.Guard) {
+	score, manage := guard(access.PermEvaluate), guard(access.PermPanelManage)
 	lot := scoped(h.Svc.Visible)
 
 	app.Get("/evaluations", score, h.myEvaluations)
@@ -126,7 +127,7 @@ func (h *Pages) overviewPage(c *fiber.Ctx) (PanelOverviewPage, error) {
 	if err != nil {
 		return PanelOverviewPage{}, err
 	}
-	page := PanelOverviewPage{V: v, Bidders: len(v.Bidders), CanSeeResults: h.can(c, "procurements", "value"),
+	page := PanelOverviewPage{V: v, Bidders: len(v.Bidders), CanSeeResults: h.can(c, access.PermProcValue),
 		Add: AddEvaluatorForm{Errs: map[string]string{}}, AddHW: AddEvaluatorForm{Errs: map[string]string{}}}
 	page.Add.People = []web.Option{{Value: "", Label: "Choose an evaluator"}}
 	page.AddHW.People = []web.Option{{Value: "", Label: "Choose a Healthwatch evaluator"}}

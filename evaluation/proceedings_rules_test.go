@@ -8,6 +8,7 @@ import (
 	"golive/apperr"
 	"golive/evaluation"
 	"golive/lots"
+	"golive/ukclock"
 )
 
 func TestProceedingsCanBeRecordedOnlyUnderThePCRDuringTheAward(t *testing.T) {
@@ -35,7 +36,7 @@ func TestProceedingsCanBeRecordedOnlyUnderThePCRDuringTheAward(t *testing.T) {
 }
 
 func TestTheDaysOfProceedingsAreNeitherInTheFutureNorTooEarly(t *testing.T) {
-	london := lots.London
+	london := ukclock.London
 	started := time.Date(2026, 3, 2, 15, 0, 0, 0, time.UTC)
 	now := time.Date(2026, 3, 10, 23, 30, 0, 0, time.UTC) // 23:30 UTC on 10 March is still 10 March in London (GMT)
 	bst := time.Date(2026, 7, 10, 23, 30, 0, 0, time.UTC) // but 00:30 on 11 July in London (BST)
@@ -124,7 +125,7 @@ func TestProceedingsInputIsTrimmedAndCheckedBesideEachField(t *testing.T) {
 }
 
 func TestTheContractWaitsForEveryProceedingToEnd(t *testing.T) {
-	notified := time.Date(2026, 3, 4, 0, 0, 0, 0, lots.London).UTC()
+	notified := time.Date(2026, 3, 4, 0, 0, 0, 0, ukclock.London).UTC()
 	ended := notified.Add(72 * time.Hour)
 	how := evaluation.SuspensionLifted
 	open := func(id, org string) evaluation.Proceeding {

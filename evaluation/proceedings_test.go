@@ -9,6 +9,7 @@ import (
 	"golive/evaluation"
 	"golive/lots"
 	"golive/lots/lotstest"
+	"golive/ukclock"
 )
 
 // toStandstill recommends Estuary on a priced lot and has both governing bodies approve it:
@@ -35,7 +36,7 @@ func (f *fixture) approved(w world) time.Time {
 	return *r.StandstillEndsAt
 }
 
-func ukDay(t time.Time) string { return t.In(lots.London).Format("2006-01-02") }
+func ukDay(t time.Time) string { return t.In(ukclock.London).Format("2006-01-02") }
 
 func wantField(t *testing.T, err error, field, contains, what string) {
 	t.Helper()
@@ -118,7 +119,7 @@ func TestCourtProceedingsSuspendTheContractUntilEveryOneEnds(t *testing.T) {
 	contract := evaluation.ContractInput{ContractReference: "MS-EV-1", StartDate: w.p.ContractStart, TermYears: 2, ValuePence: 210_000_00}
 	_, err = f.svc.AwardContract(lctx, lead, w.l.ID, contract)
 	lotstest.WantKind(t, err, apperr.Conflict, "awarding while proceedings suspend the contract")
-	wantMsg := "The contract cannot be entered into: proceedings issued by " + weald + ", notified on " + wealdOn.In(lots.London).Format("2 January 2006") +
+	wantMsg := "The contract cannot be entered into: proceedings issued by " + weald + ", notified on " + wealdOn.In(ukclock.London).Format("2 January 2006") +
 		", suspend it (PCR 2015 reg. 95) until the court lifts the suspension or the proceedings end"
 	if !strings.Contains(err.Error(), wantMsg) {
 		t.Fatalf("the refusal: %v\nwant: %s", err, wantMsg)

@@ -9,7 +9,7 @@ import (
 
 	"golive/apperr"
 	"golive/lots"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // The whole evaluation of a lot in one value, for the export (export.go): what a legal
@@ -131,7 +131,7 @@ type ReportContract struct {
 
 // Export is Report for a download, and records it: a copy of the scores and prices that leaves
 // golive is part of what a challenge to the award may ask about (who took one, when, in what form).
-func (s *Service) Export(ctx context.Context, a *web.Actor, lotID string, f ExportFormat) (Report, error) {
+func (s *Service) Export(ctx context.Context, a *access.Actor, lotID string, f ExportFormat) (Report, error) {
 	r, err := s.Report(ctx, a, lotID)
 	if err != nil {
 		return r, err
@@ -149,7 +149,7 @@ func (s *Service) Export(ctx context.Context, a *web.Actor, lotID string, f Expo
 // Report gathers a lot's whole evaluation for those who may see its results (the rule of
 // Results: the lead and the governing-body approvers of the commissioners it covers, never
 // Healthwatch, evaluators, observers or bidders).
-func (s *Service) Report(ctx context.Context, a *web.Actor, lotID string) (Report, error) {
+func (s *Service) Report(ctx context.Context, a *access.Actor, lotID string) (Report, error) {
 	p, l, parts, err := s.awardLot(ctx, s.Store, a, lotID, false)
 	if err != nil {
 		return Report{}, err

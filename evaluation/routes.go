@@ -1,10 +1,11 @@
 package evaluation
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"github.com/gofiber/fiber/v2"
 
-// Guard returns the route middleware for a permission (casbin, via tenants.Middleware.Require).
-// evaluation names its permissions by object and action so it need not import tenants.
-type Guard func(obj, act string) fiber.Handler
+	"golive/tenants/access"
+	"golive/web"
+)
 
 // API are the JSON handlers (api.go).
 type API struct {
@@ -15,9 +16,9 @@ type API struct {
 // and the lot's visibility to the caller (scope.go). Finer object rules (on the panel, assigned
 // to the question, declared, lead commissioner, the lot's approvers, own bid, state) are the
 // service's.
-func (h *API) Mount(api fiber.Router, guard Guard) {
-	score, manage := guard("evaluations", "score"), guard("evaluations", "manage")
-	value, decide, represent := guard("procurements", "value"), guard("awards", "decide"), guard("awards", "represent")
+func (h *API) Mount(api fiber.Router, guard web.Guard) {
+	score, manage := guard(access.PermEvaluate), guard(access.PermPanelManage)
+	value, decide, represent := guard(access.PermProcValue), guard(access.PermAwardDecide), guard(access.PermRepresent)
 	lot := scoped(h.Svc.Visible)
 
 	const p = "/evaluations/lots/:lot"

@@ -7,17 +7,10 @@ import (
 	"unicode/utf8"
 
 	"golive/lots"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // Pure rules of the quality evaluation: no database, no clock.
-
-// Roles the panel rules name (tenants' role keys).
-const (
-	roleLead        = "procurement_lead"
-	roleEvaluator   = "evaluator"
-	roleHealthwatch = "healthwatch_evaluator"
-)
 
 // MinRationale is the shortest rationale accepted for a score: a mark must say why, in words
 // that would stand up in a challenge to the award.
@@ -32,8 +25,8 @@ const WideSpreadAt = 2
 
 // CanLead: the lead commissioner's procurement lead forms panels and runs moderation. Another
 // role of the lead commissioner (its own evaluators included) does not.
-func CanLead(a *web.Actor, p lots.Procurement) bool {
-	return lots.CanManage(a, p) && a.HasRole(roleLead)
+func CanLead(a *access.Actor, p lots.Procurement) bool {
+	return lots.CanManage(a, p) && a.HasRole(access.RoleProcurementLead)
 }
 
 // Spread is the gap between the highest and lowest score; 0 for fewer than two.

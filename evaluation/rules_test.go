@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"golive/lots"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 func TestAWideSpreadIsTwoOrMoreBetweenHighestAndLowest(t *testing.T) {
@@ -135,12 +135,12 @@ func TestQualityIsCompleteWithAConsensusPerQuestionAndBidder(t *testing.T) {
 func TestOnlyTheLeadsProcurementLeadLeadsTheEvaluation(t *testing.T) {
 	p := lots.Procurement{LeadOrgID: "medway"}
 	for _, c := range []struct {
-		a  *web.Actor
+		a  *access.Actor
 		ok bool
 	}{
-		{&web.Actor{OrgID: "medway", Roles: []string{"procurement_lead"}}, true},
-		{&web.Actor{OrgID: "medway", Roles: []string{"evaluator"}}, false},
-		{&web.Actor{OrgID: "swale", Roles: []string{"procurement_lead"}}, false},
+		{&access.Actor{OrgID: "medway", Roles: []access.Role{access.RoleProcurementLead}}, true},
+		{&access.Actor{OrgID: "medway", Roles: []access.Role{access.RoleEvaluator}}, false},
+		{&access.Actor{OrgID: "swale", Roles: []access.Role{access.RoleProcurementLead}}, false},
 		{nil, false},
 	} {
 		if got := CanLead(c.a, p); got != c.ok {

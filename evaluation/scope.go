@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"golive/apperr"
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -16,7 +17,7 @@ import (
 // checked the role; what each may do with the lot is the service's rule.
 
 // Visible refuses a lot the acting user cannot see, as not found.
-func (s *Service) Visible(ctx context.Context, a *web.Actor, lotID string) error {
+func (s *Service) Visible(ctx context.Context, a *access.Actor, lotID string) error {
 	if a == nil || !validID(lotID) {
 		return apperr.NotFoundf("Lot not found")
 	}
@@ -34,7 +35,7 @@ func (s *Service) Visible(ctx context.Context, a *web.Actor, lotID string) error
 	} else if !apperr.IsKind(err, apperr.NotFound) {
 		return err
 	}
-	if a.HasRole(roleBidder) {
+	if a.HasRole(access.RoleBidder) {
 		if _, err := s.Store.OwnBid(ctx, lotID); err == nil {
 			return nil
 		} else if !apperr.IsKind(err, apperr.NotFound) {
@@ -45,7 +46,7 @@ func (s *Service) Visible(ctx context.Context, a *web.Actor, lotID string) error
 }
 
 // scoped is the route middleware for /evaluations/lots/:lot/….
-func scoped(check func(ctx context.Context, a *web.Actor, lotID string) error) fiber.Handler {
+func scoped(check func(ctx context.Context, a *access.Actor, lotID string) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if err := check(c.UserContext(), web.ActorFrom(c), c.Params("lot")); err != nil {
 			return err

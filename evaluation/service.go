@@ -15,7 +15,7 @@ import (
 	"golive/apperr"
 	"golive/audit"
 	"golive/lots"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // Service is a lot's quality evaluation (DOMAIN.md steps 6 and 7, up to the consensus): the
@@ -32,7 +32,7 @@ type Service struct {
 
 func validID(id string) bool { _, err := uuid.Parse(id); return err == nil }
 
-func (s *Service) entry(a *web.Actor, tenant, action, objType, objID string, summary map[string]any) audit.Entry {
+func (s *Service) entry(a *access.Actor, tenant, action, objType, objID string, summary map[string]any) audit.Entry {
 	return audit.Entry{ActorUserID: a.UserID, ActorOrgID: a.OrgID, TenantID: tenant, Action: action,
 		ObjectType: objType, ObjectID: objID, Summary: summary}
 }
@@ -51,7 +51,7 @@ func (s *Service) opened(ctx context.Context, tx *Store, p lots.Procurement) err
 
 // leadLot loads a lot for its procurement's lead, after opening; lock holds the procurement
 // row so that panel and moderation changes do not interleave.
-func (s *Service) leadLot(ctx context.Context, tx *Store, a *web.Actor, lotID string, lock bool) (lots.Procurement, lots.Lot, error) {
+func (s *Service) leadLot(ctx context.Context, tx *Store, a *access.Actor, lotID string, lock bool) (lots.Procurement, lots.Lot, error) {
 	if !validID(lotID) {
 		return lots.Procurement{}, lots.Lot{}, apperr.NotFoundf("Lot not found")
 	}
@@ -74,7 +74,7 @@ func (s *Service) leadLot(ctx context.Context, tx *Store, a *web.Actor, lotID st
 
 // panelLot loads a lot for the acting evaluator: only a member of its panel, in their own
 // organisation, finds it.
-func (s *Service) panelLot(ctx context.Context, tx *Store, a *web.Actor, lotID string, lock bool) (PanelMember, lots.Procurement, lots.Lot, error) {
+func (s *Service) panelLot(ctx context.Context, tx *Store, a *access.Actor, lotID string, lock bool) (PanelMember, lots.Procurement, lots.Lot, error) {
 	if !validID(lotID) {
 		return PanelMember{}, lots.Procurement{}, lots.Lot{}, apperr.NotFoundf("Lot not found")
 	}
@@ -177,13 +177,13 @@ func ids(qs []lots.Question) []string {
 // chooses whom the lead is offered and whom AddEvaluator accepts.
 func panelPlace(c Candidate, participates bool) (healthwatch bool, msg string) {
 	switch c.OrgKind {
-	case "commissioner":
-		if !participates || !slices.Contains(c.Roles, roleEvaluator) {
+	case access.Commissioner:
+		if !participates || !slices.Contains(c.Roles, access.RoleEvaluator.Key()) {
 			return false, c.Name + " is not an evaluator of a commissioner taking part in this procurement"
 		}
 		return false, ""
-	case "healthwatch":
-		if !slices.Contains(c.Roles, roleHealthwatch) {
+	case access.Healthwatch:
+		if !slices.Contains(c.Roles, access.RoleHealthwatch.Key()) {
 			return true, c.Name + " does not hold the Healthwatch evaluator role"
 		}
 		return true, ""
@@ -194,7 +194,7 @@ func panelPlace(c Candidate, participates bool) (healthwatch bool, msg string) {
 // AddEvaluator puts an evaluator on a lot's panel: a user with the evaluator role at a
 // participating commissioner, or with the Healthwatch evaluator role at a Healthwatch, who
 // scores only the patient panel's questions.
-func (s *Service) AddEvaluator(ctx context.Context, a *web.Actor, lotID string, in EvaluatorInput) (PanelMember, error) {
+func (s *Service) AddEvaluator(ctx context.Context, a *access.Actor, lotID string, in EvaluatorInput) (PanelMember, error) {
 	var m PanelMember
 	err := s.Store.Tx(ctx, func(tx *Store) error {
 		p, l, err := s.leadLot(ctx, tx, a, lotID, true)
@@ -212,7 +212,7 @@ func (s *Service) AddEvaluator(ctx context.Context, a *web.Actor, lotID string, 
 			return err
 		}
 		participates := false
-		if c.OrgKind == "commissioner" {
+		if c.OrgKind == access.Commissioner {
 			if participates, err = tx.Participates(ctx, p.ID, c.OrgID); err != nil {
 				return err
 			}
@@ -239,7 +239,7 @@ func (s *Service) AddEvaluator(ctx context.Context, a *web.Actor, lotID string, 
 }
 
 // AssignQuestions replaces the questions an evaluator scores, until they submit.
-func (s *Service) AssignQuestions(ctx context.Context, a *web.Actor, lotID, userID string, questionIDs []string) error {
+func (s *Service) AssignQuestions(ctx context.Context, a *access.Actor, lotID, userID string, questionIDs []string) error {
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		p, l, err := s.leadLot(ctx, tx, a, lotID, true)
 		if err != nil {
@@ -301,7 +301,7 @@ type PanelView struct {
 }
 
 // Panel is the lead's view of a lot's panel.
-func (s *Service) Panel(ctx context.Context, a *web.Actor, lotID string) (PanelView, error) {
+func (s *Service) Panel(ctx context.Context, a *access.Actor, lotID string) (PanelView, error) {
 	var v PanelView
 	p, l, err := s.leadLot(ctx, s.Store, a, lotID, false)
 	if err != nil {
@@ -447,7 +447,7 @@ type DeclarationInput struct {
 // Declare records the acting evaluator's declaration about a bidder, before they read any
 // response. A conflict stands once declared; no interest may later become a conflict until the
 // evaluator submits, which drops their marks for that bidder.
-func (s *Service) Declare(ctx context.Context, a *web.Actor, lotID string, in DeclarationInput) error {
+func (s *Service) Declare(ctx context.Context, a *access.Actor, lotID string, in DeclarationInput) error {
 	in.Reason = strings.TrimSpace(in.Reason)
 	switch in.Decision {
 	case NoInterest:
@@ -520,7 +520,7 @@ type WorkspaceView struct {
 }
 
 // Workspace is the acting evaluator's view of a lot.
-func (s *Service) Workspace(ctx context.Context, a *web.Actor, lotID string) (WorkspaceView, error) {
+func (s *Service) Workspace(ctx context.Context, a *access.Actor, lotID string) (WorkspaceView, error) {
 	m, p, l, err := s.panelLot(ctx, s.Store, a, lotID, false)
 	if err != nil {
 		return WorkspaceView{}, err
@@ -590,7 +590,7 @@ func (s *Service) readable(ctx context.Context, tx *Store, m PanelMember, p lots
 }
 
 // Response is a bidder's answers to the acting evaluator's questions, and to no other.
-func (s *Service) Response(ctx context.Context, a *web.Actor, lotID, bidderOrgID string) (ResponseView, error) {
+func (s *Service) Response(ctx context.Context, a *access.Actor, lotID, bidderOrgID string) (ResponseView, error) {
 	m, p, l, err := s.panelLot(ctx, s.Store, a, lotID, false)
 	if err != nil {
 		return ResponseView{}, err
@@ -613,7 +613,7 @@ func (s *Service) Response(ctx context.Context, a *web.Actor, lotID, bidderOrgID
 }
 
 // Answer is a bidder's answer to one question, for an evaluator who scores it.
-func (s *Service) Answer(ctx context.Context, a *web.Actor, lotID, bidderOrgID, questionID string) (AnswerView, error) {
+func (s *Service) Answer(ctx context.Context, a *access.Actor, lotID, bidderOrgID, questionID string) (AnswerView, error) {
 	m, p, l, err := s.panelLot(ctx, s.Store, a, lotID, false)
 	if err != nil {
 		return AnswerView{}, err
@@ -662,7 +662,7 @@ func digest(score *int, passed *bool, rationale string) string {
 }
 
 // RecordScore records or changes the acting evaluator's mark, until they submit.
-func (s *Service) RecordScore(ctx context.Context, a *web.Actor, lotID string, in ScoreInput) error {
+func (s *Service) RecordScore(ctx context.Context, a *access.Actor, lotID string, in ScoreInput) error {
 	in.Rationale = strings.TrimSpace(in.Rationale)
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		m, p, l, err := s.panelLot(ctx, tx, a, lotID, true)
@@ -712,7 +712,7 @@ func (s *Service) RecordScore(ctx context.Context, a *web.Actor, lotID string, i
 
 // SubmitScores locks the acting evaluator's marks, once every question they score is marked
 // for every bidder they are not conflicted with.
-func (s *Service) SubmitScores(ctx context.Context, a *web.Actor, lotID string) error {
+func (s *Service) SubmitScores(ctx context.Context, a *access.Actor, lotID string) error {
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		m, p, l, err := s.panelLot(ctx, tx, a, lotID, true)
 		if err != nil {
@@ -762,7 +762,7 @@ func (s *Service) SubmitScores(ctx context.Context, a *web.Actor, lotID string) 
 // Scores are one evaluator's individual marks on a lot. The evaluator reads their own; until
 // moderation of a question nobody else does, the lead included: at moderation the lead sees
 // the marks of the questions being moderated.
-func (s *Service) Scores(ctx context.Context, a *web.Actor, lotID, userID string) ([]IndividualScore, error) {
+func (s *Service) Scores(ctx context.Context, a *access.Actor, lotID, userID string) ([]IndividualScore, error) {
 	if !validID(lotID) || !validID(userID) {
 		return nil, apperr.NotFoundf("Lot not found")
 	}
@@ -813,7 +813,7 @@ func (s *Service) Scores(ctx context.Context, a *web.Actor, lotID, userID string
 
 // StartModeration starts moderation of a question once every evaluator it waits for has
 // submitted; from then its individual marks are shown side by side and stay as submitted.
-func (s *Service) StartModeration(ctx context.Context, a *web.Actor, lotID, questionID string) error {
+func (s *Service) StartModeration(ctx context.Context, a *access.Actor, lotID, questionID string) error {
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		p, l, err := s.leadLot(ctx, tx, a, lotID, true)
 		if err != nil {
@@ -875,7 +875,7 @@ type ModerationView struct {
 // Moderation shows the marks of a question under moderation side by side, per bidder. It is
 // the lead's hot read (one question of many, reloaded as the panel discusses): it reads that
 // question's rows only, not the lot's whole evaluation.
-func (s *Service) Moderation(ctx context.Context, a *web.Actor, lotID, questionID string) (ModerationView, error) {
+func (s *Service) Moderation(ctx context.Context, a *access.Actor, lotID, questionID string) (ModerationView, error) {
 	p, l, err := s.leadLot(ctx, s.Store, a, lotID, false)
 	if err != nil {
 		return ModerationView{}, err
@@ -961,7 +961,7 @@ type ConsensusInput struct {
 // RecordConsensus records the consensus mark of a question under moderation for a bidder.
 // When every quality question has one for every bidder, quality moderation is complete and
 // the marks are final.
-func (s *Service) RecordConsensus(ctx context.Context, a *web.Actor, lotID string, in ConsensusInput) error {
+func (s *Service) RecordConsensus(ctx context.Context, a *access.Actor, lotID string, in ConsensusInput) error {
 	in.Rationale = strings.TrimSpace(in.Rationale)
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		p, l, err := s.leadLot(ctx, tx, a, lotID, true)
@@ -1030,12 +1030,12 @@ type Eligible struct {
 
 // EligibleEvaluators lists the people the lead may still add to a lot's panel: evaluators of
 // the commissioners taking part, then Healthwatch evaluators; nobody already on it.
-func (s *Service) EligibleEvaluators(ctx context.Context, a *web.Actor, lotID string) ([]Eligible, error) {
+func (s *Service) EligibleEvaluators(ctx context.Context, a *access.Actor, lotID string) ([]Eligible, error) {
 	p, l, err := s.leadLot(ctx, s.Store, a, lotID, false)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.Store.PanelCandidates(ctx, p.ID, []string{roleEvaluator, roleHealthwatch})
+	cs, err := s.Store.PanelCandidates(ctx, p.ID, []string{access.RoleEvaluator.Key(), access.RoleHealthwatch.Key()})
 	if err != nil {
 		return nil, err
 	}
@@ -1085,7 +1085,7 @@ type RemovalInput struct {
 // draft marks, until they submit. Submitted scores are part of the record of the evaluation
 // (moderation reads them beside the consensus, a challenge to the award may ask for them), so
 // an evaluator who has submitted stays.
-func (s *Service) RemoveEvaluator(ctx context.Context, a *web.Actor, lotID, userID, reason string) error {
+func (s *Service) RemoveEvaluator(ctx context.Context, a *access.Actor, lotID, userID, reason string) error {
 	reason = strings.TrimSpace(reason)
 	switch n := len([]rune(reason)); {
 	case n < MinReason:
@@ -1137,7 +1137,7 @@ type MyLot struct {
 
 // MyEvaluations lists the lots on whose panel the acting evaluator sits, in the acting
 // organisation, with where they stand: nothing of anyone else's marks.
-func (s *Service) MyEvaluations(ctx context.Context, a *web.Actor) ([]MyLot, error) {
+func (s *Service) MyEvaluations(ctx context.Context, a *access.Actor) ([]MyLot, error) {
 	ms, err := s.Store.Memberships(ctx, a.UserID)
 	if err != nil {
 		return nil, err
@@ -1210,7 +1210,7 @@ type ScoreSheet struct {
 // Sheet is the acting evaluator's questions for one bidder, with that bidder's answers and
 // their own marks: once they have declared about every bidder, and not for a bidder they are
 // conflicted with.
-func (s *Service) Sheet(ctx context.Context, a *web.Actor, lotID, bidderOrgID string) (ScoreSheet, error) {
+func (s *Service) Sheet(ctx context.Context, a *access.Actor, lotID, bidderOrgID string) (ScoreSheet, error) {
 	m, p, l, err := s.panelLot(ctx, s.Store, a, lotID, false)
 	if err != nil {
 		return ScoreSheet{}, err

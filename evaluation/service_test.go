@@ -12,7 +12,7 @@ import (
 	"golive/lots"
 	"golive/lots/lotstest"
 	"golive/tenants"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 type fixture struct {
@@ -45,7 +45,7 @@ func newFixture(t testing.TB) *fixture {
 		if err := tx.CreateUser(ctx, &u); err != nil {
 			return err
 		}
-		return tx.SetRoles(ctx, u.ID, u.OrgID, []string{tenants.RoleEvaluator})
+		return tx.SetRoles(ctx, u.ID, u.OrgID, []access.Role{access.RoleEvaluator})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -56,7 +56,7 @@ func newFixture(t testing.TB) *fixture {
 	return f
 }
 
-func (f *fixture) as(email string) (*web.Actor, context.Context) {
+func (f *fixture) as(email string) (*access.Actor, context.Context) {
 	f.t.Helper()
 	return f.env.As(f.t, email)
 }

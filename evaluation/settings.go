@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"golive/apperr"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // A lot's evaluation settings: what its lead chooses about how the lot is ranked. Today that is
@@ -39,7 +39,7 @@ func lotPriceFormula(ctx context.Context, tx *Store, lotID string) (PriceFormula
 // SetPriceFormula chooses a lot's price formula: its lead only, and only until a preferred
 // bidder is recommended. From then the ranking the governing bodies decide on is the ranking of
 // record (a rejected recommendation included: a new one must be weighed on the same ranking).
-func (s *Service) SetPriceFormula(ctx context.Context, a *web.Actor, lotID string, formula PriceFormula) error {
+func (s *Service) SetPriceFormula(ctx context.Context, a *access.Actor, lotID string, formula PriceFormula) error {
 	if formula != LowestPrice && formula != RelativePrice {
 		return apperr.InvalidFields(map[string]string{"price_formula": "Choose the lowest price formula or the relative price formula"})
 	}

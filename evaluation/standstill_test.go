@@ -8,6 +8,7 @@ import (
 	"golive/apperr"
 	"golive/evaluation"
 	"golive/lots"
+	"golive/ukclock"
 )
 
 // at reads an instant written with its UK offset (+00:00 GMT, +01:00 BST) or in UTC (Z).
@@ -285,7 +286,7 @@ func TestWorkingDaysAreEnglandAndWalesOnes(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := evaluation.IsWorkingDay(at(t, c.instant)); got != c.working {
+			if got := ukclock.IsWorkingDay(at(t, c.instant)); got != c.working {
 				t.Errorf("IsWorkingDay(%s) = %v, want %v", c.instant, got, c.working)
 			}
 		})

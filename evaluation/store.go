@@ -13,6 +13,7 @@ import (
 	"golive/audit"
 	"golive/database"
 	"golive/lots"
+	"golive/tenants/access"
 )
 
 // Store is the only file of evaluation that talks to the database. The lead's reads go through
@@ -230,9 +231,10 @@ func (s *Store) PanelNames(ctx context.Context, lotID string) (map[string]string
 
 // Candidate is a person the lead may put on a panel, with their organisation and roles there.
 type Candidate struct {
-	UserID, Name, OrgID, OrgKind string
-	Active                       bool
-	Roles                        []string `gorm:"-"` // filled from casbin_rule below
+	UserID, Name, OrgID string
+	OrgKind             access.OrgKind
+	Active              bool
+	Roles               []string `gorm:"-"` // filled from casbin_rule below
 }
 
 // Candidate loads a user with their organisation's kind and their roles in it.

@@ -15,7 +15,9 @@ import (
 	"sort"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/London even where the machine has no zone files
+
+	"golive/tenants/access"
+	"golive/ukclock"
 )
 
 //go:embed templates
@@ -31,17 +33,6 @@ func Static() fs.FS {
 		panic(err) // the embed directive guarantees the directory
 	}
 	return sub
-}
-
-// London is where every date a person reads is shown; storage is UTC.
-var London = mustLoad("Europe/London")
-
-func mustLoad(name string) *time.Location {
-	l, err := time.LoadLocation(name)
-	if err != nil {
-		panic(fmt.Sprintf("load time zone %s: %v", name, err))
-	}
-	return l
 }
 
 // Layout is what the shared page frame shows.
@@ -146,12 +137,12 @@ var Funcs = template.FuncMap{
 			if v.IsZero() {
 				return ""
 			}
-			return v.In(London).Format("2 January 2006 15:04")
+			return v.In(ukclock.London).Format("2 January 2006 15:04")
 		case *time.Time:
 			if v == nil || v.IsZero() {
 				return ""
 			}
-			return v.In(London).Format("2 January 2006 15:04")
+			return v.In(ukclock.London).Format("2 January 2006 15:04")
 		}
 		return ""
 	},
@@ -159,13 +150,13 @@ var Funcs = template.FuncMap{
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(London).Format("2 January 2006")
+		return t.In(ukclock.London).Format("2 January 2006")
 	},
 	"isoDate": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(London).Format("2006-01-02")
+		return t.In(ukclock.London).Format("2006-01-02")
 	},
 	// ukTime is how a deadline reads: "12:00 on 4 May 2018", UK wall clock (GMT or BST).
 	"ukTime": func(t any) string {
@@ -174,12 +165,12 @@ var Funcs = template.FuncMap{
 			if v.IsZero() {
 				return ""
 			}
-			return v.In(London).Format("15:04 on 2 January 2006")
+			return v.In(ukclock.London).Format("15:04 on 2 January 2006")
 		case *time.Time:
 			if v == nil || v.IsZero() {
 				return ""
 			}
-			return v.In(London).Format("15:04 on 2 January 2006")
+			return v.In(ukclock.London).Format("15:04 on 2 January 2006")
 		}
 		return ""
 	},
@@ -187,11 +178,11 @@ var Funcs = template.FuncMap{
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(London).Format("15:04")
+		return t.In(ukclock.London).Format("15:04")
 	},
 	// mod and ukDate lay out the timeline drawing.
 	"mod":    func(a, b int) int { return a % b },
-	"ukDate": func(t time.Time) string { return t.In(London).Format("2 Jan 2006") },
+	"ukDate": func(t time.Time) string { return t.In(ukclock.London).Format("2 Jan 2006") },
 	"pence":  Pence,
 	// percent shows basis points as a percentage: 1250 → "12.5%".
 	"percent": func(bp int) string {
@@ -242,24 +233,8 @@ var Funcs = template.FuncMap{
 	},
 }
 
-// RoleName is the label people read for a role key.
-func RoleName(role string) string {
-	if n, ok := roleNames[role]; ok {
-		return n
-	}
-	return role
-}
-
-var roleNames = map[string]string{
-	"platform_admin":        "Platform admin",
-	"tenant_admin":          "Organisation admin",
-	"procurement_lead":      "Procurement lead",
-	"evaluator":             "Evaluator",
-	"healthwatch_evaluator": "Healthwatch evaluator",
-	"gb_approver":           "Governing-body approver",
-	"bidder":                "Bidder",
-	"observer":              "Observer",
-}
+// RoleName is the label people read for a role (its key, or an access.Role).
+func RoleName(role any) string { return access.RoleLabel(fmt.Sprint(role)) }
 
 // StaticFS is Static for net/http file servers.
 func StaticFS() http.FileSystem { return http.FS(Static()) }

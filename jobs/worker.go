@@ -12,7 +12,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"golive/database"
-	"golive/frontend"
+	"golive/ukclock"
 	"golive/web"
 )
 
@@ -93,7 +93,7 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 		Logger:   asynqLogger{log},
 		LogLevel: asynq.WarnLevel,
 		// Cron specs are read as people in England mean them ("9am" stays 9am across BST).
-		Location: frontend.London,
+		Location: ukclock.London,
 		PostEnqueueFunc: func(info *asynq.TaskInfo, err error) {
 			if err != nil {
 				log.Error("scheduler could not enqueue a periodic task", "err", err)

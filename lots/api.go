@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -564,7 +565,7 @@ func (h *API) addQuestion(c *fiber.Ctx) error {
 }
 
 func (h *API) applyTemplate(c *fiber.Ctx) error {
-	return web.ActWith(c, "lot", func(ctx context.Context, a *web.Actor, lot string, in TemplateInput) error {
+	return web.ActWith(c, "lot", func(ctx context.Context, a *access.Actor, lot string, in TemplateInput) error {
 		return h.Svc.ApplyTemplate(ctx, a, lot, in.Template)
 	})
 }
@@ -620,7 +621,7 @@ func (h *API) returnToDraft(c *fiber.Ctx) error { return web.Act(c, "id", h.Svc.
 func (h *API) publish(c *fiber.Ctx) error { return web.Act(c, "id", h.Svc.Publish) }
 
 func (h *API) cancel(c *fiber.Ctx) error {
-	return web.ActWith(c, "id", func(ctx context.Context, a *web.Actor, id string, in CancelInput) error {
+	return web.ActWith(c, "id", func(ctx context.Context, a *access.Actor, id string, in CancelInput) error {
 		return h.Svc.Cancel(ctx, a, id, in.Reason)
 	})
 }
@@ -630,7 +631,7 @@ func (h *API) decide(c *fiber.Ctx) error { return web.ActWith(c, "id", h.Svc.Dec
 // --- clarifications and addenda ---
 
 func (h *API) answer(c *fiber.Ctx) error {
-	return web.ActWith(c, "id", func(ctx context.Context, a *web.Actor, id string, in AnswerInput) error {
+	return web.ActWith(c, "id", func(ctx context.Context, a *access.Actor, id string, in AnswerInput) error {
 		return h.Svc.AnswerClarification(ctx, a, id, c.Params("cid"), in)
 	})
 }
@@ -752,7 +753,7 @@ func (h *API) addAttachment(c *fiber.Ctx) error {
 }
 
 func (h *API) removeAttachment(c *fiber.Ctx) error {
-	return web.Act(c, "lot", func(ctx context.Context, a *web.Actor, lot string) error {
+	return web.Act(c, "lot", func(ctx context.Context, a *access.Actor, lot string) error {
 		return h.Svc.RemoveAttachment(ctx, a, lot, c.Params("att"))
 	})
 }

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"golive/apperr"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // Attachment is a file a bidder attaches to one version of a response. Its content is sealed
@@ -54,7 +54,7 @@ func attachmentAAD(bidder, sum string) string { return "attachment:" + bidder + 
 
 // draftFor returns the bidder's draft of a lot to change, starting a new version (carrying the
 // answers and attachments of the last one) when the latest is submitted or withdrawn.
-func (s *Service) draftFor(ctx context.Context, tx *Store, a *web.Actor, p Procurement, l Lot) (Submission, error) {
+func (s *Service) draftFor(ctx context.Context, tx *Store, a *access.Actor, p Procurement, l Lot) (Submission, error) {
 	latest, err := tx.LatestSubmission(ctx, l.ID)
 	if err != nil {
 		return Submission{}, err
@@ -90,7 +90,7 @@ func (s *Service) draftFor(ctx context.Context, tx *Store, a *web.Actor, p Procu
 }
 
 // AddAttachment attaches a file to the bidder's draft response to a lot, before the deadline.
-func (s *Service) AddAttachment(ctx context.Context, a *web.Actor, lotID, name string, content []byte) (Attachment, error) {
+func (s *Service) AddAttachment(ctx context.Context, a *access.Actor, lotID, name string, content []byte) (Attachment, error) {
 	name = filepath.Base(strings.TrimSpace(name))
 	ct, f := CheckDocument(name, "other", content)
 	if len(f) > 0 {
@@ -140,7 +140,7 @@ func (s *Service) AddAttachment(ctx context.Context, a *web.Actor, lotID, name s
 
 // RemoveAttachment takes a file off the bidder's draft (starting a new version if the latest
 // was submitted, so the submitted one stays as it was).
-func (s *Service) RemoveAttachment(ctx context.Context, a *web.Actor, lotID, attachmentID string) error {
+func (s *Service) RemoveAttachment(ctx context.Context, a *access.Actor, lotID, attachmentID string) error {
 	if !validID(attachmentID) {
 		return apperr.NotFoundf("Attachment not found")
 	}

@@ -2,9 +2,10 @@ package lots_test
 
 import (
 	"bytes"
-	"golive/lots/lotstest"
 	"testing"
 	"time"
+
+	"golive/lots/lotstest"
 
 	"golive/apperr"
 	"golive/lots"

@@ -3,14 +3,15 @@ package lots_test
 import (
 	"context"
 	"fmt"
-	"golive/lots/lotstest"
 	"strings"
 	"testing"
 	"time"
 
+	"golive/lots/lotstest"
+	"golive/tenants/access"
+
 	"golive/database"
 	"golive/lots"
-	"golive/web"
 )
 
 // BenchmarkSubmitAndOpen: 50 bidders each save and submit a 60-answer response (about 150
@@ -24,13 +25,13 @@ func BenchmarkSubmitAndOpen(b *testing.B) {
 	f := newFixture(b)
 	ctx := context.Background()
 	now := time.Now().UTC()
-	var providers []*web.Actor
+	var providers []*access.Actor
 	for i := 0; i < bidders; i++ {
 		org, user := fmt.Sprintf("bench-org-%02d", i), fmt.Sprintf("bench-user-%02d", i)
 		lotstest.OK(b, f.db.Gorm.Exec("INSERT INTO organisations (id, name, kind, created_at) VALUES (?, ?, 'provider', ?)", org, "Bench provider "+org, now).Error)
 		lotstest.OK(b, f.db.Gorm.Exec("INSERT INTO users (id, org_id, email, name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
 			user, org, user+"@bench.test", "Bidder "+user, now, now).Error)
-		providers = append(providers, &web.Actor{UserID: user, OrgID: org, OrgName: "Bench provider " + org, Email: user + "@bench.test", Roles: []string{"bidder"}})
+		providers = append(providers, &access.Actor{UserID: user, OrgID: org, OrgName: "Bench provider " + org, Email: user + "@bench.test", Roles: []access.Role{access.RoleBidder}})
 	}
 	answer := strings.TrimSpace(strings.Repeat("We will staff the service with an integrated clinical team and report weekly. ", 12))
 	lead, lctx := f.as("lead@medway-ccg.test")

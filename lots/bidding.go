@@ -10,7 +10,8 @@ import (
 
 	"golive/apperr"
 	"golive/jobs"
-	"golive/web"
+	"golive/tenants/access"
+	"golive/ukclock"
 )
 
 // opportunity loads a published procurement for a provider, checking the action on its
@@ -34,7 +35,7 @@ func (s *Service) opportunity(ctx context.Context, tx *Store, id string, act Act
 }
 
 // RegisterInterest records the actor's provider as a bidder for a published procurement.
-func (s *Service) RegisterInterest(ctx context.Context, a *web.Actor, id string) error {
+func (s *Service) RegisterInterest(ctx context.Context, a *access.Actor, id string) error {
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		p, err := s.opportunity(ctx, tx, id, ActSubmitResponse)
 		if err != nil {
@@ -70,7 +71,7 @@ type ClarificationInput struct {
 
 // AskClarification records a private question from a registered bidder, before the
 // clarification deadline.
-func (s *Service) AskClarification(ctx context.Context, a *web.Actor, id string, in ClarificationInput) (Clarification, error) {
+func (s *Service) AskClarification(ctx context.Context, a *access.Actor, id string, in ClarificationInput) (Clarification, error) {
 	var c Clarification
 	var mails []string
 	err := s.Store.Tx(ctx, func(tx *Store) error {
@@ -121,7 +122,7 @@ type AnswerInput struct {
 }
 
 // AnswerClarification publishes an answer to every registered bidder without saying who asked.
-func (s *Service) AnswerClarification(ctx context.Context, a *web.Actor, id, clarificationID string, in AnswerInput) error {
+func (s *Service) AnswerClarification(ctx context.Context, a *access.Actor, id, clarificationID string, in AnswerInput) error {
 	var mails []string
 	err := s.Store.Tx(ctx, func(tx *Store) error {
 		p, err := s.lead(ctx, tx, a, id, ActClarify)
@@ -168,7 +169,7 @@ type AddendumInput struct {
 
 // PublishAddendum publishes a change to every registered bidder. One that changes the
 // questionnaire or documents marks submitted responses as needing re-confirmation.
-func (s *Service) PublishAddendum(ctx context.Context, a *web.Actor, id string, in AddendumInput) (Addendum, error) {
+func (s *Service) PublishAddendum(ctx context.Context, a *access.Actor, id string, in AddendumInput) (Addendum, error) {
 	var ad Addendum
 	var mails []string
 	err := s.Store.Tx(ctx, func(tx *Store) error {
@@ -256,7 +257,7 @@ func (s *Service) bidderLot(ctx context.Context, tx *Store, lotID string) (Procu
 	return p, l, qs, err
 }
 
-func londonString(t time.Time) string { return t.In(London).Format("15:04 on 2 January 2006") }
+func londonString(t time.Time) string { return t.In(ukclock.London).Format("15:04 on 2 January 2006") }
 
 func (s *Service) seal(p Procurement, sub *Submission, c Content) error {
 	key, err := UnwrapKey(s.Secret, p.WrappedKey, p.ID)
@@ -322,7 +323,7 @@ func unsealPrices(key []byte, sub Submission) ([]PriceYear, error) {
 
 // SaveDraft saves the bidder's response as a draft; after a submission it starts a new
 // version, so every submitted version is kept as it was.
-func (s *Service) SaveDraft(ctx context.Context, a *web.Actor, lotID string, in DraftInput) (Submission, error) {
+func (s *Service) SaveDraft(ctx context.Context, a *access.Actor, lotID string, in DraftInput) (Submission, error) {
 	var sub Submission
 	err := s.Store.Tx(ctx, func(tx *Store) error {
 		p, l, qs, err := s.bidderLot(ctx, tx, lotID)
@@ -361,7 +362,7 @@ type Receipt struct {
 
 // Submit submits the bidder's draft (or re-confirms a submitted response after an addendum)
 // before the deadline, and emails the receipt.
-func (s *Service) Submit(ctx context.Context, a *web.Actor, lotID string) (Receipt, error) {
+func (s *Service) Submit(ctx context.Context, a *access.Actor, lotID string) (Receipt, error) {
 	var r Receipt
 	var mails []string
 	err := s.Store.Tx(ctx, func(tx *Store) error {
@@ -415,7 +416,7 @@ func (s *Service) Submit(ctx context.Context, a *web.Actor, lotID string) (Recei
 }
 
 // Withdraw withdraws the bidder's response to a lot before the deadline.
-func (s *Service) Withdraw(ctx context.Context, a *web.Actor, lotID string) error {
+func (s *Service) Withdraw(ctx context.Context, a *access.Actor, lotID string) error {
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		p, l, _, err := s.bidderLot(ctx, tx, lotID)
 		if err != nil {
@@ -445,7 +446,7 @@ func (s *Service) Withdraw(ctx context.Context, a *web.Actor, lotID string) erro
 // --- opening ---
 
 // StartOpening is the first of the two people opening the responses, after the deadline.
-func (s *Service) StartOpening(ctx context.Context, a *web.Actor, id string) error {
+func (s *Service) StartOpening(ctx context.Context, a *access.Actor, id string) error {
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		p, err := s.opener(ctx, tx, a, id, ActStartOpening)
 		if err != nil {
@@ -460,7 +461,7 @@ func (s *Service) StartOpening(ctx context.Context, a *web.Actor, id string) err
 }
 
 // ConfirmOpening is the second person: a different one from who started it.
-func (s *Service) ConfirmOpening(ctx context.Context, a *web.Actor, id string) error {
+func (s *Service) ConfirmOpening(ctx context.Context, a *access.Actor, id string) error {
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		p, err := s.opener(ctx, tx, a, id, ActConfirmOpening)
 		if err != nil {
@@ -492,7 +493,7 @@ func (s *Service) ConfirmOpening(ctx context.Context, a *web.Actor, id string) e
 }
 
 // opener loads a procurement for opening: people of the lead commissioner with the open role.
-func (s *Service) opener(ctx context.Context, tx *Store, a *web.Actor, id string, act Action) (Procurement, error) {
+func (s *Service) opener(ctx context.Context, tx *Store, a *access.Actor, id string, act Action) (Procurement, error) {
 	return s.lead(ctx, tx, a, id, act)
 }
 

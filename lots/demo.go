@@ -7,11 +7,12 @@ import (
 	"time"
 
 	"golive/database"
-	"golive/web"
+	"golive/tenants/access"
+	"golive/ukclock"
 )
 
 // ActorFunc finds the actor for a demo user's email.
-type ActorFunc func(ctx context.Context, email string) (*web.Actor, error)
+type ActorFunc func(ctx context.Context, email string) (*access.Actor, error)
 
 // demoRun replays the seeds' procurements through the service, on a clock that walks through
 // 2016–2018, so the demo data went through every rule and left a true audit trail.
@@ -25,13 +26,13 @@ type demoRun struct {
 
 func (d *demoRun) at(when string) { d.clock = london(when) }
 
-func (d *demoRun) as(email string) (*web.Actor, context.Context) {
+func (d *demoRun) as(email string) (*access.Actor, context.Context) {
 	a, err := d.actor(d.ctx, email)
 	if err != nil && d.err == nil {
 		d.err = err
 	}
 	if a == nil {
-		return &web.Actor{}, d.ctx
+		return &access.Actor{}, d.ctx
 	}
 	return a, database.WithTenant(d.ctx, a.OrgID)
 }
@@ -46,7 +47,7 @@ func (d *demoRun) do(what string, f func() error) {
 }
 
 func london(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, London)
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, ukclock.London)
 	if err != nil {
 		panic(err)
 	}
@@ -190,7 +191,7 @@ func (d *demoRun) kentAndMedway(orgID map[string]string) {
 	weald, wctx := d.as("bids@weald-ambulance.test")
 	coast, cctx := d.as("bids@channel-coast-health.test")
 	for _, b := range []struct {
-		a   *web.Actor
+		a   *access.Actor
 		ctx context.Context
 	}{{estuary, ectx}, {weald, wctx}, {coast, cctx}} {
 		b := b
@@ -226,7 +227,7 @@ func (d *demoRun) kentAndMedway(orgID map[string]string) {
 }
 
 // respond saves and submits a plausible response to every question of a lot.
-func (d *demoRun) respond(ctx context.Context, a *web.Actor, p Procurement, l Lot, partners []string, perYearPence int64) {
+func (d *demoRun) respond(ctx context.Context, a *access.Actor, p Procurement, l Lot, partners []string, perYearPence int64) {
 	s := &d.svc
 	d.do("respond "+a.OrgName, func() error {
 		qs, err := s.Store.Questions(ctx, l.ID)

@@ -10,7 +10,7 @@ import (
 	"github.com/gabriel-vasile/mimetype"
 
 	"golive/apperr"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // MaxDocumentSize is the largest document a procurement can publish.
@@ -65,7 +65,7 @@ func CheckDocument(name, kind string, content []byte) (string, map[string]string
 }
 
 // UploadDocument publishes a document with a procurement; allowed until it is opened.
-func (s *Service) UploadDocument(ctx context.Context, a *web.Actor, id, kind, name string, content []byte) (Document, error) {
+func (s *Service) UploadDocument(ctx context.Context, a *access.Actor, id, kind, name string, content []byte) (Document, error) {
 	name = filepath.Base(strings.TrimSpace(name))
 	ct, f := CheckDocument(name, kind, content)
 	if len(f) > 0 {

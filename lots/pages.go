@@ -10,6 +10,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"golive/apperr"
+	"golive/tenants/access"
+	"golive/ukclock"
 	"golive/web"
 )
 
@@ -18,9 +20,9 @@ import (
 // opening and the opened responses. Each handler reads the form, calls the service, and renders
 // or redirects (303, with a flash); the bidder's pages are in pages_bidder.go.
 
-func (h *Pages) can(c *fiber.Ctx, obj, act string) bool {
+func (h *Pages) can(c *fiber.Ctx, p access.Permission) bool {
 	a := web.ActorFrom(c)
-	return a != nil && h.Web.Can != nil && h.Web.Can(a, obj, act)
+	return a != nil && h.Web.Can != nil && h.Web.Can(a, p)
 }
 
 // render shows a page with the flash a redirect left for it.
@@ -49,7 +51,7 @@ func (h *Pages) list(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := ListPage{CanCreate: h.can(c, "procurements", "manage")}
+	page := ListPage{CanCreate: h.can(c, access.PermProcManage)}
 	for _, p := range ps {
 		page.Procurements = append(page.Procurements, ProcurementRow{p, stateLabel(p.State)})
 	}
@@ -90,7 +92,7 @@ var timetable = []struct{ name, legend, hint string }{
 func dateField(name, legend, hint string, t time.Time) DateField {
 	d := DateField{Name: name, Legend: legend, Hint: hint}
 	if !t.IsZero() {
-		l := InLondon(t)
+		l := ukclock.InLondon(t)
 		d.Date, d.Time = l.Format("2006-01-02"), l.Format("15:04")
 	}
 	return d
@@ -343,13 +345,13 @@ type OverviewPage struct {
 }
 
 func (h *Pages) overview(c *fiber.Ctx, v ProcurementView) OverviewPage {
-	manage := v.CanManage && h.can(c, "procurements", "manage")
+	manage := v.CanManage && h.can(c, access.PermProcManage)
 	allowed := func(act Action) bool { return manage && CheckAction(act, v.Effective) == nil }
 	page := OverviewPage{V: v, StateLabel: stateLabel(v.Effective), RegimeLabel: regimeNames[string(v.Regime)],
 		Edit: allowed(ActEdit), Submit: allowed(ActSubmitForApproval), Return: allowed(ActReturnToDraft),
 		Publish: allowed(ActPublish), Cancel: allowed(ActCancel), Clarify: allowed(ActClarify),
-		Decide:  v.MyDecisionDue && h.can(c, "business_cases", "decide"),
-		Opening: v.CanManage && h.can(c, "bids", "open") && slices.Contains([]State{Closed, OpeningStarted, Opened}, v.Effective),
+		Decide:  v.MyDecisionDue && h.can(c, access.PermDecide),
+		Opening: v.CanManage && h.can(c, access.PermOpenBids) && slices.Contains([]State{Closed, OpeningStarted, Opened}, v.Effective),
 		Errs:    map[string]map[string]string{}}
 	page.Upload = manage && slices.Contains([]State{Draft, AwaitingApproval, Published, Rejected}, v.Effective)
 	if v.ShowValue {
@@ -403,7 +405,7 @@ func timeline(v ProcurementView, now time.Time) (list, drawing []TimelineStep) {
 	for _, l := range v.Lots {
 		for _, ph := range l.Phases {
 			steps = append(steps, TimelineStep{Label: "Lot " + itoa(l.Number) + " go-live: " + ph.Name, When: ph.GoLive})
-			day := InLondon(ph.GoLive).Format("2006-01-02")
+			day := ukclock.InLondon(ph.GoLive).Format("2006-01-02")
 			if goLives[day] == 0 {
 				drawn = append(drawn, TimelineStep{Label: "Go-live", When: ph.GoLive})
 			}
@@ -412,7 +414,7 @@ func timeline(v ProcurementView, now time.Time) (list, drawing []TimelineStep) {
 	}
 	list, drawing = dated(steps, now), dated(drawn, now)
 	for i := range drawing {
-		if n := goLives[InLondon(drawing[i].When).Format("2006-01-02")]; drawing[i].Label == "Go-live" && n > 1 {
+		if n := goLives[ukclock.InLondon(drawing[i].When).Format("2006-01-02")]; drawing[i].Label == "Go-live" && n > 1 {
 			drawing[i].Label = itoa(n) + " go-lives"
 		}
 		drawing[i].X = 500
@@ -575,9 +577,9 @@ func (h *Pages) lotPage(c *fiber.Ctx) (LotPage, error) {
 	}
 	l := v.Lots[idx]
 	page := LotPage{V: v, Lot: lotDisplay(l, names), Errs: map[string]map[string]string{},
-		Edit:           v.CanManage && h.can(c, "procurements", "manage") && CheckAction(ActEdit, v.Effective) == nil,
-		ResponsesLink:  v.CanManage && v.ResponsesOpen && h.can(c, "procurements", "manage"),
-		EvaluationLink: v.CanManage && v.ResponsesOpen && h.can(c, "evaluations", "manage")}
+		Edit:           v.CanManage && h.can(c, access.PermProcManage) && CheckAction(ActEdit, v.Effective) == nil,
+		ResponsesLink:  v.CanManage && v.ResponsesOpen && h.can(c, access.PermProcManage),
+		EvaluationLink: v.CanManage && v.ResponsesOpen && h.can(c, access.PermPanelManage)}
 	for _, o := range l.Participants {
 		page.SiteOrgs = append(page.SiteOrgs, web.Option{Value: o, Label: names[o]})
 	}
@@ -839,7 +841,7 @@ func (h *Pages) clarificationsPage(c *fiber.Ctx) (ClarificationsPage, error) {
 		return ClarificationsPage{}, err
 	}
 	page := ClarificationsPage{V: v, ShowAsker: v.CanManage,
-		Manage:   v.CanManage && h.can(c, "procurements", "manage") && CheckAction(ActClarify, v.Effective) == nil,
+		Manage:   v.CanManage && h.can(c, access.PermProcManage) && CheckAction(ActClarify, v.Effective) == nil,
 		Deadline: DateField{Name: "new_submission_deadline", Legend: "New submission deadline (optional)", Hint: "UK time. Leave blank to keep " + londonString(v.SubmissionDeadline) + "."}}
 	names := map[string]string{}
 	if page.ShowAsker {

@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"golive/apperr"
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -78,7 +79,7 @@ func (h *Pages) opportunityPage(c *fiber.Ctx) (OpportunityPage, error) {
 		return OpportunityPage{}, err
 	}
 	page := OpportunityPage{V: v, StateLabel: stateLabel(v.Effective), Regime: regimeNames[string(v.Regime)], Open: v.Effective == Published,
-		CanBid: h.can(c, "bids", "manage"), OrgName: a.OrgName}
+		CanBid: h.can(c, access.PermBid), OrgName: a.OrgName}
 	page.CanAsk = page.Open && page.CanBid && v.Registered && h.Svc.Now().Before(v.ClarificationDeadline)
 	for _, bl := range v.Lots {
 		page.Lots = append(page.Lots, bidLotRow(bl))

@@ -10,6 +10,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"golive/frontend"
+	"golive/ukclock"
 	"golive/web"
 )
 
@@ -70,7 +72,7 @@ func (f *form) when(name, label string) time.Time {
 		f.Errs[name] = "Enter the date of " + label
 		return time.Time{}
 	}
-	v, err := LondonTime(d, t)
+	v, err := ukclock.LondonTime(d, t)
 	if err != nil {
 		f.Errs[name] = web.Capitalise(label) + ": " + err.Error()
 		return time.Time{}
@@ -140,3 +142,7 @@ func splitNames(s string) []string {
 	}
 	return out
 }
+
+// FormatPence shows money as pounds with thousands separators: 31500000000 → "£315,000,000.00".
+// The templates' "pence" function is the same one.
+func FormatPence(p int64) string { return frontend.Pence(p) }

@@ -1,17 +1,17 @@
 package lots
 
-import "golive/web"
+import "golive/tenants/access"
 
 // Object rules: casbin has already said the actor's role may do the kind of thing at the route;
 // these say whether they may do it to this procurement.
 
 // CanManage: only the lead commissioner's people change a procurement.
-func CanManage(a *web.Actor, p Procurement) bool { return a != nil && a.OrgID == p.LeadOrgID }
+func CanManage(a *access.Actor, p Procurement) bool { return a != nil && a.OrgID == p.LeadOrgID }
 
 // CanSeeValue: the estimated value is commercially sensitive; only commissioner roles casbin
 // allows (lead, approver) of a participating commissioner see it, never bidders, Healthwatch
 // or observers.
-func CanSeeValue(a *web.Actor, participants []Participant, allowed bool) bool {
+func CanSeeValue(a *access.Actor, participants []Participant, allowed bool) bool {
 	if a == nil || !allowed {
 		return false
 	}

@@ -3,12 +3,9 @@ package lots
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"golive/tenants/access"
 	"golive/web"
 )
-
-// Guard returns the route middleware for a permission (casbin, via tenants.Middleware.Require).
-// lots names its permissions by object and action so it need not import tenants.
-type Guard func(obj, act string) fiber.Handler
 
 // Pages are the HTML handlers (pages.go).
 type Pages struct {
@@ -24,10 +21,10 @@ type API struct {
 // Mount registers the pages, each behind the permission it needs (casbin) and, on one
 // procurement, its visibility to the caller (scope.go). Finer object rules (lead commissioner,
 // own organisation, state) are the service's.
-func (h *Pages) Mount(app fiber.Router, guard Guard) {
-	view, manage := guard("procurements", "view"), guard("procurements", "manage")
-	decide, open := guard("business_cases", "decide"), guard("bids", "open")
-	opps, bid := guard("opportunities", "view"), guard("bids", "manage")
+func (h *Pages) Mount(app fiber.Router, guard web.Guard) {
+	view, manage := guard(access.PermProcView), guard(access.PermProcManage)
+	decide, open := guard(access.PermDecide), guard(access.PermOpenBids)
+	opps, bid := guard(access.PermOpportunity), guard(access.PermBid)
 	proc, opp := scoped(h.Svc.VisibleToCommissioner), scoped(h.Svc.VisibleToProvider)
 
 	app.Get("/procurements", view, h.list)
@@ -74,10 +71,10 @@ func (h *Pages) Mount(app fiber.Router, guard Guard) {
 }
 
 // Mount registers the API routes under /api/v1.
-func (h *API) Mount(api fiber.Router, guard Guard) {
-	view, manage := guard("procurements", "view"), guard("procurements", "manage")
-	decide, open := guard("business_cases", "decide"), guard("bids", "open")
-	opps, bid := guard("opportunities", "view"), guard("bids", "manage")
+func (h *API) Mount(api fiber.Router, guard web.Guard) {
+	view, manage := guard(access.PermProcView), guard(access.PermProcManage)
+	decide, open := guard(access.PermDecide), guard(access.PermOpenBids)
+	opps, bid := guard(access.PermOpportunity), guard(access.PermBid)
 	proc, opp := scoped(h.Svc.VisibleToCommissioner), scoped(h.Svc.VisibleToProvider)
 
 	api.Get("/procurements", view, h.list)

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"golive/apperr"
-	"golive/frontend"
 )
 
 // The procurement's rules as plain functions of data: no database, no HTTP, tested on their own.
@@ -192,29 +191,6 @@ func CheckTimetable(p Procurement, now time.Time, publishing bool) map[string]st
 	return f
 }
 
-// London is the zone every date is shown and entered in.
-var London = frontend.London
-
-// LondonTime reads a date (2006-01-02) and a time (15:04) as a wall-clock time in
-// Europe/London, so that 12:00 means noon whether it is GMT or BST that day. A time the clocks
-// skip (01:30 on the last Sunday of March) is refused rather than silently moved.
-func LondonTime(date, clock string) (time.Time, error) {
-	if strings.TrimSpace(clock) == "" {
-		clock = "00:00"
-	}
-	t, err := time.ParseInLocation("2006-01-02 15:04", strings.TrimSpace(date)+" "+strings.TrimSpace(clock), London)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("enter a real date and a time such as 12:00")
-	}
-	if t.Format("2006-01-02 15:04") != strings.TrimSpace(date)+" "+strings.TrimSpace(clock) {
-		return time.Time{}, fmt.Errorf("that time does not exist in the UK on that date (the clocks go forward)")
-	}
-	return t.UTC(), nil
-}
-
-// InLondon shows an instant in UK time.
-func InLondon(t time.Time) time.Time { return t.In(London) }
-
 // WordCount counts words as a reader would: runs of non-space characters.
 func WordCount(s string) int { return len(strings.Fields(s)) }
 
@@ -340,10 +316,6 @@ func ReceiptHash(c Content) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
-
-// FormatPence shows money as pounds with thousands separators: 31500000000 → "£315,000,000.00".
-// The templates' "pence" function is the same one.
-func FormatPence(p int64) string { return frontend.Pence(p) }
 
 // ParsePounds reads an amount of money as people type it ("£1,234.50", "315000000") into
 // pence, exactly: no floating point touches money.

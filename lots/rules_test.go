@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"golive/apperr"
+	"golive/ukclock"
 )
 
 func TestEveryActionIsAllowedOnlyInItsStates(t *testing.T) {
@@ -212,19 +213,19 @@ func TestDeadlinesAreUKWallClockTimesAcrossTheClockChanges(t *testing.T) {
 		{"2018-05-04", "12:00", "2018-05-04T11:00:00Z"}, // Kent and Medway's submission deadline
 		{"2026-12-25", "", "2026-12-25T00:00:00Z"},
 	} {
-		got, err := LondonTime(tc.date, tc.clock)
+		got, err := ukclock.LondonTime(tc.date, tc.clock)
 		if err != nil || got.Format(time.RFC3339) != tc.utc {
 			t.Errorf("%s %s: %s %v, want %s", tc.date, tc.clock, got.Format(time.RFC3339), err, tc.utc)
 		}
-		if err == nil && tc.clock != "" && InLondon(got).Format("15:04") != tc.clock {
-			t.Errorf("%s %s shows as %s", tc.date, tc.clock, InLondon(got).Format("15:04"))
+		if err == nil && tc.clock != "" && ukclock.InLondon(got).Format("15:04") != tc.clock {
+			t.Errorf("%s %s shows as %s", tc.date, tc.clock, ukclock.InLondon(got).Format("15:04"))
 		}
 	}
-	if _, err := LondonTime("2026-03-29", "01:30"); err == nil {
+	if _, err := ukclock.LondonTime("2026-03-29", "01:30"); err == nil {
 		t.Error("01:30 on 29 March 2026 does not exist in the UK but was accepted")
 	}
 	for _, bad := range [][2]string{{"2026-02-30", "12:00"}, {"tomorrow", "12:00"}, {"2026-01-01", "25:00"}, {"", ""}} {
-		if _, err := LondonTime(bad[0], bad[1]); err == nil {
+		if _, err := ukclock.LondonTime(bad[0], bad[1]); err == nil {
 			t.Errorf("%v accepted", bad)
 		}
 	}

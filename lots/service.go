@@ -13,12 +13,12 @@ import (
 	"golive/apperr"
 	"golive/audit"
 	"golive/jobs"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // Authorizer is casbin's answer, for the field-level rule on the estimated value.
 type Authorizer interface {
-	Can(userID, orgID, obj, act string) bool
+	Can(userID, orgID string, p access.Permission) bool
 }
 
 // MailQueue enqueues outbox messages after commit.
@@ -41,7 +41,7 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 func validID(id string) bool { _, err := uuid.Parse(id); return err == nil }
 
-func (s *Service) entry(a *web.Actor, tenant, action, objType, objID string, summary map[string]any) audit.Entry {
+func (s *Service) entry(a *access.Actor, tenant, action, objType, objID string, summary map[string]any) audit.Entry {
 	return audit.Entry{ActorUserID: a.UserID, ActorOrgID: a.OrgID, TenantID: tenant, Action: action,
 		ObjectType: objType, ObjectID: objID, Summary: summary}
 }
@@ -102,7 +102,7 @@ func (s *Service) checkParticipants(ctx context.Context, lead string, orgs []str
 }
 
 // CreateProcurement starts a draft led by the actor's commissioner.
-func (s *Service) CreateProcurement(ctx context.Context, a *web.Actor, in ProcurementInput) (Procurement, error) {
+func (s *Service) CreateProcurement(ctx context.Context, a *access.Actor, in ProcurementInput) (Procurement, error) {
 	in.Participants = dedupe(in.Participants)
 	if err := s.checkParticipants(ctx, a.OrgID, in.Participants); err != nil {
 		return Procurement{}, err
@@ -134,7 +134,7 @@ func (s *Service) CreateProcurement(ctx context.Context, a *web.Actor, in Procur
 }
 
 // lead loads a procurement the actor's organisation leads, locked, checking the action.
-func (s *Service) lead(ctx context.Context, tx *Store, a *web.Actor, id string, act Action) (Procurement, error) {
+func (s *Service) lead(ctx context.Context, tx *Store, a *access.Actor, id string, act Action) (Procurement, error) {
 	if !validID(id) {
 		return Procurement{}, apperr.NotFoundf("Procurement not found")
 	}
@@ -156,7 +156,7 @@ func (s *Service) lead(ctx context.Context, tx *Store, a *web.Actor, id string, 
 }
 
 // UpdateProcurement edits a draft.
-func (s *Service) UpdateProcurement(ctx context.Context, a *web.Actor, id string, in ProcurementInput) (Procurement, error) {
+func (s *Service) UpdateProcurement(ctx context.Context, a *access.Actor, id string, in ProcurementInput) (Procurement, error) {
 	in.Participants = dedupe(in.Participants)
 	var p Procurement
 	err := s.Store.Tx(ctx, func(tx *Store) error {
@@ -196,7 +196,7 @@ type LotInput struct {
 }
 
 // AddLot adds a lot to a draft.
-func (s *Service) AddLot(ctx context.Context, a *web.Actor, procurementID string, in LotInput) (Lot, error) {
+func (s *Service) AddLot(ctx context.Context, a *access.Actor, procurementID string, in LotInput) (Lot, error) {
 	var l Lot
 	err := s.Store.Tx(ctx, func(tx *Store) error {
 		p, err := s.lead(ctx, tx, a, procurementID, ActEdit)
@@ -223,7 +223,7 @@ func (s *Service) AddLot(ctx context.Context, a *web.Actor, procurementID string
 }
 
 // lotOf loads a lot of a procurement the actor leads, for a change.
-func (s *Service) lotOf(ctx context.Context, tx *Store, a *web.Actor, lotID string) (Procurement, Lot, error) {
+func (s *Service) lotOf(ctx context.Context, tx *Store, a *access.Actor, lotID string) (Procurement, Lot, error) {
 	if !validID(lotID) {
 		return Procurement{}, Lot{}, apperr.NotFoundf("Lot not found")
 	}
@@ -246,7 +246,7 @@ type SiteInput struct {
 }
 
 // AddSite adds a site served for one of the lot's commissioners.
-func (s *Service) AddSite(ctx context.Context, a *web.Actor, lotID string, in SiteInput) (Site, error) {
+func (s *Service) AddSite(ctx context.Context, a *access.Actor, lotID string, in SiteInput) (Site, error) {
 	var site Site
 	err := s.Store.Tx(ctx, func(tx *Store) error {
 		p, l, err := s.lotOf(ctx, tx, a, lotID)
@@ -274,7 +274,7 @@ type PhaseInput struct {
 }
 
 // AddPhase adds a go-live phase.
-func (s *Service) AddPhase(ctx context.Context, a *web.Actor, lotID string, in PhaseInput) (Phase, error) {
+func (s *Service) AddPhase(ctx context.Context, a *access.Actor, lotID string, in PhaseInput) (Phase, error) {
 	var ph Phase
 	err := s.Store.Tx(ctx, func(tx *Store) error {
 		p, l, err := s.lotOf(ctx, tx, a, lotID)
@@ -320,7 +320,7 @@ type QuestionInput struct {
 }
 
 // AddQuestion adds a question; weights are checked as a whole when the lot goes for approval.
-func (s *Service) AddQuestion(ctx context.Context, a *web.Actor, lotID string, in QuestionInput) (Question, error) {
+func (s *Service) AddQuestion(ctx context.Context, a *access.Actor, lotID string, in QuestionInput) (Question, error) {
 	var q Question
 	err := s.Store.Tx(ctx, func(tx *Store) error {
 		p, l, err := s.lotOf(ctx, tx, a, lotID)
@@ -361,7 +361,7 @@ func (s *Service) AddQuestion(ctx context.Context, a *web.Actor, lotID string, i
 }
 
 // ApplyTemplate replaces a lot's questionnaire with a template's.
-func (s *Service) ApplyTemplate(ctx context.Context, a *web.Actor, lotID, key string) error {
+func (s *Service) ApplyTemplate(ctx context.Context, a *access.Actor, lotID, key string) error {
 	t, ok := TemplateByKey(key)
 	if !ok {
 		return apperr.InvalidFields(map[string]string{"template": "Choose one of the templates"})
@@ -398,7 +398,7 @@ func (s *Service) ApplyTemplate(ctx context.Context, a *web.Actor, lotID, key st
 
 // SubmitForApproval sends the business case to every participating governing body, once the
 // procurement is complete: lots, questionnaires weighted to 100 %, a sound timetable.
-func (s *Service) SubmitForApproval(ctx context.Context, a *web.Actor, id string) error {
+func (s *Service) SubmitForApproval(ctx context.Context, a *access.Actor, id string) error {
 	var mails []string
 	err := s.Store.Tx(ctx, func(tx *Store) error {
 		p, err := s.lead(ctx, tx, a, id, ActSubmitForApproval)
@@ -473,7 +473,7 @@ func (s *Service) complete(ctx context.Context, tx *Store, p Procurement) error 
 
 // ReturnToDraft lets the lead revise a rejected business case (or withdraw one awaiting
 // decisions); recorded decisions are cleared when it is submitted again.
-func (s *Service) ReturnToDraft(ctx context.Context, a *web.Actor, id string) error {
+func (s *Service) ReturnToDraft(ctx context.Context, a *access.Actor, id string) error {
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		p, err := s.lead(ctx, tx, a, id, ActReturnToDraft)
 		if err != nil {
@@ -498,7 +498,7 @@ type DecisionInput struct {
 
 // Decide records the actor's governing body's decision; each approver decides only for their
 // own commissioner, once.
-func (s *Service) Decide(ctx context.Context, a *web.Actor, id string, in DecisionInput) error {
+func (s *Service) Decide(ctx context.Context, a *access.Actor, id string, in DecisionInput) error {
 	if !validID(id) {
 		return apperr.NotFoundf("Procurement not found")
 	}
@@ -542,7 +542,7 @@ func (s *Service) Decide(ctx context.Context, a *web.Actor, id string, in Decisi
 }
 
 // Publish opens the procurement to providers, once every governing body has approved.
-func (s *Service) Publish(ctx context.Context, a *web.Actor, id string) error {
+func (s *Service) Publish(ctx context.Context, a *access.Actor, id string) error {
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		p, err := s.lead(ctx, tx, a, id, ActPublish)
 		if err != nil {
@@ -578,7 +578,7 @@ func (s *Service) Publish(ctx context.Context, a *web.Actor, id string) error {
 }
 
 // Cancel stops a procurement before award, with a reason.
-func (s *Service) Cancel(ctx context.Context, a *web.Actor, id, reason string) error {
+func (s *Service) Cancel(ctx context.Context, a *access.Actor, id, reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len(reason) > 2000 {
 		return apperr.InvalidFields(map[string]string{"reason": "Enter the reason for cancelling (2,000 characters or fewer)"})

@@ -12,7 +12,7 @@ import (
 	"golive/lots"
 	"golive/lots/lotstest"
 	"golive/tenants"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 type fixture struct {
@@ -33,7 +33,7 @@ func newFixture(t testing.TB) *fixture {
 	return f
 }
 
-func (f *fixture) as(email string) (*web.Actor, context.Context) {
+func (f *fixture) as(email string) (*access.Actor, context.Context) {
 	f.t.Helper()
 	return f.env.As(f.t, email)
 }

@@ -8,7 +8,7 @@ import (
 
 	"golive/apperr"
 	"golive/database"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // LotView is a lot with everything it holds.
@@ -48,7 +48,7 @@ type ProcurementView struct {
 }
 
 // Procurement is the commissioner view of one procurement the actor's organisation takes part in.
-func (s *Service) Procurement(ctx context.Context, a *web.Actor, id string) (ProcurementView, error) {
+func (s *Service) Procurement(ctx context.Context, a *access.Actor, id string) (ProcurementView, error) {
 	if !validID(id) {
 		return ProcurementView{}, apperr.NotFoundf("Procurement not found")
 	}
@@ -60,7 +60,7 @@ func (s *Service) Procurement(ctx context.Context, a *web.Actor, id string) (Pro
 	if v.Participants, err = s.Store.Participants(ctx, p.ID); err != nil {
 		return v, err
 	}
-	v.ShowValue = CanSeeValue(a, v.Participants, s.Authz.Can(a.UserID, a.OrgID, "procurements", "value"))
+	v.ShowValue = CanSeeValue(a, v.Participants, s.Authz.Can(a.UserID, a.OrgID, access.PermProcValue))
 	if !v.ShowValue {
 		v.EstimatedValuePence = 0
 	}
@@ -102,7 +102,7 @@ func (s *Service) Procurement(ctx context.Context, a *web.Actor, id string) (Pro
 			}
 		}
 		v.Approvals = append(v.Approvals, av)
-		if pt.OrgID == a.OrgID && av.Decision == nil && p.State == AwaitingApproval && a.HasRole("gb_approver") {
+		if pt.OrgID == a.OrgID && av.Decision == nil && p.State == AwaitingApproval && a.HasRole(access.RoleApprover) {
 			v.MyDecisionDue = true
 		}
 	}
@@ -149,7 +149,7 @@ func (s *Service) lotView(ctx context.Context, l Lot, names map[string]string) (
 }
 
 // Procurements lists those the actor's organisation takes part in.
-func (s *Service) Procurements(ctx context.Context, a *web.Actor) ([]ProcurementSummary, error) {
+func (s *Service) Procurements(ctx context.Context, a *access.Actor) ([]ProcurementSummary, error) {
 	ps, err := s.Store.Procurements(ctx)
 	if err != nil {
 		return nil, err
@@ -188,7 +188,7 @@ type ResponseView struct {
 
 // Responses are the opened responses to a lot. Until the deadline has passed and two people
 // have opened them, nobody — lead and platform admin included — reads any content.
-func (s *Service) Responses(ctx context.Context, a *web.Actor, procurementID, lotID string) ([]ResponseView, error) {
+func (s *Service) Responses(ctx context.Context, a *access.Actor, procurementID, lotID string) ([]ResponseView, error) {
 	if !validID(procurementID) || !validID(lotID) {
 		return nil, apperr.NotFoundf("Lot not found")
 	}
@@ -292,7 +292,7 @@ func (s *Service) Opportunities(ctx context.Context) ([]ProcurementSummary, erro
 }
 
 // Opportunity is one published procurement for the acting provider.
-func (s *Service) Opportunity(ctx context.Context, a *web.Actor, id string) (OpportunityView, error) {
+func (s *Service) Opportunity(ctx context.Context, a *access.Actor, id string) (OpportunityView, error) {
 	if !validID(id) {
 		return OpportunityView{}, apperr.NotFoundf("Opportunity not found")
 	}
@@ -406,12 +406,12 @@ type Task struct {
 }
 
 // Tasks lists what the actor must do next in procurements.
-func (s *Service) Tasks(ctx context.Context, a *web.Actor) ([]Task, error) {
+func (s *Service) Tasks(ctx context.Context, a *access.Actor) ([]Task, error) {
 	var out []Task
 	if _, ok := database.TenantFrom(ctx); !ok {
 		return nil, nil
 	}
-	if a.HasRole("bidder") {
+	if a.HasRole(access.RoleBidder) {
 		ops, err := s.Opportunities(ctx)
 		if err != nil {
 			return nil, err
@@ -426,7 +426,7 @@ func (s *Service) Tasks(ctx context.Context, a *web.Actor) ([]Task, error) {
 		}
 		return out, nil
 	}
-	if !a.HasRole("procurement_lead") && !a.HasRole("gb_approver") && !a.HasRole("tenant_admin") {
+	if !a.HasRole(access.RoleProcurementLead) && !a.HasRole(access.RoleApprover) && !a.HasRole(access.RoleTenantAdmin) {
 		return nil, nil
 	}
 	ps, err := s.Store.Procurements(ctx)
@@ -442,7 +442,7 @@ func (s *Service) Tasks(ctx context.Context, a *web.Actor) ([]Task, error) {
 		href := "/procurements/" + p.ID
 		lead := p.LeadOrgID == a.OrgID
 		switch {
-		case st == AwaitingApproval && a.HasRole("gb_approver"):
+		case st == AwaitingApproval && a.HasRole(access.RoleApprover):
 			approvals, err := s.Store.Approvals(ctx, p.ID)
 			if err != nil {
 				return nil, err
@@ -450,15 +450,15 @@ func (s *Service) Tasks(ctx context.Context, a *web.Actor) ([]Task, error) {
 			if !slices.ContainsFunc(approvals, func(ap Approval) bool { return ap.OrgID == a.OrgID }) {
 				out = append(out, Task{Title: "Record your governing body's decision on " + p.Title, Href: href})
 			}
-		case st == Draft && lead && a.HasRole("procurement_lead"):
+		case st == Draft && lead && a.HasRole(access.RoleProcurementLead):
 			out = append(out, Task{Title: "Finish " + p.Title + " and send it for approval", Href: href})
-		case st == AwaitingApproval && lead && a.HasRole("procurement_lead"):
+		case st == AwaitingApproval && lead && a.HasRole(access.RoleProcurementLead):
 			approvals, _ := s.Store.Approvals(ctx, p.ID)
 			parts, _ := s.Store.Participants(ctx, p.ID)
 			if ok, _, _ := ApprovalOutcome(orgIDs(parts), approvals); ok {
 				out = append(out, Task{Title: "Publish " + p.Title + ": every governing body has approved", Href: href})
 			}
-		case st == Published && lead && a.HasRole("procurement_lead"):
+		case st == Published && lead && a.HasRole(access.RoleProcurementLead):
 			cs, err := s.Store.Clarifications(ctx, p.ID)
 			if err != nil {
 				return nil, err

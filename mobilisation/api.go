@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -506,7 +507,7 @@ func (h *API) detail(c *fiber.Ctx, status int, milestoneID string) error {
 
 // onMilestone is every change to one milestone over the API: decode and validate the body, make
 // the change, answer with the milestone as it now is.
-func onMilestone[In any](c *fiber.Ctx, h *API, change func(context.Context, *web.Actor, string, string, In) (Milestone, error)) error {
+func onMilestone[In any](c *fiber.Ctx, h *API, change func(context.Context, *access.Actor, string, string, In) (Milestone, error)) error {
 	var in In
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
@@ -537,7 +538,7 @@ func (h *API) addMilestone(c *fiber.Ctx) error {
 func (h *API) editMilestone(c *fiber.Ctx) error { return onMilestone(c, h, h.Svc.EditMilestone) }
 
 func (h *API) removeMilestone(c *fiber.Ctx) error {
-	return web.Act(c, "plan", func(ctx context.Context, a *web.Actor, plan string) error {
+	return web.Act(c, "plan", func(ctx context.Context, a *access.Actor, plan string) error {
 		return h.Svc.RemoveMilestone(ctx, a, plan, c.Params("milestone"))
 	})
 }
@@ -663,7 +664,7 @@ func (h *API) editTemplateMilestone(c *fiber.Ctx) error {
 }
 
 func (h *API) removeTemplateMilestone(c *fiber.Ctx) error {
-	return web.Act(c, "template", func(ctx context.Context, a *web.Actor, template string) error {
+	return web.Act(c, "template", func(ctx context.Context, a *access.Actor, template string) error {
 		return h.Svc.RemoveTemplateMilestone(ctx, a, template, c.Params("item"))
 	})
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -21,8 +22,8 @@ type InboxAPI struct {
 }
 
 // Mount registers the inbox API routes under /api/v1, behind inbox/read.
-func (h *InboxAPI) Mount(api fiber.Router, guard func(obj, act string) fiber.Handler) {
-	read := guard("inbox", "read")
+func (h *InboxAPI) Mount(api fiber.Router, guard web.Guard) {
+	read := guard(access.PermInbox)
 	api.Get("/inbox", read, h.inbox)
 	api.Post("/inbox/read", read, h.markRead)
 	api.Put("/inbox/preferences", read, h.setPreferences)

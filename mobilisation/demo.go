@@ -11,9 +11,9 @@ import (
 
 	"golive/database"
 	"golive/evaluation"
-	"golive/frontend"
 	"golive/lots"
-	"golive/web"
+	"golive/tenants/access"
+	"golive/ukclock"
 )
 
 // The mobilisation of the seeds' contracts, replayed through the service on a clock that walks
@@ -119,7 +119,7 @@ func (q *demoQueue) EnqueueMail(ctx context.Context, id string) error {
 }
 
 func demoTime(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, frontend.London)
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, ukclock.London)
 	if err != nil {
 		panic(err)
 	}
@@ -128,11 +128,11 @@ func demoTime(s string) time.Time {
 
 func (d *demoRun) at(when string) { d.clock = demoTime(when) }
 
-func (d *demoRun) as(email string) (*web.Actor, context.Context) {
+func (d *demoRun) as(email string) (*access.Actor, context.Context) {
 	a, err := d.actor(d.ctx, email)
 	if err != nil {
 		d.fail("sign in as "+email, err)
-		return &web.Actor{}, d.ctx
+		return &access.Actor{}, d.ctx
 	}
 	return a, database.WithTenant(d.ctx, a.OrgID)
 }
@@ -276,7 +276,7 @@ type demoPlan struct {
 	name             string
 	plan             Plan
 	made             time.Time
-	lead, provider   *web.Actor
+	lead, provider   *access.Actor
 	leadCtx, provCtx context.Context
 	phases           []PhaseView
 	participants     []OrgRef
@@ -304,7 +304,7 @@ func (d *demoRun) plan(out *Demo, name, lotID, leadEmail string, c *evaluation.C
 		if existing.CreatedAt.After(c.AwardedAt.Add(24 * time.Hour)) {
 			out.Skipped = append(out.Skipped, fmt.Sprintf("%s's mobilisation: its plan was made on %s, long after the award, "+
 				"by an earlier version of the demo; load the demo into an empty data directory to see it mobilising",
-				name, existing.CreatedAt.In(frontend.London).Format("2 January 2006")))
+				name, existing.CreatedAt.In(ukclock.London).Format("2 January 2006")))
 		}
 		return time.Time{}, false
 	}
@@ -359,7 +359,7 @@ func (dp *demoPlan) script(phase int, key string) (Milestone, bool) {
 }
 
 // owner is who works on a milestone: the provider's bid team or the lead.
-func (dp *demoPlan) owner(m Milestone) (*web.Actor, context.Context) {
+func (dp *demoPlan) owner(m Milestone) (*access.Actor, context.Context) {
 	if m.OwnerSide == Provider {
 		return dp.provider, dp.provCtx
 	}

@@ -8,8 +8,8 @@ import (
 
 	"golive/apperr"
 	"golive/evaluation"
-	"golive/frontend"
 	"golive/lots"
+	"golive/ukclock"
 )
 
 // Kent and Medway lot 2 (urgent treatment centres and GP-led out of hours) is left by the
@@ -230,7 +230,7 @@ func (d *demoRun) awardKentLot2(out *Demo, lotID string) *evaluation.ContractAwa
 	for _, m := range kentLot2AwardMeetings {
 		d.at(m.date + " 17:30")
 		a, ctx := d.as(m.approver)
-		day := demoTime(m.date + " 12:00").In(frontend.London).Format("2 January 2006")
+		day := demoTime(m.date + " 12:00").In(ukclock.London).Format("2 January 2006")
 		in := evaluation.AwardDecisionInput{Decision: "approve",
 			Reason: fmt.Sprintf("Approved in Part 2 of the governing body meeting of %s (minute GB/%s/P2).", day, strings.ReplaceAll(m.date, "-", ""))}
 		d.do("lot 2: approval by "+m.approver, func() error { return d.eval.DecideAward(ctx, a, lotID, in) })

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
+	"golive/ukclock"
 
-	"golive/frontend"
+	"github.com/xuri/excelize/v2"
 )
 
 // The plan as a workbook (XLSX) and as CSV, for commissioners' programme boards. Both are written
@@ -225,7 +225,7 @@ func WritePlanXLSX(w io.Writer, p ExportPlan) error {
 					values[i] = excelize.Cell{StyleID: day, Value: d}
 				case expTime:
 					// A spreadsheet's times have no zone: write the UK wall clock.
-					l := c.at.In(frontend.London)
+					l := c.at.In(ukclock.London)
 					values[i] = excelize.Cell{StyleID: instant, Value: time.Date(l.Year(), l.Month(), l.Day(), l.Hour(), l.Minute(), l.Second(), 0, time.UTC)}
 				default:
 					values[i] = nil
@@ -283,7 +283,7 @@ func WritePlanCSV(w io.Writer, p ExportPlan) error {
 				case expDay:
 					rec = append(rec, c.text)
 				case expTime:
-					rec = append(rec, c.at.In(frontend.London).Format(time.RFC3339))
+					rec = append(rec, c.at.In(ukclock.London).Format(time.RFC3339))
 				default:
 					rec = append(rec, "")
 				}

@@ -6,9 +6,9 @@ import (
 	"strings"
 
 	"golive/apperr"
-	"golive/frontend"
 	"golive/jobs"
-	"golive/web"
+	"golive/tenants/access"
+	"golive/ukclock"
 )
 
 // The go/no-go gate of a phase: each commissioner the lot covers signs its readiness decision
@@ -25,7 +25,7 @@ type DecisionInput struct {
 
 // Decide records the acting approver's go/no-go decision on a phase for their own
 // commissioner, replacing an earlier one, until the phase is live.
-func (s *Service) Decide(ctx context.Context, a *web.Actor, planID, phaseID string, in DecisionInput) (GoLiveDecision, error) {
+func (s *Service) Decide(ctx context.Context, a *access.Actor, planID, phaseID string, in DecisionInput) (GoLiveDecision, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
 	f := map[string]string{}
 	if in.Decision != Go && in.Decision != NoGo {
@@ -73,7 +73,7 @@ func (s *Service) Decide(ctx context.Context, a *web.Actor, planID, phaseID stri
 }
 
 // phaseOf loads a plan and one of its phases, both locked.
-func (s *Service) phaseOf(ctx context.Context, tx *Store, a *web.Actor, planID, phaseID string) (Plan, Phase, error) {
+func (s *Service) phaseOf(ctx context.Context, tx *Store, a *access.Actor, planID, phaseID string) (Plan, Phase, error) {
 	p, err := s.plan(ctx, tx, a, planID, true)
 	if err != nil {
 		return p, Phase{}, err
@@ -100,7 +100,7 @@ func readiness(ph Phase, ms []Milestone, ds []GoLiveDecision, parts []string, or
 
 // GoLive declares a phase live (the lead), only when the gate is passed; otherwise it is
 // refused with what is missing.
-func (s *Service) GoLive(ctx context.Context, a *web.Actor, planID, phaseID string) (Phase, error) {
+func (s *Service) GoLive(ctx context.Context, a *access.Actor, planID, phaseID string) (Phase, error) {
 	var ph Phase
 	var mails []string
 	err := s.Store.Tx(ctx, func(tx *Store) error {
@@ -150,18 +150,18 @@ func (s *Service) GoLive(ctx context.Context, a *web.Actor, planID, phaseID stri
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s (%s), lot %d: %s\n\n", proc.Title, proc.Reference, l.Number, l.Title)
 		fmt.Fprintf(&b, "%s went live on %s, declared by %s. The service is now provided by %s under contract %s.\n\nReadiness decisions:\n",
-			ph.Name, now.In(frontend.London).Format("2 January 2006 at 15:04"), a.Name, names[p.ProviderOrgID], p.ContractReference)
+			ph.Name, now.In(ukclock.London).Format("2 January 2006 at 15:04"), a.Name, names[p.ProviderOrgID], p.ContractReference)
 		for _, d := range ds {
 			if d.PhaseID == ph.ID {
 				fmt.Fprintf(&b, "  %s: %s (%s)\n", names[d.OrgID], d.Decision, d.Reason)
 			}
 		}
 		fmt.Fprintf(&b, "\n%s\n", strings.TrimSuffix(s.BaseURL, "/")+"/mobilisation/plans/"+p.ID)
-		to, err := tx.RoleEmails(ctx, []string{p.ProviderOrgID}, roleBidder)
+		to, err := tx.RoleEmails(ctx, []string{p.ProviderOrgID}, access.RoleBidder)
 		if err != nil {
 			return err
 		}
-		leads, err := tx.RoleEmails(ctx, uniq(append([]string{p.LeadOrgID}, parts...)), roleLead)
+		leads, err := tx.RoleEmails(ctx, uniq(append([]string{p.LeadOrgID}, parts...)), access.RoleProcurementLead)
 		if err != nil {
 			return err
 		}

@@ -15,8 +15,8 @@ import (
 
 	"golive/apperr"
 	"golive/database"
-	"golive/frontend"
-	"golive/web"
+	"golive/tenants/access"
+	"golive/ukclock"
 )
 
 // iCalendar feeds: a private link per plan (every milestone and go-live) or per person (the
@@ -114,7 +114,7 @@ func (s *Service) FeedURL(token string) string {
 // CreateCalendarFeed makes a private link for the actor: to the plan planID (which the route's
 // scope has let them see), or, with planID "", to the milestones they own. It returns the
 // token, which is shown once and never stored.
-func (s *Service) CreateCalendarFeed(ctx context.Context, a *web.Actor, planID string) (string, error) {
+func (s *Service) CreateCalendarFeed(ctx context.Context, a *access.Actor, planID string) (string, error) {
 	if a == nil {
 		return "", apperr.New(apperr.Unauthenticated, "Sign in to continue")
 	}
@@ -155,7 +155,7 @@ func (s *Service) CreateCalendarFeed(ctx context.Context, a *web.Actor, planID s
 }
 
 // RevokeCalendarFeed ends one of the actor's links, named by its id (the hash).
-func (s *Service) RevokeCalendarFeed(ctx context.Context, a *web.Actor, id string) error {
+func (s *Service) RevokeCalendarFeed(ctx context.Context, a *access.Actor, id string) error {
 	if a == nil {
 		return apperr.New(apperr.Unauthenticated, "Sign in to continue")
 	}
@@ -175,7 +175,7 @@ func (s *Service) RevokeCalendarFeed(ctx context.Context, a *web.Actor, id strin
 }
 
 // CalendarFeeds lists the actor's links.
-func (s *Service) CalendarFeeds(ctx context.Context, a *web.Actor) ([]CalendarFeed, error) {
+func (s *Service) CalendarFeeds(ctx context.Context, a *access.Actor) ([]CalendarFeed, error) {
 	if a == nil {
 		return nil, apperr.New(apperr.Unauthenticated, "Sign in to continue")
 	}
@@ -185,7 +185,7 @@ func (s *Service) CalendarFeeds(ctx context.Context, a *web.Actor) ([]CalendarFe
 // FeedActor resolves a token to its live feed and the person it belongs to, as the actor the
 // feed is built for. Anything wrong — malformed, unknown, revoked, the person deactivated — is
 // the same "not found", so a link cannot be probed.
-func (s *Service) FeedActor(ctx context.Context, token string) (CalendarFeed, *web.Actor, error) {
+func (s *Service) FeedActor(ctx context.Context, token string) (CalendarFeed, *access.Actor, error) {
 	gone := apperr.NotFoundf("Calendar not found")
 	if !validFeedToken(token) {
 		return CalendarFeed{}, nil, gone
@@ -204,12 +204,12 @@ func (s *Service) FeedActor(ctx context.Context, token string) (CalendarFeed, *w
 	if !o.Active {
 		return f, nil, gone
 	}
-	return f, &web.Actor{UserID: o.UserID, Name: o.Name, Email: o.Email, OrgID: o.OrgID, OrgName: o.OrgName, OrgKind: o.OrgKind}, nil
+	return f, &access.Actor{UserID: o.UserID, Name: o.Name, Email: o.Email, OrgID: o.OrgID, OrgName: o.OrgName, OrgKind: access.OrgKind(o.OrgKind)}, nil
 }
 
 // Calendar is the feed a token opens: its name and events. mayView is casbin's answer to
 // whether the owner may still see plans at all (a role taken away closes their links).
-func (s *Service) Calendar(ctx context.Context, token string, mayView func(*web.Actor) bool) (string, []CalendarEvent, error) {
+func (s *Service) Calendar(ctx context.Context, token string, mayView func(*access.Actor) bool) (string, []CalendarEvent, error) {
 	f, a, err := s.FeedActor(ctx, token)
 	if err != nil {
 		return "", nil, err
@@ -296,7 +296,7 @@ func PlanEvents(v PlanView, baseURL, owner string) []CalendarEvent {
 		modified := v.Plan.CreatedAt
 		if ph.State == Live && ph.LiveAt != nil {
 			summary += " (live)"
-			lines = append(lines, "Live since "+ph.LiveAt.In(frontend.London).Format("15:04 on 2 January 2006"))
+			lines = append(lines, "Live since "+ph.LiveAt.In(ukclock.London).Format("15:04 on 2 January 2006"))
 			modified = *ph.LiveAt
 		} else {
 			lines = append(lines, "RAG: "+ragLabel(ph.RAG)+reasonSuffix(ph.Reason))

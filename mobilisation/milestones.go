@@ -13,7 +13,7 @@ import (
 
 	"golive/apperr"
 	"golive/jobs"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // Milestones: the lead adds and changes them; their owner (the provider's people for the
@@ -95,7 +95,7 @@ func uniq(ids []string) []string {
 }
 
 // AddMilestone adds a milestone to a phase of the plan (the lead).
-func (s *Service) AddMilestone(ctx context.Context, a *web.Actor, planID string, in MilestoneInput) (Milestone, error) {
+func (s *Service) AddMilestone(ctx context.Context, a *access.Actor, planID string, in MilestoneInput) (Milestone, error) {
 	in.Title, in.Workstream = strings.TrimSpace(in.Title), strings.TrimSpace(in.Workstream)
 	f := map[string]string{}
 	if in.Title == "" {
@@ -175,7 +175,7 @@ func dependsOnOf(deps []Dependency, id string) []string {
 
 // EditMilestone changes a milestone (the lead). An accepted milestone is part of the record
 // and is not changed.
-func (s *Service) EditMilestone(ctx context.Context, a *web.Actor, planID, milestoneID string, in MilestoneChange) (Milestone, error) {
+func (s *Service) EditMilestone(ctx context.Context, a *access.Actor, planID, milestoneID string, in MilestoneChange) (Milestone, error) {
 	if in.Title == nil && in.Workstream == nil && in.OwnerSide == nil && in.OwnerUserID == nil && in.DueOn == nil && in.Critical == nil && in.DependsOn == nil {
 		return Milestone{}, apperr.InvalidFields(map[string]string{"title": "Change at least one thing"})
 	}
@@ -271,7 +271,7 @@ func (s *Service) EditMilestone(ctx context.Context, a *web.Actor, planID, miles
 
 // RemoveMilestone takes a milestone out of the plan (the lead), unless it was accepted or
 // others depend on it.
-func (s *Service) RemoveMilestone(ctx context.Context, a *web.Actor, planID, milestoneID string) error {
+func (s *Service) RemoveMilestone(ctx context.Context, a *access.Actor, planID, milestoneID string) error {
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		p, err := s.leadPlan(ctx, tx, a, planID)
 		if err != nil {
@@ -315,7 +315,7 @@ func (s *Service) RemoveMilestone(ctx context.Context, a *web.Actor, planID, mil
 }
 
 // ownMilestone loads a milestone, locked, with its plan.
-func (s *Service) ownMilestone(ctx context.Context, tx *Store, a *web.Actor, planID, milestoneID string) (Plan, Milestone, error) {
+func (s *Service) ownMilestone(ctx context.Context, tx *Store, a *access.Actor, planID, milestoneID string) (Plan, Milestone, error) {
 	p, err := s.plan(ctx, tx, a, planID, true)
 	if err != nil {
 		return p, Milestone{}, err
@@ -336,7 +336,7 @@ type ProgressInput struct {
 
 // ReportProgress records the owner's progress on a milestone. A change of status withdraws a
 // request for completion that is waiting.
-func (s *Service) ReportProgress(ctx context.Context, a *web.Actor, planID, milestoneID string, in ProgressInput) (Milestone, error) {
+func (s *Service) ReportProgress(ctx context.Context, a *access.Actor, planID, milestoneID string, in ProgressInput) (Milestone, error) {
 	in.Note = strings.TrimSpace(in.Note)
 	switch {
 	case in.Status == Done:
@@ -444,7 +444,7 @@ func CheckEvidence(name string, content []byte) (string, string) {
 }
 
 // AddEvidence attaches an evidence file to a milestone (its owner, or their side's team).
-func (s *Service) AddEvidence(ctx context.Context, a *web.Actor, planID, milestoneID, name string, content []byte) (Evidence, error) {
+func (s *Service) AddEvidence(ctx context.Context, a *access.Actor, planID, milestoneID, name string, content []byte) (Evidence, error) {
 	name = filepath.Base(strings.TrimSpace(name))
 	ct, msg := CheckEvidence(name, content)
 	if msg != "" {
@@ -483,7 +483,7 @@ func (s *Service) AddEvidence(ctx context.Context, a *web.Actor, planID, milesto
 }
 
 // EvidenceFile is an evidence file with its content, for anyone who can see the plan.
-func (s *Service) EvidenceFile(ctx context.Context, a *web.Actor, planID, milestoneID, evidenceID string) (Evidence, error) {
+func (s *Service) EvidenceFile(ctx context.Context, a *access.Actor, planID, milestoneID, evidenceID string) (Evidence, error) {
 	p, err := s.plan(ctx, s.Store, a, planID, false)
 	if err != nil {
 		return Evidence{}, err
@@ -505,7 +505,7 @@ type CompletionInput struct {
 
 // RequestCompletion asks the lead to accept a provider's milestone as done: it needs evidence
 // attached or a note of how it was done.
-func (s *Service) RequestCompletion(ctx context.Context, a *web.Actor, planID, milestoneID string, in CompletionInput) (Milestone, error) {
+func (s *Service) RequestCompletion(ctx context.Context, a *access.Actor, planID, milestoneID string, in CompletionInput) (Milestone, error) {
 	in.Note = strings.TrimSpace(in.Note)
 	if len([]rune(in.Note)) > MaxNote {
 		return Milestone{}, apperr.InvalidFields(map[string]string{"note": fmt.Sprintf("The note must be %d characters or fewer", MaxNote)})
@@ -577,7 +577,7 @@ type AcceptInput struct {
 // Accept records the lead's acceptance of a milestone: it is done, completed today (UK). A
 // provider's milestone is accepted only once the provider has asked; a commissioner's needs
 // evidence or a note of how it was done.
-func (s *Service) Accept(ctx context.Context, a *web.Actor, planID, milestoneID string, in AcceptInput) (Milestone, error) {
+func (s *Service) Accept(ctx context.Context, a *access.Actor, planID, milestoneID string, in AcceptInput) (Milestone, error) {
 	in.Note = strings.TrimSpace(in.Note)
 	if len([]rune(in.Note)) > MaxNote {
 		return Milestone{}, apperr.InvalidFields(map[string]string{"note": fmt.Sprintf("The note must be %d characters or fewer", MaxNote)})
@@ -635,7 +635,7 @@ type ReturnInput struct {
 
 // Return sends a milestone the provider asked to be accepted back to it, in progress, with the
 // lead's reason.
-func (s *Service) Return(ctx context.Context, a *web.Actor, planID, milestoneID string, in ReturnInput) (Milestone, error) {
+func (s *Service) Return(ctx context.Context, a *access.Actor, planID, milestoneID string, in ReturnInput) (Milestone, error) {
 	in.Reason = strings.TrimSpace(in.Reason)
 	if in.Reason == "" {
 		return Milestone{}, apperr.InvalidFields(map[string]string{"reason": "Say what is still needed"})

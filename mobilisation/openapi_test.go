@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"golive/mobilisation"
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -38,7 +39,7 @@ func TestTheOpenAPIFragmentDescribesExactlyTheRoutesAndTypes(t *testing.T) {
 
 	// The routes: mounted on an app with guards that let everything through.
 	app := fiber.New()
-	pass := func(string, string) fiber.Handler { return func(c *fiber.Ctx) error { return c.Next() } }
+	pass := func(access.Permission) fiber.Handler { return func(c *fiber.Ctx) error { return c.Next() } }
 	(&mobilisation.API{Svc: &mobilisation.Service{}}).Mount(app.Group("/api/v1"), pass)
 	param := regexp.MustCompile(`:([a-z_]+)`)
 	served, documented := map[string]bool{}, map[string]bool{}

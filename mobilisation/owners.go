@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"golive/apperr"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // OwnerChoice is a person a milestone can be given to, with their organisation's name.
@@ -17,7 +17,7 @@ type OwnerChoice struct {
 // OwnerChoices lists who the lead can make a milestone's owner: the provider's people for the
 // provider's milestones, and the people of the commissioners taking part in the procurement
 // for the commissioners' (the rule checkOwner applies when the choice is saved).
-func (s *Service) OwnerChoices(ctx context.Context, a *web.Actor, planID string) ([]OwnerChoice, error) {
+func (s *Service) OwnerChoices(ctx context.Context, a *access.Actor, planID string) ([]OwnerChoice, error) {
 	p, err := s.plan(ctx, s.Store, a, planID, false)
 	if err != nil {
 		return nil, err

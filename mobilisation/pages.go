@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"golive/apperr"
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -27,9 +28,9 @@ type Pages struct {
 // Mount registers the pages, each behind the permission it needs (casbin) and, on one plan, the
 // plan's visibility to the caller (scope.go). The calendar feed is public: its token is the
 // credential, and the service checks its owner may still see what it shows.
-func (h *Pages) Mount(app fiber.Router, guard func(obj, act string) fiber.Handler) {
-	view, manage := guard("mobilisation", "view"), guard("mobilisation", "manage")
-	update, golive := guard("mobilisation", "update"), guard("mobilisation", "golive")
+func (h *Pages) Mount(app fiber.Router, guard web.Guard) {
+	view, manage := guard(access.PermPlanView), guard(access.PermPlanManage)
+	update, golive := guard(access.PermPlanUpdate), guard(access.PermGoLive)
 	plan := scoped("plan", h.Svc.VisiblePlan)
 
 	app.Get("/calendar/:token.ics", h.feed)
@@ -135,7 +136,7 @@ func phaseHref(p, ph string) string    { return planHref(p) + "/phases/" + ph }
 
 // --- the plan's export ---
 
-func exportOf(v PlanView, a *web.Actor, now time.Time) ExportPlan {
+func exportOf(v PlanView, a *access.Actor, now time.Time) ExportPlan {
 	x := ExportPlan{Contract: v.Plan.ContractReference, Procurement: v.ProcurementTitle + " (" + v.ProcurementReference + ")",
 		Lot: fmt.Sprintf("Lot %d: %s", v.LotNumber, v.LotTitle), Provider: v.ProviderName, Lead: v.LeadOrgName, RAG: v.RAG,
 		Today: v.Today, ExportedAt: now}
@@ -329,7 +330,7 @@ func (h *Pages) revokeFeed(c *fiber.Ctx) error {
 // feed serves a private calendar link. No session: the token is the credential, and anything
 // wrong with it is 404, like any page that is not there.
 func (h *Pages) feed(c *fiber.Ctx) error {
-	mayView := func(a *web.Actor) bool { return h.Web.Can != nil && h.Web.Can(a, "mobilisation", "view") }
+	mayView := func(a *access.Actor) bool { return h.Web.Can != nil && h.Web.Can(a, access.PermPlanView) }
 	name, events, err := h.Svc.Calendar(c.UserContext(), c.Params("token"), mayView)
 	if err != nil {
 		if apperr.IsKind(err, apperr.NotFound) {

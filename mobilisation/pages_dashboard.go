@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -78,7 +79,7 @@ func (h *Pages) dashboard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	page := DashboardPage{Today: dayText(d.Today), Provider: a != nil && a.OrgKind == "provider"}
+	page := DashboardPage{Today: dayText(d.Today), Provider: a != nil && a.OrgKind == access.Provider}
 	titles := map[string]string{}
 	for _, pc := range d.Plans {
 		title := fmt.Sprintf("%s: lot %d, %s", pc.ContractReference, pc.LotNumber, pc.LotTitle)

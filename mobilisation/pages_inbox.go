@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -19,8 +20,8 @@ type InboxPages struct {
 }
 
 // Mount registers the inbox pages.
-func (h *InboxPages) Mount(app fiber.Router, guard func(obj, act string) fiber.Handler) {
-	read := guard("inbox", "read")
+func (h *InboxPages) Mount(app fiber.Router, guard web.Guard) {
+	read := guard(access.PermInbox)
 	app.Get("/inbox", read, h.inbox)
 	app.Post("/inbox/read", read, h.markRead)
 	app.Get("/account/reminders", read, h.settings)

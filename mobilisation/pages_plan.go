@@ -11,7 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"golive/apperr"
-	"golive/frontend"
+	"golive/ukclock"
 	"golive/web"
 )
 
@@ -248,10 +248,10 @@ func (h *Pages) milestonePage(c *fiber.Ctx, typed milestoneForms) (MilestonePage
 	}
 	if m.CompletionRequestedAt != nil {
 		page.Requested = fmt.Sprintf("%s asked for it to be accepted at %s", orNobody(m.CompletionRequestedByName),
-			m.CompletionRequestedAt.In(frontend.London).Format("15:04 on 2 January 2006"))
+			m.CompletionRequestedAt.In(ukclock.London).Format("15:04 on 2 January 2006"))
 	}
 	if m.AcceptedAt != nil {
-		page.Accepted = fmt.Sprintf("Accepted as done by %s at %s", orNobody(m.AcceptedByName), m.AcceptedAt.In(frontend.London).Format("15:04 on 2 January 2006"))
+		page.Accepted = fmt.Sprintf("Accepted as done by %s at %s", orNobody(m.AcceptedByName), m.AcceptedAt.In(ukclock.London).Format("15:04 on 2 January 2006"))
 	}
 	for _, x := range d.DependsOn {
 		page.DependsOn = append(page.DependsOn, milestoneRow(v.Plan.ID, x))

@@ -23,6 +23,7 @@ import (
 	"golive/database/dbtest"
 	"golive/frontend"
 	"golive/jobs"
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -37,7 +38,7 @@ type pagesWorld struct {
 	db                            *database.DB
 	svc                           *Service
 	app                           *fiber.App
-	actors                        map[string]*web.Actor
+	actors                        map[string]*access.Actor
 	plan, other                   Plan
 	phase                         Phase
 	cqc, dos, gonogo, tupe, estat Milestone
@@ -52,7 +53,7 @@ func newPagesWorld(t *testing.T) *pagesWorld {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { mail.Close() })
-	w := &pagesWorld{db: db, actors: map[string]*web.Actor{}, now: uk("2019-02-11 10:00")}
+	w := &pagesWorld{db: db, actors: map[string]*access.Actor{}, now: uk("2019-02-11 10:00")}
 	g := db.Gorm
 	must := func(err error) {
 		t.Helper()
@@ -68,12 +69,16 @@ func newPagesWorld(t *testing.T) *pagesWorld {
 	}
 	medway, swale, dgs := org("NHS Medway CCG", "commissioner"), org("NHS Swale CCG", "commissioner"), org("NHS Dartford, Gravesham and Swanley CCG", "commissioner")
 	estuary, weald, hw := org("Estuary Urgent Care", "provider"), org("Weald Ambulance Trust", "provider"), org("Healthwatch Kent", "healthwatch")
-	user := func(key, orgID, orgKind, name string, roles ...string) *web.Actor {
+	user := func(key, orgID, orgKind, name string, roles ...string) *access.Actor {
 		id := newID()
 		email := strings.ReplaceAll(key, " ", ".") + "@golive.test"
 		must(g.Table("users").Create(map[string]any{"id": id, "org_id": orgID, "email": email, "name": name, "active": true,
 			"created_at": made, "updated_at": made}).Error)
-		a := &web.Actor{UserID: id, Name: name, Email: email, OrgID: orgID, OrgKind: orgKind, Roles: roles}
+		a := &access.Actor{UserID: id, Name: name, Email: email, OrgID: orgID, OrgKind: access.OrgKind(orgKind)}
+		for _, k := range roles {
+			r, _ := access.ParseRole(k)
+			a.Roles = append(a.Roles, r)
+		}
 		w.actors[key] = a
 		return a
 	}
@@ -139,7 +144,7 @@ func newPagesWorld(t *testing.T) *pagesWorld {
 	w.svc = &Service{Store: NewStore(db), Mail: mail, BaseURL: "http://golive.test", Now: func() time.Time { return w.now }, Log: log}
 	srv := &web.Server{Renderer: renderer, Logger: log, BaseURL: "http://golive.test",
 		// casbin's answer for these roles: everyone here but Healthwatch may view plans.
-		Can: func(a *web.Actor, obj, act string) bool { return a != nil && a.OrgKind != "healthwatch" }}
+		Can: func(a *access.Actor, p access.Permission) bool { return a != nil && a.OrgKind != access.Healthwatch }}
 	w.app = srv.NewApp(web.Options{})
 	// A stand-in for sign-in: the actor named in the header, acting for their organisation.
 	w.app.Use(func(c *fiber.Ctx) error {
@@ -149,7 +154,7 @@ func newPagesWorld(t *testing.T) *pagesWorld {
 		}
 		return c.Next()
 	})
-	pass := func(obj, act string) fiber.Handler {
+	pass := func(access.Permission) fiber.Handler {
 		return func(c *fiber.Ctx) error {
 			if web.ActorFrom(c) == nil {
 				return fiber.ErrUnauthorized

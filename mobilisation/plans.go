@@ -8,7 +8,7 @@ import (
 
 	"golive/apperr"
 	"golive/lots"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // A plan is made from a contract award (DOMAIN.md step 9): when the lead records the award,
@@ -27,7 +27,7 @@ type PlanInput struct {
 // phases), the template's milestones in every phase, the provider's milestones owned by the
 // provider's first bid-team user (or nobody yet), the commissioners' by the lead, and the
 // reminders before each due day. Only the lead commissioner's procurement lead makes it.
-func (s *Service) EnsurePlan(ctx context.Context, a *web.Actor, lotID, templateID string) (Plan, bool, error) {
+func (s *Service) EnsurePlan(ctx context.Context, a *access.Actor, lotID, templateID string) (Plan, bool, error) {
 	if isHealthwatch(a) || !validID(lotID) {
 		return Plan{}, false, apperr.NotFoundf("Lot not found")
 	}
@@ -48,7 +48,7 @@ func (s *Service) EnsurePlan(ctx context.Context, a *web.Actor, lotID, templateI
 		if err != nil {
 			return err
 		}
-		if !lots.CanManage(a, proc) || !a.HasRole(roleLead) {
+		if !lots.CanManage(a, proc) || !a.HasRole(access.RoleProcurementLead) {
 			return apperr.Forbiddenf("Only the lead commissioner's procurement lead makes the mobilisation plan")
 		}
 		if existing, err := tx.PlanOfLot(ctx, l.ID); err != nil || existing != nil {
@@ -98,7 +98,7 @@ func (s *Service) EnsurePlan(ctx context.Context, a *web.Actor, lotID, templateI
 		if err != nil {
 			return err
 		}
-		providerOwner, err := tx.FirstUserWithRole(ctx, c.ProviderOrgID, roleBidder)
+		providerOwner, err := tx.FirstUserWithRole(ctx, c.ProviderOrgID, access.RoleBidder)
 		if err != nil {
 			return err
 		}
@@ -167,7 +167,7 @@ type SettingsInput struct {
 
 // UpdateSettings changes a plan's reminder settings (the lead); every open milestone's
 // reminders are rescheduled in the same transaction.
-func (s *Service) UpdateSettings(ctx context.Context, a *web.Actor, planID string, in SettingsInput) (Plan, error) {
+func (s *Service) UpdateSettings(ctx context.Context, a *access.Actor, planID string, in SettingsInput) (Plan, error) {
 	offsets, err := ParseOffsets(in.ReminderOffsets)
 	if err != nil {
 		return Plan{}, fieldError("reminder_offsets", err)
@@ -208,7 +208,7 @@ func (s *Service) UpdateSettings(ctx context.Context, a *web.Actor, planID strin
 }
 
 // plan loads a plan the acting person can see; lock holds it for the transaction.
-func (s *Service) plan(ctx context.Context, tx *Store, a *web.Actor, planID string, lock bool) (Plan, error) {
+func (s *Service) plan(ctx context.Context, tx *Store, a *access.Actor, planID string, lock bool) (Plan, error) {
 	if isHealthwatch(a) || !validID(planID) {
 		return Plan{}, apperr.NotFoundf("Plan not found")
 	}
@@ -216,7 +216,7 @@ func (s *Service) plan(ctx context.Context, tx *Store, a *web.Actor, planID stri
 }
 
 // leadPlan loads a plan, locked, for its lead.
-func (s *Service) leadPlan(ctx context.Context, tx *Store, a *web.Actor, planID string) (Plan, error) {
+func (s *Service) leadPlan(ctx context.Context, tx *Store, a *access.Actor, planID string) (Plan, error) {
 	p, err := s.plan(ctx, tx, a, planID, true)
 	if err != nil {
 		return p, err

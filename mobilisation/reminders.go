@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"golive/apperr"
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -367,7 +368,7 @@ type InboxView struct {
 const inboxLimit = 200
 
 // Inbox is the signed-in person's own messages and reminder settings: nobody reads another's.
-func (s *Service) Inbox(ctx context.Context, a *web.Actor) (InboxView, error) {
+func (s *Service) Inbox(ctx context.Context, a *access.Actor) (InboxView, error) {
 	if a == nil || a.UserID == "" {
 		return InboxView{}, apperr.New(apperr.Unauthenticated, "Sign in to see your inbox")
 	}
@@ -390,7 +391,7 @@ type MarkReadInput struct {
 
 // MarkRead marks the person's messages read and says how many changed. A message id that is not
 // theirs is not found, exactly like one that does not exist.
-func (s *Service) MarkRead(ctx context.Context, a *web.Actor, in MarkReadInput) (int, error) {
+func (s *Service) MarkRead(ctx context.Context, a *access.Actor, in MarkReadInput) (int, error) {
 	if a == nil || a.UserID == "" {
 		return 0, apperr.New(apperr.Unauthenticated, "Sign in to see your inbox")
 	}
@@ -423,7 +424,7 @@ type PreferencesInput struct {
 }
 
 // SetPreferences records the person's own reminder choice.
-func (s *Service) SetPreferences(ctx context.Context, a *web.Actor, in PreferencesInput) (Preference, error) {
+func (s *Service) SetPreferences(ctx context.Context, a *access.Actor, in PreferencesInput) (Preference, error) {
 	if a == nil || a.UserID == "" {
 		return Preference{}, apperr.New(apperr.Unauthenticated, "Sign in to change your reminders")
 	}

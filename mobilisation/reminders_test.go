@@ -37,6 +37,8 @@ import (
 	"golive/database/dbtest"
 	"golive/frontend"
 	"golive/jobs"
+	"golive/tenants/access"
+	"golive/ukclock"
 	"golive/web"
 )
 
@@ -61,7 +63,7 @@ type world struct {
 }
 
 func uk(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, frontend.London)
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, ukclock.London)
 	if err != nil {
 		panic(err)
 	}
@@ -1119,7 +1121,7 @@ func TestEscalationsCannotBeTurnedOffButTheDigestCan(t *testing.T) {
 	db := dbtest.Open(t)
 	w := newWorld(t, db, 1)
 	w.milestone(t, "Sign information sharing agreement", "2019-03-13", w.owners[0], false, scenarioMade)
-	lead := &web.Actor{UserID: w.lead.ID}
+	lead := &access.Actor{UserID: w.lead.ID}
 	svc := &Service{Store: w.store, Now: func() time.Time { return scenarioMade }}
 	off := false
 	if _, err := svc.SetPreferences(context.Background(), lead, PreferencesInput{DigestEnabled: &off}); err != nil {
@@ -1208,7 +1210,7 @@ func TestEveryoneSeesAndMarksOnlyTheirOwnMessages(t *testing.T) {
 	w := twoOwnersReminded(t)
 	ctx := context.Background()
 	svc := &Service{Store: w.store, Now: func() time.Time { return scenarioNow }}
-	a, b := &web.Actor{UserID: w.owners[0].ID}, &web.Actor{UserID: w.owners[1].ID}
+	a, b := &access.Actor{UserID: w.owners[0].ID}, &access.Actor{UserID: w.owners[1].ID}
 	va, err := svc.Inbox(ctx, a)
 	if err != nil {
 		t.Fatal(err)
@@ -1278,11 +1280,11 @@ func inboxApp(t *testing.T, w *world) *fiber.App {
 	}
 	app.Use(func(c *fiber.Ctx) error {
 		if p, ok := people[c.Get("X-Test-User")]; ok {
-			web.SetActor(c, &web.Actor{UserID: p.ID, Name: p.Name, Email: p.Email})
+			web.SetActor(c, &access.Actor{UserID: p.ID, Name: p.Name, Email: p.Email})
 		}
 		return c.Next()
 	})
-	pass := func(obj, act string) fiber.Handler {
+	pass := func(access.Permission) fiber.Handler {
 		return func(c *fiber.Ctx) error {
 			if web.ActorFrom(c) == nil {
 				return fiber.ErrUnauthorized

@@ -1,10 +1,11 @@
 package mobilisation
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"github.com/gofiber/fiber/v2"
 
-// Guard returns the route middleware for a permission (casbin, via tenants.Middleware.Require).
-// mobilisation names its permissions by object and action so it need not import tenants.
-type Guard func(obj, act string) fiber.Handler
+	"golive/tenants/access"
+	"golive/web"
+)
 
 // API are the JSON handlers (api.go).
 type API struct {
@@ -15,9 +16,9 @@ type API struct {
 // and, on one plan or template, its visibility to the caller (scope.go). A route any side may
 // use (progress, evidence) is guarded by view: whose milestone it is, is the service's rule
 // (CanReport), as are the lead, the lot's approvers and the state.
-func (h *API) Mount(api fiber.Router, guard Guard) {
-	view, manage := guard("mobilisation", "view"), guard("mobilisation", "manage")
-	update, golive := guard("mobilisation", "update"), guard("mobilisation", "golive")
+func (h *API) Mount(api fiber.Router, guard web.Guard) {
+	view, manage := guard(access.PermPlanView), guard(access.PermPlanManage)
+	update, golive := guard(access.PermPlanUpdate), guard(access.PermGoLive)
 	plan, tpl := scoped("plan", h.Svc.VisiblePlan), scoped("template", h.Svc.VisibleTemplate)
 
 	api.Get("/mobilisation/dashboard", view, h.dashboard)

@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"golive/apperr"
-	"golive/frontend"
 	"golive/lots"
+	"golive/ukclock"
 )
 
 // dayLayout is how a UK calendar day is written everywhere in mobilisation (DueOn, CompletedOn).
@@ -26,7 +26,7 @@ func DayOf(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(frontend.London).Format(dayLayout)
+	return t.In(ukclock.London).Format(dayLayout)
 }
 
 // dayNum is a day as a count of days since 1970-01-01. Calendar arithmetic is done on these in
@@ -149,7 +149,7 @@ func GroupLotPhases(ps []lots.Phase) []PhaseDraft {
 			if family == "" {
 				family = lots.ServiceNames[g.family]
 			}
-			d.Name = fmt.Sprintf("%s go-live, %s", family, d.GoLive.In(frontend.London).Format("2 January 2006"))
+			d.Name = fmt.Sprintf("%s go-live, %s", family, d.GoLive.In(ukclock.London).Format("2 January 2006"))
 		}
 		out = append(out, d)
 	}
@@ -835,16 +835,16 @@ func ReminderSendAt(day string, hour int) time.Time {
 	// own time.Date leaves which one it picks in a gap or an overlap unspecified.
 	var best time.Time
 	for _, probe := range []time.Duration{-3 * time.Hour, 3 * time.Hour} {
-		_, off := wall.Add(probe).In(frontend.London).Zone()
+		_, off := wall.Add(probe).In(ukclock.London).Zone()
 		at := wall.Add(-time.Duration(off) * time.Second)
-		l := at.In(frontend.London)
+		l := at.In(ukclock.London)
 		if l.Hour() == wall.Hour() && l.Day() == wall.Day() && (best.IsZero() || at.Before(best)) {
 			best = at
 		}
 	}
 	if best.IsZero() {
 		// In the spring gap: the offset before the change lands just after it.
-		_, off := wall.Add(-3 * time.Hour).In(frontend.London).Zone()
+		_, off := wall.Add(-3 * time.Hour).In(ukclock.London).Zone()
 		best = wall.Add(-time.Duration(off) * time.Second)
 	}
 	return best.UTC()

@@ -8,13 +8,13 @@ import (
 	"time"
 
 	"golive/apperr"
-	"golive/frontend"
 	"golive/lots"
+	"golive/ukclock"
 )
 
 // lon is a wall-clock time in London ("2019-04-01 08:00"), as the seeds write go-lives.
 func lon(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, frontend.London)
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, ukclock.London)
 	if err != nil {
 		panic(err)
 	}
@@ -700,7 +700,7 @@ func TestReminderSendAtAcrossTheClockChanges(t *testing.T) {
 	for i := range 365 {
 		d := time.Date(2019, 1, 1+i, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
 		for _, h := range []int{0, 8, 12, 23} {
-			l := ReminderSendAt(d, h).In(frontend.London)
+			l := ReminderSendAt(d, h).In(ukclock.London)
 			if l.Format("2006-01-02") != d || l.Hour() != h || l.Minute() != 0 {
 				t.Fatalf("ReminderSendAt(%q, %d) is %v in London", d, h, l)
 			}

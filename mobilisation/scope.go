@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"golive/apperr"
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -18,18 +19,11 @@ import (
 // caller's organisation's own. Casbin has already checked the role at the route; the CanX rules
 // below are the object rules the service applies on top.
 
-// Roles the mobilisation rules name (tenants' role keys).
-const (
-	roleLead     = "procurement_lead"
-	roleApprover = "gb_approver"
-	roleBidder   = "bidder"
-)
-
 // isHealthwatch: Healthwatch takes part in evaluation panels, never in a contract's mobilisation.
-func isHealthwatch(a *web.Actor) bool { return a == nil || a.OrgKind == "healthwatch" }
+func isHealthwatch(a *access.Actor) bool { return a == nil || a.OrgKind == access.Healthwatch }
 
 // VisiblePlan refuses a plan the acting person cannot see, as not found.
-func (s *Service) VisiblePlan(ctx context.Context, a *web.Actor, planID string) error {
+func (s *Service) VisiblePlan(ctx context.Context, a *access.Actor, planID string) error {
 	if isHealthwatch(a) || !validID(planID) {
 		return apperr.NotFoundf("Plan not found")
 	}
@@ -38,7 +32,7 @@ func (s *Service) VisiblePlan(ctx context.Context, a *web.Actor, planID string) 
 }
 
 // VisibleTemplate refuses a template that is neither the default nor the caller's own, as not found.
-func (s *Service) VisibleTemplate(ctx context.Context, a *web.Actor, templateID string) error {
+func (s *Service) VisibleTemplate(ctx context.Context, a *access.Actor, templateID string) error {
 	if isHealthwatch(a) || !validID(templateID) {
 		return apperr.NotFoundf("Template not found")
 	}
@@ -50,7 +44,7 @@ func (s *Service) VisibleTemplate(ctx context.Context, a *web.Actor, templateID 
 }
 
 // scoped is the route middleware for /mobilisation/plans/:plan/… and /mobilisation/templates/:template/….
-func scoped(param string, check func(ctx context.Context, a *web.Actor, id string) error) fiber.Handler {
+func scoped(param string, check func(ctx context.Context, a *access.Actor, id string) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if err := check(c.UserContext(), web.ActorFrom(c), c.Params(param)); err != nil {
 			return err
@@ -61,7 +55,7 @@ func scoped(param string, check func(ctx context.Context, a *web.Actor, id strin
 
 // SideOf is how the acting person stands to a plan they can see: its provider, or a
 // commissioner taking part.
-func SideOf(a *web.Actor, p Plan) OwnerSide {
+func SideOf(a *access.Actor, p Plan) OwnerSide {
 	if a != nil && a.OrgID == p.ProviderOrgID {
 		return Provider
 	}
@@ -70,14 +64,14 @@ func SideOf(a *web.Actor, p Plan) OwnerSide {
 
 // IsLead: the lead commissioner's procurement lead runs the plan: adds and changes milestones,
 // accepts evidence, declares a phase live.
-func IsLead(a *web.Actor, p Plan) bool {
-	return a != nil && a.OrgID == p.LeadOrgID && a.HasRole(roleLead)
+func IsLead(a *access.Actor, p Plan) bool {
+	return a != nil && a.OrgID == p.LeadOrgID && a.HasRole(access.RoleProcurementLead)
 }
 
 // CanReport: a milestone's progress and evidence come from its owner, or from anyone on its side
 // who answers for it — the provider's bid team for the provider's milestones, the lead for the
 // commissioners'.
-func CanReport(a *web.Actor, p Plan, m Milestone) bool {
+func CanReport(a *access.Actor, p Plan, m Milestone) bool {
 	if a == nil {
 		return false
 	}
@@ -86,7 +80,7 @@ func CanReport(a *web.Actor, p Plan, m Milestone) bool {
 	}
 	switch m.OwnerSide {
 	case Provider:
-		return a.OrgID == p.ProviderOrgID && a.HasRole(roleBidder)
+		return a.OrgID == p.ProviderOrgID && a.HasRole(access.RoleBidder)
 	case Commissioner:
 		return IsLead(a, p)
 	}
@@ -95,24 +89,24 @@ func CanReport(a *web.Actor, p Plan, m Milestone) bool {
 
 // CanRequestCompletion: the provider asks the commissioner to accept its own milestones; a
 // commissioner's milestone is accepted by the lead directly.
-func CanRequestCompletion(a *web.Actor, p Plan, m Milestone) bool {
+func CanRequestCompletion(a *access.Actor, p Plan, m Milestone) bool {
 	return m.OwnerSide == Provider && a != nil && a.OrgID == p.ProviderOrgID && CanReport(a, p, m)
 }
 
 // CanAccept: only the lead accepts a milestone as done, so the provider can never mark its own
 // work done.
-func CanAccept(a *web.Actor, p Plan) bool { return IsLead(a, p) }
+func CanAccept(a *access.Actor, p Plan) bool { return IsLead(a, p) }
 
 // CanDecide: each commissioner the lot covers signs a phase's go/no-go through its
 // governing-body approver, for itself only.
-func CanDecide(a *web.Actor, lotParticipants []string) bool {
-	return a != nil && a.HasRole(roleApprover) && slices.Contains(lotParticipants, a.OrgID)
+func CanDecide(a *access.Actor, lotParticipants []string) bool {
+	return a != nil && a.HasRole(access.RoleApprover) && slices.Contains(lotParticipants, a.OrgID)
 }
 
 // CanEditTemplate: a commissioner's procurement lead edits its own templates; the platform's
 // default is copied, never changed.
-func CanEditTemplate(a *web.Actor, t Template) bool {
-	return a != nil && t.OrgID != "" && t.OrgID == a.OrgID && a.HasRole(roleLead)
+func CanEditTemplate(a *access.Actor, t Template) bool {
+	return a != nil && t.OrgID != "" && t.OrgID == a.OrgID && a.HasRole(access.RoleProcurementLead)
 }
 
 // ownerProblem says why a person cannot own a milestone on the given side, or "" when they can:

@@ -8,7 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"golive/audit"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // MailQueue enqueues a message QueueMail wrote, after the transaction has committed.
@@ -30,7 +30,7 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
 func validID(id string) bool { _, err := uuid.Parse(id); return err == nil }
 
-func (s *Service) entry(a *web.Actor, tenant, action, objType, objID string, summary map[string]any) audit.Entry {
+func (s *Service) entry(a *access.Actor, tenant, action, objType, objID string, summary map[string]any) audit.Entry {
 	return audit.Entry{ActorUserID: a.UserID, ActorOrgID: a.OrgID, TenantID: tenant, Action: action,
 		ObjectType: objType, ObjectID: objID, Summary: summary}
 }

@@ -18,7 +18,7 @@ import (
 	"golive/lots"
 	"golive/lots/lotstest"
 	"golive/mobilisation"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // The use cases of mobilisation against the real database (SQLite, or PostgreSQL when
@@ -58,7 +58,7 @@ func newFixture(t testing.TB) *fixture {
 	return f
 }
 
-func (f *fixture) as(email string) (*web.Actor, context.Context) {
+func (f *fixture) as(email string) (*access.Actor, context.Context) {
 	f.t.Helper()
 	return f.env.As(f.t, email)
 }

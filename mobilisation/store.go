@@ -14,6 +14,7 @@ import (
 	"golive/evaluation"
 	"golive/jobs"
 	"golive/lots"
+	"golive/tenants/access"
 )
 
 // Store is where mobilisation talks to the database (with reminders_store.go). A commissioner
@@ -205,10 +206,10 @@ func (s *Store) ContractAward(ctx context.Context, lotID string) (*evaluation.Co
 // --- people ---
 
 // FirstUserWithRole is the earliest active user holding role at the organisation, or "".
-func (s *Store) FirstUserWithRole(ctx context.Context, orgID, role string) (string, error) {
+func (s *Store) FirstUserWithRole(ctx context.Context, orgID string, role access.Role) (string, error) {
 	var ids []string
 	err := s.q(ctx).Table("users").
-		Joins("JOIN casbin_rule ON casbin_rule.ptype = 'g' AND casbin_rule.v0 = 'user:' || users.id AND casbin_rule.v2 = users.org_id AND casbin_rule.v1 = ?", role).
+		Joins("JOIN casbin_rule ON casbin_rule.ptype = 'g' AND casbin_rule.v0 = 'user:' || users.id AND casbin_rule.v2 = users.org_id AND casbin_rule.v1 = ?", role.Key()).
 		Where("users.org_id = ? AND users.active", orgID).Order("users.created_at, users.email").Limit(1).Pluck("users.id", &ids).Error
 	if err != nil {
 		return "", fmt.Errorf("first %s user: %w", role, err)
@@ -258,13 +259,13 @@ func (s *Store) OrgNames(ctx context.Context, ids []string) (map[string]string, 
 }
 
 // RoleEmails lists the emails of active users holding role at any of the organisations.
-func (s *Store) RoleEmails(ctx context.Context, orgIDs []string, role string) ([]string, error) {
+func (s *Store) RoleEmails(ctx context.Context, orgIDs []string, role access.Role) ([]string, error) {
 	var out []string
 	if len(orgIDs) == 0 {
 		return out, nil
 	}
 	err := s.q(ctx).Table("users").
-		Joins("JOIN casbin_rule ON casbin_rule.ptype = 'g' AND casbin_rule.v0 = 'user:' || users.id AND casbin_rule.v2 = users.org_id AND casbin_rule.v1 = ?", role).
+		Joins("JOIN casbin_rule ON casbin_rule.ptype = 'g' AND casbin_rule.v0 = 'user:' || users.id AND casbin_rule.v2 = users.org_id AND casbin_rule.v1 = ?", role.Key()).
 		Where("users.org_id IN ? AND users.active", orgIDs).Distinct().Order("users.email").Pluck("users.email", &out).Error
 	if err != nil {
 		return nil, fmt.Errorf("emails of %s users: %w", role, err)

@@ -10,7 +10,7 @@ import (
 	"github.com/google/uuid"
 
 	"golive/apperr"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // Templates of mobilisation plans: the platform's default (DefaultTemplate), written to the
@@ -66,7 +66,7 @@ type TemplateSummary struct {
 }
 
 // Templates lists the default and the acting organisation's own templates.
-func (s *Service) Templates(ctx context.Context, a *web.Actor) ([]TemplateSummary, error) {
+func (s *Service) Templates(ctx context.Context, a *access.Actor) ([]TemplateSummary, error) {
 	if isHealthwatch(a) {
 		return nil, apperr.NotFoundf("Template not found")
 	}
@@ -101,7 +101,7 @@ type TemplateView struct {
 }
 
 // TemplateOf shows one template (the default or the acting organisation's own).
-func (s *Service) TemplateOf(ctx context.Context, a *web.Actor, id string) (TemplateView, error) {
+func (s *Service) TemplateOf(ctx context.Context, a *access.Actor, id string) (TemplateView, error) {
 	if err := s.VisibleTemplate(ctx, a, id); err != nil {
 		return TemplateView{}, err
 	}
@@ -121,7 +121,7 @@ type TemplateCopyInput struct {
 
 // CopyTemplate makes the acting commissioner a template of its own, a copy of the default or of
 // another of its own, which its procurement lead may then change.
-func (s *Service) CopyTemplate(ctx context.Context, a *web.Actor, in TemplateCopyInput) (TemplateView, error) {
+func (s *Service) CopyTemplate(ctx context.Context, a *access.Actor, in TemplateCopyInput) (TemplateView, error) {
 	in.Name = strings.TrimSpace(in.Name)
 	if in.Name == "" {
 		return TemplateView{}, apperr.InvalidFields(map[string]string{"name": "Enter a name for the template"})
@@ -129,7 +129,7 @@ func (s *Service) CopyTemplate(ctx context.Context, a *web.Actor, in TemplateCop
 	if in.From == "" {
 		in.From = defaultTemplateID
 	}
-	if a == nil || !a.HasRole(roleLead) || isHealthwatch(a) {
+	if a == nil || !a.HasRole(access.RoleProcurementLead) || isHealthwatch(a) {
 		return TemplateView{}, apperr.Forbiddenf("Only a commissioner's procurement lead makes templates")
 	}
 	if _, err := s.defaultTemplate(ctx); err != nil {
@@ -230,7 +230,7 @@ func checkTemplate(tms []TemplateMilestone) error {
 }
 
 // editableTemplate loads a template the acting lead may change, locked.
-func (s *Service) editableTemplate(ctx context.Context, tx *Store, a *web.Actor, id string) (Template, []TemplateMilestone, error) {
+func (s *Service) editableTemplate(ctx context.Context, tx *Store, a *access.Actor, id string) (Template, []TemplateMilestone, error) {
 	if isHealthwatch(a) || !validID(id) {
 		return Template{}, nil, apperr.NotFoundf("Template not found")
 	}
@@ -259,7 +259,7 @@ func joinKeys(keys []string) string {
 }
 
 // AddTemplateMilestone adds a milestone to one of the acting commissioner's templates.
-func (s *Service) AddTemplateMilestone(ctx context.Context, a *web.Actor, templateID string, in TemplateMilestoneInput) (TemplateMilestone, error) {
+func (s *Service) AddTemplateMilestone(ctx context.Context, a *access.Actor, templateID string, in TemplateMilestoneInput) (TemplateMilestone, error) {
 	in.Key, in.Title, in.Workstream = strings.TrimSpace(in.Key), strings.TrimSpace(in.Title), strings.TrimSpace(in.Workstream)
 	offset := 0
 	if in.OffsetDays != nil {
@@ -308,7 +308,7 @@ func (s *Service) AddTemplateMilestone(ctx context.Context, a *web.Actor, templa
 }
 
 // EditTemplateMilestone changes a milestone of one of the acting commissioner's templates.
-func (s *Service) EditTemplateMilestone(ctx context.Context, a *web.Actor, templateID, itemID string, in TemplateMilestoneChange) (TemplateMilestone, error) {
+func (s *Service) EditTemplateMilestone(ctx context.Context, a *access.Actor, templateID, itemID string, in TemplateMilestoneChange) (TemplateMilestone, error) {
 	if in.Title == nil && in.Workstream == nil && in.OwnerSide == nil && in.OffsetDays == nil && in.Critical == nil && in.DependsOn == nil {
 		return TemplateMilestone{}, apperr.InvalidFields(map[string]string{"title": "Change at least one thing"})
 	}
@@ -369,7 +369,7 @@ func templateSummary(m TemplateMilestone) map[string]any {
 
 // RemoveTemplateMilestone takes a milestone out of one of the acting commissioner's templates,
 // unless others depend on it.
-func (s *Service) RemoveTemplateMilestone(ctx context.Context, a *web.Actor, templateID, itemID string) error {
+func (s *Service) RemoveTemplateMilestone(ctx context.Context, a *access.Actor, templateID, itemID string) error {
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		t, ms, err := s.editableTemplate(ctx, tx, a, templateID)
 		if err != nil {

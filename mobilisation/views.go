@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"golive/apperr"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // What the pages and the API show of plans: read models built from the data and Assess, with
@@ -103,7 +103,7 @@ func (v PlanView) Milestone(id string) (MilestoneView, bool) {
 }
 
 // PlanView shows a plan to anyone who can see it.
-func (s *Service) PlanView(ctx context.Context, a *web.Actor, planID string) (PlanView, error) {
+func (s *Service) PlanView(ctx context.Context, a *access.Actor, planID string) (PlanView, error) {
 	p, err := s.plan(ctx, s.Store, a, planID, false)
 	if err != nil {
 		return PlanView{}, err
@@ -111,7 +111,7 @@ func (s *Service) PlanView(ctx context.Context, a *web.Actor, planID string) (Pl
 	return s.planView(ctx, s.Store, a, p)
 }
 
-func (s *Service) planView(ctx context.Context, tx *Store, a *web.Actor, p Plan) (PlanView, error) {
+func (s *Service) planView(ctx context.Context, tx *Store, a *access.Actor, p Plan) (PlanView, error) {
 	today := DayOf(s.Now())
 	v := PlanView{Plan: p, Today: today, Side: SideOf(a, p), CanManage: IsLead(a, p)}
 	proc, err := tx.ProcurementOf(ctx, p)
@@ -293,7 +293,7 @@ type MilestoneDetail struct {
 }
 
 // MilestoneDetail shows a milestone to anyone who can see its plan.
-func (s *Service) MilestoneDetail(ctx context.Context, a *web.Actor, planID, milestoneID string) (MilestoneDetail, error) {
+func (s *Service) MilestoneDetail(ctx context.Context, a *access.Actor, planID, milestoneID string) (MilestoneDetail, error) {
 	p, err := s.plan(ctx, s.Store, a, planID, false)
 	if err != nil {
 		return MilestoneDetail{}, err
@@ -446,7 +446,7 @@ func cardOf(v PlanView) PlanCard {
 }
 
 // Plans lists the plans the viewer can see, as cards.
-func (s *Service) Plans(ctx context.Context, a *web.Actor) ([]PlanCard, error) {
+func (s *Service) Plans(ctx context.Context, a *access.Actor) ([]PlanCard, error) {
 	if isHealthwatch(a) {
 		return []PlanCard{}, nil
 	}
@@ -466,7 +466,7 @@ func (s *Service) Plans(ctx context.Context, a *web.Actor) ([]PlanCard, error) {
 }
 
 // Dashboard is the viewer's programme of plans.
-func (s *Service) Dashboard(ctx context.Context, a *web.Actor) (Dashboard, error) {
+func (s *Service) Dashboard(ctx context.Context, a *access.Actor) (Dashboard, error) {
 	cards, err := s.Plans(ctx, a)
 	if err != nil {
 		return Dashboard{}, err

@@ -61,10 +61,7 @@ type TokenJSON struct {
 }
 
 func memberJSON(m Member) MemberJSON {
-	roles := m.Roles
-	if roles == nil {
-		roles = []string{}
-	}
+	roles := RoleKeys(m.Roles)
 	return MemberJSON{ID: m.ID, Name: m.Name, Email: m.Email, Active: m.Active, Roles: roles, LastSignInAt: m.LastSignInAt}
 }
 
@@ -78,12 +75,8 @@ func tokenJSON(t APIToken) TokenJSON {
 
 func (h *API) me(c *fiber.Ctx) error {
 	a := web.ActorFrom(c)
-	roles := a.Roles
-	if roles == nil {
-		roles = []string{}
-	}
-	return c.JSON(MeJSON{ID: a.UserID, Name: a.Name, Email: a.Email, Roles: roles,
-		Organisation: OrgJSON{ID: a.OrgID, Name: a.OrgName, Kind: a.OrgKind}})
+	return c.JSON(MeJSON{ID: a.UserID, Name: a.Name, Email: a.Email, Roles: a.RoleKeys(),
+		Organisation: OrgJSON{ID: a.OrgID, Name: a.OrgName, Kind: string(a.OrgKind)}})
 }
 
 func (h *API) users(c *fiber.Ctx) error {

@@ -6,6 +6,7 @@ import (
 
 	"golive/apperr"
 	"golive/audit"
+	"golive/tenants/access"
 )
 
 // DemoPassword signs in every demo user. It is printed by `golive demo`; never use demo data
@@ -37,41 +38,41 @@ var DemoOrgs = []Organisation{
 // DemoUser is one demo sign-in.
 type DemoUser struct {
 	Email, Name, Org string
-	Roles            []string
+	Roles            []access.Role
 }
 
 // DemoUsers are one sign-in per role (Medway CCG holds the commissioner roles), plus the
 // people later demo data needs: an approver per CCG, a bidder per provider.
 var DemoUsers = []DemoUser{
-	{"admin@golive.test", "Pat Platform", "golive platform", []string{RolePlatformAdmin}},
-	{"admin@medway-ccg.test", "Alex Admin", "NHS Medway CCG", []string{RoleTenantAdmin}},
-	{"lead@medway-ccg.test", "Morgan Lead", "NHS Medway CCG", []string{RoleProcurementLead}},
-	{"evaluator@medway-ccg.test", "Dr Sam Evaluator", "NHS Medway CCG", []string{RoleEvaluator}},
-	{"finance@medway-ccg.test", "Nic Finance", "NHS Medway CCG", []string{RoleEvaluator}}, // a panel needs more than one evaluator
-	{"approver@medway-ccg.test", "Jo Approver", "NHS Medway CCG", []string{RoleApprover}},
-	{"observer@medway-ccg.test", "Lee Observer", "NHS Medway CCG", []string{RoleObserver}},
-	{"reviewer@healthwatch-kent.test", "Robin Reviewer", "Healthwatch Kent", []string{RoleHealthwatch}},
-	{"admin@healthwatch-kent.test", "Kim Healthwatch", "Healthwatch Kent", []string{RoleTenantAdmin}},
-	{"bids@estuary-urgent-care.test", "Charlie Bidder", "Estuary Urgent Care CIC", []string{RoleBidder}},
-	{"admin@estuary-urgent-care.test", "Dana Estuary", "Estuary Urgent Care CIC", []string{RoleTenantAdmin}},
-	{"bids@weald-ambulance.test", "Eli Weald", "Weald Ambulance Service NHS Trust", []string{RoleBidder}},
-	{"bids@north-downs-gp.test", "Fran Downs", "North Downs GP Federation", []string{RoleBidder}},
-	{"bids@channel-coast-health.test", "Gus Coast", "Channel Coast Health Partnership", []string{RoleBidder}},
-	{"admin@dgs-ccg.test", "Hana Admin", "NHS Dartford, Gravesham and Swanley CCG", []string{RoleTenantAdmin}},
-	{"lead@bedfordshire-ccg.test", "Ira Lead", "NHS Bedfordshire CCG", []string{RoleProcurementLead}},
-	{"admin@bedfordshire-ccg.test", "Jay Admin", "NHS Bedfordshire CCG", []string{RoleTenantAdmin}},
-	{"approver@ashford-ccg.test", "Approver Ashford", "NHS Ashford CCG", []string{RoleApprover}},
-	{"approver@canterbury-ccg.test", "Approver Canterbury", "NHS Canterbury and Coastal CCG", []string{RoleApprover}},
-	{"approver@dgs-ccg.test", "Approver DGS", "NHS Dartford, Gravesham and Swanley CCG", []string{RoleApprover}},
-	{"approver@skc-ccg.test", "Approver South Kent Coast", "NHS South Kent Coast CCG", []string{RoleApprover}},
-	{"approver@swale-ccg.test", "Approver Swale", "NHS Swale CCG", []string{RoleApprover}},
-	{"approver@thanet-ccg.test", "Approver Thanet", "NHS Thanet CCG", []string{RoleApprover}},
-	{"approver@westkent-ccg.test", "Approver West Kent", "NHS West Kent CCG", []string{RoleApprover}},
-	{"approver@luton-ccg.test", "Approver Luton", "NHS Luton CCG", []string{RoleApprover}},
-	{"approver@bedfordshire-ccg.test", "Approver Bedfordshire", "NHS Bedfordshire CCG", []string{RoleApprover}},
+	{"admin@golive.test", "Pat Platform", "golive platform", []access.Role{access.RolePlatformAdmin}},
+	{"admin@medway-ccg.test", "Alex Admin", "NHS Medway CCG", []access.Role{access.RoleTenantAdmin}},
+	{"lead@medway-ccg.test", "Morgan Lead", "NHS Medway CCG", []access.Role{access.RoleProcurementLead}},
+	{"evaluator@medway-ccg.test", "Dr Sam Evaluator", "NHS Medway CCG", []access.Role{access.RoleEvaluator}},
+	{"finance@medway-ccg.test", "Nic Finance", "NHS Medway CCG", []access.Role{access.RoleEvaluator}}, // a panel needs more than one evaluator
+	{"approver@medway-ccg.test", "Jo Approver", "NHS Medway CCG", []access.Role{access.RoleApprover}},
+	{"observer@medway-ccg.test", "Lee Observer", "NHS Medway CCG", []access.Role{access.RoleObserver}},
+	{"reviewer@healthwatch-kent.test", "Robin Reviewer", "Healthwatch Kent", []access.Role{access.RoleHealthwatch}},
+	{"admin@healthwatch-kent.test", "Kim Healthwatch", "Healthwatch Kent", []access.Role{access.RoleTenantAdmin}},
+	{"bids@estuary-urgent-care.test", "Charlie Bidder", "Estuary Urgent Care CIC", []access.Role{access.RoleBidder}},
+	{"admin@estuary-urgent-care.test", "Dana Estuary", "Estuary Urgent Care CIC", []access.Role{access.RoleTenantAdmin}},
+	{"bids@weald-ambulance.test", "Eli Weald", "Weald Ambulance Service NHS Trust", []access.Role{access.RoleBidder}},
+	{"bids@north-downs-gp.test", "Fran Downs", "North Downs GP Federation", []access.Role{access.RoleBidder}},
+	{"bids@channel-coast-health.test", "Gus Coast", "Channel Coast Health Partnership", []access.Role{access.RoleBidder}},
+	{"admin@dgs-ccg.test", "Hana Admin", "NHS Dartford, Gravesham and Swanley CCG", []access.Role{access.RoleTenantAdmin}},
+	{"lead@bedfordshire-ccg.test", "Ira Lead", "NHS Bedfordshire CCG", []access.Role{access.RoleProcurementLead}},
+	{"admin@bedfordshire-ccg.test", "Jay Admin", "NHS Bedfordshire CCG", []access.Role{access.RoleTenantAdmin}},
+	{"approver@ashford-ccg.test", "Approver Ashford", "NHS Ashford CCG", []access.Role{access.RoleApprover}},
+	{"approver@canterbury-ccg.test", "Approver Canterbury", "NHS Canterbury and Coastal CCG", []access.Role{access.RoleApprover}},
+	{"approver@dgs-ccg.test", "Approver DGS", "NHS Dartford, Gravesham and Swanley CCG", []access.Role{access.RoleApprover}},
+	{"approver@skc-ccg.test", "Approver South Kent Coast", "NHS South Kent Coast CCG", []access.Role{access.RoleApprover}},
+	{"approver@swale-ccg.test", "Approver Swale", "NHS Swale CCG", []access.Role{access.RoleApprover}},
+	{"approver@thanet-ccg.test", "Approver Thanet", "NHS Thanet CCG", []access.Role{access.RoleApprover}},
+	{"approver@westkent-ccg.test", "Approver West Kent", "NHS West Kent CCG", []access.Role{access.RoleApprover}},
+	{"approver@luton-ccg.test", "Approver Luton", "NHS Luton CCG", []access.Role{access.RoleApprover}},
+	{"approver@bedfordshire-ccg.test", "Approver Bedfordshire", "NHS Bedfordshire CCG", []access.Role{access.RoleApprover}},
 	// Luton and Bedfordshire's evaluation panel: one evaluator from each CCG.
-	{"evaluator@luton-ccg.test", "Dr Kai Luton", "NHS Luton CCG", []string{RoleEvaluator}},
-	{"evaluator@bedfordshire-ccg.test", "Mo Bedford", "NHS Bedfordshire CCG", []string{RoleEvaluator}},
+	{"evaluator@luton-ccg.test", "Dr Kai Luton", "NHS Luton CCG", []access.Role{access.RoleEvaluator}},
+	{"evaluator@bedfordshire-ccg.test", "Mo Bedford", "NHS Bedfordshire CCG", []access.Role{access.RoleEvaluator}},
 }
 
 // LoadDemo creates the demo organisations and users; it does nothing when they exist already.

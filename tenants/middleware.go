@@ -10,6 +10,7 @@ import (
 
 	"golive/apperr"
 	"golive/database"
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -68,13 +69,13 @@ func (m *Middleware) Authenticate(c *fiber.Ctx) error {
 }
 
 // Require admits a signed-in caller whose roles grant perm in their organisation.
-func (m *Middleware) Require(perm Permission) fiber.Handler {
+func (m *Middleware) Require(perm access.Permission) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a := web.ActorFrom(c)
 		if a == nil {
 			return apperr.New(apperr.Unauthenticated, "Sign in to continue")
 		}
-		if !m.Svc.Authz.Can(a.UserID, a.OrgID, perm.Obj, perm.Act) {
+		if !m.Svc.Authz.Can(a.UserID, a.OrgID, perm) {
 			return apperr.Forbiddenf("You do not have access to this: it needs a role your account does not have")
 		}
 		return c.Next()
@@ -82,8 +83,8 @@ func (m *Middleware) Require(perm Permission) fiber.Handler {
 }
 
 // Can is the navigation's view of the same decision.
-func (m *Middleware) Can(a *web.Actor, obj, act string) bool {
-	return a != nil && m.Svc.Authz.Can(a.UserID, a.OrgID, obj, act)
+func (m *Middleware) Can(a *access.Actor, p access.Permission) bool {
+	return a != nil && m.Svc.Authz.Can(a.UserID, a.OrgID, p)
 }
 
 // CSRF checks the token on every state-changing page request. The API takes bearer tokens

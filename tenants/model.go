@@ -3,16 +3,20 @@
 // API tokens, and the roles casbin enforces with each organisation as a domain.
 package tenants
 
-import "time"
+import (
+	"time"
 
-// OrgKind is what an organisation is to golive.
-type OrgKind string
+	"golive/tenants/access"
+)
+
+// OrgKind is what an organisation is to golive (access.OrgKind: services read it from the actor).
+type OrgKind = access.OrgKind
 
 const (
-	Commissioner OrgKind = "commissioner" // a CCG or ICB: a tenant
-	Provider     OrgKind = "provider"     // a bidder, outside every tenant
-	Healthwatch  OrgKind = "healthwatch"  // patient voice, invited onto panels
-	Platform     OrgKind = "platform"     // runs golive
+	Commissioner = access.Commissioner
+	Provider     = access.Provider
+	Healthwatch  = access.Healthwatch
+	Platform     = access.Platform
 )
 
 // Organisation is one body that people belong to.
@@ -86,24 +90,8 @@ type APIToken struct {
 	RevokedAt  *time.Time
 }
 
-// Role keys, stored in casbin grouping rules per organisation.
-const (
-	RolePlatformAdmin   = "platform_admin"
-	RoleTenantAdmin     = "tenant_admin"
-	RoleProcurementLead = "procurement_lead"
-	RoleEvaluator       = "evaluator"
-	RoleHealthwatch     = "healthwatch_evaluator"
-	RoleApprover        = "gb_approver"
-	RoleBidder          = "bidder"
-	RoleObserver        = "observer"
-)
-
-// AllRoles in the order pages list them.
-var AllRoles = []string{RolePlatformAdmin, RoleTenantAdmin, RoleProcurementLead, RoleEvaluator,
-	RoleHealthwatch, RoleApprover, RoleBidder, RoleObserver}
-
 // Member is a user with their roles, as the admin pages show them.
 type Member struct {
 	User
-	Roles []string
+	Roles []access.Role
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"golive/apperr"
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -20,7 +21,7 @@ type Task struct {
 }
 
 // TaskSource lists tasks for the actor; each feature contributes one.
-type TaskSource func(ctx context.Context, a *web.Actor) ([]Task, error)
+type TaskSource func(ctx context.Context, a *access.Actor) ([]Task, error)
 
 // Pages are the HTML handlers of sign-in, the dashboard, organisation admin and API tokens.
 type Pages struct {
@@ -92,7 +93,7 @@ type DashboardPage struct {
 
 func (p *Pages) dashboard(c *fiber.Ctx) error {
 	a := web.ActorFrom(c)
-	page := DashboardPage{Name: a.Name, OrgName: a.OrgName, Roles: a.Roles}
+	page := DashboardPage{Name: a.Name, OrgName: a.OrgName, Roles: a.RoleKeys()}
 	for _, src := range p.Tasks {
 		t, err := src(c.UserContext(), a)
 		if err != nil {
@@ -219,10 +220,10 @@ type RoleOption struct {
 	Checked      bool
 }
 
-func roleOptions(kind string, chosen []string) []RoleOption {
+func roleOptions(kind OrgKind, chosen []string) []RoleOption {
 	var out []RoleOption
-	for _, r := range RolesFor(OrgKind(kind)) {
-		out = append(out, RoleOption{Value: r, Label: roleLabelFor(r), Checked: slices.Contains(chosen, r)})
+	for _, r := range RolesFor(kind) {
+		out = append(out, RoleOption{Value: r.Key(), Label: r.Label(), Checked: slices.Contains(chosen, r.Key())})
 	}
 	return out
 }
@@ -269,7 +270,7 @@ func (p *Pages) member(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return p.Web.Render(c, "tenants/member", m.Name, MemberPage{Member: m, Roles: roleOptions(a.OrgKind, m.Roles), Self: m.ID == a.UserID}, nil)
+	return p.Web.Render(c, "tenants/member", m.Name, MemberPage{Member: m, Roles: roleOptions(a.OrgKind, RoleKeys(m.Roles)), Self: m.ID == a.UserID}, nil)
 }
 
 // memberForm is the page form: the active flag arrives as a radio value.
@@ -293,7 +294,7 @@ func (p *Pages) updateMember(c *fiber.Ctx) error {
 	if err != nil {
 		return p.formError(c, err, "tenants/member", m.Name, MemberPage{Member: m, Roles: roleOptions(a.OrgKind, f.Roles), Self: m.ID == a.UserID})
 	}
-	return p.Web.RenderFlash(c, "tenants/member", m.Name, "Changes saved.", MemberPage{Member: m, Roles: roleOptions(a.OrgKind, m.Roles), Self: m.ID == a.UserID})
+	return p.Web.RenderFlash(c, "tenants/member", m.Name, "Changes saved.", MemberPage{Member: m, Roles: roleOptions(a.OrgKind, RoleKeys(m.Roles)), Self: m.ID == a.UserID})
 }
 
 // TokensPage lists the person's API tokens; NewToken is shown once, straight after creation.

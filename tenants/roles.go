@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"golive/tenants/access"
+
 	"github.com/casbin/casbin/v2"
 	"github.com/casbin/casbin/v2/model"
 	gormadapter "github.com/casbin/gorm-adapter/v3"
@@ -86,9 +88,9 @@ func NewAuthorizer(ctx context.Context, db *gorm.DB, rdb redis.UniversalClient, 
 func (a *Authorizer) syncPermissions() error {
 	want := map[string]bool{}
 	var rows [][]string
-	for role, perms := range RolePermissions {
+	for role, perms := range access.RolePermissions {
 		for _, p := range perms {
-			r := []string{role, "*", p.Obj, p.Act}
+			r := []string{role.Key(), "*", p.Obj(), p.Act()}
 			want[fmt.Sprint(r)] = true
 			rows = append(rows, r)
 		}
@@ -125,8 +127,8 @@ func (a *Authorizer) syncPermissions() error {
 }
 
 // Can answers one decision. It never errs open: any failure is a refusal.
-func (a *Authorizer) Can(userID, orgID, obj, act string) bool {
-	ok, err := a.e.Enforce(Subject(userID), orgID, obj, act)
+func (a *Authorizer) Can(userID, orgID string, p access.Permission) bool {
+	ok, err := a.e.Enforce(Subject(userID), orgID, p.Obj(), p.Act())
 	if err != nil {
 		a.log.Error("casbin enforce", "err", err)
 		return false
@@ -135,10 +137,10 @@ func (a *Authorizer) Can(userID, orgID, obj, act string) bool {
 }
 
 // RolesOf lists the user's roles in the organisation.
-func (a *Authorizer) RolesOf(userID, orgID string) []string {
-	roles := a.e.GetRolesForUserInDomain(Subject(userID), orgID)
-	sort.Strings(roles)
-	return roles
+func (a *Authorizer) RolesOf(userID, orgID string) []access.Role {
+	keys := a.e.GetRolesForUserInDomain(Subject(userID), orgID)
+	sort.Strings(keys)
+	return ParseRoles(keys)
 }
 
 // Refresh reloads the policy when another process changed it.

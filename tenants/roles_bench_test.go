@@ -10,6 +10,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"golive/database/dbtest"
+	"golive/tenants/access"
 )
 
 // BenchmarkAuthorize measures one route decision with 10,000 role assignments across 200
@@ -27,13 +28,13 @@ func BenchmarkAuthorize(b *testing.B) {
 			rows = rows[:0]
 		}
 	}
-	roles := []string{RoleTenantAdmin, RoleProcurementLead, RoleEvaluator, RoleApprover, RoleObserver}
+	roles := []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleEvaluator, access.RoleApprover, access.RoleObserver}
 	type req struct{ user, org string }
 	var reqs []req
 	for org := 0; org < 200; org++ {
 		for u := 0; u < 50; u++ {
 			user, orgID := fmt.Sprintf("u%d-%d", org, u), fmt.Sprintf("org-%d", org)
-			rows = append(rows, map[string]any{"ptype": "g", "v0": Subject(user), "v1": roles[u%len(roles)], "v2": orgID, "v3": "", "v4": "", "v5": ""})
+			rows = append(rows, map[string]any{"ptype": "g", "v0": Subject(user), "v1": roles[u%len(roles)].Key(), "v2": orgID, "v3": "", "v4": "", "v5": ""})
 			reqs = append(reqs, req{user, orgID})
 			if len(rows) == 1000 { // AddPolicies and inserts are batched at 1,000 rows
 				flush()
@@ -51,13 +52,13 @@ func BenchmarkAuthorize(b *testing.B) {
 	if n := a.PolicyCount(); n < 10000 {
 		b.Fatalf("loaded %d rules, want at least 10,000", n)
 	}
-	perms := []Permission{PermUsersManage, PermDashboard, PermAuditRead, PermOutbox}
+	perms := []access.Permission{access.PermUsersManage, access.PermDashboard, access.PermAuditRead, access.PermOutbox}
 	run := func(b *testing.B) {
 		allowed := 0
 		for i := 0; b.Loop(); i++ {
 			r := reqs[i%len(reqs)]
 			p := perms[i%len(perms)]
-			if a.Can(r.user, r.org, p.Obj, p.Act) {
+			if a.Can(r.user, r.org, p) {
 				allowed++
 			}
 		}
@@ -68,7 +69,7 @@ func BenchmarkAuthorize(b *testing.B) {
 	b.Run("cached", func(b *testing.B) {
 		for _, r := range reqs { // warm: serve keeps the cache across requests
 			for _, p := range perms {
-				a.Can(r.user, r.org, p.Obj, p.Act)
+				a.Can(r.user, r.org, p)
 			}
 		}
 		run(b)

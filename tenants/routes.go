@@ -1,6 +1,10 @@
 package tenants
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"golive/tenants/access"
+)
 
 // MountPublic registers the pages anyone may open: sign-in and the one-time links.
 func (p *Pages) MountPublic(app fiber.Router) {
@@ -17,15 +21,15 @@ func (p *Pages) MountPublic(app fiber.Router) {
 // Mount registers the signed-in pages, each group behind the permission it needs.
 func (p *Pages) Mount(app fiber.Router) {
 	mw := p.MW
-	app.Post("/sign-out", mw.Require(PermDashboard), p.signOut)
-	app.Get("/", mw.Require(PermDashboard), p.dashboard)
+	app.Post("/sign-out", mw.Require(access.PermDashboard), p.signOut)
+	app.Get("/", mw.Require(access.PermDashboard), p.dashboard)
 
-	tokens := app.Group("/account/tokens", mw.Require(PermOwnTokens))
+	tokens := app.Group("/account/tokens", mw.Require(access.PermOwnTokens))
 	tokens.Get("/", p.tokens)
 	tokens.Post("/", p.createToken)
 	tokens.Post("/:id/revoke", p.revokeToken)
 
-	admin := app.Group("/admin/users", mw.Require(PermUsersManage))
+	admin := app.Group("/admin/users", mw.Require(access.PermUsersManage))
 	admin.Get("/", p.users)
 	admin.Get("/invite", p.inviteForm)
 	admin.Post("/invite", p.invite)
@@ -35,15 +39,15 @@ func (p *Pages) Mount(app fiber.Router) {
 
 // Mount registers the API routes under /api/v1.
 func (h *API) Mount(api fiber.Router, mw *Middleware) {
-	api.Get("/me", mw.Require(PermDashboard), h.me)
+	api.Get("/me", mw.Require(access.PermDashboard), h.me)
 
-	users := api.Group("/users", mw.Require(PermUsersManage))
+	users := api.Group("/users", mw.Require(access.PermUsersManage))
 	users.Get("/", h.users)
 	users.Get("/:id", h.user)
 	users.Patch("/:id", h.updateUser)
-	api.Post("/invitations", mw.Require(PermUsersManage), h.invite)
+	api.Post("/invitations", mw.Require(access.PermUsersManage), h.invite)
 
-	tokens := api.Group("/tokens", mw.Require(PermOwnTokens))
+	tokens := api.Group("/tokens", mw.Require(access.PermOwnTokens))
 	tokens.Get("/", h.tokens)
 	tokens.Post("/", h.createToken)
 	tokens.Delete("/:id", h.revokeToken)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golive/tenants/access"
 )
 
 // Lifetimes of what sign-in hands out.
@@ -38,32 +40,58 @@ func NetworkOf(ip string) string {
 
 // RolesFor lists the roles an organisation of kind k may grant: a bidder can only be a provider's
 // person, a Healthwatch evaluator only Healthwatch's, so a role can never cross into another kind.
-func RolesFor(k OrgKind) []string {
+func RolesFor(k OrgKind) []access.Role {
 	switch k {
 	case Commissioner:
-		return []string{RoleTenantAdmin, RoleProcurementLead, RoleEvaluator, RoleApprover, RoleObserver}
+		return []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleEvaluator, access.RoleApprover, access.RoleObserver}
 	case Provider:
-		return []string{RoleTenantAdmin, RoleBidder}
+		return []access.Role{access.RoleTenantAdmin, access.RoleBidder}
 	case Healthwatch:
-		return []string{RoleTenantAdmin, RoleHealthwatch}
+		return []access.Role{access.RoleTenantAdmin, access.RoleHealthwatch}
 	case Platform:
-		return []string{RolePlatformAdmin}
+		return []access.Role{access.RolePlatformAdmin}
 	}
 	return nil
 }
 
-// CheckRoles returns a message when roles are not all grantable in an organisation of kind k.
-func CheckRoles(k OrgKind, roles []string) string {
-	if len(roles) == 0 {
-		return "Choose at least one role"
+// CheckRoles parses role keys from a form or the API, and returns a message when they are not
+// all grantable in an organisation of kind k.
+func CheckRoles(k OrgKind, keys []string) ([]access.Role, string) {
+	if len(keys) == 0 {
+		return nil, "Choose at least one role"
 	}
 	allowed := RolesFor(k)
-	for _, r := range roles {
-		if !slices.Contains(allowed, r) {
-			return fmt.Sprintf("A %s organisation cannot grant the role %q", k, r)
+	roles := make([]access.Role, 0, len(keys))
+	for _, key := range keys {
+		r, ok := access.ParseRole(key)
+		if !ok || !slices.Contains(allowed, r) {
+			return nil, fmt.Sprintf("A %s organisation cannot grant the role %q", k, key)
+		}
+		if !slices.Contains(roles, r) {
+			roles = append(roles, r)
 		}
 	}
-	return ""
+	return roles, ""
+}
+
+// ParseRoles reads stored role keys (an invitation's), skipping any golive no longer knows.
+func ParseRoles(keys []string) []access.Role {
+	out := make([]access.Role, 0, len(keys))
+	for _, k := range keys {
+		if r, ok := access.ParseRole(k); ok {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// RoleKeys are roles as stored.
+func RoleKeys(roles []access.Role) []string {
+	out := make([]string, len(roles))
+	for i, r := range roles {
+		out[i] = r.Key()
+	}
+	return out
 }
 
 // NormaliseEmail lower-cases and trims an address, so that one person has one account.
@@ -104,12 +132,12 @@ func SessionExpired(s Session, now time.Time) bool {
 
 // CanChangeMember says whether admin (a user of orgID with roles adminRoles) may change target's
 // roles or status; the last rule stops an admin locking their organisation out by accident.
-func CanChangeMember(adminID string, target Member, newRoles []string, deactivate bool) string {
+func CanChangeMember(adminID string, target Member, newRoles []access.Role, deactivate bool) string {
 	if target.ID == adminID {
 		if deactivate {
 			return "You cannot deactivate your own account"
 		}
-		if slices.Contains(target.Roles, RoleTenantAdmin) && !slices.Contains(newRoles, RoleTenantAdmin) {
+		if slices.Contains(target.Roles, access.RoleTenantAdmin) && !slices.Contains(newRoles, access.RoleTenantAdmin) {
 			return "You cannot remove your own organisation admin role"
 		}
 	}

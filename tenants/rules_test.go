@@ -3,6 +3,8 @@ package tenants
 import (
 	"testing"
 	"time"
+
+	"golive/tenants/access"
 )
 
 func TestRolesCannotCrossOrganisationKinds(t *testing.T) {
@@ -11,21 +13,21 @@ func TestRolesCannotCrossOrganisationKinds(t *testing.T) {
 		roles []string
 		ok    bool
 	}{
-		{Commissioner, []string{RoleProcurementLead, RoleEvaluator}, true},
-		{Commissioner, []string{RoleBidder}, false},
-		{Commissioner, []string{RolePlatformAdmin}, false},
-		{Commissioner, []string{RoleHealthwatch}, false},
-		{Provider, []string{RoleBidder, RoleTenantAdmin}, true},
-		{Provider, []string{RoleEvaluator}, false},
-		{Healthwatch, []string{RoleHealthwatch}, true},
-		{Healthwatch, []string{RoleApprover}, false},
-		{Platform, []string{RolePlatformAdmin}, true},
-		{Platform, []string{RoleTenantAdmin}, false},
+		{Commissioner, []string{access.RoleProcurementLead.Key(), access.RoleEvaluator.Key()}, true},
+		{Commissioner, []string{access.RoleBidder.Key()}, false},
+		{Commissioner, []string{access.RolePlatformAdmin.Key()}, false},
+		{Commissioner, []string{access.RoleHealthwatch.Key()}, false},
+		{Provider, []string{access.RoleBidder.Key(), access.RoleTenantAdmin.Key()}, true},
+		{Provider, []string{access.RoleEvaluator.Key()}, false},
+		{Healthwatch, []string{access.RoleHealthwatch.Key()}, true},
+		{Healthwatch, []string{access.RoleApprover.Key()}, false},
+		{Platform, []string{access.RolePlatformAdmin.Key()}, true},
+		{Platform, []string{access.RoleTenantAdmin.Key()}, false},
 		{Commissioner, nil, false},
 		{Commissioner, []string{"root"}, false},
 	}
 	for _, c := range cases {
-		msg := CheckRoles(c.kind, c.roles)
+		_, msg := CheckRoles(c.kind, c.roles)
 		if (msg == "") != c.ok {
 			t.Errorf("CheckRoles(%s, %v) = %q, want ok=%v", c.kind, c.roles, msg, c.ok)
 		}
@@ -84,15 +86,15 @@ func TestSessionsExpireWhenIdleOrOld(t *testing.T) {
 }
 
 func TestAdminCannotLockThemselvesOut(t *testing.T) {
-	me := Member{User: User{ID: "me"}, Roles: []string{RoleTenantAdmin}}
-	other := Member{User: User{ID: "other"}, Roles: []string{RoleTenantAdmin}}
-	if CanChangeMember("me", me, []string{RoleTenantAdmin}, true) == "" {
+	me := Member{User: User{ID: "me"}, Roles: []access.Role{access.RoleTenantAdmin}}
+	other := Member{User: User{ID: "other"}, Roles: []access.Role{access.RoleTenantAdmin}}
+	if CanChangeMember("me", me, []access.Role{access.RoleTenantAdmin}, true) == "" {
 		t.Error("an admin may deactivate themselves")
 	}
-	if CanChangeMember("me", me, []string{RoleObserver}, false) == "" {
+	if CanChangeMember("me", me, []access.Role{access.RoleObserver}, false) == "" {
 		t.Error("an admin may drop their own admin role")
 	}
-	if msg := CanChangeMember("me", other, []string{RoleObserver}, true); msg != "" {
+	if msg := CanChangeMember("me", other, []access.Role{access.RoleObserver}, true); msg != "" {
 		t.Errorf("an admin may not deactivate another admin: %s", msg)
 	}
 }

@@ -21,9 +21,8 @@ import (
 	"golive/apperr"
 	"golive/audit"
 	"golive/database"
-	"golive/frontend"
 	"golive/jobs"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // MailQueue enqueues an outbox message after the transaction that wrote it has committed.
@@ -75,18 +74,15 @@ func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 type Identity struct {
 	User      User
 	Org       Organisation
-	Roles     []string
+	Roles     []access.Role
 	SessionID string
 	TokenID   string
 }
 
 // Actor turns an identity into the request's actor.
-func (s *Service) Actor(id Identity) *web.Actor {
-	a := &web.Actor{UserID: id.User.ID, Name: id.User.Name, Email: id.User.Email, OrgID: id.Org.ID,
-		OrgName: id.Org.Name, OrgKind: string(id.Org.Kind), Roles: id.Roles, SessionID: id.SessionID, TokenID: id.TokenID}
-	if id.SessionID != "" {
-		a.CSRF = s.CSRFToken("sess:" + id.SessionID)
-	}
+func (s *Service) Actor(id Identity) *access.Actor {
+	a := &access.Actor{UserID: id.User.ID, Name: id.User.Name, Email: id.User.Email, OrgID: id.Org.ID,
+		OrgName: id.Org.Name, OrgKind: id.Org.Kind, Roles: id.Roles, SessionID: id.SessionID, TokenID: id.TokenID}
 	return a
 }
 
@@ -265,7 +261,7 @@ func (s *Service) identity(ctx context.Context, userID string) (Identity, error)
 }
 
 // SignOut ends the session.
-func (s *Service) SignOut(ctx context.Context, a *web.Actor) error {
+func (s *Service) SignOut(ctx context.Context, a *access.Actor) error {
 	if a == nil || a.SessionID == "" {
 		return nil
 	}
@@ -288,9 +284,10 @@ type InviteInput struct {
 }
 
 // Invite sends a one-time link to join the actor's organisation.
-func (s *Service) Invite(ctx context.Context, a *web.Actor, in InviteInput) (Invitation, error) {
+func (s *Service) Invite(ctx context.Context, a *access.Actor, in InviteInput) (Invitation, error) {
 	in.Email = NormaliseEmail(in.Email)
-	if msg := CheckRoles(OrgKind(a.OrgKind), in.Roles); msg != "" {
+	roles, msg := CheckRoles(a.OrgKind, in.Roles)
+	if msg != "" {
 		return Invitation{}, apperr.InvalidFields(map[string]string{"roles": msg})
 	}
 	if _, err := s.Store.UserByEmail(ctx, in.Email); err == nil {
@@ -299,7 +296,7 @@ func (s *Service) Invite(ctx context.Context, a *web.Actor, in InviteInput) (Inv
 	token, hash := newToken("")
 	now := s.Now()
 	inv := Invitation{ID: NewID(), OrgID: a.OrgID, Email: in.Email, Name: strings.TrimSpace(in.Name),
-		Roles: strings.Join(in.Roles, ","), TokenHash: hash, InvitedBy: a.UserID, CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
+		Roles: strings.Join(RoleKeys(roles), ","), TokenHash: hash, InvitedBy: a.UserID, CreatedAt: now, ExpiresAt: now.Add(InvitationTTL)}
 	var mailID string
 	err := s.Store.Tx(ctx, func(tx *Store) error {
 		if err := tx.CreateInvitation(ctx, &inv); err != nil {
@@ -309,13 +306,13 @@ func (s *Service) Invite(ctx context.Context, a *web.Actor, in InviteInput) (Inv
 		mailID, err = tx.QueueMail(ctx, jobs.Mail{TenantID: a.OrgID, To: inv.Email,
 			Subject: "You are invited to golive by " + a.OrgName,
 			Text: fmt.Sprintf("Hello %s,\n\n%s has invited you to join %s on golive as %s.\n\nAccept the invitation and choose a password (the link works once, for 7 days):\n%s/invitations/%s\n\nIf you did not expect this, ignore this email.\n",
-				inv.Name, a.Name, a.OrgName, roleList(in.Roles), s.BaseURL, token)})
+				inv.Name, a.Name, a.OrgName, roleList(roles), s.BaseURL, token)})
 		if err != nil {
 			return err
 		}
 		return tx.Audit(ctx, audit.Entry{ActorUserID: a.UserID, ActorOrgID: a.OrgID, TenantID: a.OrgID,
 			Action: "user.invited", ObjectType: "invitation", ObjectID: inv.ID,
-			Summary: map[string]any{"email": inv.Email, "roles": in.Roles}})
+			Summary: map[string]any{"email": inv.Email, "roles": roles}})
 	})
 	if err != nil {
 		return Invitation{}, fmt.Errorf("invite %s: %w", in.Email, err)
@@ -331,10 +328,10 @@ func (s *Service) enqueue(ctx context.Context, mailID string) {
 	}
 }
 
-func roleList(roles []string) string {
+func roleList(roles []access.Role) string {
 	names := make([]string, len(roles))
 	for i, r := range roles {
-		names[i] = strings.ToLower(frontend.RoleName(r))
+		names[i] = strings.ToLower(r.Label())
 	}
 	return strings.Join(names, " and ")
 }
@@ -385,7 +382,7 @@ func (s *Service) AcceptInvitation(ctx context.Context, token string, in AcceptI
 		name = inv.Name
 	}
 	u := User{ID: NewID(), OrgID: org.ID, Email: inv.Email, Name: name, PasswordHash: hash, Active: true, CreatedAt: now, UpdatedAt: now}
-	roles := strings.Split(inv.Roles, ",")
+	roles := ParseRoles(strings.Split(inv.Roles, ","))
 	err = s.Store.Tx(ctx, func(tx *Store) error {
 		ok, err := tx.ClaimInvitation(ctx, inv.ID, now)
 		if err != nil {
@@ -520,7 +517,7 @@ func (s *Service) ResetPassword(ctx context.Context, token string, in AcceptInpu
 // --- organisation admin ---
 
 // Members lists the actor's organisation's people with their roles.
-func (s *Service) Members(ctx context.Context, a *web.Actor) ([]Member, []Invitation, error) {
+func (s *Service) Members(ctx context.Context, a *access.Actor) ([]Member, []Invitation, error) {
 	users, err := s.Store.TenantUsers(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -541,7 +538,7 @@ func (s *Service) Members(ctx context.Context, a *web.Actor) ([]Member, []Invita
 }
 
 // Member loads one person of the actor's organisation.
-func (s *Service) Member(ctx context.Context, a *web.Actor, id string) (Member, error) {
+func (s *Service) Member(ctx context.Context, a *access.Actor, id string) (Member, error) {
 	if _, err := uuid.Parse(id); err != nil {
 		return Member{}, apperr.NotFoundf("User not found")
 	}
@@ -563,21 +560,22 @@ type MemberInput struct {
 }
 
 // UpdateMember changes roles and status; deactivation ends sessions and revokes tokens.
-func (s *Service) UpdateMember(ctx context.Context, a *web.Actor, id string, in MemberInput) (Member, error) {
+func (s *Service) UpdateMember(ctx context.Context, a *access.Actor, id string, in MemberInput) (Member, error) {
 	m, err := s.Member(ctx, a, id)
 	if err != nil {
 		return Member{}, err
 	}
-	if msg := CheckRoles(OrgKind(a.OrgKind), in.Roles); msg != "" {
+	roles, msg := CheckRoles(a.OrgKind, in.Roles)
+	if msg != "" {
 		return Member{}, apperr.InvalidFields(map[string]string{"roles": msg})
 	}
-	if msg := CanChangeMember(a.UserID, m, in.Roles, !*in.Active); msg != "" {
+	if msg := CanChangeMember(a.UserID, m, roles, !*in.Active); msg != "" {
 		return Member{}, &apperr.Error{Kind: apperr.Conflict, Message: msg, Fields: map[string]string{"_form": msg}}
 	}
 	now := s.Now()
 	before := map[string]any{"roles": m.Roles, "active": m.Active}
 	err = s.Store.Tx(ctx, func(tx *Store) error {
-		if err := tx.SetRoles(ctx, m.ID, a.OrgID, in.Roles); err != nil {
+		if err := tx.SetRoles(ctx, m.ID, a.OrgID, roles); err != nil {
 			return err
 		}
 		if m.Active != *in.Active {
@@ -596,13 +594,13 @@ func (s *Service) UpdateMember(ctx context.Context, a *web.Actor, id string, in 
 		}
 		return tx.Audit(ctx, audit.Entry{ActorUserID: a.UserID, ActorOrgID: a.OrgID, TenantID: a.OrgID,
 			Action: "user.updated", ObjectType: "user", ObjectID: m.ID,
-			Summary: map[string]any{"before": before, "after": map[string]any{"roles": in.Roles, "active": *in.Active}}})
+			Summary: map[string]any{"before": before, "after": map[string]any{"roles": roles, "active": *in.Active}}})
 	})
 	if err != nil {
 		return Member{}, fmt.Errorf("update member %s: %w", id, err)
 	}
-	m.Roles = slices.Clone(in.Roles)
-	slices.Sort(m.Roles)
+	m.Roles = slices.Clone(roles)
+	slices.SortFunc(m.Roles, func(x, y access.Role) int { return strings.Compare(x.Key(), y.Key()) })
 	return m, s.Authz.Changed(ctx)
 }
 
@@ -616,7 +614,7 @@ type TokenInput struct {
 }
 
 // CreateToken makes a token for the actor; the plain value is returned this once only.
-func (s *Service) CreateToken(ctx context.Context, a *web.Actor, in TokenInput) (string, APIToken, error) {
+func (s *Service) CreateToken(ctx context.Context, a *access.Actor, in TokenInput) (string, APIToken, error) {
 	plain, hash := newToken(tokenPrefix)
 	t := APIToken{ID: NewID(), UserID: a.UserID, OrgID: a.OrgID, Name: strings.TrimSpace(in.Name),
 		Prefix: plain[:len(tokenPrefix)+6], TokenHash: hash, CreatedAt: s.Now()}
@@ -634,12 +632,12 @@ func (s *Service) CreateToken(ctx context.Context, a *web.Actor, in TokenInput) 
 }
 
 // Tokens lists the actor's own tokens.
-func (s *Service) Tokens(ctx context.Context, a *web.Actor) ([]APIToken, error) {
+func (s *Service) Tokens(ctx context.Context, a *access.Actor) ([]APIToken, error) {
 	return s.Store.UserTokens(ctx, a.UserID)
 }
 
 // RevokeToken revokes one of the actor's own tokens.
-func (s *Service) RevokeToken(ctx context.Context, a *web.Actor, id string) error {
+func (s *Service) RevokeToken(ctx context.Context, a *access.Actor, id string) error {
 	if _, err := uuid.Parse(id); err != nil {
 		return apperr.NotFoundf("API token not found")
 	}
@@ -662,12 +660,12 @@ func truncate(s string, n int) string {
 var _ = database.Now
 
 // AdminTasks is the dashboard's list of what an organisation admin should attend to.
-func (s *Service) AdminTasks(ctx context.Context, a *web.Actor) ([]Task, error) {
+func (s *Service) AdminTasks(ctx context.Context, a *access.Actor) ([]Task, error) {
 	var out []Task
 	if len(a.Roles) == 0 {
 		out = append(out, Task{Title: "Ask your organisation admin for a role", Detail: "Your account has no role yet, so there is nothing you can do here."})
 	}
-	if !a.HasRole(RoleTenantAdmin) {
+	if !a.HasRole(access.RoleTenantAdmin) {
 		return out, nil
 	}
 	members, inv, err := s.Members(ctx, a)
@@ -695,7 +693,7 @@ func plural(n int) string {
 
 // ActorByEmail builds the actor for a user without a sign-in, for the demo loader and jobs that
 // act on someone's behalf; it never serves a request.
-func (s *Service) ActorByEmail(ctx context.Context, email string) (*web.Actor, error) {
+func (s *Service) ActorByEmail(ctx context.Context, email string) (*access.Actor, error) {
 	u, err := s.Store.UserByEmail(ctx, NormaliseEmail(email))
 	if err != nil {
 		return nil, fmt.Errorf("actor %s: %w", email, err)

@@ -13,6 +13,7 @@ import (
 	"golive/audit"
 	"golive/database"
 	"golive/jobs"
+	"golive/tenants/access"
 )
 
 // Store is the only place tenants touch the database.
@@ -138,12 +139,12 @@ func (s *Store) UpdateUser(ctx context.Context, u *User) error {
 }
 
 // SetRoles replaces the user's casbin grouping rules in the organisation, in the transaction.
-func (s *Store) SetRoles(ctx context.Context, userID, orgID string, roles []string) error {
+func (s *Store) SetRoles(ctx context.Context, userID, orgID string, roles []access.Role) error {
 	if err := s.q(ctx).Exec("DELETE FROM casbin_rule WHERE ptype = 'g' AND v0 = ? AND v2 = ?", Subject(userID), orgID).Error; err != nil {
 		return fmt.Errorf("clear roles of %s: %w", userID, err)
 	}
 	for _, r := range roles {
-		if err := s.q(ctx).Exec("INSERT INTO casbin_rule (ptype, v0, v1, v2, v3, v4, v5) VALUES ('g', ?, ?, ?, '', '', '')", Subject(userID), r, orgID).Error; err != nil {
+		if err := s.q(ctx).Exec("INSERT INTO casbin_rule (ptype, v0, v1, v2, v3, v4, v5) VALUES ('g', ?, ?, ?, '', '', '')", Subject(userID), r.Key(), orgID).Error; err != nil {
 			return fmt.Errorf("grant %s to %s: %w", r, userID, err)
 		}
 	}
@@ -151,16 +152,18 @@ func (s *Store) SetRoles(ctx context.Context, userID, orgID string, roles []stri
 }
 
 // Roles reads the user's roles in the organisation from the stored rules.
-func (s *Store) Roles(ctx context.Context, orgID string) (map[string][]string, error) {
+func (s *Store) Roles(ctx context.Context, orgID string) (map[string][]access.Role, error) {
 	var rows []struct{ V0, V1 string }
 	err := s.q(ctx).Raw("SELECT v0, v1 FROM casbin_rule WHERE ptype = 'g' AND v2 = ? ORDER BY v1", orgID).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("read roles in %s: %w", orgID, err)
 	}
-	out := map[string][]string{}
+	out := map[string][]access.Role{}
 	for _, r := range rows {
 		id := strings.TrimPrefix(r.V0, "user:")
-		out[id] = append(out[id], r.V1)
+		if role, ok := access.ParseRole(r.V1); ok {
+			out[id] = append(out[id], role)
+		}
 	}
 	return out, nil
 }

@@ -1,36 +1,19 @@
 package web
 
 import (
-	"slices"
-
 	"github.com/gofiber/fiber/v2"
+
+	"golive/tenants/access"
 )
-
-// Actor is the signed-in person acting in a request, set by the one sign-in middleware.
-type Actor struct {
-	UserID    string
-	Name      string
-	Email     string
-	OrgID     string
-	OrgName   string
-	OrgKind   string
-	Roles     []string
-	SessionID string // empty when signed in by API token
-	TokenID   string // set when signed in by API token
-	CSRF      string
-}
-
-// HasRole reports whether the actor holds role in their organisation.
-func (a *Actor) HasRole(role string) bool { return a != nil && slices.Contains(a.Roles, role) }
 
 const actorKey = "golive.actor"
 
 // SetActor stores the actor for the request.
-func SetActor(c *fiber.Ctx, a *Actor) { c.Locals(actorKey, a) }
+func SetActor(c *fiber.Ctx, a *access.Actor) { c.Locals(actorKey, a) }
 
 // ActorFrom returns the signed-in actor, or nil.
-func ActorFrom(c *fiber.Ctx) *Actor {
-	a, _ := c.Locals(actorKey).(*Actor)
+func ActorFrom(c *fiber.Ctx) *access.Actor {
+	a, _ := c.Locals(actorKey).(*access.Actor)
 	return a
 }
 
@@ -40,3 +23,7 @@ func IsAPI(c *fiber.Ctx) bool {
 	p := c.Path()
 	return len(p) >= 4 && p[:4] == "/api" || p == "/metrics"
 }
+
+// Guard is route middleware admitting a caller whose roles grant the permission (casbin, in
+// tenants.Middleware.Require): features take one so they need not import tenants.
+type Guard func(access.Permission) fiber.Handler

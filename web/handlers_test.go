@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"golive/apperr"
+	"golive/tenants/access"
 )
 
 type noteInput struct {
@@ -24,7 +25,7 @@ type note struct{ ID, On, Text, By string }
 func handlersApp(calls *int) *fiber.App {
 	srv := &Server{Logger: discardLogger()}
 	app := srv.NewApp(Options{})
-	app.Use(func(c *fiber.Ctx) error { SetActor(c, &Actor{UserID: "u1"}); return c.Next() })
+	app.Use(func(c *fiber.Ctx) error { SetActor(c, &access.Actor{UserID: "u1"}); return c.Next() })
 	notFound := func(id string) error {
 		if id == "gone" {
 			return apperr.NotFoundf("Lot not found")
@@ -32,7 +33,7 @@ func handlersApp(calls *int) *fiber.App {
 		return nil
 	}
 	app.Post("/api/v1/lots/:lot/open", func(c *fiber.Ctx) error {
-		return Act(c, "lot", func(ctx context.Context, a *Actor, lot string) error {
+		return Act(c, "lot", func(ctx context.Context, a *access.Actor, lot string) error {
 			*calls++
 			if a.UserID != "u1" {
 				return apperr.Invalidf("actor not passed")
@@ -41,7 +42,7 @@ func handlersApp(calls *int) *fiber.App {
 		})
 	})
 	app.Post("/api/v1/lots/:lot/decide", func(c *fiber.Ctx) error {
-		return ActWith(c, "lot", func(ctx context.Context, a *Actor, lot string, in noteInput) error {
+		return ActWith(c, "lot", func(ctx context.Context, a *access.Actor, lot string, in noteInput) error {
 			*calls++
 			if in.Text != "yes" {
 				return apperr.Invalidf("body not passed")
@@ -51,7 +52,7 @@ func handlersApp(calls *int) *fiber.App {
 	})
 	app.Post("/api/v1/lots/:lot/notes", func(c *fiber.Ctx) error {
 		return Add(c, "/api/v1/lots/"+c.Params("lot")+"/notes", "lot",
-			func(ctx context.Context, a *Actor, lot string, in noteInput) (note, error) {
+			func(ctx context.Context, a *access.Actor, lot string, in noteInput) (note, error) {
 				*calls++
 				return note{ID: "n1", On: lot, Text: in.Text, By: a.UserID}, notFound(lot)
 			},

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"golive/frontend"
+	"golive/tenants/access"
 )
 
 // Render fills the layout from the request (who is signed in, what they may see) and renders
@@ -46,16 +47,15 @@ func (s *Server) layout(c *fiber.Ctx, title string, fieldErrs map[string]string)
 		l.Errors = append(l.Errors, frontend.FieldError{Field: field, Message: fieldErrs[k]})
 	}
 	if t, ok := c.Locals("golive.csrf").(string); ok {
-		l.CSRF = t // signed-out forms: bound to a cookie, set by the CSRF middleware
+		l.CSRF = t // bound to the session, or before sign-in to a cookie: set by the CSRF middleware
 	}
 	a := ActorFrom(c)
 	if a == nil {
 		return l
 	}
-	l.CSRF = a.CSRF
-	l.User = &frontend.User{Name: a.Name, Email: a.Email, OrgName: a.OrgName, OrgKind: a.OrgKind, Roles: a.Roles}
+	l.User = &frontend.User{Name: a.Name, Email: a.Email, OrgName: a.OrgName, OrgKind: string(a.OrgKind), Roles: a.RoleKeys()}
 	for _, n := range s.Nav {
-		if n.Obj != "" && (s.Can == nil || !s.Can(a, n.Obj, n.Act)) {
+		if n.Perm != (access.Permission{}) && (s.Can == nil || !s.Can(a, n.Perm)) {
 			continue
 		}
 		cur := c.Path() == n.Href || (n.Href != "/" && strings.HasPrefix(c.Path(), n.Href+"/"))

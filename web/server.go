@@ -21,6 +21,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"golive/apperr"
+	"golive/tenants/access"
 )
 
 // Renderer renders a named page template.
@@ -28,9 +29,10 @@ type Renderer interface {
 	Render(w io.Writer, name string, data any) error
 }
 
-// NavItem is a link in the header, shown when the actor may do Act on Obj.
+// NavItem is a link in the header, shown when the actor has Perm.
 type NavItem struct {
-	Label, Href, Obj, Act string
+	Label, Href string
+	Perm        access.Permission
 }
 
 // Server holds what handlers share: the renderer, the permission check for navigation, logging.
@@ -39,7 +41,7 @@ type Server struct {
 	Logger   *slog.Logger
 	Metrics  *Metrics
 	// Can answers casbin's question for navigation; routes enforce it themselves.
-	Can     func(a *Actor, obj, act string) bool
+	Can     func(a *access.Actor, p access.Permission) bool
 	Nav     []NavItem
 	Secure  bool // the base URL is https: cookies get Secure
 	BaseURL string

@@ -21,6 +21,7 @@ import (
 	"golive/lots"
 	"golive/mobilisation"
 	"golive/tenants"
+	"golive/tenants/access"
 	"golive/web"
 )
 
@@ -111,7 +112,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	}
 	// A contract award makes the lot's mobilisation plan; if that fails the award stands, and the
 	// lead makes the plan with POST /api/v1/mobilisation/plans (idempotent).
-	a.Eval.AfterContract = func(ctx context.Context, actor *web.Actor, lotID string) {
+	a.Eval.AfterContract = func(ctx context.Context, actor *access.Actor, lotID string) {
 		if _, _, err := a.Mob.EnsurePlan(ctx, actor, lotID, ""); err != nil {
 			a.Log.Warn("make the mobilisation plan after the contract award", "lot", lotID, "err", err)
 		}
@@ -155,17 +156,17 @@ func (a *App) buildHTTP() error {
 	mw := &tenants.Middleware{Svc: a.Tenants, Secure: a.Cfg.Secure(), CSRFExempt: []string{"/platform/jobs/"}}
 	srv := &web.Server{Renderer: renderer, Logger: a.Log, Metrics: a.Metrics, Can: mw.Can,
 		Secure: a.Cfg.Secure(), BaseURL: a.Cfg.BaseURL, Nav: []web.NavItem{
-			{Label: "Dashboard", Href: "/", Obj: tenants.PermDashboard.Obj, Act: tenants.PermDashboard.Act},
-			{Label: "Procurements", Href: "/procurements", Obj: tenants.PermProcView.Obj, Act: tenants.PermProcView.Act},
-			{Label: "Opportunities", Href: "/opportunities", Obj: tenants.PermOpportunity.Obj, Act: tenants.PermOpportunity.Act},
-			{Label: "Evaluations", Href: "/evaluations", Obj: tenants.PermEvaluate.Obj, Act: tenants.PermEvaluate.Act},
-			{Label: "Users", Href: "/admin/users", Obj: tenants.PermUsersManage.Obj, Act: tenants.PermUsersManage.Act},
-			{Label: "Audit log", Href: "/admin/audit", Obj: tenants.PermAuditRead.Obj, Act: tenants.PermAuditRead.Act},
-			{Label: "Mail outbox", Href: "/platform/outbox", Obj: tenants.PermOutbox.Obj, Act: tenants.PermOutbox.Act},
-			{Label: "Jobs", Href: "/platform/jobs", Obj: tenants.PermJobs.Obj, Act: tenants.PermJobs.Act},
-			{Label: "Mobilisation", Href: "/mobilisation", Obj: tenants.PermPlanView.Obj, Act: tenants.PermPlanView.Act},
-			{Label: "Inbox", Href: "/inbox", Obj: tenants.PermInbox.Obj, Act: tenants.PermInbox.Act},
-			{Label: "API tokens", Href: "/account/tokens", Obj: tenants.PermOwnTokens.Obj, Act: tenants.PermOwnTokens.Act},
+			{Label: "Dashboard", Href: "/", Perm: access.PermDashboard},
+			{Label: "Procurements", Href: "/procurements", Perm: access.PermProcView},
+			{Label: "Opportunities", Href: "/opportunities", Perm: access.PermOpportunity},
+			{Label: "Evaluations", Href: "/evaluations", Perm: access.PermEvaluate},
+			{Label: "Users", Href: "/admin/users", Perm: access.PermUsersManage},
+			{Label: "Audit log", Href: "/admin/audit", Perm: access.PermAuditRead},
+			{Label: "Mail outbox", Href: "/platform/outbox", Perm: access.PermOutbox},
+			{Label: "Jobs", Href: "/platform/jobs", Perm: access.PermJobs},
+			{Label: "Mobilisation", Href: "/mobilisation", Perm: access.PermPlanView},
+			{Label: "Inbox", Href: "/inbox", Perm: access.PermInbox},
+			{Label: "API tokens", Href: "/account/tokens", Perm: access.PermOwnTokens},
 		}}
 	app := srv.NewApp(web.Options{TrustedProxies: a.Cfg.TrustedProxies})
 	a.Fiber = app
@@ -186,13 +187,13 @@ func (a *App) buildHTTP() error {
 
 	app.Use(mw.Authenticate, mw.CSRF)
 	pages := &tenants.Pages{Svc: a.Tenants, Web: srv, MW: mw, Tasks: []tenants.TaskSource{a.Tenants.AdminTasks, a.lotTasks}}
-	guard := func(obj, act string) fiber.Handler { return mw.Require(tenants.Permission{Obj: obj, Act: act}) }
+	guard := web.Guard(mw.Require)
 	pages.MountPublic(app)
 
 	api := app.Group("/api/v1")
 	(&tenants.API{Svc: a.Tenants}).Mount(api, mw)
 	auditH := audit.NewHandlers(a.DB, srv)
-	auditH.MountAPI(api.Group("/audit", mw.Require(tenants.PermAuditRead)))
+	auditH.MountAPI(api.Group("/audit", mw.Require(access.PermAuditRead)))
 	(&lots.API{Svc: a.Lots}).Mount(api, guard)
 	(&evaluation.API{Svc: a.Eval}).Mount(api, guard)
 	(&mobilisation.API{Svc: a.Mob}).Mount(api, guard)
@@ -203,10 +204,10 @@ func (a *App) buildHTTP() error {
 	(&evaluation.Pages{Svc: a.Eval, Web: srv}).Mount(app, guard)
 	(&mobilisation.Pages{Svc: a.Mob, Web: srv}).Mount(app, guard)
 	(&mobilisation.InboxPages{Svc: a.Mob, Web: srv}).Mount(app, guard)
-	auditH.MountPages(app.Group("/admin/audit", mw.Require(tenants.PermAuditRead)))
+	auditH.MountPages(app.Group("/admin/audit", mw.Require(access.PermAuditRead)))
 	jobsH := &jobs.Handlers{DB: a.DB, Server: srv}
-	jobsH.MountPages(app.Group("/platform/outbox", mw.Require(tenants.PermOutbox)))
-	app.Use("/platform/jobs", mw.Require(tenants.PermJobs), jobs.AsynqmonHandler(a.redisURL, "/platform/jobs"))
+	jobsH.MountPages(app.Group("/platform/outbox", mw.Require(access.PermOutbox)))
+	app.Use("/platform/jobs", mw.Require(access.PermJobs), jobs.AsynqmonHandler(a.redisURL, "/platform/jobs"))
 
 	// Anything else: the API answers problem+json 404, pages the NHS.UK 404 page.
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
@@ -214,7 +215,7 @@ func (a *App) buildHTTP() error {
 }
 
 // lotTasks adapts the procurement tasks to the dashboard's.
-func (a *App) lotTasks(ctx context.Context, actor *web.Actor) ([]tenants.Task, error) {
+func (a *App) lotTasks(ctx context.Context, actor *access.Actor) ([]tenants.Task, error) {
 	ts, err := a.Lots.Tasks(ctx, actor)
 	out := make([]tenants.Task, len(ts))
 	for i, t := range ts {

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"golive/frontend"
 	"golive/mobilisation"
 	"golive/tenants"
+	"golive/tenants/access"
 )
 
 func demo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
@@ -69,14 +69,15 @@ func printSignIns(w io.Writer, baseURL string) {
 	fmt.Fprintf(w, "\nSign in at %s/sign-in, password for every demo user: %s\n\n", baseURL, tenants.DemoPassword)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ROLE\tEMAIL\tORGANISATION")
-	seen := map[string]bool{}
+	// One sign-in per role, and every Medway person and bidder (the README's table).
+	seen := map[access.Role]bool{}
 	for _, u := range tenants.DemoUsers {
 		r := u.Roles[0]
-		if seen[r] && !strings.HasPrefix(u.Email, "bids@") {
+		if seen[r] && !strings.HasPrefix(u.Email, "bids@") && u.Org != "NHS Medway CCG" {
 			continue
 		}
 		seen[r] = true
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", frontend.RoleName(r), u.Email, u.Org)
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Label(), u.Email, u.Org)
 	}
 	tw.Flush()
 }

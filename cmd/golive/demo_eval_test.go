@@ -12,8 +12,8 @@ import (
 	"golive/apperr"
 	"golive/database"
 	"golive/evaluation"
-	"golive/lots"
-	"golive/web"
+	"golive/tenants/access"
+	"golive/ukclock"
 )
 
 // TestTheDemoEvaluatesAndAwardsTheSeedsLots runs `golive demo` as an operator would and reads
@@ -37,7 +37,7 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	as := func(email string) (*web.Actor, context.Context) {
+	as := func(email string) (*access.Actor, context.Context) {
 		t.Helper()
 		u, err := a.Tenants.ActorByEmail(ctx, email)
 		if err != nil {
@@ -58,7 +58,7 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 	if err != nil || d.Loaded || d.KentLot1 == "" || d.KentLot2 == "" || d.Luton == "" {
 		t.Fatalf("second evaluation load: %+v %v", d, err)
 	}
-	london := lots.London
+	london := ukclock.London
 	day := func(t time.Time) string { return t.In(london).Format("2006-01-02") }
 
 	t.Run("Kent and Medway lot 1 is awarded to the first-ranked bidder after moderation", func(t *testing.T) {
@@ -177,7 +177,7 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 // recommendation went to the first of two ranked bidders, was approved by the given number of
 // commissioners and led to a contract. It returns the first-ranked result, the award, its
 // recommendation and the contract.
-func awardedToFirstRanked(t *testing.T, a *App, ctx context.Context, lead *web.Actor, lotID string, approvals int) (
+func awardedToFirstRanked(t *testing.T, a *App, ctx context.Context, lead *access.Actor, lotID string, approvals int) (
 	evaluation.Result, evaluation.AwardView, evaluation.AwardRecommendation, *evaluation.ContractAward) {
 	t.Helper()
 	res, err := a.Eval.Results(ctx, lead, lotID)

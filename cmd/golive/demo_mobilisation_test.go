@@ -17,7 +17,8 @@ import (
 	"golive/evaluation"
 	"golive/lots"
 	"golive/mobilisation"
-	"golive/web"
+	"golive/tenants/access"
+	"golive/ukclock"
 )
 
 // TestTheDemoMobilisesTheSeedsContracts runs `golive demo` as an operator would, then serves it
@@ -58,7 +59,7 @@ func TestTheDemoMobilisesTheSeedsContracts(t *testing.T) {
 	})
 	srv := &server{URL: cfg.BaseURL, App: a}
 
-	as := func(email string) (*web.Actor, context.Context) {
+	as := func(email string) (*access.Actor, context.Context) {
 		t.Helper()
 		u, err := a.Tenants.ActorByEmail(ctx, email)
 		if err != nil {
@@ -84,7 +85,7 @@ func TestTheDemoMobilisesTheSeedsContracts(t *testing.T) {
 		}
 		return v
 	}
-	day := func(tm time.Time) string { return tm.In(lots.London).Format("2006-01-02") }
+	day := func(tm time.Time) string { return tm.In(ukclock.London).Format("2006-01-02") }
 	if today := day(a.Mob.Now()); today != "2019-02-11" {
 		t.Fatalf("the service's clock reads %s, not the demo's day", today)
 	}
@@ -230,7 +231,7 @@ func TestTheDemoMobilisesTheSeedsContracts(t *testing.T) {
 		}
 		c := award.Contract
 		if i < 0 || c == nil || c.ContractReference != mobilisation.KentLot2Contract || c.ProviderOrgID != res.Results[i].Bidder ||
-			day(c.StartDate) != "2019-04-01" || c.AwardedAt.In(lots.London).Year() != 2018 {
+			day(c.StartDate) != "2019-04-01" || c.AwardedAt.In(ukclock.London).Year() != 2018 {
 			t.Fatalf("lot 2's contract %+v; results %+v", c, res.Results)
 		}
 

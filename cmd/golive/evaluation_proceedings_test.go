@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"golive/lots"
+	"golive/ukclock"
 )
 
 // Court proceedings against the award (PCR 2015 reg. 95) over HTTP: the lead records them
@@ -49,7 +49,7 @@ func TestAwardSuspendedByCourtProceedingsOverTheAPIAndThePage(t *testing.T) {
 		t.Fatalf("not in standstill: %+v", award)
 	}
 	ends := *award.Recommendations[0].StandstillEndsAt
-	today := func() string { return clock.Now().In(lots.London).Format("2006-01-02") }
+	today := func() string { return clock.Now().In(ukclock.London).Format("2006-01-02") }
 	claimant := "Weald Ambulance Service NHS Trust"
 
 	// The API: bad input is answered beside each field (problem+json), the approver is refused,
@@ -60,7 +60,7 @@ func TestAwardSuspendedByCourtProceedingsOverTheAPIAndThePage(t *testing.T) {
 		t.Fatalf("the bad claim reference is not answered beside its field: %s", raw)
 	}
 	lotsAPIWant(t, s, 422, "POST", ev+"/award/proceedings", lead, map[string]any{"claimant_org_id": org[claimant],
-		"notified_on": clock.Now().Add(72 * time.Hour).In(lots.London).Format("2006-01-02"), "court": "High Court", "claim_reference": "HT-2026-000123"}, nil)
+		"notified_on": clock.Now().Add(72 * time.Hour).In(ukclock.London).Format("2006-01-02"), "court": "High Court", "claim_reference": "HT-2026-000123"}, nil)
 	lotsAPIWant(t, s, 403, "POST", ev+"/award/proceedings", s.apiToken(t, "approver@medway-ccg.test"), map[string]any{"claimant_org_id": org[claimant],
 		"notified_on": today(), "court": "High Court", "claim_reference": "HT-2026-000123"}, nil)
 	var p struct {

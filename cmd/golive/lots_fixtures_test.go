@@ -10,7 +10,7 @@ import (
 	"golive/database"
 	"golive/evaluation"
 	"golive/lots"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // matrixProc is one procurement the authorisation matrix calls routes on. On the opened one,
@@ -35,7 +35,7 @@ func matrixProcurements(t *testing.T, s *server) map[string]matrixProc {
 	for _, r := range rows {
 		orgs[r.Name] = r.ID
 	}
-	as := func(email string) (*web.Actor, context.Context) {
+	as := func(email string) (*access.Actor, context.Context) {
 		a, err := s.App.Tenants.ActorByEmail(context.Background(), email)
 		if err != nil {
 			t.Fatal(err)

@@ -12,56 +12,58 @@ import (
 
 	"golive/database"
 	"golive/tenants"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // caller is one person in the matrix: a demo sign-in, its single role, and where it belongs.
 type caller struct {
-	key, email, role, org string
+	key, email string
+	role       access.Role
+	org        string
 }
 
 // The owning tenant is NHS Medway CCG; the others are the same role in another tenant, another
 // provider, Healthwatch and the platform.
 var callers = []caller{
-	{"anonymous", "", "", ""},
-	{"platform admin", "admin@golive.test", tenants.RolePlatformAdmin, "platform"},
-	{"Medway tenant admin", "admin@medway-ccg.test", tenants.RoleTenantAdmin, "medway"},
-	{"Medway procurement lead", "lead@medway-ccg.test", tenants.RoleProcurementLead, "medway"},
-	{"Medway evaluator", "evaluator@medway-ccg.test", tenants.RoleEvaluator, "medway"},
-	{"Medway approver", "approver@medway-ccg.test", tenants.RoleApprover, "medway"},
-	{"Medway observer", "observer@medway-ccg.test", tenants.RoleObserver, "medway"},
-	{"Healthwatch evaluator", "reviewer@healthwatch-kent.test", tenants.RoleHealthwatch, "healthwatch"},
-	{"Estuary bidder", "bids@estuary-urgent-care.test", tenants.RoleBidder, "estuary"},
-	{"Estuary provider admin", "admin@estuary-urgent-care.test", tenants.RoleTenantAdmin, "estuary"},
-	{"DGS tenant admin (another tenant)", "admin@dgs-ccg.test", tenants.RoleTenantAdmin, "dgs"},
-	{"Bedfordshire procurement lead (another tenant)", "lead@bedfordshire-ccg.test", tenants.RoleProcurementLead, "bedfordshire"},
-	{"Weald bidder (another provider)", "bids@weald-ambulance.test", tenants.RoleBidder, "weald"},
+	{"anonymous", "", access.Role{}, ""},
+	{"platform admin", "admin@golive.test", access.RolePlatformAdmin, "platform"},
+	{"Medway tenant admin", "admin@medway-ccg.test", access.RoleTenantAdmin, "medway"},
+	{"Medway procurement lead", "lead@medway-ccg.test", access.RoleProcurementLead, "medway"},
+	{"Medway evaluator", "evaluator@medway-ccg.test", access.RoleEvaluator, "medway"},
+	{"Medway approver", "approver@medway-ccg.test", access.RoleApprover, "medway"},
+	{"Medway observer", "observer@medway-ccg.test", access.RoleObserver, "medway"},
+	{"Healthwatch evaluator", "reviewer@healthwatch-kent.test", access.RoleHealthwatch, "healthwatch"},
+	{"Estuary bidder", "bids@estuary-urgent-care.test", access.RoleBidder, "estuary"},
+	{"Estuary provider admin", "admin@estuary-urgent-care.test", access.RoleTenantAdmin, "estuary"},
+	{"DGS tenant admin (another tenant)", "admin@dgs-ccg.test", access.RoleTenantAdmin, "dgs"},
+	{"Bedfordshire procurement lead (another tenant)", "lead@bedfordshire-ccg.test", access.RoleProcurementLead, "bedfordshire"},
+	{"Weald bidder (another provider)", "bids@weald-ambulance.test", access.RoleBidder, "weald"},
 }
 
-var everyone = []string{tenants.RolePlatformAdmin, tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator,
-	tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}
+var everyone = []access.Role{access.RolePlatformAdmin, access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleEvaluator,
+	access.RoleApprover, access.RoleObserver, access.RoleHealthwatch, access.RoleBidder}
 
 // routeSpec is what the matrix expects of one route: public, or the roles that pass and, for a
 // route on one object, who owns it (an organisation: "medway", "weald"; or "lead", one person).
 type routeSpec struct {
 	method, path string
 	public       bool
-	roles        []string
+	roles        []access.Role
 	owner        string
 	obj          string // the procurement a lots route acts on: draft, published or opened
 }
 
 func specs() []routeSpec {
-	admin := []string{tenants.RoleTenantAdmin}
-	platform := []string{tenants.RolePlatformAdmin}
-	audit := []string{tenants.RoleTenantAdmin}
-	procView := []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver}
-	lead := []string{tenants.RoleProcurementLead}
-	approver := []string{tenants.RoleApprover}
-	opener := []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead}
-	bidder := []string{tenants.RoleBidder}
-	scorer := []string{tenants.RoleEvaluator, tenants.RoleHealthwatch}
-	award := []string{tenants.RoleProcurementLead, tenants.RoleApprover} // who may see the value
+	admin := []access.Role{access.RoleTenantAdmin}
+	platform := []access.Role{access.RolePlatformAdmin}
+	audit := []access.Role{access.RoleTenantAdmin}
+	procView := []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleEvaluator, access.RoleApprover, access.RoleObserver}
+	lead := []access.Role{access.RoleProcurementLead}
+	approver := []access.Role{access.RoleApprover}
+	opener := []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead}
+	bidder := []access.Role{access.RoleBidder}
+	scorer := []access.Role{access.RoleEvaluator, access.RoleHealthwatch}
+	award := []access.Role{access.RoleProcurementLead, access.RoleApprover} // who may see the value
 	return []routeSpec{
 		{method: "GET", path: "/healthz", public: true},
 		{method: "GET", path: "/readyz", public: true},
@@ -248,13 +250,13 @@ func specs() []routeSpec {
 		// inbox and reminder preferences (mobilisation/pages_inbox.go)
 		// Everyone signed in but the platform admin has an inbox: their own, so no owner. Sent
 		// empty, the changes answer 422 and nothing is marked read.
-		{method: "GET", path: "/inbox", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
-		{method: "POST", path: "/inbox/read", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
-		{method: "GET", path: "/account/reminders", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
-		{method: "POST", path: "/account/reminders", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
-		{method: "GET", path: "/api/v1/inbox", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
-		{method: "POST", path: "/api/v1/inbox/read", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
-		{method: "PUT", path: "/api/v1/inbox/preferences", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleEvaluator, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleHealthwatch, tenants.RoleBidder}},
+		{method: "GET", path: "/inbox", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleEvaluator, access.RoleApprover, access.RoleObserver, access.RoleHealthwatch, access.RoleBidder}},
+		{method: "POST", path: "/inbox/read", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleEvaluator, access.RoleApprover, access.RoleObserver, access.RoleHealthwatch, access.RoleBidder}},
+		{method: "GET", path: "/account/reminders", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleEvaluator, access.RoleApprover, access.RoleObserver, access.RoleHealthwatch, access.RoleBidder}},
+		{method: "POST", path: "/account/reminders", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleEvaluator, access.RoleApprover, access.RoleObserver, access.RoleHealthwatch, access.RoleBidder}},
+		{method: "GET", path: "/api/v1/inbox", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleEvaluator, access.RoleApprover, access.RoleObserver, access.RoleHealthwatch, access.RoleBidder}},
+		{method: "POST", path: "/api/v1/inbox/read", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleEvaluator, access.RoleApprover, access.RoleObserver, access.RoleHealthwatch, access.RoleBidder}},
+		{method: "PUT", path: "/api/v1/inbox/preferences", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleEvaluator, access.RoleApprover, access.RoleObserver, access.RoleHealthwatch, access.RoleBidder}},
 
 		// mobilisation API (mobilisation/routes.go), on the plan of an awarded contract (obj "plan",
 		// mobilisation_fixtures_test.go): Medway and Swale take part, Estuary provides. What both
@@ -262,18 +264,18 @@ func specs() []routeSpec {
 		// evidence are guarded by view (whose milestone it is, is the service's rule), so sent
 		// empty they answer 422 to every viewer. DELETE rows remove a spare milestone and template
 		// item, once, as the lead.
-		{method: "GET", path: "/api/v1/mobilisation/dashboard", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}},
-		{method: "GET", path: "/api/v1/mobilisation/plans", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}},
+		{method: "GET", path: "/api/v1/mobilisation/dashboard", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}},
+		{method: "GET", path: "/api/v1/mobilisation/plans", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}},
 		{method: "POST", path: "/api/v1/mobilisation/plans", roles: lead},
-		{method: "GET", path: "/api/v1/mobilisation/plans/:plan", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "GET", path: "/api/v1/mobilisation/plans/:plan", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}, owner: "medway+estuary", obj: "plan"},
 		{method: "PUT", path: "/api/v1/mobilisation/plans/:plan/settings", roles: lead, owner: "medway", obj: "plan"},
 		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/milestones", roles: lead, owner: "medway", obj: "plan"},
-		{method: "GET", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "GET", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}, owner: "medway+estuary", obj: "plan"},
 		{method: "PATCH", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone", roles: lead, owner: "medway", obj: "plan"},
 		{method: "DELETE", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone", roles: lead, owner: "medway", obj: "plan"},
-		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone/progress", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
-		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone/evidence", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
-		{method: "GET", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone/evidence/:evidence", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone/progress", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone/evidence", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "GET", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone/evidence/:evidence", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}, owner: "medway+estuary", obj: "plan"},
 		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone/completion-request", roles: bidder, owner: "estuary", obj: "plan"},
 		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone/accept", roles: lead, owner: "medway", obj: "plan"},
 		{method: "POST", path: "/api/v1/mobilisation/plans/:plan/milestones/:milestone/return", roles: lead, owner: "medway", obj: "plan"},
@@ -291,23 +293,23 @@ func specs() []routeSpec {
 		// 422, or 409 where the state refuses first (accepting what was not asked for, going live
 		// before the gate); the two calendar-link POSTs make a link for the caller, which is their point.
 		{method: "GET", path: "/calendar/:token.ics", public: true},
-		{method: "GET", path: "/mobilisation", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}},
-		{method: "GET", path: "/mobilisation/calendar", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}},
-		{method: "POST", path: "/mobilisation/calendar", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}},
-		{method: "POST", path: "/mobilisation/calendar/revoke", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}},
-		{method: "GET", path: "/mobilisation/plans/:plan", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
-		{method: "GET", path: "/mobilisation/plans/:plan/export.xlsx", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
-		{method: "GET", path: "/mobilisation/plans/:plan/export.csv", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
-		{method: "POST", path: "/mobilisation/plans/:plan/calendar", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
-		{method: "GET", path: "/mobilisation/plans/:plan/milestones/:ms", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "GET", path: "/mobilisation", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}},
+		{method: "GET", path: "/mobilisation/calendar", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}},
+		{method: "POST", path: "/mobilisation/calendar", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}},
+		{method: "POST", path: "/mobilisation/calendar/revoke", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}},
+		{method: "GET", path: "/mobilisation/plans/:plan", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "GET", path: "/mobilisation/plans/:plan/export.xlsx", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "GET", path: "/mobilisation/plans/:plan/export.csv", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "POST", path: "/mobilisation/plans/:plan/calendar", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "GET", path: "/mobilisation/plans/:plan/milestones/:ms", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}, owner: "medway+estuary", obj: "plan"},
 		{method: "POST", path: "/mobilisation/plans/:plan/milestones/:ms", roles: lead, owner: "medway", obj: "plan"},
-		{method: "POST", path: "/mobilisation/plans/:plan/milestones/:ms/progress", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
-		{method: "POST", path: "/mobilisation/plans/:plan/milestones/:ms/evidence", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
-		{method: "GET", path: "/mobilisation/plans/:plan/milestones/:ms/evidence/:ev", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "POST", path: "/mobilisation/plans/:plan/milestones/:ms/progress", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "POST", path: "/mobilisation/plans/:plan/milestones/:ms/evidence", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "GET", path: "/mobilisation/plans/:plan/milestones/:ms/evidence/:ev", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}, owner: "medway+estuary", obj: "plan"},
 		{method: "POST", path: "/mobilisation/plans/:plan/milestones/:ms/request-completion", roles: bidder, owner: "estuary", obj: "plan"},
 		{method: "POST", path: "/mobilisation/plans/:plan/milestones/:ms/accept", roles: lead, owner: "medway", obj: "plan"},
 		{method: "POST", path: "/mobilisation/plans/:plan/milestones/:ms/return", roles: lead, owner: "medway", obj: "plan"},
-		{method: "GET", path: "/mobilisation/plans/:plan/phases/:phase", roles: []string{tenants.RoleTenantAdmin, tenants.RoleProcurementLead, tenants.RoleApprover, tenants.RoleObserver, tenants.RoleBidder}, owner: "medway+estuary", obj: "plan"},
+		{method: "GET", path: "/mobilisation/plans/:plan/phases/:phase", roles: []access.Role{access.RoleTenantAdmin, access.RoleProcurementLead, access.RoleApprover, access.RoleObserver, access.RoleBidder}, owner: "medway+estuary", obj: "plan"},
 		{method: "POST", path: "/mobilisation/plans/:plan/phases/:phase", roles: approver, owner: "medway", obj: "plan"},
 		{method: "POST", path: "/mobilisation/plans/:plan/phases/:phase/live", roles: lead, owner: "medway", obj: "plan"},
 
@@ -363,7 +365,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	admin := signInActor(t, s, "admin@medway-ccg.test")
-	if _, err := s.App.Tenants.Invite(database.WithTenant(ctx, admin.OrgID), admin, tenants.InviteInput{Email: "matrix@medway-ccg.test", Name: "M", Roles: []string{tenants.RoleObserver}}); err != nil {
+	if _, err := s.App.Tenants.Invite(database.WithTenant(ctx, admin.OrgID), admin, tenants.InviteInput{Email: "matrix@medway-ccg.test", Name: "M", Roles: []string{access.RoleObserver.Key()}}); err != nil {
 		t.Fatal(err)
 	}
 	s.App.DB.Gorm.Raw("SELECT id FROM mail_messages LIMIT 1").Scan(&mailID)
@@ -494,7 +496,7 @@ func call(t *testing.T, s *server, b *browser, token, method, path string) (int,
 	return resp.StatusCode, resp.Header.Get("Location")
 }
 
-func signInActor(t *testing.T, s *server, email string) *web.Actor {
+func signInActor(t *testing.T, s *server, email string) *access.Actor {
 	t.Helper()
 	ctx := context.Background()
 	cookie, err := s.App.Tenants.SignIn(ctx, tenants.SignInInput{Email: email, Password: tenants.DemoPassword}, "127.0.0.2", "test")

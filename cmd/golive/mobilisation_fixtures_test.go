@@ -11,7 +11,7 @@ import (
 	"golive/evaluation"
 	"golive/lots"
 	"golive/mobilisation"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // matrixPlan is the awarded contract the authorisation matrix calls the mobilisation routes on
@@ -52,7 +52,7 @@ func matrixMobilisation(t *testing.T, s *server) matrixPlan {
 			t.Fatal(err)
 		}
 	}
-	as := func(email string) (*web.Actor, context.Context) {
+	as := func(email string) (*access.Actor, context.Context) {
 		a, err := s.App.Tenants.ActorByEmail(ctx, email)
 		check(err)
 		return a, database.WithTenant(ctx, a.OrgID)

@@ -14,7 +14,7 @@ import (
 	"golive/evaluation"
 	"golive/lots"
 	"golive/tenants"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // Services are the services the matrix goes through; their clocks are left alone (the build
@@ -219,7 +219,7 @@ type builder struct {
 	orgs map[string]string
 }
 
-func (b *builder) as(email string) (*web.Actor, context.Context, error) {
+func (b *builder) as(email string) (*access.Actor, context.Context, error) {
 	a, err := b.svc.Tenants.ActorByEmail(b.ctx, email)
 	if err != nil {
 		return nil, nil, err
@@ -231,7 +231,7 @@ func (b *builder) org(name string) string { return b.orgs[name] }
 
 // people adds the bidders (a provider and a bidder user each) and the evaluators (alternately
 // at Medway and Swale) and returns their actors.
-func (b *builder) people(now time.Time) (bidders, evaluators []*web.Actor, err error) {
+func (b *builder) people(now time.Time) (bidders, evaluators []*access.Actor, err error) {
 	ctx, ts := b.ctx, b.svc.Tenants
 	orgs, err := ts.Store.Orgs(ctx)
 	if err != nil {
@@ -243,12 +243,12 @@ func (b *builder) people(now time.Time) (bidders, evaluators []*web.Actor, err e
 	}
 	var bidderEmails, evaluatorEmails []string
 	err = ts.Store.Tx(ctx, func(tx *tenants.Store) error {
-		user := func(org, email, name, role string) error {
+		user := func(org, email, name string, role access.Role) error {
 			u := tenants.User{ID: tenants.NewID(), OrgID: org, Email: email, Name: name, Active: true, CreatedAt: now, UpdatedAt: now}
 			if err := tx.CreateUser(ctx, &u); err != nil {
 				return err
 			}
-			return tx.SetRoles(ctx, u.ID, org, []string{role})
+			return tx.SetRoles(ctx, u.ID, org, []access.Role{role})
 		}
 		for i := 0; i < b.size.Bidders; i++ {
 			o := tenants.Organisation{ID: tenants.NewID(), Name: fmt.Sprintf("Matrix provider %s-%d", b.tag, i+1), Kind: tenants.Provider, CreatedAt: now}
@@ -256,7 +256,7 @@ func (b *builder) people(now time.Time) (bidders, evaluators []*web.Actor, err e
 				return err
 			}
 			email := fmt.Sprintf("bids-%s-%d@matrix-provider.test", b.tag, i+1)
-			if err := user(o.ID, email, fmt.Sprintf("Bidder %d", i+1), tenants.RoleBidder); err != nil {
+			if err := user(o.ID, email, fmt.Sprintf("Bidder %d", i+1), access.RoleBidder); err != nil {
 				return err
 			}
 			bidderEmails = append(bidderEmails, email)
@@ -267,7 +267,7 @@ func (b *builder) people(now time.Time) (bidders, evaluators []*web.Actor, err e
 				org, domain = b.orgs["NHS Swale CCG"], "swale-ccg.test"
 			}
 			email := fmt.Sprintf("matrix-%s-evaluator-%d@%s", b.tag, i+1, domain)
-			if err := user(org, email, fmt.Sprintf("Matrix evaluator %d", i+1), tenants.RoleEvaluator); err != nil {
+			if err := user(org, email, fmt.Sprintf("Matrix evaluator %d", i+1), access.RoleEvaluator); err != nil {
 				return err
 			}
 			evaluatorEmails = append(evaluatorEmails, email)
@@ -299,7 +299,7 @@ func (b *builder) people(now time.Time) (bidders, evaluators []*web.Actor, err e
 
 // mark is one evaluator's work: declare no interest in every bidder, mark every question for
 // every bidder with a rationale, submit.
-func (b *builder) mark(a *web.Actor, ei int, m Matrix) error {
+func (b *builder) mark(a *access.Actor, ei int, m Matrix) error {
 	ctx := database.WithTenant(b.ctx, a.OrgID)
 	for _, bidder := range m.Bidders {
 		if err := b.eval.Declare(ctx, a, m.Lot.ID, evaluation.DeclarationInput{BidderOrgID: bidder, Decision: evaluation.NoInterest}); err != nil {

@@ -18,7 +18,7 @@ import (
 	"golive/jobs"
 	"golive/lots"
 	"golive/tenants"
-	"golive/web"
+	"golive/tenants/access"
 )
 
 // Secret is the services' secret key in tests.
@@ -72,7 +72,7 @@ func New(t testing.TB, clock func() time.Time) *Env {
 }
 
 // As is the demo user's actor and a context carrying their organisation, as a request has.
-func (e *Env) As(t testing.TB, email string) (*web.Actor, context.Context) {
+func (e *Env) As(t testing.TB, email string) (*access.Actor, context.Context) {
 	t.Helper()
 	a, err := e.Tenants.ActorByEmail(context.Background(), email)
 	if err != nil {
