@@ -19,6 +19,7 @@ const (
 	Unauthenticated
 	TooMany
 	TooLarge
+	HeadersTooLarge // the URL or headers do not fit the server's buffer (431)
 )
 
 // Error carries a message safe to show to the user, per-field messages for forms and
@@ -56,6 +57,8 @@ func (e *Error) Status() int {
 		return 429
 	case TooLarge:
 		return 413
+	case HeadersTooLarge:
+		return 431
 	}
 	return 500
 }

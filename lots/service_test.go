@@ -351,3 +351,38 @@ func join(m map[string]string) string {
 	}
 	return b.String()
 }
+
+// A lead's procurement references are unique whatever their case, on creation and on edit, and
+// a clash is a conflict on the reference field (not a 500, as an edit once was).
+func TestAReferenceIsUniqueWithinALeadWhateverItsCase(t *testing.T) {
+	f := newFixture(t)
+	lead, lctx := f.as("lead@medway-ccg.test")
+	in := func(ref string) lots.ProcurementInput {
+		return lots.ProcurementInput{Title: "Reference " + ref, Reference: ref, Regime: lots.PSR2024, Procedure: "Competitive process",
+			TermYears: 2, EstimatedValuePence: 1_000_00, Participants: []string{f.orgs["NHS Medway CCG"]},
+			ClarificationDeadline: f.now.AddDate(0, 1, 0), SubmissionDeadline: f.now.AddDate(0, 2, 0), EvaluationStart: f.now.AddDate(0, 2, 1),
+			AwardDate: f.now.AddDate(0, 3, 0), ContractStart: f.now.AddDate(0, 8, 0)}
+	}
+	lotstest.Must[lots.Procurement](t)(f.svc.CreateProcurement(lctx, lead, in("DUP-A-1")))
+	refused := func(what string, err error) {
+		t.Helper()
+		ae, ok := apperr.As(err)
+		if !ok || ae.Kind != apperr.Conflict || ae.Fields["reference"] == "" {
+			t.Fatalf("%s: got %v, want a conflict on the reference field", what, err)
+		}
+	}
+	_, err := f.svc.CreateProcurement(lctx, lead, in("dup-a-1"))
+	refused("creating dup-a-1 beside DUP-A-1", err)
+	other := lotstest.Must[lots.Procurement](t)(f.svc.CreateProcurement(lctx, lead, in("OTHER-1")))
+	_, err = f.svc.UpdateProcurement(lctx, lead, other.ID, in("Dup-A-1"))
+	refused("renaming OTHER-1 to Dup-A-1", err)
+	// The refused edit changed nothing, and the same reference is free at another lead.
+	got := lotstest.Must[lots.ProcurementView](t)(f.svc.Procurement(lctx, lead, other.ID))
+	if got.Reference != "OTHER-1" {
+		t.Errorf("after the refused edit the reference is %q", got.Reference)
+	}
+	bed, bctx := f.as("lead@bedfordshire-ccg.test")
+	bin := in("dup-a-1")
+	bin.Participants = []string{f.orgs["NHS Bedfordshire CCG"]}
+	lotstest.Must[lots.Procurement](t)(f.svc.CreateProcurement(bctx, bed, bin))
+}

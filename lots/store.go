@@ -110,15 +110,29 @@ func (s *Store) Procurements(ctx context.Context) ([]Procurement, error) {
 
 // CreateProcurement inserts a procurement with its participants.
 func (s *Store) CreateProcurement(ctx context.Context, p *Procurement, participants []string) error {
-	if err := s.create(ctx, "procurement reference", p); err != nil {
-		return err
+	if err := s.q(ctx).Create(p).Error; err != nil {
+		return referenceTaken(err, "create procurement")
 	}
 	return s.SetParticipants(ctx, p.ID, participants)
 }
 
 // SaveProcurement writes every field.
 func (s *Store) SaveProcurement(ctx context.Context, p *Procurement) error {
-	return s.save(ctx, "procurement", p)
+	if err := s.q(ctx).Save(p).Error; err != nil {
+		return referenceTaken(err, "save procurement")
+	}
+	return nil
+}
+
+// referenceTaken turns the unique index on (lead, lower(reference)) into a conflict on the
+// reference field: a lead's references are unique whatever their case (migration 00014).
+func referenceTaken(err error, what string) error {
+	if errors.Is(err, gorm.ErrDuplicatedKey) {
+		msg := "Your organisation already has a procurement with this reference: choose another"
+		return &apperr.Error{Kind: apperr.Conflict, Message: "That procurement reference already exists",
+			Fields: map[string]string{"reference": msg}}
+	}
+	return fmt.Errorf("%s: %w", what, err)
 }
 
 // SetParticipants replaces the participating commissioners.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/gofiber/fiber/v2"
@@ -31,9 +32,79 @@ func newValidator() *validator.Validate {
 	return v
 }
 
+// BadTextMessage is said beside a field whose text holds NUL or bytes that are not UTF-8.
+const BadTextMessage = "Enter text without hidden control characters (NUL) or characters that are not valid text"
+
+// PlainText reports whether s can be stored as text by both databases: valid UTF-8 with no NUL
+// (PostgreSQL's text cannot hold either; SQLite would keep them, so the two would differ).
+func PlainText(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+// badText lists the string fields of v (by json or form name) that are not PlainText, walking
+// nested structs, slices and maps.
+func badText(v reflect.Value, name string, out map[string]string) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			badText(v.Elem(), name, out)
+		}
+	case reflect.String:
+		if !PlainText(v.String()) && name != "" {
+			out[name] = BadTextMessage
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			n := fieldName(f)
+			if name != "" && !f.Anonymous {
+				n = name + "." + n
+			} else if f.Anonymous {
+				n = name
+			}
+			badText(v.Field(i), n, out)
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return // bytes (a file's content) are not text
+		}
+		for i := 0; i < v.Len(); i++ {
+			badText(v.Index(i), fmt.Sprintf("%s.%d", name, i), out)
+		}
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			k := fmt.Sprint(it.Key().Interface())
+			if !PlainText(k) {
+				out[name] = BadTextMessage
+			}
+			badText(it.Value(), name+"."+k, out)
+		}
+	}
+}
+
+func fieldName(f reflect.StructField) string {
+	for _, tag := range []string{"json", "form"} {
+		n := strings.SplitN(f.Tag.Get(tag), ",", 2)[0]
+		if n != "" && n != "-" {
+			return n
+		}
+	}
+	return f.Name
+}
+
 // Validate checks v's `validate` tags and returns an Invalid error with a message per field,
-// keyed by the field's json (or form) name.
+// keyed by the field's json (or form) name. Text no database can hold is refused first.
 func Validate(v any) error {
+	bad := map[string]string{}
+	badText(reflect.ValueOf(v), "", bad)
+	if len(bad) > 0 {
+		return apperr.InvalidFields(bad)
+	}
 	err := validate.Struct(v)
 	if err == nil {
 		return nil
@@ -145,7 +216,7 @@ func decodeError(err error) error {
 			return &apperr.Error{Kind: apperr.Invalid, Message: "There is a problem with what you sent",
 				Fields: map[string]string{typ.Field: fmt.Sprintf("must be %s, not %s", jsonType(typ.Type), typ.Value)}}
 		}
-		return apperr.Invalidf("The request body must be a JSON %s", jsonType(typ.Type))
+		return apperr.Invalidf("The request body must be %s in JSON", jsonType(typ.Type))
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return apperr.Invalidf("The request body ends too early: it is not complete JSON")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):

@@ -52,8 +52,16 @@ type Form struct {
 // NewForm starts reading the request's form.
 func NewForm(c *fiber.Ctx) *Form { return &Form{C: c, Errs: map[string]string{}} }
 
-// Str is one field as typed.
-func (f *Form) Str(name string) string { return f.C.FormValue(name) }
+// Str is one field as typed. Text that no database column can hold (NUL, invalid UTF-8) is
+// refused beside the field rather than passed on.
+func (f *Form) Str(name string) string {
+	v := f.C.FormValue(name)
+	if !PlainText(v) {
+		f.Errs[name] = BadTextMessage
+		return ""
+	}
+	return v
+}
 
 // All returns every value of a repeated field (checkboxes).
 func (f *Form) All(name string) []string {
@@ -62,6 +70,10 @@ func (f *Form) All(name string) []string {
 		return append(out, mf.Value[name]...)
 	}
 	for _, v := range f.C.Request().PostArgs().PeekMulti(name) {
+		if !PlainText(string(v)) {
+			f.Errs[name] = BadTextMessage
+			continue
+		}
 		out = append(out, string(v))
 	}
 	return out

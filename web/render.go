@@ -27,7 +27,7 @@ func (s *Server) RenderFlash(c *fiber.Ctx, page, title, flash string, content an
 }
 
 func (s *Server) layout(c *fiber.Ctx, title string, fieldErrs map[string]string) frontend.Layout {
-	l := frontend.Layout{Title: title, Path: c.Path(), FieldErrs: fieldErrs, RequestID: toString(c.Locals("requestid"))}
+	l := frontend.Layout{Title: title, Path: c.Path(), FieldErrs: fieldErrs, RequestID: RequestID(c)}
 	if l.FieldErrs == nil {
 		l.FieldErrs = map[string]string{}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/google/uuid"
 	"github.com/valyala/fasthttp"
 
 	"golive/apperr"
@@ -85,6 +86,11 @@ func (s *Server) NewApp(o Options) *fiber.App {
 		// entry, which the client writes itself. The client's address is ClientIP's to find.
 		EnableTrustedProxyCheck: true,
 		TrustedProxies:          o.TrustedProxies,
+		// Room for an NHS sign-in's cookies and a long search; beyond it the answer is 431.
+		ReadBufferSize: 16 << 10,
+		// Multipart bodies are parsed when a handler asks (ReadUpload), so a malformed one gets
+		// that handler's field message, not fasthttp's own text before any route is known.
+		DisablePreParseMultipartForm: true,
 	})
 	if o.UploadLimit == 0 {
 		o.UploadLimit = 21 << 20
@@ -96,10 +102,10 @@ func (s *Server) NewApp(o Options) *fiber.App {
 		}
 		return fasthttp.RequestConfig{}
 	}
-	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
-		s.Logger.Error("panic", "request_id", c.Locals("requestid"), "panic", fmt.Sprint(e))
-	}}))
 	app.Use(requestid.New())
+	app.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: func(c *fiber.Ctx, e any) {
+		s.Logger.Error("panic", "request_id", RequestID(c), "panic", fmt.Sprint(e))
+	}}))
 	app.Use(SecurityHeaders)
 	if s.Metrics != nil {
 		app.Use(s.Metrics.Middleware)
@@ -219,7 +225,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	if status >= 500 {
 		lvl = slog.LevelError
 	}
-	attrs := []any{"request_id", c.Locals("requestid"), "method", c.Method(), "path", c.Path(),
+	attrs := []any{"request_id", RequestID(c), "method", c.Method(), "path", c.Path(),
 		"status", status, "duration_ms", time.Since(start).Milliseconds()}
 	if a := ActorFrom(c); a != nil {
 		attrs = append(attrs, "user", a.UserID, "org", a.OrgID)
@@ -246,13 +252,31 @@ type ProblemField struct {
 	Detail  string `json:"detail"`
 }
 
+// RequestID is the request's id (from the requestid middleware); a request that failed
+// before any middleware ran (an unreadable request) gets one here, so every answer has one.
+func RequestID(c *fiber.Ctx) string {
+	if id, ok := c.Locals(requestid.ConfigDefault.ContextKey).(string); ok && id != "" {
+		return id
+	}
+	id := uuid.NewString()
+	c.Locals(requestid.ConfigDefault.ContextKey, id)
+	c.Set(fiber.HeaderXRequestID, id)
+	return id
+}
+
 // HandleError is the one place an error becomes a response.
 func (s *Server) HandleError(c *fiber.Ctx, err error) error {
+	// No request id yet means fasthttp could not read the request (headers too large, a broken
+	// body): no route, page or session is known, so the answer is a problem document.
+	unread := c.Locals(requestid.ConfigDefault.ContextKey) == nil
 	ae := s.classify(c, err)
 	status := ae.Status()
-	if IsAPI(c) {
+	if unread || IsAPI(c) {
 		p := Problem{Type: "about:blank", Title: titleFor(status), Status: status, Detail: ae.Message,
-			Instance: c.OriginalURL(), RequestID: fmt.Sprint(c.Locals("requestid"))}
+			Instance: c.OriginalURL(), RequestID: RequestID(c)}
+		if unread {
+			p.Instance = "" // the URL may be what was too large
+		}
 		for _, k := range sortedKeys(ae.Fields) {
 			p.Errors = append(p.Errors, ProblemField{Field: k, Pointer: "#/" + strings.ReplaceAll(k, ".", "/"), Detail: ae.Fields[k]})
 		}
@@ -288,8 +312,11 @@ func (s *Server) classify(c *fiber.Ctx, err error) *apperr.Error {
 			return &apperr.Error{Kind: apperr.NotFound, Message: "That method is not allowed here"}
 		case 413:
 			return &apperr.Error{Kind: apperr.TooLarge, Message: "The request is too large"}
+		case 431, 414:
+			return &apperr.Error{Kind: apperr.HeadersTooLarge, Message: "The request's address or headers are too large"}
 		case 400, 422:
-			return apperr.Invalidf("The request could not be read: %s", fe.Message)
+			// fasthttp's and Go's own wording (a malformed body, a bad header) is not for users.
+			return &apperr.Error{Kind: apperr.Invalid, Message: "The request could not be read: check its format and try again", Err: err}
 		case 408:
 			return &apperr.Error{Kind: apperr.Invalid, Message: "The request took too long to arrive"}
 		case 429:
@@ -300,11 +327,11 @@ func (s *Server) classify(c *fiber.Ctx, err error) *apperr.Error {
 		}
 	}
 	if errors.Is(err, context.DeadlineExceeded) {
-		s.Logger.Error("request timed out", "request_id", c.Locals("requestid"), "err", err)
+		s.Logger.Error("request timed out", "request_id", RequestID(c), "err", err)
 	} else {
-		s.Logger.Error("internal error", "request_id", c.Locals("requestid"), "path", c.Path(), "err", err)
+		s.Logger.Error("internal error", "request_id", RequestID(c), "path", c.Path(), "err", err)
 	}
-	return &apperr.Error{Kind: apperr.Internal, Message: "Internal error: the problem has been logged with request id " + fmt.Sprint(c.Locals("requestid"))}
+	return &apperr.Error{Kind: apperr.Internal, Message: "Internal error: the problem has been logged with request id " + RequestID(c)}
 }
 
 func titleFor(status int) string {
@@ -319,6 +346,8 @@ func titleFor(status int) string {
 		return "Conflict"
 	case 413:
 		return "Too large"
+	case 431:
+		return "Request headers too large"
 	case 422:
 		return "There is a problem"
 	case 429:

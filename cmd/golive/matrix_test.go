@@ -351,26 +351,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		t.Fatalf("routes with no row in the authorisation matrix: %v", missing)
 	}
 
-	// Objects of the owning tenant: a Medway user, the Medway lead's tokens, a mail message.
-	var evaluatorID, mailID string
-	s.App.DB.Gorm.Raw("SELECT id FROM users WHERE email = 'evaluator@medway-ccg.test'").Scan(&evaluatorID)
-	lead := signInActor(t, s, "lead@medway-ccg.test")
-	leadCtx := database.WithTenant(ctx, lead.OrgID)
-	_, pageTok, err := s.App.Tenants.CreateToken(leadCtx, lead, tenants.TokenInput{Name: "page target"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, apiTok, err := s.App.Tenants.CreateToken(leadCtx, lead, tenants.TokenInput{Name: "api target"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin := signInActor(t, s, "admin@medway-ccg.test")
-	if _, err := s.App.Tenants.Invite(database.WithTenant(ctx, admin.OrgID), admin, tenants.InviteInput{Email: "matrix@medway-ccg.test", Name: "M", Roles: []string{access.RoleObserver.Key()}}); err != nil {
-		t.Fatal(err)
-	}
-	s.App.DB.Gorm.Raw("SELECT id FROM mail_messages LIMIT 1").Scan(&mailID)
-	procs := matrixProcurements(t, s)
-	plan := matrixMobilisation(t, s)
+	fx := newMatrixFixtures(t, s)
 
 	for _, c := range callers {
 		t.Run(c.key, func(t *testing.T) {
@@ -379,6 +360,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 			if c.email != "" {
 				b.signIn(c.email)
 				a := signInActor(t, s, c.email)
+				var err error
 				token, _, err = s.App.Tenants.CreateToken(database.WithTenant(ctx, a.OrgID), a, tenants.TokenInput{Name: "matrix"})
 				if err != nil {
 					t.Fatal(err)
@@ -387,24 +369,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 				b.get("/sign-in") // an anonymous visitor still has a valid signed-out form token
 			}
 			for _, sp := range specs() {
-				path := strings.NewReplacer(":token", "not-a-real-token", ":id", evaluatorID).Replace(sp.path)
-				switch {
-				case sp.obj == "plan":
-					path = plan.path(sp.method, sp.path)
-				case sp.obj != "":
-					o := procs[sp.obj]
-					if strings.HasPrefix(sp.path, "/api/") {
-						o.attachment = o.apiAttachment // the pages' rows remove the other one
-					}
-					path = strings.NewReplacer(":id", o.id, ":lot", o.lot, ":doc", o.doc, ":cid", o.clarification, ":att", o.attachment,
-						":question", o.question, ":user", o.user, ":bidder", o.bidder, ":rep", o.rep, ":proceeding", o.rep).Replace(sp.path)
-				case strings.Contains(sp.path, "/tokens/") && strings.HasPrefix(sp.path, "/api"):
-					path = strings.Replace(sp.path, ":id", apiTok.ID, 1)
-				case strings.Contains(sp.path, "/tokens/"):
-					path = strings.Replace(sp.path, ":id", pageTok.ID, 1)
-				case strings.Contains(sp.path, "/outbox/"):
-					path = strings.Replace(sp.path, ":id", mailID, 1)
-				}
+				path := fx.path(sp)
 				status, location := call(t, s, b, token, sp.method, path)
 				want := expect(c, sp, strings.HasPrefix(sp.path, "/api/"))
 				if !want.ok(status, location) {
@@ -423,6 +388,62 @@ type outcome struct {
 	redirect string // a 303 to this path prefix, when set
 	allowed  bool   // passed authorisation: any status but 401, 403, 404 and 5xx
 	public   bool   // anything but 401, 403 and 5xx
+}
+
+// matrixFixtures are the objects of the owning tenant the matrix (and the input sweep) call
+// routes on: a Medway user, the Medway lead's tokens, a mail message, the procurements and the
+// mobilisation plan.
+type matrixFixtures struct {
+	evaluatorID, mailID string
+	pageTok, apiTok     tenants.APIToken
+	procs               map[string]matrixProc
+	plan                matrixPlan
+}
+
+func newMatrixFixtures(t *testing.T, s *server) matrixFixtures {
+	t.Helper()
+	ctx := context.Background()
+	var fx matrixFixtures
+	s.App.DB.Gorm.Raw("SELECT id FROM users WHERE email = 'evaluator@medway-ccg.test'").Scan(&fx.evaluatorID)
+	lead := signInActor(t, s, "lead@medway-ccg.test")
+	leadCtx := database.WithTenant(ctx, lead.OrgID)
+	var err error
+	if _, fx.pageTok, err = s.App.Tenants.CreateToken(leadCtx, lead, tenants.TokenInput{Name: "page target"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, fx.apiTok, err = s.App.Tenants.CreateToken(leadCtx, lead, tenants.TokenInput{Name: "api target"}); err != nil {
+		t.Fatal(err)
+	}
+	admin := signInActor(t, s, "admin@medway-ccg.test")
+	if _, err := s.App.Tenants.Invite(database.WithTenant(ctx, admin.OrgID), admin, tenants.InviteInput{Email: "matrix@medway-ccg.test", Name: "M", Roles: []string{access.RoleObserver.Key()}}); err != nil {
+		t.Fatal(err)
+	}
+	s.App.DB.Gorm.Raw("SELECT id FROM mail_messages LIMIT 1").Scan(&fx.mailID)
+	fx.procs = matrixProcurements(t, s)
+	fx.plan = matrixMobilisation(t, s)
+	return fx
+}
+
+// path puts the fixtures' ids into a route of the matrix.
+func (fx matrixFixtures) path(sp routeSpec) string {
+	switch {
+	case sp.obj == "plan":
+		return fx.plan.path(sp.method, sp.path)
+	case sp.obj != "":
+		o := fx.procs[sp.obj]
+		if strings.HasPrefix(sp.path, "/api/") {
+			o.attachment = o.apiAttachment // the pages' rows remove the other one
+		}
+		return strings.NewReplacer(":id", o.id, ":lot", o.lot, ":doc", o.doc, ":cid", o.clarification, ":att", o.attachment,
+			":question", o.question, ":user", o.user, ":bidder", o.bidder, ":rep", o.rep, ":proceeding", o.rep).Replace(sp.path)
+	case strings.Contains(sp.path, "/tokens/") && strings.HasPrefix(sp.path, "/api"):
+		return strings.Replace(sp.path, ":id", fx.apiTok.ID, 1)
+	case strings.Contains(sp.path, "/tokens/"):
+		return strings.Replace(sp.path, ":id", fx.pageTok.ID, 1)
+	case strings.Contains(sp.path, "/outbox/"):
+		return strings.Replace(sp.path, ":id", fx.mailID, 1)
+	}
+	return strings.NewReplacer(":token", "not-a-real-token", ":id", fx.evaluatorID).Replace(sp.path)
 }
 
 func (o outcome) ok(status int, location string) bool {
