@@ -1,14 +1,16 @@
 package evaluation
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 
 	"gorm.io/gorm"
 
 	"golive/apperr"
-	"golive/database"
 	"golive/jobs"
 	"golive/lots"
 	"golive/tenants/access"
@@ -20,11 +22,7 @@ import (
 // LotParticipants lists the commissioners a lot covers: those whose governing bodies decide
 // on its award.
 func (s *Store) LotParticipants(ctx context.Context, lotID string) ([]string, error) {
-	var out []string
-	if err := s.q(ctx).Model(&lots.LotParticipant{}).Where("lot_id = ?", lotID).Order("org_id").Pluck("org_id", &out).Error; err != nil {
-		return nil, fmt.Errorf("participants of lot %s: %w", lotID, err)
-	}
-	return out, nil
+	return s.lots().LotParticipants(ctx, lotID)
 }
 
 // PriceOpening loads a lot's price opening, or nil while the prices are sealed.
@@ -151,6 +149,12 @@ func (s *Store) ContractAward(ctx context.Context, lotID string) (*ContractAward
 	return &c, nil
 }
 
+// ContractAwardOn loads a lot's contract award, or nil, through db: how mobilisation reads the
+// contract a plan is made from, on its own connection or in its transaction.
+func ContractAwardOn(ctx context.Context, db *gorm.DB, lotID string) (*ContractAward, error) {
+	return (&Store{db: db}).ContractAward(ctx, lotID)
+}
+
 // AddContractAward records a contract award.
 func (s *Store) AddContractAward(ctx context.Context, c *ContractAward) error {
 	if err := s.q(ctx).Create(c).Error; err != nil {
@@ -178,42 +182,37 @@ func (s *Store) ApproverUsers(ctx context.Context, orgIDs []string) ([]OrgUser, 
 }
 
 // roleUsers lists the active users holding role in their own organisation, for the
-// organisations given: a role granted in another organisation does not count.
+// organisations given (a role granted in another organisation does not count), by
+// organisation then email.
 func (s *Store) roleUsers(ctx context.Context, role access.Role, orgIDs []string) ([]OrgUser, error) {
-	var out []OrgUser
-	if len(orgIDs) == 0 {
-		return out, nil
-	}
-	err := s.q(ctx).Table("users").Select("users.org_id, users.email, users.name").
-		Joins("JOIN casbin_rule ON casbin_rule.ptype = 'g' AND casbin_rule.v0 = 'user:' || users.id AND casbin_rule.v2 = users.org_id AND casbin_rule.v1 = ?", role.Key()).
-		Where("users.org_id IN ? AND users.active", orgIDs).Order("users.org_id, users.email").Scan(&out).Error
+	holders, err := s.people().Holders(ctx, role, orgIDs)
 	if err != nil {
-		return nil, fmt.Errorf("%s users: %w", role, err)
+		return nil, err
 	}
+	out := make([]OrgUser, len(holders))
+	for i, h := range holders {
+		out[i] = OrgUser{OrgID: h.OrgID, Email: h.Email, Name: h.Name}
+	}
+	slices.SortFunc(out, func(a, b OrgUser) int {
+		return cmp.Or(strings.Compare(a.OrgID, b.OrgID), strings.Compare(a.Email, b.Email))
+	})
 	return out, nil
 }
 
 // OwnBid loads the acting bidder's counted response to a lot: a provider that did not bid
 // (another tenant included) gets not found.
 func (s *Store) OwnBid(ctx context.Context, lotID string) (lots.Submission, error) {
-	var all []lots.Submission
-	err := s.q(ctx).Scopes(database.Tenant(ctx, "bidder_org_id")).Where("lot_id = ?", lotID).Order("version").Find(&all).Error
-	if err != nil {
-		return lots.Submission{}, fmt.Errorf("own response to %s: %w", lotID, err)
-	}
-	counted := lots.LastCounted(all)
-	if len(counted) == 0 {
-		return lots.Submission{}, apperr.NotFoundf("Lot not found")
-	}
-	return counted[0], nil
+	return s.lots().OwnBid(ctx, lotID)
 }
 
 // BidProcurement loads the procurement of a bid the acting bidder made: call it only with the
 // procurement id of a submission loaded through OwnBid.
 func (s *Store) BidProcurement(ctx context.Context, sub lots.Submission) (lots.Procurement, error) {
-	var p lots.Procurement
-	err := s.q(ctx).Where("id = ?", sub.ProcurementID).Take(&p).Error
-	return p, notFound(err, "Lot")
+	p, err := s.lots().ProcurementByID(ctx, sub.ProcurementID)
+	if apperr.IsKind(err, apperr.NotFound) {
+		return p, apperr.NotFoundf("Lot not found")
+	}
+	return p, err
 }
 
 // QueueMail writes a mail to the outbox in the transaction.
@@ -223,11 +222,7 @@ func (s *Store) QueueMail(ctx context.Context, m jobs.Mail) (string, error) {
 
 // Sections lists a lot's questionnaire sections in order.
 func (s *Store) Sections(ctx context.Context, lotID string) ([]lots.Section, error) {
-	var out []lots.Section
-	if err := s.q(ctx).Where("lot_id = ?", lotID).Order("position").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("sections of %s: %w", lotID, err)
-	}
-	return out, nil
+	return s.lots().Sections(ctx, lotID)
 }
 
 // Proceedings lists the court proceedings recorded against a recommendation, oldest notice

@@ -15,6 +15,7 @@ import (
 	"golive/apperr"
 	"golive/audit"
 	"golive/lots"
+	"golive/tenants"
 	"golive/tenants/access"
 )
 
@@ -175,15 +176,15 @@ func ids(qs []lots.Question) []string {
 // panelPlace says whether a person may sit on a lot's panel, and whether as a Healthwatch
 // evaluator (who scores only the patient panel's questions); msg says why not. The same rule
 // chooses whom the lead is offered and whom AddEvaluator accepts.
-func panelPlace(c Candidate, participates bool) (healthwatch bool, msg string) {
+func panelPlace(c tenants.Person, participates bool) (healthwatch bool, msg string) {
 	switch c.OrgKind {
 	case access.Commissioner:
-		if !participates || !slices.Contains(c.Roles, access.RoleEvaluator.Key()) {
+		if !participates || !c.Holds(access.RoleEvaluator) {
 			return false, c.Name + " is not an evaluator of a commissioner taking part in this procurement"
 		}
 		return false, ""
 	case access.Healthwatch:
-		if !slices.Contains(c.Roles, access.RoleHealthwatch.Key()) {
+		if !c.Holds(access.RoleHealthwatch) {
 			return true, c.Name + " does not hold the Healthwatch evaluator role"
 		}
 		return true, ""
@@ -225,7 +226,7 @@ func (s *Service) AddEvaluator(ctx context.Context, a *access.Actor, lotID strin
 		if err != nil {
 			return err
 		}
-		m = PanelMember{LotID: l.ID, UserID: c.UserID, ProcurementID: p.ID, OrgID: c.OrgID, Healthwatch: healthwatch, AddedBy: a.UserID, AddedAt: s.Now()}
+		m = PanelMember{LotID: l.ID, UserID: c.ID, ProcurementID: p.ID, OrgID: c.OrgID, Healthwatch: healthwatch, AddedBy: a.UserID, AddedAt: s.Now()}
 		if err := tx.AddMember(ctx, &m); err != nil {
 			return err
 		}
@@ -1035,11 +1036,11 @@ func (s *Service) EligibleEvaluators(ctx context.Context, a *access.Actor, lotID
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.Store.PanelCandidates(ctx, p.ID, []string{access.RoleEvaluator.Key(), access.RoleHealthwatch.Key()})
+	parts, err := s.Store.ParticipantOrgs(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	parts, err := s.Store.ParticipantOrgs(ctx, p.ID)
+	cs, err := s.Store.PanelCandidates(ctx, parts)
 	if err != nil {
 		return nil, err
 	}
@@ -1047,21 +1048,13 @@ func (s *Service) EligibleEvaluators(ctx context.Context, a *access.Actor, lotID
 	if err != nil {
 		return nil, err
 	}
-	var orgs []string
-	for _, c := range cs {
-		orgs = append(orgs, c.OrgID)
-	}
-	onames, err := s.Store.OrgNames(ctx, orgs)
-	if err != nil {
-		return nil, err
-	}
 	var out []Eligible
 	for _, c := range cs {
-		if slices.ContainsFunc(members, func(m PanelMember) bool { return m.UserID == c.UserID }) {
+		if slices.ContainsFunc(members, func(m PanelMember) bool { return m.UserID == c.ID }) {
 			continue
 		}
 		if hw, msg := panelPlace(c, slices.Contains(parts, c.OrgID)); msg == "" {
-			out = append(out, Eligible{UserID: c.UserID, Name: c.Name, OrgName: onames[c.OrgID], Healthwatch: hw})
+			out = append(out, Eligible{UserID: c.ID, Name: c.Name, OrgName: c.OrgName, Healthwatch: hw})
 		}
 	}
 	slices.SortStableFunc(out, func(x, y Eligible) int {

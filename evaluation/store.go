@@ -13,7 +13,7 @@ import (
 	"golive/audit"
 	"golive/database"
 	"golive/lots"
-	"golive/tenants/access"
+	"golive/tenants"
 )
 
 // Store is the only file of evaluation that talks to the database. The lead's reads go through
@@ -62,201 +62,104 @@ func (s *Store) upsert(ctx context.Context, what string, v any) error {
 	return nil
 }
 
-// --- procurement, lot, questionnaire and bidders (owned by lots; read here) ---
+// --- owned by other features, asked through their exported reads ---
 
-// participating limits procurements to those the acting organisation takes part in.
-func participating(ctx context.Context) func(*gorm.DB) *gorm.DB {
-	return func(db *gorm.DB) *gorm.DB {
-		sub := db.Session(&gorm.Session{NewDB: true}).Table("participants").Select("procurement_id").Scopes(database.Tenant(ctx, "org_id"))
-		if sub.Error != nil {
-			_ = db.AddError(sub.Error)
-			return db
-		}
-		return db.Where("procurements.id IN (?)", sub)
-	}
-}
+// lots reads procurements, lots, questionnaires, openings and bids from their owner, on the
+// store's connection (inside Tx, the transaction's, so that a lock taken there holds).
+func (s *Store) lots() *lots.Reads { return lots.ReadsOn(s.db) }
+
+// people asks tenants' directory who people and organisations are, on the store's connection.
+func (s *Store) people() *tenants.Directory { return tenants.DirectoryOn(s.db) }
 
 // Procurement loads a procurement the acting organisation takes part in; lock holds its row
 // until the transaction ends. Any other is not found.
 func (s *Store) Procurement(ctx context.Context, id string, lock bool) (lots.Procurement, error) {
-	var p lots.Procurement
-	err := s.locked(s.q(ctx).Scopes(participating(ctx)).Where("id = ?", id), lock).Take(&p).Error
-	return p, notFound(err, "Procurement")
+	return s.lots().Procurement(ctx, id, lock)
 }
 
 // PanelProcurement loads the procurement of a panel the acting evaluator sits on: call it only
 // with the procurement id of a membership loaded through Member.
 func (s *Store) PanelProcurement(ctx context.Context, m PanelMember) (lots.Procurement, error) {
-	var p lots.Procurement
-	err := s.q(ctx).Where("id = ?", m.ProcurementID).Take(&p).Error
-	return p, notFound(err, "Procurement")
+	return s.lots().ProcurementByID(ctx, m.ProcurementID)
 }
 
 // Lot loads a lot; visibility is checked on its procurement.
-func (s *Store) Lot(ctx context.Context, id string) (lots.Lot, error) {
-	var l lots.Lot
-	err := s.q(ctx).Where("id = ?", id).Take(&l).Error
-	return l, notFound(err, "Lot")
-}
+func (s *Store) Lot(ctx context.Context, id string) (lots.Lot, error) { return s.lots().Lot(ctx, id) }
 
 // Questions lists a lot's questions in order.
 func (s *Store) Questions(ctx context.Context, lotID string) ([]lots.Question, error) {
-	var out []lots.Question
-	if err := s.q(ctx).Where("lot_id = ?", lotID).Order("position").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("questions of %s: %w", lotID, err)
-	}
-	return out, nil
+	return s.lots().Questions(ctx, lotID)
 }
 
 // Question loads one question of a lot; a question of another lot is not found.
 func (s *Store) Question(ctx context.Context, lotID, questionID string) (lots.Question, error) {
-	var q lots.Question
-	err := s.q(ctx).Where("lot_id = ? AND id = ?", lotID, questionID).Take(&q).Error
-	return q, notFound(err, "Question")
+	return s.lots().Question(ctx, lotID, questionID)
 }
 
 // Opening loads a procurement's opening record, or nil.
 func (s *Store) Opening(ctx context.Context, procurementID string) (*lots.Opening, error) {
-	var o lots.Opening
-	err := s.q(ctx).Where("procurement_id = ?", procurementID).Take(&o).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load opening: %w", err)
-	}
-	return &o, nil
+	return s.lots().Opening(ctx, procurementID)
 }
 
-// Bids are the submissions that count for a lot, one per bidder, ordered by bidder.
+// Bids are the submissions that count for a lot, one per bidder, ordered by bidder, without
+// their envelopes (Sealed, SealedPrices).
 func (s *Store) Bids(ctx context.Context, procurementID, lotID string) ([]lots.Submission, error) {
-	var all []lots.Submission
-	// Without the envelopes: every moderation, results and workspace read loads the lot's bids,
-	// and the ciphertext (hundreds of KB for a large lot) is needed only to open one bid or the
-	// prices — Sealed loads it then.
-	if err := s.q(ctx).Omit("answers_sealed", "price_sealed").Where("procurement_id = ? AND lot_id = ?", procurementID, lotID).
-		Order("bidder_org_id, version").Find(&all).Error; err != nil {
-		return nil, fmt.Errorf("submissions to %s: %w", lotID, err)
-	}
-	return lots.LastCounted(all), nil
+	return s.lots().Bids(ctx, procurementID, lotID)
 }
 
 // Sealed fills in a submission's envelopes (ciphertext), left out by Bids.
 func (s *Store) Sealed(ctx context.Context, sub *lots.Submission) error {
-	var row lots.Submission
-	if err := s.q(ctx).Select("id", "answers_sealed", "price_sealed").Where("id = ?", sub.ID).Take(&row).Error; err != nil {
-		return fmt.Errorf("envelopes of submission %s: %w", sub.ID, err)
-	}
-	sub.AnswersSealed, sub.PriceSealed = row.AnswersSealed, row.PriceSealed
-	return nil
+	return s.lots().Sealed(ctx, sub)
 }
 
-// SealedPrices fills in the price envelopes of submissions loaded by Bids, in one query, and
-// not the answers envelopes: opening the prices needs only those.
+// SealedPrices fills in the price envelopes of submissions loaded by Bids, in one query.
 func (s *Store) SealedPrices(ctx context.Context, subs []lots.Submission) error {
-	if len(subs) == 0 {
-		return nil
-	}
-	ids := make([]string, len(subs))
-	for i, sub := range subs {
-		ids[i] = sub.ID
-	}
-	var rows []struct {
-		ID          string
-		PriceSealed []byte
-	}
-	if err := s.q(ctx).Model(&lots.Submission{}).Select("id", "price_sealed").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
-		return fmt.Errorf("price envelopes: %w", err)
-	}
-	sealed := make(map[string][]byte, len(rows))
-	for _, r := range rows {
-		sealed[r.ID] = r.PriceSealed
-	}
-	for i := range subs {
-		env, ok := sealed[subs[i].ID]
-		if !ok {
-			return fmt.Errorf("price envelope of submission %s: %w", subs[i].ID, gorm.ErrRecordNotFound)
-		}
-		subs[i].PriceSealed = env
-	}
-	return nil
+	return s.lots().SealedPrices(ctx, subs)
 }
 
-// OrgNames maps organisation ids to names.
-func (s *Store) OrgNames(ctx context.Context, ids []string) (map[string]string, error) {
-	out := map[string]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var rows []struct{ ID, Name string }
-	if err := s.q(ctx).Table("organisations").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("organisation names: %w", err)
-	}
-	for _, r := range rows {
-		out[r.ID] = r.Name
-	}
-	return out, nil
-}
-
-// UserNames maps user ids to names.
-func (s *Store) UserNames(ctx context.Context, ids []string) (map[string]string, error) {
-	out := map[string]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var rows []struct{ ID, Name string }
-	if err := s.q(ctx).Table("users").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("user names: %w", err)
-	}
-	for _, r := range rows {
-		out[r.ID] = r.Name
-	}
-	return out, nil
-}
-
-// PanelNames maps the user ids of a lot's panel to their names.
-func (s *Store) PanelNames(ctx context.Context, lotID string) (map[string]string, error) {
-	var rows []struct{ ID, Name string }
-	err := s.q(ctx).Table("panel_members").Select("users.id, users.name").
-		Joins("JOIN users ON users.id = panel_members.user_id").Where("panel_members.lot_id = ?", lotID).Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("names of the panel of %s: %w", lotID, err)
-	}
-	out := make(map[string]string, len(rows))
-	for _, r := range rows {
-		out[r.ID] = r.Name
-	}
-	return out, nil
-}
-
-// Candidate is a person the lead may put on a panel, with their organisation and roles there.
-type Candidate struct {
-	UserID, Name, OrgID string
-	OrgKind             access.OrgKind
-	Active              bool
-	Roles               []string `gorm:"-"` // filled from casbin_rule below
-}
-
-// Candidate loads a user with their organisation's kind and their roles in it.
-func (s *Store) Candidate(ctx context.Context, userID string) (Candidate, error) {
-	var c Candidate
-	err := s.q(ctx).Table("users").Select("users.id AS user_id, users.name, users.org_id, organisations.kind AS org_kind, users.active").
-		Joins("JOIN organisations ON organisations.id = users.org_id").Where("users.id = ?", userID).Take(&c).Error
-	if err != nil {
-		return c, notFound(err, "User")
-	}
-	err = s.q(ctx).Table("casbin_rule").Where("ptype = 'g' AND v0 = ? AND v2 = ?", "user:"+userID, c.OrgID).Order("v1").Pluck("v1", &c.Roles).Error
-	if err != nil {
-		return c, fmt.Errorf("roles of %s: %w", userID, err)
-	}
-	return c, nil
+// ParticipantOrgs lists the organisations taking part in a procurement.
+func (s *Store) ParticipantOrgs(ctx context.Context, procurementID string) ([]string, error) {
+	return s.lots().ParticipantOrgs(ctx, procurementID)
 }
 
 // Participates reports whether an organisation takes part in a procurement.
 func (s *Store) Participates(ctx context.Context, procurementID, orgID string) (bool, error) {
-	var n int64
-	err := s.q(ctx).Table("participants").Where("procurement_id = ? AND org_id = ?", procurementID, orgID).Count(&n).Error
-	return n > 0, err
+	return s.lots().Participates(ctx, procurementID, orgID)
+}
+
+// OrgNames maps organisation ids to names.
+func (s *Store) OrgNames(ctx context.Context, ids []string) (map[string]string, error) {
+	return s.people().OrgNames(ctx, ids)
+}
+
+// UserNames maps user ids to names.
+func (s *Store) UserNames(ctx context.Context, ids []string) (map[string]string, error) {
+	return s.people().Names(ctx, ids)
+}
+
+// PanelNames maps the user ids of a lot's panel to their names.
+func (s *Store) PanelNames(ctx context.Context, lotID string) (map[string]string, error) {
+	members, err := s.Members(ctx, lotID)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(members))
+	for i, m := range members {
+		ids[i] = m.UserID
+	}
+	return s.people().Names(ctx, ids)
+}
+
+// Candidate loads a person the lead would put on a panel, with their organisation's kind and
+// their roles in it; an unknown id is not found.
+func (s *Store) Candidate(ctx context.Context, userID string) (tenants.Person, error) {
+	return s.people().Person(ctx, userID)
+}
+
+// PanelCandidates lists the active people a lead may choose a panel from: evaluators of the
+// commissioners given (those taking part in the procurement) and Healthwatch evaluators.
+func (s *Store) PanelCandidates(ctx context.Context, commissionerIDs []string) ([]tenants.Person, error) {
+	return s.people().PanelCandidates(ctx, commissionerIDs)
 }
 
 // --- the panel ---
@@ -497,52 +400,6 @@ func (s *Store) Memberships(ctx context.Context, userID string) ([]PanelMember, 
 	err := s.q(ctx).Scopes(database.Tenant(ctx, "org_id")).Where("user_id = ?", userID).Order("added_at, lot_id").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("panels of %s: %w", userID, err)
-	}
-	return out, nil
-}
-
-// PanelCandidates lists the active users who hold one of roles in an organisation taking part
-// in the procurement or in a Healthwatch, with their roles in their own organisation: the people
-// a lead chooses a panel from. Nobody of another commissioner or of a provider is read.
-func (s *Store) PanelCandidates(ctx context.Context, procurementID string, roles []string) ([]Candidate, error) {
-	fresh := func() *gorm.DB { return s.db.Session(&gorm.Session{NewDB: true}).WithContext(ctx) }
-	parts := fresh().Table("participants").Select("org_id").Where("procurement_id = ?", procurementID)
-	holders := fresh().Table("casbin_rule").Select("substr(v0, 6)").Where("ptype = 'g' AND v0 LIKE 'user:%' AND v1 IN ?", roles)
-	var cs []Candidate
-	err := s.q(ctx).Table("users").Select("users.id AS user_id, users.name, users.org_id, organisations.kind AS org_kind, users.active").
-		Joins("JOIN organisations ON organisations.id = users.org_id").
-		Where("users.active = ? AND users.id IN (?) AND (users.org_id IN (?) OR organisations.kind = ?)", true, holders, parts, "healthwatch").
-		Order("users.name, users.id").Scan(&cs).Error
-	if err != nil {
-		return nil, fmt.Errorf("panel candidates: %w", err)
-	}
-	if len(cs) == 0 {
-		return cs, nil
-	}
-	keys := make([]string, len(cs))
-	for i, c := range cs {
-		keys[i] = "user:" + c.UserID
-	}
-	var rules []struct{ V0, V1, V2 string }
-	if err := s.q(ctx).Table("casbin_rule").Select("v0, v1, v2").Where("ptype = 'g' AND v0 IN ?", keys).Order("v1").Scan(&rules).Error; err != nil {
-		return nil, fmt.Errorf("roles of panel candidates: %w", err)
-	}
-	for i := range cs {
-		for _, r := range rules {
-			// a role counts in the organisation the user belongs to, as Candidate reads it
-			if r.V0 == keys[i] && r.V2 == cs[i].OrgID {
-				cs[i].Roles = append(cs[i].Roles, r.V1)
-			}
-		}
-	}
-	return cs, nil
-}
-
-// ParticipantOrgs lists the organisations taking part in a procurement.
-func (s *Store) ParticipantOrgs(ctx context.Context, procurementID string) ([]string, error) {
-	var out []string
-	if err := s.q(ctx).Table("participants").Where("procurement_id = ?", procurementID).Order("org_id").Pluck("org_id", &out).Error; err != nil {
-		return nil, fmt.Errorf("participants of %s: %w", procurementID, err)
 	}
 	return out, nil
 }

@@ -94,7 +94,7 @@ func (s *Service) AskClarification(ctx context.Context, a *access.Actor, id stri
 		if err := tx.Add(ctx, "clarification", &c); err != nil {
 			return err
 		}
-		emails, err := tx.RoleEmails(ctx, []string{p.LeadOrgID}, "procurement_lead")
+		emails, err := tx.RoleEmails(ctx, []string{p.LeadOrgID}, access.RoleProcurementLead)
 		if err != nil {
 			return err
 		}

@@ -60,7 +60,7 @@ type Procurement struct {
 type Participant struct {
 	ProcurementID string `gorm:"primaryKey"`
 	OrgID         string `gorm:"primaryKey"`
-	OrgName       string `gorm:"->"` // read from a join with organisations; never written
+	OrgName       string `gorm:"-"` // from tenants' directory (Store.Participants); not a column
 }
 
 // Lot is a part of a procurement contracted separately.

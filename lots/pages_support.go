@@ -26,24 +26,7 @@ func (s *Service) Commissioners(ctx context.Context) ([]Participant, error) {
 
 // PeopleNames maps user ids to names, for "who started the opening" and the like.
 func (s *Service) PeopleNames(ctx context.Context, ids []string) (map[string]string, error) {
-	out := map[string]string{}
-	var want []string
-	for _, id := range ids {
-		if id != "" {
-			want = append(want, id)
-		}
-	}
-	if len(want) == 0 {
-		return out, nil
-	}
-	var rows []struct{ ID, Name string }
-	if err := s.Store.q(ctx).Table("users").Select("id, name").Where("id IN ?", want).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("people's names: %w", err)
-	}
-	for _, r := range rows {
-		out[r.ID] = r.Name
-	}
-	return out, nil
+	return s.Store.PeopleNames(ctx, ids)
 }
 
 // OrgNamesOf maps organisation ids to names (the lead sees who asked a clarification).

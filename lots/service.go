@@ -419,7 +419,7 @@ func (s *Service) SubmitForApproval(ctx context.Context, a *access.Actor, id str
 		if err != nil {
 			return err
 		}
-		emails, err := tx.RoleEmails(ctx, orgIDs(parts), "gb_approver")
+		emails, err := tx.RoleEmails(ctx, orgIDs(parts), access.RoleApprover)
 		if err != nil {
 			return err
 		}
@@ -621,7 +621,7 @@ func (s *Service) notifyBidders(ctx context.Context, tx *Store, p Procurement, s
 	if len(orgs) == 0 {
 		return nil, nil
 	}
-	emails, err := tx.RoleEmails(ctx, orgs, "bidder")
+	emails, err := tx.RoleEmails(ctx, orgs, access.RoleBidder)
 	if err != nil {
 		return nil, err
 	}

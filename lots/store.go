@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -13,6 +15,8 @@ import (
 	"golive/audit"
 	"golive/database"
 	"golive/jobs"
+	"golive/tenants"
+	"golive/tenants/access"
 )
 
 // Store is the only file of lots that talks to the database. Commissioner reads are scoped to
@@ -148,37 +152,56 @@ func (s *Store) SetParticipants(ctx context.Context, procurementID string, orgs 
 	return nil
 }
 
-// Participants lists the commissioners of a procurement with their names.
-func (s *Store) Participants(ctx context.Context, procurementID string) ([]Participant, error) {
-	var out []Participant
-	err := s.q(ctx).Table("participants").Select("participants.procurement_id, participants.org_id, organisations.name AS org_name").
-		Joins("JOIN organisations ON organisations.id = participants.org_id").
-		Where("participants.procurement_id = ?", procurementID).Order("organisations.name").Scan(&out).Error
-	if err != nil {
-		return nil, fmt.Errorf("list participants: %w", err)
+// ParticipantOrgs lists the commissioners taking part in a procurement, by id.
+func (s *Store) ParticipantOrgs(ctx context.Context, procurementID string) ([]string, error) {
+	var out []string
+	if err := s.q(ctx).Model(&Participant{}).Where("procurement_id = ?", procurementID).Order("org_id").Pluck("org_id", &out).Error; err != nil {
+		return nil, fmt.Errorf("participants of %s: %w", procurementID, err)
 	}
 	return out, nil
 }
+
+// Participants lists the commissioners of a procurement with their names, by name.
+func (s *Store) Participants(ctx context.Context, procurementID string) ([]Participant, error) {
+	orgs, err := s.ParticipantOrgs(ctx, procurementID)
+	if err != nil {
+		return nil, err
+	}
+	names, err := s.OrgNames(ctx, orgs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Participant, len(orgs))
+	for i, o := range orgs {
+		out[i] = Participant{ProcurementID: procurementID, OrgID: o, OrgName: names[o]}
+	}
+	slices.SortStableFunc(out, func(a, b Participant) int { return strings.Compare(a.OrgName, b.OrgName) })
+	return out, nil
+}
+
+// people is tenants' directory on the store's connection (inside Tx, the transaction's): who
+// people and organisations are is tenants' to answer.
+func (s *Store) people() *tenants.Directory { return tenants.DirectoryOn(s.db) }
 
 // OrgNames maps organisation ids to names.
 func (s *Store) OrgNames(ctx context.Context, ids []string) (map[string]string, error) {
-	var rows []struct{ ID, Name string }
-	if err := s.q(ctx).Table("organisations").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("organisation names: %w", err)
-	}
-	out := map[string]string{}
-	for _, r := range rows {
-		out[r.ID] = r.Name
-	}
-	return out, nil
+	return s.people().OrgNames(ctx, ids)
 }
 
-// Commissioners lists every commissioner organisation (to choose participants from).
+// PeopleNames maps user ids to names.
+func (s *Store) PeopleNames(ctx context.Context, ids []string) (map[string]string, error) {
+	return s.people().Names(ctx, ids)
+}
+
+// Commissioners lists every commissioner organisation by name (to choose participants from).
 func (s *Store) Commissioners(ctx context.Context) ([]Participant, error) {
-	var out []Participant
-	err := s.q(ctx).Table("organisations").Select("id AS org_id, name AS org_name").Where("kind = 'commissioner'").Order("name").Scan(&out).Error
+	orgs, err := s.people().OrganisationsOfKind(ctx, access.Commissioner)
 	if err != nil {
-		return nil, fmt.Errorf("list commissioners: %w", err)
+		return nil, err
+	}
+	out := make([]Participant, len(orgs))
+	for i, o := range orgs {
+		out[i] = Participant{OrgID: o.ID, OrgName: o.Name}
 	}
 	return out, nil
 }
@@ -460,15 +483,18 @@ func (s *Store) MarkReconfirm(ctx context.Context, procurementID string) ([]stri
 	return orgs, err
 }
 
-// RoleEmails lists the emails of active users holding role in any of the organisations, for notices.
-func (s *Store) RoleEmails(ctx context.Context, orgIDs []string, role string) ([]string, error) {
-	var out []string
-	err := s.q(ctx).Table("users").
-		Joins("JOIN casbin_rule ON casbin_rule.ptype = 'g' AND casbin_rule.v0 = 'user:' || users.id AND casbin_rule.v2 = users.org_id AND casbin_rule.v1 = ?", role).
-		Where("users.org_id IN ? AND users.active", orgIDs).Order("users.email").Pluck("users.email", &out).Error
+// RoleEmails lists the emails of active users holding role in any of the organisations, for
+// notices, by email.
+func (s *Store) RoleEmails(ctx context.Context, orgIDs []string, role access.Role) ([]string, error) {
+	holders, err := s.people().Holders(ctx, role, orgIDs)
 	if err != nil {
-		return nil, fmt.Errorf("emails of %s users: %w", role, err)
+		return nil, err
 	}
+	out := make([]string, len(holders))
+	for i, h := range holders {
+		out[i] = h.Email
+	}
+	slices.Sort(out)
 	return out, nil
 }
 

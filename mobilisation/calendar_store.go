@@ -2,13 +2,11 @@ package mobilisation
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
-	"gorm.io/gorm"
-
 	"golive/apperr"
+	"golive/tenants"
 )
 
 // Private calendar links (ical.go): a feed is found by the SHA-256 of its token, which is all
@@ -69,24 +67,15 @@ func (s *Store) RevokeCalendarFeed(ctx context.Context, userID, hash string, at 
 	return f, nil
 }
 
-// feedOwner is who a feed belongs to, read without a session.
-type feedOwner struct {
-	UserID, Name, Email, OrgID, OrgName, OrgKind string
-	Active                                       bool
-}
-
-// FeedOwner loads the person a feed belongs to and their organisation.
-func (s *Store) FeedOwner(ctx context.Context, userID string) (feedOwner, error) {
-	var o feedOwner
-	err := s.q(ctx).Table("users").
-		Select("users.id AS user_id, users.name, users.email, users.active, organisations.id AS org_id, organisations.name AS org_name, organisations.kind AS org_kind").
-		Joins("JOIN organisations ON organisations.id = users.org_id").
-		Where("users.id = ?", userID).Take(&o).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return o, apperr.NotFoundf("Calendar not found")
+// FeedOwner loads the person a feed belongs to, with their organisation; read without a
+// session. An unknown person is "Calendar not found".
+func (s *Store) FeedOwner(ctx context.Context, userID string) (tenants.Person, error) {
+	p, err := s.people().Person(ctx, userID)
+	if apperr.IsKind(err, apperr.NotFound) {
+		return p, apperr.NotFoundf("Calendar not found")
 	}
 	if err != nil {
-		return o, fmt.Errorf("load calendar owner: %w", err)
+		return p, fmt.Errorf("load calendar owner: %w", err)
 	}
-	return o, nil
+	return p, nil
 }

@@ -204,7 +204,7 @@ func (s *Service) FeedActor(ctx context.Context, token string) (CalendarFeed, *a
 	if !o.Active {
 		return f, nil, gone
 	}
-	return f, &access.Actor{UserID: o.UserID, Name: o.Name, Email: o.Email, OrgID: o.OrgID, OrgName: o.OrgName, OrgKind: access.OrgKind(o.OrgKind)}, nil
+	return f, &access.Actor{UserID: o.ID, Name: o.Name, Email: o.Email, OrgID: o.OrgID, OrgName: o.OrgName, OrgKind: o.OrgKind}, nil
 }
 
 // Calendar is the feed a token opens: its name and events. mayView is casbin's answer to

@@ -2,20 +2,18 @@ package mobilisation
 
 import (
 	"context"
-	"fmt"
 )
 
 // ActivePeopleOf lists the active users of the organisations, by name: who a milestone can be
 // given to (owners.go).
 func (s *Store) ActivePeopleOf(ctx context.Context, orgIDs []string) ([]Person, error) {
-	var out []Person
-	if len(orgIDs) == 0 {
-		return out, nil
-	}
-	err := s.q(ctx).Table("users").Select("id, org_id, name, email, active").
-		Where("org_id IN ? AND active", orgIDs).Order("name, email").Scan(&out).Error
+	ps, err := s.people().ActivePeople(ctx, orgIDs)
 	if err != nil {
-		return nil, fmt.Errorf("people of organisations: %w", err)
+		return nil, err
+	}
+	out := make([]Person, len(ps))
+	for i, p := range ps {
+		out[i] = personOf(p)
 	}
 	return out, nil
 }

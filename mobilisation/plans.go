@@ -45,6 +45,10 @@ func (s *Service) EnsurePlan(ctx context.Context, a *access.Actor, lotID, templa
 			return err
 		}
 		proc, err := tx.Procurement(ctx, l.ProcurementID)
+		if apperr.IsKind(err, apperr.NotFound) {
+			// the lot of a procurement the organisation takes no part in: asked for a lot, it is not found
+			return apperr.NotFoundf("Lot not found")
+		}
 		if err != nil {
 			return err
 		}

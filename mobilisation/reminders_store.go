@@ -367,20 +367,25 @@ func (s *Store) reminderAbout(ctx context.Context, milestoneID string) (reminder
 	return a, nil
 }
 
-// planNames names plans as people know them: the lot and the contract reference.
+// planNames names plans as people know them: the lot (asked of lots) and the contract reference.
 func (s *Store) planNames(ctx context.Context, planIDs []string) (map[string]string, error) {
-	var rows []struct {
-		ID, ContractReference, Title string
-		Number                       int
+	var plans []Plan
+	if err := s.q(ctx).Select("id", "lot_id", "contract_reference").Where("id IN ?", planIDs).Find(&plans).Error; err != nil {
+		return nil, fmt.Errorf("plan names: %w", err)
 	}
-	err := s.q(ctx).Table("mobilisation_plans p").Select("p.id, p.contract_reference, l.title, l.number").
-		Joins("JOIN lots l ON l.id = p.lot_id").Where("p.id IN ?", planIDs).Scan(&rows).Error
+	lotIDs := make([]string, len(plans))
+	for i, p := range plans {
+		lotIDs[i] = p.LotID
+	}
+	ls, err := s.lots().Lots(ctx, lotIDs)
 	if err != nil {
 		return nil, fmt.Errorf("plan names: %w", err)
 	}
-	out := make(map[string]string, len(rows))
-	for _, r := range rows {
-		out[r.ID] = fmt.Sprintf("Lot %d: %s (%s)", r.Number, r.Title, r.ContractReference)
+	out := make(map[string]string, len(plans))
+	for _, p := range plans {
+		if l, ok := ls[p.LotID]; ok {
+			out[p.ID] = fmt.Sprintf("Lot %d: %s (%s)", l.Number, l.Title, p.ContractReference)
+		}
 	}
 	return out, nil
 }
@@ -388,12 +393,11 @@ func (s *Store) planNames(ctx context.Context, planIDs []string) (map[string]str
 // recipient is a user as a reminder needs them. Users are not tenant data here: a reminder
 // goes to whoever the plan names, in whichever organisation.
 func (s *Store) recipient(ctx context.Context, userID string) (recipient, error) {
-	var u recipient
-	err := s.q(ctx).Table("users").Select("id, name, email, active").Where("id = ?", userID).Take(&u).Error
+	p, err := s.people().Person(ctx, userID)
 	if err != nil {
-		return u, notFound(err, "User")
+		return recipient{}, err
 	}
-	return u, nil
+	return recipient{ID: p.ID, Name: p.Name, Email: p.Email, Active: p.Active}, nil
 }
 
 // digestItems is what goes in a person's digest on today: their open milestones due by horizon

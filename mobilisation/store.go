@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -14,6 +15,7 @@ import (
 	"golive/evaluation"
 	"golive/jobs"
 	"golive/lots"
+	"golive/tenants"
 	"golive/tenants/access"
 )
 
@@ -78,32 +80,41 @@ func (s *Store) save(ctx context.Context, what string, v any) error {
 
 // --- plans: let in by taking part in the procurement or by being the provider ---
 
-// visiblePlans limits plans to those the acting organisation takes part in (a commissioner of
-// the procurement) or provides; with no organisation in the context the query fails.
-func visiblePlans(ctx context.Context) func(*gorm.DB) *gorm.DB {
-	return func(db *gorm.DB) *gorm.DB {
-		org, ok := database.TenantFrom(ctx)
-		if !ok {
-			_ = db.AddError(database.ErrNoTenant)
-			return db
-		}
-		sub := db.Session(&gorm.Session{NewDB: true}).Table("participants").Select("procurement_id").Where("org_id = ?", org)
-		return db.Where("(mobilisation_plans.provider_org_id = ? OR mobilisation_plans.procurement_id IN (?))", org, sub)
+// visiblePlans starts a query of the plans the acting organisation may see: those it provides,
+// and those of the procurements it takes part in (lots answers which). With no organisation in
+// the context it fails.
+func (s *Store) visiblePlans(ctx context.Context) (*gorm.DB, error) {
+	org, ok := database.TenantFrom(ctx)
+	if !ok {
+		return nil, database.ErrNoTenant
 	}
+	procs, err := s.lots().ProcurementsOfActingOrg(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.q(ctx).Where("(mobilisation_plans.provider_org_id = ? OR mobilisation_plans.procurement_id IN ?)", org, procs), nil
 }
 
 // Plan loads a plan the acting organisation may see; any other is not found. lock holds the
 // row until the transaction ends, so changes to one plan do not interleave.
 func (s *Store) Plan(ctx context.Context, id string, lock bool) (Plan, error) {
 	var p Plan
-	err := s.locked(s.q(ctx).Scopes(visiblePlans(ctx)).Where("mobilisation_plans.id = ?", id), lock).Take(&p).Error
+	q, err := s.visiblePlans(ctx)
+	if err != nil {
+		return p, err
+	}
+	err = s.locked(q.Where("mobilisation_plans.id = ?", id), lock).Take(&p).Error
 	return p, notFound(err, "Plan")
 }
 
 // Plans lists the plans the acting organisation may see, oldest first.
 func (s *Store) Plans(ctx context.Context) ([]Plan, error) {
+	q, err := s.visiblePlans(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list plans: %w", err)
+	}
 	var out []Plan
-	if err := s.q(ctx).Scopes(visiblePlans(ctx)).Order("created_at, id").Find(&out).Error; err != nil {
+	if err := q.Order("created_at, id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("list plans: %w", err)
 	}
 	return out, nil
@@ -139,85 +150,59 @@ func (s *Store) CreatePlan(ctx context.Context, p *Plan) error {
 // SavePlan writes a plan's settings.
 func (s *Store) SavePlan(ctx context.Context, p *Plan) error { return s.save(ctx, "plan", p) }
 
-// --- what a plan is made from: the lot, its procurement, its phases and the contract award ---
+// --- what a plan is made from, and who it names: asked of the features that own them ---
+
+// lots reads procurements and lots from their owner, on the store's connection (inside Tx,
+// the transaction's).
+func (s *Store) lots() *lots.Reads { return lots.ReadsOn(s.db) }
+
+// people asks tenants' directory who people and organisations are, on the store's connection.
+func (s *Store) people() *tenants.Directory { return tenants.DirectoryOn(s.db) }
 
 // Procurement loads a procurement the acting organisation takes part in; any other is not found.
 func (s *Store) Procurement(ctx context.Context, id string) (lots.Procurement, error) {
-	var p lots.Procurement
-	sub := s.q(ctx).Table("participants").Select("procurement_id").Scopes(database.Tenant(ctx, "org_id"))
-	err := s.q(ctx).Where("id = ? AND id IN (?)", id, sub).Take(&p).Error
-	return p, notFound(err, "Lot")
+	return s.lots().Procurement(ctx, id, false)
 }
 
 // ProcurementOf loads the procurement of a plan the service has let in.
 func (s *Store) ProcurementOf(ctx context.Context, p Plan) (lots.Procurement, error) {
-	var out lots.Procurement
-	err := s.q(ctx).Where("id = ?", p.ProcurementID).Take(&out).Error
-	return out, notFound(err, "Procurement")
+	return s.lots().ProcurementByID(ctx, p.ProcurementID)
 }
 
 // Lot loads a lot; whether the caller may see it is decided on its procurement.
-func (s *Store) Lot(ctx context.Context, id string) (lots.Lot, error) {
-	var l lots.Lot
-	err := s.q(ctx).Where("id = ?", id).Take(&l).Error
-	return l, notFound(err, "Lot")
-}
+func (s *Store) Lot(ctx context.Context, id string) (lots.Lot, error) { return s.lots().Lot(ctx, id) }
 
 // LotPhases lists a lot's phases by go-live.
 func (s *Store) LotPhases(ctx context.Context, lotID string) ([]lots.Phase, error) {
-	var out []lots.Phase
-	if err := s.q(ctx).Where("lot_id = ?", lotID).Order("go_live, name").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("phases of lot %s: %w", lotID, err)
-	}
-	return out, nil
+	return s.lots().Phases(ctx, lotID)
 }
 
 // LotParticipants lists the commissioners a lot covers: whose approvers sign its go/no-go.
 func (s *Store) LotParticipants(ctx context.Context, lotID string) ([]string, error) {
-	var out []string
-	if err := s.q(ctx).Model(&lots.LotParticipant{}).Where("lot_id = ?", lotID).Order("org_id").Pluck("org_id", &out).Error; err != nil {
-		return nil, fmt.Errorf("participants of lot %s: %w", lotID, err)
-	}
-	return out, nil
+	return s.lots().LotParticipants(ctx, lotID)
 }
 
 // Participants lists the commissioners taking part in a procurement.
 func (s *Store) Participants(ctx context.Context, procurementID string) ([]string, error) {
-	var out []string
-	if err := s.q(ctx).Model(&lots.Participant{}).Where("procurement_id = ?", procurementID).Order("org_id").Pluck("org_id", &out).Error; err != nil {
-		return nil, fmt.Errorf("participants of procurement %s: %w", procurementID, err)
-	}
-	return out, nil
+	return s.lots().ParticipantOrgs(ctx, procurementID)
 }
 
-// ContractAward loads the contract a lot was awarded as, or nil.
+// ContractAward loads the contract a lot was awarded as, or nil (the award owns it).
 func (s *Store) ContractAward(ctx context.Context, lotID string) (*evaluation.ContractAward, error) {
-	var c evaluation.ContractAward
-	err := s.q(ctx).Where("lot_id = ?", lotID).Take(&c).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("contract award of %s: %w", lotID, err)
-	}
-	return &c, nil
+	return evaluation.ContractAwardOn(ctx, s.db, lotID)
 }
 
-// --- people ---
-
-// FirstUserWithRole is the earliest active user holding role at the organisation, or "".
+// FirstUserWithRole is the earliest active user holding role at the organisation (by when
+// they joined, then email), or "".
 func (s *Store) FirstUserWithRole(ctx context.Context, orgID string, role access.Role) (string, error) {
-	var ids []string
-	err := s.q(ctx).Table("users").
-		Joins("JOIN casbin_rule ON casbin_rule.ptype = 'g' AND casbin_rule.v0 = 'user:' || users.id AND casbin_rule.v2 = users.org_id AND casbin_rule.v1 = ?", role.Key()).
-		Where("users.org_id = ? AND users.active", orgID).Order("users.created_at, users.email").Limit(1).Pluck("users.id", &ids).Error
+	holders, err := s.people().Holders(ctx, role, []string{orgID})
 	if err != nil {
 		return "", fmt.Errorf("first %s user: %w", role, err)
 	}
-	if len(ids) == 0 {
+	if len(holders) == 0 {
 		return "", nil
 	}
-	return ids[0], nil
+	return holders[0].ID, nil
 }
 
 // Person is a user as a plan names them.
@@ -226,51 +211,41 @@ type Person struct {
 	Active                 bool
 }
 
+func personOf(p tenants.Person) Person {
+	return Person{ID: p.ID, OrgID: p.OrgID, Name: p.Name, Email: p.Email, Active: p.Active}
+}
+
 // People loads users by id (unknown ids are left out).
 func (s *Store) People(ctx context.Context, ids []string) (map[string]Person, error) {
-	out := map[string]Person{}
-	if len(ids) == 0 {
-		return out, nil
+	ps, err := s.people().People(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
-	var rows []Person
-	if err := s.q(ctx).Table("users").Select("id, org_id, name, email, active").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("users: %w", err)
-	}
-	for _, r := range rows {
-		out[r.ID] = r
+	out := make(map[string]Person, len(ps))
+	for id, p := range ps {
+		out[id] = personOf(p)
 	}
 	return out, nil
 }
 
 // OrgNames maps organisation ids to names.
 func (s *Store) OrgNames(ctx context.Context, ids []string) (map[string]string, error) {
-	out := map[string]string{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	var rows []struct{ ID, Name string }
-	if err := s.q(ctx).Table("organisations").Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("organisation names: %w", err)
-	}
-	for _, r := range rows {
-		out[r.ID] = r.Name
-	}
-	return out, nil
+	return s.people().OrgNames(ctx, ids)
 }
 
-// RoleEmails lists the emails of active users holding role at any of the organisations.
+// RoleEmails lists the emails of active users holding role at any of the organisations, once
+// each, by email.
 func (s *Store) RoleEmails(ctx context.Context, orgIDs []string, role access.Role) ([]string, error) {
-	var out []string
-	if len(orgIDs) == 0 {
-		return out, nil
-	}
-	err := s.q(ctx).Table("users").
-		Joins("JOIN casbin_rule ON casbin_rule.ptype = 'g' AND casbin_rule.v0 = 'user:' || users.id AND casbin_rule.v2 = users.org_id AND casbin_rule.v1 = ?", role.Key()).
-		Where("users.org_id IN ? AND users.active", orgIDs).Distinct().Order("users.email").Pluck("users.email", &out).Error
+	holders, err := s.people().Holders(ctx, role, orgIDs)
 	if err != nil {
 		return nil, fmt.Errorf("emails of %s users: %w", role, err)
 	}
-	return out, nil
+	out := []string{}
+	for _, h := range holders {
+		out = append(out, h.Email)
+	}
+	slices.Sort(out)
+	return slices.Compact(out), nil
 }
 
 // --- phases ---

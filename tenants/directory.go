@@ -1,11 +1,14 @@
 package tenants
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 
 	"golive/apperr"
 	"golive/database"
@@ -23,6 +26,11 @@ type Directory struct{ s *Store }
 
 // NewDirectory reads the database's people.
 func NewDirectory(db *database.DB) *Directory { return &Directory{s: NewStore(db)} }
+
+// DirectoryOn reads through db: another feature's store passes its own connection, or the
+// transaction it is in. A read inside a transaction must not wait for a second connection: on
+// SQLite the pool is small and the writers queued behind the transaction hold the rest.
+func DirectoryOn(db *gorm.DB) *Directory { return &Directory{s: &Store{db: db}} }
 
 // Person is someone as the other features see them, with the roles they hold in their own
 // organisation (a role granted in another organisation never counts).
@@ -68,6 +76,40 @@ func (d *Directory) People(ctx context.Context, ids []string) (map[string]Person
 	return out, nil
 }
 
+// Names maps people's ids to their names (active or not); unknown ids are left out. One
+// query, for pages that only name people.
+func (d *Directory) Names(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	ids = distinct(ids)
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct{ ID, Name string }
+	if err := d.s.q(ctx).Model(&User{}).Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("names of %v: %w", ids, err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Name
+	}
+	return out, nil
+}
+
+// ActivePeople lists the active people of the organisations given, by name then email.
+func (d *Directory) ActivePeople(ctx context.Context, orgIDs []string) ([]Person, error) {
+	orgIDs = distinct(orgIDs)
+	if len(orgIDs) == 0 {
+		return nil, nil
+	}
+	ps, err := d.s.people(ctx, "users.active AND users.org_id IN ?", orgIDs)
+	if err != nil {
+		return nil, fmt.Errorf("people of %v: %w", orgIDs, err)
+	}
+	slices.SortStableFunc(ps, func(a, b Person) int {
+		return cmp.Or(strings.Compare(a.Name, b.Name), strings.Compare(a.Email, b.Email))
+	})
+	return ps, nil
+}
+
 // Organisation loads one organisation; an unknown id is NotFound.
 func (d *Directory) Organisation(ctx context.Context, id string) (Organisation, error) {
 	return d.s.Org(ctx, id)
@@ -86,6 +128,16 @@ func (d *Directory) Organisations(ctx context.Context, ids []string) (map[string
 	}
 	for _, o := range rows {
 		out[o.ID] = o
+	}
+	return out, nil
+}
+
+// OrganisationsOfKind lists every organisation of a kind, by name (a procurement's
+// participants are chosen from the commissioners).
+func (d *Directory) OrganisationsOfKind(ctx context.Context, kind access.OrgKind) ([]Organisation, error) {
+	var out []Organisation
+	if err := d.s.q(ctx).Where("kind = ?", kind).Order("name, id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("%s organisations: %w", kind, err)
 	}
 	return out, nil
 }

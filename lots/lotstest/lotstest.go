@@ -61,12 +61,12 @@ func New(t testing.TB, clock func() time.Time) *Env {
 		t.Fatal(err)
 	}
 	e.Lots = &lots.Service{Store: lots.NewStore(db), Authz: authz, Mail: client, Secret: Secret, BaseURL: "http://golive.test", Now: clock, Log: log}
-	var rows []struct{ ID, Name string }
-	if err := db.Gorm.Raw("SELECT id, name FROM organisations").Scan(&rows).Error; err != nil {
+	orgs, err := e.Tenants.Store.Orgs(ctx)
+	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range rows {
-		e.Orgs[r.Name] = r.ID
+	for _, o := range orgs {
+		e.Orgs[o.Name] = o.ID
 	}
 	return e
 }

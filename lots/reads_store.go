@@ -1,0 +1,206 @@
+package lots
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"golive/apperr"
+	"golive/database"
+)
+
+// Reads is what the features after lots (evaluation, mobilisation) read of procurements, lots,
+// questionnaires, openings and bids. lots owns those tables (migrations.Owners), so this is
+// the only way in, and the participation scope ("the procurements the acting organisation
+// takes part in") is written once, in participating. Which reads a caller may make is the
+// caller's to decide: these check nothing beyond the scope their names say.
+type Reads struct{ s *Store }
+
+// ReadsOn reads through db: a store passes its own connection, or the transaction it is in, so
+// that a read inside a transaction sees its writes, takes its locks, and never waits for a
+// second connection.
+func ReadsOn(db *gorm.DB) *Reads { return &Reads{s: &Store{db: db}} }
+
+// Procurement loads a procurement the acting organisation takes part in; any other is not
+// found. lock holds its row until the transaction ends, so two changes cannot interleave.
+func (r *Reads) Procurement(ctx context.Context, id string, lock bool) (Procurement, error) {
+	if lock {
+		return r.s.ProcurementForUpdate(ctx, id)
+	}
+	return r.s.Procurement(ctx, id)
+}
+
+// ProcurementByID loads a procurement whoever asks: call it only with the procurement id of a
+// row the caller has already let in (a panel membership, the acting bidder's bid, a plan).
+func (r *Reads) ProcurementByID(ctx context.Context, id string) (Procurement, error) {
+	var p Procurement
+	err := r.s.q(ctx).Where("id = ?", id).Take(&p).Error
+	return p, notFound(err, "Procurement")
+}
+
+// ProcurementsOfActingOrg lists the ids of the procurements the acting organisation takes part in.
+func (r *Reads) ProcurementsOfActingOrg(ctx context.Context) ([]string, error) {
+	var out []string
+	err := r.s.q(ctx).Model(&Procurement{}).Scopes(participating(ctx)).Order("id").Pluck("id", &out).Error
+	if err != nil {
+		return nil, fmt.Errorf("procurements taken part in: %w", err)
+	}
+	return out, nil
+}
+
+// ParticipantOrgs lists the commissioners taking part in a procurement, by id.
+func (r *Reads) ParticipantOrgs(ctx context.Context, procurementID string) ([]string, error) {
+	return r.s.ParticipantOrgs(ctx, procurementID)
+}
+
+// Participates reports whether an organisation takes part in a procurement.
+func (r *Reads) Participates(ctx context.Context, procurementID, orgID string) (bool, error) {
+	var n int64
+	if err := r.s.q(ctx).Model(&Participant{}).Where("procurement_id = ? AND org_id = ?", procurementID, orgID).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("does %s take part in %s: %w", orgID, procurementID, err)
+	}
+	return n > 0, nil
+}
+
+// Lot loads a lot without its participants (LotParticipants); whether the caller may see it
+// is decided on its procurement.
+func (r *Reads) Lot(ctx context.Context, id string) (Lot, error) {
+	var l Lot
+	err := r.s.q(ctx).Where("id = ?", id).Take(&l).Error
+	return l, notFound(err, "Lot")
+}
+
+// Lots loads lots by id, without their participants; unknown ids are left out.
+func (r *Reads) Lots(ctx context.Context, ids []string) (map[string]Lot, error) {
+	out := map[string]Lot{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []Lot
+	if err := r.s.q(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("lots %v: %w", ids, err)
+	}
+	for _, l := range rows {
+		out[l.ID] = l
+	}
+	return out, nil
+}
+
+// LotParticipants lists the commissioners a lot covers, by id: those whose governing bodies
+// decide on its award and sign its go-live.
+func (r *Reads) LotParticipants(ctx context.Context, lotID string) ([]string, error) {
+	var out []string
+	if err := r.s.q(ctx).Model(&LotParticipant{}).Where("lot_id = ?", lotID).Order("org_id").Pluck("org_id", &out).Error; err != nil {
+		return nil, fmt.Errorf("participants of lot %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
+// Phases lists a lot's phases by go-live.
+func (r *Reads) Phases(ctx context.Context, lotID string) ([]Phase, error) {
+	out, err := r.s.Phases(ctx, lotID)
+	if err != nil {
+		return nil, fmt.Errorf("phases of lot %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
+// Sections lists a lot's questionnaire sections in order.
+func (r *Reads) Sections(ctx context.Context, lotID string) ([]Section, error) {
+	out, err := r.s.Sections(ctx, lotID)
+	if err != nil {
+		return nil, fmt.Errorf("sections of %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
+// Questions lists a lot's questions in order.
+func (r *Reads) Questions(ctx context.Context, lotID string) ([]Question, error) {
+	out, err := r.s.Questions(ctx, lotID)
+	if err != nil {
+		return nil, fmt.Errorf("questions of %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
+// Question loads one question of a lot; a question of another lot is not found.
+func (r *Reads) Question(ctx context.Context, lotID, questionID string) (Question, error) {
+	var q Question
+	err := r.s.q(ctx).Where("lot_id = ? AND id = ?", lotID, questionID).Take(&q).Error
+	return q, notFound(err, "Question")
+}
+
+// Opening loads a procurement's opening record, or nil.
+func (r *Reads) Opening(ctx context.Context, procurementID string) (*Opening, error) {
+	return r.s.Opening(ctx, procurementID)
+}
+
+// Bids are the submissions that count for a lot, one per bidder, ordered by bidder, without
+// their envelopes: every moderation, results and workspace read loads the lot's bids, and the
+// ciphertext (hundreds of KB for a large lot) is needed only to open one bid or the prices —
+// Sealed and SealedPrices load it then.
+func (r *Reads) Bids(ctx context.Context, procurementID, lotID string) ([]Submission, error) {
+	var all []Submission
+	if err := r.s.q(ctx).Omit("answers_sealed", "price_sealed").Where("procurement_id = ? AND lot_id = ?", procurementID, lotID).
+		Order("bidder_org_id, version").Find(&all).Error; err != nil {
+		return nil, fmt.Errorf("submissions to %s: %w", lotID, err)
+	}
+	return LastCounted(all), nil
+}
+
+// OwnBid loads the acting bidder's counted response to a lot: a provider that did not bid
+// (another tenant included) gets "Lot not found".
+func (r *Reads) OwnBid(ctx context.Context, lotID string) (Submission, error) {
+	var all []Submission
+	err := r.s.q(ctx).Scopes(database.Tenant(ctx, "bidder_org_id")).Where("lot_id = ?", lotID).Order("version").Find(&all).Error
+	if err != nil {
+		return Submission{}, fmt.Errorf("own response to %s: %w", lotID, err)
+	}
+	counted := LastCounted(all)
+	if len(counted) == 0 {
+		return Submission{}, apperr.NotFoundf("Lot not found")
+	}
+	return counted[0], nil
+}
+
+// Sealed fills in a submission's envelopes (ciphertext), left out by Bids.
+func (r *Reads) Sealed(ctx context.Context, sub *Submission) error {
+	var row Submission
+	if err := r.s.q(ctx).Select("id", "answers_sealed", "price_sealed").Where("id = ?", sub.ID).Take(&row).Error; err != nil {
+		return fmt.Errorf("envelopes of submission %s: %w", sub.ID, err)
+	}
+	sub.AnswersSealed, sub.PriceSealed = row.AnswersSealed, row.PriceSealed
+	return nil
+}
+
+// SealedPrices fills in the price envelopes of submissions loaded by Bids, in one query, and
+// not the answers envelopes: opening the prices needs only those.
+func (r *Reads) SealedPrices(ctx context.Context, subs []Submission) error {
+	if len(subs) == 0 {
+		return nil
+	}
+	ids := make([]string, len(subs))
+	for i, sub := range subs {
+		ids[i] = sub.ID
+	}
+	var rows []struct {
+		ID          string
+		PriceSealed []byte
+	}
+	if err := r.s.q(ctx).Model(&Submission{}).Select("id", "price_sealed").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		return fmt.Errorf("price envelopes: %w", err)
+	}
+	sealed := make(map[string][]byte, len(rows))
+	for _, row := range rows {
+		sealed[row.ID] = row.PriceSealed
+	}
+	for i := range subs {
+		env, ok := sealed[subs[i].ID]
+		if !ok {
+			return fmt.Errorf("price envelope of submission %s: %w", subs[i].ID, gorm.ErrRecordNotFound)
+		}
+		subs[i].PriceSealed = env
+	}
+	return nil
+}

@@ -1,0 +1,268 @@
+package tenants
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"golive/apperr"
+	"golive/tenants/access"
+)
+
+// The directory is how evaluation, mobilisation and lots learn who people are; these tests
+// pin down what they rely on, on SQLite and on PostgreSQL (the second pass of make test).
+
+// dirWorld is the demo organisations and people, plus a few more made here.
+type dirWorld struct {
+	*fixture
+	dir  *Directory
+	orgs map[string]string // name → id
+}
+
+func newDirWorld(t *testing.T) *dirWorld {
+	t.Helper()
+	f := newFixture(t)
+	orgs, err := f.svc.Store.Orgs(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &dirWorld{fixture: f, dir: NewDirectory(f.db), orgs: map[string]string{}}
+	for _, o := range orgs {
+		w.orgs[o.Name] = o.ID
+	}
+	return w
+}
+
+// person adds someone to an organisation, joined at a given time, with roles granted in it.
+func (w *dirWorld) person(t *testing.T, s *Store, email, name, org string, joined time.Time, active bool, roles ...access.Role) string {
+	t.Helper()
+	u := User{ID: uuid.NewString(), OrgID: w.orgs[org], Email: email, Name: name, PasswordHash: "x", Active: true, CreatedAt: joined, UpdatedAt: joined}
+	if u.OrgID == "" {
+		t.Fatalf("no organisation %q", org)
+	}
+	if err := s.CreateUser(w.ctx, &u); err != nil {
+		t.Fatal(err)
+	}
+	if !active {
+		u.Active = false
+		if err := s.UpdateUser(w.ctx, &u); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SetRoles(w.ctx, u.ID, u.OrgID, roles); err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
+
+func (w *dirWorld) userID(t *testing.T, email string) string {
+	t.Helper()
+	u, err := w.svc.Store.UserByEmail(w.ctx, email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
+}
+
+func names(ps []Person) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.Name
+	}
+	return out
+}
+
+func TestDirectoryPersonHasTheRolesOfTheirOwnOrganisationOnly(t *testing.T) {
+	w := newDirWorld(t)
+	lead := w.userID(t, "lead@medway-ccg.test")
+	// a role granted in another organisation gives nothing: casbin checks it in that domain only
+	if err := w.svc.Store.SetRoles(w.ctx, lead, w.orgs["NHS Luton CCG"], []access.Role{access.RoleEvaluator}); err != nil {
+		t.Fatal(err)
+	}
+	p, err := w.dir.Person(w.ctx, lead)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "Morgan Lead" || p.Email != "lead@medway-ccg.test" || p.OrgName != "NHS Medway CCG" || p.OrgKind != access.Commissioner ||
+		!p.Active || !slices.Equal(p.Roles, []access.Role{access.RoleProcurementLead}) || p.Holds(access.RoleEvaluator) || p.CreatedAt.IsZero() {
+		t.Errorf("the lead reads as %+v", p)
+	}
+	if _, err := w.dir.Person(w.ctx, uuid.NewString()); !apperr.IsKind(err, apperr.NotFound) {
+		t.Errorf("an unknown person: got %v, want not found", err)
+	}
+}
+
+func TestDirectoryBatchReadsLeaveUnknownIdsOut(t *testing.T) {
+	w := newDirWorld(t)
+	gone := w.person(t, w.svc.Store, "gone@medway-ccg.test", "Gail Gone", "NHS Medway CCG", time.Now(), false, access.RoleEvaluator)
+	lead, unknown := w.userID(t, "lead@medway-ccg.test"), uuid.NewString()
+
+	people, err := w.dir.People(w.ctx, []string{lead, gone, unknown, "", lead})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(people) != 2 || people[lead].Name != "Morgan Lead" || people[gone].Active || !people[gone].Holds(access.RoleEvaluator) {
+		t.Errorf("people: %+v", people)
+	}
+	ns, err := w.dir.Names(w.ctx, []string{lead, gone, unknown})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ns) != 2 || ns[lead] != "Morgan Lead" || ns[gone] != "Gail Gone" {
+		t.Errorf("names (someone no longer active is still named): %v", ns)
+	}
+	medway, luton := w.orgs["NHS Medway CCG"], w.orgs["NHS Luton CCG"]
+	on, err := w.dir.OrgNames(w.ctx, []string{medway, luton, unknown})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(on) != 2 || on[medway] != "NHS Medway CCG" || on[luton] != "NHS Luton CCG" {
+		t.Errorf("organisation names: %v", on)
+	}
+	for _, empty := range [][]string{nil, {""}} {
+		if m, err := w.dir.People(w.ctx, empty); err != nil || len(m) != 0 {
+			t.Errorf("People(%q) = %v, %v", empty, m, err)
+		}
+		if m, err := w.dir.Names(w.ctx, empty); err != nil || len(m) != 0 {
+			t.Errorf("Names(%q) = %v, %v", empty, m, err)
+		}
+	}
+}
+
+func TestDirectoryOrganisationsOfAKindAreByName(t *testing.T) {
+	w := newDirWorld(t)
+	hw, err := w.dir.OrganisationsOfKind(w.ctx, access.Healthwatch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hw) != 2 || hw[0].Name != "Healthwatch Kent" || hw[1].Name != "Healthwatch Medway" {
+		t.Errorf("Healthwatch organisations: %+v", hw)
+	}
+	cs, err := w.dir.OrganisationsOfKind(w.ctx, access.Commissioner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cs) != 11 || !slices.IsSortedFunc(cs, func(a, b Organisation) int { return strings.Compare(a.Name, b.Name) }) {
+		t.Errorf("commissioners: %+v, want the demo's 11 by name", cs)
+	}
+}
+
+func TestDirectoryHoldersAreActiveInTheirOwnOrganisationByJoiningThenEmail(t *testing.T) {
+	w := newDirWorld(t)
+	s := w.svc.Store
+	day := time.Date(2018, 3, 1, 9, 0, 0, 0, time.UTC)
+	w.person(t, s, "b.late@medway-ccg.test", "Late B", "NHS Medway CCG", day.Add(time.Hour), true, access.RoleApprover)
+	w.person(t, s, "z.early@medway-ccg.test", "Early Z", "NHS Medway CCG", day, true, access.RoleApprover, access.RoleObserver)
+	w.person(t, s, "a.early@medway-ccg.test", "Early A", "NHS Medway CCG", day, true, access.RoleApprover)
+	w.person(t, s, "off@medway-ccg.test", "Off Approver", "NHS Medway CCG", day, false, access.RoleApprover)
+	elsewhere := w.person(t, s, "elsewhere@medway-ccg.test", "Elsewhere", "NHS Medway CCG", day, true)
+	if err := s.SetRoles(w.ctx, elsewhere, w.orgs["NHS Luton CCG"], []access.Role{access.RoleApprover}); err != nil {
+		t.Fatal(err)
+	}
+	medway, luton := w.orgs["NHS Medway CCG"], w.orgs["NHS Luton CCG"]
+
+	got, err := w.dir.Holders(w.ctx, access.RoleApprover, []string{medway, luton, medway})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the demo approver joined when the demo was loaded, after 2018
+	medwayOrder := []string{"Early A", "Early Z", "Late B", "Jo Approver"}
+	lutonOrder := []string{"Approver Luton"}
+	want := append(slices.Clone(medwayOrder), lutonOrder...)
+	if luton < medway {
+		want = append(slices.Clone(lutonOrder), medwayOrder...)
+	}
+	if !slices.Equal(names(got), want) {
+		t.Errorf("approvers of Medway and Luton: %v, want %v", names(got), want)
+	}
+	first, err := w.dir.Holders(w.ctx, access.RoleApprover, []string{medway})
+	if err != nil || len(first) == 0 || first[0].Email != "a.early@medway-ccg.test" {
+		t.Errorf("the earliest approver of Medway: %v, %v", names(first), err)
+	}
+	if none, err := w.dir.Holders(w.ctx, access.RoleApprover, nil); err != nil || len(none) != 0 {
+		t.Errorf("holders at no organisation: %v, %v", none, err)
+	}
+}
+
+func TestDirectoryActivePeopleAreByNameThenEmail(t *testing.T) {
+	w := newDirWorld(t)
+	s := w.svc.Store
+	now := time.Now()
+	w.person(t, s, "b@estuary-urgent-care.test", "Ash Estuary", "Estuary Urgent Care CIC", now, true)
+	w.person(t, s, "a@estuary-urgent-care.test", "Ash Estuary", "Estuary Urgent Care CIC", now, true)
+	w.person(t, s, "old@estuary-urgent-care.test", "Old Estuary", "Estuary Urgent Care CIC", now, false, access.RoleBidder)
+
+	got, err := w.dir.ActivePeople(w.ctx, []string{w.orgs["Estuary Urgent Care CIC"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var emails []string
+	for _, p := range got {
+		emails = append(emails, p.Email)
+	}
+	want := []string{"a@estuary-urgent-care.test", "b@estuary-urgent-care.test", "bids@estuary-urgent-care.test", "admin@estuary-urgent-care.test"}
+	if !slices.Equal(emails, want) {
+		t.Errorf("active people of Estuary: %v, want %v (Ash, Ash, Charlie, Dana)", emails, want)
+	}
+}
+
+func TestDirectoryPanelCandidatesAreTheParticipantsEvaluatorsAndHealthwatch(t *testing.T) {
+	w := newDirWorld(t)
+	s := w.svc.Store
+	w.person(t, s, "off.eval@medway-ccg.test", "Aaron Off", "NHS Medway CCG", time.Now(), false, access.RoleEvaluator)
+	// a Healthwatch evaluator role held at a commissioner does not make a panel member
+	w.person(t, s, "hw@medway-ccg.test", "Abel Wrongrole", "NHS Medway CCG", time.Now(), true, access.RoleHealthwatch)
+
+	got, err := w.dir.PanelCandidates(w.ctx, []string{w.orgs["NHS Medway CCG"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Dr Sam Evaluator", "Nic Finance", "Robin Reviewer"}; !slices.Equal(names(got), want) {
+		t.Errorf("candidates for a Medway procurement: %v, want %v (not Luton's or Bedfordshire's evaluators, no approver, no provider)", names(got), want)
+	}
+	got, err = w.dir.PanelCandidates(w.ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Robin Reviewer"}; !slices.Equal(names(got), want) {
+		t.Errorf("candidates with no commissioner taking part: %v, want %v", names(got), want)
+	}
+}
+
+// A feature's store reads the directory inside its transaction (DirectoryOn): it sees the
+// transaction's own writes, and needs no second connection.
+func TestDirectoryOnATransactionReadsThroughIt(t *testing.T) {
+	w := newDirWorld(t)
+	rollback := errors.New("roll back")
+	var id string
+	err := w.svc.Store.Tx(w.ctx, func(tx *Store) error {
+		id = w.person(t, tx, "new@swale-ccg.test", "Nova New", "NHS Swale CCG", time.Now(), true, access.RoleApprover)
+		d := DirectoryOn(tx.db)
+		p, err := d.Person(w.ctx, id)
+		if err != nil {
+			return err
+		}
+		if p.Name != "Nova New" || !p.Holds(access.RoleApprover) {
+			t.Errorf("in the transaction: %+v", p)
+		}
+		hs, err := d.Holders(w.ctx, access.RoleApprover, []string{w.orgs["NHS Swale CCG"]})
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(hs, func(h Person) bool { return h.ID == id }) {
+			t.Errorf("the new approver is not among Swale's approvers in the transaction: %v", names(hs))
+		}
+		return rollback
+	})
+	if !errors.Is(err, rollback) {
+		t.Fatal(err)
+	}
+	if _, err := w.dir.Person(context.Background(), id); !apperr.IsKind(err, apperr.NotFound) {
+		t.Errorf("after the rollback: got %v, want not found", err)
+	}
+}
