@@ -46,10 +46,12 @@ func (c *jobCount) CountJob(taskType, outcome string) {
 	c.n[[2]string{taskType, outcome}]++
 }
 
-// Tests that call newEnv do not run in parallel: dbtest.RedisURL hands out 15 logical databases of
-// the real Redis in rotation to every package, so a test holding one for long could see it flushed.
+// newEnv lets its test run in parallel with the others: each has its own database and its own
+// Redis (a miniredis, or a logical database of the real Redis that dbtest.RedisURL leases to
+// the test until it ends), and most of a test's time is asynq polling, which overlaps well.
 func newEnv(t *testing.T) *env {
 	t.Helper()
+	t.Parallel()
 	e := &env{db: dbtest.Open(t), redisURL: dbtest.RedisURL(t), counted: &jobCount{},
 		log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if testing.Verbose() {

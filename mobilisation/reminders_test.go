@@ -688,6 +688,16 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 // leave pg_stat_activity. SQLite is written in the worker's own process, so its death ends it.
 func (c *child) kill(t *testing.T, db *database.DB) {
 	t.Helper()
+	sessions := func() (n int64, err error) {
+		err = db.Gorm.Raw(`SELECT count(*) FROM pg_stat_activity WHERE application_name = ?`, c.name).Scan(&n).Error
+		return n, err
+	}
+	if dbtest.Postgres() {
+		// The worker is mid-run, so it has sessions; seeing none would make the wait below prove nothing.
+		if n, err := sessions(); err != nil || n == 0 {
+			t.Fatalf("%s has %d sessions in pg_stat_activity (%v): cannot tell when they end", c.name, n, err)
+		}
+	}
 	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -695,11 +705,19 @@ func (c *child) kill(t *testing.T, db *database.DB) {
 	if !dbtest.Postgres() {
 		return
 	}
+	claims := func() (n int64) {
+		db.Gorm.Raw(`SELECT (SELECT count(*) FROM mail_messages WHERE status = 'sending') + (SELECT count(*) FROM reminders WHERE state = 'sending')`).Scan(&n)
+		return n
+	}
+	atExit, start := claims(), time.Now()
 	var open int64
 	eventually(t, "the killed worker's database sessions to end", 2*time.Minute, func() bool {
-		err := db.Gorm.Raw(`SELECT count(*) FROM pg_stat_activity WHERE application_name = ?`, c.name).Scan(&open).Error
-		return err == nil && open == 0
+		n, err := sessions()
+		open = n
+		return err == nil && n == 0
 	}, func() string { return fmt.Sprintf("%d sessions of %s are still open", open, c.name) })
+	t.Logf("%s: its sessions ended %s after the process; claims in 'sending' (mail and reminders) %d when it died, %d once its sessions ended",
+		c.name, time.Since(start).Round(time.Millisecond), atExit, claims())
 }
 
 func TestAWorkerKilledMidRunAndRestartedSendsEveryReminderOnce(t *testing.T) {
