@@ -1,7 +1,8 @@
 # golive: one command to run it, one to test everything.
 #
 #   make run      install what is missing, build, load the demo data, serve it
-#   make test     every test: assets, go vet, the Go suite on embedded and real services, browsers
+#   make test     every test: assets, go vet, the Go suite and the fault-injection tests on embedded
+#                 and real services, browsers
 #
 # Targets run in the order written (see .NOTPARALLEL), so `make test` reads top to bottom.
 
@@ -28,7 +29,8 @@ NODE_STAMP := frontend/node_modules/.package-lock.json
 ASSETS     := frontend/static/nhsuk/nhsuk-frontend.min.css
 
 .PHONY: help run build assets deps go-deps node-deps chromium services \
-        test vet test-go test-go-embedded test-go-real test-browser clean
+        test vet test-go test-go-embedded test-go-real test-faults test-faults-embedded test-faults-real \
+        test-browser clean
 
 help:
 	@echo 'make run           install what is missing, build bin/golive, load the demo, serve'
@@ -36,7 +38,10 @@ help:
 	@echo 'make assets        npm ci (if needed) and copy nhsuk-frontend into frontend/static/nhsuk'
 	@echo 'make deps          Go modules, npm packages, and Debian chromium if /usr/bin/chromium is missing'
 	@echo 'make services      start PostgreSQL and Redis if they are down'
-	@echo 'make test          assets, go vet, Go tests (embedded, then real services), browser tests'
+	@echo 'make test          assets, go vet, Go tests and fault tests (embedded, then real services), browser tests'
+	@echo 'make test-go       the Go suite without the fault tests, embedded then real services (about a minute each)'
+	@echo 'make test-faults   the fault-injection tests (workers killed, Redis restarted, two workers), both stacks;'
+	@echo '                   FAULT_COUNT=5 runs each 5 times'
 	@echo 'make test-browser  headless Chromium + axe tests against bin/golive'
 
 ## Running ------------------------------------------------------------------------------------
@@ -78,7 +83,7 @@ chromium:
 	  echo "chromium: $$($(CHROMIUM) --version 2>/dev/null || echo present)"; \
 	else \
 	  echo 'chromium: installing Debian chromium'; \
-	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
 	fi
 
 ## Services -----------------------------------------------------------------------------------
@@ -105,25 +110,50 @@ services:
 
 ## Testing ------------------------------------------------------------------------------------
 
-test: deps services assets vet test-go test-browser
+test: deps services assets vet test-go test-faults test-browser
 
 vet:
 	$(GO) vet ./...
 
 test-go: test-go-embedded test-go-real
 
-# The suite on what a fresh checkout has: SQLite and Redis in process. The real-service URLs are
-# removed from the environment so this pass cannot quietly use them.
+# The everyday suite on what a fresh checkout has: SQLite and Redis in process. The real-service
+# URLs are removed from the environment so this pass cannot quietly use them, and so is
+# GOLIVE_FAULT_TESTS: the fault-injection tests skip here (saying so) and run in test-faults.
 test-go-embedded:
 	@echo '== go test: embedded SQLite and in-process Redis'
-	env -u GOLIVE_TEST_DATABASE_URL -u GOLIVE_TEST_REDIS_URL $(GO) test -count=1 ./...
+	env -u GOLIVE_TEST_DATABASE_URL -u GOLIVE_TEST_REDIS_URL -u GOLIVE_FAULT_TESTS $(GO) test -count=1 ./...
 
 # The same suite against PostgreSQL and Redis; -p 2 keeps the packages' databases from crowding
 # the two cores.
 test-go-real: services
 	@echo '== go test: PostgreSQL and Redis'
-	GOLIVE_TEST_DATABASE_URL='$(GOLIVE_TEST_DATABASE_URL)' GOLIVE_TEST_REDIS_URL='$(GOLIVE_TEST_REDIS_URL)' \
+	env -u GOLIVE_FAULT_TESTS GOLIVE_TEST_DATABASE_URL='$(GOLIVE_TEST_DATABASE_URL)' GOLIVE_TEST_REDIS_URL='$(GOLIVE_TEST_REDIS_URL)' \
 	  $(GO) test -count=1 -p 2 ./...
+
+# The fault-injection tests: a worker process killed mid-run and restarted, Redis restarted, two
+# workers at once, each checked at a real SMTP server. They take minutes, so the everyday suite
+# skips them (GOLIVE_FAULT_TESTS unset). They are the tests that call dbtest.Faults, found in the
+# source so that a new one cannot be left out; FAULT_COUNT=5 runs each five times.
+FAULT_COUNT ?= 1
+
+define run-fault-tests
+	@tests="$$(grep -rl --include='*_test.go' 'dbtest\.Faults(t)' . | xargs awk '/^func Test/ { n = $$2; sub(/\(.*/, "", n) } /dbtest\.Faults\(t\)/ { print FILENAME, n }')"; \
+	run="^($$(echo "$$tests" | cut -d' ' -f2 | paste -sd'|'))$$"; \
+	pkgs="$$(echo "$$tests" | cut -d' ' -f1 | xargs -n1 dirname | sort -u | sed 's|$$|/|')"; \
+	echo "$(1) $(GO) test -count=$(FAULT_COUNT) -timeout 90m -run '$$run'" $$pkgs; \
+	$(1) $(GO) test -count=$(FAULT_COUNT) -timeout 90m -run "$$run" $$pkgs
+endef
+
+test-faults: test-faults-embedded test-faults-real
+
+test-faults-embedded:
+	@echo '== go test: fault-injection tests, embedded SQLite and in-process Redis'
+	$(call run-fault-tests,env -u GOLIVE_TEST_DATABASE_URL -u GOLIVE_TEST_REDIS_URL GOLIVE_FAULT_TESTS=1)
+
+test-faults-real: services
+	@echo '== go test: fault-injection tests, PostgreSQL and Redis'
+	$(call run-fault-tests,env GOLIVE_FAULT_TESTS=1 GOLIVE_TEST_DATABASE_URL='$(GOLIVE_TEST_DATABASE_URL)' GOLIVE_TEST_REDIS_URL='$(GOLIVE_TEST_REDIS_URL)')
 
 # Headless Chromium with axe against the real binary, seeded with the demo data.
 test-browser: node-deps chromium build

@@ -57,8 +57,7 @@ type Entry struct {
 type Filter struct {
 	ObjectType string
 	ObjectID   string
-	UserID     string // the actor's user id
-	UserEmail  string // or the actor's email address, for people who do not know ids
+	UserID     string // the actor's user id (tenants answers who has an email address)
 	From, To   time.Time
 	Limit      int // 1 to MaxLimit; 0 means DefaultLimit
 	Offset     int

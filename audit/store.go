@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -136,11 +135,6 @@ func list(q *gorm.DB, f Filter) ([]Event, error) {
 	if f.UserID != "" {
 		q = q.Where("actor_user_id = ?", f.UserID)
 	}
-	if f.UserEmail != "" {
-		// A subquery rather than a lookup first: an unknown email then simply matches nothing,
-		// so the filter cannot be used to probe which addresses have accounts.
-		q = q.Where("actor_user_id IN (SELECT id FROM users WHERE email = ?)", strings.ToLower(f.UserEmail))
-	}
 	if !f.From.IsZero() {
 		q = q.Where("at >= ?", f.From.UTC())
 	}
@@ -150,37 +144,6 @@ func list(q *gorm.DB, f Filter) ([]Event, error) {
 	var events []Event
 	err := q.Order("at DESC").Order("seq DESC").Limit(f.Limit).Offset(f.Offset).Find(&events).Error
 	return events, err
-}
-
-// Person is how an actor is shown: their name and email when the account still exists.
-type Person struct {
-	Name, Email string
-}
-
-// People looks up the named users for display. Deleted users are simply absent: the event keeps
-// their id, which is what the chain proves.
-func People(ctx context.Context, db *gorm.DB, userIDs []string) (map[string]Person, error) {
-	out := map[string]Person{}
-	if len(userIDs) == 0 {
-		return out, nil
-	}
-	rows, err := db.WithContext(ctx).Raw("SELECT id, name, email FROM users WHERE id IN ?", userIDs).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("look up audit actors: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var p Person
-		if err := rows.Scan(&id, &p.Name, &p.Email); err != nil {
-			return nil, fmt.Errorf("look up audit actors: %w", err)
-		}
-		out[id] = p
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("look up audit actors: %w", err)
-	}
-	return out, nil
 }
 
 // verifyBatch rows are read per query: a million-row chain is 200 short queries and a few MB.

@@ -6,18 +6,17 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hibiken/asynq"
 	smtpmock "github.com/mocktools/go-smtp-mock/v2"
-	dto "github.com/prometheus/client_model/go"
 	"gorm.io/gorm"
 
 	"golive/database"
 	"golive/database/dbtest"
-	"golive/web"
 )
 
 const testFrom = "golive <no-reply@golive.test>"
@@ -27,15 +26,33 @@ type env struct {
 	db       *database.DB
 	redisURL string
 	client   *Client
-	metrics  *web.Metrics
+	counted  *jobCount
 	log      *slog.Logger
 }
 
-// Tests that call newEnv do not run in parallel: dbtest.RedisURL hands out 15 logical databases of
-// the real Redis in rotation to every package, so a test holding one for long could see it flushed.
+// jobCount is the worker's JobCounter in these tests: what cmd/golive counts in
+// golive_jobs_total, kept in a map.
+type jobCount struct {
+	mu sync.Mutex
+	n  map[[2]string]int
+}
+
+func (c *jobCount) CountJob(taskType, outcome string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == nil {
+		c.n = map[[2]string]int{}
+	}
+	c.n[[2]string{taskType, outcome}]++
+}
+
+// newEnv lets its test run in parallel with the others: each has its own database and its own
+// Redis (a miniredis, or a logical database of the real Redis that dbtest.RedisURL leases to
+// the test until it ends), and most of a test's time is asynq polling, which overlaps well.
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	e := &env{db: dbtest.Open(t), redisURL: dbtest.RedisURL(t), metrics: web.NewMetrics(),
+	t.Parallel()
+	e := &env{db: dbtest.Open(t), redisURL: dbtest.RedisURL(t), counted: &jobCount{},
 		log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if testing.Verbose() {
 		e.log = slog.New(slog.NewTextHandler(&testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -59,7 +76,7 @@ func (w *testWriter) Write(p []byte) (int, error) {
 // worker starts a worker sending through m, shut down when the test ends.
 func (e *env) worker(t *testing.T, m Mailer) *Worker {
 	t.Helper()
-	w, err := NewWorker(WorkerConfig{DB: e.db, RedisURL: e.redisURL, Mailer: m, Metrics: e.metrics, Logger: e.log, Concurrency: 4})
+	w, err := NewWorker(WorkerConfig{DB: e.db, RedisURL: e.redisURL, Mailer: m, Jobs: e.counted, Logger: e.log, Concurrency: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +111,7 @@ func (e *env) queue(t *testing.T, m Mail) string {
 	return id
 }
 
-func (e *env) row(t *testing.T, id string) mailRow {
+func (e *env) row(t *testing.T, id string) MailRow {
 	t.Helper()
 	r, err := getMail(context.Background(), e.db.Gorm, id)
 	if err != nil {
@@ -106,9 +123,9 @@ func (e *env) row(t *testing.T, id string) mailRow {
 	return *r
 }
 
-func (e *env) waitForStatus(t *testing.T, id, status string) mailRow {
+func (e *env) waitForStatus(t *testing.T, id, status string) MailRow {
 	t.Helper()
-	var r mailRow
+	var r MailRow
 	eventually(t, "mail "+id+" to be "+status, func() bool {
 		r = e.row(t, id)
 		return r.Status == status
@@ -119,11 +136,9 @@ func (e *env) waitForStatus(t *testing.T, id, status string) mailRow {
 // jobs is how many jobs of type typ ended with outcome.
 func (e *env) jobs(t *testing.T, typ, outcome string) int {
 	t.Helper()
-	var m dto.Metric
-	if err := e.metrics.Jobs.WithLabelValues(typ, outcome).Write(&m); err != nil {
-		t.Fatal(err)
-	}
-	return int(m.GetCounter().GetValue())
+	e.counted.mu.Lock()
+	defer e.counted.mu.Unlock()
+	return e.counted.n[[2]string{typ, outcome}]
 }
 
 // eventually polls cond until it holds, failing the test at a generous deadline: asynq picks up

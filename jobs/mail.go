@@ -63,7 +63,7 @@ func QueueMail(ctx context.Context, tx *gorm.DB, m Mail) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("queue mail: new id: %w", err)
 	}
-	row := mailRow{
+	row := MailRow{
 		ID:        id.String(),
 		TenantID:  m.TenantID,
 		ToAddr:    strings.TrimSpace(m.To),
@@ -112,8 +112,8 @@ type Message struct {
 	Text    string
 }
 
-// mailRow is a row of mail_messages.
-type mailRow struct {
+// MailRow is a row of mail_messages, as the worker keeps it and the outbox pages show it.
+type MailRow struct {
 	ID        string     `gorm:"column:id;primaryKey"`
 	TenantID  string     `gorm:"column:tenant_id;default:''"`
 	ToAddr    string     `gorm:"column:to_addr"`
@@ -130,4 +130,4 @@ type mailRow struct {
 	InDoubt int `gorm:"column:in_doubt;default:0"`
 }
 
-func (mailRow) TableName() string { return "mail_messages" }
+func (MailRow) TableName() string { return "mail_messages" }

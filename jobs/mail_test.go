@@ -304,7 +304,7 @@ func TestAnSMTPFailureLeavesTheMessageWaitingAndALaterAttemptSucceeds(t *testing
 	e.worker(t, &m)
 
 	id := e.queue(t, Mail{To: "lead@example.nhs.uk", Subject: "Contract award", Text: "Awarded."})
-	var row mailRow
+	var row MailRow
 	eventually(t, "the failed attempt to be recorded", func() bool {
 		row = e.row(t, id)
 		return row.LastError != "" && row.Status == StatusPending

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/alicebob/miniredis/v2"
+	"github.com/hibiken/asynq"
 )
 
 // StartEmbeddedRedis runs an in-process Redis (miniredis) on 127.0.0.1 and a random port, for the
@@ -45,4 +46,14 @@ func StartEmbeddedRedis() (redisURL string, stop func(), err error) {
 		})
 	}
 	return "redis://" + m.Addr() + "/0", stop, nil
+}
+
+// RedisOpt reads a Redis URL as asynq does, for tools that talk to asynq's queues directly (the
+// job monitor). The error names the URL without its password.
+func RedisOpt(redisURL string) (asynq.RedisConnOpt, error) {
+	opt, err := asynq.ParseRedisURI(redisURL)
+	if err != nil {
+		return nil, fmt.Errorf("redis URL %s: %w", redactURL(redisURL), err)
+	}
+	return opt, nil
 }

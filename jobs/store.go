@@ -12,7 +12,7 @@ import (
 // The outbox is platform-wide, not tenant data: the worker delivers every organisation's mail and
 // only platform admins read it, so these queries are deliberately not scoped by tenant.
 
-func insertMail(ctx context.Context, tx *gorm.DB, row *mailRow) error {
+func insertMail(ctx context.Context, tx *gorm.DB, row *MailRow) error {
 	return tx.WithContext(ctx).Create(row).Error
 }
 
@@ -49,8 +49,8 @@ func finishMail(ctx context.Context, db *gorm.DB, id string, claimedAt time.Time
 	return nil
 }
 
-func getMail(ctx context.Context, db *gorm.DB, id string) (*mailRow, error) {
-	var row mailRow
+func getMail(ctx context.Context, db *gorm.DB, id string) (*MailRow, error) {
+	var row MailRow
 	err := db.WithContext(ctx).Where("id = ?", id).Take(&row).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
@@ -76,12 +76,12 @@ func mailToSweep(ctx context.Context, db *gorm.DB, pendingBefore, staleBefore ti
 }
 
 // listMail is one page of the outbox, newest first, and the total count.
-func listMail(ctx context.Context, db *gorm.DB, offset, limit int) ([]mailRow, int64, error) {
+func listMail(ctx context.Context, db *gorm.DB, offset, limit int) ([]MailRow, int64, error) {
 	var total int64
 	if err := db.WithContext(ctx).Table("mail_messages").Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("count mail: %w", err)
 	}
-	var rows []mailRow
+	var rows []MailRow
 	// Body text is left out of the list: it can be long, and only the message page shows it.
 	err := db.WithContext(ctx).Select("id, tenant_id, to_addr, subject, created_at, status, attempts, claimed_at, sent_at, last_error, transport, in_doubt").Order("created_at DESC, id DESC").
 		Offset(offset).Limit(limit).Find(&rows).Error

@@ -13,15 +13,21 @@ import (
 
 	"golive/database"
 	"golive/ukclock"
-	"golive/web"
 )
 
-// WorkerConfig is what a worker needs. Metrics and Logger may be nil.
+// JobCounter counts each job the worker has run by its task type and outcome ("ok" or "error").
+// golive's is the Prometheus series golive_jobs_total (web.Metrics), given by cmd/golive: the
+// worker itself knows nothing of HTTP or of how the count is served.
+type JobCounter interface {
+	CountJob(taskType, outcome string)
+}
+
+// WorkerConfig is what a worker needs. Jobs and Logger may be nil.
 type WorkerConfig struct {
 	DB          *database.DB
 	RedisURL    string
 	Mailer      Mailer
-	Metrics     *web.Metrics
+	Jobs        JobCounter
 	Logger      *slog.Logger
 	Concurrency int // jobs at once; 10 when zero
 }
@@ -100,7 +106,7 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 			}
 		},
 	})
-	w.mux.Use(countJobs(cfg.Metrics))
+	w.mux.Use(countJobs(cfg.Jobs))
 
 	mj := &mailJobs{db: cfg.DB, mailer: cfg.Mailer, client: w.client, log: log}
 	w.Handle(TypeMailSend, mj.send)
@@ -170,8 +176,8 @@ func (w *Worker) Shutdown() {
 	}
 }
 
-// countJobs counts every processed job in golive_jobs_total by type and outcome.
-func countJobs(m *web.Metrics) asynq.MiddlewareFunc {
+// countJobs counts every processed job by type and outcome.
+func countJobs(m JobCounter) asynq.MiddlewareFunc {
 	return func(next asynq.Handler) asynq.Handler {
 		return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) (err error) {
 			if m == nil {
@@ -184,7 +190,7 @@ func countJobs(m *web.Metrics) asynq.MiddlewareFunc {
 				if ok {
 					outcome = "ok"
 				}
-				m.Jobs.WithLabelValues(t.Type(), outcome).Inc()
+				m.CountJob(t.Type(), outcome)
 			}()
 			err = next.ProcessTask(ctx, t)
 			ok = err == nil

@@ -51,11 +51,6 @@ func accepts(owner, pkg, file, table string) bool {
 		// into evaluation/award (issue 12, item 3, done in parallel). Remove this case when the
 		// move lands.
 		return true
-	case owner == module+"/tenants" && table == "users" && pkg == module+"/audit" && filepath.Base(file) == "store.go":
-		// Temporary: audit's store looks users up (the filter by email, the names by ids) while
-		// the change that puts audit below the features (issue 12, item 5, done in parallel)
-		// reworks it. Remove this case when that change lands.
-		return true
 	}
 	return false
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/mail"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -455,13 +456,18 @@ func newReminderWorker(db *database.DB, redisURL, smtp string, now func() time.T
 
 // eventually polls cond until it holds, failing at a deadline generous enough for asynq to
 // recover the tasks of a killed worker (its lease is 30 s, checked every minute, and then
-// retried after 15–45 s) and for the outbox sweep (every minute).
-func eventually(t testing.TB, what string, limit time.Duration, cond func() bool) {
+// retried after 15–45 s) and for the outbox sweep (every minute), on a busy machine. On a
+// timeout it says what explain says: for the exactly-once tests, what was and was not sent.
+func eventually(t testing.TB, what string, limit time.Duration, cond func() bool, explain ...func() string) {
 	t.Helper()
 	deadline := time.Now().Add(limit)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %s waiting for %s", limit, what)
+			msg := fmt.Sprintf("timed out after %s waiting for %s", limit, what)
+			for _, e := range explain {
+				msg += "\n" + e()
+			}
+			t.Fatal(msg)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -474,6 +480,97 @@ func allSent(t testing.TB, db *database.DB, want int) func() bool {
 		db.Gorm.Raw(`SELECT count(*) FROM reminders WHERE state = 'sent'`).Scan(&sent)
 		db.Gorm.Raw(`SELECT count(*) FROM mail_messages WHERE status = 'sent'`).Scan(&mailsSent)
 		return int(sent) == want && int(mailsSent) == want
+	}
+}
+
+// progress says what was and was not sent: the reminders and mails by state, each one not yet
+// sent (its kind, recipient, claim and attempts), and what the SMTP server has. It is what a
+// timeout prints, so that a failure names the stuck reminder or mail rather than a count.
+func progress(db *database.DB, srv *smtpmock.Server, want int) func() string {
+	return func() string {
+		var b strings.Builder
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		g := db.Gorm.WithContext(ctx)
+		var states []struct {
+			State string
+			N     int
+		}
+		g.Raw(`SELECT state, count(*) AS n FROM reminders WHERE send_at <= ? GROUP BY state ORDER BY state`, scenarioNow).Scan(&states)
+		fmt.Fprintf(&b, "want %d reminders sent, each with one mail; reminders due by state:", want)
+		for _, st := range states {
+			fmt.Fprintf(&b, " %s %d", st.State, st.N)
+		}
+		var statuses []struct {
+			Status string
+			N      int
+		}
+		g.Raw(`SELECT status, count(*) AS n FROM mail_messages GROUP BY status ORDER BY status`).Scan(&statuses)
+		b.WriteString("; mails by status:")
+		for _, st := range statuses {
+			fmt.Fprintf(&b, " %s %d", st.Status, st.N)
+		}
+		got := deliveries(srv)
+		distinct := map[string]bool{}
+		for _, d := range got {
+			distinct[d.MessageID] = true
+		}
+		fmt.Fprintf(&b, "; the SMTP server has %d deliveries of %d distinct messages", len(got), len(distinct))
+		var reminders []struct {
+			ID, Kind, Email, State, MailID string
+			Attempts                       int
+			ClaimedAt                      *time.Time
+		}
+		g.Raw(`SELECT r.id, r.kind, u.email, r.state, r.mail_id, r.attempts, r.claimed_at FROM reminders r JOIN users u ON u.id = r.user_id
+			WHERE r.send_at <= ? AND r.state <> 'sent' ORDER BY r.send_at, r.key LIMIT 30`, scenarioNow).Scan(&reminders)
+		for _, r := range reminders {
+			fmt.Fprintf(&b, "\n  not sent: reminder %s (%s to %s) is %s, %d attempts, claimed at %s", r.ID, r.Kind, r.Email, r.State,
+				r.Attempts, stamp(r.ClaimedAt))
+		}
+		var mails []struct {
+			ID, ToAddr, Status, LastError string
+			Attempts, InDoubt             int
+			ClaimedAt                     *time.Time
+		}
+		g.Raw(`SELECT id, to_addr, status, last_error, attempts, in_doubt, claimed_at FROM mail_messages
+			WHERE status <> 'sent' ORDER BY created_at, id LIMIT 30`).Scan(&mails)
+		for _, m := range mails {
+			fmt.Fprintf(&b, "\n  not sent: mail %s to %s is %s, %d attempts (%d in doubt), claimed at %s, at the SMTP server %t; last error %q",
+				m.ID, m.ToAddr, m.Status, m.Attempts, m.InDoubt, stamp(m.ClaimedAt), distinct[m.ID], m.LastError)
+		}
+		return b.String()
+	}
+}
+
+func stamp(t *time.Time) string {
+	if t == nil {
+		return "-"
+	}
+	return t.UTC().Format(time.RFC3339Nano)
+}
+
+// queues says what Redis still holds, for a timeout waiting for it to settle.
+func queues(t testing.TB, redisURL string) func() string {
+	opt, err := asynq.ParseRedisURI(redisURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return func() string {
+		in := asynq.NewInspector(opt)
+		defer in.Close()
+		qs, err := in.Queues()
+		if err != nil {
+			return "Redis queues: " + err.Error()
+		}
+		var b strings.Builder
+		b.WriteString("Redis queues:")
+		for _, q := range qs {
+			if info, err := in.GetQueueInfo(q); err == nil {
+				fmt.Fprintf(&b, " %s (pending %d, active %d, scheduled %d, retry %d, archived %d)", q, info.Pending, info.Active,
+					info.Scheduled, info.Retry, info.Archived)
+			}
+		}
+		return b.String()
 	}
 }
 
@@ -535,13 +632,26 @@ func TestReminderWorkerProcess(t *testing.T) {
 }
 
 type child struct {
-	cmd *exec.Cmd
-	out bytes.Buffer
+	name string
+	cmd  *exec.Cmd
+	out  bytes.Buffer
 }
 
-func startChild(t *testing.T, dbURL, dataDir, redisURL, smtp string, at time.Time, concurrency int) *child {
+// startChild starts a worker process. On PostgreSQL its sessions carry name as their
+// application_name, so that sessionsEnded can tell when the last of them has gone.
+func startChild(t *testing.T, name, dbURL, dataDir, redisURL, smtp string, at time.Time, concurrency int) *child {
 	t.Helper()
-	c := &child{}
+	c := &child{name: name}
+	if dbURL != "" {
+		u, err := url.Parse(dbURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("application_name", name)
+		u.RawQuery = q.Encode()
+		dbURL = u.String()
+	}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^TestReminderWorkerProcess$", "-test.count=1", "-test.timeout=11m")
 	c.cmd.Env = append(os.Environ(), childEnv+"=1", childEnv+"_DB="+dbURL, childEnv+"_DATA="+dataDir, childEnv+"_REDIS="+redisURL,
 		childEnv+"_SMTP="+smtp, childEnv+"_NOW="+at.Format(time.RFC3339Nano), childEnv+"_CONCURRENCY="+strconv.Itoa(concurrency))
@@ -570,15 +680,48 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	return s.w.Write(p)
 }
 
-func (c *child) kill(t *testing.T) {
+// kill ends the worker with SIGKILL and returns once nothing it did can still change the
+// database. The process being gone is not enough on PostgreSQL: a statement it had already sent
+// runs on in its server session and can commit after the kill (a claim of a mail as 'sending',
+// say, landing after the test has backdated the claims). Each session ends once its last
+// statement is done and it finds the client gone, so kill waits for the worker's sessions to
+// leave pg_stat_activity. SQLite is written in the worker's own process, so its death ends it.
+func (c *child) kill(t *testing.T, db *database.DB) {
 	t.Helper()
+	sessions := func() (n int64, err error) {
+		err = db.Gorm.Raw(`SELECT count(*) FROM pg_stat_activity WHERE application_name = ?`, c.name).Scan(&n).Error
+		return n, err
+	}
+	if dbtest.Postgres() {
+		// The worker is mid-run, so it has sessions; seeing none would make the wait below prove nothing.
+		if n, err := sessions(); err != nil || n == 0 {
+			t.Fatalf("%s has %d sessions in pg_stat_activity (%v): cannot tell when they end", c.name, n, err)
+		}
+	}
 	if err := c.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	_ = c.cmd.Wait()
+	if !dbtest.Postgres() {
+		return
+	}
+	claims := func() (n int64) {
+		db.Gorm.Raw(`SELECT (SELECT count(*) FROM mail_messages WHERE status = 'sending') + (SELECT count(*) FROM reminders WHERE state = 'sending')`).Scan(&n)
+		return n
+	}
+	atExit, start := claims(), time.Now()
+	var open int64
+	eventually(t, "the killed worker's database sessions to end", 2*time.Minute, func() bool {
+		n, err := sessions()
+		open = n
+		return err == nil && n == 0
+	}, func() string { return fmt.Sprintf("%d sessions of %s are still open", open, c.name) })
+	t.Logf("%s: its sessions ended %s after the process; claims in 'sending' (mail and reminders) %d when it died, %d once its sessions ended",
+		c.name, time.Since(start).Round(time.Millisecond), atExit, claims())
 }
 
 func TestAWorkerKilledMidRunAndRestartedSendsEveryReminderOnce(t *testing.T) {
+	dbtest.Faults(t)
 	t.Parallel()
 	dbURL, dir := dbtest.URL(t)
 	dataDir := filepath.Join(dir, "data")
@@ -601,30 +744,32 @@ func TestAWorkerKilledMidRunAndRestartedSendsEveryReminderOnce(t *testing.T) {
 	}
 
 	// The first worker is killed while it is sending reminders: some sent, some claimed.
-	first := startChild(t, dbURL, dataDir, redisURL, smtpURL(srv), scenarioNow, 4)
+	report := progress(db, srv, want.total())
+	first := startChild(t, "golive-killed-worker-1", dbURL, dataDir, redisURL, smtpURL(srv), scenarioNow, 4)
 	watch(t, "the first worker to be in the middle of the reminders", func() bool {
 		return count(`SELECT count(*) FROM reminders WHERE state = 'sending'`) > 0 &&
 			count(`SELECT count(*) FROM reminders WHERE state = 'sent'`) >= 10
-	})
-	first.kill(t)
+	}, report)
+	first.kill(t, db)
 	t.Logf("first worker killed with %d reminders sent, %d claimed, %d messages at the SMTP server",
 		count(`SELECT count(*) FROM reminders WHERE state = 'sent'`), count(`SELECT count(*) FROM reminders WHERE state = 'sending'`),
 		len(deliveries(srv)))
 
 	// The dead worker's claims on mail go stale after ten minutes of the wall clock
 	// (jobs.claimStale), which the outbox reads and a test cannot move: move the claims back
-	// instead, as ten minutes would have. Its reminder claims go stale on the reminders' own
-	// clock, on which each next worker starts six minutes later.
+	// instead, as ten minutes would have (kill has waited until the dead worker can claim no
+	// more). Its reminder claims go stale on the reminders' own clock, on which each next worker
+	// starts six minutes later.
 	if err := backdateMailClaims(db, 11*time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	later := scenarioNow.Add(reminderClaimStale + time.Minute)
-	second := startChild(t, dbURL, dataDir, redisURL, smtpURL(srv), later, 4)
+	second := startChild(t, "golive-killed-worker-2", dbURL, dataDir, redisURL, smtpURL(srv), later, 4)
 
 	// The second is killed while it is sending mail: once the SMTP server has a third of it.
 	third := want.total() / 3
-	watch(t, "the second worker to have sent a third of the messages", func() bool { return len(deliveries(srv)) >= third })
-	second.kill(t)
+	watch(t, "the second worker to have sent a third of the messages", func() bool { return len(deliveries(srv)) >= third }, report)
+	second.kill(t, db)
 	atKill := len(deliveries(srv))
 	if atKill >= want.total() {
 		t.Fatalf("all %d messages were sent before the second worker was killed: nothing was left to recover", atKill)
@@ -634,20 +779,23 @@ func TestAWorkerKilledMidRunAndRestartedSendsEveryReminderOnce(t *testing.T) {
 	if err := backdateMailClaims(db, 11*time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	startChild(t, dbURL, dataDir, redisURL, smtpURL(srv), later.Add(reminderClaimStale+time.Minute), 4)
+	startChild(t, "golive-worker-3", dbURL, dataDir, redisURL, smtpURL(srv), later.Add(reminderClaimStale+time.Minute), 4)
 
-	eventually(t, "every reminder to be sent", 5*time.Minute, allSent(t, db, want.total()))
-	eventually(t, "every task in Redis to be done", 5*time.Minute, settled(t, redisURL))
+	// Within about three minutes: asynq hands back the dead workers' tasks after their lease
+	// (checked every minute), and the outbox sweep (every minute) finds mail whose task is gone.
+	// The limit is far above that, for a busy machine.
+	eventually(t, "every reminder to be sent", 8*time.Minute, allSent(t, db, want.total()), report)
+	eventually(t, "every task in Redis to be done", 5*time.Minute, settled(t, redisURL), queues(t, redisURL), report)
 	checkExactlyOnce(t, w, srv, want, true)
 }
 
 // watch polls cond closely, to act at the moment it holds (a worker to kill mid-run).
-func watch(t testing.TB, what string, cond func() bool) {
+func watch(t testing.TB, what string, cond func() bool, explain func() string) {
 	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
+	deadline := time.Now().Add(3 * time.Minute)
 	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
+			t.Fatalf("timed out after 3m0s waiting for %s\n%s", what, explain())
 		}
 		time.Sleep(time.Millisecond)
 	}
@@ -746,6 +894,7 @@ func (r *restartableRedis) stop() {
 }
 
 func TestRedisRestartedMidRunLosesNoReminderAndDoublesNone(t *testing.T) {
+	dbtest.Faults(t)
 	t.Parallel()
 	db := dbtest.Open(t)
 	rds := newRestartableRedis(t)
@@ -755,8 +904,9 @@ func TestRedisRestartedMidRunLosesNoReminderAndDoublesNone(t *testing.T) {
 	c := newClock(scenarioNow)
 	startWorker(t, db, rds.url(), smtpURL(srv), c.Now, 2)
 
+	report := progress(db, srv, want.total())
 	restartAt := want.total() / 4
-	watch(t, "a quarter of the messages to be sent", func() bool { return len(deliveries(srv)) >= restartAt })
+	watch(t, "a quarter of the messages to be sent", func() bool { return len(deliveries(srv)) >= restartAt }, report)
 	rds.stop()
 	atStop := len(deliveries(srv))
 	time.Sleep(500 * time.Millisecond)
@@ -768,14 +918,15 @@ func TestRedisRestartedMidRunLosesNoReminderAndDoublesNone(t *testing.T) {
 
 	// Reminders come back with the next scan; mail whose task was lost with the next outbox
 	// sweep (a minute on).
-	eventually(t, "every reminder to be sent", 4*time.Minute, allSent(t, db, want.total()))
-	eventually(t, "every task in Redis to be done", time.Minute, settled(t, rds.url()))
+	eventually(t, "every reminder to be sent", 8*time.Minute, allSent(t, db, want.total()), report)
+	eventually(t, "every task in Redis to be done", 3*time.Minute, settled(t, rds.url()), queues(t, rds.url()), report)
 	checkExactlyOnce(t, w, srv, want, false)
 }
 
 // --- (c) two workers at once ---
 
 func TestTwoWorkersAtOnceSendEachReminderOnce(t *testing.T) {
+	dbtest.Faults(t)
 	t.Parallel()
 	db := dbtest.Open(t)
 	redisURL := dbtest.RedisURL(t)
@@ -788,10 +939,11 @@ func TestTwoWorkersAtOnceSendEachReminderOnce(t *testing.T) {
 	startWorker(t, db, redisURL, smtpURL(srv), c.Now, 4)
 	startWorker(t, db, redisURL, smtpURL(srv), c.Now, 4)
 
-	eventually(t, "every reminder to be sent", 2*time.Minute, allSent(t, db, want.total()))
+	report := progress(db, srv, want.total())
+	eventually(t, "every reminder to be sent", 6*time.Minute, allSent(t, db, want.total()), report)
 	// Let a few more scans from both run over what is sent.
 	time.Sleep(3 * time.Second)
-	eventually(t, "every task in Redis to be done", time.Minute, settled(t, redisURL))
+	eventually(t, "every task in Redis to be done", 3*time.Minute, settled(t, redisURL), queues(t, redisURL), report)
 	checkExactlyOnce(t, w, srv, want, false)
 }
 

@@ -110,6 +110,23 @@ func (d *Directory) ActivePeople(ctx context.Context, orgIDs []string) ([]Person
 	return ps, nil
 }
 
+// PersonByEmail finds the account with this email address, in any case (addresses are stored
+// lower-cased); an unknown address is NotFound.
+func (d *Directory) PersonByEmail(ctx context.Context, email string) (Person, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	if email == "" {
+		return Person{}, apperr.NotFoundf("User not found")
+	}
+	ps, err := d.s.people(ctx, "users.email = ?", email)
+	if err != nil {
+		return Person{}, fmt.Errorf("person by email: %w", err)
+	}
+	if len(ps) == 0 {
+		return Person{}, apperr.NotFoundf("User not found")
+	}
+	return ps[0], nil
+}
+
 // Organisation loads one organisation; an unknown id is NotFound.
 func (d *Directory) Organisation(ctx context.Context, id string) (Organisation, error) {
 	return d.s.Org(ctx, id)

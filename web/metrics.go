@@ -38,6 +38,12 @@ func NewMetrics() *Metrics {
 }
 
 // Middleware counts requests by route pattern (never the raw path, which would hold ids).
+// CountJob adds one to golive_jobs_total for a job of taskType that ended with outcome ("ok" or
+// "error"): the worker's jobs.JobCounter.
+func (m *Metrics) CountJob(taskType, outcome string) {
+	m.Jobs.WithLabelValues(taskType, outcome).Inc()
+}
+
 func (m *Metrics) Middleware(c *fiber.Ctx) error {
 	start := time.Now()
 	err := c.Next()

@@ -12,7 +12,7 @@ import (
 
 func metricsApp(token string) *fiber.App {
 	srv := &Server{Logger: discardLogger()}
-	app := fiber.New(fiber.Config{ErrorHandler: srv.HandleError})
+	app := fiber.New(fiber.Config{ErrorHandler: srv.HandleError, DisableStartupMessage: true})
 	app.Get("/metrics", MetricsAccess(token), func(c *fiber.Ctx) error { return c.SendString("golive_http_requests_total 1") })
 	return app
 }

@@ -13,11 +13,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
-	"golive/audit"
+	"golive/audit/auditweb"
 	"golive/database"
 	"golive/evaluation"
 	"golive/frontend"
 	"golive/jobs"
+	"golive/jobs/jobsweb"
 	"golive/lots"
 	"golive/mobilisation"
 	"golive/tenants"
@@ -135,7 +136,7 @@ func (a *App) Close() {
 // newWorker builds the asynq worker with every feature's task handlers.
 func (a *App) newWorker() (*jobs.Worker, error) {
 	w, err := jobs.NewWorker(jobs.WorkerConfig{DB: a.DB, RedisURL: a.redisURL, Mailer: a.Mailer,
-		Metrics: a.Metrics, Logger: a.Log, Concurrency: 10})
+		Jobs: a.Metrics, Logger: a.Log, Concurrency: 10})
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +193,8 @@ func (a *App) buildHTTP() error {
 
 	api := app.Group("/api/v1")
 	(&tenants.API{Svc: a.Tenants}).Mount(api, mw)
-	auditH := audit.NewHandlers(a.DB, srv)
+	// The log names its actors through tenants, which owns the users table.
+	auditH := auditweb.NewHandlers(a.DB, srv, tenants.NewDirectory(a.DB))
 	auditH.MountAPI(api.Group("/audit", mw.Require(access.PermAuditRead)))
 	(&lots.API{Svc: a.Lots}).Mount(api, guard)
 	(&evaluation.API{Svc: a.Eval}).Mount(api, guard)
@@ -205,9 +207,9 @@ func (a *App) buildHTTP() error {
 	(&mobilisation.Pages{Svc: a.Mob, Web: srv}).Mount(app, guard)
 	(&mobilisation.InboxPages{Svc: a.Mob, Web: srv}).Mount(app, guard)
 	auditH.MountPages(app.Group("/admin/audit", mw.Require(access.PermAuditRead)))
-	jobsH := &jobs.Handlers{DB: a.DB, Server: srv}
+	jobsH := &jobsweb.Handlers{Outbox: jobs.NewOutbox(a.DB), Server: srv}
 	jobsH.MountPages(app.Group("/platform/outbox", mw.Require(access.PermOutbox)))
-	app.Use("/platform/jobs", mw.Require(access.PermJobs), jobs.AsynqmonHandler(a.redisURL, "/platform/jobs"))
+	app.Use("/platform/jobs", mw.Require(access.PermJobs), jobsweb.AsynqmonHandler(a.redisURL, "/platform/jobs"))
 
 	// Anything else: the API answers problem+json 404, pages the NHS.UK 404 page.
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -14,6 +14,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -49,8 +50,24 @@ func runDemo(t *testing.T, getenv func(string) string) string {
 	return out.String()
 }
 
+// parallelTests remembers the tests runBeside has let run in parallel: t.Parallel may be called
+// once per test, and a test may make more than one configuration.
+var parallelTests sync.Map
+
+// runBeside lets an end-to-end test run beside the others (up to go test's -parallel, the number
+// of cores by default). Each has its own database, Redis and port, and no test changes anything
+// process-wide, so they share nothing; most of their time is the server, the worker and the
+// database working, which the other core can do for another test meanwhile. Every test that
+// starts a server or runs a command comes through testConfig, so this is done there once.
+func runBeside(t *testing.T) {
+	if _, seen := parallelTests.LoadOrStore(t, true); !seen {
+		t.Parallel()
+	}
+}
+
 func testConfig(t *testing.T, extra map[string]string) Config {
 	t.Helper()
+	runBeside(t)
 	dbURL, dir := dbtest.URL(t)
 	env := map[string]string{"GOLIVE_DATA_DIR": dir, "GOLIVE_ADDR": "127.0.0.1:0", "GOLIVE_LOG_LEVEL": "error"}
 	if dbURL != "" {

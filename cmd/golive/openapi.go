@@ -3,7 +3,7 @@ package main
 import (
 	_ "embed"
 
-	"golive/audit"
+	"golive/audit/auditweb"
 	"golive/evaluation"
 	"golive/lots"
 	"golive/mobilisation"
@@ -17,5 +17,5 @@ var openapiBase []byte
 // buildOpenAPI is the API description served at /api/v1/openapi.json; a test checks it lists
 // exactly the routes the app serves.
 func buildOpenAPI() ([]byte, error) {
-	return web.MergeOpenAPI(openapiBase, tenants.OpenAPI, audit.OpenAPI, lots.OpenAPI, evaluation.OpenAPI, mobilisation.OpenAPI, mobilisation.OpenAPIInbox)
+	return web.MergeOpenAPI(openapiBase, tenants.OpenAPI, auditweb.OpenAPI, lots.OpenAPI, evaluation.OpenAPI, mobilisation.OpenAPI, mobilisation.OpenAPIInbox)
 }

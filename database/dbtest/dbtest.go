@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -24,6 +25,55 @@ import (
 	"golive/database"
 )
 
+// quietRedisLog gives go-redis's own messages a prefix, once per test process. go-redis writes to
+// stderr, naming no test, when a client cannot reach its server: as the worker's must while a
+// fault test has stopped its Redis, or after a test's miniredis has closed. In a failing
+// package's log such a line, bare, reads like the failure. It is set by the helpers every test
+// that talks to Redis goes through (Open, URL, RedisURL).
+var quietRedisLog = sync.OnceFunc(func() {
+	redis.SetLogger(goRedisLog{prefix: "[" + filepath.Base(os.Args[0]) + ": go-redis client log, not a test result]"})
+})
+
+type goRedisLog struct{ prefix string }
+
+func (l goRedisLog) Printf(_ context.Context, format string, v ...any) {
+	fmt.Fprintf(os.Stderr, "%s %s %s\n", l.prefix, time.Now().Format("15:04:05.000"), fmt.Sprintf(format, v...))
+}
+
+// FaultEnv selects the fault-injection tests: GOLIVE_FAULT_TESTS=1 (`make test-faults` sets it).
+const FaultEnv = "GOLIVE_FAULT_TESTS"
+
+// Faults skips a fault-injection test unless FaultEnv is 1. Those tests kill worker processes,
+// restart Redis and race workers against a real SMTP server, and wait for asynq and the outbox
+// to recover: minutes each. The everyday `go test ./...` leaves them out so that it stays near
+// a minute; `make test-faults` runs them, and `make test` (and so CI) runs that on both stacks.
+func Faults(t testing.TB) {
+	t.Helper()
+	if os.Getenv(FaultEnv) != "1" {
+		t.Skipf("fault-injection test (workers killed, Redis restarted; minutes): skipped in the everyday run. "+
+			"Run it with `make test-faults` (both stacks), or %s=1 go test -run '%s' ./%s/", FaultEnv, t.Name(), pkgDir())
+	}
+}
+
+// pkgDir is the test's package directory relative to the module root, for the message above.
+func pkgDir() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "..."
+	}
+	for dir := wd; ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			if rel, err := filepath.Rel(dir, wd); err == nil {
+				return filepath.ToSlash(rel)
+			}
+			return "..."
+		}
+		if filepath.Dir(dir) == dir {
+			return "..."
+		}
+	}
+}
+
 // Postgres reports whether this run uses PostgreSQL.
 func Postgres() bool { return os.Getenv("GOLIVE_TEST_DATABASE_URL") != "" }
 
@@ -31,6 +81,7 @@ func Postgres() bool { return os.Getenv("GOLIVE_TEST_DATABASE_URL") != "" }
 // With SQLite it is "" and dataDir holds the file.
 func URL(t testing.TB) (dbURL, dataDir string) {
 	t.Helper()
+	quietRedisLog()
 	dataDir = t.TempDir()
 	base := os.Getenv("GOLIVE_TEST_DATABASE_URL")
 	if base == "" {
@@ -78,6 +129,7 @@ func Open(t testing.TB) *database.DB {
 // parallel packages never share one, and flushed; else a fresh miniredis.
 func RedisURL(t testing.TB) string {
 	t.Helper()
+	quietRedisLog()
 	base := os.Getenv("GOLIVE_TEST_REDIS_URL")
 	if base == "" {
 		m := miniredis.RunT(t)

@@ -1,4 +1,4 @@
-package audit
+package auditweb
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"golive/audit"
 	"golive/ukclock"
 	"golive/web"
 )
@@ -20,7 +21,7 @@ func (h *Handlers) MountPages(r fiber.Router) {
 }
 
 // pageSize is the number of events per page of the audit log.
-const pageSize = DefaultLimit
+const pageSize = audit.DefaultLimit
 
 // maxPage stops an offset scan of millions of rows from a hand-edited URL.
 const maxPage = 10000
@@ -99,7 +100,7 @@ func (h *Handlers) logPage(c *fiber.Ctx) error {
 		return h.Server.Render(c.Status(fiber.StatusUnprocessableEntity), "audit/log", "Audit log", p, errs)
 	}
 	f.From, f.To = from, to
-	p.Filtered = f != (Filter{})
+	p.Filtered = f != (query{})
 
 	p.PageNo, _ = strconv.Atoi(c.Query("page"))
 	if p.PageNo < 1 || p.PageNo > maxPage {

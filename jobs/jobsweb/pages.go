@@ -1,4 +1,7 @@
-package jobs
+// Package jobsweb is the platform admin's view of background work: the mail outbox pages
+// (/platform/outbox) and the asynq job monitor (/platform/jobs). It sits above jobs, which keeps
+// the worker, the queue and the outbox free of HTTP and pages.
+package jobsweb
 
 import (
 	"fmt"
@@ -10,18 +13,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/adaptor"
 	"github.com/google/uuid"
-	"github.com/hibiken/asynq"
 	"github.com/hibiken/asynqmon"
 
 	"golive/apperr"
-	"golive/database"
+	"golive/jobs"
 	"golive/web"
 )
 
 // Handlers are the platform admin's pages about mail and jobs. They check no roles: the routes
 // are mounted behind casbin's platform-admin group.
 type Handlers struct {
-	DB     *database.DB
+	Outbox *jobs.Outbox
 	Server *web.Server
 }
 
@@ -87,7 +89,7 @@ func (h *Handlers) outbox(c *fiber.Ctx) error {
 		}
 		page = n
 	}
-	rows, total, err := listMail(c.UserContext(), h.DB.Gorm, (page-1)*outboxPageSize, outboxPageSize)
+	rows, total, err := h.Outbox.Page(c.UserContext(), (page-1)*outboxPageSize, outboxPageSize)
 	if err != nil {
 		return err
 	}
@@ -121,7 +123,7 @@ func (h *Handlers) message(c *fiber.Ctx) error {
 	if u, err := uuid.Parse(id); err != nil || u.String() != id {
 		return apperr.NotFoundf("There is no message with that id")
 	}
-	r, err := getMail(c.UserContext(), h.DB.Gorm, id)
+	r, err := h.Outbox.Message(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
@@ -134,36 +136,36 @@ func (h *Handlers) message(c *fiber.Ctx) error {
 	// and what happened to it, not what it says. The one exception is mail kept in the local
 	// outbox (no SMTP server configured, as on a first run or the demo), where this page is the
 	// only place anyone can read it.
-	if r.Transport == TransportOutbox {
+	if r.Transport == jobs.TransportOutbox {
 		p.Kept, p.Text, p.Paragraphs = true, r.BodyText, paragraphs(r.BodyText)
 	}
 	return h.Server.Render(c, "jobs/message", r.Subject, p, nil)
 }
 
-func item(r mailRow) OutboxItem {
+func item(r jobs.MailRow) OutboxItem {
 	it := OutboxItem{
 		ID: r.ID, Href: "/platform/outbox/" + url.PathEscape(r.ID), To: r.ToAddr, Subject: r.Subject,
 		Attempts: r.Attempts, InDoubt: r.InDoubt, LastError: r.LastError, CreatedAt: r.CreatedAt, SentAt: r.SentAt,
 	}
 	switch r.Status {
-	case StatusPending:
+	case jobs.StatusPending:
 		it.StatusLabel, it.StatusClass = "Waiting", "nhsuk-tag--blue"
 		if r.LastError != "" {
 			it.StatusLabel, it.StatusClass = "Retrying", "nhsuk-tag--yellow"
 		}
-	case StatusSending:
+	case jobs.StatusSending:
 		it.StatusLabel, it.StatusClass = "Sending", "nhsuk-tag--blue"
-	case StatusSent:
+	case jobs.StatusSent:
 		it.StatusLabel, it.StatusClass = "Sent", "nhsuk-tag--green"
-	case StatusFailed:
+	case jobs.StatusFailed:
 		it.StatusLabel, it.StatusClass = "Failed", "nhsuk-tag--red"
 	default:
 		it.StatusLabel, it.StatusClass = r.Status, "nhsuk-tag--grey"
 	}
 	switch r.Transport {
-	case TransportSMTP:
+	case jobs.TransportSMTP:
 		it.TransportLabel = "Email (SMTP)"
-	case TransportOutbox:
+	case jobs.TransportOutbox:
 		// Said plainly, so no one takes a message kept here for one a person received.
 		it.TransportLabel = "Kept in local outbox, not emailed"
 	}
@@ -186,9 +188,9 @@ const asynqmonCSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; " +
 // no CSRF token, so requests other than GET and HEAD must come from this site: a browser says so
 // in Sec-Fetch-Site or Origin, which another site cannot forge.
 func AsynqmonHandler(redisURL, rootPath string) fiber.Handler {
-	opt, err := asynq.ParseRedisURI(redisURL)
+	opt, err := jobs.RedisOpt(redisURL)
 	if err != nil {
-		err = fmt.Errorf("job monitor: redis URL %s: %w", redactURL(redisURL), err)
+		err = fmt.Errorf("job monitor: %w", err)
 		return func(*fiber.Ctx) error { return err }
 	}
 	root := "/" + strings.Trim(rootPath, "/")

@@ -1,4 +1,4 @@
-package audit
+package auditweb
 
 import (
 	_ "embed"
@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"golive/apperr"
+	"golive/audit"
 	"golive/web"
 )
 
@@ -83,7 +84,7 @@ func (h *Handlers) listAPI(c *fiber.Ctx) error {
 
 // apiFilter reads the query parameters. Unknown ones are refused: a misspelt filter silently
 // ignored would return the whole log and look like an answer.
-func apiFilter(q map[string]string) (Filter, error) {
+func apiFilter(q map[string]string) (query, error) {
 	errs := map[string]string{}
 	for k := range q {
 		if !apiParams[k] {
@@ -108,11 +109,11 @@ func apiFilter(q map[string]string) (Filter, error) {
 	if !f.From.IsZero() && !f.To.IsZero() && !f.To.After(f.From) {
 		errs["to"] = "must be after from"
 	}
-	f.Limit = DefaultLimit
+	f.Limit = audit.DefaultLimit
 	if s := q["limit"]; s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > MaxLimit {
-			errs["limit"] = fmt.Sprintf("must be a whole number from 1 to %d", MaxLimit)
+		if err != nil || n < 1 || n > audit.MaxLimit {
+			errs["limit"] = fmt.Sprintf("must be a whole number from 1 to %d", audit.MaxLimit)
 		}
 		f.Limit = n
 	}
@@ -124,7 +125,7 @@ func apiFilter(q map[string]string) (Filter, error) {
 		f.Offset = n
 	}
 	if len(errs) > 0 {
-		return Filter{}, apperr.InvalidFields(errs)
+		return query{}, apperr.InvalidFields(errs)
 	}
 	return f, nil
 }

@@ -1,0 +1,102 @@
+package auditweb
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"golive/ukclock"
+)
+
+// Object types are code names such as "lot" or "evaluation.question".
+var objectTypeRe = regexp.MustCompile(`^[a-z][a-z0-9_.-]*$`)
+
+const (
+	maxObjectType = 100
+	maxObjectID   = 200
+	maxUser       = 254 // the longest email address
+)
+
+// textFilter checks the three text filters shared by the page and the API; messages go in errs
+// under the given field names.
+func textFilter(objectType, objectID, user string, names [3]string, errs map[string]string) query {
+	var f query
+	objectType, objectID, user = strings.TrimSpace(objectType), strings.TrimSpace(objectID), strings.TrimSpace(user)
+	switch {
+	case len(objectType) > maxObjectType:
+		errs[names[0]] = fmt.Sprintf("Object type must be %d characters or fewer", maxObjectType)
+	case objectType != "" && !objectTypeRe.MatchString(objectType):
+		errs[names[0]] = "Object type must be lower-case letters, numbers, dots, dashes or underscores, like lot or user"
+	default:
+		f.ObjectType = objectType
+	}
+	if len(objectID) > maxObjectID {
+		errs[names[1]] = fmt.Sprintf("Object id must be %d characters or fewer", maxObjectID)
+	} else {
+		f.ObjectID = objectID
+	}
+	switch {
+	case len(user) > maxUser:
+		errs[names[2]] = fmt.Sprintf("User must be %d characters or fewer", maxUser)
+	case strings.Contains(user, "@"):
+		f.Email = user
+	default:
+		f.UserID = user
+	}
+	return f
+}
+
+// dateParts is a date as typed in the NHS.UK date input: day, month and year fields.
+type dateParts struct {
+	Day, Month, Year string
+}
+
+// londonDay parses a date typed in three parts and returns the instant that London day starts.
+// bad names the part to link the error to ("day", "month" or "year"); label is "Date from".
+func (d dateParts) londonDay(label string) (t time.Time, set bool, bad, msg string) {
+	day, month, year := strings.TrimSpace(d.Day), strings.TrimSpace(d.Month), strings.TrimSpace(d.Year)
+	if day == "" && month == "" && year == "" {
+		return time.Time{}, false, "", ""
+	}
+	switch {
+	case day == "":
+		return time.Time{}, true, "day", label + " must include a day"
+	case month == "":
+		return time.Time{}, true, "month", label + " must include a month"
+	case year == "":
+		return time.Time{}, true, "year", label + " must include a year"
+	}
+	dn, err1 := strconv.Atoi(day)
+	mn, err2 := strconv.Atoi(month)
+	yn, err3 := strconv.Atoi(year)
+	switch {
+	case err1 != nil || dn < 1 || dn > 31:
+		return time.Time{}, true, "day", label + " must be a real date"
+	case err2 != nil || mn < 1 || mn > 12:
+		return time.Time{}, true, "month", label + " must be a real date"
+	case err3 != nil || len(year) != 4 || yn < 2000 || yn > 2200:
+		return time.Time{}, true, "year", label + " must include a year with 4 numbers, like 2025"
+	}
+	t = time.Date(yn, time.Month(mn), dn, 0, 0, 0, 0, ukclock.London)
+	if t.Day() != dn { // 31 April rolls over to 1 May
+		return time.Time{}, true, "day", label + " must be a real date"
+	}
+	return t, true, "", ""
+}
+
+// apiTime parses an API bound: a date YYYY-MM-DD (a London day; as the upper bound it includes
+// the whole day) or an RFC 3339 instant.
+func apiTime(s string, upper bool) (time.Time, bool) {
+	if t, err := time.ParseInLocation(time.DateOnly, s, ukclock.London); err == nil {
+		if upper {
+			t = t.AddDate(0, 0, 1)
+		}
+		return t, true
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t, true
+	}
+	return time.Time{}, false
+}
