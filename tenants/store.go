@@ -157,7 +157,8 @@ func (s *Store) SetRoles(ctx context.Context, userID, orgID string, roles []acce
 
 // BumpPolicyVersion writes a new random version of the casbin rules. In a transaction it also
 // takes the row's lock until commit, so role changes commit one after another and the version
-// read is never older than the rules read after it.
+// read is never older than the rules read after it. Take it before the audit chain's lock
+// (Audit), as SetRoles callers do, so that two transactions never wait on each other's.
 func (s *Store) BumpPolicyVersion(ctx context.Context) error {
 	res := s.q(ctx).Exec("UPDATE authz_version SET version = ? WHERE id = 1", NewID())
 	if res.Error != nil {
