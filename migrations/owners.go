@@ -14,6 +14,7 @@ var Owners = map[string]string{
 	"password_resets": "golive/tenants",
 	"api_tokens":      "golive/tenants",
 	"casbin_rule":     "golive/tenants",
+	"authz_version":   "golive/tenants",
 
 	// the hash-chained audit trail (other stores append through audit.Record)
 	"audit_events": "golive/audit",

@@ -89,6 +89,10 @@ func (s *Service) LoadDemo(ctx context.Context) (bool, error) {
 	now := s.Now()
 	ids := map[string]string{}
 	err = s.Store.Tx(ctx, func(tx *Store) error {
+		// The roles' version before the audit chain: the order every role change takes them in.
+		if err := tx.BumpPolicyVersion(ctx); err != nil {
+			return err
+		}
 		for _, o := range DemoOrgs {
 			o.ID, o.CreatedAt = NewID(), now
 			if err := tx.CreateOrg(ctx, &o); err != nil {

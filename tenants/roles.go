@@ -36,19 +36,38 @@ e = some(where (p.eft == allow))
 m = r.act == p.act && r.obj == p.obj && (p.dom == "*" || r.dom == p.dom) && g(r.sub, p.sub, r.dom)
 `
 
-// versionKey in Redis is bumped whenever roles change and changedChannel announces it, so every
-// serve process reloads its policy within moments; a periodic check of the version covers a
-// missed announcement (a dropped connection), so no process keeps a stale copy for long.
+// How a role change reaches every serve process, whatever Redis does.
+//
+// The version of the rules lives in the database (authz_version, Store.BumpPolicyVersion): a
+// fresh random value written in the same transaction as the change (Store.SetRoles). Each
+// process reloads its rules when the stored version differs from the one it loaded, and checks
+// every recheckEvery. Redis is only the fast signal: changedChannel tells every process to check
+// now, so a change normally lands within milliseconds, and a lost message (Redis restarted,
+// flushed or down, a dropped subscription) costs at most recheckEvery.
+//
+// Why not a counter in Redis, as before: Redis keeps nothing on disk here, so after a restart the
+// counter began again at 0 and the first change set it back to a value every process already
+// held; nothing reloaded, and a removed role stayed honoured until an unrelated change. A random
+// epoch beside the counter would fix the restart, but not a change whose Redis write failed after
+// the database had committed it (the process dying between the two, or Redis down): the rules
+// would change with no signal at all. A version written in the same transaction as the rules
+// cannot disagree with them, survives anything Redis does, and, being random rather than a count,
+// cannot come back to a value a process holds (a database restored from a backup included).
+// The cost is one single-row read per process every recheckEvery.
 const (
-	versionKey     = "golive:authz:version"
 	changedChannel = "golive:authz:changed"
-	recheckEvery   = 5 * time.Second
+	// recheckEvery is well inside the documented bound of 5 seconds (README, Security), leaving
+	// room for the reload itself on a loaded machine.
+	recheckEvery = 2 * time.Second
+	// ChangeBound is how long after a role change every serve process is promised to apply it.
+	ChangeBound = 5 * time.Second
 )
 
 // Authorizer answers "may this user do this action in this organisation", from casbin rules
 // stored in the database through the gorm adapter and cached in process.
 type Authorizer struct {
 	e       *casbin.SyncedCachedEnforcer
+	store   *Store
 	rdb     redis.UniversalClient
 	mu      sync.Mutex
 	version string
@@ -75,9 +94,16 @@ func NewAuthorizer(ctx context.Context, db *gorm.DB, rdb redis.UniversalClient, 
 	if err != nil {
 		return nil, fmt.Errorf("casbin enforcer: %w", err)
 	}
-	a := &Authorizer{e: e, rdb: rdb, log: log}
-	if err := a.syncPermissions(); err != nil {
+	a := &Authorizer{e: e, store: &Store{db: db}, rdb: rdb, log: log}
+	changed, err := a.syncPermissions()
+	if err != nil {
 		return nil, err
+	}
+	if changed {
+		// A new release changed what roles grant: processes still running the old one reload.
+		if err := a.store.BumpPolicyVersion(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if err := a.Refresh(ctx); err != nil {
 		return nil, err
@@ -85,7 +111,8 @@ func NewAuthorizer(ctx context.Context, db *gorm.DB, rdb redis.UniversalClient, 
 	return a, nil
 }
 
-func (a *Authorizer) syncPermissions() error {
+// syncPermissions reports whether it changed the stored rules.
+func (a *Authorizer) syncPermissions() (bool, error) {
 	want := map[string]bool{}
 	var rows [][]string
 	for role, perms := range access.RolePermissions {
@@ -97,7 +124,7 @@ func (a *Authorizer) syncPermissions() error {
 	}
 	have, err := a.e.GetPolicy()
 	if err != nil {
-		return fmt.Errorf("read casbin policy: %w", err)
+		return false, fmt.Errorf("read casbin policy: %w", err)
 	}
 	haveSet := map[string]bool{}
 	var stale [][]string
@@ -115,15 +142,15 @@ func (a *Authorizer) syncPermissions() error {
 	}
 	if len(missing) > 0 {
 		if _, err := a.e.AddPolicies(missing); err != nil {
-			return fmt.Errorf("store role permissions: %w", err)
+			return false, fmt.Errorf("store role permissions: %w", err)
 		}
 	}
 	if len(stale) > 0 {
 		if _, err := a.e.RemovePolicies(stale); err != nil {
-			return fmt.Errorf("remove stale role permissions: %w", err)
+			return false, fmt.Errorf("remove stale role permissions: %w", err)
 		}
 	}
-	return nil
+	return len(missing)+len(stale) > 0, nil
 }
 
 // Can answers one decision. It never errs open: any failure is a refusal.
@@ -143,16 +170,16 @@ func (a *Authorizer) RolesOf(userID, orgID string) []access.Role {
 	return ParseRoles(keys)
 }
 
-// Refresh reloads the policy when another process changed it.
+// Refresh reloads the rules when the version in the database differs from the one loaded. The
+// version is read before the rules: a change committed in between makes the rules newer than the
+// version recorded, and the next check loads them again, never the other way round.
 func (a *Authorizer) Refresh(ctx context.Context) error {
-	v, err := a.rdb.Get(ctx, versionKey).Result()
-	if err == redis.Nil {
-		v = "0"
-	} else if err != nil {
-		return fmt.Errorf("read policy version: %w", err)
-	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	v, err := a.store.PolicyVersion(ctx)
+	if err != nil {
+		return err
+	}
 	if v == a.version {
 		return nil
 	}
@@ -165,19 +192,21 @@ func (a *Authorizer) Refresh(ctx context.Context) error {
 	return nil
 }
 
-// Changed tells every process that roles changed, after the transaction that changed them committed.
+// Changed is called after a transaction that changed roles (through Store.SetRoles, which gave
+// them a new version) has committed: this process reloads now, and the others are told to check.
+// If the message cannot be sent, they see the change at their next check; that is logged, not
+// returned, since the change itself has been made.
 func (a *Authorizer) Changed(ctx context.Context) error {
-	if _, err := a.rdb.Incr(ctx, versionKey).Result(); err != nil {
-		return fmt.Errorf("bump policy version: %w", err)
+	err := a.Refresh(ctx)
+	if perr := a.rdb.Publish(ctx, changedChannel, "check").Err(); perr != nil {
+		a.log.Warn("announce a role change; other processes will see it at their next check", "within", recheckEvery, "err", perr)
 	}
-	if err := a.rdb.Publish(ctx, changedChannel, "1").Err(); err != nil {
-		a.log.Warn("announce policy change; others will see it at their next check", "err", err)
-	}
-	return a.Refresh(ctx)
+	return err
 }
 
-// Watch keeps this process's policy current until ctx ends: it reloads on each announcement
-// and checks the version every few seconds in case one was missed.
+// Watch keeps this process's rules current until ctx ends: it checks the version on each
+// announcement and every recheckEvery whatever Redis is doing (the subscription reconnects by
+// itself after Redis restarts).
 func (a *Authorizer) Watch(ctx context.Context) {
 	sub := a.rdb.Subscribe(ctx, changedChannel)
 	go func() {

@@ -7,7 +7,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -40,6 +39,8 @@ type Service struct {
 	BaseURL string
 	Now     func() time.Time
 	Log     *slog.Logger
+	// Limits on sign-in failures and reset requests; zero fields take the defaults.
+	Limits AttemptLimits
 }
 
 // OWASP's argon2id floor (19 MiB, 2 passes): sign-in stays around 30 ms on two cores.
@@ -111,7 +112,7 @@ type SignInInput struct {
 // SignIn checks the password and starts a session; it returns the cookie value.
 func (s *Service) SignIn(ctx context.Context, in SignInInput, ip, userAgent string) (string, error) {
 	email := NormaliseEmail(in.Email)
-	if err := s.checkRate(ctx, email, ip); err != nil {
+	if err := s.checkLocks(ctx, email, ip); err != nil {
 		return "", err
 	}
 	wrong := &apperr.Error{Kind: apperr.Unauthenticated, Message: "Enter a correct email address and password",
@@ -119,7 +120,7 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput, ip, userAgent stri
 	u, err := s.Store.UserByEmail(ctx, email)
 	if apperr.IsKind(err, apperr.NotFound) {
 		_, _ = argon2id.ComparePasswordAndHash(in.Password, dummyHash)
-		s.failed(ctx, email)
+		s.failed(ctx, email, ip)
 		return "", wrong
 	}
 	if err != nil {
@@ -133,14 +134,17 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput, ip, userAgent stri
 		}
 	}
 	if !ok || !u.Active {
-		s.failed(ctx, email)
+		s.failed(ctx, email, ip)
 		if ok && !u.Active {
 			return "", &apperr.Error{Kind: apperr.Unauthenticated, Message: "This account has been deactivated: ask your organisation admin",
 				Fields: map[string]string{"email": "This account has been deactivated: ask your organisation admin"}}
 		}
 		return "", wrong
 	}
-	s.Redis.Del(ctx, failKey(email))
+	// The right password forgives the account's earlier failures; the address's stay counted.
+	if err := s.Redis.Del(ctx, accountKey(email)).Err(); err != nil {
+		s.Log.Warn("clear failed sign-ins", "err", err)
+	}
 	now := s.Now()
 	token, hash := newToken("")
 	err = s.Store.Tx(ctx, func(tx *Store) error {
@@ -162,35 +166,43 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput, ip, userAgent stri
 	return token, nil
 }
 
-func failKey(email string) string { return "golive:signin:fail:" + HashToken(email)[:32] }
-
-func (s *Service) checkRate(ctx context.Context, email, ip string) error {
-	n, err := s.Redis.Get(ctx, failKey(email)).Int()
-	if err != nil && !errors.Is(err, redis.Nil) {
-		return fmt.Errorf("read sign-in attempts: %w", err)
-	}
-	if n >= MaxAccountFailures {
-		return &apperr.Error{Kind: apperr.TooMany, Message: "This account is locked for 15 minutes after too many failed attempts to sign in. Try again later, or reset your password."}
-	}
-	key := "golive:signin:ip:" + NetworkOf(ip)
-	c, err := s.Redis.Incr(ctx, key).Result()
+// checkLocks refuses a sign-in from a locked address or to a locked account, before the
+// password is hashed. A Redis it cannot read is an error: the limits never fail open.
+func (s *Service) checkLocks(ctx context.Context, email, ip string) error {
+	l := s.Limits.withDefaults()
+	n, err := attempts(ctx, s.Redis, addressKey(ip), l.Window)
 	if err != nil {
-		return fmt.Errorf("count sign-in attempts: %w", err)
+		return fmt.Errorf("read failed sign-ins from %s: %w", NetworkOf(ip), err)
 	}
-	if c == 1 {
-		s.Redis.Expire(ctx, key, AttemptWindow)
+	if n >= l.AddressFailures {
+		return &apperr.Error{Kind: apperr.TooMany, Message: fmt.Sprintf("Too many failed attempts to sign in from your network. Wait %s and try again.", minutes(l.Window))}
 	}
-	if c > MaxAddressAttempts {
-		return &apperr.Error{Kind: apperr.TooMany, Message: "Too many attempts to sign in from your network. Wait 15 minutes and try again."}
+	n, err = attempts(ctx, s.Redis, accountKey(email), l.Window)
+	if err != nil {
+		return fmt.Errorf("read failed sign-ins: %w", err)
+	}
+	if n >= l.AccountFailures {
+		return &apperr.Error{Kind: apperr.TooMany, Message: fmt.Sprintf("This account is locked for %s after too many failed attempts to sign in. Try again later, or reset your password.", minutes(l.Window))}
 	}
 	return nil
 }
 
-func (s *Service) failed(ctx context.Context, email string) {
-	key := failKey(email)
-	if n, err := s.Redis.Incr(ctx, key).Result(); err == nil && n == 1 {
-		s.Redis.Expire(ctx, key, AttemptWindow)
+// failed counts a failed sign-in against the account and the address.
+func (s *Service) failed(ctx context.Context, email, ip string) {
+	l := s.Limits.withDefaults()
+	if _, err := count(ctx, s.Redis, accountKey(email), l.Window, l.AccountFailures); err != nil {
+		s.Log.Warn("count a failed sign-in", "err", err)
 	}
+	if _, err := count(ctx, s.Redis, addressKey(ip), l.Window, l.AddressFailures); err != nil {
+		s.Log.Warn("count a failed sign-in", "err", err)
+	}
+}
+
+func minutes(d time.Duration) string {
+	if m := int(d.Round(time.Minute) / time.Minute); m != 1 {
+		return fmt.Sprintf("%d minutes", m)
+	}
+	return "1 minute"
 }
 
 // SessionIdentity resolves a session cookie; an unknown or expired one is Unauthenticated.
@@ -417,14 +429,15 @@ type ForgotInput struct {
 // RequestReset emails a one-time link when the address has an active account. The answer is
 // the same either way, so the form cannot be used to find out who has an account.
 func (s *Service) RequestReset(ctx context.Context, in ForgotInput, ip string) error {
-	key := "golive:reset:ip:" + NetworkOf(ip)
-	if c, err := s.Redis.Incr(ctx, key).Result(); err == nil {
-		if c == 1 {
-			s.Redis.Expire(ctx, key, AttemptWindow)
-		}
-		if c > MaxAddressAttempts {
-			return &apperr.Error{Kind: apperr.TooMany, Message: "Too many requests from your network. Wait 15 minutes and try again."}
-		}
+	// Every request counts (each can send a mail), so that the form cannot be used to flood
+	// people's mailboxes from one network.
+	l := s.Limits.withDefaults()
+	n, err := count(ctx, s.Redis, resetAddressKey(ip), l.Window, l.AddressFailures)
+	if err != nil {
+		return fmt.Errorf("count password reset requests from %s: %w", NetworkOf(ip), err)
+	}
+	if n > l.AddressFailures {
+		return &apperr.Error{Kind: apperr.TooMany, Message: fmt.Sprintf("Too many requests from your network. Wait %s and try again.", minutes(l.Window))}
 	}
 	u, err := s.Store.UserByEmail(ctx, NormaliseEmail(in.Email))
 	if apperr.IsKind(err, apperr.NotFound) || (err == nil && !u.Active) {
@@ -493,7 +506,7 @@ func (s *Service) ResetPassword(ctx context.Context, token string, in AcceptInpu
 		return fmt.Errorf("hash password: %w", err)
 	}
 	now := s.Now()
-	return s.Store.Tx(ctx, func(tx *Store) error {
+	err = s.Store.Tx(ctx, func(tx *Store) error {
 		ok, err := tx.ClaimReset(ctx, r.TokenHash, now)
 		if err != nil {
 			return fmt.Errorf("claim reset: %w", err)
@@ -508,10 +521,17 @@ func (s *Service) ResetPassword(ctx context.Context, token string, in AcceptInpu
 		if err := tx.DeleteUserSessions(ctx, u.ID); err != nil {
 			return fmt.Errorf("end sessions of %s: %w", u.ID, err)
 		}
-		s.Redis.Del(ctx, failKey(u.Email))
 		return tx.Audit(ctx, audit.Entry{ActorUserID: u.ID, ActorOrgID: u.OrgID, TenantID: u.OrgID,
 			Action: "user.password_reset", ObjectType: "user", ObjectID: u.ID})
 	})
+	if err != nil {
+		return err
+	}
+	// Whoever reset the password reads the account's mail: its lock is lifted.
+	if err := s.Redis.Del(ctx, accountKey(u.Email)).Err(); err != nil {
+		s.Log.Warn("clear failed sign-ins after a reset", "err", err)
+	}
+	return nil
 }
 
 // --- organisation admin ---

@@ -24,13 +24,19 @@ type fixture struct {
 	svc *Service
 	db  *database.DB
 	ctx context.Context
+	// advance moves the Redis's clock on (dbtest.RedisWithClock), for the limits' expiry.
+	advance func(time.Duration)
 }
+
+// testAddressFailures is the per-address limit the fixture's service has, small so that the
+// tests reach it quickly; the default is DefaultAddressFailures.
+const testAddressFailures = 8
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	db := dbtest.Open(t)
-	redisURL := dbtest.RedisURL(t)
+	redisURL, advance := dbtest.RedisWithClock(t)
 	opt, err := redis.ParseURL(redisURL)
 	if err != nil {
 		t.Fatal(err)
@@ -48,11 +54,12 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { client.Close() })
 	svc := &Service{Store: NewStore(db), Authz: authz, Redis: rdb, Mail: client,
-		Secret: []byte("0123456789abcdef0123456789abcdef"), BaseURL: "http://golive.test", Now: database.Now, Log: log}
+		Secret: []byte("0123456789abcdef0123456789abcdef"), BaseURL: "http://golive.test", Now: database.Now, Log: log,
+		Limits: AttemptLimits{AddressFailures: testAddressFailures}}
 	if _, err := svc.LoadDemo(ctx); err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{svc: svc, db: db, ctx: ctx}
+	return &fixture{svc: svc, db: db, ctx: ctx, advance: advance}
 }
 
 // actor signs in as a demo user and returns the request actor and its tenant context.
@@ -112,48 +119,207 @@ func TestWrongPasswordAndUnknownEmailGetTheSameAnswer(t *testing.T) {
 	}
 }
 
-func TestAnAccountLocksAfterFiveFailures(t *testing.T) {
+// ttl is what a limit's counter has left to live: > 0 when it will expire, -1 when it never
+// would, -2 when there is none.
+func (f *fixture) ttl(t *testing.T, key string) time.Duration {
+	t.Helper()
+	d, err := f.svc.Redis.PTTL(f.ctx, key).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// checkExpires fails unless the counter at key will expire within the window.
+func (f *fixture) checkExpires(t *testing.T, key, after string) {
+	t.Helper()
+	if d := f.ttl(t, key); d <= 0 || d > AttemptWindow {
+		t.Fatalf("after %s the counter %s has %v to live, want more than 0 and at most %v", after, key, d, AttemptWindow)
+	}
+}
+
+func (f *fixture) signIn(email, password, ip string) error {
+	_, err := f.svc.SignIn(f.ctx, SignInInput{Email: email, Password: password}, ip, "")
+	return err
+}
+
+func TestManySuccessfulSignInsFromOneAddressNeverLockIt(t *testing.T) {
 	f := newFixture(t)
-	for i := 0; i < MaxAccountFailures; i++ {
-		_, err := f.svc.SignIn(f.ctx, SignInInput{Email: "evaluator@medway-ccg.test", Password: "not the password"}, "192.0.2.3", "")
-		if !apperr.IsKind(err, apperr.Unauthenticated) {
-			t.Fatalf("attempt %d: %v", i, err)
+	// Four times the address limit, by several people: a shared NHS network's morning.
+	people := []string{"lead@medway-ccg.test", "evaluator@medway-ccg.test", "observer@medway-ccg.test", "approver@medway-ccg.test"}
+	for i := 0; i < 4*testAddressFailures; i++ {
+		if err := f.signIn(people[i%len(people)], DemoPassword, "198.51.100.20"); err != nil {
+			t.Fatalf("sign-in %d from one address: %v", i+1, err)
 		}
 	}
-	_, err := f.svc.SignIn(f.ctx, SignInInput{Email: "evaluator@medway-ccg.test", Password: DemoPassword}, "192.0.2.4", "")
+	if d := f.ttl(t, addressKey("198.51.100.20")); d != -2 {
+		t.Fatalf("successful sign-ins left an address counter (%v to live)", d)
+	}
+	// A few mistakes among them are not enough either.
+	for i := 0; i < testAddressFailures-1; i++ {
+		if err := f.signIn(people[i%len(people)], "mistyped", "198.51.100.20"); !apperr.IsKind(err, apperr.Unauthenticated) {
+			t.Fatalf("mistake %d: %v", i+1, err)
+		}
+		if err := f.signIn(people[i%len(people)], DemoPassword, "198.51.100.20"); err != nil {
+			t.Fatalf("sign-in after mistake %d: %v", i+1, err)
+		}
+	}
+}
+
+func TestAnAccountLocksAfterFiveFailuresForFifteenMinutes(t *testing.T) {
+	f := newFixture(t)
+	key := accountKey("evaluator@medway-ccg.test")
+	for i := 0; i < MaxAccountFailures; i++ {
+		// From different addresses: the account's lock does not depend on where attempts come from.
+		if err := f.signIn("evaluator@medway-ccg.test", "not the password", fmt.Sprintf("192.0.2.%d", 30+i)); !apperr.IsKind(err, apperr.Unauthenticated) {
+			t.Fatalf("attempt %d: %v", i+1, err)
+		}
+		f.checkExpires(t, key, fmt.Sprintf("failure %d", i+1))
+	}
+	err := f.signIn("evaluator@medway-ccg.test", DemoPassword, "192.0.2.4")
 	if !apperr.IsKind(err, apperr.TooMany) || !strings.Contains(err.Error(), "locked for 15 minutes") {
 		t.Fatalf("the right password after 5 failures: %v, want the lock message", err)
 	}
 	// Other accounts are not affected.
 	f.actor(t, "observer@medway-ccg.test")
+
+	// The lock lasts the window from the fifth failure, then lifts by itself.
+	f.advance(AttemptWindow - time.Minute)
+	if err := f.signIn("evaluator@medway-ccg.test", DemoPassword, "192.0.2.4"); !apperr.IsKind(err, apperr.TooMany) {
+		t.Fatalf("14 minutes after the lock: %v, want still locked", err)
+	}
+	f.advance(time.Minute)
+	if err := f.signIn("evaluator@medway-ccg.test", DemoPassword, "192.0.2.4"); err != nil {
+		t.Fatalf("15 minutes after the lock: %v, want signed in", err)
+	}
+	if d := f.ttl(t, key); d != -2 {
+		t.Fatalf("a successful sign-in left the account's failures counted (%v to live)", d)
+	}
 }
 
-func TestOneAddressIsLimitedAcrossAccounts(t *testing.T) {
+func TestAnAccountLockLastsAWholeWindowFromTheFailureThatCausedIt(t *testing.T) {
 	f := newFixture(t)
-	var err error
-	for i := 0; i <= MaxAddressAttempts; i++ {
-		_, err = f.svc.SignIn(f.ctx, SignInInput{Email: "user" + string(rune('a'+i%26)) + "@example.test", Password: "x"}, "198.51.100.9", "")
+	// Four failures, then the fifth 10 minutes later: the lock runs 15 minutes from the fifth,
+	// not 5 minutes from the count's start.
+	for i := 0; i < MaxAccountFailures-1; i++ {
+		_ = f.signIn("lead@medway-ccg.test", "nope", "192.0.2.40")
 	}
-	if !apperr.IsKind(err, apperr.TooMany) {
-		t.Fatalf("attempt %d from one address: %v, want too many", MaxAddressAttempts+1, err)
+	f.advance(10 * time.Minute)
+	_ = f.signIn("lead@medway-ccg.test", "nope", "192.0.2.40")
+	f.checkExpires(t, accountKey("lead@medway-ccg.test"), "the fifth failure")
+	f.advance(10 * time.Minute)
+	if err := f.signIn("lead@medway-ccg.test", DemoPassword, "192.0.2.40"); !apperr.IsKind(err, apperr.TooMany) {
+		t.Fatalf("10 minutes after the fifth failure: %v, want still locked", err)
+	}
+	f.advance(5 * time.Minute)
+	if err := f.signIn("lead@medway-ccg.test", DemoPassword, "192.0.2.40"); err != nil {
+		t.Fatalf("15 minutes after the fifth failure: %v, want signed in", err)
+	}
+}
+
+func TestFailuresOlderThanTheWindowAreForgotten(t *testing.T) {
+	f := newFixture(t)
+	for i := 0; i < MaxAccountFailures-1; i++ {
+		_ = f.signIn("lead@medway-ccg.test", "nope", "192.0.2.41")
+	}
+	f.advance(AttemptWindow)
+	for i := 0; i < MaxAccountFailures-1; i++ {
+		if err := f.signIn("lead@medway-ccg.test", "nope", "192.0.2.41"); !apperr.IsKind(err, apperr.Unauthenticated) {
+			t.Fatalf("failure %d of a new window: %v", i+1, err)
+		}
+	}
+	if err := f.signIn("lead@medway-ccg.test", DemoPassword, "192.0.2.41"); err != nil {
+		t.Fatalf("4 failures in each of two windows: %v, want signed in", err)
+	}
+}
+
+func TestACounterLeftWithoutAnExpiryIsGivenOne(t *testing.T) {
+	f := newFixture(t)
+	// What the older golive could leave when a process died between INCR and EXPIRE.
+	key := accountKey("lead@medway-ccg.test")
+	if err := f.svc.Redis.Set(f.ctx, key, MaxAccountFailures, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.signIn("lead@medway-ccg.test", DemoPassword, "192.0.2.42"); !apperr.IsKind(err, apperr.TooMany) {
+		t.Fatalf("with the old counter: %v, want locked", err)
+	}
+	f.checkExpires(t, key, "reading a counter with no expiry")
+	f.advance(AttemptWindow)
+	if err := f.signIn("lead@medway-ccg.test", DemoPassword, "192.0.2.42"); err != nil {
+		t.Fatalf("a window later: %v, want signed in", err)
+	}
+}
+
+func TestOneAddressLocksAfterItsFailuresAcrossAccounts(t *testing.T) {
+	f := newFixture(t)
+	key := addressKey("198.51.100.9")
+	for i := 0; i < testAddressFailures; i++ {
+		// A different unknown account each time: only the address limit can stop them.
+		if err := f.signIn(fmt.Sprintf("user%d@example.test", i), "x", "198.51.100.9"); !apperr.IsKind(err, apperr.Unauthenticated) {
+			t.Fatalf("failure %d from one address: %v", i+1, err)
+		}
+		f.checkExpires(t, key, fmt.Sprintf("failure %d", i+1))
+	}
+	err := f.signIn("lead@medway-ccg.test", DemoPassword, "198.51.100.9")
+	if !apperr.IsKind(err, apperr.TooMany) || !strings.Contains(err.Error(), "from your network") {
+		t.Fatalf("a right password from the locked address: %v, want too many from your network", err)
+	}
+	// Another address is not affected.
+	if err := f.signIn("lead@medway-ccg.test", DemoPassword, "198.51.100.10"); err != nil {
+		t.Fatalf("from another address: %v", err)
+	}
+	f.advance(AttemptWindow)
+	if err := f.signIn("lead@medway-ccg.test", DemoPassword, "198.51.100.9"); err != nil {
+		t.Fatalf("a window later: %v, want signed in", err)
+	}
+}
+
+func TestTheAddressLimitDefaultsToOneSizedForASharedNetwork(t *testing.T) {
+	l := AttemptLimits{}.withDefaults()
+	if l.AddressFailures != DefaultAddressFailures || l.AccountFailures != MaxAccountFailures || l.Window != AttemptWindow {
+		t.Fatalf("defaults: %+v", l)
+	}
+	if DefaultAddressFailures < 20*MaxAccountFailures {
+		t.Fatalf("the default address limit %d would let a few people's mistakes lock their whole network", DefaultAddressFailures)
 	}
 }
 
 func TestOneIPv6NetworkIsLimitedAcrossItsAddresses(t *testing.T) {
 	f := newFixture(t)
 	var err error
-	for i := 0; i <= MaxAddressAttempts; i++ {
+	for i := 0; i <= testAddressFailures; i++ {
 		// A fresh address from the same /64 for every attempt.
 		ip := fmt.Sprintf("2001:db8:aa:bb::%x", i+1)
-		_, err = f.svc.SignIn(f.ctx, SignInInput{Email: "user" + string(rune('a'+i%26)) + "@example.test", Password: "x"}, ip, "")
+		err = f.signIn(fmt.Sprintf("user%d@example.test", i), "x", ip)
 	}
 	if !apperr.IsKind(err, apperr.TooMany) {
-		t.Fatalf("attempt %d from one /64: %v, want too many", MaxAddressAttempts+1, err)
+		t.Fatalf("attempt %d from one /64: %v, want too many", testAddressFailures+1, err)
 	}
 	// The next /64 is another subscriber.
-	_, err = f.svc.SignIn(f.ctx, SignInInput{Email: "usera@example.test", Password: "x"}, "2001:db8:aa:bc::1", "")
+	err = f.signIn("usera@example.test", "x", "2001:db8:aa:bc::1")
 	if !apperr.IsKind(err, apperr.Unauthenticated) {
 		t.Fatalf("an attempt from the next /64: %v, want only a wrong password", err)
+	}
+}
+
+func TestPasswordResetRequestsAreLimitedPerAddress(t *testing.T) {
+	f := newFixture(t)
+	key := resetAddressKey("203.0.113.50")
+	for i := 0; i < testAddressFailures; i++ {
+		if err := f.svc.RequestReset(f.ctx, ForgotInput{Email: "lead@medway-ccg.test"}, "203.0.113.50"); err != nil {
+			t.Fatalf("request %d: %v", i+1, err)
+		}
+		f.checkExpires(t, key, fmt.Sprintf("request %d", i+1))
+	}
+	if err := f.svc.RequestReset(f.ctx, ForgotInput{Email: "lead@medway-ccg.test"}, "203.0.113.50"); !apperr.IsKind(err, apperr.TooMany) {
+		t.Fatalf("request %d from one address: %v, want too many", testAddressFailures+1, err)
+	}
+	if err := f.svc.RequestReset(f.ctx, ForgotInput{Email: "lead@medway-ccg.test"}, "203.0.113.51"); err != nil {
+		t.Fatalf("from another address: %v", err)
+	}
+	f.advance(AttemptWindow)
+	if err := f.svc.RequestReset(f.ctx, ForgotInput{Email: "lead@medway-ccg.test"}, "203.0.113.50"); err != nil {
+		t.Fatalf("a window later: %v", err)
 	}
 }
 

@@ -138,8 +138,12 @@ func (s *Store) UpdateUser(ctx context.Context, u *User) error {
 	return nil
 }
 
-// SetRoles replaces the user's casbin grouping rules in the organisation, in the transaction.
+// SetRoles replaces the user's casbin grouping rules in the organisation, in the transaction,
+// and gives the rules a new version in the same transaction (see Authorizer).
 func (s *Store) SetRoles(ctx context.Context, userID, orgID string, roles []access.Role) error {
+	if err := s.BumpPolicyVersion(ctx); err != nil {
+		return err
+	}
 	if err := s.q(ctx).Exec("DELETE FROM casbin_rule WHERE ptype = 'g' AND v0 = ? AND v2 = ?", Subject(userID), orgID).Error; err != nil {
 		return fmt.Errorf("clear roles of %s: %w", userID, err)
 	}
@@ -149,6 +153,33 @@ func (s *Store) SetRoles(ctx context.Context, userID, orgID string, roles []acce
 		}
 	}
 	return nil
+}
+
+// BumpPolicyVersion writes a new random version of the casbin rules. In a transaction it also
+// takes the row's lock until commit, so role changes commit one after another and the version
+// read is never older than the rules read after it. Take it before the audit chain's lock
+// (Audit), as SetRoles callers do, so that two transactions never wait on each other's.
+func (s *Store) BumpPolicyVersion(ctx context.Context) error {
+	res := s.q(ctx).Exec("UPDATE authz_version SET version = ? WHERE id = 1", NewID())
+	if res.Error != nil {
+		return fmt.Errorf("bump the roles' version: %w", res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return errors.New("bump the roles' version: the authz_version row is missing (migration 00015)")
+	}
+	return nil
+}
+
+// PolicyVersion reads the casbin rules' version.
+func (s *Store) PolicyVersion(ctx context.Context) (string, error) {
+	var v []string
+	if err := s.q(ctx).Raw("SELECT version FROM authz_version WHERE id = 1").Scan(&v).Error; err != nil {
+		return "", fmt.Errorf("read the roles' version: %w", err)
+	}
+	if len(v) != 1 {
+		return "", errors.New("read the roles' version: the authz_version row is missing (migration 00015)")
+	}
+	return v[0], nil
 }
 
 // Roles reads the user's roles in the organisation from the stored rules.

@@ -419,9 +419,11 @@ func TestBadConfigurationStopsStartUpWithAClearMessage(t *testing.T) {
 		"GOLIVE_SMTP_URL":      {"GOLIVE_SMTP_URL": "mail.example:25"},
 		"GOLIVE_METRICS_TOKEN": {"GOLIVE_METRICS_TOKEN": "guessable"},
 		// A host name is not an address: the bad entry is named among the good ones.
-		"GOLIVE_TRUSTED_PROXIES": {"GOLIVE_TRUSTED_PROXIES": "10.0.0.7, proxy.internal, 10.0.0.0/8"},
-		"shared key":             {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_REDIS_URL": "redis://127.0.0.1:6379/0"},
-		"shared redis":           {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_SECRET_KEY": strings.Repeat("ab", 32)},
+		"GOLIVE_TRUSTED_PROXIES":      {"GOLIVE_TRUSTED_PROXIES": "10.0.0.7, proxy.internal, 10.0.0.0/8"},
+		"GOLIVE_SIGNIN_ADDRESS_LIMIT": {"GOLIVE_SIGNIN_ADDRESS_LIMIT": "lots"},
+		"zero address limit":          {"GOLIVE_SIGNIN_ADDRESS_LIMIT": "0"},
+		"shared key":                  {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_REDIS_URL": "redis://127.0.0.1:6379/0"},
+		"shared redis":                {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_SECRET_KEY": strings.Repeat("ab", 32)},
 	}
 	for name, env := range cases {
 		err := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, os.Stdout)
@@ -431,6 +433,8 @@ func TestBadConfigurationStopsStartUpWithAClearMessage(t *testing.T) {
 			want = "GOLIVE_SECRET_KEY must be set"
 		case "shared redis":
 			want = "GOLIVE_REDIS_URL must be set"
+		case "zero address limit":
+			want = `GOLIVE_SIGNIN_ADDRESS_LIMIT "0" must be a whole number from 1`
 		case "GOLIVE_TRUSTED_PROXIES":
 			want = `GOLIVE_TRUSTED_PROXIES entry "proxy.internal" is not an IP address`
 		}

@@ -103,7 +103,8 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	a.Tenants = &tenants.Service{Store: tenants.NewStore(db), Authz: a.Authz, Redis: a.Redis, Mail: a.Jobs,
-		Secret: a.Cfg.Secret, BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
+		Secret: a.Cfg.Secret, BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log,
+		Limits: tenants.AttemptLimits{AddressFailures: cfg.SignInAddressLimit}}
 	a.Lots = &lots.Service{Store: lots.NewStore(db), Authz: a.Authz, Mail: a.Jobs, Secret: a.Cfg.Secret,
 		BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
 	a.Eval = &evaluation.Service{Store: evaluation.NewStore(db), Lots: a.Lots, Now: cfg.Now}

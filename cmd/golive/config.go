@@ -9,9 +9,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
+	"golive/tenants"
 	"golive/web"
 )
 
@@ -32,7 +34,11 @@ type Config struct {
 	// TrustedProxies (GOLIVE_TRUSTED_PROXIES) are the reverse proxies whose X-Forwarded-For gives
 	// the client's address (web.ClientIP); unset = none, the connection's address is the client's.
 	TrustedProxies []string
-	Now            func() time.Time
+	// SignInAddressLimit (GOLIVE_SIGNIN_ADDRESS_LIMIT) is the failed sign-ins, and apart from
+	// them the password reset requests, one address may make in 15 minutes
+	// (tenants.AttemptLimits); default tenants.DefaultAddressFailures.
+	SignInAddressLimit int
+	Now                func() time.Time
 }
 
 // Embedded reports whether golive runs with nothing installed: SQLite and miniredis in process.
@@ -93,6 +99,15 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.TrustedProxies = proxies
 	}
+	c.SignInAddressLimit = tenants.DefaultAddressFailures
+	if v := getenv("GOLIVE_SIGNIN_ADDRESS_LIMIT"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > maxSignInAddressLimit {
+			problems = append(problems, fmt.Sprintf("GOLIVE_SIGNIN_ADDRESS_LIMIT %q must be a whole number from 1 to %d: the failed sign-ins one address may make in 15 minutes (default %d)",
+				v, maxSignInAddressLimit, tenants.DefaultAddressFailures))
+		}
+		c.SignInAddressLimit = n
+	}
 	if v := getenv("GOLIVE_NOW"); v != "" {
 		// A demo or test clock: it starts at this instant and runs on in real time, so a demo can
 		// show a procurement before its deadline, or a test can restart golive after it.
@@ -151,6 +166,9 @@ func (c *Config) ensureSecret() error {
 	c.Secret = k
 	return nil
 }
+
+// maxSignInAddressLimit: beyond this an address limit stops nothing.
+const maxSignInAddressLimit = 1_000_000
 
 func or(v, d string) string {
 	if v == "" {

@@ -6,8 +6,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"golive/tenants"
 )
 
 // forwardedFor is a reverse proxy in front of golive, as seen by golive: every request arrives
@@ -44,19 +42,25 @@ func failSignIns(b *browser, n int) (int, string) {
 	return status, body
 }
 
-const tooManyFromNetwork = "Too many attempts to sign in from your network"
+const tooManyFromNetwork = "Too many failed attempts to sign in from your network"
+
+// addressLimit is the per-address limit these servers run with (GOLIVE_SIGNIN_ADDRESS_LIMIT),
+// small so that the tests reach it quickly.
+const addressLimit = 10
+
+var limitEnv = map[string]string{"GOLIVE_SIGNIN_ADDRESS_LIMIT": "10"}
 
 func TestBehindATrustedProxyEachForwardedClientHasItsOwnSignInLimit(t *testing.T) {
-	s := startServer(t, map[string]string{"GOLIVE_TRUSTED_PROXIES": "127.0.0.1"})
+	s := startServer(t, map[string]string{"GOLIVE_TRUSTED_PROXIES": "127.0.0.1", "GOLIVE_SIGNIN_ADDRESS_LIMIT": "10"})
 
 	// An attacker behind the proxy, writing its own X-Forwarded-For entry in front of the one
 	// the proxy appends.
 	attacker, proxy := s.behindProxy(t, "6.6.6.6, 203.0.113.7")
-	if status, body := failSignIns(attacker, tenants.MaxAddressAttempts); status != http.StatusUnauthorized {
-		t.Fatalf("the attacker's first %d attempts: %d, want 401 each\n%s", tenants.MaxAddressAttempts, status, body)
+	if status, body := failSignIns(attacker, addressLimit); status != http.StatusUnauthorized {
+		t.Fatalf("the attacker's first %d attempts: %d, want 401 each\n%s", addressLimit, status, body)
 	}
 	if status, body := failSignIns(attacker, 1); status != http.StatusTooManyRequests || !strings.Contains(body, tooManyFromNetwork) {
-		t.Fatalf("attempt %d from 203.0.113.7: %d, want 429 %q", tenants.MaxAddressAttempts+1, status, tooManyFromNetwork)
+		t.Fatalf("attempt %d from 203.0.113.7: %d, want 429 %q", addressLimit+1, status, tooManyFromNetwork)
 	}
 	// Changing the entry the client writes does not make a new address.
 	proxy.xff = "7.7.7.7, 203.0.113.7"
@@ -80,15 +84,15 @@ func TestBehindATrustedProxyEachForwardedClientHasItsOwnSignInLimit(t *testing.T
 }
 
 func TestWithNoProxyTrustedAForwardedForHeaderDoesNotEscapeTheSignInLimit(t *testing.T) {
-	s := startServer(t, nil)
+	s := startServer(t, limitEnv)
 	first, _ := s.behindProxy(t, "203.0.113.7")
-	if status, _ := failSignIns(first, tenants.MaxAddressAttempts); status != http.StatusUnauthorized {
-		t.Fatalf("the first %d attempts: %d, want 401 each", tenants.MaxAddressAttempts, status)
+	if status, _ := failSignIns(first, addressLimit); status != http.StatusUnauthorized {
+		t.Fatalf("the first %d attempts: %d, want 401 each", addressLimit, status)
 	}
 	// A different header from the same connection address is the same caller: a client cannot
 	// escape the limit by writing a new X-Forwarded-For.
 	second, _ := s.behindProxy(t, "203.0.113.8")
 	if status, body := failSignIns(second, 1); status != http.StatusTooManyRequests || !strings.Contains(body, tooManyFromNetwork) {
-		t.Fatalf("attempt %d with another forged address: %d, want 429 %q", tenants.MaxAddressAttempts+1, status, tooManyFromNetwork)
+		t.Fatalf("attempt %d with another forged address: %d, want 429 %q", addressLimit+1, status, tooManyFromNetwork)
 	}
 }

@@ -129,11 +129,21 @@ func Open(t testing.TB) *database.DB {
 // parallel packages never share one, and flushed; else a fresh miniredis.
 func RedisURL(t testing.TB) string {
 	t.Helper()
+	url, _ := RedisWithClock(t)
+	return url
+}
+
+// RedisWithClock is RedisURL and a function that moves that Redis's clock on by d, for the
+// keys' expiry: miniredis's FastForward, or on a real Redis (whose clock a test cannot move)
+// what d of waiting would do to every key of the test's logical database: those that would
+// have expired are deleted, the others keep d less to live, and those without an expiry stay.
+func RedisWithClock(t testing.TB) (string, func(d time.Duration)) {
+	t.Helper()
 	quietRedisLog()
 	base := os.Getenv("GOLIVE_TEST_REDIS_URL")
 	if base == "" {
 		m := miniredis.RunT(t)
-		return "redis://" + m.Addr() + "/0"
+		return "redis://" + m.Addr() + "/0", m.FastForward
 	}
 	opt, err := redis.ParseURL(base)
 	if err != nil {
@@ -171,12 +181,33 @@ func RedisURL(t testing.TB) string {
 	})
 	opt.DB = dbn
 	d := redis.NewClient(opt)
-	defer d.Close()
+	t.Cleanup(func() { d.Close() })
 	if err := d.FlushDB(ctx).Err(); err != nil {
 		t.Fatalf("flush test redis db %d: %v", dbn, err)
 	}
-	return fmt.Sprintf("redis://%s/%d", strings.TrimPrefix(opt.Addr, "redis://"), dbn)
+	advance := func(by time.Duration) {
+		t.Helper()
+		iter := d.Scan(ctx, 0, "*", 100).Iterator()
+		for iter.Next(ctx) {
+			if err := ageKey.Run(ctx, d, []string{iter.Val()}, by.Milliseconds()).Err(); err != nil && err != redis.Nil {
+				t.Fatalf("move the test redis's clock on: %v", err)
+			}
+		}
+		if err := iter.Err(); err != nil {
+			t.Fatalf("move the test redis's clock on: %v", err)
+		}
+	}
+	return fmt.Sprintf("redis://%s/%d", strings.TrimPrefix(opt.Addr, "redis://"), dbn), advance
 }
+
+// ageKey takes ARGV[1] ms off a key's time to live, deleting it when that is all it had left.
+var ageKey = redis.NewScript(`
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 then
+  if ttl <= tonumber(ARGV[1]) then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], ttl - tonumber(ARGV[1])) end
+end
+return ttl
+`)
 
 func randHex(n int) string {
 	b := make([]byte, n)
