@@ -48,7 +48,10 @@ type Procurement struct {
 	AwardDate             time.Time
 	ContractStart         time.Time
 	// WrappedKey is the procurement's data key, sealed with the service's secret key.
-	WrappedKey  []byte
+	WrappedKey []byte
+	// KeyID names the secret WrappedKey is wrapped under (KeyID in seal.go); "" for keys wrapped
+	// before key ids were stored.
+	KeyID       string
 	CreatedBy   string
 	CreatedAt   time.Time `gorm:"autoCreateTime:false"` // the service's clock, not GORM's
 	UpdatedAt   time.Time `gorm:"autoUpdateTime:false"`
