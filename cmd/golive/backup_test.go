@@ -39,7 +39,9 @@ func operatorEnvOf(s *server) map[string]string {
 	return env
 }
 
-func getenvOf(env map[string]string) func(string) string { return func(k string) string { return env[k] } }
+func getenvOf(env map[string]string) func(string) string {
+	return func(k string) string { return env[k] }
+}
 
 // freshTarget is an empty data directory, or an empty database and a Redis, to restore into.
 func freshTarget(t *testing.T) map[string]string {

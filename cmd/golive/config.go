@@ -25,10 +25,10 @@ type Config struct {
 	// OldSecret (GOLIVE_OLD_SECRET_KEY) is the secret being rotated away from: it still unwraps
 	// procurement keys not yet re-wrapped by `golive keys rotate`.
 	OldSecret []byte
-	BaseURL     string // GOLIVE_BASE_URL, default http://localhost:<port>
-	SMTPURL     string // GOLIVE_SMTP_URL: smtp://user:pass@host:port; unset = local outbox
-	MailFrom    string // GOLIVE_MAIL_FROM, default golive@localhost
-	LogLevel    string // GOLIVE_LOG_LEVEL: debug, info, warn, error
+	BaseURL   string // GOLIVE_BASE_URL, default http://localhost:<port>
+	SMTPURL   string // GOLIVE_SMTP_URL: smtp://user:pass@host:port; unset = local outbox
+	MailFrom  string // GOLIVE_MAIL_FROM, default golive@localhost
+	LogLevel  string // GOLIVE_LOG_LEVEL: debug, info, warn, error
 	// MetricsToken (GOLIVE_METRICS_TOKEN) is the bearer token /metrics asks for; unset = /metrics
 	// only to this machine (web.MetricsAccess).
 	MetricsToken string
