@@ -22,13 +22,10 @@ type Config struct {
 	DatabaseURL string // GOLIVE_DATABASE_URL: postgres://…; unset = SQLite in DataDir
 	RedisURL    string // GOLIVE_REDIS_URL: redis://…; unset = in-process miniredis
 	Secret      []byte // GOLIVE_SECRET_KEY (hex, ≥ 32 bytes); unset = generated into DataDir
-	// OldSecret (GOLIVE_OLD_SECRET_KEY) is the secret being rotated away from: it still unwraps
-	// procurement keys not yet re-wrapped by `golive keys rotate`.
-	OldSecret []byte
-	BaseURL   string // GOLIVE_BASE_URL, default http://localhost:<port>
-	SMTPURL   string // GOLIVE_SMTP_URL: smtp://user:pass@host:port; unset = local outbox
-	MailFrom  string // GOLIVE_MAIL_FROM, default golive@localhost
-	LogLevel  string // GOLIVE_LOG_LEVEL: debug, info, warn, error
+	BaseURL     string // GOLIVE_BASE_URL, default http://localhost:<port>
+	SMTPURL     string // GOLIVE_SMTP_URL: smtp://user:pass@host:port; unset = local outbox
+	MailFrom    string // GOLIVE_MAIL_FROM, default golive@localhost
+	LogLevel    string // GOLIVE_LOG_LEVEL: debug, info, warn, error
 	// MetricsToken (GOLIVE_METRICS_TOKEN) is the bearer token /metrics asks for; unset = /metrics
 	// only to this machine (web.MetricsAccess).
 	MetricsToken string
@@ -36,6 +33,9 @@ type Config struct {
 	// the client's address (web.ClientIP); unset = none, the connection's address is the client's.
 	TrustedProxies []string
 	Now            func() time.Time
+	// OldSecret (GOLIVE_OLD_SECRET_KEY) is the secret being rotated away from: it still unwraps
+	// procurement keys not yet re-wrapped by `golive keys rotate`.
+	OldSecret []byte
 }
 
 // Embedded reports whether golive runs with nothing installed: SQLite and miniredis in process.
