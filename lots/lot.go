@@ -48,10 +48,8 @@ type Procurement struct {
 	AwardDate             time.Time
 	ContractStart         time.Time
 	// WrappedKey is the procurement's data key, sealed with the service's secret key.
-	WrappedKey []byte
-	// KeyID names the secret WrappedKey is wrapped under (KeyID in seal.go); "" for keys wrapped
-	// before key ids were stored.
-	KeyID       string
+	WrappedKey  []byte
+	KeyID       string // of the secret wrapping WrappedKey (seal.go); "" if wrapped before key ids
 	CreatedBy   string
 	CreatedAt   time.Time `gorm:"autoCreateTime:false"` // the service's clock, not GORM's
 	UpdatedAt   time.Time `gorm:"autoUpdateTime:false"`

@@ -28,15 +28,15 @@ type MailQueue interface {
 
 // Service is the procurement lifecycle up to opening.
 type Service struct {
-	Store  *Store
-	Authz  Authorizer
-	Mail   MailQueue
-	Secret []byte
+	Store   *Store
+	Authz   Authorizer
+	Mail    MailQueue
+	Secret  []byte
+	BaseURL string
+	Now     func() time.Time
+	Log     *slog.Logger
 	// OldSecret (GOLIVE_OLD_SECRET_KEY) still unwraps procurement keys during a key rotation.
 	OldSecret []byte
-	BaseURL   string
-	Now       func() time.Time
-	Log       *slog.Logger
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
