@@ -422,6 +422,8 @@ func TestBadConfigurationStopsStartUpWithAClearMessage(t *testing.T) {
 		"GOLIVE_TRUSTED_PROXIES": {"GOLIVE_TRUSTED_PROXIES": "10.0.0.7, proxy.internal, 10.0.0.0/8"},
 		"shared key":             {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_REDIS_URL": "redis://127.0.0.1:6379/0"},
 		"shared redis":           {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_SECRET_KEY": strings.Repeat("ab", 32)},
+		"GOLIVE_OLD_SECRET_KEY":  {"GOLIVE_OLD_SECRET_KEY": "0123"},
+		"old key is the key":     {"GOLIVE_SECRET_KEY": strings.Repeat("ab", 32), "GOLIVE_OLD_SECRET_KEY": strings.Repeat("ab", 32)},
 	}
 	for name, env := range cases {
 		err := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, os.Stdout)
@@ -431,6 +433,8 @@ func TestBadConfigurationStopsStartUpWithAClearMessage(t *testing.T) {
 			want = "GOLIVE_SECRET_KEY must be set"
 		case "shared redis":
 			want = "GOLIVE_REDIS_URL must be set"
+		case "old key is the key":
+			want = "GOLIVE_OLD_SECRET_KEY is the same as GOLIVE_SECRET_KEY"
 		case "GOLIVE_TRUSTED_PROXIES":
 			want = `GOLIVE_TRUSTED_PROXIES entry "proxy.internal" is not an IP address`
 		}
@@ -441,7 +445,7 @@ func TestBadConfigurationStopsStartUpWithAClearMessage(t *testing.T) {
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	for _, cmd := range []string{"serve", "worker", "migrate", "demo", "audit"} {
+	for _, cmd := range []string{"serve", "worker", "migrate", "demo", "audit", "backup", "restore", "keys"} {
 		var out strings.Builder
 		err := run(context.Background(), []string{cmd, "--help"}, func(string) string { return "" }, &out)
 		if err == nil || !strings.Contains(out.String(), "golive "+cmd) {

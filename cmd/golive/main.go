@@ -50,8 +50,8 @@ Commands:
                  keys status: count procurement keys by the secret wrapping them
 
 Configuration comes from environment variables (see README): GOLIVE_ADDR, GOLIVE_DATA_DIR,
-GOLIVE_DATABASE_URL, GOLIVE_REDIS_URL, GOLIVE_SECRET_KEY, GOLIVE_OLD_SECRET_KEY, GOLIVE_BASE_URL, GOLIVE_SMTP_URL,
-GOLIVE_MAIL_FROM, GOLIVE_LOG_LEVEL, GOLIVE_NOW.
+GOLIVE_DATABASE_URL, GOLIVE_REDIS_URL, GOLIVE_SECRET_KEY, GOLIVE_OLD_SECRET_KEY, GOLIVE_BASE_URL,
+GOLIVE_SMTP_URL, GOLIVE_MAIL_FROM, GOLIVE_LOG_LEVEL, GOLIVE_NOW.
 Run "golive <command> --help" for a command's own help.
 `
 
