@@ -2,7 +2,6 @@ package lots
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"golive/audit"
@@ -152,7 +151,3 @@ func CheckKeys(ctx context.Context, st *Store, ring *Keyring) (KeyCheck, error) 
 		}
 	}
 }
-
-// IsKeyError reports whether err is a procurement key that did not open: an unknown secret or
-// the wrong one.
-func IsKeyError(err error) bool { return errors.Is(err, ErrUnknownKey) || errors.Is(err, ErrSealed) }
