@@ -120,9 +120,9 @@ func (s *Service) AddAttachment(ctx context.Context, a *access.Actor, lotID, nam
 				return apperr.InvalidFields(map[string]string{"file": "There is already an attachment called " + name + ": remove it first"})
 			}
 		}
-		key, err := UnwrapKey(s.Secret, p.WrappedKey, p.ID)
+		key, err := s.dataKey(p)
 		if err != nil {
-			return fmt.Errorf("unwrap key of %s: %w", p.ID, err)
+			return err
 		}
 		if att.ContentSealed, err = Seal(key, content, attachmentAAD(a.OrgID, att.SHA256)); err != nil {
 			return err
@@ -226,9 +226,9 @@ func (s *Service) OpenedAttachment(ctx context.Context, procurementID, lotID, at
 }
 
 func (s *Service) openAttachment(p Procurement, att Attachment) (Attachment, []byte, error) {
-	key, err := UnwrapKey(s.Secret, p.WrappedKey, p.ID)
+	key, err := s.dataKey(p)
 	if err != nil {
-		return att, nil, fmt.Errorf("unwrap key of %s: %w", p.ID, err)
+		return att, nil, err
 	}
 	content, err := Open(key, att.ContentSealed, attachmentAAD(att.BidderOrgID, att.SHA256))
 	if err != nil {

@@ -260,9 +260,9 @@ func (s *Service) bidderLot(ctx context.Context, tx *Store, lotID string) (Procu
 func londonString(t time.Time) string { return t.In(ukclock.London).Format("15:04 on 2 January 2006") }
 
 func (s *Service) seal(p Procurement, sub *Submission, c Content) error {
-	key, err := UnwrapKey(s.Secret, p.WrappedKey, p.ID)
+	key, err := s.dataKey(p)
 	if err != nil {
-		return fmt.Errorf("unwrap key of %s: %w", p.ID, err)
+		return err
 	}
 	answers, _ := json.Marshal(c.Answers)
 	prices, _ := json.Marshal(c.Prices)
@@ -300,7 +300,11 @@ func (s *Service) unseal(p Procurement, sub Submission, withPrice bool) (Content
 
 // dataKey unwraps a procurement's data key, for opening its envelopes.
 func (s *Service) dataKey(p Procurement) ([]byte, error) {
-	key, err := UnwrapKey(s.Secret, p.WrappedKey, p.ID)
+	ring, err := s.keyring()
+	if err != nil {
+		return nil, err
+	}
+	key, err := ring.Unwrap(p.WrappedKey, p.KeyID, p.ID)
 	if err != nil {
 		return nil, fmt.Errorf("unwrap key of %s: %w", p.ID, err)
 	}

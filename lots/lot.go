@@ -49,6 +49,7 @@ type Procurement struct {
 	ContractStart         time.Time
 	// WrappedKey is the procurement's data key, sealed with the service's secret key.
 	WrappedKey  []byte
+	KeyID       string // of the secret wrapping WrappedKey (seal.go); "" if wrapped before key ids
 	CreatedBy   string
 	CreatedAt   time.Time `gorm:"autoCreateTime:false"` // the service's clock, not GORM's
 	UpdatedAt   time.Time `gorm:"autoUpdateTime:false"`

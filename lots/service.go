@@ -35,6 +35,8 @@ type Service struct {
 	BaseURL string
 	Now     func() time.Time
 	Log     *slog.Logger
+	// OldSecret (GOLIVE_OLD_SECRET_KEY) still unwraps procurement keys during a key rotation.
+	OldSecret []byte
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -117,7 +119,11 @@ func (s *Service) CreateProcurement(ctx context.Context, a *access.Actor, in Pro
 	if err != nil {
 		return Procurement{}, err
 	}
-	if p.WrappedKey, err = WrapKey(s.Secret, key, p.ID); err != nil {
+	ring, err := s.keyring()
+	if err != nil {
+		return Procurement{}, err
+	}
+	if p.WrappedKey, p.KeyID, err = ring.Wrap(key, p.ID); err != nil {
 		return Procurement{}, fmt.Errorf("wrap key of %s: %w", p.ID, err)
 	}
 	err = s.Store.Tx(ctx, func(tx *Store) error {

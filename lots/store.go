@@ -120,9 +120,11 @@ func (s *Store) CreateProcurement(ctx context.Context, p *Procurement, participa
 	return s.SetParticipants(ctx, p.ID, participants)
 }
 
-// SaveProcurement writes every field.
+// SaveProcurement writes every field but the wrapped key, which is written once at creation and
+// then only by a key rotation (RewrapKey): a service that loaded the row before a rotation
+// re-wrapped it must not put the old wrapping back.
 func (s *Store) SaveProcurement(ctx context.Context, p *Procurement) error {
-	if err := s.q(ctx).Save(p).Error; err != nil {
+	if err := s.q(ctx).Omit("wrapped_key", "key_id").Save(p).Error; err != nil {
 		return referenceTaken(err, "save procurement")
 	}
 	return nil
@@ -571,6 +573,82 @@ func (s *Store) CopyAttachments(ctx context.Context, from, to string, newID func
 		if err := s.create(ctx, "attachment", &a); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// --- procurement keys ---
+//
+// A key rotation, a backup and a restore are the operator's, across every tenant, so these read
+// without a tenant scope. They read ids, references and wrapped keys only, never a response.
+
+// KeyRow is a procurement's wrapped data key and the key id of the secret wrapping it.
+type KeyRow struct {
+	ID, LeadOrgID, Reference, KeyID string
+	WrappedKey                      []byte
+}
+
+// KeyIDCounts counts procurements by the key id their data key is wrapped under.
+func (s *Store) KeyIDCounts(ctx context.Context) (map[string]int, error) {
+	var rows []struct {
+		KeyID string
+		N     int
+	}
+	if err := s.q(ctx).Table("procurements").Select("key_id, COUNT(*) AS n").Group("key_id").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("count procurement keys by key id: %w", err)
+	}
+	out := map[string]int{}
+	for _, r := range rows {
+		out[r.KeyID] = r.N
+	}
+	return out, nil
+}
+
+// KeyRows pages through every procurement's key in id order, after the id given ("" first).
+func (s *Store) KeyRows(ctx context.Context, after string, limit int) ([]KeyRow, error) {
+	var out []KeyRow
+	err := s.q(ctx).Table("procurements").Select("id, lead_org_id, reference, key_id, wrapped_key").
+		Where("id > ?", after).Order("id").Limit(limit).Scan(&out).Error
+	if err != nil {
+		return nil, fmt.Errorf("list procurement keys: %w", err)
+	}
+	return out, nil
+}
+
+// keysNotUnder pages through the ids of procurements whose key is not under keyID.
+func (s *Store) keysNotUnder(ctx context.Context, keyID, after string, limit int) ([]string, error) {
+	var ids []string
+	err := s.q(ctx).Table("procurements").Where("key_id <> ? AND id > ?", keyID, after).
+		Order("id").Limit(limit).Pluck("id", &ids).Error
+	if err != nil {
+		return nil, fmt.Errorf("list procurement keys to re-wrap: %w", err)
+	}
+	return ids, nil
+}
+
+// keyForUpdate loads one procurement's key, locking the row (PostgreSQL) until the transaction
+// ends, so that two rotations running at once re-wrap it once.
+func (s *Store) keyForUpdate(ctx context.Context, id string) (KeyRow, error) {
+	var k KeyRow
+	q := s.q(ctx).Table("procurements").Select("id, lead_org_id, reference, key_id, wrapped_key").Where("id = ?", id)
+	if s.db.Dialector.Name() == "postgres" {
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	if err := q.Take(&k).Error; err != nil {
+		return k, fmt.Errorf("load the key of procurement %s: %w", id, err)
+	}
+	return k, nil
+}
+
+// rewrapKey replaces a procurement's wrapped key, only if it is still under the key id read.
+func (s *Store) rewrapKey(ctx context.Context, id, fromKeyID string, wrapped []byte, toKeyID string) error {
+	res := s.q(ctx).Table("procurements").Where("id = ? AND key_id = ?", id, fromKeyID).
+		Updates(map[string]any{"wrapped_key": wrapped, "key_id": toKeyID})
+	if res.Error != nil {
+		return fmt.Errorf("store the re-wrapped key of procurement %s: %w", id, res.Error)
+	}
+	if res.RowsAffected != 1 {
+		return fmt.Errorf("store the re-wrapped key of procurement %s: its key changed while it was re-wrapped", id)
 	}
 	return nil
 }

@@ -424,6 +424,8 @@ func TestBadConfigurationStopsStartUpWithAClearMessage(t *testing.T) {
 		"zero address limit":          {"GOLIVE_SIGNIN_ADDRESS_LIMIT": "0"},
 		"shared key":                  {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_REDIS_URL": "redis://127.0.0.1:6379/0"},
 		"shared redis":                {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_SECRET_KEY": strings.Repeat("ab", 32)},
+		"GOLIVE_OLD_SECRET_KEY":       {"GOLIVE_OLD_SECRET_KEY": "0123"},
+		"old key is the key":          {"GOLIVE_SECRET_KEY": strings.Repeat("ab", 32), "GOLIVE_OLD_SECRET_KEY": strings.Repeat("ab", 32)},
 	}
 	for name, env := range cases {
 		err := run(context.Background(), []string{"serve"}, func(k string) string { return env[k] }, os.Stdout)
@@ -435,6 +437,8 @@ func TestBadConfigurationStopsStartUpWithAClearMessage(t *testing.T) {
 			want = "GOLIVE_REDIS_URL must be set"
 		case "zero address limit":
 			want = `GOLIVE_SIGNIN_ADDRESS_LIMIT "0" must be a whole number from 1`
+		case "old key is the key":
+			want = "GOLIVE_OLD_SECRET_KEY is the same as GOLIVE_SECRET_KEY"
 		case "GOLIVE_TRUSTED_PROXIES":
 			want = `GOLIVE_TRUSTED_PROXIES entry "proxy.internal" is not an IP address`
 		}
@@ -445,7 +449,7 @@ func TestBadConfigurationStopsStartUpWithAClearMessage(t *testing.T) {
 }
 
 func TestEveryCommandHasHelp(t *testing.T) {
-	for _, cmd := range []string{"serve", "worker", "migrate", "demo", "audit"} {
+	for _, cmd := range []string{"serve", "worker", "migrate", "demo", "audit", "backup", "restore", "keys"} {
 		var out strings.Builder
 		err := run(context.Background(), []string{cmd, "--help"}, func(string) string { return "" }, &out)
 		if err == nil || !strings.Contains(out.String(), "golive "+cmd) {

@@ -106,7 +106,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		Secret: a.Cfg.Secret, BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log,
 		Limits: tenants.AttemptLimits{AddressFailures: cfg.SignInAddressLimit}}
 	a.Lots = &lots.Service{Store: lots.NewStore(db), Authz: a.Authz, Mail: a.Jobs, Secret: a.Cfg.Secret,
-		BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
+		OldSecret: a.Cfg.OldSecret, BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
 	a.Eval = &evaluation.Service{Store: evaluation.NewStore(db), Lots: a.Lots, Now: cfg.Now}
 	a.Mob = &mobilisation.Service{Store: mobilisation.NewStore(db), Mail: a.Jobs, BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
 	if err := a.Mob.EnsureDefaultTemplate(ctx); err != nil {

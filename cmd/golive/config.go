@@ -39,6 +39,9 @@ type Config struct {
 	// (tenants.AttemptLimits); default tenants.DefaultAddressFailures.
 	SignInAddressLimit int
 	Now                func() time.Time
+	// OldSecret (GOLIVE_OLD_SECRET_KEY) is the secret being rotated away from: it still unwraps
+	// procurement keys not yet re-wrapped by `golive keys rotate`.
+	OldSecret []byte
 }
 
 // Embedded reports whether golive runs with nothing installed: SQLite and miniredis in process.
@@ -132,6 +135,16 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	} else if c.DatabaseURL != "" {
 		// Every serve and worker process must share one key; a key generated per machine would not be.
 		problems = append(problems, "GOLIVE_SECRET_KEY must be set when GOLIVE_DATABASE_URL is, so that every golive process shares it: make one with `openssl rand -hex 32`")
+	}
+	if k := getenv("GOLIVE_OLD_SECRET_KEY"); k != "" {
+		b, err := hex.DecodeString(k)
+		switch {
+		case err != nil || len(b) < 32:
+			problems = append(problems, "GOLIVE_OLD_SECRET_KEY must be at least 32 bytes written as hex (64 hex digits): the secret key being rotated away from")
+		case string(b) == string(c.Secret):
+			problems = append(problems, "GOLIVE_OLD_SECRET_KEY is the same as GOLIVE_SECRET_KEY: set GOLIVE_SECRET_KEY to the new key and GOLIVE_OLD_SECRET_KEY to the old one")
+		}
+		c.OldSecret = b
 	}
 	if len(problems) > 0 {
 		return c, errors.New("configuration:\n  " + strings.Join(problems, "\n  "))

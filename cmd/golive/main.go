@@ -18,6 +18,7 @@ import (
 
 	"golive/audit"
 	"golive/database"
+	"golive/lots"
 )
 
 func main() {
@@ -42,10 +43,15 @@ Commands:
   migrate        apply, roll back or list database migrations: migrate up|down|status
   demo           load the Kent and Medway demo organisations and sign-ins
   audit verify   check the audit trail's hash chain; exits non-zero naming the first bad row
+  backup DIR     copy the database into DIR while serving (SQLite: a consistent snapshot;
+                 PostgreSQL: pg_dump), with a manifest, and the secret key in a file of its own
+  restore DIR    restore a backup into an empty data directory or an empty database
+  keys           keys rotate: re-wrap every procurement key under a new GOLIVE_SECRET_KEY;
+                 keys status: count procurement keys by the secret wrapping them
 
 Configuration comes from environment variables (see README): GOLIVE_ADDR, GOLIVE_DATA_DIR,
-GOLIVE_DATABASE_URL, GOLIVE_REDIS_URL, GOLIVE_SECRET_KEY, GOLIVE_BASE_URL, GOLIVE_SMTP_URL,
-GOLIVE_MAIL_FROM, GOLIVE_LOG_LEVEL, GOLIVE_METRICS_TOKEN, GOLIVE_TRUSTED_PROXIES,
+GOLIVE_DATABASE_URL, GOLIVE_REDIS_URL, GOLIVE_SECRET_KEY, GOLIVE_OLD_SECRET_KEY, GOLIVE_BASE_URL,
+GOLIVE_SMTP_URL, GOLIVE_MAIL_FROM, GOLIVE_LOG_LEVEL, GOLIVE_METRICS_TOKEN, GOLIVE_TRUSTED_PROXIES,
 GOLIVE_SIGNIN_ADDRESS_LIMIT, GOLIVE_NOW.
 Run "golive <command> --help" for a command's own help.
 `
@@ -63,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fs := flag.NewFlagSet("golive "+cmd, flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	var help string
+	var keyFile string
+	var withoutKey bool
 	switch cmd {
 	case "serve":
 		help = "golive serve: run the web portal on GOLIVE_ADDR. With no GOLIVE_REDIS_URL it also starts an\nin-process Redis and runs the background worker itself, so nothing else is needed."
@@ -74,11 +82,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		help = "golive demo: load the demo organisations (Kent and Medway and Luton and Bedfordshire CCGs,\nHealthwatch, four fictional providers) and one sign-in per role, then print the sign-ins."
 	case "audit":
 		help = "golive audit verify: walk the audit trail's hash chain; exit non-zero naming the first\naltered or missing row."
+	case "backup":
+		help = backupHelp
+		fs.StringVar(&keyFile, "key-file", "", "where to write the secret key (default DIR/secret.key)")
+	case "restore":
+		help = restoreHelp
+		fs.StringVar(&keyFile, "key-file", "", "the backup's key file (default DIR/secret.key)")
+		fs.BoolVar(&withoutKey, "without-key", false, "restore even though the key is missing: sealed bids will not open")
+	case "keys":
+		help = keysHelp
 	default:
 		fmt.Fprint(stdout, usage)
 		return fmt.Errorf("unknown command %q", cmd)
 	}
-	fs.Usage = func() { fmt.Fprintln(stdout, help) }
+	fs.Usage = func() {
+		fmt.Fprintln(stdout, help)
+		if cmd == "backup" || cmd == "restore" {
+			fs.PrintDefaults()
+		}
+	}
 	if err := fs.Parse(rest); err != nil {
 		return err
 	}
@@ -107,6 +129,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		defer db.Close()
 		return audit.VerifyCommand(ctx, db, stdout)
+	case "backup":
+		if fs.NArg() != 1 {
+			fs.Usage()
+			return errors.New("backup: give one directory to write the backup into")
+		}
+		return backup(ctx, cfg, fs.Arg(0), keyFile, stdout)
+	case "restore":
+		if fs.NArg() != 1 {
+			fs.Usage()
+			return errors.New("restore: give the backup's directory")
+		}
+		return restore(ctx, cfg, fs.Arg(0), keyFile, withoutKey, stdout)
+	case "keys":
+		return keysCommand(ctx, cfg, fs.Args(), stdout, lots.RotateOptions{})
 	}
 	return nil
 }
