@@ -11,7 +11,6 @@ import (
 	"golive/apperr"
 	"golive/audit"
 	"golive/database"
-	"golive/evaluation"
 	"golive/jobs"
 	"golive/lots"
 	"golive/tenants/access"
@@ -188,19 +187,6 @@ func (s *Store) Participants(ctx context.Context, procurementID string) ([]strin
 		return nil, fmt.Errorf("participants of procurement %s: %w", procurementID, err)
 	}
 	return out, nil
-}
-
-// ContractAward loads the contract a lot was awarded as, or nil.
-func (s *Store) ContractAward(ctx context.Context, lotID string) (*evaluation.ContractAward, error) {
-	var c evaluation.ContractAward
-	err := s.q(ctx).Where("lot_id = ?", lotID).Take(&c).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("contract award of %s: %w", lotID, err)
-	}
-	return &c, nil
 }
 
 // --- people ---
