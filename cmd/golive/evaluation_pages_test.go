@@ -212,7 +212,7 @@ func awardPagesWant(t *testing.T, resp *http.Response, body string, status int, 
 func TestEvaluationPagesFromModerationToContractAward(t *testing.T) {
 	s := startServer(t, nil)
 	clock := lotsAPIStartClock(s)
-	s.App.Eval.Now = clock.Now
+	s.App.Eval.Now, s.App.Award.Now = clock.Now, clock.Now
 	lot, q, org := awardPagesLot(t, s, clock)
 	ev := "/evaluations/lots/" + lot
 	lead := s.browser(t)
