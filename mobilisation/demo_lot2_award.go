@@ -20,7 +20,7 @@ import (
 // marks, the submissions, moderation, the price envelopes, the recommendation of the first-ranked
 // bid, the Part 2 approvals, the PCR 2015 standstill and the contract from 1 April 2019.
 
-// The demo people of the lot's evaluation (as evaluation/demo.go has them).
+// The demo people of the lot's evaluation (as evaluation/award/demo.go has them).
 const (
 	demoKentLead = "lead@medway-ccg.test"
 	demoClinical = "evaluator@medway-ccg.test"
