@@ -18,6 +18,7 @@ import (
 	"golive/apperr"
 	"golive/lots"
 	"golive/tenants/access"
+	"golive/ukclock"
 	"golive/web"
 )
 
@@ -321,7 +322,7 @@ func xlsxExportValue(c exportCell) any {
 		f, _ := new(big.Rat).SetFrac64(c.n, 100).Float64()
 		return f
 	case exportTime, exportDay:
-		return c.at.In(london)
+		return c.at.In(ukclock.London)
 	}
 	return nil
 }
@@ -418,9 +419,9 @@ func csvExportValue(c exportCell) string {
 	case exportMoney:
 		return exportPounds(c.n)
 	case exportTime:
-		return c.at.In(london).Format(time.RFC3339)
+		return c.at.In(ukclock.London).Format(time.RFC3339)
 	case exportDay:
-		return c.at.In(london).Format("2006-01-02")
+		return c.at.In(ukclock.London).Format("2006-01-02")
 	}
 	return ""
 }
@@ -524,7 +525,7 @@ func sendExport(c *fiber.Ctx, r Report, f ExportFormat) error {
 // mountExport registers the downloads of a lot's evaluation: for those who may see the value
 // (casbin) and the lot (scope.go); the service applies the rule of Results.
 func (h *Pages) mountExport(app fiber.Router, guard web.Guard) {
-	value, lot := guard(access.PermProcValue), scoped(h.Svc.Visible)
+	value, lot := guard(access.PermProcValue), Scoped(h.Svc.Visible)
 	app.Get("/evaluations/lots/:lot/export.xlsx", value, lot, h.exportAs(ExportXLSX))
 	app.Get("/evaluations/lots/:lot/export.csv", value, lot, h.exportAs(ExportCSV))
 }

@@ -16,6 +16,7 @@ import (
 
 	"golive/apperr"
 	"golive/evaluation"
+	"golive/evaluation/award"
 	"golive/lots"
 	"golive/lots/lotstest"
 )
@@ -462,11 +463,11 @@ func TestTheRankingOfAFixedDataSetIsTheSameInResultsTheWorkbookAndTheCSV(t *test
 	}
 
 	// A recommendation and both approvals: standstill starts, and the award is in the export.
-	lotstest.Must[evaluation.AwardRecommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID,
-		evaluation.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: "Estuary is ranked first on the total"}))
+	lotstest.Must[award.Recommendation](t)(f.award.Recommend(lctx, lead, w.l.ID,
+		award.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: "Estuary is ranked first on the total"}))
 	for _, email := range []string{swaleApprover, medwayApprover} {
 		a, ctx := f.as(email)
-		lotstest.OK(t, f.svc.DecideAward(ctx, a, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}))
+		lotstest.OK(t, f.award.DecideAward(ctx, a, w.l.ID, award.AwardDecisionInput{Decision: "approve"}))
 	}
 
 	r := lotstest.Must[evaluation.Report](t)(f.svc.Report(lctx, lead, w.l.ID))

@@ -7,9 +7,9 @@ import (
 	"golive/web"
 )
 
-// Pages are the HTML handlers of the evaluation and award, for people: the panel and the
-// evaluator's scoring (pages_panel.go), moderation, results and the award (pages_award.go),
-// and the export (export.go). Every route is behind a casbin permission and the lot's
+// Pages are the HTML handlers of the evaluation, for people: the panel and the evaluator's
+// scoring (pages_panel.go), moderation and results (pages_results.go), and the export
+// (export.go). The award's pages are evaluation/award's. Every route is behind a casbin permission and the lot's
 // visibility to the caller (scope.go), exactly as the API is.
 type Pages struct {
 	Svc *Service
@@ -19,7 +19,7 @@ type Pages struct {
 // Mount registers the evaluation pages.
 func (h *Pages) Mount(app fiber.Router, guard web.Guard) {
 	h.mountPanelPages(app, guard)
-	h.mountAwardPages(app, guard)
+	h.mountResultsPages(app, guard)
 	h.mountExport(app, guard)
 }
 

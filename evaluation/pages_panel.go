@@ -21,7 +21,7 @@ import (
 
 func (h *Pages) mountPanelPages(app fiber.Router, guard web.Guard) {
 	score, manage := guard(access.PermEvaluate), guard(access.PermPanelManage)
-	lot := scoped(h.Svc.Visible)
+	lot := Scoped(h.Svc.Visible)
 
 	app.Get("/evaluations", score, h.myEvaluations)
 	const p = "/evaluations/lots/:lot"

@@ -109,7 +109,7 @@ type ReportRepresentation struct {
 type ReportRecommendation struct {
 	Bidder, Reason      string
 	Regime              lots.Regime
-	State               AwardState
+	State               string // the award's state of the recommendation ("standstill", "awarded" …)
 	RecommendedBy       string
 	RecommendedAt       time.Time
 	StandstillStartedAt *time.Time
@@ -150,7 +150,7 @@ func (s *Service) Export(ctx context.Context, a *access.Actor, lotID string, f E
 // Results: the lead and the governing-body approvers of the commissioners it covers, never
 // Healthwatch, evaluators, observers or bidders).
 func (s *Service) Report(ctx context.Context, a *access.Actor, lotID string) (Report, error) {
-	p, l, parts, err := s.awardLot(ctx, s.Store, a, lotID, false)
+	p, l, parts, err := s.ValueLot(ctx, s.Store, a, lotID, false)
 	if err != nil {
 		return Report{}, err
 	}
@@ -180,13 +180,14 @@ func (s *Service) Report(ctx context.Context, a *access.Actor, lotID string) (Re
 	if err != nil {
 		return r, err
 	}
-	aw, err := s.reportAward(ctx, l.ID)
-	if err != nil {
-		return r, err
+	if s.Awards != nil {
+		if r.Recommendations, r.Contract, err = s.Awards.AwardReport(ctx, l.ID); err != nil {
+			return r, err
+		}
 	}
 
 	// Everyone the report names, resolved at once.
-	users := aw.users
+	var users []string
 	orgs := append([]string{p.LeadOrgID}, parts...)
 	for _, m := range st.members {
 		users, orgs = append(users, m.UserID), append(orgs, m.OrgID)
@@ -197,7 +198,6 @@ func (s *Service) Report(ctx context.Context, a *access.Actor, lotID string) (Re
 	if opening != nil {
 		users = append(users, opening.OpenedBy)
 	}
-	orgs = append(orgs, aw.orgs...)
 	unames, err := s.Store.UserNames(ctx, reportIDs(users))
 	if err != nil {
 		return r, err
@@ -284,69 +284,7 @@ func (s *Service) Report(ctx context.Context, a *access.Actor, lotID string) (Re
 		}
 	}
 
-	for _, rec := range aw.recs {
-		rr := ReportRecommendation{Bidder: bname(rec.BidderOrgID), Reason: rec.Reason, Regime: rec.Regime, State: rec.State,
-			RecommendedBy: unames[rec.RecommendedBy], RecommendedAt: rec.RecommendedAt, StandstillStartedAt: rec.StandstillStartedAt,
-			StandstillEndsAt: rec.StandstillEndsAt, AwardNotBefore: rec.AwardNotBefore}
-		for _, d := range aw.approvals[rec.ID] {
-			rr.Approvals = append(rr.Approvals, ReportApproval{Organisation: onames[d.OrgID], Decision: d.Decision, Reason: d.Reason,
-				DecidedBy: unames[d.DecidedBy], DecidedAt: d.DecidedAt})
-		}
-		for _, rep := range aw.reps[rec.ID] {
-			rp := ReportRepresentation{Bidder: bname(rep.BidderOrgID), Text: rep.Text, MadeBy: unames[rep.MadeBy], MadeAt: rep.MadeAt,
-				DecisionReason: rep.DecisionReason, DecidedBy: unames[rep.DecidedBy], DecidedAt: rep.DecidedAt}
-			if rep.Decision != nil {
-				rp.Decision = *rep.Decision
-			}
-			rr.Representations = append(rr.Representations, rp)
-		}
-		r.Recommendations = append(r.Recommendations, rr)
-	}
-	if c := aw.contract; c != nil {
-		r.Contract = &ReportContract{Reference: c.ContractReference, Provider: bname(c.ProviderOrgID), StartDate: c.StartDate,
-			TermYears: c.TermYears, ValuePence: c.ValuePence, AwardedBy: unames[c.AwardedBy], AwardedAt: c.AwardedAt}
-	}
 	return r, nil
-}
-
-// awardRecords are a lot's award records, with the people and organisations they name.
-type awardRecords struct {
-	recs      []AwardRecommendation
-	approvals map[string][]AwardApproval
-	reps      map[string][]Representation
-	contract  *ContractAward
-	users     []string
-	orgs      []string
-}
-
-func (s *Service) reportAward(ctx context.Context, lotID string) (awardRecords, error) {
-	aw := awardRecords{approvals: map[string][]AwardApproval{}, reps: map[string][]Representation{}}
-	var err error
-	if aw.recs, err = s.Store.Recommendations(ctx, lotID); err != nil {
-		return aw, err
-	}
-	for _, rec := range aw.recs {
-		aw.users, aw.orgs = append(aw.users, rec.RecommendedBy), append(aw.orgs, rec.BidderOrgID)
-		if aw.approvals[rec.ID], err = s.Store.Approvals(ctx, rec.ID); err != nil {
-			return aw, err
-		}
-		for _, d := range aw.approvals[rec.ID] {
-			aw.users, aw.orgs = append(aw.users, d.DecidedBy), append(aw.orgs, d.OrgID)
-		}
-		if aw.reps[rec.ID], err = s.Store.Representations(ctx, rec.ID); err != nil {
-			return aw, err
-		}
-		for _, rep := range aw.reps[rec.ID] {
-			aw.users, aw.orgs = append(aw.users, rep.MadeBy, rep.DecidedBy), append(aw.orgs, rep.BidderOrgID)
-		}
-	}
-	if aw.contract, err = s.Store.ContractAward(ctx, lotID); err != nil {
-		return aw, err
-	}
-	if aw.contract != nil {
-		aw.users, aw.orgs = append(aw.users, aw.contract.AwardedBy), append(aw.orgs, aw.contract.ProviderOrgID)
-	}
-	return aw, nil
 }
 
 // inQuestionnaireOrder sorts questions as the questionnaire reads: by section, then position.

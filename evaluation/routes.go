@@ -18,8 +18,8 @@ type API struct {
 // service's.
 func (h *API) Mount(api fiber.Router, guard web.Guard) {
 	score, manage := guard(access.PermEvaluate), guard(access.PermPanelManage)
-	value, decide, represent := guard(access.PermProcValue), guard(access.PermAwardDecide), guard(access.PermRepresent)
-	lot := scoped(h.Svc.Visible)
+	value := guard(access.PermProcValue)
+	lot := Scoped(h.Svc.Visible)
 
 	const p = "/evaluations/lots/:lot"
 	// the panel (the lead)
@@ -38,18 +38,10 @@ func (h *API) Mount(api fiber.Router, guard web.Guard) {
 	api.Get(p+"/questions/:question/moderation", manage, lot, h.moderation)
 	api.Post(p+"/questions/:question/moderation", manage, lot, h.startModeration)
 	api.Put(p+"/consensus", manage, lot, h.recordConsensus)
-	// price, results and the award
+	// price and results (the award's routes are evaluation/award's)
 	api.Post(p+"/prices/open", manage, lot, h.openPrices)
 	api.Get(p+"/prices", value, lot, h.prices)
 	api.Put(p+"/price-formula", manage, lot, h.setPriceFormula)
 	api.Get(p+"/results", value, lot, h.results)
 	api.Get(p+"/export", value, lot, h.export)
-	api.Post(p+"/recommendations", manage, lot, h.recommend)
-	api.Get(p+"/award", value, lot, h.award)
-	api.Post(p+"/award/decisions", decide, lot, h.decideAward)
-	api.Post(p+"/representations", represent, lot, h.makeRepresentation)
-	api.Post(p+"/representations/:rep/decision", manage, lot, h.decideRepresentation)
-	api.Post(p+"/contract", manage, lot, h.awardContract)
-	api.Post(p+"/award/proceedings", manage, lot, h.recordProceedings)
-	api.Post(p+"/award/proceedings/:proceeding/end", manage, lot, h.endSuspension)
 }

@@ -45,8 +45,9 @@ func (s *Service) Visible(ctx context.Context, a *access.Actor, lotID string) er
 	return apperr.NotFoundf("Lot not found")
 }
 
-// scoped is the route middleware for /evaluations/lots/:lot/….
-func scoped(check func(ctx context.Context, a *access.Actor, lotID string) error) fiber.Handler {
+// Scoped is the route middleware for /evaluations/lots/:lot/… (the award's routes included):
+// check is Service.Visible.
+func Scoped(check func(ctx context.Context, a *access.Actor, lotID string) error) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if err := check(c.UserContext(), web.ActorFrom(c), c.Params("lot")); err != nil {
 			return err

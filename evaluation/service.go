@@ -27,8 +27,8 @@ type Service struct {
 	Store *Store
 	Lots  *lots.Service // opens the quality envelope of responses
 	Now   func() time.Time
-	// AfterContract, when set, is called after a contract award commits (award.go).
-	AfterContract AfterContractFunc
+	// Awards answers what evaluation asks of the award (awards.go); cmd/golive wires the award.
+	Awards Awards
 }
 
 func validID(id string) bool { _, err := uuid.Parse(id); return err == nil }

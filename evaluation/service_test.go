@@ -9,6 +9,7 @@ import (
 	"golive/apperr"
 	"golive/database"
 	"golive/evaluation"
+	"golive/evaluation/award"
 	"golive/lots"
 	"golive/lots/lotstest"
 	"golive/tenants"
@@ -22,8 +23,11 @@ type fixture struct {
 	ten  *tenants.Service
 	lots *lots.Service
 	svc  *evaluation.Service
-	now  time.Time
-	orgs map[string]string
+	// award is the award on top of the evaluation: the price formula is fixed, and the export
+	// gives the award, once a bidder is recommended.
+	award *award.Service
+	now   time.Time
+	orgs  map[string]string
 	// lotCovers names the commissioners the lot covers; empty, both Medway and Swale.
 	lotCovers []string
 	// regime is the procurement's regime; empty, the PSR.
@@ -38,6 +42,9 @@ func newFixture(t testing.TB) *fixture {
 	f.env = lotstest.New(t, clock)
 	f.db, f.ten, f.lots, f.orgs = f.env.DB, f.env.Tenants, f.env.Lots, f.env.Orgs
 	f.svc = &evaluation.Service{Store: evaluation.NewStore(f.env.DB), Lots: f.lots, Now: clock}
+	f.award = &award.Service{Store: award.NewStore(f.env.DB), Eval: f.svc, People: tenants.NewDirectory(f.env.DB),
+		Mail: f.lots.Mail, BaseURL: f.lots.BaseURL, Now: clock, Log: f.lots.Log}
+	f.svc.Awards = f.award
 	// A second commissioner's evaluator: the demo has one evaluator, at Medway.
 	err := f.ten.Store.Tx(ctx, func(tx *tenants.Store) error {
 		u := tenants.User{ID: tenants.NewID(), OrgID: f.orgs["NHS Swale CCG"], Email: "evaluator@swale-ccg.test", Name: "Dr Pat Swale",

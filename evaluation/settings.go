@@ -48,11 +48,11 @@ func (s *Service) SetPriceFormula(ctx context.Context, a *access.Actor, lotID st
 		if err != nil {
 			return err
 		}
-		recs, err := tx.Recommendations(ctx, l.ID)
+		recommended, err := s.recommended(ctx, tx, l.ID)
 		if err != nil {
 			return err
 		}
-		if len(recs) > 0 {
+		if recommended {
 			return apperr.Conflictf("The price formula is fixed once a preferred bidder has been recommended: the governing bodies decide on the ranking it gave")
 		}
 		from, err := lotPriceFormula(ctx, tx, l.ID)

@@ -7,6 +7,7 @@ import (
 
 	"golive/apperr"
 	"golive/evaluation"
+	"golive/evaluation/award"
 	"golive/lots"
 	"golive/lots/lotstest"
 )
@@ -160,14 +161,14 @@ func TestThePriceFormulaIsFixedOnceABidderIsRecommended(t *testing.T) {
 	f := newFixture(t)
 	w := f.lopsided()
 	lead, lctx := f.as(leadEmail)
-	lotstest.Must[evaluation.AwardRecommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID,
-		evaluation.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: rationale("is ranked first")}))
+	lotstest.Must[award.Recommendation](t)(f.award.Recommend(lctx, lead, w.l.ID,
+		award.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: rationale("is ranked first")}))
 	lotstest.WantKind(t, f.svc.SetPriceFormula(lctx, lead, w.l.ID, evaluation.RelativePrice), apperr.Conflict, "changing the formula after the recommendation")
 	wantRanking(t, lotstest.Must[evaluation.ResultsView](t)(f.svc.Results(lctx, lead, w.l.ID)), w, evaluation.LowestPrice, estuary, weald)
 
 	// A rejected recommendation leaves the formula fixed: a new one is weighed on the same ranking.
 	sw, sctx := f.as(swaleApprover)
-	lotstest.OK(t, f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{Decision: "reject", Reason: "Mobilisation risk in Swale is too high"}))
+	lotstest.OK(t, f.award.DecideAward(sctx, sw, w.l.ID, award.AwardDecisionInput{Decision: "reject", Reason: "Mobilisation risk in Swale is too high"}))
 	lotstest.WantKind(t, f.svc.SetPriceFormula(lctx, lead, w.l.ID, evaluation.RelativePrice), apperr.Conflict, "changing the formula after a rejected recommendation")
 	if st := lotstest.Must[evaluation.AwardStatus](t)(f.svc.AwardStatus(lctx, lead, w.l.ID)); !st.FormulaFixed {
 		t.Fatal("the award status does not say the formula is fixed")

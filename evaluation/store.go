@@ -433,3 +433,79 @@ func (s *Store) RemoveMember(ctx context.Context, lotID, userID string) (Removed
 	}
 	return r, nil
 }
+
+// --- price opening, and the reads the award needs (evaluation/award builds on them) ---
+
+// LotParticipants lists the commissioners a lot covers: those whose governing bodies decide
+// on its award.
+func (s *Store) LotParticipants(ctx context.Context, lotID string) ([]string, error) {
+	return s.lots().LotParticipants(ctx, lotID)
+}
+
+// PriceOpening loads a lot's price opening, or nil while the prices are sealed.
+func (s *Store) PriceOpening(ctx context.Context, lotID string) (*PriceOpening, error) {
+	var o PriceOpening
+	err := s.q(ctx).Where("lot_id = ?", lotID).Take(&o).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("price opening of %s: %w", lotID, err)
+	}
+	return &o, nil
+}
+
+// AddPriceOpening records that a lot's prices were opened.
+func (s *Store) AddPriceOpening(ctx context.Context, o *PriceOpening) error {
+	if err := s.q(ctx).Create(o).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return apperr.Conflictf("The prices of this lot have already been opened")
+		}
+		return fmt.Errorf("open prices: %w", err)
+	}
+	return nil
+}
+
+// OwnBid loads the acting bidder's counted response to a lot: a provider that did not bid
+// (another tenant included) gets not found.
+func (s *Store) OwnBid(ctx context.Context, lotID string) (lots.Submission, error) {
+	return s.lots().OwnBid(ctx, lotID)
+}
+
+// OwnBids lists the acting bidder's counted responses, one per lot, without their envelopes.
+func (s *Store) OwnBids(ctx context.Context) ([]lots.Submission, error) {
+	return s.lots().OwnBids(ctx)
+}
+
+// BidProcurement loads the procurement of a bid the acting bidder made: call it only with the
+// procurement id of a submission loaded through OwnBid.
+func (s *Store) BidProcurement(ctx context.Context, sub lots.Submission) (lots.Procurement, error) {
+	p, err := s.lots().ProcurementByID(ctx, sub.ProcurementID)
+	if apperr.IsKind(err, apperr.NotFound) {
+		return p, apperr.NotFoundf("Lot not found")
+	}
+	return p, err
+}
+
+// Sections lists a lot's questionnaire sections in order.
+func (s *Store) Sections(ctx context.Context, lotID string) ([]lots.Section, error) {
+	return s.lots().Sections(ctx, lotID)
+}
+
+// PriceOpenings lists the price openings of the procurements given: call it only with the ids
+// of procurements the acting organisation takes part in.
+func (s *Store) PriceOpenings(ctx context.Context, procurementIDs []string) ([]PriceOpening, error) {
+	var out []PriceOpening
+	if len(procurementIDs) == 0 {
+		return out, nil
+	}
+	if err := s.q(ctx).Where("procurement_id IN ?", procurementIDs).Order("procurement_id, lot_id").Find(&out).Error; err != nil {
+		return nil, fmt.Errorf("price openings of %d procurements: %w", len(procurementIDs), err)
+	}
+	return out, nil
+}
+
+// DB is the connection, or the transaction, the store queries: a feature built on the
+// evaluation (the award) joins the evaluation's transaction with it, so that its own rows and
+// the evaluation's reads commit or fail together.
+func (s *Store) DB() *gorm.DB { return s.db }

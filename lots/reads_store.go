@@ -164,6 +164,16 @@ func (r *Reads) OwnBid(ctx context.Context, lotID string) (Submission, error) {
 	return counted[0], nil
 }
 
+// OwnBids lists the acting bidder's counted responses, one per lot, without their envelopes.
+func (r *Reads) OwnBids(ctx context.Context) ([]Submission, error) {
+	var all []Submission
+	err := r.s.q(ctx).Omit("answers_sealed", "price_sealed").Scopes(database.Tenant(ctx, "bidder_org_id")).Order("lot_id, version").Find(&all).Error
+	if err != nil {
+		return nil, fmt.Errorf("own responses: %w", err)
+	}
+	return LastCounted(all), nil
+}
+
 // Sealed fills in a submission's envelopes (ciphertext), left out by Bids.
 func (r *Reads) Sealed(ctx context.Context, sub *Submission) error {
 	var row Submission

@@ -8,6 +8,7 @@ import (
 
 	"golive/apperr"
 	"golive/database"
+	"golive/tenants"
 	"golive/tenants/access"
 )
 
@@ -399,15 +400,10 @@ func (s *Service) ownResponse(ctx context.Context, p Procurement, bl *BidLot) er
 
 // --- dashboard ---
 
-// Task is one thing to do next (mirrors tenants.Task, which the wiring converts).
-type Task struct {
-	Title, Detail, Href string
-	Due                 *time.Time
-}
-
-// Tasks lists what the actor must do next in procurements.
-func (s *Service) Tasks(ctx context.Context, a *access.Actor) ([]Task, error) {
-	var out []Task
+// Tasks lists what the actor must do next in procurements, for the dashboard (a
+// tenants.TaskSource).
+func (s *Service) Tasks(ctx context.Context, a *access.Actor) ([]tenants.Task, error) {
+	var out []tenants.Task
 	if _, ok := database.TenantFrom(ctx); !ok {
 		return nil, nil
 	}
@@ -421,7 +417,7 @@ func (s *Service) Tasks(ctx context.Context, a *access.Actor) ([]Task, error) {
 				continue
 			}
 			d := op.SubmissionDeadline
-			out = append(out, Task{Title: "Respond to " + op.Title, Href: "/opportunities/" + op.ID,
+			out = append(out, tenants.Task{Title: "Respond to " + op.Title, Href: "/opportunities/" + op.ID,
 				Detail: "Responses close " + londonString(d), Due: &d})
 		}
 		return out, nil
@@ -448,15 +444,15 @@ func (s *Service) Tasks(ctx context.Context, a *access.Actor) ([]Task, error) {
 				return nil, err
 			}
 			if !slices.ContainsFunc(approvals, func(ap Approval) bool { return ap.OrgID == a.OrgID }) {
-				out = append(out, Task{Title: "Record your governing body's decision on " + p.Title, Href: href})
+				out = append(out, tenants.Task{Title: "Record your governing body's decision on " + p.Title, Href: href})
 			}
 		case st == Draft && lead && a.HasRole(access.RoleProcurementLead):
-			out = append(out, Task{Title: "Finish " + p.Title + " and send it for approval", Href: href})
+			out = append(out, tenants.Task{Title: "Finish " + p.Title + " and send it for approval", Href: href})
 		case st == AwaitingApproval && lead && a.HasRole(access.RoleProcurementLead):
 			approvals, _ := s.Store.Approvals(ctx, p.ID)
 			parts, _ := s.Store.Participants(ctx, p.ID)
 			if ok, _, _ := ApprovalOutcome(orgIDs(parts), approvals); ok {
-				out = append(out, Task{Title: "Publish " + p.Title + ": every governing body has approved", Href: href})
+				out = append(out, tenants.Task{Title: "Publish " + p.Title + ": every governing body has approved", Href: href})
 			}
 		case st == Published && lead && a.HasRole(access.RoleProcurementLead):
 			cs, err := s.Store.Clarifications(ctx, p.ID)
@@ -470,12 +466,12 @@ func (s *Service) Tasks(ctx context.Context, a *access.Actor) ([]Task, error) {
 				}
 			}
 			if n > 0 {
-				out = append(out, Task{Title: fmt.Sprintf("Answer %d clarification question%s on %s", n, plural(n), p.Title), Href: href + "/clarifications"})
+				out = append(out, tenants.Task{Title: fmt.Sprintf("Answer %d clarification question%s on %s", n, plural(n), p.Title), Href: href + "/clarifications"})
 			}
 		case st == Closed && lead:
-			out = append(out, Task{Title: "Open the responses to " + p.Title + ": the deadline has passed", Href: href + "/opening"})
+			out = append(out, tenants.Task{Title: "Open the responses to " + p.Title + ": the deadline has passed", Href: href + "/opening"})
 		case st == OpeningStarted && lead && o != nil && o.StartedBy != a.UserID:
-			out = append(out, Task{Title: "Confirm the opening of " + p.Title + " as the second person", Href: href + "/opening"})
+			out = append(out, tenants.Task{Title: "Confirm the opening of " + p.Title + " as the second person", Href: href + "/opening"})
 		}
 	}
 	return out, nil

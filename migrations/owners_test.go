@@ -46,11 +46,6 @@ func accepts(owner, pkg, file, table string) bool {
 	case pkg == module+"/migrations":
 		// the schema itself: the migrations create every table
 		return true
-	case owner == module+"/evaluation/award" && pkg == module+"/evaluation" && strings.HasPrefix(filepath.Base(file), "award"):
-		// Temporary: the award's code still lives in evaluation's award*.go files while it moves
-		// into evaluation/award (issue 12, item 3, done in parallel). Remove this case when the
-		// move lands.
-		return true
 	}
 	return false
 }

@@ -11,13 +11,14 @@ import (
 
 	"golive/database"
 	"golive/evaluation"
+	"golive/evaluation/award"
 	"golive/lots"
 	"golive/tenants/access"
 	"golive/ukclock"
 )
 
 // The mobilisation of the seeds' contracts, replayed through the service on a clock that walks
-// from each contract award (as lots.LoadDemo and evaluation.LoadDemo walk through the
+// from each contract award (as lots.LoadDemo and award.LoadDemo walk through the
 // procurements), with the reminder scan run every day at 09:00 as the worker would have run it,
 // so that the plans, notes, evidence, acceptances, reminders, escalations and go-live went through
 // every rule and left a true audit trail:
@@ -47,7 +48,7 @@ const DemoMoment = "2019-02-11T09:00:00Z"
 type Demo struct {
 	Loaded           bool     // something was added this time
 	Skipped          []string // what was left out, and why
-	KentLot2Contract *evaluation.ContractAward
+	KentLot2Contract *award.Contract
 }
 
 // The demo's providers' bid teams and the approvers of the commissioners in the demo's lots,
@@ -67,6 +68,7 @@ const demoBedsLead = "lead@bedfordshire-ccg.test"
 type demoRun struct {
 	svc      Service
 	eval     evaluation.Service
+	award    award.Service
 	rem      *Reminders
 	queue    *demoQueue
 	actor    lots.ActorFunc
@@ -218,19 +220,20 @@ func (d *demoRun) scan() error {
 	return nil
 }
 
-// LoadDemo mobilises the demo's contracts (ev, from evaluation.LoadDemo) and awards Kent and
-// Medway lot 2 with eval first. A plan that exists already is left as it is, so running it again
+// LoadDemo mobilises the demo's contracts (ev, from award.LoadDemo) and awards Kent and
+// Medway lot 2 with aw (and its evaluation) first. A plan that exists already is left as it is, so running it again
 // does nothing.
-func (s *Service) LoadDemo(ctx context.Context, actor lots.ActorFunc, eval *evaluation.Service, ev evaluation.Demo) (Demo, error) {
+func (s *Service) LoadDemo(ctx context.Context, actor lots.ActorFunc, aw *award.Service, ev award.Demo) (Demo, error) {
 	d := &demoRun{svc: *s, actor: actor, ctx: ctx, queue: &demoQueue{mail: s.Mail}}
 	clock := func() time.Time { return d.clock }
 	d.svc.Now = clock
 	d.rem = &Reminders{Store: s.Store, Queue: d.queue, BaseURL: s.BaseURL, Now: clock, Log: s.Log}
-	if eval != nil {
-		d.eval = *eval
-		d.eval.Now, d.eval.AfterContract = clock, nil // the demo makes the plan itself, on its clock
-		if eval.Lots != nil {
-			l := *eval.Lots
+	if aw != nil {
+		d.award, d.eval = *aw, *aw.Eval
+		d.award.Now, d.award.AfterContract = clock, nil // the demo makes the plan itself, on its clock
+		d.eval.Now, d.award.Eval = clock, &d.eval
+		if d.eval.Lots != nil {
+			l := *d.eval.Lots
 			l.Now = clock
 			d.eval.Lots = &l
 		}
@@ -244,7 +247,7 @@ func (s *Service) LoadDemo(ctx context.Context, actor lots.ActorFunc, eval *eval
 		}
 	}
 
-	if eval != nil {
+	if aw != nil {
 		out.KentLot2Contract = d.awardKentLot2(&out, ev.KentLot2)
 	}
 	var starts []time.Time
@@ -290,7 +293,7 @@ func mkey(phase int, key string) string { return fmt.Sprintf("%d/%s", phase, key
 // plan schedules the making of a lot's plan just after its contract award, as the award's hook
 // makes it, and then the plan's story; ok is false when the lot has a plan already (left as it
 // is; one made long after its award, by an older demo on the real clock, is said so in Skipped).
-func (d *demoRun) plan(out *Demo, name, lotID, leadEmail string, c *evaluation.ContractAward, story func(*demoPlan)) (time.Time, bool) {
+func (d *demoRun) plan(out *Demo, name, lotID, leadEmail string, c *award.Contract, story func(*demoPlan)) (time.Time, bool) {
 	if d.err != nil || lotID == "" {
 		return time.Time{}, false
 	}

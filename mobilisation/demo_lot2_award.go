@@ -8,6 +8,7 @@ import (
 
 	"golive/apperr"
 	"golive/evaluation"
+	"golive/evaluation/award"
 	"golive/lots"
 	"golive/ukclock"
 )
@@ -19,7 +20,7 @@ import (
 // marks, the submissions, moderation, the price envelopes, the recommendation of the first-ranked
 // bid, the Part 2 approvals, the PCR 2015 standstill and the contract from 1 April 2019.
 
-// The demo people of the lot's evaluation (as evaluation/demo.go has them).
+// The demo people of the lot's evaluation (as evaluation/award/demo.go has them).
 const (
 	demoKentLead = "lead@medway-ccg.test"
 	demoClinical = "evaluator@medway-ccg.test"
@@ -120,12 +121,12 @@ func markOf(q lots.Question, mark int) (*int, *bool) {
 // awardKentLot2 carries lot 2 on to its contract and returns it (or the contract it has). A lot
 // whose evaluation has moved on since the evaluation demo began it (a submission, moderation)
 // is left as it is, and said so in out.Skipped.
-func (d *demoRun) awardKentLot2(out *Demo, lotID string) *evaluation.ContractAward {
+func (d *demoRun) awardKentLot2(out *Demo, lotID string) *award.Contract {
 	if lotID == "" || d.err != nil {
 		return nil
 	}
 	lead, lctx := d.as(demoKentLead)
-	av, err := d.eval.Award(lctx, lead, lotID)
+	av, err := d.award.Award(lctx, lead, lotID)
 	switch {
 	case err == nil && av.Contract != nil:
 		return av.Contract
@@ -222,7 +223,7 @@ func (d *demoRun) awardKentLot2(out *Demo, lotID string) *evaluation.ContractAwa
 	reason += ". One rota and one record across the centres, GP out of hours and home visits, and a streaming agreement with the emergency department, outweigh the higher price."
 	d.at("2018-07-30 11:00")
 	d.do("lot 2: recommend", func() error {
-		_, err := d.eval.Recommend(lctx, lead, lotID, evaluation.RecommendInput{BidderOrgID: first.Bidder, Reason: reason})
+		_, err := d.award.Recommend(lctx, lead, lotID, award.RecommendInput{BidderOrgID: first.Bidder, Reason: reason})
 		return err
 	})
 
@@ -231,21 +232,21 @@ func (d *demoRun) awardKentLot2(out *Demo, lotID string) *evaluation.ContractAwa
 		d.at(m.date + " 17:30")
 		a, ctx := d.as(m.approver)
 		day := demoTime(m.date + " 12:00").In(ukclock.London).Format("2 January 2006")
-		in := evaluation.AwardDecisionInput{Decision: "approve",
+		in := award.AwardDecisionInput{Decision: "approve",
 			Reason: fmt.Sprintf("Approved in Part 2 of the governing body meeting of %s (minute GB/%s/P2).", day, strings.ReplaceAll(m.date, "-", ""))}
-		d.do("lot 2: approval by "+m.approver, func() error { return d.eval.DecideAward(ctx, a, lotID, in) })
+		d.do("lot 2: approval by "+m.approver, func() error { return d.award.DecideAward(ctx, a, lotID, in) })
 	}
 
 	// The contract, the first working Monday after standstill.
 	d.at("2018-09-03 10:00")
-	if av, err := d.eval.Award(lctx, lead, lotID); err == nil && len(av.Recommendations) > 0 {
+	if av, err := d.award.Award(lctx, lead, lotID); err == nil && len(av.Recommendations) > 0 {
 		if nb := av.Recommendations[len(av.Recommendations)-1].AwardNotBefore; nb != nil && nb.After(d.clock) {
 			d.clock = nb.Add(time.Hour)
 		}
 	}
-	var c evaluation.ContractAward
+	var c award.Contract
 	d.do("lot 2: award contract "+KentLot2Contract, func() (err error) {
-		c, err = d.eval.AwardContract(lctx, lead, lotID, evaluation.ContractInput{ContractReference: KentLot2Contract,
+		c, err = d.award.AwardContract(lctx, lead, lotID, award.ContractInput{ContractReference: KentLot2Contract,
 			StartDate: demoTime("2019-04-01 00:00"), TermYears: 5, ValuePence: first.PricePence})
 		return err
 	})

@@ -12,7 +12,7 @@ import (
 )
 
 // A plan is made from a contract award (DOMAIN.md step 9): when the lead records the award,
-// evaluation calls EnsurePlan through its AfterContract hook; if that failed, the lead makes it
+// the award calls EnsurePlan through its AfterContract hook; if that failed, the lead makes it
 // explicitly, and making it twice gives the same plan.
 
 // PlanInput asks for the plan of an awarded lot, from a template (the commissioner's newest own
@@ -61,7 +61,9 @@ func (s *Service) EnsurePlan(ctx context.Context, a *access.Actor, lotID, templa
 			}
 			return err
 		}
-		c, err := tx.ContractAward(ctx, l.ID)
+		// A contract award is never changed once made: read outside this transaction, it is
+		// the one the award committed.
+		c, err := s.Contracts.ContractOf(ctx, l.ID)
 		if err != nil {
 			return err
 		}

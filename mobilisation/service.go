@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"golive/audit"
+	"golive/evaluation/award"
 	"golive/tenants/access"
 )
 
@@ -19,11 +20,18 @@ type MailQueue interface {
 // Service holds mobilisation's use cases: load → check → apply the rule → save and audit in
 // one transaction → enqueue after commit.
 type Service struct {
-	Store   *Store
-	Mail    MailQueue
-	BaseURL string
-	Now     func() time.Time
-	Log     *slog.Logger
+	Store     *Store
+	Contracts Contracts // the award's contracts, which plans are made from
+	Mail      MailQueue
+	BaseURL   string
+	Now       func() time.Time
+	Log       *slog.Logger
+}
+
+// Contracts is how mobilisation reads the contract a lot was awarded as: the award
+// (evaluation/award) owns the contract awards, and cmd/golive wires its service in.
+type Contracts interface {
+	ContractOf(ctx context.Context, lotID string) (*award.Contract, error)
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }

@@ -14,7 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"golive/apperr"
-	"golive/evaluation"
+	"golive/evaluation/award"
 	"golive/lots"
 	"golive/lots/lotstest"
 	"golive/mobilisation"
@@ -53,7 +53,8 @@ func newFixture(t testing.TB) *fixture {
 	clock := func() time.Time { return f.now }
 	f.env = lotstest.New(t, clock)
 	f.orgs = f.env.Orgs
-	f.svc = &mobilisation.Service{Store: mobilisation.NewStore(f.env.DB), Mail: f.env.Lots.Mail, BaseURL: "http://golive.test",
+	f.svc = &mobilisation.Service{Store: mobilisation.NewStore(f.env.DB), Contracts: &award.Service{Store: award.NewStore(f.env.DB)},
+		Mail: f.env.Lots.Mail, BaseURL: "http://golive.test",
 		Now: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	return f
 }
@@ -69,7 +70,7 @@ func (f *fixture) as(email string) (*access.Actor, context.Context) {
 type world struct {
 	p   lots.Procurement
 	l   lots.Lot
-	rec evaluation.AwardRecommendation
+	rec award.Recommendation
 }
 
 func (f *fixture) procurement() world {
@@ -97,18 +98,18 @@ func (f *fixture) procurement() world {
 	return world{p: p, l: l}
 }
 
-// award records the contract award to Estuary directly in evaluation's store: the award's own
-// rules are evaluation's tests; what matters here is the contract_awards row a plan is made from.
+// award records the contract award to Estuary directly in the award's store: the award's own
+// rules are its tests; what matters here is the contract a plan is made from.
 func (f *fixture) award(w *world) {
 	t := f.t
 	ctx := context.Background()
 	lead, _ := f.as(leadEmail)
 	f.now = time.Date(2018, 8, 20, 10, 0, 0, 0, time.UTC)
-	es := evaluation.NewStore(f.env.DB)
-	w.rec = evaluation.AwardRecommendation{ID: newUUID(), LotID: w.l.ID, ProcurementID: w.p.ID, BidderOrgID: f.orgs[estuary],
-		Reason: "Ranked first", Regime: w.p.Regime, State: evaluation.AwardAwarded, RecommendedBy: lead.UserID, RecommendedAt: f.now}
+	es := award.NewStore(f.env.DB)
+	w.rec = award.Recommendation{ID: newUUID(), LotID: w.l.ID, ProcurementID: w.p.ID, BidderOrgID: f.orgs[estuary],
+		Reason: "Ranked first", Regime: w.p.Regime, State: award.Awarded, RecommendedBy: lead.UserID, RecommendedAt: f.now}
 	lotstest.OK(t, es.AddRecommendation(ctx, &w.rec))
-	lotstest.OK(t, es.AddContractAward(ctx, &evaluation.ContractAward{LotID: w.l.ID, RecommendationID: w.rec.ID, ProcurementID: w.p.ID,
+	lotstest.OK(t, es.AddContract(ctx, &award.Contract{LotID: w.l.ID, RecommendationID: w.rec.ID, ProcurementID: w.p.ID,
 		ProviderOrgID: f.orgs[estuary], ContractReference: "KM-IUC-2-001", StartDate: time.Date(2019, 3, 31, 23, 0, 0, 0, time.UTC),
 		TermYears: 5, ValuePence: 60_000_000_00, AwardedBy: lead.UserID, AwardedAt: f.now}))
 }

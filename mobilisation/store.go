@@ -12,7 +12,6 @@ import (
 	"golive/apperr"
 	"golive/audit"
 	"golive/database"
-	"golive/evaluation"
 	"golive/jobs"
 	"golive/lots"
 	"golive/tenants"
@@ -185,11 +184,6 @@ func (s *Store) LotParticipants(ctx context.Context, lotID string) ([]string, er
 // Participants lists the commissioners taking part in a procurement.
 func (s *Store) Participants(ctx context.Context, procurementID string) ([]string, error) {
 	return s.lots().ParticipantOrgs(ctx, procurementID)
-}
-
-// ContractAward loads the contract a lot was awarded as, or nil (the award owns it).
-func (s *Store) ContractAward(ctx context.Context, lotID string) (*evaluation.ContractAward, error) {
-	return evaluation.ContractAwardOn(ctx, s.db, lotID)
 }
 
 // FirstUserWithRole is the earliest active user holding role at the organisation (by when

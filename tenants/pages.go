@@ -14,13 +14,15 @@ import (
 	"golive/web"
 )
 
-// Task is one thing a person must do next, shown on their dashboard.
+// Task is one thing a person must do next, shown on their dashboard: the one task type every
+// feature's TaskSource returns. Href is where it is done; Due, when a date applies, is when it
+// is due by (Detail says more when the date needs words).
 type Task struct {
 	Title, Detail, Href string
 	Due                 *time.Time
 }
 
-// TaskSource lists tasks for the actor; each feature contributes one.
+// TaskSource lists tasks for the actor; each feature contributes one (cmd/golive wires them).
 type TaskSource func(ctx context.Context, a *access.Actor) ([]Task, error)
 
 // Pages are the HTML handlers of sign-in, the dashboard, organisation admin and API tokens.

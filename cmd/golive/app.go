@@ -16,6 +16,7 @@ import (
 	"golive/audit/auditweb"
 	"golive/database"
 	"golive/evaluation"
+	"golive/evaluation/award"
 	"golive/frontend"
 	"golive/jobs"
 	"golive/jobs/jobsweb"
@@ -37,6 +38,7 @@ type App struct {
 	Tenants  *tenants.Service
 	Lots     *lots.Service
 	Eval     *evaluation.Service
+	Award    *award.Service
 	Mob      *mobilisation.Service
 	Jobs     *jobs.Client
 	Mailer   jobs.Mailer
@@ -108,13 +110,16 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Lots = &lots.Service{Store: lots.NewStore(db), Authz: a.Authz, Mail: a.Jobs, Secret: a.Cfg.Secret,
 		OldSecret: a.Cfg.OldSecret, BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
 	a.Eval = &evaluation.Service{Store: evaluation.NewStore(db), Lots: a.Lots, Now: cfg.Now}
-	a.Mob = &mobilisation.Service{Store: mobilisation.NewStore(db), Mail: a.Jobs, BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
+	a.Award = &award.Service{Store: award.NewStore(db), Eval: a.Eval, People: tenants.NewDirectory(db), Mail: a.Jobs,
+		BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
+	a.Eval.Awards = a.Award // the award builds on the evaluation; evaluation asks it through this
+	a.Mob = &mobilisation.Service{Store: mobilisation.NewStore(db), Contracts: a.Award, Mail: a.Jobs, BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
 	if err := a.Mob.EnsureDefaultTemplate(ctx); err != nil {
 		return nil, err
 	}
 	// A contract award makes the lot's mobilisation plan; if that fails the award stands, and the
 	// lead makes the plan with POST /api/v1/mobilisation/plans (idempotent).
-	a.Eval.AfterContract = func(ctx context.Context, actor *access.Actor, lotID string) {
+	a.Award.AfterContract = func(ctx context.Context, actor *access.Actor, lotID string) {
 		if _, _, err := a.Mob.EnsurePlan(ctx, actor, lotID, ""); err != nil {
 			a.Log.Warn("make the mobilisation plan after the contract award", "lot", lotID, "err", err)
 		}
@@ -188,7 +193,7 @@ func (a *App) buildHTTP() error {
 	})
 
 	app.Use(mw.Authenticate, mw.CSRF)
-	pages := &tenants.Pages{Svc: a.Tenants, Web: srv, MW: mw, Tasks: []tenants.TaskSource{a.Tenants.AdminTasks, a.lotTasks}}
+	pages := &tenants.Pages{Svc: a.Tenants, Web: srv, MW: mw, Tasks: []tenants.TaskSource{a.Tenants.AdminTasks, a.Lots.Tasks, a.Award.Tasks}}
 	guard := web.Guard(mw.Require)
 	pages.MountPublic(app)
 
@@ -199,12 +204,14 @@ func (a *App) buildHTTP() error {
 	auditH.MountAPI(api.Group("/audit", mw.Require(access.PermAuditRead)))
 	(&lots.API{Svc: a.Lots}).Mount(api, guard)
 	(&evaluation.API{Svc: a.Eval}).Mount(api, guard)
+	(&award.API{Svc: a.Award}).Mount(api, guard)
 	(&mobilisation.API{Svc: a.Mob}).Mount(api, guard)
 	(&mobilisation.InboxAPI{Svc: a.Mob}).Mount(api, guard)
 
 	pages.Mount(app)
 	(&lots.Pages{Svc: a.Lots, Web: srv}).Mount(app, guard)
 	(&evaluation.Pages{Svc: a.Eval, Web: srv}).Mount(app, guard)
+	(&award.Pages{Svc: a.Award, Web: srv}).Mount(app, guard)
 	(&mobilisation.Pages{Svc: a.Mob, Web: srv}).Mount(app, guard)
 	(&mobilisation.InboxPages{Svc: a.Mob, Web: srv}).Mount(app, guard)
 	auditH.MountPages(app.Group("/admin/audit", mw.Require(access.PermAuditRead)))
@@ -215,16 +222,6 @@ func (a *App) buildHTTP() error {
 	// Anything else: the API answers problem+json 404, pages the NHS.UK 404 page.
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return nil
-}
-
-// lotTasks adapts the procurement tasks to the dashboard's.
-func (a *App) lotTasks(ctx context.Context, actor *access.Actor) ([]tenants.Task, error) {
-	ts, err := a.Lots.Tasks(ctx, actor)
-	out := make([]tenants.Task, len(ts))
-	for i, t := range ts {
-		out[i] = tenants.Task(t)
-	}
-	return out, err
 }
 
 // ready answers 200 only when the database and Redis both answer.

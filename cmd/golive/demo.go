@@ -37,12 +37,12 @@ func demo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) e
 	}
 	// The awards replayed here are years back: the mobilisation demo makes each plan itself, on
 	// its own clock, at the moment of the award, rather than the hook on today's.
-	a.Eval.AfterContract = nil
-	ev, err := a.Eval.LoadDemo(ctx, a.Tenants.ActorByEmail)
+	a.Award.AfterContract = nil
+	ev, err := a.Award.LoadDemo(ctx, a.Tenants.ActorByEmail)
 	if err != nil {
 		return err
 	}
-	mob, err := a.Mob.LoadDemo(ctx, a.Tenants.ActorByEmail, a.Eval, ev)
+	mob, err := a.Mob.LoadDemo(ctx, a.Tenants.ActorByEmail, a.Award, ev)
 	if err != nil {
 		return err
 	}

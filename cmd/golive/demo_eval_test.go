@@ -12,6 +12,7 @@ import (
 	"golive/apperr"
 	"golive/database"
 	"golive/evaluation"
+	"golive/evaluation/award"
 	"golive/tenants/access"
 	"golive/ukclock"
 )
@@ -54,7 +55,7 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 		org[o.Name] = o.ID
 	}
 	// Loading again finds the lots and their contracts and adds nothing.
-	d, err := a.Eval.LoadDemo(ctx, a.Tenants.ActorByEmail)
+	d, err := a.Award.LoadDemo(ctx, a.Tenants.ActorByEmail)
 	if err != nil || d.Loaded || d.KentLot1 == "" || d.KentLot2 == "" || d.Luton == "" {
 		t.Fatalf("second evaluation load: %+v %v", d, err)
 	}
@@ -96,8 +97,8 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 		if !wide {
 			t.Error("no question of lot 1 shows a wide spread of individual scores")
 		}
-		first, award, r, c := awardedToFirstRanked(t, a, lctx, lead, d.KentLot1, 8)
-		for _, ap := range award.Approvals[r.ID] {
+		first, av, r, c := awardedToFirstRanked(t, a, lctx, lead, d.KentLot1, 8)
+		for _, ap := range av.Approvals[r.ID] {
 			if ap.Decision != "approve" {
 				t.Errorf("%s decided %s", ap.OrgID, ap.Decision)
 			}
@@ -154,18 +155,18 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 
 	t.Run("Luton and Bedfordshire is awarded for 60 months from 1 April 2017", func(t *testing.T) {
 		lead, lctx := as("lead@bedfordshire-ccg.test")
-		award, err := a.Eval.Award(lctx, lead, d.Luton)
+		av, err := a.Award.Award(lctx, lead, d.Luton)
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := award.Contract
+		c := av.Contract
 		if c == nil || c.ProviderOrgID != org["North Downs GP Federation"] || day(c.StartDate) != "2017-04-01" || c.TermYears*12 != 60 ||
 			c.AwardedAt.In(london).Year() != 2016 || c.ValuePence <= 0 {
 			t.Fatalf("Luton and Bedfordshire contract: %+v", c)
 		}
-		r := award.Recommendations[len(award.Recommendations)-1]
-		if r.State != evaluation.AwardAwarded || len(award.Approvals[r.ID]) != 2 {
-			t.Fatalf("recommendation %s with %d approvals", r.State, len(award.Approvals[r.ID]))
+		r := av.Recommendations[len(av.Recommendations)-1]
+		if r.State != award.Awarded || len(av.Approvals[r.ID]) != 2 {
+			t.Fatalf("recommendation %s with %d approvals", r.State, len(av.Approvals[r.ID]))
 		}
 		if d.LutonContract == nil || d.LutonContract.ContractReference != c.ContractReference {
 			t.Errorf("LoadDemo hands on %+v", d.LutonContract)
@@ -178,7 +179,7 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 // commissioners and led to a contract. It returns the first-ranked result, the award, its
 // recommendation and the contract.
 func awardedToFirstRanked(t *testing.T, a *App, ctx context.Context, lead *access.Actor, lotID string, approvals int) (
-	evaluation.Result, evaluation.AwardView, evaluation.AwardRecommendation, *evaluation.ContractAward) {
+	evaluation.Result, award.View, award.Recommendation, *award.Contract) {
 	t.Helper()
 	res, err := a.Eval.Results(ctx, lead, lotID)
 	if err != nil {
@@ -189,16 +190,16 @@ func awardedToFirstRanked(t *testing.T, a *App, ctx context.Context, lead *acces
 		t.Fatalf("results: %+v", res.Results)
 	}
 	first := res.Results[i]
-	award, err := a.Eval.Award(ctx, lead, lotID)
+	av, err := a.Award.Award(ctx, lead, lotID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if award.Contract == nil || len(award.Recommendations) != 1 {
-		t.Fatalf("award: %+v", award)
+	if av.Contract == nil || len(av.Recommendations) != 1 {
+		t.Fatalf("award: %+v", av)
 	}
-	r := award.Recommendations[0]
-	if r.State != evaluation.AwardAwarded || r.BidderOrgID != first.Bidder || len(award.Approvals[r.ID]) != approvals {
-		t.Fatalf("recommendation %s of %s with %d approvals; first ranked %s", r.State, r.BidderOrgID, len(award.Approvals[r.ID]), first.Bidder)
+	r := av.Recommendations[0]
+	if r.State != award.Awarded || r.BidderOrgID != first.Bidder || len(av.Approvals[r.ID]) != approvals {
+		t.Fatalf("recommendation %s of %s with %d approvals; first ranked %s", r.State, r.BidderOrgID, len(av.Approvals[r.ID]), first.Bidder)
 	}
-	return first, award, r, award.Contract
+	return first, av, r, av.Contract
 }

@@ -216,7 +216,7 @@ func TestTheDemoMobilisesTheSeedsContracts(t *testing.T) {
 
 	t.Run("Kent and Medway lot 2 is awarded to its first-ranked bid and mobilises in three phases", func(t *testing.T) {
 		lead, lctx := as("lead@medway-ccg.test")
-		d, err := a.Eval.LoadDemo(ctx, a.Tenants.ActorByEmail)
+		d, err := a.Award.LoadDemo(ctx, a.Tenants.ActorByEmail)
 		if err != nil || d.KentLot2 == "" {
 			t.Fatalf("evaluation demo: %+v %v", d, err)
 		}
@@ -225,7 +225,7 @@ func TestTheDemoMobilisesTheSeedsContracts(t *testing.T) {
 			t.Fatal(err)
 		}
 		i := slices.IndexFunc(res.Results, func(r evaluation.Result) bool { return r.Rank == 1 })
-		award, err := a.Eval.Award(lctx, lead, d.KentLot2)
+		award, err := a.Award.Award(lctx, lead, d.KentLot2)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -48,7 +48,7 @@ type evalAPIAward struct {
 func TestEvaluationAPIFromPanelToContractAward(t *testing.T) {
 	s := startServer(t, nil)
 	clock := lotsAPIStartClock(s)
-	s.App.Eval.Now = clock.Now
+	s.App.Eval.Now, s.App.Award.Now = clock.Now, clock.Now
 	now := clock.Now()
 	day := 24 * time.Hour
 

@@ -17,7 +17,7 @@ import (
 	"golive/frontend"
 )
 
-// The moderation, results and award pages (evaluation/pages_award.go) over HTTP, as the people
+// The moderation, results and award pages (evaluation/pages_results.go, evaluation/award/pages.go) over HTTP, as the people
 // who use them would post their forms. The lot gets to moderation through the API; from there
 // everything is a page.
 
@@ -212,7 +212,7 @@ func awardPagesWant(t *testing.T, resp *http.Response, body string, status int, 
 func TestEvaluationPagesFromModerationToContractAward(t *testing.T) {
 	s := startServer(t, nil)
 	clock := lotsAPIStartClock(s)
-	s.App.Eval.Now = clock.Now
+	s.App.Eval.Now, s.App.Award.Now = clock.Now, clock.Now
 	lot, q, org := awardPagesLot(t, s, clock)
 	ev := "/evaluations/lots/" + lot
 	lead := s.browser(t)
@@ -411,14 +411,14 @@ func TestEvaluationPagesFromModerationToContractAward(t *testing.T) {
 	if !strings.Contains(body, `id="contract-term_months-error"`) {
 		t.Fatal("a term that is not whole years is not refused beside its field")
 	}
-	av, err := s.App.Eval.Award(ctx, leadActor, lot)
+	av, err := s.App.Award.Award(ctx, leadActor, lot)
 	if err != nil {
 		t.Fatal(err)
 	}
 	clock.Set(*av.Recommendations[0].AwardNotBefore)
 	resp, body = lead.post(ev+"/contract", contract)
 	awardPagesWant(t, resp, body, 303, ev+"/award")
-	if av, err = s.App.Eval.Award(ctx, leadActor, lot); err != nil || av.Contract == nil || av.Contract.TermYears != 2 ||
+	if av, err = s.App.Award.Award(ctx, leadActor, lot); err != nil || av.Contract == nil || av.Contract.TermYears != 2 ||
 		av.Contract.ValuePence != 230_000_00 || av.Contract.ProviderOrgID != org[order[0]] {
 		t.Fatalf("the contract: %+v %v", av.Contract, err)
 	}

@@ -16,7 +16,7 @@ import (
 func TestAwardSuspendedByCourtProceedingsOverTheAPIAndThePage(t *testing.T) {
 	s := startServer(t, nil)
 	clock := lotsAPIStartClock(s)
-	s.App.Eval.Now = clock.Now
+	s.App.Eval.Now, s.App.Award.Now = clock.Now, clock.Now
 	lot, q, org := awardPagesLotIn(t, s, clock, "pcr2015")
 	ev := "/evaluations/lots/" + lot
 	lead := s.apiToken(t, "lead@medway-ccg.test")

@@ -181,7 +181,7 @@ func mobAPIAwardedLot(t *testing.T, s *server, clock *lotsAPIClock, golive1, gol
 func TestMobilisationAPIFromContractAwardToGoLive(t *testing.T) {
 	s := startServer(t, nil)
 	clock := lotsAPIStartClock(s)
-	s.App.Eval.Now, s.App.Mob.Now = clock.Now, clock.Now
+	s.App.Eval.Now, s.App.Award.Now, s.App.Mob.Now = clock.Now, clock.Now, clock.Now
 	london, _ := time.LoadLocation("Europe/London")
 	golive1 := time.Date(2027, 1, 4, 8, 0, 0, 0, london)
 	golive2 := time.Date(2027, 4, 5, 8, 0, 0, 0, london)

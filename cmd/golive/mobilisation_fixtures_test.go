@@ -8,7 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"golive/database"
-	"golive/evaluation"
+	"golive/evaluation/award"
 	"golive/lots"
 	"golive/mobilisation"
 	"golive/tenants/access"
@@ -74,11 +74,11 @@ func matrixMobilisation(t *testing.T, s *server) matrixPlan {
 	check(err)
 	_, err = s.App.Lots.AddPhase(lctx, lead, l.ID, lots.PhaseInput{Name: "Medway UTC", Service: "utc", GoLive: now.AddDate(0, 0, 200)})
 	check(err)
-	es := evaluation.NewStore(s.App.DB)
-	rec := evaluation.AwardRecommendation{ID: uuid.Must(uuid.NewV7()).String(), LotID: l.ID, ProcurementID: p.ID, BidderOrgID: org("Estuary Urgent Care CIC"),
-		Reason: "Ranked first", Regime: p.Regime, State: evaluation.AwardAwarded, RecommendedBy: lead.UserID, RecommendedAt: now}
+	es := award.NewStore(s.App.DB)
+	rec := award.Recommendation{ID: uuid.Must(uuid.NewV7()).String(), LotID: l.ID, ProcurementID: p.ID, BidderOrgID: org("Estuary Urgent Care CIC"),
+		Reason: "Ranked first", Regime: p.Regime, State: award.Awarded, RecommendedBy: lead.UserID, RecommendedAt: now}
 	check(es.AddRecommendation(ctx, &rec))
-	check(es.AddContractAward(ctx, &evaluation.ContractAward{LotID: l.ID, RecommendationID: rec.ID, ProcurementID: p.ID,
+	check(es.AddContract(ctx, &award.Contract{LotID: l.ID, RecommendationID: rec.ID, ProcurementID: p.ID,
 		ProviderOrgID: rec.BidderOrgID, ContractReference: "MX-MOB-1", StartDate: now.AddDate(0, 0, 200), TermYears: 5,
 		ValuePence: 1_000_000_00, AwardedBy: lead.UserID, AwardedAt: now}))
 

@@ -1,7 +1,6 @@
-package evaluation
+package award
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -9,144 +8,10 @@ import (
 
 	"golive/apperr"
 	"golive/lots"
-	"golive/tenants/access"
 	"golive/ukclock"
 )
 
-// What the moderation, results and award pages show beside the service's use cases: which lot
-// they are about, and where its award stands.
-
-// LotCaption names a lot for its pages: its number and title and its procurement's.
-type LotCaption struct {
-	ID, Title                  string
-	Number                     int
-	ProcurementID, Procurement string
-	Reference                  string
-	Regime                     lots.Regime
-	TermYears                  int
-	Lead                       bool // the acting user is the procurement's lead: the forms are theirs
-}
-
-// LotCaption names a lot the acting user can see (scope.go): a commissioner taking part, a
-// member of its panel, or a bidder with a counted response.
-func (s *Service) LotCaption(ctx context.Context, a *access.Actor, lotID string) (LotCaption, error) {
-	if err := s.Visible(ctx, a, lotID); err != nil {
-		return LotCaption{}, err
-	}
-	l, err := s.Store.Lot(ctx, lotID)
-	if err != nil {
-		return LotCaption{}, err
-	}
-	p, err := s.Store.Procurement(ctx, l.ProcurementID, false)
-	if apperr.IsKind(err, apperr.NotFound) {
-		if m, merr := s.Store.Member(ctx, l.ID, a.UserID, false); merr == nil {
-			p, err = s.Store.PanelProcurement(ctx, m)
-		} else if a.HasRole(access.RoleBidder) {
-			if sub, berr := s.Store.OwnBid(ctx, l.ID); berr == nil {
-				p, err = s.Store.BidProcurement(ctx, sub)
-			}
-		}
-	}
-	if err != nil {
-		return LotCaption{}, err
-	}
-	return LotCaption{ID: l.ID, Title: l.Title, Number: l.Number, ProcurementID: p.ID, Procurement: p.Title, Reference: p.Reference,
-		Regime: p.Regime, TermYears: p.TermYears, Lead: CanLead(a, p)}, nil
-}
-
-// Commissioner is a commissioner a lot covers: its governing body decides on the award.
-type Commissioner struct{ OrgID, Name string }
-
-// AwardStatus is where a lot's award stands, for those who may see its price.
-type AwardStatus struct {
-	QualityModeratedAt *time.Time
-	PricesOpenedAt     *time.Time
-	PricesOpenedBy     string // name
-	Formula            PriceFormula
-	FormulaSetBy       string // name; "" while the default applies
-	FormulaSetAt       *time.Time
-	FormulaFixed       bool // a recommendation has been made: the formula can no longer change
-	Commissioners      []Commissioner
-}
-
-// AwardStatus shows where a lot's award stands to the lead and the lot's approvers.
-func (s *Service) AwardStatus(ctx context.Context, a *access.Actor, lotID string) (AwardStatus, error) {
-	var st AwardStatus
-	_, l, parts, err := s.awardLot(ctx, s.Store, a, lotID, false)
-	if err != nil {
-		return st, err
-	}
-	ev, err := s.Store.LotEvaluation(ctx, l)
-	if err != nil {
-		return st, err
-	}
-	st.QualityModeratedAt = ev.QualityModeratedAt
-	o, err := s.Store.PriceOpening(ctx, l.ID)
-	if err != nil {
-		return st, err
-	}
-	set, err := s.Store.LotSettings(ctx, l.ID)
-	if err != nil {
-		return st, err
-	}
-	recs, err := s.Store.Recommendations(ctx, l.ID)
-	if err != nil {
-		return st, err
-	}
-	st.FormulaFixed = len(recs) > 0
-	var users []string
-	st.Formula = LowestPrice
-	if set != nil {
-		st.Formula, st.FormulaSetAt = set.PriceFormula, &set.SetAt
-		users = append(users, set.SetBy)
-	}
-	if o != nil {
-		st.PricesOpenedAt = &o.OpenedAt
-		users = append(users, o.OpenedBy)
-	}
-	names, err := s.Store.UserNames(ctx, users)
-	if err != nil {
-		return st, err
-	}
-	if set != nil {
-		st.FormulaSetBy = names[set.SetBy]
-	}
-	if o != nil {
-		st.PricesOpenedBy = names[o.OpenedBy]
-	}
-	orgs, err := s.Store.OrgNames(ctx, parts)
-	if err != nil {
-		return st, err
-	}
-	for _, id := range parts {
-		st.Commissioners = append(st.Commissioners, Commissioner{OrgID: id, Name: orgs[id]})
-	}
-	return st, nil
-}
-
-// NamesOfPeople maps user ids to names, for "who decided and when" on the award pages.
-func (s *Service) NamesOfPeople(ctx context.Context, ids []string) (map[string]string, error) {
-	var want []string
-	for _, id := range ids {
-		if validID(id) {
-			want = append(want, id)
-		}
-	}
-	return s.Store.UserNames(ctx, want)
-}
-
-// NamesOfOrgs maps organisation ids to names.
-func (s *Service) NamesOfOrgs(ctx context.Context, ids []string) (map[string]string, error) {
-	var want []string
-	for _, id := range ids {
-		if validID(id) {
-			want = append(want, id)
-		}
-	}
-	return s.Store.OrgNames(ctx, want)
-}
-
-// --- court proceedings (PCR 2015 reg. 95): plain rules, no database ---
+// Court proceedings (PCR 2015 reg. 95): what the lead records, as plain rules, no database.
 
 // Limits of what the lead types about court proceedings.
 const (
@@ -268,13 +133,13 @@ func CheckSuspensionEnd(in *SuspensionEndInput) map[string]string {
 // a claim form; the PSR has no such suspension (its representations, already modelled, play
 // that part). Before standstill no decision to award has been notified, so none can be
 // challenged; once the contract is entered into, reg. 95 no longer applies (reg. 98 does).
-func ProceedingsRecordable(regime lots.Regime, r *AwardRecommendation) error {
+func ProceedingsRecordable(regime lots.Regime, r *Recommendation) error {
 	switch {
 	case regime != lots.PCR2015:
 		return apperr.Conflictf("There is no automatic suspension under the Provider Selection Regime: a challenge is heard as a representation during standstill. Court proceedings are recorded only under the Public Contracts Regulations 2015")
 	case r == nil || r.StandstillStartedAt == nil:
 		return apperr.Conflictf("Court proceedings against the award are recorded once standstill has started: no decision to award has been notified yet")
-	case r.State == AwardAwarded:
+	case r.State == Awarded:
 		return apperr.Conflictf("The contract has already been entered into: the automatic suspension (PCR 2015 reg. 95) no longer applies")
 	}
 	return nil

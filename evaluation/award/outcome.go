@@ -1,4 +1,4 @@
-package evaluation
+package award
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"golive/apperr"
+	"golive/evaluation"
 	"golive/lots"
 	"golive/tenants/access"
 )
@@ -14,23 +15,24 @@ import (
 // then the notice it was sent (its own scores and the successful bidder's, with the reasons),
 // the representations it has made and the decisions on them, and in the end the contract award.
 type OutcomeView struct {
-	Bidder     Bidder
+	Bidder     evaluation.Bidder
 	Decided    bool // standstill has started on the live recommendation: every bidder has its letter
 	Successful bool
-	Winner     Bidder
-	Own        Result
+	Winner     evaluation.Bidder
+	Own        evaluation.Result
 	// Winning is the successful bid's result without its price: a letter gives the winner's
 	// scores, never what it bid.
-	Winning             Result
+	Winning             evaluation.Result
 	Reason              string
 	Regime              lots.Regime
-	State               AwardState
+	State               State
 	StandstillStartedAt *time.Time
 	StandstillEndsAt    *time.Time
 	AwardNotBefore      *time.Time
 	Letter              string // the notice of the decision, as the bidder was sent it
 	Representations     []Representation
-	CanRepresent        bool // standstill has not ended: a representation may still be made
+	CanRepresent        bool   // standstill has not ended: a representation may still be made
+	Next                []Next // what the bidder may do next (NextActions)
 	Contract            *OutcomeContract
 }
 
@@ -47,15 +49,16 @@ func (s *Service) Outcome(ctx context.Context, a *access.Actor, lotID string) (O
 	if a == nil || !validID(lotID) || !a.HasRole(access.RoleBidder) {
 		return v, apperr.NotFoundf("Lot not found")
 	}
-	sub, err := s.Store.OwnBid(ctx, lotID)
+	ev := s.Store.Eval
+	sub, err := ev.OwnBid(ctx, lotID)
 	if err != nil {
 		return v, err
 	}
-	p, err := s.Store.BidProcurement(ctx, sub)
+	p, err := ev.BidProcurement(ctx, sub)
 	if err != nil {
 		return v, err
 	}
-	l, err := s.Store.Lot(ctx, lotID)
+	l, err := ev.Lot(ctx, lotID)
 	if err != nil {
 		return v, err
 	}
@@ -63,15 +66,15 @@ func (s *Service) Outcome(ctx context.Context, a *access.Actor, lotID string) (O
 	if err != nil {
 		return v, err
 	}
-	own, err := s.Store.OrgNames(ctx, []string{sub.BidderOrgID})
+	own, err := s.People.OrgNames(ctx, []string{sub.BidderOrgID})
 	if err != nil {
 		return v, err
 	}
-	v.Bidder = Bidder{OrgID: sub.BidderOrgID, Name: own[sub.BidderOrgID]}
+	v.Bidder = evaluation.Bidder{OrgID: sub.BidderOrgID, Name: own[sub.BidderOrgID]}
 	if r == nil || r.StandstillStartedAt == nil {
 		return v, nil // no decision yet: the governing bodies have not all approved one
 	}
-	res, st, err := s.results(ctx, s.Store, p, l)
+	rk, err := s.Eval.Ranking(ctx, ev, p, l)
 	if err != nil {
 		return v, err
 	}
@@ -79,15 +82,15 @@ func (s *Service) Outcome(ctx context.Context, a *access.Actor, lotID string) (O
 	if err != nil {
 		return v, err
 	}
-	n, err := s.notice(ctx, s.Store, p, l, r, ds, res, st)
+	n, err := s.notice(ctx, s.Store, p, l, r, ds, rk)
 	if err != nil {
 		return v, err
 	}
 	v.Decided, v.Successful, v.Reason, v.Regime, v.State = true, r.BidderOrgID == sub.BidderOrgID, r.Reason, r.Regime, r.State
 	v.StandstillStartedAt, v.StandstillEndsAt, v.AwardNotBefore = r.StandstillStartedAt, r.StandstillEndsAt, r.AwardNotBefore
-	v.Winner = Bidder{OrgID: r.BidderOrgID, Name: res.Names[r.BidderOrgID]}
+	v.Winner = evaluation.Bidder{OrgID: r.BidderOrgID, Name: rk.Names[r.BidderOrgID]}
 	v.Letter = n.letter(sub.BidderOrgID)
-	for _, x := range res.Results {
+	for _, x := range rk.Results {
 		if x.Bidder == sub.BidderOrgID {
 			v.Own = x
 		}
@@ -101,9 +104,11 @@ func (s *Service) Outcome(ctx context.Context, a *access.Actor, lotID string) (O
 		return v, err
 	}
 	v.Representations = slices.DeleteFunc(reps, func(x Representation) bool { return x.BidderOrgID != sub.BidderOrgID })
-	v.CanRepresent = (r.State == AwardStandstill || r.State == AwardPaused) && r.StandstillEndsAt != nil && s.Now().Before(*r.StandstillEndsAt)
-	if r.State == AwardAwarded {
-		c, err := s.Store.ContractAward(ctx, l.ID)
+	f := Facts{Now: s.Now(), Regime: p.Regime, Current: r, AwardDate: p.AwardDate, ContractStart: p.ContractStart}
+	v.Next = NextActions(f, Who{Bidder: sub.BidderOrgID})
+	_, v.CanRepresent = Offered(v.Next, ActRepresent, "")
+	if r.State == Awarded {
+		c, err := s.Store.Contract(ctx, l.ID)
 		if err != nil {
 			return v, err
 		}

@@ -1,4 +1,4 @@
-package evaluation_test
+package award_test
 
 import (
 	"errors"
@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"golive/apperr"
-	"golive/evaluation"
+	"golive/evaluation/award"
 	"golive/lots"
 	"golive/ukclock"
 )
@@ -35,7 +35,7 @@ func checkEnds(t *testing.T, r lots.Regime, cases []standstillCase) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got, err := evaluation.StandstillEnds(r, at(t, c.sent))
+			got, err := award.StandstillEnds(r, at(t, c.sent))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -187,7 +187,7 @@ func TestBankHolidaysLengthenTheStandstill(t *testing.T) {
 	if naive.Day() != 29 || naive.Month() != time.April {
 		t.Fatalf("the weekends-only count gives %s, want Tue 29 Apr: the case no longer tells the rules apart", naive.Format("Mon 2 Jan"))
 	}
-	got, err := evaluation.StandstillEnds(lots.PSR2024, published)
+	got, err := award.StandstillEnds(lots.PSR2024, published)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +197,7 @@ func TestBankHolidaysLengthenTheStandstill(t *testing.T) {
 	// PCR: sent Mon 15 Dec 2025, + 10 = Thu 25 Dec, Christmas -> Fri 26 Boxing Day -> Sat, Sun ->
 	// Mon 29 Dec; ends 00:00 Tue 30 Dec. Counting weekends only it would end at 00:00 Fri 26 Dec,
 	// and a contract signed on Boxing Day would be inside the standstill.
-	got, err = evaluation.StandstillEnds(lots.PCR2015, at(t, "2025-12-15T10:00:00Z"))
+	got, err = award.StandstillEnds(lots.PCR2015, at(t, "2025-12-15T10:00:00Z"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -228,7 +228,7 @@ func TestPSRAwardWaitsFiveWorkingDaysAfterTheDecisionOnRepresentations(t *testin
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := evaluation.AwardWaitAfterRepresentation(at(t, c.decided))
+			got := award.AwardWaitAfterRepresentation(at(t, c.decided))
 			if want := at(t, c.want); !got.Equal(want) || got.Location() != time.UTC {
 				t.Errorf("wait after a decision at %s ends %s, want %s (UTC)", c.decided, got, want)
 			}
@@ -311,7 +311,7 @@ func TestWorkingDaysAfter(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := evaluation.WorkingDaysAfter(at(t, c.from), c.n)
+			got := award.WorkingDaysAfter(at(t, c.from), c.n)
 			if want := at(t, c.want); !got.Equal(want) {
 				t.Errorf("WorkingDaysAfter(%s, %d) = %s, want %s", c.from, c.n, got, want)
 			}
@@ -322,9 +322,9 @@ func TestWorkingDaysAfter(t *testing.T) {
 func TestStandstillRefusesAnUnknownRegimeOrNoDate(t *testing.T) {
 	for name, call := range map[string]func() (time.Time, error){
 		"unknown regime": func() (time.Time, error) {
-			return evaluation.StandstillEnds(lots.Regime("pcr2006"), at(t, "2025-06-02T10:00:00Z"))
+			return award.StandstillEnds(lots.Regime("pcr2006"), at(t, "2025-06-02T10:00:00Z"))
 		},
-		"no sending date": func() (time.Time, error) { return evaluation.StandstillEnds(lots.PCR2015, time.Time{}) },
+		"no sending date": func() (time.Time, error) { return award.StandstillEnds(lots.PCR2015, time.Time{}) },
 	} {
 		t.Run(name, func(t *testing.T) {
 			got, err := call()

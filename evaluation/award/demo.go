@@ -1,4 +1,4 @@
-package evaluation
+package award
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"golive/apperr"
 	"golive/database"
+	"golive/evaluation"
 	"golive/lots"
 	"golive/tenants/access"
 )
@@ -37,8 +38,8 @@ type Demo struct {
 	KentLot1         string   // lot ids; "" when the lots demo is absent
 	KentLot2         string
 	Luton            string
-	KentLot1Contract *ContractAward
-	LutonContract    *ContractAward
+	KentLot1Contract *Contract
+	LutonContract    *Contract
 }
 
 // Demo sign-ins the evaluation uses.
@@ -69,6 +70,7 @@ var kentAwardMeetings = []struct{ approver, date string }{
 // demoRun carries the clock and the first error: once a step fails, the later ones do nothing.
 type demoRun struct {
 	svc   Service
+	eval  evaluation.Service
 	lots  lots.Service
 	clock time.Time
 	actor lots.ActorFunc
@@ -153,7 +155,7 @@ func (d *demoRun) findLot(leadEmail, reference string, n int) (demoLot, bool) {
 	for _, q := range v.Lots[j].Questions {
 		l.q[q.Number] = q
 	}
-	pv, err := d.svc.Panel(ctx, lead, l.id)
+	pv, err := d.eval.Panel(ctx, lead, l.id)
 	if err != nil {
 		d.fail(fmt.Sprintf("panel of %s lot %d", reference, n), err)
 		return l, false
@@ -171,7 +173,7 @@ func (d *demoRun) hasPanel(l demoLot) bool {
 		return true
 	}
 	lead, ctx := d.as(l.lead)
-	pv, err := d.svc.Panel(ctx, lead, l.id)
+	pv, err := d.eval.Panel(ctx, lead, l.id)
 	if err != nil {
 		d.fail("panel", err)
 		return true
@@ -196,12 +198,13 @@ func (d *demoRun) missingUsers(emails ...string) []string {
 // LoadDemo replays the evaluation and award of the demo procurements that lots.LoadDemo
 // created. A lot whose panel exists already is left as it is, so running it again does nothing.
 func (s *Service) LoadDemo(ctx context.Context, actor lots.ActorFunc) (Demo, error) {
-	d := &demoRun{svc: *s, actor: actor, ctx: ctx, seen: map[string]*access.Actor{}}
-	if s.Lots != nil {
-		d.lots = *s.Lots
+	d := &demoRun{svc: *s, eval: *s.Eval, actor: actor, ctx: ctx, seen: map[string]*access.Actor{}}
+	if s.Eval.Lots != nil {
+		d.lots = *s.Eval.Lots
 	}
 	clock := func() time.Time { return d.clock }
-	d.svc.Now, d.lots.Now, d.svc.Lots = clock, clock, &d.lots
+	d.svc.Now, d.eval.Now, d.lots.Now = clock, clock, clock
+	d.eval.Lots, d.svc.Eval = &d.lots, &d.eval
 	var out Demo
 
 	if l1, ok := d.findLot(demoKentLead, "KM-IUCS-2018", 1); ok {
@@ -237,7 +240,7 @@ func (s *Service) LoadDemo(ctx context.Context, actor lots.ActorFunc) (Demo, err
 }
 
 // contract is the lot's contract award, if any, as its lead reads it.
-func (d *demoRun) contract(l demoLot) *ContractAward {
+func (d *demoRun) contract(l demoLot) *Contract {
 	if d.err != nil {
 		return nil
 	}
@@ -265,12 +268,12 @@ func (d *demoRun) formPanel(l demoLot, members ...demoMember) {
 	lead, ctx := d.as(l.lead)
 	for _, m := range members {
 		ev, _ := d.as(m.email)
-		in := EvaluatorInput{UserID: ev.UserID}
+		in := evaluation.EvaluatorInput{UserID: ev.UserID}
 		for _, n := range m.questions {
 			in.Questions = append(in.Questions, l.q[n].ID)
 		}
 		d.do("panel: add "+m.email, func() error {
-			_, err := d.svc.AddEvaluator(ctx, lead, l.id, in)
+			_, err := d.eval.AddEvaluator(ctx, lead, l.id, in)
 			return err
 		})
 	}
@@ -286,11 +289,11 @@ func (d *demoRun) declare(l demoLot, email string, conflicts map[string]string) 
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		in := DeclarationInput{BidderOrgID: l.bidder[n], Decision: NoInterest}
+		in := evaluation.DeclarationInput{BidderOrgID: l.bidder[n], Decision: evaluation.NoInterest}
 		if reason, ok := conflicts[n]; ok {
-			in.Decision, in.Reason = Conflicted, reason
+			in.Decision, in.Reason = evaluation.Conflicted, reason
 		}
-		d.do("declare "+email+" about "+n, func() error { return d.svc.Declare(ctx, a, l.id, in) })
+		d.do("declare "+email+" about "+n, func() error { return d.eval.Declare(ctx, a, l.id, in) })
 	}
 }
 
@@ -305,9 +308,9 @@ type demoMark struct {
 func (d *demoRun) score(l demoLot, m demoMark) {
 	a, ctx := d.as(m.who)
 	q := l.q[m.q]
-	in := ScoreInput{QuestionID: q.ID, BidderOrgID: l.bidder[m.bidder], Rationale: m.note}
+	in := evaluation.ScoreInput{QuestionID: q.ID, BidderOrgID: l.bidder[m.bidder], Rationale: m.note}
 	in.Score, in.Passed = markOf(q, m.mark)
-	d.do(fmt.Sprintf("%s scores %s for %s", m.who, m.q, m.bidder), func() error { return d.svc.RecordScore(ctx, a, l.id, in) })
+	d.do(fmt.Sprintf("%s scores %s for %s", m.who, m.q, m.bidder), func() error { return d.eval.RecordScore(ctx, a, l.id, in) })
 }
 
 func markOf(q lots.Question, mark int) (*int, *bool) {
@@ -320,7 +323,7 @@ func markOf(q lots.Question, mark int) (*int, *bool) {
 
 func (d *demoRun) submit(l demoLot, email string) {
 	a, ctx := d.as(email)
-	d.do("submit "+email, func() error { return d.svc.SubmitScores(ctx, a, l.id) })
+	d.do("submit "+email, func() error { return d.eval.SubmitScores(ctx, a, l.id) })
 }
 
 // moderate starts moderation of each question the consensus marks name, in questionnaire
@@ -331,30 +334,30 @@ func (d *demoRun) moderate(l demoLot, consensus []demoMark) {
 	for _, c := range consensus {
 		if !started[c.q] {
 			started[c.q] = true
-			d.do("start moderation of "+c.q, func() error { return d.svc.StartModeration(ctx, lead, l.id, l.q[c.q].ID) })
+			d.do("start moderation of "+c.q, func() error { return d.eval.StartModeration(ctx, lead, l.id, l.q[c.q].ID) })
 		}
 		q := l.q[c.q]
-		in := ConsensusInput{QuestionID: q.ID, BidderOrgID: l.bidder[c.bidder], Rationale: c.note}
+		in := evaluation.ConsensusInput{QuestionID: q.ID, BidderOrgID: l.bidder[c.bidder], Rationale: c.note}
 		in.Score, in.Passed = markOf(q, c.mark)
-		d.do(fmt.Sprintf("consensus %s for %s", c.q, c.bidder), func() error { return d.svc.RecordConsensus(ctx, lead, l.id, in) })
+		d.do(fmt.Sprintf("consensus %s for %s", c.q, c.bidder), func() error { return d.eval.RecordConsensus(ctx, lead, l.id, in) })
 	}
 }
 
 // openPrices opens the price envelopes and returns the ranking.
-func (d *demoRun) openPrices(l demoLot) ResultsView {
+func (d *demoRun) openPrices(l demoLot) evaluation.ResultsView {
 	lead, ctx := d.as(l.lead)
-	d.do("open prices", func() error { return d.svc.OpenPrices(ctx, lead, l.id) })
-	var v ResultsView
+	d.do("open prices", func() error { return d.eval.OpenPrices(ctx, lead, l.id) })
+	var v evaluation.ResultsView
 	d.do("results", func() (err error) {
-		v, err = d.svc.Results(ctx, lead, l.id)
+		v, err = d.eval.Results(ctx, lead, l.id)
 		return err
 	})
 	return v
 }
 
 // recommend recommends the first-ranked bidder, giving its scores against the runner-up's.
-func (d *demoRun) recommend(l demoLot, v ResultsView, why string) Result {
-	var first, second Result
+func (d *demoRun) recommend(l demoLot, v evaluation.ResultsView, why string) evaluation.Result {
+	var first, second evaluation.Result
 	for _, r := range v.Results {
 		switch r.Rank {
 		case 1:
@@ -392,7 +395,7 @@ func (d *demoRun) approve(l demoLot, approver, meeting string) {
 }
 
 // awardContract records the contract to the recommended bidder at its total bid price.
-func (d *demoRun) awardContract(l demoLot, winner Result, reference string, start time.Time, years int) {
+func (d *demoRun) awardContract(l demoLot, winner evaluation.Result, reference string, start time.Time, years int) {
 	lead, ctx := d.as(l.lead)
 	d.do("award contract "+reference, func() error {
 		_, err := d.svc.AwardContract(ctx, lead, l.id, ContractInput{ContractReference: reference, StartDate: start, TermYears: years, ValuePence: winner.PricePence})
@@ -539,13 +542,13 @@ func (d *demoRun) kentLot1Moderation(l demoLot) {
 	d.moderate(l, kentLot1Consensus[16:])
 }
 
-func (d *demoRun) kentLot1Prices(l demoLot) ResultsView {
+func (d *demoRun) kentLot1Prices(l demoLot) evaluation.ResultsView {
 	d.at("2018-06-22 10:00")
 	return d.openPrices(l)
 }
 
 // kentLot1Recommendation: the lead recommends the first-ranked bid on 2 July 2018.
-func (d *demoRun) kentLot1Recommendation(l demoLot, v ResultsView) Result {
+func (d *demoRun) kentLot1Recommendation(l demoLot, v evaluation.ResultsView) evaluation.Result {
 	d.at("2018-07-02 11:00")
 	return d.recommend(l, v, "Strongest clinical assessment service and business continuity; Estuary's lower price does not make up for call handling that depends on an unsigned subcontract.")
 }
@@ -559,7 +562,7 @@ func (d *demoRun) kentLot1Approvals(l demoLot) {
 }
 
 // kentLot1Contract: after standstill, the contract from 1 April 2019 for five years.
-func (d *demoRun) kentLot1Contract(l demoLot, winner Result) {
+func (d *demoRun) kentLot1Contract(l demoLot, winner evaluation.Result) {
 	d.at("2018-08-07 10:00")
 	d.awardContract(l, winner, "KM-IUCS-2018-L1", demoTime("2019-04-01 00:00"), 5)
 }
@@ -711,12 +714,12 @@ func (d *demoRun) lutonModeration(l demoLot) {
 	d.moderate(l, cons)
 }
 
-func (d *demoRun) lutonPrices(l demoLot) ResultsView {
+func (d *demoRun) lutonPrices(l demoLot) evaluation.ResultsView {
 	d.at("2016-10-05 16:00")
 	return d.openPrices(l)
 }
 
-func (d *demoRun) lutonRecommendation(l demoLot, v ResultsView) Result {
+func (d *demoRun) lutonRecommendation(l demoLot, v evaluation.ResultsView) evaluation.Result {
 	d.at("2016-10-07 11:00")
 	return d.recommend(l, v, "Equal prices; the stronger clinical model, with GP-led clinical assessment and shared out-of-hours rotas across Luton and Bedfordshire.")
 }
@@ -730,7 +733,7 @@ func (d *demoRun) lutonApprovals(l demoLot) {
 
 // lutonContract: a five-year contract from 1 April 2017, awarded on 1 November 2016. The value
 // is recorded but, as Bedfordshire CCG said, commercially sensitive: only those allowed see it.
-func (d *demoRun) lutonContract(l demoLot, winner Result) {
+func (d *demoRun) lutonContract(l demoLot, winner evaluation.Result) {
 	d.at("2016-11-01 09:00")
 	d.awardContract(l, winner, "LB-IUC-2016-01", demoTime("2017-04-01 00:00"), 5)
 }

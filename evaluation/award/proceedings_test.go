@@ -1,4 +1,4 @@
-package evaluation_test
+package award_test
 
 import (
 	"strings"
@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"golive/apperr"
-	"golive/evaluation"
+	"golive/evaluation/award"
 	"golive/lots"
 	"golive/lots/lotstest"
 	"golive/ukclock"
@@ -25,12 +25,12 @@ func (f *fixture) approved(w world) time.Time {
 	f.t.Helper()
 	for _, email := range []string{swaleApprover, medwayApprover} {
 		a, ctx := f.as(email)
-		lotstest.OK(f.t, f.svc.DecideAward(ctx, a, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}))
+		lotstest.OK(f.t, f.svc.DecideAward(ctx, a, w.l.ID, award.AwardDecisionInput{Decision: "approve"}))
 	}
 	lead, lctx := f.as(leadEmail)
-	av := lotstest.Must[evaluation.AwardView](f.t)(f.svc.Award(lctx, lead, w.l.ID))
+	av := lotstest.Must[award.View](f.t)(f.svc.Award(lctx, lead, w.l.ID))
 	r := av.Recommendations[0]
-	if r.State != evaluation.AwardStandstill || r.StandstillEndsAt == nil {
+	if r.State != award.Standstill || r.StandstillEndsAt == nil {
 		f.t.Fatalf("not in standstill: %+v", r)
 	}
 	return *r.StandstillEndsAt
@@ -56,8 +56,8 @@ func TestCourtProceedingsSuspendTheContractUntilEveryOneEnds(t *testing.T) {
 	f.regime = lots.PCR2015
 	w := f.moderatedAndPriced()
 	lead, lctx := f.as(leadEmail)
-	claim := func(bidder, on string) evaluation.ProceedingsInput {
-		return evaluation.ProceedingsInput{ClaimantOrgID: w.bidders[bidder], NotifiedOn: on, Court: "  High Court, Technology and Construction Court ",
+	claim := func(bidder, on string) award.ProceedingsInput {
+		return award.ProceedingsInput{ClaimantOrgID: w.bidders[bidder], NotifiedOn: on, Court: "  High Court, Technology and Construction Court ",
 			ClaimReference: " HT-2026-000123 ", Note: "Served by email on the procurement lead"}
 	}
 
@@ -69,12 +69,12 @@ func TestCourtProceedingsSuspendTheContractUntilEveryOneEnds(t *testing.T) {
 	lotstest.WantKind(t, err, apperr.Conflict, "proceedings while the governing bodies have yet to approve")
 	started := f.now
 	ends := f.approved(w)
-	if r := lotstest.Must[evaluation.AwardView](t)(f.svc.Award(lctx, lead, w.l.ID)).Recommendations[0]; r.Regime != lots.PCR2015 {
+	if r := lotstest.Must[award.View](t)(f.svc.Award(lctx, lead, w.l.ID)).Recommendations[0]; r.Regime != lots.PCR2015 {
 		t.Fatalf("the lot is under %s, not the PCR", r.Regime)
 	}
 
 	// Bad input is refused beside each field, and nothing is recorded.
-	_, err = f.svc.RecordProceedings(lctx, lead, w.l.ID, evaluation.ProceedingsInput{Court: "   ", ClaimReference: " "})
+	_, err = f.svc.RecordProceedings(lctx, lead, w.l.ID, award.ProceedingsInput{Court: "   ", ClaimReference: " "})
 	for _, field := range []string{"claimant_org_id", "notified_on", "court", "claim_reference"} {
 		wantField(t, err, field, "", "empty proceedings")
 	}
@@ -83,7 +83,7 @@ func TestCourtProceedingsSuspendTheContractUntilEveryOneEnds(t *testing.T) {
 	_, err = f.svc.RecordProceedings(lctx, lead, w.l.ID, bad)
 	wantField(t, err, "claim_reference", "letters, digits", "a claim reference with markup")
 	bad = claim(weald, ukDay(f.now))
-	bad.Court = strings.Repeat("C", evaluation.MaxCourt+1)
+	bad.Court = strings.Repeat("C", award.MaxCourt+1)
 	_, err = f.svc.RecordProceedings(lctx, lead, w.l.ID, bad)
 	wantField(t, err, "court", "200 characters", "a court name too long")
 	_, err = f.svc.RecordProceedings(lctx, lead, w.l.ID, claim(weald, "2026-02-30"))
@@ -108,7 +108,7 @@ func TestCourtProceedingsSuspendTheContractUntilEveryOneEnds(t *testing.T) {
 	// the claimant and the day.
 	f.now = f.now.Add(24 * time.Hour)
 	wealdOn := f.now
-	pw := lotstest.Must[evaluation.Proceeding](t)(f.svc.RecordProceedings(lctx, lead, w.l.ID, claim(weald, ukDay(wealdOn))))
+	pw := lotstest.Must[award.Proceeding](t)(f.svc.RecordProceedings(lctx, lead, w.l.ID, claim(weald, ukDay(wealdOn))))
 	if pw.Court != "High Court, Technology and Construction Court" || pw.ClaimReference != "HT-2026-000123" || pw.ClaimantOrgID != w.bidders[weald] {
 		t.Fatalf("the proceedings as recorded: %+v", pw)
 	}
@@ -116,7 +116,7 @@ func TestCourtProceedingsSuspendTheContractUntilEveryOneEnds(t *testing.T) {
 		t.Fatal("the proceedings are not audited")
 	}
 	f.now = ends.Add(time.Hour)
-	contract := evaluation.ContractInput{ContractReference: "MS-EV-1", StartDate: w.p.ContractStart, TermYears: 2, ValuePence: 210_000_00}
+	contract := award.ContractInput{ContractReference: "MS-EV-1", StartDate: w.p.ContractStart, TermYears: 2, ValuePence: 210_000_00}
 	_, err = f.svc.AwardContract(lctx, lead, w.l.ID, contract)
 	lotstest.WantKind(t, err, apperr.Conflict, "awarding while proceedings suspend the contract")
 	wantMsg := "The contract cannot be entered into: proceedings issued by " + weald + ", notified on " + wealdOn.In(ukclock.London).Format("2 January 2006") +
@@ -126,21 +126,21 @@ func TestCourtProceedingsSuspendTheContractUntilEveryOneEnds(t *testing.T) {
 	}
 
 	// Estuary issues too: the contract waits for both.
-	pe := lotstest.Must[evaluation.Proceeding](t)(f.svc.RecordProceedings(lctx, lead, w.l.ID, claim(estuary, ukDay(f.now))))
+	pe := lotstest.Must[award.Proceeding](t)(f.svc.RecordProceedings(lctx, lead, w.l.ID, claim(estuary, ukDay(f.now))))
 
 	// Ending: bad input beside the fields; then Estuary's (the later claim) ends, and Weald's alone
 	// still suspends the contract.
-	_, err = f.svc.EndSuspension(lctx, lead, w.l.ID, pw.ID, evaluation.SuspensionEndInput{EndedOn: "", How: "dismissed"})
+	_, err = f.svc.EndSuspension(lctx, lead, w.l.ID, pw.ID, award.SuspensionEndInput{EndedOn: "", How: "dismissed"})
 	wantField(t, err, "ended_on", "Enter the day", "an end without a day")
 	wantField(t, err, "how", "Choose how", "an end with an unknown way")
-	_, err = f.svc.EndSuspension(lctx, lead, w.l.ID, pw.ID, evaluation.SuspensionEndInput{EndedOn: ukDay(wealdOn.Add(-48 * time.Hour)), How: evaluation.SuspensionLifted})
+	_, err = f.svc.EndSuspension(lctx, lead, w.l.ID, pw.ID, award.SuspensionEndInput{EndedOn: ukDay(wealdOn.Add(-48 * time.Hour)), How: award.SuspensionLifted})
 	wantField(t, err, "ended_on", "before the authority was told", "an end before the notice")
-	_, err = f.svc.EndSuspension(lctx, lead, w.l.ID, pw.ID, evaluation.SuspensionEndInput{EndedOn: ukDay(f.now.Add(48 * time.Hour)), How: evaluation.SuspensionLifted})
+	_, err = f.svc.EndSuspension(lctx, lead, w.l.ID, pw.ID, award.SuspensionEndInput{EndedOn: ukDay(f.now.Add(48 * time.Hour)), How: award.SuspensionLifted})
 	wantField(t, err, "ended_on", "future", "an end in the future")
-	_, err = f.svc.EndSuspension(lctx, lead, w.l.ID, "0191e2a4-0000-7000-8000-000000000000", evaluation.SuspensionEndInput{EndedOn: ukDay(f.now), How: evaluation.SuspensionLifted})
+	_, err = f.svc.EndSuspension(lctx, lead, w.l.ID, "0191e2a4-0000-7000-8000-000000000000", award.SuspensionEndInput{EndedOn: ukDay(f.now), How: award.SuspensionLifted})
 	lotstest.WantKind(t, err, apperr.NotFound, "ending proceedings never recorded")
-	lotstest.Must[evaluation.Proceeding](t)(f.svc.EndSuspension(lctx, lead, w.l.ID, pe.ID, evaluation.SuspensionEndInput{EndedOn: ukDay(f.now), How: evaluation.ProceedingsDiscontinued, Note: "Notice of discontinuance filed"}))
-	_, err = f.svc.EndSuspension(lctx, lead, w.l.ID, pe.ID, evaluation.SuspensionEndInput{EndedOn: ukDay(f.now), How: evaluation.SuspensionLifted})
+	lotstest.Must[award.Proceeding](t)(f.svc.EndSuspension(lctx, lead, w.l.ID, pe.ID, award.SuspensionEndInput{EndedOn: ukDay(f.now), How: award.ProceedingsDiscontinued, Note: "Notice of discontinuance filed"}))
+	_, err = f.svc.EndSuspension(lctx, lead, w.l.ID, pe.ID, award.SuspensionEndInput{EndedOn: ukDay(f.now), How: award.SuspensionLifted})
 	lotstest.WantKind(t, err, apperr.Conflict, "ending the same suspension twice")
 
 	_, err = f.svc.AwardContract(lctx, lead, w.l.ID, contract)
@@ -150,14 +150,14 @@ func TestCourtProceedingsSuspendTheContractUntilEveryOneEnds(t *testing.T) {
 	}
 
 	// The court lifts the other suspension: the contract may be entered into.
-	lotstest.Must[evaluation.Proceeding](t)(f.svc.EndSuspension(lctx, lead, w.l.ID, pw.ID, evaluation.SuspensionEndInput{EndedOn: ukDay(f.now), How: evaluation.SuspensionLifted}))
-	av := lotstest.Must[evaluation.AwardView](t)(f.svc.Award(lctx, lead, w.l.ID))
+	lotstest.Must[award.Proceeding](t)(f.svc.EndSuspension(lctx, lead, w.l.ID, pw.ID, award.SuspensionEndInput{EndedOn: ukDay(f.now), How: award.SuspensionLifted}))
+	av := lotstest.Must[award.View](t)(f.svc.Award(lctx, lead, w.l.ID))
 	ps := av.Proceedings[av.Recommendations[0].ID]
-	if len(ps) != 2 || evaluation.ContractSuspended(ps) || ps[0].EndedHow == nil || *ps[0].EndedHow != evaluation.SuspensionLifted ||
+	if len(ps) != 2 || award.ContractSuspended(ps) || ps[0].EndedHow == nil || *ps[0].EndedHow != award.SuspensionLifted ||
 		ps[1].EndNote != "Notice of discontinuance filed" || ps[0].EndedBy != lead.UserID {
 		t.Fatalf("the proceedings after both ended: %+v", ps)
 	}
-	lotstest.Must[evaluation.ContractAward](t)(f.svc.AwardContract(lctx, lead, w.l.ID, contract))
+	lotstest.Must[award.Contract](t)(f.svc.AwardContract(lctx, lead, w.l.ID, contract))
 	if audits(f, "award.proceedings_recorded") != 2 || audits(f, "award.suspension_ended") != 2 {
 		t.Fatal("the proceedings and their ends are not all audited")
 	}
@@ -172,7 +172,7 @@ func TestThereIsNoAutomaticSuspensionUnderThePSR(t *testing.T) {
 	w := f.moderatedAndPriced()
 	f.toStandstill(w)
 	lead, lctx := f.as(leadEmail)
-	_, err := f.svc.RecordProceedings(lctx, lead, w.l.ID, evaluation.ProceedingsInput{ClaimantOrgID: w.bidders[weald], NotifiedOn: ukDay(f.now),
+	_, err := f.svc.RecordProceedings(lctx, lead, w.l.ID, award.ProceedingsInput{ClaimantOrgID: w.bidders[weald], NotifiedOn: ukDay(f.now),
 		Court: "High Court", ClaimReference: "HT-2026-000124"})
 	lotstest.WantKind(t, err, apperr.Conflict, "proceedings on a PSR lot")
 	if !strings.Contains(err.Error(), "Provider Selection Regime") {

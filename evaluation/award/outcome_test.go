@@ -1,11 +1,11 @@
-package evaluation_test
+package award_test
 
 import (
 	"testing"
 	"time"
 
 	"golive/apperr"
-	"golive/evaluation"
+	"golive/evaluation/award"
 	"golive/lots/lotstest"
 )
 
@@ -16,24 +16,24 @@ func TestABidderSeesTheDecisionOnItsBidOnlyOnceStandstillStarts(t *testing.T) {
 	wb, wctx := f.as("bids@weald-ambulance.test")
 
 	// Before any recommendation, and while the governing bodies decide: no decision yet.
-	v := lotstest.Must[evaluation.OutcomeView](t)(f.svc.Outcome(wctx, wb, w.l.ID))
+	v := lotstest.Must[award.OutcomeView](t)(f.svc.Outcome(wctx, wb, w.l.ID))
 	if v.Decided || v.Letter != "" || v.Bidder.OrgID != w.bidders[weald] {
 		t.Fatalf("before a recommendation Weald sees %+v", v)
 	}
 	reason := "Estuary is ranked first on quality and equal on price"
-	lotstest.Must[evaluation.AwardRecommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: reason}))
+	lotstest.Must[award.Recommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, award.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: reason}))
 	sw, sctx := f.as(swaleApprover)
-	lotstest.OK(t, f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}))
-	if v := lotstest.Must[evaluation.OutcomeView](t)(f.svc.Outcome(wctx, wb, w.l.ID)); v.Decided || v.Reason != "" {
+	lotstest.OK(t, f.svc.DecideAward(sctx, sw, w.l.ID, award.AwardDecisionInput{Decision: "approve"}))
+	if v := lotstest.Must[award.OutcomeView](t)(f.svc.Outcome(wctx, wb, w.l.ID)); v.Decided || v.Reason != "" {
 		t.Fatalf("with one governing body still to decide, Weald sees %+v", v)
 	}
 	ma, mctx := f.as(medwayApprover)
 	f.now = f.now.Add(time.Hour)
-	lotstest.OK(t, f.svc.DecideAward(mctx, ma, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}))
+	lotstest.OK(t, f.svc.DecideAward(mctx, ma, w.l.ID, award.AwardDecisionInput{Decision: "approve"}))
 
 	// Standstill: Weald reads the very letter it was sent, its scores and the winner's, but not
 	// the winner's price.
-	v = lotstest.Must[evaluation.OutcomeView](t)(f.svc.Outcome(wctx, wb, w.l.ID))
+	v = lotstest.Must[award.OutcomeView](t)(f.svc.Outcome(wctx, wb, w.l.ID))
 	sent := letters(f, "Notice of intention to award")
 	var wealds string
 	for _, l := range sent {
@@ -51,23 +51,23 @@ func TestABidderSeesTheDecisionOnItsBidOnlyOnceStandstillStarts(t *testing.T) {
 		t.Fatalf("during standstill: %+v", v)
 	}
 	es, ectx := f.as("bids@estuary-urgent-care.test")
-	if v := lotstest.Must[evaluation.OutcomeView](t)(f.svc.Outcome(ectx, es, w.l.ID)); !v.Successful || v.Bidder.OrgID != w.bidders[estuary] {
+	if v := lotstest.Must[award.OutcomeView](t)(f.svc.Outcome(ectx, es, w.l.ID)); !v.Successful || v.Bidder.OrgID != w.bidders[estuary] {
 		t.Fatalf("Estuary sees %+v", v)
 	}
 
 	// Its representation is listed back to it, with the decision once made; others' are not.
-	lotstest.Must[evaluation.Representation](t)(f.svc.MakeRepresentation(wctx, wb, w.l.ID, evaluation.RepresentationInput{Text: "Our workforce model was marked down without reason"}))
-	if v := lotstest.Must[evaluation.OutcomeView](t)(f.svc.Outcome(ectx, es, w.l.ID)); len(v.Representations) != 0 {
+	lotstest.Must[award.Representation](t)(f.svc.MakeRepresentation(wctx, wb, w.l.ID, award.RepresentationInput{Text: "Our workforce model was marked down without reason"}))
+	if v := lotstest.Must[award.OutcomeView](t)(f.svc.Outcome(ectx, es, w.l.ID)); len(v.Representations) != 0 {
 		t.Fatalf("Estuary sees Weald's representation: %+v", v.Representations)
 	}
-	v = lotstest.Must[evaluation.OutcomeView](t)(f.svc.Outcome(wctx, wb, w.l.ID))
-	if len(v.Representations) != 1 || v.Representations[0].Decision != nil || v.State != evaluation.AwardPaused {
+	v = lotstest.Must[award.OutcomeView](t)(f.svc.Outcome(wctx, wb, w.l.ID))
+	if len(v.Representations) != 1 || v.Representations[0].Decision != nil || v.State != award.Paused {
 		t.Fatalf("after its representation Weald sees %+v", v)
 	}
 
 	// After standstill nothing more may be said.
 	f.now = v.StandstillEndsAt.Add(time.Minute)
-	if v := lotstest.Must[evaluation.OutcomeView](t)(f.svc.Outcome(wctx, wb, w.l.ID)); v.CanRepresent {
+	if v := lotstest.Must[award.OutcomeView](t)(f.svc.Outcome(wctx, wb, w.l.ID)); v.CanRepresent {
 		t.Fatal("a representation is offered after standstill ended")
 	}
 

@@ -1,4 +1,4 @@
-package evaluation_test
+package award_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"golive/evaluation/award"
 	"golive/lots/lotstest"
 	"golive/tenants/access"
 
@@ -53,7 +54,7 @@ func (f *fixture) scoredUpTo() world {
 	f.submit(w, medwayEmail, swaleEmail, hwEmail)
 	lead, lctx := f.as(leadEmail)
 	for _, n := range []string{"1.1", "1.2", "1.3"} {
-		lotstest.OK(t, f.svc.StartModeration(lctx, lead, w.l.ID, w.q[n].ID))
+		lotstest.OK(t, f.eval.StartModeration(lctx, lead, w.l.ID, w.q[n].ID))
 	}
 	return w
 }
@@ -64,7 +65,7 @@ func (f *fixture) moderate(w world) {
 	for num, byBidder := range consensusMarks {
 		for bidder, in := range byBidder {
 			in.QuestionID, in.BidderOrgID, in.Rationale = w.q[num].ID, w.bidders[bidder], rationale("was agreed by the panel for "+num)
-			lotstest.OK(f.t, f.svc.RecordConsensus(lctx, lead, w.l.ID, in))
+			lotstest.OK(f.t, f.eval.RecordConsensus(lctx, lead, w.l.ID, in))
 		}
 	}
 }
@@ -74,7 +75,7 @@ func (f *fixture) moderatedAndPriced() world {
 	w := f.scoredUpTo()
 	f.moderate(w)
 	lead, lctx := f.as(leadEmail)
-	lotstest.OK(f.t, f.svc.OpenPrices(lctx, lead, w.l.ID))
+	lotstest.OK(f.t, f.eval.OpenPrices(lctx, lead, w.l.ID))
 	return w
 }
 
@@ -98,11 +99,11 @@ func mailCount(f *fixture) int {
 
 // recommendMailed recommends and returns the mails it queued (and their number), each to one
 // address: nothing else may mail in between.
-func recommendMailed(f *fixture, w world, bidder, reason string) (evaluation.AwardRecommendation, []letter) {
+func recommendMailed(f *fixture, w world, bidder, reason string) (award.Recommendation, []letter) {
 	f.t.Helper()
 	before := mailCount(f)
 	lead, lctx := f.as(leadEmail)
-	rec := lotstest.Must[evaluation.AwardRecommendation](f.t)(f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[bidder], Reason: reason}))
+	rec := lotstest.Must[award.Recommendation](f.t)(f.svc.Recommend(lctx, lead, w.l.ID, award.RecommendInput{BidderOrgID: w.bidders[bidder], Reason: reason}))
 	ls := letters(f, approverNotice)
 	if after := mailCount(f); after-before != len(ls) {
 		f.t.Fatalf("the recommendation queued %d mails, of which %d notices to approvers: it mails someone else", after-before, len(ls))
@@ -166,23 +167,23 @@ func TestALotGoesFromModerationThroughStandstillToContractAward(t *testing.T) {
 	lead, lctx := f.as(leadEmail)
 
 	// Before quality moderation is complete, every price read is refused.
-	lotstest.WantKind(t, f.svc.OpenPrices(lctx, lead, w.l.ID), apperr.Conflict, "opening prices before quality moderation is complete")
-	_, err := f.svc.Prices(lctx, lead, w.l.ID)
+	lotstest.WantKind(t, f.eval.OpenPrices(lctx, lead, w.l.ID), apperr.Conflict, "opening prices before quality moderation is complete")
+	_, err := f.eval.Prices(lctx, lead, w.l.ID)
 	lotstest.WantKind(t, err, apperr.Conflict, "reading prices before quality moderation is complete")
-	_, err = f.svc.Results(lctx, lead, w.l.ID)
+	_, err = f.eval.Results(lctx, lead, w.l.ID)
 	lotstest.WantKind(t, err, apperr.Conflict, "reading results before quality moderation is complete")
 
 	f.moderate(w)
-	_, err = f.svc.Results(lctx, lead, w.l.ID)
+	_, err = f.eval.Results(lctx, lead, w.l.ID)
 	lotstest.WantKind(t, err, apperr.Conflict, "reading results before the prices are opened")
 	medA, mctx := f.as(medwayEmail)
-	lotstest.WantKind(t, f.svc.OpenPrices(mctx, medA, w.l.ID), apperr.Forbidden, "an evaluator opening the prices")
-	lotstest.OK(t, f.svc.OpenPrices(lctx, lead, w.l.ID))
-	lotstest.WantKind(t, f.svc.OpenPrices(lctx, lead, w.l.ID), apperr.Conflict, "opening the prices twice")
+	lotstest.WantKind(t, f.eval.OpenPrices(mctx, medA, w.l.ID), apperr.Forbidden, "an evaluator opening the prices")
+	lotstest.OK(t, f.eval.OpenPrices(lctx, lead, w.l.ID))
+	lotstest.WantKind(t, f.eval.OpenPrices(lctx, lead, w.l.ID), apperr.Conflict, "opening the prices twice")
 	if audits(f, "prices.opened") != 1 {
 		t.Fatal("the price opening is not audited")
 	}
-	prices := lotstest.Must[[]evaluation.BidPrice](t)(f.svc.Prices(lctx, lead, w.l.ID))
+	prices := lotstest.Must[[]evaluation.BidPrice](t)(f.eval.Prices(lctx, lead, w.l.ID))
 	for _, p := range prices {
 		if p.TotalPence != 210_000_00 {
 			t.Fatalf("%s's total price is %d pence, want the sum of its two years", p.Name, p.TotalPence)
@@ -192,7 +193,7 @@ func TestALotGoesFromModerationThroughStandstillToContractAward(t *testing.T) {
 	// The ranking equals the one worked out here, for the lead and for an approver.
 	for _, email := range []string{leadEmail, swaleApprover} {
 		a, ctx := f.as(email)
-		v := lotstest.Must[evaluation.ResultsView](t)(f.svc.Results(ctx, a, w.l.ID))
+		v := lotstest.Must[evaluation.ResultsView](t)(f.eval.Results(ctx, a, w.l.ID))
 		if len(v.Results) != 2 || v.Results[0].Bidder != w.bidders[estuary] || v.Results[0].Rank != 1 || v.Results[1].Rank != 2 {
 			t.Fatalf("%s sees the ranking %+v", email, v.Results)
 		}
@@ -205,41 +206,41 @@ func TestALotGoesFromModerationThroughStandstillToContractAward(t *testing.T) {
 	}
 
 	// Recommendation: a reason is required, and an unknown bidder is refused.
-	_, err = f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: "best"})
+	_, err = f.svc.Recommend(lctx, lead, w.l.ID, award.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: "best"})
 	lotstest.WantKind(t, err, apperr.Invalid, "a recommendation without a reason")
-	_, err = f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: f.orgs["North Downs GP Federation"], Reason: rationale("is the best value")})
+	_, err = f.svc.Recommend(lctx, lead, w.l.ID, award.RecommendInput{BidderOrgID: f.orgs["North Downs GP Federation"], Reason: rationale("is the best value")})
 	lotstest.WantKind(t, err, apperr.Invalid, "recommending a provider that did not bid")
 	reason := "Estuary is ranked first on quality and equal on price"
 	rec, notices := recommendMailed(f, w, estuary, reason)
 	// The approvers of both commissioners the lot covers are told, and nobody else: not the lead,
 	// the evaluators, the bidders, nor the approvers of the other CCGs.
 	checkApproverNotices(t, f, w, notices, reason, medwayApprover, swaleApprover)
-	_, err = f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[weald], Reason: rationale("is second")})
+	_, err = f.svc.Recommend(lctx, lead, w.l.ID, award.RecommendInput{BidderOrgID: w.bidders[weald], Reason: rationale("is second")})
 	lotstest.WantKind(t, err, apperr.Conflict, "a second recommendation while one is pending")
 
 	// Each participating commissioner's approver decides for their own commissioner only.
 	sw, sctx := f.as(swaleApprover)
-	err = f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{OrgID: f.orgs["NHS Medway CCG"], Decision: "approve"})
+	err = f.svc.DecideAward(sctx, sw, w.l.ID, award.AwardDecisionInput{OrgID: f.orgs["NHS Medway CCG"], Decision: "approve"})
 	lotstest.WantKind(t, err, apperr.Forbidden, "Swale's approver deciding for Medway")
-	err = f.svc.DecideAward(mctx, medA, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"})
+	err = f.svc.DecideAward(mctx, medA, w.l.ID, award.AwardDecisionInput{Decision: "approve"})
 	lotstest.WantKind(t, err, apperr.Forbidden, "an evaluator deciding on the award")
 	_, err = f.svc.Award(mctx, medA, w.l.ID)
 	lotstest.WantKind(t, err, apperr.Forbidden, "an evaluator reading the Part 2 recommendation")
 	f.now = f.now.Add(time.Hour)
-	lotstest.OK(t, f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}))
-	lotstest.WantKind(t, f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}), apperr.Conflict, "Swale deciding twice")
+	lotstest.OK(t, f.svc.DecideAward(sctx, sw, w.l.ID, award.AwardDecisionInput{Decision: "approve"}))
+	lotstest.WantKind(t, f.svc.DecideAward(sctx, sw, w.l.ID, award.AwardDecisionInput{Decision: "approve"}), apperr.Conflict, "Swale deciding twice")
 	if n := len(letters(f, "Notice of intention to award")); n != 0 {
 		t.Fatalf("%d letters before every governing body approved", n)
 	}
 	ma, mactx := f.as(medwayApprover)
 	approvedAt := f.now
-	lotstest.OK(t, f.svc.DecideAward(mactx, ma, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}))
+	lotstest.OK(t, f.svc.DecideAward(mactx, ma, w.l.ID, award.AwardDecisionInput{Decision: "approve"}))
 
 	// Standstill: PSR, from the last approval.
-	av := lotstest.Must[evaluation.AwardView](t)(f.svc.Award(lctx, lead, w.l.ID))
+	av := lotstest.Must[award.View](t)(f.svc.Award(lctx, lead, w.l.ID))
 	r := av.Recommendations[0]
-	wantEnd := lotstest.Must[time.Time](t)(evaluation.StandstillEnds(lots.PSR2024, approvedAt))
-	if r.ID != rec.ID || r.State != evaluation.AwardStandstill || r.StandstillEndsAt == nil || !r.StandstillEndsAt.Equal(wantEnd) {
+	wantEnd := lotstest.Must[time.Time](t)(award.StandstillEnds(lots.PSR2024, approvedAt))
+	if r.ID != rec.ID || r.State != award.Standstill || r.StandstillEndsAt == nil || !r.StandstillEndsAt.Equal(wantEnd) {
 		t.Fatalf("after the approvals: %+v, want standstill to %s", r, wantEnd)
 	}
 	if len(av.Approvals[r.ID]) != 2 || audits(f, "award.decided") != 2 || audits(f, "standstill.started") != 1 {
@@ -269,7 +270,7 @@ func TestALotGoesFromModerationThroughStandstillToContractAward(t *testing.T) {
 
 	// The contract is refused during standstill, naming the date in UK time.
 	f.now = f.now.Add(48 * time.Hour)
-	contract := evaluation.ContractInput{ContractReference: "MS-EV-1", StartDate: w.p.ContractStart, TermYears: 2, ValuePence: 210_000_00}
+	contract := award.ContractInput{ContractReference: "MS-EV-1", StartDate: w.p.ContractStart, TermYears: 2, ValuePence: 210_000_00}
 	_, err = f.svc.AwardContract(lctx, lead, w.l.ID, contract)
 	lotstest.WantKind(t, err, apperr.Conflict, "awarding during standstill")
 	if lastDay := wantEnd.In(time.UTC).Add(-time.Minute).Format("2 January 2006"); !strings.Contains(err.Error(), lastDay) {
@@ -278,7 +279,7 @@ func TestALotGoesFromModerationThroughStandstillToContractAward(t *testing.T) {
 
 	// A representation during standstill pauses the award.
 	wb, wctx := f.as("bids@weald-ambulance.test")
-	rep := lotstest.Must[evaluation.Representation](t)(f.svc.MakeRepresentation(wctx, wb, w.l.ID, evaluation.RepresentationInput{Text: "Our workforce model was marked down without reason"}))
+	rep := lotstest.Must[award.Representation](t)(f.svc.MakeRepresentation(wctx, wb, w.l.ID, award.RepresentationInput{Text: "Our workforce model was marked down without reason"}))
 	_, err = f.svc.AwardContract(lctx, lead, w.l.ID, contract)
 	lotstest.WantKind(t, err, apperr.Conflict, "awarding while a representation awaits a decision")
 	if !strings.Contains(err.Error(), "representation") {
@@ -287,15 +288,15 @@ func TestALotGoesFromModerationThroughStandstillToContractAward(t *testing.T) {
 	// The decision late in standstill: the PSR wait runs past the standstill's end.
 	f.now = wantEnd.Add(-36 * time.Hour)
 	decided := f.now
-	lotstest.OK(t, f.svc.DecideRepresentation(lctx, lead, w.l.ID, rep.ID, evaluation.RepresentationDecisionInput{Decision: "rejected", Reason: "The moderation record gives the reasons for the score"}))
-	waitEnd := evaluation.AwardWaitAfterRepresentation(decided)
+	lotstest.OK(t, f.svc.DecideRepresentation(lctx, lead, w.l.ID, rep.ID, award.RepresentationDecisionInput{Decision: "rejected", Reason: "The moderation record gives the reasons for the score"}))
+	waitEnd := award.AwardWaitAfterRepresentation(decided)
 	if !waitEnd.After(wantEnd) {
 		t.Fatalf("the test needs the wait (%s) to end after standstill (%s)", waitEnd, wantEnd)
 	}
-	av = lotstest.Must[evaluation.AwardView](t)(f.svc.Award(lctx, lead, w.l.ID))
+	av = lotstest.Must[award.View](t)(f.svc.Award(lctx, lead, w.l.ID))
 	r = av.Recommendations[0]
 	reps := av.Representations[r.ID]
-	if r.State != evaluation.AwardStandstill || r.AwardNotBefore == nil || !r.AwardNotBefore.Equal(waitEnd) ||
+	if r.State != award.Standstill || r.AwardNotBefore == nil || !r.AwardNotBefore.Equal(waitEnd) ||
 		len(reps) != 1 || reps[0].Decision == nil || *reps[0].Decision != "rejected" || reps[0].DecidedBy != lead.UserID || reps[0].DecidedAt == nil {
 		t.Fatalf("after the decision: %+v, %+v", r, reps)
 	}
@@ -307,7 +308,7 @@ func TestALotGoesFromModerationThroughStandstillToContractAward(t *testing.T) {
 	}
 
 	f.now = waitEnd
-	c := lotstest.Must[evaluation.ContractAward](t)(f.svc.AwardContract(lctx, lead, w.l.ID, contract))
+	c := lotstest.Must[award.Contract](t)(f.svc.AwardContract(lctx, lead, w.l.ID, contract))
 	if c.ProviderOrgID != w.bidders[estuary] || c.ValuePence != 210_000_00 || c.TermYears != 2 || c.ContractReference != "MS-EV-1" {
 		t.Fatalf("the contract: %+v", c)
 	}
@@ -325,18 +326,18 @@ func TestHealthwatchNeverSeesPriceOrTotals(t *testing.T) {
 	f := newFixture(t)
 	w := f.moderatedAndPriced()
 	hw, hctx := f.as(hwEmail)
-	_, err := f.svc.Results(hctx, hw, w.l.ID)
+	_, err := f.eval.Results(hctx, hw, w.l.ID)
 	lotstest.WantKind(t, err, apperr.Forbidden, "Healthwatch reading the results")
 	if !strings.Contains(err.Error(), "Healthwatch") {
 		t.Fatalf("Healthwatch is refused by another rule than its own: %v", err)
 	}
-	_, err = f.svc.Prices(hctx, hw, w.l.ID)
+	_, err = f.eval.Prices(hctx, hw, w.l.ID)
 	lotstest.WantKind(t, err, apperr.Forbidden, "Healthwatch reading the prices")
 	_, err = f.svc.Award(hctx, hw, w.l.ID)
 	lotstest.WantKind(t, err, apperr.Forbidden, "Healthwatch reading the award")
 	// An observer of the lead commissioner is not allowed either.
 	o, octx := f.as("observer@medway-ccg.test")
-	_, err = f.svc.Results(octx, o, w.l.ID)
+	_, err = f.eval.Results(octx, o, w.l.ID)
 	lotstest.WantKind(t, err, apperr.Forbidden, "an observer reading the results")
 }
 
@@ -344,16 +345,16 @@ func TestOneRejectionStopsTheRecommendation(t *testing.T) {
 	f := newFixture(t)
 	w := f.moderatedAndPriced()
 	lead, lctx := f.as(leadEmail)
-	lotstest.Must[evaluation.AwardRecommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: rationale("is ranked first")}))
+	lotstest.Must[award.Recommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, award.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: rationale("is ranked first")}))
 	sw, sctx := f.as(swaleApprover)
-	lotstest.WantKind(t, f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{Decision: "reject"}), apperr.Invalid, "a rejection without a reason")
-	lotstest.OK(t, f.svc.DecideAward(sctx, sw, w.l.ID, evaluation.AwardDecisionInput{Decision: "reject", Reason: "Mobilisation risk in Swale is too high"}))
+	lotstest.WantKind(t, f.svc.DecideAward(sctx, sw, w.l.ID, award.AwardDecisionInput{Decision: "reject"}), apperr.Invalid, "a rejection without a reason")
+	lotstest.OK(t, f.svc.DecideAward(sctx, sw, w.l.ID, award.AwardDecisionInput{Decision: "reject", Reason: "Mobilisation risk in Swale is too high"}))
 	ma, mctx := f.as(medwayApprover)
-	lotstest.WantKind(t, f.svc.DecideAward(mctx, ma, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}), apperr.Conflict, "approving a rejected recommendation")
-	_, err := f.svc.AwardContract(lctx, lead, w.l.ID, evaluation.ContractInput{ContractReference: "X", StartDate: w.p.ContractStart, TermYears: 2, ValuePence: 1})
+	lotstest.WantKind(t, f.svc.DecideAward(mctx, ma, w.l.ID, award.AwardDecisionInput{Decision: "approve"}), apperr.Conflict, "approving a rejected recommendation")
+	_, err := f.svc.AwardContract(lctx, lead, w.l.ID, award.ContractInput{ContractReference: "X", StartDate: w.p.ContractStart, TermYears: 2, ValuePence: 1})
 	lotstest.WantKind(t, err, apperr.Conflict, "awarding without an approved recommendation")
 	// The lead may recommend again.
-	lotstest.Must[evaluation.AwardRecommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[weald], Reason: rationale("is the alternative")}))
+	lotstest.Must[award.Recommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, award.RecommendInput{BidderOrgID: w.bidders[weald], Reason: rationale("is the alternative")}))
 	if n := len(letters(f, "Notice of intention to award")); n != 0 {
 		t.Fatalf("%d letters without approval", n)
 	}
@@ -363,22 +364,22 @@ func TestAnotherTenantFindsNoAward(t *testing.T) {
 	f := newFixture(t)
 	w := f.moderatedAndPriced()
 	lead, lctx := f.as(leadEmail)
-	lotstest.Must[evaluation.AwardRecommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: rationale("is ranked first")}))
+	lotstest.Must[award.Recommendation](t)(f.svc.Recommend(lctx, lead, w.l.ID, award.RecommendInput{BidderOrgID: w.bidders[estuary], Reason: rationale("is ranked first")}))
 	beds, bctx := f.as("lead@bedfordshire-ccg.test")
-	lotstest.WantKind(t, f.svc.OpenPrices(bctx, beds, w.l.ID), apperr.NotFound, "Bedfordshire opening prices")
-	_, err := f.svc.Prices(bctx, beds, w.l.ID)
+	lotstest.WantKind(t, f.eval.OpenPrices(bctx, beds, w.l.ID), apperr.NotFound, "Bedfordshire opening prices")
+	_, err := f.eval.Prices(bctx, beds, w.l.ID)
 	lotstest.WantKind(t, err, apperr.NotFound, "Bedfordshire reading prices")
-	_, err = f.svc.Results(bctx, beds, w.l.ID)
+	_, err = f.eval.Results(bctx, beds, w.l.ID)
 	lotstest.WantKind(t, err, apperr.NotFound, "Bedfordshire reading results")
 	_, err = f.svc.Award(bctx, beds, w.l.ID)
 	lotstest.WantKind(t, err, apperr.NotFound, "Bedfordshire reading the award")
-	_, err = f.svc.Recommend(bctx, beds, w.l.ID, evaluation.RecommendInput{BidderOrgID: w.bidders[weald], Reason: rationale("is second")})
+	_, err = f.svc.Recommend(bctx, beds, w.l.ID, award.RecommendInput{BidderOrgID: w.bidders[weald], Reason: rationale("is second")})
 	lotstest.WantKind(t, err, apperr.NotFound, "Bedfordshire recommending")
 	ba, bactx := f.as("approver@bedfordshire-ccg.test")
-	lotstest.WantKind(t, f.svc.DecideAward(bactx, ba, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}), apperr.NotFound, "Bedfordshire's approver deciding")
+	lotstest.WantKind(t, f.svc.DecideAward(bactx, ba, w.l.ID, award.AwardDecisionInput{Decision: "approve"}), apperr.NotFound, "Bedfordshire's approver deciding")
 	// A provider that did not bid cannot make a representation on the lot.
 	nd, nctx := f.as("bids@north-downs-gp.test")
-	_, err = f.svc.MakeRepresentation(nctx, nd, w.l.ID, evaluation.RepresentationInput{Text: "We object to this award in the strongest terms"})
+	_, err = f.svc.MakeRepresentation(nctx, nd, w.l.ID, award.RepresentationInput{Text: "We object to this award in the strongest terms"})
 	lotstest.WantKind(t, err, apperr.NotFound, "a provider that did not bid making a representation")
 }
 
@@ -410,7 +411,7 @@ func TestOnlyTheApproversOfTheCommissionersALotCoversAreToldOfItsRecommendation(
 
 	// The same set DecideAward waits for: Medway's approval alone starts standstill.
 	ma, mctx := f.as(medwayApprover)
-	lotstest.OK(t, f.svc.DecideAward(mctx, ma, w.l.ID, evaluation.AwardDecisionInput{Decision: "approve"}))
+	lotstest.OK(t, f.svc.DecideAward(mctx, ma, w.l.ID, award.AwardDecisionInput{Decision: "approve"}))
 	if audits(f, "standstill.started") != 1 {
 		t.Fatal("Medway's approval did not start standstill on a lot only Medway covers")
 	}

@@ -1,4 +1,4 @@
-package evaluation
+package award
 
 // The standstill between the award decision and the contract (DOMAIN.md step 8), as plain
 // functions of dates: no database, no HTTP.

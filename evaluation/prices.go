@@ -1,0 +1,247 @@
+package evaluation
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"golive/apperr"
+	"golive/lots"
+	"golive/tenants/access"
+)
+
+// Price and results (DOMAIN.md step 7): the price envelopes open once quality moderation is
+// complete, and the results rank the bids. The award that follows (recommendation, the
+// governing bodies' decisions, standstill, contract) is evaluation/award's, built on these.
+
+// PriceOpening records that a lot's price envelopes were opened, by whom and when. The prices
+// stay sealed in the submissions and are opened on each read.
+type PriceOpening struct {
+	LotID         string `gorm:"primaryKey"`
+	ProcurementID string
+	OpenedBy      string
+	OpenedAt      time.Time
+}
+
+// isHealthwatch: a Healthwatch evaluator never sees price, contract value or totals (issue 5).
+func isHealthwatch(a *access.Actor) bool {
+	return a == nil || a.OrgKind == access.Healthwatch || a.HasRole(access.RoleHealthwatch)
+}
+
+// CanSeeAward: price, results and the award recommendation (a Part 2 matter) are seen by the
+// lead commissioner's procurement lead and by the governing-body approvers of the commissioners
+// the lot covers, when casbin lets their role see the commercially sensitive value. Never by
+// Healthwatch, evaluators, observers or bidders.
+func CanSeeAward(a *access.Actor, p lots.Procurement, lotParticipants []string, valueAllowed bool) bool {
+	if isHealthwatch(a) || !valueAllowed {
+		return false
+	}
+	if CanLead(a, p) {
+		return true
+	}
+	return a.HasRole(access.RoleApprover) && slices.Contains(lotParticipants, a.OrgID)
+}
+
+// ValueLot loads a lot for someone who may see its price, results and award (CanSeeAward),
+// after opening, with the commissioners it covers; lock holds the procurement row. The award
+// (evaluation/award) lets its readers and approvers in through it.
+func (s *Service) ValueLot(ctx context.Context, tx *Store, a *access.Actor, lotID string, lock bool) (lots.Procurement, lots.Lot, []string, error) {
+	if isHealthwatch(a) {
+		return lots.Procurement{}, lots.Lot{}, nil, apperr.Forbiddenf("Healthwatch evaluators never see price, contract value or totals")
+	}
+	if !validID(lotID) {
+		return lots.Procurement{}, lots.Lot{}, nil, apperr.NotFoundf("Lot not found")
+	}
+	l, err := tx.Lot(ctx, lotID)
+	if err != nil {
+		return lots.Procurement{}, l, nil, err
+	}
+	p, err := tx.Procurement(ctx, l.ProcurementID, lock)
+	if apperr.IsKind(err, apperr.NotFound) {
+		return p, l, nil, apperr.NotFoundf("Lot not found")
+	}
+	if err != nil {
+		return p, l, nil, err
+	}
+	parts, err := tx.LotParticipants(ctx, l.ID)
+	if err != nil {
+		return p, l, nil, err
+	}
+	allowed := s.Lots.Authz != nil && s.Lots.Authz.Can(a.UserID, a.OrgID, access.PermProcValue)
+	if !CanSeeAward(a, p, parts, allowed) {
+		return p, l, parts, apperr.Forbiddenf("Price, results and the award are seen only by the procurement lead and the governing-body approvers of the commissioners this lot covers")
+	}
+	return p, l, parts, s.opened(ctx, tx, p)
+}
+
+// --- price opening ---
+
+// OpenPrices opens the price envelopes of a lot: only its lead, and only once quality
+// moderation is complete, so that quality is scored before price is seen.
+func (s *Service) OpenPrices(ctx context.Context, a *access.Actor, lotID string) error {
+	return s.Store.Tx(ctx, func(tx *Store) error {
+		p, l, err := s.leadLot(ctx, tx, a, lotID, true)
+		if err != nil {
+			return err
+		}
+		ev, err := tx.LotEvaluation(ctx, l)
+		if err != nil {
+			return err
+		}
+		if ev.QualityModeratedAt == nil {
+			return apperr.Conflictf("The price envelopes open only when quality moderation of the lot is complete")
+		}
+		o := PriceOpening{LotID: l.ID, ProcurementID: p.ID, OpenedBy: a.UserID, OpenedAt: s.Now()}
+		if err := tx.AddPriceOpening(ctx, &o); err != nil {
+			return err
+		}
+		bids, err := tx.Bids(ctx, p.ID, l.ID)
+		if err != nil {
+			return err
+		}
+		return tx.Audit(ctx, s.entry(a, p.LeadOrgID, "prices.opened", "lot", l.ID, map[string]any{"bidders": len(bids)}))
+	})
+}
+
+// BidPrice is one bidder's opened price: its schedule and total over the contract term.
+type BidPrice struct {
+	Bidder
+	Years      []lots.PriceYear
+	TotalPence int64
+}
+
+// prices opens each counted bid's price envelope; refused until the prices have been opened
+// (which needs quality moderation complete).
+func (s *Service) prices(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot, st lotState) ([]BidPrice, error) {
+	if st.eval.QualityModeratedAt == nil {
+		return nil, apperr.Conflictf("Prices stay sealed until quality moderation of the lot is complete")
+	}
+	o, err := tx.PriceOpening(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	if o == nil {
+		return nil, apperr.Conflictf("The price envelopes of this lot have not been opened")
+	}
+	// One query for the eight (or so) price envelopes, one opening check and one key for them
+	// all; the answers envelopes are neither read nor decrypted.
+	bids := slices.Clone(st.bids)
+	if err := tx.SealedPrices(ctx, bids); err != nil {
+		return nil, err
+	}
+	schedules, err := s.Lots.OpenedPriceSchedules(ctx, p, bids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BidPrice, 0, len(bids))
+	for i, b := range bids {
+		years := schedules[i]
+		total, err := PriceTotal(years)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, BidPrice{Bidder: Bidder{OrgID: b.BidderOrgID, Name: st.bidderName(b.BidderOrgID)}, Years: years, TotalPence: total})
+	}
+	return out, nil
+}
+
+// priceState is the part of a lot's state its prices need: the bids and the milestones.
+func priceState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) (lotState, error) {
+	var st lotState
+	if err := st.loadBids(ctx, tx, p, l); err != nil {
+		return st, err
+	}
+	var err error
+	st.eval, err = tx.LotEvaluation(ctx, l)
+	return st, err
+}
+
+// resultsState is the part of a lot's state the ranking needs: the prices' part, the
+// questions and the consensus marks (without their rationales). Not the panel, its
+// assignments or declarations: notice reads those itself.
+func resultsState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) (lotState, error) {
+	st, err := priceState(ctx, tx, p, l)
+	if err != nil {
+		return st, err
+	}
+	if st.qs, err = tx.Questions(ctx, l.ID); err != nil {
+		return st, err
+	}
+	st.cons, err = tx.ConsensusMarks(ctx, l.ID)
+	return st, err
+}
+
+// Prices are a lot's opened prices, for those who may see them.
+func (s *Service) Prices(ctx context.Context, a *access.Actor, lotID string) ([]BidPrice, error) {
+	p, l, _, err := s.ValueLot(ctx, s.Store, a, lotID, false)
+	if err != nil {
+		return nil, err
+	}
+	st, err := priceState(ctx, s.Store, p, l)
+	if err != nil {
+		return nil, err
+	}
+	return s.prices(ctx, s.Store, p, l, st)
+}
+
+// --- results ---
+
+// ResultsView is a lot's ranking. Results name bidders by organisation id; Names maps them.
+type ResultsView struct {
+	Lot     lots.Lot
+	Results []Result
+	Names   map[string]string
+	Formula PriceFormula // the lot's price formula (settings.go) the price scores were worked out with
+}
+
+// results computes a lot's ranking from the consensus marks and the opened prices. The state
+// it returns is resultsState's: no panel, assignments, declarations or moderations, and
+// consensus marks without their rationales.
+func (s *Service) results(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) (ResultsView, lotState, error) {
+	v := ResultsView{Lot: l, Names: map[string]string{}}
+	st, err := resultsState(ctx, tx, p, l)
+	if err != nil {
+		return v, st, err
+	}
+	prices, err := s.prices(ctx, tx, p, l, st)
+	if err != nil {
+		return v, st, err
+	}
+	sections, err := tx.Sections(ctx, l.ID)
+	if err != nil {
+		return v, st, err
+	}
+	bids := make([]Bid, 0, len(prices))
+	for _, pr := range prices {
+		b := Bid{Bidder: pr.OrgID, Scores: map[string]int{}, Passed: map[string]bool{}, PricePence: pr.TotalPence}
+		for _, c := range st.cons {
+			if c.BidderOrgID != pr.OrgID {
+				continue
+			}
+			if c.Score != nil {
+				b.Scores[c.QuestionID] = *c.Score
+			}
+			if c.Passed != nil {
+				b.Passed[c.QuestionID] = *c.Passed
+			}
+		}
+		bids = append(bids, b)
+		v.Names[pr.OrgID] = pr.Name
+	}
+	if v.Formula, err = lotPriceFormula(ctx, tx, l.ID); err != nil {
+		return v, st, err
+	}
+	v.Results, err = Compute(sections, st.qs, bids, v.Formula)
+	return v, st, err
+}
+
+// Results is a lot's ranking, once its prices have been opened: for the lead and the
+// governing-body approvers of the commissioners it covers; never for Healthwatch.
+func (s *Service) Results(ctx context.Context, a *access.Actor, lotID string) (ResultsView, error) {
+	p, l, _, err := s.ValueLot(ctx, s.Store, a, lotID, false)
+	if err != nil {
+		return ResultsView{}, err
+	}
+	v, _, err := s.results(ctx, s.Store, p, l)
+	return v, err
+}
