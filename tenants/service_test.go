@@ -1,4 +1,4 @@
-package tenants
+package tenants_test
 
 import (
 	"context"
@@ -16,12 +16,14 @@ import (
 	"golive/apperr"
 	"golive/database"
 	"golive/database/dbtest"
+	"golive/demo"
 	"golive/jobs"
+	"golive/tenants"
 	"golive/tenants/access"
 )
 
 type fixture struct {
-	svc *Service
+	svc *tenants.Service
 	db  *database.DB
 	ctx context.Context
 }
@@ -38,7 +40,7 @@ func newFixture(t *testing.T) *fixture {
 	rdb := redis.NewClient(opt)
 	t.Cleanup(func() { rdb.Close() })
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	authz, err := NewAuthorizer(ctx, db.Gorm, rdb, log)
+	authz, err := tenants.NewAuthorizer(ctx, db.Gorm, rdb, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,9 +49,9 @@ func newFixture(t *testing.T) *fixture {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { client.Close() })
-	svc := &Service{Store: NewStore(db), Authz: authz, Redis: rdb, Mail: client,
+	svc := &tenants.Service{Store: tenants.NewStore(db), Authz: authz, Redis: rdb, Mail: client,
 		Secret: []byte("0123456789abcdef0123456789abcdef"), BaseURL: "http://golive.test", Now: database.Now, Log: log}
-	if _, err := svc.LoadDemo(ctx); err != nil {
+	if _, _, err := demo.LoadPeople(ctx, svc); err != nil {
 		t.Fatal(err)
 	}
 	return &fixture{svc: svc, db: db, ctx: ctx}
@@ -58,7 +60,7 @@ func newFixture(t *testing.T) *fixture {
 // actor signs in as a demo user and returns the request actor and its tenant context.
 func (f *fixture) actor(t *testing.T, email string) (*access.Actor, context.Context) {
 	t.Helper()
-	cookie, err := f.svc.SignIn(f.ctx, SignInInput{Email: email, Password: DemoPassword}, "192.0.2.1", "test")
+	cookie, err := f.svc.SignIn(f.ctx, tenants.SignInInput{Email: email, Password: demo.Password}, "192.0.2.1", "test")
 	if err != nil {
 		t.Fatalf("sign in %s: %v", email, err)
 	}
@@ -103,8 +105,8 @@ func TestSignInGivesTheUserTheirRolesInTheirOrganisation(t *testing.T) {
 
 func TestWrongPasswordAndUnknownEmailGetTheSameAnswer(t *testing.T) {
 	f := newFixture(t)
-	_, err1 := f.svc.SignIn(f.ctx, SignInInput{Email: "lead@medway-ccg.test", Password: "wrong password!"}, "192.0.2.2", "")
-	_, err2 := f.svc.SignIn(f.ctx, SignInInput{Email: "nobody@medway-ccg.test", Password: "wrong password!"}, "192.0.2.2", "")
+	_, err1 := f.svc.SignIn(f.ctx, tenants.SignInInput{Email: "lead@medway-ccg.test", Password: "wrong password!"}, "192.0.2.2", "")
+	_, err2 := f.svc.SignIn(f.ctx, tenants.SignInInput{Email: "nobody@medway-ccg.test", Password: "wrong password!"}, "192.0.2.2", "")
 	e1, _ := apperr.As(err1)
 	e2, _ := apperr.As(err2)
 	if e1 == nil || e2 == nil || e1.Kind != apperr.Unauthenticated || e1.Message != e2.Message {
@@ -114,13 +116,13 @@ func TestWrongPasswordAndUnknownEmailGetTheSameAnswer(t *testing.T) {
 
 func TestAnAccountLocksAfterFiveFailures(t *testing.T) {
 	f := newFixture(t)
-	for i := 0; i < MaxAccountFailures; i++ {
-		_, err := f.svc.SignIn(f.ctx, SignInInput{Email: "evaluator@medway-ccg.test", Password: "not the password"}, "192.0.2.3", "")
+	for i := 0; i < tenants.MaxAccountFailures; i++ {
+		_, err := f.svc.SignIn(f.ctx, tenants.SignInInput{Email: "evaluator@medway-ccg.test", Password: "not the password"}, "192.0.2.3", "")
 		if !apperr.IsKind(err, apperr.Unauthenticated) {
 			t.Fatalf("attempt %d: %v", i, err)
 		}
 	}
-	_, err := f.svc.SignIn(f.ctx, SignInInput{Email: "evaluator@medway-ccg.test", Password: DemoPassword}, "192.0.2.4", "")
+	_, err := f.svc.SignIn(f.ctx, tenants.SignInInput{Email: "evaluator@medway-ccg.test", Password: demo.Password}, "192.0.2.4", "")
 	if !apperr.IsKind(err, apperr.TooMany) || !strings.Contains(err.Error(), "locked for 15 minutes") {
 		t.Fatalf("the right password after 5 failures: %v, want the lock message", err)
 	}
@@ -131,27 +133,27 @@ func TestAnAccountLocksAfterFiveFailures(t *testing.T) {
 func TestOneAddressIsLimitedAcrossAccounts(t *testing.T) {
 	f := newFixture(t)
 	var err error
-	for i := 0; i <= MaxAddressAttempts; i++ {
-		_, err = f.svc.SignIn(f.ctx, SignInInput{Email: "user" + string(rune('a'+i%26)) + "@example.test", Password: "x"}, "198.51.100.9", "")
+	for i := 0; i <= tenants.MaxAddressAttempts; i++ {
+		_, err = f.svc.SignIn(f.ctx, tenants.SignInInput{Email: "user" + string(rune('a'+i%26)) + "@example.test", Password: "x"}, "198.51.100.9", "")
 	}
 	if !apperr.IsKind(err, apperr.TooMany) {
-		t.Fatalf("attempt %d from one address: %v, want too many", MaxAddressAttempts+1, err)
+		t.Fatalf("attempt %d from one address: %v, want too many", tenants.MaxAddressAttempts+1, err)
 	}
 }
 
 func TestOneIPv6NetworkIsLimitedAcrossItsAddresses(t *testing.T) {
 	f := newFixture(t)
 	var err error
-	for i := 0; i <= MaxAddressAttempts; i++ {
+	for i := 0; i <= tenants.MaxAddressAttempts; i++ {
 		// A fresh address from the same /64 for every attempt.
 		ip := fmt.Sprintf("2001:db8:aa:bb::%x", i+1)
-		_, err = f.svc.SignIn(f.ctx, SignInInput{Email: "user" + string(rune('a'+i%26)) + "@example.test", Password: "x"}, ip, "")
+		_, err = f.svc.SignIn(f.ctx, tenants.SignInInput{Email: "user" + string(rune('a'+i%26)) + "@example.test", Password: "x"}, ip, "")
 	}
 	if !apperr.IsKind(err, apperr.TooMany) {
-		t.Fatalf("attempt %d from one /64: %v, want too many", MaxAddressAttempts+1, err)
+		t.Fatalf("attempt %d from one /64: %v, want too many", tenants.MaxAddressAttempts+1, err)
 	}
 	// The next /64 is another subscriber.
-	_, err = f.svc.SignIn(f.ctx, SignInInput{Email: "usera@example.test", Password: "x"}, "2001:db8:aa:bc::1", "")
+	_, err = f.svc.SignIn(f.ctx, tenants.SignInInput{Email: "usera@example.test", Password: "x"}, "2001:db8:aa:bc::1", "")
 	if !apperr.IsKind(err, apperr.Unauthenticated) {
 		t.Fatalf("an attempt from the next /64: %v, want only a wrong password", err)
 	}
@@ -160,7 +162,7 @@ func TestOneIPv6NetworkIsLimitedAcrossItsAddresses(t *testing.T) {
 func TestInvitedPersonJoinsWithTheirRolesOnce(t *testing.T) {
 	f := newFixture(t)
 	admin, ctx := f.actor(t, "admin@medway-ccg.test")
-	_, err := f.svc.Invite(ctx, admin, InviteInput{Email: "New.Clinician@medway-ccg.test", Name: "Dr New", Roles: []string{access.RoleEvaluator.Key()}})
+	_, err := f.svc.Invite(ctx, admin, tenants.InviteInput{Email: "New.Clinician@medway-ccg.test", Name: "Dr New", Roles: []string{access.RoleEvaluator.Key()}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,21 +171,21 @@ func TestInvitedPersonJoinsWithTheirRolesOnce(t *testing.T) {
 		t.Errorf("subject %q does not name the organisation", subject)
 	}
 	token := linkToken(t, body, "http://golive.test/invitations/")
-	_, err = f.svc.AcceptInvitation(f.ctx, token, AcceptInput{Password: "short", Confirm: "short"})
+	_, err = f.svc.AcceptInvitation(f.ctx, token, tenants.AcceptInput{Password: "short", Confirm: "short"})
 	if e, ok := apperr.As(err); !ok || e.Fields["password"] == "" {
 		t.Fatalf("a short password: %v", err)
 	}
-	u, err := f.svc.AcceptInvitation(f.ctx, token, AcceptInput{Name: "Dr Nia New", Password: "a long enough password", Confirm: "a long enough password"})
+	u, err := f.svc.AcceptInvitation(f.ctx, token, tenants.AcceptInput{Name: "Dr Nia New", Password: "a long enough password", Confirm: "a long enough password"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if u.Name != "Dr Nia New" {
 		t.Errorf("name %q", u.Name)
 	}
-	if _, err := f.svc.AcceptInvitation(f.ctx, token, AcceptInput{Password: "a long enough password", Confirm: "a long enough password"}); !apperr.IsKind(err, apperr.NotFound) {
+	if _, err := f.svc.AcceptInvitation(f.ctx, token, tenants.AcceptInput{Password: "a long enough password", Confirm: "a long enough password"}); !apperr.IsKind(err, apperr.NotFound) {
 		t.Fatalf("second use of the link: %v", err)
 	}
-	cookie, err := f.svc.SignIn(f.ctx, SignInInput{Email: "new.clinician@medway-ccg.test", Password: "a long enough password"}, "192.0.2.5", "")
+	cookie, err := f.svc.SignIn(f.ctx, tenants.SignInInput{Email: "new.clinician@medway-ccg.test", Password: "a long enough password"}, "192.0.2.5", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,11 +198,11 @@ func TestInvitedPersonJoinsWithTheirRolesOnce(t *testing.T) {
 func TestACommissionerCannotInviteABidder(t *testing.T) {
 	f := newFixture(t)
 	admin, ctx := f.actor(t, "admin@medway-ccg.test")
-	_, err := f.svc.Invite(ctx, admin, InviteInput{Email: "x@medway-ccg.test", Name: "X", Roles: []string{access.RoleBidder.Key()}})
+	_, err := f.svc.Invite(ctx, admin, tenants.InviteInput{Email: "x@medway-ccg.test", Name: "X", Roles: []string{access.RoleBidder.Key()}})
 	if e, ok := apperr.As(err); !ok || e.Fields["roles"] == "" {
 		t.Fatalf("inviting a bidder into a CCG: %v", err)
 	}
-	_, err = f.svc.Invite(ctx, admin, InviteInput{Email: "lead@medway-ccg.test", Name: "Dup", Roles: []string{access.RoleEvaluator.Key()}})
+	_, err = f.svc.Invite(ctx, admin, tenants.InviteInput{Email: "lead@medway-ccg.test", Name: "Dup", Roles: []string{access.RoleEvaluator.Key()}})
 	if e, ok := apperr.As(err); !ok || e.Fields["email"] == "" {
 		t.Fatalf("inviting an existing account: %v", err)
 	}
@@ -208,11 +210,11 @@ func TestACommissionerCannotInviteABidder(t *testing.T) {
 
 func TestPasswordResetWorksOnceAndEndsOtherSessions(t *testing.T) {
 	f := newFixture(t)
-	cookie, err := f.svc.SignIn(f.ctx, SignInInput{Email: "observer@medway-ccg.test", Password: DemoPassword}, "192.0.2.6", "")
+	cookie, err := f.svc.SignIn(f.ctx, tenants.SignInInput{Email: "observer@medway-ccg.test", Password: demo.Password}, "192.0.2.6", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := f.svc.RequestReset(f.ctx, ForgotInput{Email: "nobody@nowhere.test"}, "192.0.2.6"); err != nil {
+	if err := f.svc.RequestReset(f.ctx, tenants.ForgotInput{Email: "nobody@nowhere.test"}, "192.0.2.6"); err != nil {
 		t.Fatalf("an unknown address must get the same answer: %v", err)
 	}
 	var n int64
@@ -220,21 +222,21 @@ func TestPasswordResetWorksOnceAndEndsOtherSessions(t *testing.T) {
 	if n != 0 {
 		t.Fatal("a reset mail was queued for an unknown address")
 	}
-	if err := f.svc.RequestReset(f.ctx, ForgotInput{Email: "observer@medway-ccg.test"}, "192.0.2.6"); err != nil {
+	if err := f.svc.RequestReset(f.ctx, tenants.ForgotInput{Email: "observer@medway-ccg.test"}, "192.0.2.6"); err != nil {
 		t.Fatal(err)
 	}
 	_, body := f.lastMail(t, "observer@medway-ccg.test")
 	token := linkToken(t, body, "http://golive.test/reset-password/")
-	if err := f.svc.ResetPassword(f.ctx, token, AcceptInput{Password: "a brand new password", Confirm: "a brand new password"}); err != nil {
+	if err := f.svc.ResetPassword(f.ctx, token, tenants.AcceptInput{Password: "a brand new password", Confirm: "a brand new password"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.SessionIdentity(f.ctx, cookie); !apperr.IsKind(err, apperr.Unauthenticated) {
 		t.Fatalf("the session from before the reset still works: %v", err)
 	}
-	if err := f.svc.ResetPassword(f.ctx, token, AcceptInput{Password: "another new password", Confirm: "another new password"}); !apperr.IsKind(err, apperr.NotFound) {
+	if err := f.svc.ResetPassword(f.ctx, token, tenants.AcceptInput{Password: "another new password", Confirm: "another new password"}); !apperr.IsKind(err, apperr.NotFound) {
 		t.Fatalf("second use of the reset link: %v", err)
 	}
-	if _, err := f.svc.SignIn(f.ctx, SignInInput{Email: "observer@medway-ccg.test", Password: "a brand new password"}, "192.0.2.6", ""); err != nil {
+	if _, err := f.svc.SignIn(f.ctx, tenants.SignInInput{Email: "observer@medway-ccg.test", Password: "a brand new password"}, "192.0.2.6", ""); err != nil {
 		t.Fatalf("sign in with the new password: %v", err)
 	}
 }
@@ -242,7 +244,7 @@ func TestPasswordResetWorksOnceAndEndsOtherSessions(t *testing.T) {
 func TestAPITokenIsStoredHashedAndCanBeRevokedOnlyByItsOwner(t *testing.T) {
 	f := newFixture(t)
 	lead, ctx := f.actor(t, "lead@medway-ccg.test")
-	plain, tok, err := f.svc.CreateToken(ctx, lead, TokenInput{Name: "reporting"})
+	plain, tok, err := f.svc.CreateToken(ctx, lead, tenants.TokenInput{Name: "reporting"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +277,7 @@ func TestAdminSeesOnlyTheirOwnOrganisation(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := 0
-	for _, u := range DemoUsers {
+	for _, u := range demo.People {
 		if u.Org == "NHS Medway CCG" {
 			want++
 		}
@@ -293,7 +295,7 @@ func TestAdminSeesOnlyTheirOwnOrganisation(t *testing.T) {
 		t.Fatalf("a Medway admin reading a DGS user: %v, want not found", err)
 	}
 	active := false
-	if _, err := f.svc.UpdateMember(ctx, admin, dgs.UserID, MemberInput{Roles: []string{access.RoleObserver.Key()}, Active: &active}); !apperr.IsKind(err, apperr.NotFound) {
+	if _, err := f.svc.UpdateMember(ctx, admin, dgs.UserID, tenants.MemberInput{Roles: []string{access.RoleObserver.Key()}, Active: &active}); !apperr.IsKind(err, apperr.NotFound) {
 		t.Fatalf("a Medway admin deactivating a DGS user: %v, want not found", err)
 	}
 	if _, err := f.svc.Store.TenantUsers(f.ctx); !errors.Is(err, database.ErrNoTenant) {
@@ -305,28 +307,28 @@ func TestDeactivationEndsSessionsAndTokensAndRolesChangeEverywhere(t *testing.T)
 	f := newFixture(t)
 	admin, ctx := f.actor(t, "admin@medway-ccg.test")
 	ev, evctx := f.actor(t, "evaluator@medway-ccg.test")
-	plain, _, err := f.svc.CreateToken(evctx, ev, TokenInput{Name: "x"})
+	plain, _, err := f.svc.CreateToken(evctx, ev, tenants.TokenInput{Name: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	yes := true
-	if _, err := f.svc.UpdateMember(ctx, admin, ev.UserID, MemberInput{Roles: []string{access.RoleEvaluator.Key(), access.RoleObserver.Key()}, Active: &yes}); err != nil {
+	if _, err := f.svc.UpdateMember(ctx, admin, ev.UserID, tenants.MemberInput{Roles: []string{access.RoleEvaluator.Key(), access.RoleObserver.Key()}, Active: &yes}); err != nil {
 		t.Fatal(err)
 	}
 	if got := f.svc.Authz.RolesOf(ev.UserID, ev.OrgID); len(got) != 2 {
 		t.Fatalf("roles after change: %v", got)
 	}
 	no := false
-	if _, err := f.svc.UpdateMember(ctx, admin, ev.UserID, MemberInput{Roles: []string{access.RoleEvaluator.Key()}, Active: &no}); err != nil {
+	if _, err := f.svc.UpdateMember(ctx, admin, ev.UserID, tenants.MemberInput{Roles: []string{access.RoleEvaluator.Key()}, Active: &no}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.TokenIdentity(f.ctx, plain); !apperr.IsKind(err, apperr.Unauthenticated) {
 		t.Fatalf("a deactivated user's token still works: %v", err)
 	}
-	if _, err := f.svc.SignIn(f.ctx, SignInInput{Email: "evaluator@medway-ccg.test", Password: DemoPassword}, "192.0.2.7", ""); !apperr.IsKind(err, apperr.Unauthenticated) {
+	if _, err := f.svc.SignIn(f.ctx, tenants.SignInInput{Email: "evaluator@medway-ccg.test", Password: demo.Password}, "192.0.2.7", ""); !apperr.IsKind(err, apperr.Unauthenticated) {
 		t.Fatalf("a deactivated user signs in: %v", err)
 	}
-	if _, err := f.svc.UpdateMember(ctx, admin, admin.UserID, MemberInput{Roles: []string{access.RoleTenantAdmin.Key()}, Active: &no}); !apperr.IsKind(err, apperr.Conflict) {
+	if _, err := f.svc.UpdateMember(ctx, admin, admin.UserID, tenants.MemberInput{Roles: []string{access.RoleTenantAdmin.Key()}, Active: &no}); !apperr.IsKind(err, apperr.Conflict) {
 		t.Fatalf("an admin deactivating themselves: %v", err)
 	}
 }
@@ -334,7 +336,7 @@ func TestDeactivationEndsSessionsAndTokensAndRolesChangeEverywhere(t *testing.T)
 func TestAnotherProcessSeesRoleChangesBeforeItsNextDecision(t *testing.T) {
 	f := newFixture(t)
 	// A second authorizer over the same database and Redis stands for another serve process.
-	other, err := NewAuthorizer(f.ctx, f.db.Gorm, f.svc.Redis, f.svc.Log)
+	other, err := tenants.NewAuthorizer(f.ctx, f.db.Gorm, f.svc.Redis, f.svc.Log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -344,7 +346,7 @@ func TestAnotherProcessSeesRoleChangesBeforeItsNextDecision(t *testing.T) {
 		t.Fatal("an observer may manage users")
 	}
 	yes := true
-	if _, err := f.svc.UpdateMember(ctx, admin, obs.UserID, MemberInput{Roles: []string{access.RoleTenantAdmin.Key()}, Active: &yes}); err != nil {
+	if _, err := f.svc.UpdateMember(ctx, admin, obs.UserID, tenants.MemberInput{Roles: []string{access.RoleTenantAdmin.Key()}, Active: &yes}); err != nil {
 		t.Fatal(err)
 	}
 	if err := other.Refresh(f.ctx); err != nil {
@@ -359,3 +361,48 @@ func TestAnotherProcessSeesRoleChangesBeforeItsNextDecision(t *testing.T) {
 }
 
 var _ = time.Now
+
+func TestASeedLoadsOrganisationsAndPeopleOnceAndAllOrNothing(t *testing.T) {
+	f := newFixture(t)
+	seed := tenants.Seed{Source: "test", Password: "a seeded password",
+		Organisations: []tenants.Organisation{{Name: "NHS Kent and Medway ICB", Kind: tenants.Commissioner, ODSCode: "QKS"},
+			{Name: "Seeded Health CIC", Kind: tenants.Provider}},
+		People: []tenants.SeedPerson{{Email: "lead@kmicb.test", Name: "Lee Lead", Org: "NHS Kent and Medway ICB", Roles: []access.Role{access.RoleProcurementLead}},
+			{Email: "bids@seeded.test", Name: "Bo Bids", Org: "Nowhere Ltd", Roles: []access.Role{access.RoleBidder}}}}
+	// A person of an organisation the seed does not have: nothing is made.
+	if _, _, err := f.svc.LoadSeed(f.ctx, seed); err == nil {
+		t.Fatal("a seed with a person of an unknown organisation loaded")
+	}
+	var orgs int64
+	f.db.Gorm.Raw("SELECT COUNT(*) FROM organisations WHERE name IN ?", []string{"NHS Kent and Medway ICB", "Seeded Health CIC"}).Scan(&orgs)
+	if orgs != 0 {
+		t.Fatalf("%d organisations left behind by the failed seed", orgs)
+	}
+
+	seed.People[1].Org = "Seeded Health CIC"
+	ids, created, err := f.svc.LoadSeed(f.ctx, seed)
+	if err != nil || !created || len(ids) != 2 || ids["NHS Kent and Medway ICB"] == "" {
+		t.Fatalf("seed: %v %v %v", ids, created, err)
+	}
+	a, err := f.svc.ActorByEmail(f.ctx, "lead@kmicb.test")
+	if err != nil || a.OrgID != ids["NHS Kent and Medway ICB"] || !a.HasRole(access.RoleProcurementLead) || len(a.Roles) != 1 {
+		t.Fatalf("the seeded lead is %+v (%v)", a, err)
+	}
+	if _, err := f.svc.SignIn(f.ctx, tenants.SignInInput{Email: "bids@seeded.test", Password: "a seeded password"}, "192.0.2.8", ""); err != nil {
+		t.Fatalf("the seeded bidder signing in: %v", err)
+	}
+	var events int64
+	f.db.Gorm.Raw("SELECT COUNT(*) FROM audit_events WHERE action IN ('organisation.created', 'user.created') AND summary LIKE ?", `%"source":"test"%`).Scan(&events)
+	if events != 4 {
+		t.Errorf("%d audit events of the seed, want 4 (2 organisations, 2 people)", events)
+	}
+
+	again, created, err := f.svc.LoadSeed(f.ctx, seed)
+	if err != nil || created || again["NHS Kent and Medway ICB"] != ids["NHS Kent and Medway ICB"] || again["Seeded Health CIC"] != ids["Seeded Health CIC"] {
+		t.Fatalf("second load: %v %v %v (first %v)", again, created, err, ids)
+	}
+	f.db.Gorm.Raw("SELECT COUNT(*) FROM organisations WHERE name IN ?", []string{"NHS Kent and Medway ICB", "Seeded Health CIC"}).Scan(&orgs)
+	if orgs != 2 {
+		t.Fatalf("%d seeded organisations after a second load, want 2", orgs)
+	}
+}

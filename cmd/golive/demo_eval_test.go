@@ -11,6 +11,7 @@ import (
 
 	"golive/apperr"
 	"golive/database"
+	demodata "golive/demo"
 	"golive/evaluation"
 	"golive/tenants/access"
 	"golive/ukclock"
@@ -54,7 +55,7 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 		org[o.Name] = o.ID
 	}
 	// Loading again finds the lots and their contracts and adds nothing.
-	d, err := a.Eval.LoadDemo(ctx, a.Tenants.ActorByEmail)
+	d, err := demodata.Evaluations(ctx, a.demoServices())
 	if err != nil || d.Loaded || d.KentLot1 == "" || d.KentLot2 == "" || d.Luton == "" {
 		t.Fatalf("second evaluation load: %+v %v", d, err)
 	}
@@ -110,7 +111,7 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 			t.Fatalf("contract: %+v (first ranked %s at %d pence)", c, first.Bidder, first.PricePence)
 		}
 		if d.KentLot1Contract == nil || d.KentLot1Contract.LotID != c.LotID || d.KentLot1Contract.ContractReference != c.ContractReference {
-			t.Errorf("LoadDemo hands on %+v, the award shows %+v", d.KentLot1Contract, c)
+			t.Errorf("Evaluations hands on %+v, the award shows %+v", d.KentLot1Contract, c)
 		}
 		hw, hctx := as("reviewer@healthwatch-kent.test")
 		if _, err := a.Eval.Results(hctx, hw, d.KentLot1); !apperr.IsKind(err, apperr.Forbidden) {
@@ -168,7 +169,7 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 			t.Fatalf("recommendation %s with %d approvals", r.State, len(award.Approvals[r.ID]))
 		}
 		if d.LutonContract == nil || d.LutonContract.ContractReference != c.ContractReference {
-			t.Errorf("LoadDemo hands on %+v", d.LutonContract)
+			t.Errorf("Evaluations hands on %+v", d.LutonContract)
 		}
 	})
 }

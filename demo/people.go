@@ -1,49 +1,47 @@
-package tenants
+package demo
 
 import (
 	"context"
-	"fmt"
 
-	"golive/apperr"
-	"golive/audit"
+	"golive/tenants"
 	"golive/tenants/access"
 )
 
-// DemoPassword signs in every demo user. It is printed by `golive demo`; never use demo data
+// Password signs in every demo user. It is printed by `golive demo`; never use demo data
 // on a server people can reach.
-const DemoPassword = "golive-demo-2026"
+const Password = "golive-demo-2026"
 
-// DemoOrgs are the organisations of the seeds. The providers are fictional on purpose.
-var DemoOrgs = []Organisation{
-	{Name: "golive platform", Kind: Platform},
-	{Name: "NHS Ashford CCG", Kind: Commissioner, ODSCode: "09C"},
-	{Name: "NHS Canterbury and Coastal CCG", Kind: Commissioner, ODSCode: "09E"},
-	{Name: "NHS Dartford, Gravesham and Swanley CCG", Kind: Commissioner, ODSCode: "09J"},
-	{Name: "NHS Medway CCG", Kind: Commissioner, ODSCode: "09W"},
-	{Name: "NHS South Kent Coast CCG", Kind: Commissioner, ODSCode: "10A"},
-	{Name: "NHS Swale CCG", Kind: Commissioner, ODSCode: "10D"},
-	{Name: "NHS Thanet CCG", Kind: Commissioner, ODSCode: "10E"},
-	{Name: "NHS West Kent CCG", Kind: Commissioner, ODSCode: "99J"},
-	{Name: "NHS Luton CCG", Kind: Commissioner, ODSCode: "06P"},
-	{Name: "NHS Bedfordshire CCG", Kind: Commissioner, ODSCode: "06F"},
-	{Name: "NHS Milton Keynes CCG", Kind: Commissioner, ODSCode: "04F"},
-	{Name: "Healthwatch Kent", Kind: Healthwatch},
-	{Name: "Healthwatch Medway", Kind: Healthwatch},
-	{Name: "Weald Ambulance Service NHS Trust", Kind: Provider},
-	{Name: "North Downs GP Federation", Kind: Provider},
-	{Name: "Estuary Urgent Care CIC", Kind: Provider},
-	{Name: "Channel Coast Health Partnership", Kind: Provider},
+// Organisations are the organisations of the seeds. The providers are fictional on purpose.
+var Organisations = []tenants.Organisation{
+	{Name: "golive platform", Kind: tenants.Platform},
+	{Name: "NHS Ashford CCG", Kind: tenants.Commissioner, ODSCode: "09C"},
+	{Name: "NHS Canterbury and Coastal CCG", Kind: tenants.Commissioner, ODSCode: "09E"},
+	{Name: "NHS Dartford, Gravesham and Swanley CCG", Kind: tenants.Commissioner, ODSCode: "09J"},
+	{Name: "NHS Medway CCG", Kind: tenants.Commissioner, ODSCode: "09W"},
+	{Name: "NHS South Kent Coast CCG", Kind: tenants.Commissioner, ODSCode: "10A"},
+	{Name: "NHS Swale CCG", Kind: tenants.Commissioner, ODSCode: "10D"},
+	{Name: "NHS Thanet CCG", Kind: tenants.Commissioner, ODSCode: "10E"},
+	{Name: "NHS West Kent CCG", Kind: tenants.Commissioner, ODSCode: "99J"},
+	{Name: "NHS Luton CCG", Kind: tenants.Commissioner, ODSCode: "06P"},
+	{Name: "NHS Bedfordshire CCG", Kind: tenants.Commissioner, ODSCode: "06F"},
+	{Name: "NHS Milton Keynes CCG", Kind: tenants.Commissioner, ODSCode: "04F"},
+	{Name: "Healthwatch Kent", Kind: tenants.Healthwatch},
+	{Name: "Healthwatch Medway", Kind: tenants.Healthwatch},
+	{Name: "Weald Ambulance Service NHS Trust", Kind: tenants.Provider},
+	{Name: "North Downs GP Federation", Kind: tenants.Provider},
+	{Name: "Estuary Urgent Care CIC", Kind: tenants.Provider},
+	{Name: "Channel Coast Health Partnership", Kind: tenants.Provider},
 }
 
-// DemoUser is one demo sign-in.
-type DemoUser struct {
+// Person is one demo sign-in.
+type Person struct {
 	Email, Name, Org string
 	Roles            []access.Role
 }
 
-// DemoUsers are one sign-in per role (Medway CCG holds the commissioner roles), plus the
+// People are one sign-in per role (Medway CCG holds the commissioner roles), plus the
 // people later demo data needs: an approver per CCG, a bidder per provider.
-var DemoUsers = []DemoUser{
+var People = []Person{
 	{"admin@golive.test", "Pat Platform", "golive platform", []access.Role{access.RolePlatformAdmin}},
 	{"admin@medway-ccg.test", "Alex Admin", "NHS Medway CCG", []access.Role{access.RoleTenantAdmin}},
 	{"lead@medway-ccg.test", "Morgan Lead", "NHS Medway CCG", []access.Role{access.RoleProcurementLead}},
@@ -75,51 +73,28 @@ var DemoUsers = []DemoUser{
 	{"evaluator@bedfordshire-ccg.test", "Mo Bedford", "NHS Bedfordshire CCG", []access.Role{access.RoleEvaluator}},
 }
 
-// LoadDemo creates the demo organisations and users; it does nothing when they exist already.
-func (s *Service) LoadDemo(ctx context.Context) (bool, error) {
-	if _, err := s.Store.OrgByName(ctx, DemoOrgs[0].Name); err == nil {
-		return false, nil
-	} else if !apperr.IsKind(err, apperr.NotFound) {
-		return false, fmt.Errorf("check for demo data: %w", err)
+// LoadPeople creates the demo organisations and people through the tenants service, as an
+// operator loading them would; it does nothing when they exist already. It returns the ids of
+// the demo organisations by name, and whether it created them now.
+func LoadPeople(ctx context.Context, ts *tenants.Service) (map[string]string, bool, error) {
+	seed := tenants.Seed{Source: "demo", Organisations: Organisations, Password: Password}
+	for _, p := range People {
+		seed.People = append(seed.People, tenants.SeedPerson{Email: p.Email, Name: p.Name, Org: p.Org, Roles: p.Roles})
 	}
-	hash, err := HashPassword(DemoPassword)
-	if err != nil {
-		return false, err
-	}
-	now := s.Now()
-	ids := map[string]string{}
-	err = s.Store.Tx(ctx, func(tx *Store) error {
-		for _, o := range DemoOrgs {
-			o.ID, o.CreatedAt = NewID(), now
-			if err := tx.CreateOrg(ctx, &o); err != nil {
-				return err
-			}
-			ids[o.Name] = o.ID
-			if err := tx.Audit(ctx, audit.Entry{TenantID: o.ID, Action: "organisation.created", ObjectType: "organisation",
-				ObjectID: o.ID, Summary: map[string]any{"name": o.Name, "kind": string(o.Kind), "source": "demo"}}); err != nil {
-				return err
-			}
-		}
-		for _, du := range DemoUsers {
-			u := User{ID: NewID(), OrgID: ids[du.Org], Email: du.Email, Name: du.Name, PasswordHash: hash, Active: true, CreatedAt: now, UpdatedAt: now}
-			if u.OrgID == "" {
-				return fmt.Errorf("demo user %s: no organisation %q", du.Email, du.Org)
-			}
-			if err := tx.CreateUser(ctx, &u); err != nil {
-				return err
-			}
-			if err := tx.SetRoles(ctx, u.ID, u.OrgID, du.Roles); err != nil {
-				return err
-			}
-			if err := tx.Audit(ctx, audit.Entry{TenantID: u.OrgID, Action: "user.created", ObjectType: "user", ObjectID: u.ID,
-				Summary: map[string]any{"email": u.Email, "roles": du.Roles, "source": "demo"}}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return false, fmt.Errorf("load demo organisations and users: %w", err)
-	}
-	return true, s.Authz.Changed(ctx)
+	return ts.LoadSeed(ctx, seed)
 }
+
+// The demo people the replay acts as most, and the providers by name.
+const (
+	demoKentLead   = "lead@medway-ccg.test"
+	demoBedsLead   = "lead@bedfordshire-ccg.test"
+	demoClinical   = "evaluator@medway-ccg.test"      // Dr Sam Evaluator, Medway CCG
+	demoFinance    = "finance@medway-ccg.test"        // Nic Finance, Medway CCG
+	demoReviewer   = "reviewer@healthwatch-kent.test" // Robin Reviewer, Healthwatch Kent
+	demoLutonEval  = "evaluator@luton-ccg.test"
+	demoBedsEval   = "evaluator@bedfordshire-ccg.test"
+	demoWeald      = "Weald Ambulance Service NHS Trust"
+	demoEstuary    = "Estuary Urgent Care CIC"
+	demoCoast      = "Channel Coast Health Partnership"
+	demoNorthDowns = "North Downs GP Federation"
+)
