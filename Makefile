@@ -46,7 +46,7 @@ help:
 
 ## Running ------------------------------------------------------------------------------------
 
-# The moment the demo is set at (mobilisation.DemoMoment): Kent and Medway mobilising towards
+# The moment the demo is set at (demo.Moment): Kent and Medway mobilising towards
 # 1 April 2019. `make run GOLIVE_NOW=…` (or the variable in the environment) serves another.
 GOLIVE_NOW ?= 2019-02-11T09:00:00Z
 

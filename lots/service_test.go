@@ -9,6 +9,7 @@ import (
 
 	"golive/apperr"
 	"golive/database"
+	"golive/demo"
 	"golive/lots"
 	"golive/lots/lotstest"
 	"golive/tenants"
@@ -113,7 +114,7 @@ func TestNobodyReadsAResponseBeforeTheDeadlineHasPassedAndTwoPeopleOpenedIt(t *t
 		t.Fatal("an answer leaked into the audit trail")
 	}
 	lotstest.WantKind(t, f.svc.StartOpening(lctx, lead, p.ID), apperr.Conflict, "opening before the deadline")
-	for _, u := range tenants.DemoUsers {
+	for _, u := range demo.People {
 		a, ctx := f.as(u.Email)
 		if _, err := f.svc.Responses(ctx, a, p.ID, l.ID); err == nil || !(apperr.IsKind(err, apperr.Forbidden) || apperr.IsKind(err, apperr.NotFound)) {
 			t.Errorf("%s read responses before the deadline: %v", u.Email, err)
@@ -297,50 +298,6 @@ func TestWordLimitsAreEnforcedWithAMessagePerAnswer(t *testing.T) {
 	e, isApp := apperr.As(err)
 	if !isApp || e.Fields["answers."+qs[0].ID] == "" {
 		t.Fatalf("51 words against a limit of 50: %v", err)
-	}
-}
-
-func TestTheDemoLoadsThroughEveryRule(t *testing.T) {
-	f := newFixture(t)
-	created, err := f.svc.LoadDemo(context.Background(), f.ten.ActorByEmail, f.orgs)
-	if err != nil || !created {
-		t.Fatalf("demo: %v %v", created, err)
-	}
-	lead, lctx := f.as("lead@medway-ccg.test")
-	list := lotstest.Must[[]lots.ProcurementSummary](t)(f.svc.Procurements(lctx, lead))
-	if len(list) != 1 || list[0].State != lots.Opened {
-		t.Fatalf("Medway's procurements: %+v", list)
-	}
-	v := lotstest.Must[lots.ProcurementView](t)(f.svc.Procurement(lctx, lead, list[0].ID))
-	if len(v.Lots) != 2 || len(v.Lots[1].Phases) != 6 || len(v.Approvals) != 8 || v.Lots[0].Responses != 2 || v.Lots[1].Responses != 2 {
-		t.Fatalf("Kent and Medway: %d lots, %d lot 2 phases, %d approvals, responses %d/%d", len(v.Lots), len(v.Lots[1].Phases), len(v.Approvals), v.Lots[0].Responses, v.Lots[1].Responses)
-	}
-	feb22 := 0
-	for _, ap := range v.Approvals {
-		if ap.Decision != nil && ap.Decision.MeetingDate.In(time.FixedZone("", 0)).Format("2006-01-02") == "2018-02-22" {
-			feb22++
-		}
-	}
-	if feb22 != 2 {
-		t.Fatalf("%d approvals on 22 February 2018, want 2", feb22)
-	}
-	beds, bctx := f.as("lead@bedfordshire-ccg.test")
-	lb := lotstest.Must[[]lots.ProcurementSummary](t)(f.svc.Procurements(bctx, beds))
-	if len(lb) != 1 || lb[0].State != lots.Opened {
-		t.Fatalf("Bedfordshire's procurements: %+v", lb)
-	}
-	lv := lotstest.Must[lots.ProcurementView](t)(f.svc.Procurement(bctx, beds, lb[0].ID))
-	for _, p := range lv.Participants {
-		if p.OrgName == "NHS Milton Keynes CCG" {
-			t.Fatal("Milton Keynes takes part in Luton and Bedfordshire's procurement")
-		}
-	}
-	if len(lv.Participants) != 2 || !lv.ShowValue || lv.EstimatedValuePence == 0 {
-		t.Fatalf("Luton and Bedfordshire: %d participants; value shown to its lead %v", len(lv.Participants), lv.ShowValue)
-	}
-	again, err := f.svc.LoadDemo(context.Background(), f.ten.ActorByEmail, f.orgs)
-	if err != nil || again {
-		t.Fatalf("second load: %v %v", again, err)
 	}
 }
 

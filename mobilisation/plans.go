@@ -144,6 +144,25 @@ func (s *Service) EnsurePlan(ctx context.Context, a *access.Actor, lotID, templa
 	return p, created, err
 }
 
+// PlanOfLot is the lot's plan, or nil while none has been made (the contract is not awarded
+// yet, or the award's hook failed and the lead has still to make it). A plan the acting person
+// cannot see is nil too, so that the answer tells nobody about another's lots.
+func (s *Service) PlanOfLot(ctx context.Context, a *access.Actor, lotID string) (*Plan, error) {
+	if isHealthwatch(a) || !validID(lotID) {
+		return nil, apperr.NotFoundf("Lot not found")
+	}
+	p, err := s.Store.PlanOfLot(ctx, lotID)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	if _, err := s.Store.Plan(ctx, p.ID, false); apperr.IsKind(err, apperr.NotFound) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 // chooseTemplate is the template a plan is made from: the one named (the default or the
 // tenant's own), or the tenant's newest own template, or the default.
 func (s *Service) chooseTemplate(ctx context.Context, tx *Store, id string) (Template, error) {

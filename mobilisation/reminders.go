@@ -39,6 +39,10 @@ const (
 	digestMaxItems = 40
 )
 
+// DailySendAt is when a UK day's due, overdue and escalation reminders go out: the scan at that
+// minute writes and enqueues them. The demo runs its replayed scans then.
+func DailySendAt(day string) time.Time { return ReminderSendAt(day, reminderHour) }
+
 var defaultOffsets = []int{14, 7, 1}
 
 // isOpen says whether a milestone is still owed: done counts once the commissioner accepted it,

@@ -150,7 +150,7 @@ func TestUKCalendarDaysAcrossTheClockChanges(t *testing.T) {
 	}
 }
 
-// kentMedwayLot2 is Kent and Medway Lot 2's six phases as lots/demo.go adds them.
+// kentMedwayLot2 is Kent and Medway Lot 2's six phases as demo/procurements.go adds them.
 func kentMedwayLot2() []lots.Phase {
 	return []lots.Phase{
 		{ID: "ooh", Name: "GP-led out of hours and home visits go-live", Service: "gp_ooh", GoLive: lon("2019-04-01 08:00")},

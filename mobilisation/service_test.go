@@ -288,6 +288,37 @@ func TestOnlyTheProcurementsCommissionersAndTheProviderSeeThePlan(t *testing.T) 
 	lotstest.WantKind(t, f.svc.VisiblePlan(ctx, a, newUUID()), apperr.NotFound, "an unknown plan id")
 }
 
+func TestALotsPlanIsFoundOnlyByThoseWhoSeeThePlan(t *testing.T) {
+	f := newFixture(t)
+	w := f.procurement()
+	f.award(&w)
+	lead, lctx := f.as(leadEmail)
+	if p, err := f.svc.PlanOfLot(lctx, lead, w.l.ID); err != nil || p != nil {
+		t.Fatalf("the lot's plan before it is made: %+v %v", p, err)
+	}
+	p, _, err := f.svc.EnsurePlan(lctx, lead, w.l.ID, "")
+	lotstest.OK(t, err)
+	for _, email := range []string{leadEmail, swaleApprover, estuaryBids} {
+		a, ctx := f.as(email)
+		if got, err := f.svc.PlanOfLot(ctx, a, w.l.ID); err != nil || got == nil || got.ID != p.ID {
+			t.Fatalf("%s finding the lot's plan: %+v %v", email, got, err)
+		}
+	}
+	// Another provider, another tenant and a commissioner not in the procurement are told there
+	// is none, as for a lot without a plan; Healthwatch never has plans.
+	for _, email := range []string{wealdBids, bedsLead, dgsAdmin} {
+		a, ctx := f.as(email)
+		if got, err := f.svc.PlanOfLot(ctx, a, w.l.ID); err != nil || got != nil {
+			t.Fatalf("%s finding the lot's plan: %+v %v", email, got, err)
+		}
+	}
+	hw, hctx := f.as(healthwatch)
+	_, err = f.svc.PlanOfLot(hctx, hw, w.l.ID)
+	lotstest.WantKind(t, err, apperr.NotFound, "Healthwatch finding the lot's plan")
+	_, err = f.svc.PlanOfLot(lctx, lead, "not-an-id")
+	lotstest.WantKind(t, err, apperr.NotFound, "a malformed lot id")
+}
+
 func TestTheProviderReportsAndTheLeadAcceptsOrReturns(t *testing.T) {
 	f := newFixture(t)
 	_, p := f.planned()

@@ -56,16 +56,33 @@ func newFixture(t *testing.T) *fixture {
 	svc := &Service{Store: NewStore(db), Authz: authz, Redis: rdb, Mail: client,
 		Secret: []byte("0123456789abcdef0123456789abcdef"), BaseURL: "http://golive.test", Now: database.Now, Log: log,
 		Limits: AttemptLimits{AddressFailures: testAddressFailures}}
-	if _, err := svc.LoadDemo(ctx); err != nil {
+	if _, _, err := svc.LoadSeed(ctx, testSeed); err != nil {
 		t.Fatal(err)
 	}
 	return &fixture{svc: svc, db: db, ctx: ctx, advance: advance}
 }
 
+// testPassword is every test person's password.
+const testPassword = "golive-test-2026"
+
+// testSeed is the people these tests sign in as: Medway's commissioner roles, and another
+// commissioner's admin. (The demo package's seed cannot be imported here: it imports tenants.)
+var testSeed = Seed{Source: "test", Password: testPassword,
+	Organisations: []Organisation{{Name: "NHS Medway CCG", Kind: Commissioner, ODSCode: "09W"},
+		{Name: "NHS Dartford, Gravesham and Swanley CCG", Kind: Commissioner, ODSCode: "09J"}},
+	People: []SeedPerson{
+		{"admin@medway-ccg.test", "Alex Admin", "NHS Medway CCG", []access.Role{access.RoleTenantAdmin}},
+		{"lead@medway-ccg.test", "Morgan Lead", "NHS Medway CCG", []access.Role{access.RoleProcurementLead}},
+		{"evaluator@medway-ccg.test", "Dr Sam Evaluator", "NHS Medway CCG", []access.Role{access.RoleEvaluator}},
+		{"approver@medway-ccg.test", "Jo Approver", "NHS Medway CCG", []access.Role{access.RoleApprover}},
+		{"observer@medway-ccg.test", "Lee Observer", "NHS Medway CCG", []access.Role{access.RoleObserver}},
+		{"admin@dgs-ccg.test", "Hana Admin", "NHS Dartford, Gravesham and Swanley CCG", []access.Role{access.RoleTenantAdmin}},
+	}}
+
 // actor signs in as a demo user and returns the request actor and its tenant context.
 func (f *fixture) actor(t *testing.T, email string) (*access.Actor, context.Context) {
 	t.Helper()
-	cookie, err := f.svc.SignIn(f.ctx, SignInInput{Email: email, Password: DemoPassword}, "192.0.2.1", "test")
+	cookie, err := f.svc.SignIn(f.ctx, SignInInput{Email: email, Password: testPassword}, "192.0.2.1", "test")
 	if err != nil {
 		t.Fatalf("sign in %s: %v", email, err)
 	}
@@ -148,7 +165,7 @@ func TestManySuccessfulSignInsFromOneAddressNeverLockIt(t *testing.T) {
 	// Four times the address limit, by several people: a shared NHS network's morning.
 	people := []string{"lead@medway-ccg.test", "evaluator@medway-ccg.test", "observer@medway-ccg.test", "approver@medway-ccg.test"}
 	for i := 0; i < 4*testAddressFailures; i++ {
-		if err := f.signIn(people[i%len(people)], DemoPassword, "198.51.100.20"); err != nil {
+		if err := f.signIn(people[i%len(people)], testPassword, "198.51.100.20"); err != nil {
 			t.Fatalf("sign-in %d from one address: %v", i+1, err)
 		}
 	}
@@ -160,7 +177,7 @@ func TestManySuccessfulSignInsFromOneAddressNeverLockIt(t *testing.T) {
 		if err := f.signIn(people[i%len(people)], "mistyped", "198.51.100.20"); !apperr.IsKind(err, apperr.Unauthenticated) {
 			t.Fatalf("mistake %d: %v", i+1, err)
 		}
-		if err := f.signIn(people[i%len(people)], DemoPassword, "198.51.100.20"); err != nil {
+		if err := f.signIn(people[i%len(people)], testPassword, "198.51.100.20"); err != nil {
 			t.Fatalf("sign-in after mistake %d: %v", i+1, err)
 		}
 	}
@@ -176,7 +193,7 @@ func TestAnAccountLocksAfterFiveFailuresForFifteenMinutes(t *testing.T) {
 		}
 		f.checkExpires(t, key, fmt.Sprintf("failure %d", i+1))
 	}
-	err := f.signIn("evaluator@medway-ccg.test", DemoPassword, "192.0.2.4")
+	err := f.signIn("evaluator@medway-ccg.test", testPassword, "192.0.2.4")
 	if !apperr.IsKind(err, apperr.TooMany) || !strings.Contains(err.Error(), "locked for 15 minutes") {
 		t.Fatalf("the right password after 5 failures: %v, want the lock message", err)
 	}
@@ -185,11 +202,11 @@ func TestAnAccountLocksAfterFiveFailuresForFifteenMinutes(t *testing.T) {
 
 	// The lock lasts the window from the fifth failure, then lifts by itself.
 	f.advance(AttemptWindow - time.Minute)
-	if err := f.signIn("evaluator@medway-ccg.test", DemoPassword, "192.0.2.4"); !apperr.IsKind(err, apperr.TooMany) {
+	if err := f.signIn("evaluator@medway-ccg.test", testPassword, "192.0.2.4"); !apperr.IsKind(err, apperr.TooMany) {
 		t.Fatalf("14 minutes after the lock: %v, want still locked", err)
 	}
 	f.advance(time.Minute)
-	if err := f.signIn("evaluator@medway-ccg.test", DemoPassword, "192.0.2.4"); err != nil {
+	if err := f.signIn("evaluator@medway-ccg.test", testPassword, "192.0.2.4"); err != nil {
 		t.Fatalf("15 minutes after the lock: %v, want signed in", err)
 	}
 	if d := f.ttl(t, key); d != -2 {
@@ -208,11 +225,11 @@ func TestAnAccountLockLastsAWholeWindowFromTheFailureThatCausedIt(t *testing.T) 
 	_ = f.signIn("lead@medway-ccg.test", "nope", "192.0.2.40")
 	f.checkExpires(t, accountKey("lead@medway-ccg.test"), "the fifth failure")
 	f.advance(10 * time.Minute)
-	if err := f.signIn("lead@medway-ccg.test", DemoPassword, "192.0.2.40"); !apperr.IsKind(err, apperr.TooMany) {
+	if err := f.signIn("lead@medway-ccg.test", testPassword, "192.0.2.40"); !apperr.IsKind(err, apperr.TooMany) {
 		t.Fatalf("10 minutes after the fifth failure: %v, want still locked", err)
 	}
 	f.advance(5 * time.Minute)
-	if err := f.signIn("lead@medway-ccg.test", DemoPassword, "192.0.2.40"); err != nil {
+	if err := f.signIn("lead@medway-ccg.test", testPassword, "192.0.2.40"); err != nil {
 		t.Fatalf("15 minutes after the fifth failure: %v, want signed in", err)
 	}
 }
@@ -228,7 +245,7 @@ func TestFailuresOlderThanTheWindowAreForgotten(t *testing.T) {
 			t.Fatalf("failure %d of a new window: %v", i+1, err)
 		}
 	}
-	if err := f.signIn("lead@medway-ccg.test", DemoPassword, "192.0.2.41"); err != nil {
+	if err := f.signIn("lead@medway-ccg.test", testPassword, "192.0.2.41"); err != nil {
 		t.Fatalf("4 failures in each of two windows: %v, want signed in", err)
 	}
 }
@@ -240,12 +257,12 @@ func TestACounterLeftWithoutAnExpiryIsGivenOne(t *testing.T) {
 	if err := f.svc.Redis.Set(f.ctx, key, MaxAccountFailures, 0).Err(); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.signIn("lead@medway-ccg.test", DemoPassword, "192.0.2.42"); !apperr.IsKind(err, apperr.TooMany) {
+	if err := f.signIn("lead@medway-ccg.test", testPassword, "192.0.2.42"); !apperr.IsKind(err, apperr.TooMany) {
 		t.Fatalf("with the old counter: %v, want locked", err)
 	}
 	f.checkExpires(t, key, "reading a counter with no expiry")
 	f.advance(AttemptWindow)
-	if err := f.signIn("lead@medway-ccg.test", DemoPassword, "192.0.2.42"); err != nil {
+	if err := f.signIn("lead@medway-ccg.test", testPassword, "192.0.2.42"); err != nil {
 		t.Fatalf("a window later: %v, want signed in", err)
 	}
 }
@@ -260,16 +277,16 @@ func TestOneAddressLocksAfterItsFailuresAcrossAccounts(t *testing.T) {
 		}
 		f.checkExpires(t, key, fmt.Sprintf("failure %d", i+1))
 	}
-	err := f.signIn("lead@medway-ccg.test", DemoPassword, "198.51.100.9")
+	err := f.signIn("lead@medway-ccg.test", testPassword, "198.51.100.9")
 	if !apperr.IsKind(err, apperr.TooMany) || !strings.Contains(err.Error(), "from your network") {
 		t.Fatalf("a right password from the locked address: %v, want too many from your network", err)
 	}
 	// Another address is not affected.
-	if err := f.signIn("lead@medway-ccg.test", DemoPassword, "198.51.100.10"); err != nil {
+	if err := f.signIn("lead@medway-ccg.test", testPassword, "198.51.100.10"); err != nil {
 		t.Fatalf("from another address: %v", err)
 	}
 	f.advance(AttemptWindow)
-	if err := f.signIn("lead@medway-ccg.test", DemoPassword, "198.51.100.9"); err != nil {
+	if err := f.signIn("lead@medway-ccg.test", testPassword, "198.51.100.9"); err != nil {
 		t.Fatalf("a window later: %v, want signed in", err)
 	}
 }
@@ -374,7 +391,7 @@ func TestACommissionerCannotInviteABidder(t *testing.T) {
 
 func TestPasswordResetWorksOnceAndEndsOtherSessions(t *testing.T) {
 	f := newFixture(t)
-	cookie, err := f.svc.SignIn(f.ctx, SignInInput{Email: "observer@medway-ccg.test", Password: DemoPassword}, "192.0.2.6", "")
+	cookie, err := f.svc.SignIn(f.ctx, SignInInput{Email: "observer@medway-ccg.test", Password: testPassword}, "192.0.2.6", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -441,13 +458,13 @@ func TestAdminSeesOnlyTheirOwnOrganisation(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := 0
-	for _, u := range DemoUsers {
+	for _, u := range testSeed.People {
 		if u.Org == "NHS Medway CCG" {
 			want++
 		}
 	}
 	if len(members) != want {
-		t.Errorf("Medway has %d members, want the %d demo users", len(members), want)
+		t.Errorf("Medway has %d members, want the %d seeded", len(members), want)
 	}
 	for _, m := range members {
 		if !strings.HasSuffix(m.Email, "@medway-ccg.test") {
@@ -489,7 +506,7 @@ func TestDeactivationEndsSessionsAndTokensAndRolesChangeEverywhere(t *testing.T)
 	if _, err := f.svc.TokenIdentity(f.ctx, plain); !apperr.IsKind(err, apperr.Unauthenticated) {
 		t.Fatalf("a deactivated user's token still works: %v", err)
 	}
-	if _, err := f.svc.SignIn(f.ctx, SignInInput{Email: "evaluator@medway-ccg.test", Password: DemoPassword}, "192.0.2.7", ""); !apperr.IsKind(err, apperr.Unauthenticated) {
+	if _, err := f.svc.SignIn(f.ctx, SignInInput{Email: "evaluator@medway-ccg.test", Password: testPassword}, "192.0.2.7", ""); !apperr.IsKind(err, apperr.Unauthenticated) {
 		t.Fatalf("a deactivated user signs in: %v", err)
 	}
 	if _, err := f.svc.UpdateMember(ctx, admin, admin.UserID, MemberInput{Roles: []string{access.RoleTenantAdmin.Key()}, Active: &no}); !apperr.IsKind(err, apperr.Conflict) {

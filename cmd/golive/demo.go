@@ -8,8 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"golive/mobilisation"
-	"golive/tenants"
+	demodata "golive/demo"
 	"golive/tenants/access"
 )
 
@@ -19,34 +18,11 @@ func demo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) e
 		return err
 	}
 	defer a.Close()
-	created, err := a.Tenants.LoadDemo(ctx)
+	res, err := demodata.Load(ctx, a.demoServices())
 	if err != nil {
 		return err
 	}
-	orgs, err := a.Tenants.Store.Orgs(ctx)
-	if err != nil {
-		return err
-	}
-	ids := map[string]string{}
-	for _, o := range orgs {
-		ids[o.Name] = o.ID
-	}
-	procs, err := a.Lots.LoadDemo(ctx, a.Tenants.ActorByEmail, ids)
-	if err != nil {
-		return err
-	}
-	// The awards replayed here are years back: the mobilisation demo makes each plan itself, on
-	// its own clock, at the moment of the award, rather than the hook on today's.
-	a.Award.AfterContract = nil
-	ev, err := a.Award.LoadDemo(ctx, a.Tenants.ActorByEmail)
-	if err != nil {
-		return err
-	}
-	mob, err := a.Mob.LoadDemo(ctx, a.Tenants.ActorByEmail, a.Award, ev)
-	if err != nil {
-		return err
-	}
-	if created || procs || ev.Loaded || mob.Loaded {
+	if res.Loaded {
 		fmt.Fprintln(stdout, "Demo loaded: Kent and Medway and Luton and Bedfordshire CCGs, Healthwatch Kent and Medway, four fictional providers;")
 		fmt.Fprintln(stdout, "the Kent and Medway IUCS procurement (2 lots, approved by all 8 governing bodies, bid for and opened) and Luton and Bedfordshire's.")
 		fmt.Fprintln(stdout, "Evaluation: Kent and Medway lot 1 awarded (contract KM-IUCS-2018-L1) and lot 2 awarded (KM-IUCS-2018-L2), both from 1 April 2019;")
@@ -56,22 +32,27 @@ func demo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) e
 	} else {
 		fmt.Fprintln(stdout, "Demo already loaded.")
 	}
-	for _, s := range append(ev.Skipped, mob.Skipped...) {
+	for _, s := range res.Skipped {
 		fmt.Fprintln(stdout, "Left out: "+s)
 	}
 	fmt.Fprintf(stdout, "\nThe demo is set at %s: serve it with GOLIVE_NOW=%s to see the mobilisation as it then stood\n(`make run` does).\n",
-		mobilisation.DemoMoment, mobilisation.DemoMoment)
+		demodata.Moment, demodata.Moment)
 	printSignIns(stdout, cfg.BaseURL)
 	return nil
 }
 
+// demoServices are the services the demo drives.
+func (a *App) demoServices() demodata.Services {
+	return demodata.Services{Tenants: a.Tenants, Lots: a.Lots, Eval: a.Eval, Award: a.Award, Mob: a.Mob}
+}
+
 func printSignIns(w io.Writer, baseURL string) {
-	fmt.Fprintf(w, "\nSign in at %s/sign-in, password for every demo user: %s\n\n", baseURL, tenants.DemoPassword)
+	fmt.Fprintf(w, "\nSign in at %s/sign-in, password for every demo user: %s\n\n", baseURL, demodata.Password)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ROLE\tEMAIL\tORGANISATION")
 	// One sign-in per role, and every Medway person and bidder (the README's table).
 	seen := map[access.Role]bool{}
-	for _, u := range tenants.DemoUsers {
+	for _, u := range demodata.People {
 		r := u.Roles[0]
 		if seen[r] && !strings.HasPrefix(u.Email, "bids@") && u.Org != "NHS Medway CCG" {
 			continue

@@ -11,6 +11,7 @@ import (
 
 	"golive/apperr"
 	"golive/database"
+	demodata "golive/demo"
 	"golive/evaluation"
 	"golive/evaluation/award"
 	"golive/tenants/access"
@@ -55,7 +56,7 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 		org[o.Name] = o.ID
 	}
 	// Loading again finds the lots and their contracts and adds nothing.
-	d, err := a.Award.LoadDemo(ctx, a.Tenants.ActorByEmail)
+	d, err := demodata.Evaluations(ctx, a.demoServices())
 	if err != nil || d.Loaded || d.KentLot1 == "" || d.KentLot2 == "" || d.Luton == "" {
 		t.Fatalf("second evaluation load: %+v %v", d, err)
 	}
@@ -111,7 +112,7 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 			t.Fatalf("contract: %+v (first ranked %s at %d pence)", c, first.Bidder, first.PricePence)
 		}
 		if d.KentLot1Contract == nil || d.KentLot1Contract.LotID != c.LotID || d.KentLot1Contract.ContractReference != c.ContractReference {
-			t.Errorf("LoadDemo hands on %+v, the award shows %+v", d.KentLot1Contract, c)
+			t.Errorf("Evaluations hands on %+v, the award shows %+v", d.KentLot1Contract, c)
 		}
 		hw, hctx := as("reviewer@healthwatch-kent.test")
 		if _, err := a.Eval.Results(hctx, hw, d.KentLot1); !apperr.IsKind(err, apperr.Forbidden) {
@@ -169,7 +170,7 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 			t.Fatalf("recommendation %s with %d approvals", r.State, len(av.Approvals[r.ID]))
 		}
 		if d.LutonContract == nil || d.LutonContract.ContractReference != c.ContractReference {
-			t.Errorf("LoadDemo hands on %+v", d.LutonContract)
+			t.Errorf("Evaluations hands on %+v", d.LutonContract)
 		}
 	})
 }
@@ -195,7 +196,7 @@ func awardedToFirstRanked(t *testing.T, a *App, ctx context.Context, lead *acces
 		t.Fatal(err)
 	}
 	if av.Contract == nil || len(av.Recommendations) != 1 {
-		t.Fatalf("award: %+v", av)
+		t.Fatalf("av: %+v", av)
 	}
 	r := av.Recommendations[0]
 	if r.State != award.Awarded || r.BidderOrgID != first.Bidder || len(av.Approvals[r.ID]) != approvals {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"golive/database"
+	demodata "golive/demo"
 	"golive/evaluation"
 	"golive/lots"
 	"golive/mobilisation"
@@ -22,7 +23,7 @@ import (
 )
 
 // TestTheDemoMobilisesTheSeedsContracts runs `golive demo` as an operator would, then serves it
-// on the demo's clock (GOLIVE_NOW at mobilisation.DemoMoment, as `make run` does) and reads the
+// on the demo's clock (GOLIVE_NOW at demodata.Moment, as `make run` does) and reads the
 // mobilisation back through the service, as the leads and the providers see it: Luton and
 // Bedfordshire live since 1 April 2017; Kent and Medway lot 1 mobilising, red, its forecast
 // go-live moved, with the lead escalated to (in the inbox, and by email in the outbox); lot 2
@@ -30,7 +31,7 @@ import (
 func TestTheDemoMobilisesTheSeedsContracts(t *testing.T) {
 	cfg, env, getenv := operatorEnv(t)
 	ctx := context.Background()
-	if out := runDemo(t, getenv); strings.Contains(out, "Left out") || !strings.Contains(out, "GOLIVE_NOW="+mobilisation.DemoMoment) {
+	if out := runDemo(t, getenv); strings.Contains(out, "Left out") || !strings.Contains(out, "GOLIVE_NOW="+demodata.Moment) {
 		t.Fatalf("demo output:\n%s", out)
 	}
 	// Loading it again finds every plan made and adds nothing.
@@ -42,7 +43,7 @@ func TestTheDemoMobilisesTheSeedsContracts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env["GOLIVE_NOW"] = mobilisation.DemoMoment
+	env["GOLIVE_NOW"] = demodata.Moment
 	env["GOLIVE_BASE_URL"] = "http://" + ln.Addr().String()
 	cfg, err = loadConfig(getenv)
 	if err != nil {
@@ -216,7 +217,7 @@ func TestTheDemoMobilisesTheSeedsContracts(t *testing.T) {
 
 	t.Run("Kent and Medway lot 2 is awarded to its first-ranked bid and mobilises in three phases", func(t *testing.T) {
 		lead, lctx := as("lead@medway-ccg.test")
-		d, err := a.Award.LoadDemo(ctx, a.Tenants.ActorByEmail)
+		d, err := demodata.Evaluations(ctx, a.demoServices())
 		if err != nil || d.KentLot2 == "" {
 			t.Fatalf("evaluation demo: %+v %v", d, err)
 		}
@@ -230,12 +231,12 @@ func TestTheDemoMobilisesTheSeedsContracts(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := award.Contract
-		if i < 0 || c == nil || c.ContractReference != mobilisation.KentLot2Contract || c.ProviderOrgID != res.Results[i].Bidder ||
+		if i < 0 || c == nil || c.ContractReference != demodata.KentLot2Contract || c.ProviderOrgID != res.Results[i].Bidder ||
 			day(c.StartDate) != "2019-04-01" || c.AwardedAt.In(ukclock.London).Year() != 2018 {
 			t.Fatalf("lot 2's contract %+v; results %+v", c, res.Results)
 		}
 
-		v := planOf(t, "lead@medway-ccg.test", mobilisation.KentLot2Contract)
+		v := planOf(t, "lead@medway-ccg.test", demodata.KentLot2Contract)
 		var got []string
 		for _, ph := range v.Phases {
 			got = append(got, fmt.Sprintf("%s %d", ph.GoLiveDay, len(ph.LotPhaseIDs)))

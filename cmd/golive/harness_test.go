@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"golive/database/dbtest"
-	"golive/tenants"
+	demodata "golive/demo"
 )
 
 // server is golive started for real on a loopback port, with the demo loaded and the worker running.
@@ -103,7 +103,7 @@ func startServer(t *testing.T, extra map[string]string) *server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Tenants.LoadDemo(ctx); err != nil {
+	if _, _, err := demodata.LoadPeople(ctx, a.Tenants); err != nil {
 		t.Fatal(err)
 	}
 	w, err := a.newWorker()
@@ -177,7 +177,7 @@ func (b *browser) post(path string, form url.Values) (*http.Response, string) {
 func (b *browser) signIn(email string) {
 	b.t.Helper()
 	b.get("/sign-in")
-	resp, body := b.post("/sign-in", url.Values{"email": {email}, "password": {tenants.DemoPassword}})
+	resp, body := b.post("/sign-in", url.Values{"email": {email}, "password": {demodata.Password}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
 		b.t.Fatalf("sign in as %s: %d %s\n%s", email, resp.StatusCode, resp.Header.Get("Location"), body)
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"golive/database"
+	demodata "golive/demo"
 	"golive/tenants"
 	"golive/tenants/access"
 )
@@ -520,7 +521,7 @@ func call(t *testing.T, s *server, b *browser, token, method, path string) (int,
 func signInActor(t *testing.T, s *server, email string) *access.Actor {
 	t.Helper()
 	ctx := context.Background()
-	cookie, err := s.App.Tenants.SignIn(ctx, tenants.SignInInput{Email: email, Password: tenants.DemoPassword}, "127.0.0.2", "test")
+	cookie, err := s.App.Tenants.SignIn(ctx, tenants.SignInInput{Email: email, Password: demodata.Password}, "127.0.0.2", "test")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	demodata "golive/demo"
 	"io"
 	"net"
 	"net/http"
@@ -287,7 +288,7 @@ func TestRoleChangesAndSignInLimitsReachEveryServeProcessWhateverRedisDoes(t *te
 	}
 	for i := 0; i < 2*addressLimit; i++ {
 		p := []*serveProcess{a, b}[i%2]
-		if st, body := signIn(p, "observer@medway-ccg.test", tenants.DemoPassword); st != http.StatusSeeOther {
+		if st, body := signIn(p, "observer@medway-ccg.test", demodata.Password); st != http.StatusSeeOther {
 			t.Fatalf("successful sign-in %d from one address (on %s): %d\n%s", i+1, p.name, st, firstLine(body))
 		}
 	}
@@ -299,7 +300,7 @@ func TestRoleChangesAndSignInLimitsReachEveryServeProcessWhateverRedisDoes(t *te
 		}
 	}
 	for _, p := range []*serveProcess{a, b} {
-		if st, body := signIn(p, "approver@medway-ccg.test", tenants.DemoPassword); st != http.StatusTooManyRequests || !strings.Contains(body, "This account is locked") {
+		if st, body := signIn(p, "approver@medway-ccg.test", demodata.Password); st != http.StatusTooManyRequests || !strings.Contains(body, "This account is locked") {
 			t.Fatalf("the right password on %s after failures on both: %d, want 429 locked", p.name, st)
 		}
 	}
@@ -310,7 +311,7 @@ func TestRoleChangesAndSignInLimitsReachEveryServeProcessWhateverRedisDoes(t *te
 			t.Fatalf("failure %d from the address on B: %d, want 401", i+1, st)
 		}
 	}
-	if st, body := signIn(a, "observer@medway-ccg.test", tenants.DemoPassword); st != http.StatusTooManyRequests || !strings.Contains(body, "from your network") {
+	if st, body := signIn(a, "observer@medway-ccg.test", demodata.Password); st != http.StatusTooManyRequests || !strings.Contains(body, "from your network") {
 		t.Fatalf("a right password on A from an address that failed %d times across A and B: %d, want 429 from your network", addressLimit, st)
 	}
 }

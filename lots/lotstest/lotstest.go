@@ -15,6 +15,7 @@ import (
 	"golive/apperr"
 	"golive/database"
 	"golive/database/dbtest"
+	"golive/demo"
 	"golive/jobs"
 	"golive/lots"
 	"golive/tenants"
@@ -57,7 +58,7 @@ func New(t testing.TB, clock func() time.Time) *Env {
 	e := &Env{DB: db, Orgs: map[string]string{}}
 	e.Tenants = &tenants.Service{Store: tenants.NewStore(db), Authz: authz, Redis: rdb, Mail: client, Secret: Secret,
 		BaseURL: "http://golive.test", Now: clock, Log: log}
-	if _, err := e.Tenants.LoadDemo(ctx); err != nil {
+	if _, _, err := demo.LoadPeople(ctx, e.Tenants); err != nil {
 		t.Fatal(err)
 	}
 	e.Lots = &lots.Service{Store: lots.NewStore(db), Authz: authz, Mail: client, Secret: Secret, BaseURL: "http://golive.test", Now: clock, Log: log}

@@ -1,4 +1,4 @@
-package mobilisation
+package demo
 
 import (
 	"context"
@@ -9,50 +9,94 @@ import (
 
 	"github.com/hibiken/asynq"
 
-	"golive/database"
-	"golive/evaluation"
-	"golive/evaluation/award"
-	"golive/lots"
+	"golive/mobilisation"
 	"golive/tenants/access"
 	"golive/ukclock"
 )
 
-// The mobilisation of the seeds' contracts, replayed through the service on a clock that walks
-// from each contract award (as lots.LoadDemo and award.LoadDemo walk through the
-// procurements), with the reminder scan run every day at 09:00 as the worker would have run it,
-// so that the plans, notes, evidence, acceptances, reminders, escalations and go-live went through
-// every rule and left a true audit trail:
+// The mobilisation of the seeds' contracts, replayed through the mobilisation service on a clock
+// that walks from each contract award, with the reminder scan run every day at 09:00 as the
+// worker would have run it, so that the plans, notes, evidence, acceptances, reminders,
+// escalations and go-live went through every rule and left a true audit trail:
 //
 //   - Luton and Bedfordshire (North Downs GP Federation, from 1 April 2017): the plan made on the
 //     award in November 2016, the milestones the template dates before the award re-dated by the
 //     lead, every milestone done and accepted on time, go signed by both CCGs' approvers, and the
 //     service live on 1 April 2017.
 //   - Kent and Medway lot 1 (Weald Ambulance Service, NHS 111 and CAS from 1 April 2019):
-//     mobilising at DemoMoment. Most milestones were reported, evidenced and accepted on time; the
+//     mobilising at Moment. Most milestones were reported, evidenced and accepted on time; the
 //     handover from the outgoing provider (the lead's), TUPE, the Ashford HSCN line and CQC
 //     registration are late, so the phase is red with its forecast go-live moved, the owners have
 //     had daily overdue reminders and the lead the escalations; one milestone waits for acceptance.
-//   - Kent and Medway lot 2 (UTCs and GP-led out of hours): awarded by the demo
-//     (demo_lot2_award.go) to contract KM-IUCS-2018-L2; its plan has three phases (GP out of
-//     hours and Medway UTC on 1 April 2019, the Dartford, Gravesham and Swanley and Swale UTCs on
-//     1 July 2019). The April phases are on track; the July one is red, its forecast moved by a
-//     site survey at Sheppey blocked by asbestos, which the premises wait for.
+//   - Kent and Medway lot 2 (UTCs and GP-led out of hours): awarded here first (awardKentLot2)
+//     to contract KM-IUCS-2018-L2; its plan has three phases (GP out of hours and Medway UTC on
+//     1 April 2019, the Dartford, Gravesham and Swanley and Swale UTCs on 1 July 2019). The April
+//     phases are on track; the July one is red, its forecast moved by a site survey at Sheppey
+//     blocked by asbestos, which the premises wait for.
 
-// DemoMoment is the instant the demo is set at: Monday 11 February 2019, 09:00 in the UK (GMT),
-// seven weeks before Kent and Medway's first go-lives. The demo is replayed up to it and its last
-// reminder scan runs at it; `make run` serves the demo with GOLIVE_NOW at it, so that the pages
-// show the mobilisation as it then stood.
-const DemoMoment = "2019-02-11T09:00:00Z"
-
-// Demo is what LoadDemo made or found.
-type Demo struct {
+// Mobilised is what Mobilisation made or found.
+type Mobilised struct {
 	Loaded           bool     // something was added this time
 	Skipped          []string // what was left out, and why
-	KentLot2Contract *award.Contract
+	KentLot2Contract *Contract
 }
 
+// mobilising is the mobilisation part of the replay: the events still to come, and the worker's
+// reminder jobs run on the replay's clock.
+type mobilising struct {
+	*replay
+	rem      *mobilisation.Reminders
+	queue    *queue
+	nextScan time.Time
+	events   []event
+	seq      int
+}
+
+// Mobilisation mobilises the demo's contracts (ev, from Evaluations), awarding Kent and Medway
+// lot 2 first. A plan that exists already is left as it is, so running it again does nothing.
+func Mobilisation(ctx context.Context, s Services, ev Evaluated) (Mobilised, error) {
+	d := &mobilising{replay: newReplay(ctx, s, "mobilisation"), queue: &queue{mail: s.Mob.Mail}}
+	// The demo stands in for the worker here: it runs the reminder scan and sends on the replay's
+	// clock, each morning of 2016-2019 in turn, with a queue that hands the send tasks straight
+	// back (a clock-travel seam: the worker's own scheduler only ever runs now).
+	d.rem = &mobilisation.Reminders{Store: s.Mob.Store, Queue: d.queue, BaseURL: s.Mob.BaseURL, Now: d.mob.Now, Log: s.Mob.Log}
+	var out Mobilised
+
+	if ev.LutonContract != nil {
+		if from, ok := d.plan(&out, "Luton and Bedfordshire", ev.Luton, demoBedsLead, ev.LutonContract, d.mobiliseLutonAndBedfordshire); ok {
+			d.play(from, london("2017-04-01 12:00"))
+			out.Loaded = out.Loaded || d.err == nil
+		}
+	}
+
+	out.KentLot2Contract = d.awardKentLot2(&out, ev.KentLot2)
+	var starts []time.Time
+	if ev.KentLot1Contract != nil {
+		if from, ok := d.plan(&out, "Kent and Medway lot 1", ev.KentLot1, demoKentLead, ev.KentLot1Contract, d.mobiliseKentLot1); ok {
+			starts = append(starts, from)
+		}
+	}
+	if out.KentLot2Contract != nil {
+		if from, ok := d.plan(&out, "Kent and Medway lot 2", ev.KentLot2, demoKentLead, out.KentLot2Contract, d.mobiliseKentLot2); ok {
+			starts = append(starts, from)
+		}
+	}
+	if len(starts) > 0 {
+		moment, _ := time.Parse(time.RFC3339, Moment)
+		d.play(slices.MinFunc(starts, func(a, b time.Time) int { return a.Compare(b) }), moment)
+		out.Loaded = out.Loaded || d.err == nil
+	}
+	if d.err != nil {
+		return Mobilised{}, d.err
+	}
+	return out, nil
+}
+
+// longDay is how the demo's people write a day: "Friday 5 April 2019".
+func longDay(t time.Time) string { return t.In(ukclock.London).Format("Monday 2 January 2006") }
+
 // The demo's providers' bid teams and the approvers of the commissioners in the demo's lots,
-// by organisation name (tenants.DemoUsers).
+// by organisation name (People).
 var (
 	demoBidTeams = map[string]string{
 		"Weald Ambulance Service NHS Trust": "bids@weald-ambulance.test", "Estuary Urgent Care CIC": "bids@estuary-urgent-care.test",
@@ -61,43 +105,24 @@ var (
 	demoApprovers = map[string]string{"NHS Luton CCG": "approver@luton-ccg.test", "NHS Bedfordshire CCG": "approver@bedfordshire-ccg.test"}
 )
 
-const demoBedsLead = "lead@bedfordshire-ccg.test"
-
-// demoRun carries the clock, the events still to come and the first error: once a step fails,
-// the later ones do nothing.
-type demoRun struct {
-	svc      Service
-	eval     evaluation.Service
-	award    award.Service
-	rem      *Reminders
-	queue    *demoQueue
-	actor    lots.ActorFunc
-	ctx      context.Context
-	clock    time.Time
-	nextScan time.Time
-	events   []demoEvent
-	seq      int
-	err      error
-}
-
-// demoEvent is something a person does at a moment.
-type demoEvent struct {
+// event is something a person does at a moment.
+type event struct {
 	at   time.Time
 	seq  int
 	what string
 	do   func() error
 }
 
-// demoQueue stands in for Redis between the demo's scan and its sends: the scan enqueues a send
+// queue stands in for Redis between the demo's scan and its sends: the scan enqueues a send
 // task per due reminder, and the demo runs each straight away through the task's handler, as a
 // worker would; mail goes to the real mail queue.
-type demoQueue struct {
-	mail  MailQueue
+type queue struct {
+	mail  mobilisation.MailQueue
 	mu    sync.Mutex // the scan enqueues a few at a time
 	tasks []*asynq.Task
 }
 
-func (q *demoQueue) Enqueue(_ context.Context, t *asynq.Task, _ ...asynq.Option) (*asynq.TaskInfo, error) {
+func (q *queue) Enqueue(_ context.Context, t *asynq.Task, _ ...asynq.Option) (*asynq.TaskInfo, error) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.tasks = append(q.tasks, t)
@@ -105,7 +130,7 @@ func (q *demoQueue) Enqueue(_ context.Context, t *asynq.Task, _ ...asynq.Option)
 }
 
 // take hands over the tasks enqueued so far.
-func (q *demoQueue) take() []*asynq.Task {
+func (q *queue) take() []*asynq.Task {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	tasks := q.tasks
@@ -113,60 +138,26 @@ func (q *demoQueue) take() []*asynq.Task {
 	return tasks
 }
 
-func (q *demoQueue) EnqueueMail(ctx context.Context, id string) error {
+func (q *queue) EnqueueMail(ctx context.Context, id string) error {
 	if q.mail == nil {
 		return nil // the outbox sweep sends it
 	}
 	return q.mail.EnqueueMail(ctx, id)
 }
 
-func demoTime(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, ukclock.London)
-	if err != nil {
-		panic(err)
-	}
-	return t.UTC()
-}
-
-func (d *demoRun) at(when string) { d.clock = demoTime(when) }
-
-func (d *demoRun) as(email string) (*access.Actor, context.Context) {
-	a, err := d.actor(d.ctx, email)
-	if err != nil {
-		d.fail("sign in as "+email, err)
-		return &access.Actor{}, d.ctx
-	}
-	return a, database.WithTenant(d.ctx, a.OrgID)
-}
-
-func (d *demoRun) fail(what string, err error) {
-	if d.err == nil {
-		d.err = fmt.Errorf("demo mobilisation: %s: %w", what, err)
-	}
-}
-
-func (d *demoRun) do(what string, f func() error) {
-	if d.err != nil {
-		return
-	}
-	if err := f(); err != nil {
-		d.fail(what, err)
-	}
-}
-
 // add schedules f at t; events at the same moment run in the order added.
-func (d *demoRun) add(t time.Time, what string, f func() error) {
+func (d *mobilising) add(t time.Time, what string, f func() error) {
 	d.seq++
-	d.events = append(d.events, demoEvent{at: t, seq: d.seq, what: what, do: f})
+	d.events = append(d.events, event{at: t, seq: d.seq, what: what, do: f})
 }
 
 // play runs the events in time order up to until, running the day's reminder scan at 09:00 UK
 // time on every day on the way; events later than until are dropped (they have not happened).
 // An event may add more.
-func (d *demoRun) play(from, until time.Time) {
-	d.nextScan = ReminderSendAt(DayOf(from), reminderHour)
+func (d *mobilising) play(from, until time.Time) {
+	d.nextScan = mobilisation.DailySendAt(mobilisation.DayOf(from))
 	if d.nextScan.Before(from) {
-		d.nextScan = ReminderSendAt(AddDays(DayOf(from), 1), reminderHour)
+		d.nextScan = mobilisation.DailySendAt(mobilisation.AddDays(mobilisation.DayOf(from), 1))
 	}
 	for d.err == nil {
 		i := -1
@@ -190,18 +181,18 @@ func (d *demoRun) play(from, until time.Time) {
 }
 
 // scanUntil runs the daily reminder scans due by t.
-func (d *demoRun) scanUntil(t time.Time) {
+func (d *mobilising) scanUntil(t time.Time) {
 	for d.err == nil && !d.nextScan.After(t) {
 		d.clock = d.nextScan
 		d.do("reminder scan at "+d.clock.Format(time.RFC3339), d.scan)
-		d.nextScan = ReminderSendAt(AddDays(DayOf(d.nextScan), 1), reminderHour)
+		d.nextScan = mobilisation.DailySendAt(mobilisation.AddDays(mobilisation.DayOf(d.nextScan), 1))
 	}
 }
 
 // scan is what the worker does on the scheduler's ticks at 09:00: the scan task (again a minute
 // later while the day's writes are not all done, as the next minute's scan would), then each send
 // task it enqueued.
-func (d *demoRun) scan() error {
+func (d *mobilising) scan() error {
 	for i := 0; ; i++ {
 		res, err := d.rem.ScanOnce(d.ctx)
 		if err != nil {
@@ -220,72 +211,20 @@ func (d *demoRun) scan() error {
 	return nil
 }
 
-// LoadDemo mobilises the demo's contracts (ev, from award.LoadDemo) and awards Kent and
-// Medway lot 2 with aw (and its evaluation) first. A plan that exists already is left as it is, so running it again
-// does nothing.
-func (s *Service) LoadDemo(ctx context.Context, actor lots.ActorFunc, aw *award.Service, ev award.Demo) (Demo, error) {
-	d := &demoRun{svc: *s, actor: actor, ctx: ctx, queue: &demoQueue{mail: s.Mail}}
-	clock := func() time.Time { return d.clock }
-	d.svc.Now = clock
-	d.rem = &Reminders{Store: s.Store, Queue: d.queue, BaseURL: s.BaseURL, Now: clock, Log: s.Log}
-	if aw != nil {
-		d.award, d.eval = *aw, *aw.Eval
-		d.award.Now, d.award.AfterContract = clock, nil // the demo makes the plan itself, on its clock
-		d.eval.Now, d.award.Eval = clock, &d.eval
-		if d.eval.Lots != nil {
-			l := *d.eval.Lots
-			l.Now = clock
-			d.eval.Lots = &l
-		}
-	}
-	var out Demo
-
-	if ev.LutonContract != nil {
-		if from, ok := d.plan(&out, "Luton and Bedfordshire", ev.Luton, demoBedsLead, ev.LutonContract, d.lutonAndBedfordshire); ok {
-			d.play(from, demoTime("2017-04-01 12:00"))
-			out.Loaded = out.Loaded || d.err == nil
-		}
-	}
-
-	if aw != nil {
-		out.KentLot2Contract = d.awardKentLot2(&out, ev.KentLot2)
-	}
-	var starts []time.Time
-	if ev.KentLot1Contract != nil {
-		if from, ok := d.plan(&out, "Kent and Medway lot 1", ev.KentLot1, demoKentLead, ev.KentLot1Contract, d.kentLot1); ok {
-			starts = append(starts, from)
-		}
-	}
-	if out.KentLot2Contract != nil {
-		if from, ok := d.plan(&out, "Kent and Medway lot 2", ev.KentLot2, demoKentLead, out.KentLot2Contract, d.kentLot2); ok {
-			starts = append(starts, from)
-		}
-	}
-	if len(starts) > 0 {
-		moment, _ := time.Parse(time.RFC3339, DemoMoment)
-		d.play(slices.MinFunc(starts, func(a, b time.Time) int { return a.Compare(b) }), moment)
-		out.Loaded = out.Loaded || d.err == nil
-	}
-	if d.err != nil {
-		return Demo{}, d.err
-	}
-	return out, nil
-}
-
 // --- a plan and its milestones ---
 
 // demoPlan is a plan being replayed, as its lead and its provider's bid team work on it.
 type demoPlan struct {
 	name             string
-	plan             Plan
+	plan             mobilisation.Plan
 	made             time.Time
 	lead, provider   *access.Actor
 	leadCtx, provCtx context.Context
-	phases           []PhaseView
-	participants     []OrgRef
+	phases           []mobilisation.PhaseView
+	participants     []mobilisation.OrgRef
 	providerName     string
-	milestones       map[string]Milestone // by "<phase index>/<template key>"
-	scripted         map[string]bool      // what the plan's own story looks after
+	milestones       map[string]mobilisation.Milestone // by "<phase index>/<template key>"
+	scripted         map[string]bool                   // what the plan's own story looks after
 }
 
 func mkey(phase int, key string) string { return fmt.Sprintf("%d/%s", phase, key) }
@@ -293,12 +232,12 @@ func mkey(phase int, key string) string { return fmt.Sprintf("%d/%s", phase, key
 // plan schedules the making of a lot's plan just after its contract award, as the award's hook
 // makes it, and then the plan's story; ok is false when the lot has a plan already (left as it
 // is; one made long after its award, by an older demo on the real clock, is said so in Skipped).
-func (d *demoRun) plan(out *Demo, name, lotID, leadEmail string, c *award.Contract, story func(*demoPlan)) (time.Time, bool) {
+func (d *mobilising) plan(out *Mobilised, name, lotID, leadEmail string, c *Contract, story func(*demoPlan)) (time.Time, bool) {
 	if d.err != nil || lotID == "" {
 		return time.Time{}, false
 	}
-	_, lctx := d.as(leadEmail)
-	existing, err := d.svc.Store.PlanOfLot(lctx, lotID)
+	lead, lctx := d.as(leadEmail)
+	existing, err := d.mob.PlanOfLot(lctx, lead, lotID)
 	if err != nil {
 		d.fail(name+": plan", err)
 		return time.Time{}, false
@@ -314,7 +253,7 @@ func (d *demoRun) plan(out *Demo, name, lotID, leadEmail string, c *award.Contra
 	made := c.AwardedAt.Add(5 * time.Minute)
 	d.add(made, name+": make the plan", func() error {
 		lead, lctx := d.as(leadEmail)
-		p, _, err := d.svc.EnsurePlan(lctx, lead, lotID, "")
+		p, _, err := d.mob.EnsurePlan(lctx, lead, lotID, "")
 		if err != nil {
 			return err
 		}
@@ -334,8 +273,8 @@ func (d *demoRun) plan(out *Demo, name, lotID, leadEmail string, c *award.Contra
 }
 
 // load reads the plan as its lead sees it: phases in go-live order and milestones by key.
-func (d *demoRun) load(dp *demoPlan) error {
-	v, err := d.svc.PlanView(dp.leadCtx, dp.lead, dp.plan.ID)
+func (d *mobilising) load(dp *demoPlan) error {
+	v, err := d.mob.PlanView(dp.leadCtx, dp.lead, dp.plan.ID)
 	if err != nil {
 		return err
 	}
@@ -344,7 +283,7 @@ func (d *demoRun) load(dp *demoPlan) error {
 	for i, ph := range v.Phases {
 		index[ph.ID] = i
 	}
-	dp.milestones = map[string]Milestone{}
+	dp.milestones = map[string]mobilisation.Milestone{}
 	for _, m := range v.Milestones {
 		dp.milestones[mkey(index[m.PhaseID], m.TemplateKey)] = m.Milestone
 	}
@@ -353,7 +292,7 @@ func (d *demoRun) load(dp *demoPlan) error {
 
 // script takes a milestone out of the usual course, for the plan's own story; ok is false when
 // the plan's template has no such milestone.
-func (dp *demoPlan) script(phase int, key string) (Milestone, bool) {
+func (dp *demoPlan) script(phase int, key string) (mobilisation.Milestone, bool) {
 	m, ok := dp.milestones[mkey(phase, key)]
 	if ok {
 		dp.scripted[mkey(phase, key)] = true
@@ -362,22 +301,22 @@ func (dp *demoPlan) script(phase int, key string) (Milestone, bool) {
 }
 
 // owner is who works on a milestone: the provider's bid team or the lead.
-func (dp *demoPlan) owner(m Milestone) (*access.Actor, context.Context) {
-	if m.OwnerSide == Provider {
+func (dp *demoPlan) owner(m mobilisation.Milestone) (*access.Actor, context.Context) {
+	if m.OwnerSide == mobilisation.Provider {
 		return dp.provider, dp.provCtx
 	}
 	return dp.lead, dp.leadCtx
 }
 
-func (d *demoRun) progress(dp *demoPlan, m Milestone, at time.Time, status Status, note string) {
+func (d *mobilising) progress(dp *demoPlan, m mobilisation.Milestone, at time.Time, status mobilisation.Status, note string) {
 	d.add(at, fmt.Sprintf("%s: progress on %s", dp.name, m.Title), func() error {
 		a, ctx := dp.owner(m)
-		_, err := d.svc.ReportProgress(ctx, a, dp.plan.ID, m.ID, ProgressInput{Status: status, Note: note})
+		_, err := d.mob.ReportProgress(ctx, a, dp.plan.ID, m.ID, mobilisation.ProgressInput{Status: status, Note: note})
 		return err
 	})
 }
 
-func (d *demoRun) evidence(dp *demoPlan, m Milestone, at time.Time, name string) {
+func (d *mobilising) evidence(dp *demoPlan, m mobilisation.Milestone, at time.Time, name string) {
 	phase := ""
 	for _, ph := range dp.phases {
 		if ph.ID == m.PhaseID {
@@ -387,21 +326,21 @@ func (d *demoRun) evidence(dp *demoPlan, m Milestone, at time.Time, name string)
 	content := demoEvidence(name, dp.plan.ContractReference, dp.providerName, phase)
 	d.add(at, fmt.Sprintf("%s: evidence %s", dp.name, name), func() error {
 		a, ctx := dp.owner(m)
-		_, err := d.svc.AddEvidence(ctx, a, dp.plan.ID, m.ID, name, content)
+		_, err := d.mob.AddEvidence(ctx, a, dp.plan.ID, m.ID, name, content)
 		return err
 	})
 }
 
-func (d *demoRun) ask(dp *demoPlan, m Milestone, at time.Time, note string) {
+func (d *mobilising) ask(dp *demoPlan, m mobilisation.Milestone, at time.Time, note string) {
 	d.add(at, fmt.Sprintf("%s: ask to accept %s", dp.name, m.Title), func() error {
-		_, err := d.svc.RequestCompletion(dp.provCtx, dp.provider, dp.plan.ID, m.ID, CompletionInput{Note: note})
+		_, err := d.mob.RequestCompletion(dp.provCtx, dp.provider, dp.plan.ID, m.ID, mobilisation.CompletionInput{Note: note})
 		return err
 	})
 }
 
-func (d *demoRun) accept(dp *demoPlan, m Milestone, at time.Time, note string) {
+func (d *mobilising) accept(dp *demoPlan, m mobilisation.Milestone, at time.Time, note string) {
 	d.add(at, fmt.Sprintf("%s: accept %s", dp.name, m.Title), func() error {
-		_, err := d.svc.Accept(dp.leadCtx, dp.lead, dp.plan.ID, m.ID, AcceptInput{Note: note})
+		_, err := d.mob.Accept(dp.leadCtx, dp.lead, dp.plan.ID, m.ID, mobilisation.AcceptInput{Note: note})
 		return err
 	})
 }
@@ -409,20 +348,20 @@ func (d *demoRun) accept(dp *demoPlan, m Milestone, at time.Time, note string) {
 // workday is the working day on or before a UK day: a due day on a weekend is worked to on
 // the Friday.
 func workday(day string) string {
-	t, err := time.Parse(dayLayout, day)
+	t, err := time.Parse(time.DateOnly, day)
 	if err != nil {
 		return day
 	}
 	switch t.Weekday() {
 	case time.Saturday:
-		return AddDays(day, -1)
+		return mobilisation.AddDays(day, -1)
 	case time.Sunday:
-		return AddDays(day, -2)
+		return mobilisation.AddDays(day, -2)
 	}
 	return day
 }
 
-func dayAt(day, hm string) time.Time { return demoTime(day + " " + hm) }
+func dayAt(day, hm string) time.Time { return london(day + " " + hm) }
 
 func latest(a, b time.Time) time.Time {
 	if a.After(b) {
@@ -435,29 +374,29 @@ func latest(a, b time.Time) time.Time {
 // provider's team attaches its evidence and asks for acceptance a few days before; the lead
 // accepts it two days before the due day, or a commissioner's milestone on its own note. What
 // falls after the end of the replay has not happened yet.
-func (d *demoRun) onTime(dp *demoPlan, m Milestone) {
+func (d *mobilising) onTime(dp *demoPlan, m mobilisation.Milestone) {
 	n := noteOf(m)
-	start := latest(dayAt(workday(AddDays(m.DueOn, -21)), "10:00"), dp.made.Add(time.Hour))
-	d.progress(dp, m, start, InProgress, n.start)
+	start := latest(dayAt(workday(mobilisation.AddDays(m.DueOn, -21)), "10:00"), dp.made.Add(time.Hour))
+	d.progress(dp, m, start, mobilisation.InProgress, n.start)
 	ask := start
-	if m.OwnerSide == Provider {
+	if m.OwnerSide == mobilisation.Provider {
 		if n.evidence != "" {
-			ev := latest(dayAt(workday(AddDays(m.DueOn, -4)), "14:00"), start.Add(time.Hour))
+			ev := latest(dayAt(workday(mobilisation.AddDays(m.DueOn, -4)), "14:00"), start.Add(time.Hour))
 			d.evidence(dp, m, ev, n.evidence)
 			ask = ev
 		}
-		ask = latest(dayAt(workday(AddDays(m.DueOn, -3)), "15:30"), ask.Add(time.Hour))
+		ask = latest(dayAt(workday(mobilisation.AddDays(m.DueOn, -3)), "15:30"), ask.Add(time.Hour))
 		d.ask(dp, m, ask, n.done)
-		acc := latest(dayAt(workday(AddDays(m.DueOn, -2)), "11:00"), ask.Add(2*time.Hour))
-		d.accept(dp, m, acc, fmt.Sprintf("Checked against the evidence at the mobilisation board on %s.", ukLongDay(DayOf(acc))))
+		acc := latest(dayAt(workday(mobilisation.AddDays(m.DueOn, -2)), "11:00"), ask.Add(2*time.Hour))
+		d.accept(dp, m, acc, fmt.Sprintf("Checked against the evidence at the mobilisation board on %s.", longDay(acc)))
 		return
 	}
-	d.accept(dp, m, latest(dayAt(workday(AddDays(m.DueOn, -2)), "11:00"), start.Add(2*time.Hour)), n.done)
+	d.accept(dp, m, latest(dayAt(workday(mobilisation.AddDays(m.DueOn, -2)), "11:00"), start.Add(2*time.Hour)), n.done)
 }
 
 // routine gives every milestone the story does not look after its usual course, from the plan
 // as it stands (after any re-dating).
-func (d *demoRun) routine(dp *demoPlan) error {
+func (d *mobilising) routine(dp *demoPlan) error {
 	if err := d.load(dp); err != nil {
 		return err
 	}
@@ -485,7 +424,7 @@ var lutonRedates = []struct{ key, due string }{
 	{"workforce_model", "2016-11-30"},
 }
 
-func (d *demoRun) lutonAndBedfordshire(dp *demoPlan) {
+func (d *mobilising) mobiliseLutonAndBedfordshire(dp *demoPlan) {
 	for _, r := range lutonRedates {
 		m, ok := dp.milestones[mkey(0, r.key)]
 		if !ok {
@@ -493,14 +432,14 @@ func (d *demoRun) lutonAndBedfordshire(dp *demoPlan) {
 		}
 		due := r.due
 		d.add(dp.made.Add(25*time.Minute), dp.name+": re-date "+m.Title, func() error {
-			_, err := d.svc.EditMilestone(dp.leadCtx, dp.lead, dp.plan.ID, m.ID, MilestoneChange{DueOn: &due})
+			_, err := d.mob.EditMilestone(dp.leadCtx, dp.lead, dp.plan.ID, m.ID, mobilisation.MilestoneChange{DueOn: &due})
 			return err
 		})
 	}
 	if m, ok := dp.script(0, "go_no_go"); ok {
 		n := noteOf(m)
-		d.progress(dp, m, demoTime("2017-03-06 10:00"), InProgress, n.start)
-		d.accept(dp, m, demoTime("2017-03-23 10:00"), "Both governing bodies' approvers signed go, on 21 and 22 March 2017.")
+		d.progress(dp, m, london("2017-03-06 10:00"), mobilisation.InProgress, n.start)
+		d.accept(dp, m, london("2017-03-23 10:00"), "Both governing bodies' approvers signed go, on 21 and 22 March 2017.")
 	}
 	if len(dp.phases) > 0 {
 		ph := dp.phases[0]
@@ -509,17 +448,17 @@ func (d *demoRun) lutonAndBedfordshire(dp *demoPlan) {
 			if !ok {
 				continue
 			}
-			at := demoTime("2017-03-21 17:30").Add(time.Duration(i) * 24 * time.Hour)
+			at := london("2017-03-21 17:30").Add(time.Duration(i) * 24 * time.Hour)
 			reason := fmt.Sprintf("%s's governing body is assured: every critical milestone accepted, the readiness review held on 20 March, "+
 				"and the outgoing out-of-hours providers' handover confirmed.", o.Name)
 			d.add(at, dp.name+": go/no-go by "+email, func() error {
 				a, ctx := d.as(email)
-				_, err := d.svc.Decide(ctx, a, dp.plan.ID, ph.ID, DecisionInput{Decision: Go, Reason: reason})
+				_, err := d.mob.Decide(ctx, a, dp.plan.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.Go, Reason: reason})
 				return err
 			})
 		}
-		d.add(latest(ph.GoLive, demoTime("2017-04-01 08:00")), dp.name+": go live", func() error {
-			_, err := d.svc.GoLive(dp.leadCtx, dp.lead, dp.plan.ID, ph.ID)
+		d.add(latest(ph.GoLive, london("2017-04-01 08:00")), dp.name+": go live", func() error {
+			_, err := d.mob.GoLive(dp.leadCtx, dp.lead, dp.plan.ID, ph.ID)
 			return err
 		})
 	}
@@ -530,35 +469,35 @@ func (d *demoRun) lutonAndBedfordshire(dp *demoPlan) {
 
 // kentLot1 is lot 1's story. Nothing in it is blocked (a blocked milestone is red whatever the
 // day): the browser tests replay the plan from September 2018 and expect it on time then.
-func (d *demoRun) kentLot1(dp *demoPlan) {
+func (d *mobilising) mobiliseKentLot1(dp *demoPlan) {
 	// The lead's own milestone: the outgoing provider holds up the records transfer.
 	if m, ok := dp.script(0, "handover_agreed"); ok {
-		d.progress(dp, m, demoTime("2018-11-12 10:00"), InProgress, noteOf(m).start)
-		d.progress(dp, m, demoTime("2018-12-05 16:00"), "", "Staff and asset schedules agreed. The outgoing provider's data protection officer "+
+		d.progress(dp, m, london("2018-11-12 10:00"), mobilisation.InProgress, noteOf(m).start)
+		d.progress(dp, m, london("2018-12-05 16:00"), "", "Staff and asset schedules agreed. The outgoing provider's data protection officer "+
 			"has not yet agreed the transfer of special patient notes and care plans; raised at the contract meeting of 4 December.")
-		d.progress(dp, m, demoTime("2019-01-22 11:00"), "", "The records transfer still waits for the data sharing agreement between the "+
+		d.progress(dp, m, london("2019-01-22 11:00"), "", "The records transfer still waits for the data sharing agreement between the "+
 			"outgoing and incoming providers; escalated to both chief executives.")
 	}
 	if m, ok := dp.script(0, "tupe_complete"); ok {
-		d.progress(dp, m, demoTime("2018-12-11 10:00"), InProgress, "Individual consultation meetings under way: 180 of 212 staff seen.")
-		d.evidence(dp, m, demoTime("2019-01-04 14:30"), "tupe-consultation-tracker.csv")
-		d.progress(dp, m, demoTime("2019-01-04 15:00"), "", "Consultation extended by three weeks at the unions' request; 14 staff still to confirm. Tracker attached.")
-		d.progress(dp, m, demoTime("2019-02-08 12:00"), "", "The extended consultation closed on 1 February; 5 staff still to confirm whether they transfer.")
+		d.progress(dp, m, london("2018-12-11 10:00"), mobilisation.InProgress, "Individual consultation meetings under way: 180 of 212 staff seen.")
+		d.evidence(dp, m, london("2019-01-04 14:30"), "tupe-consultation-tracker.csv")
+		d.progress(dp, m, london("2019-01-04 15:00"), "", "Consultation extended by three weeks at the unions' request; 14 staff still to confirm. Tracker attached.")
+		d.progress(dp, m, london("2019-02-08 12:00"), "", "The extended consultation closed on 1 February; 5 staff still to confirm whether they transfer.")
 	}
 	if m, ok := dp.script(0, "it_infrastructure"); ok {
-		d.progress(dp, m, demoTime("2018-12-27 10:00"), InProgress, "Hardware installed at the Ashford and Maidstone call centres; HSCN connections ordered.")
-		d.progress(dp, m, demoTime("2019-01-14 16:00"), "", "The HSCN line at the Ashford call centre is not installed: the line provider's survey "+
+		d.progress(dp, m, london("2018-12-27 10:00"), mobilisation.InProgress, "Hardware installed at the Ashford and Maidstone call centres; HSCN connections ordered.")
+		d.progress(dp, m, london("2019-01-14 16:00"), "", "The HSCN line at the Ashford call centre is not installed: the line provider's survey "+
 			"is booked for 25 February. Maidstone is connected and tested.")
 	}
 	if m, ok := dp.script(0, "cqc_registration"); ok {
-		d.progress(dp, m, demoTime("2019-01-10 10:00"), InProgress, "CQC registration assessor assigned; inspection of the Ashford call centre requested.")
-		d.progress(dp, m, demoTime("2019-02-06 17:00"), "", "CQC inspected the Ashford location on 6 February; the registration certificate is awaited.")
+		d.progress(dp, m, london("2019-01-10 10:00"), mobilisation.InProgress, "CQC registration assessor assigned; inspection of the Ashford call centre requested.")
+		d.progress(dp, m, london("2019-02-06 17:00"), "", "CQC inspected the Ashford location on 6 February; the registration certificate is awaited.")
 	}
 	// Waiting for the lead: profiles drafted early, acceptance asked for on Friday.
 	if m, ok := dp.script(0, "dos_drafted"); ok {
-		d.progress(dp, m, demoTime("2019-02-04 10:00"), InProgress, noteOf(m).start)
-		d.evidence(dp, m, demoTime("2019-02-07 14:00"), "directory-of-services-profiles-draft.csv")
-		d.ask(dp, m, demoTime("2019-02-08 15:00"), "Profiles drafted for NHS 111 and the clinical assessment service; please accept so that the DoS lead can sign them off.")
+		d.progress(dp, m, london("2019-02-04 10:00"), mobilisation.InProgress, noteOf(m).start)
+		d.evidence(dp, m, london("2019-02-07 14:00"), "directory-of-services-profiles-draft.csv")
+		d.ask(dp, m, london("2019-02-08 15:00"), "Profiles drafted for NHS 111 and the clinical assessment service; please accept so that the DoS lead can sign them off.")
 	}
 	// Not started, though due this week: it waits for the Ashford line.
 	dp.script(0, "clinical_system")
@@ -568,12 +507,12 @@ func (d *demoRun) kentLot1(dp *demoPlan) {
 // --- Kent and Medway lot 2: three phases ---
 
 // kentLot2 is lot 2's story: the usual course everywhere but one survey for the July UTCs.
-func (d *demoRun) kentLot2(dp *demoPlan) {
-	july := slices.IndexFunc(dp.phases, func(ph PhaseView) bool { return ph.GoLiveDay == "2019-07-01" })
+func (d *mobilising) mobiliseKentLot2(dp *demoPlan) {
+	july := slices.IndexFunc(dp.phases, func(ph mobilisation.PhaseView) bool { return ph.GoLiveDay == "2019-07-01" })
 	if m, ok := dp.script(july, "site_surveys"); july >= 0 && ok {
-		d.progress(dp, m, demoTime("2019-01-11 10:00"), InProgress, "Surveys done at Gravesham Community Hospital and Sheppey Memorial Hospital; "+
+		d.progress(dp, m, london("2019-01-11 10:00"), mobilisation.InProgress, "Surveys done at Gravesham Community Hospital and Sheppey Memorial Hospital; "+
 			"Sheppey Community Hospital is booked for 28 January.")
-		d.progress(dp, m, demoTime("2019-01-29 15:00"), Blocked, "The survey of Sheppey Community Hospital stopped: asbestos found in the old "+
+		d.progress(dp, m, london("2019-01-29 15:00"), mobilisation.Blocked, "The survey of Sheppey Community Hospital stopped: asbestos found in the old "+
 			"plant room. NHS Property Services are arranging its removal; the survey resumes once the area is clear.")
 	}
 	d.do(dp.name+": the routine", func() error { return d.routine(dp) })

@@ -1,4 +1,4 @@
-package award
+package demo
 
 import (
 	"context"
@@ -8,113 +8,72 @@ import (
 	"time"
 
 	"golive/apperr"
-	"golive/database"
 	"golive/evaluation"
 	"golive/lots"
-	"golive/tenants/access"
 )
 
-// The evaluation and award of the seeds' procurements, replayed through the service on a clock
-// that walks through 2016 and 2018 (as lots.LoadDemo does for the procurements), so the demo's
-// panels, marks, consensus, approvals, standstill and contracts went through every rule and left
-// a true audit trail:
+// The evaluation of the seeds' procurements, replayed through the evaluation service on a clock
+// that walks through 2016 and 2018, and the awards that follow it (awards.go):
 //
 //   - Kent and Medway lot 1 (NHS 111 and CAS): two Medway evaluators and Healthwatch Kent's
 //     reviewer on the patient questions; one declared conflict; independent marks; moderation;
 //     prices opened; Weald Ambulance Service recommended in July 2018, approved by all eight
 //     governing bodies, standstill, contract awarded from 1 April 2019 for five years.
 //   - Kent and Medway lot 2 (UTCs and GP out of hours): panel formed, declarations made, the
-//     evaluators part-way through their marks, nobody submitted.
+//     evaluators part-way through their marks, nobody submitted. The mobilisation part, which
+//     needs its contract, carries it on (finishKentLot2, awardKentLot2) in July and August 2018.
 //   - Luton and Bedfordshire: evaluated by an evaluator of each CCG and awarded to North Downs
 //     GP Federation (fictional, in the place of the seed's real provider) for five years from
 //     1 April 2017.
-//
-// Each step is its own function so that the mobilisation demo can continue from the contracts.
 
-// Demo is what LoadDemo found or made: the demo lots and the contracts mobilisation starts from.
-type Demo struct {
+// Evaluated is what Evaluations found or made: the demo lots and the contracts mobilisation
+// starts from.
+type Evaluated struct {
 	Loaded           bool     // something was added this time
 	Skipped          []string // parts left out, with the reason
-	KentLot1         string   // lot ids; "" when the lots demo is absent
+	KentLot1         string   // lot ids; "" when the procurements part did not make the lots
 	KentLot2         string
 	Luton            string
 	KentLot1Contract *Contract
 	LutonContract    *Contract
 }
 
-// Demo sign-ins the evaluation uses.
-const (
-	demoKentLead   = "lead@medway-ccg.test"
-	demoBedsLead   = "lead@bedfordshire-ccg.test"
-	demoClinical   = "evaluator@medway-ccg.test"      // Dr Sam Evaluator, Medway CCG
-	demoFinance    = "finance@medway-ccg.test"        // Nic Finance, Medway CCG
-	demoReviewer   = "reviewer@healthwatch-kent.test" // Robin Reviewer, Healthwatch Kent
-	demoLutonEval  = "evaluator@luton-ccg.test"
-	demoBedsEval   = "evaluator@bedfordshire-ccg.test"
-	demoWeald      = "Weald Ambulance Service NHS Trust"
-	demoEstuary    = "Estuary Urgent Care CIC"
-	demoCoast      = "Channel Coast Health Partnership"
-	demoNorthDowns = "North Downs GP Federation"
-)
+// Evaluations replays the evaluation and award of the demo procurements that Procurements made.
+// A lot whose panel exists already is left as it is, so running it again does nothing.
+func Evaluations(ctx context.Context, s Services) (Evaluated, error) {
+	d := newReplay(ctx, s, "evaluation")
+	var out Evaluated
 
-// The Kent and Medway governing bodies that decide on lot 1's award, with their approvers and
-// the dates of the Part 2 meetings that approved Weald in July 2018 (the seeds: preferred
-// bidders approved by August 2018). Lot 1 covers all eight CCGs.
-var kentAwardMeetings = []struct{ approver, date string }{
-	{"approver@ashford-ccg.test", "2018-07-12"}, {"approver@canterbury-ccg.test", "2018-07-12"},
-	{"approver@skc-ccg.test", "2018-07-17"}, {"approver@thanet-ccg.test", "2018-07-17"},
-	{"approver@westkent-ccg.test", "2018-07-19"}, {"approver@medway-ccg.test", "2018-07-24"},
-	{"approver@dgs-ccg.test", "2018-07-26"}, {"approver@swale-ccg.test", "2018-07-26"},
-}
-
-// demoRun carries the clock and the first error: once a step fails, the later ones do nothing.
-type demoRun struct {
-	svc   Service
-	eval  evaluation.Service
-	lots  lots.Service
-	clock time.Time
-	actor lots.ActorFunc
-	ctx   context.Context
-	err   error
-	seen  map[string]*access.Actor // a demo user's roles do not change during the replay
-}
-
-func demoTime(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, london)
-	if err != nil {
-		panic(err)
-	}
-	return t.UTC()
-}
-
-func (d *demoRun) at(when string) { d.clock = demoTime(when) }
-
-func (d *demoRun) as(email string) (*access.Actor, context.Context) {
-	a, ok := d.seen[email]
-	if !ok {
-		var err error
-		if a, err = d.actor(d.ctx, email); err != nil {
-			d.fail("sign in as "+email, err)
-			return &access.Actor{}, d.ctx
+	if l1, ok := d.findLot(demoKentLead, "KM-IUCS-2018", 1); ok {
+		out.KentLot1 = l1.id
+		if !d.hasPanel(l1) {
+			d.evaluateKentLot1(l1)
+			out.Loaded = d.err == nil
 		}
-		d.seen[email] = a
+		out.KentLot1Contract = d.contract(l1)
 	}
-	return a, database.WithTenant(d.ctx, a.OrgID)
-}
-
-func (d *demoRun) fail(what string, err error) {
-	if d.err == nil {
-		d.err = fmt.Errorf("demo evaluation: %s: %w", what, err)
+	if l2, ok := d.findLot(demoKentLead, "KM-IUCS-2018", 2); ok {
+		out.KentLot2 = l2.id
+		if !d.hasPanel(l2) {
+			d.evaluateKentLot2(l2)
+			out.Loaded = d.err == nil
+		}
 	}
-}
-
-func (d *demoRun) do(what string, f func() error) {
+	if lb, ok := d.findLot(demoBedsLead, "LB-IUC-2016", 1); ok {
+		out.Luton = lb.id
+		if missing := d.missingUsers(demoLutonEval, demoBedsEval); len(missing) > 0 {
+			out.Skipped = append(out.Skipped, "Luton and Bedfordshire's evaluation: this data directory has no "+strings.Join(missing, " or ")+
+				" (added to the demo later); load the demo into an empty data directory to see it")
+		} else if !d.hasPanel(lb) {
+			d.evaluateLutonAndBedfordshire(lb)
+			out.Loaded = d.err == nil
+		}
+		out.LutonContract = d.contract(lb)
+	}
 	if d.err != nil {
-		return
+		return Evaluated{}, d.err
 	}
-	if err := f(); err != nil {
-		d.fail(what, err)
-	}
+	return out, nil
 }
 
 // demoLot is a demo lot as its lead sees it: questions by number, bidders by name.
@@ -126,8 +85,8 @@ type demoLot struct {
 }
 
 // findLot finds lot number n of the lead's procurement with the reference; ok is false when the
-// lots demo did not create it (the lead's tenant had procurements already).
-func (d *demoRun) findLot(leadEmail, reference string, n int) (demoLot, bool) {
+// procurements part did not make it (the lead's tenant had procurements already).
+func (d *replay) findLot(leadEmail, reference string, n int) (demoLot, bool) {
 	l := demoLot{lead: leadEmail, q: map[string]lots.Question{}, bidder: map[string]string{}}
 	if d.err != nil {
 		return l, false
@@ -168,7 +127,7 @@ func (d *demoRun) findLot(leadEmail, reference string, n int) (demoLot, bool) {
 
 // hasPanel reports whether the lot's panel has been formed: the demo evaluation of that lot
 // was loaded before.
-func (d *demoRun) hasPanel(l demoLot) bool {
+func (d *replay) hasPanel(l demoLot) bool {
 	if d.err != nil {
 		return true
 	}
@@ -183,7 +142,7 @@ func (d *demoRun) hasPanel(l demoLot) bool {
 
 // missingUsers lists the demo sign-ins that do not exist: a data directory loaded by an older
 // demo lacks the users added since.
-func (d *demoRun) missingUsers(emails ...string) []string {
+func (d *replay) missingUsers(emails ...string) []string {
 	var out []string
 	for _, e := range emails {
 		if _, err := d.actor(d.ctx, e); apperr.IsKind(err, apperr.NotFound) {
@@ -195,67 +154,6 @@ func (d *demoRun) missingUsers(emails ...string) []string {
 	return out
 }
 
-// LoadDemo replays the evaluation and award of the demo procurements that lots.LoadDemo
-// created. A lot whose panel exists already is left as it is, so running it again does nothing.
-func (s *Service) LoadDemo(ctx context.Context, actor lots.ActorFunc) (Demo, error) {
-	d := &demoRun{svc: *s, eval: *s.Eval, actor: actor, ctx: ctx, seen: map[string]*access.Actor{}}
-	if s.Eval.Lots != nil {
-		d.lots = *s.Eval.Lots
-	}
-	clock := func() time.Time { return d.clock }
-	d.svc.Now, d.eval.Now, d.lots.Now = clock, clock, clock
-	d.eval.Lots, d.svc.Eval = &d.lots, &d.eval
-	var out Demo
-
-	if l1, ok := d.findLot(demoKentLead, "KM-IUCS-2018", 1); ok {
-		out.KentLot1 = l1.id
-		if !d.hasPanel(l1) {
-			d.kentLot1(l1)
-			out.Loaded = d.err == nil
-		}
-		out.KentLot1Contract = d.contract(l1)
-	}
-	if l2, ok := d.findLot(demoKentLead, "KM-IUCS-2018", 2); ok {
-		out.KentLot2 = l2.id
-		if !d.hasPanel(l2) {
-			d.kentLot2(l2)
-			out.Loaded = d.err == nil
-		}
-	}
-	if lb, ok := d.findLot(demoBedsLead, "LB-IUC-2016", 1); ok {
-		out.Luton = lb.id
-		if missing := d.missingUsers(demoLutonEval, demoBedsEval); len(missing) > 0 {
-			out.Skipped = append(out.Skipped, "Luton and Bedfordshire's evaluation: this data directory has no "+strings.Join(missing, " or ")+
-				" (added to the demo later); load the demo into an empty data directory to see it")
-		} else if !d.hasPanel(lb) {
-			d.lutonAndBedfordshire(lb)
-			out.Loaded = d.err == nil
-		}
-		out.LutonContract = d.contract(lb)
-	}
-	if d.err != nil {
-		return Demo{}, d.err
-	}
-	return out, nil
-}
-
-// contract is the lot's contract award, if any, as its lead reads it.
-func (d *demoRun) contract(l demoLot) *Contract {
-	if d.err != nil {
-		return nil
-	}
-	lead, ctx := d.as(l.lead)
-	v, err := d.svc.Award(ctx, lead, l.id)
-	if apperr.IsKind(err, apperr.Conflict) {
-		return nil // the lot's prices are not open yet: no award either
-	}
-	if err != nil {
-		d.fail("award", err)
-		return nil
-	}
-	return v.Contract
-}
-
 // --- the steps every lot goes through ---
 
 // demoMember is an evaluator put on a panel with the questions they score.
@@ -264,7 +162,7 @@ type demoMember struct {
 	questions []string // numbers
 }
 
-func (d *demoRun) formPanel(l demoLot, members ...demoMember) {
+func (d *replay) formPanel(l demoLot, members ...demoMember) {
 	lead, ctx := d.as(l.lead)
 	for _, m := range members {
 		ev, _ := d.as(m.email)
@@ -281,7 +179,7 @@ func (d *demoRun) formPanel(l demoLot, members ...demoMember) {
 
 // declare records an evaluator's declarations about every bidder of the lot: no interest,
 // except for the bidders named in conflicts (name → the reason).
-func (d *demoRun) declare(l demoLot, email string, conflicts map[string]string) {
+func (d *replay) declare(l demoLot, email string, conflicts map[string]string) {
 	a, ctx := d.as(email)
 	names := make([]string, 0, len(l.bidder))
 	for n := range l.bidder {
@@ -305,7 +203,7 @@ type demoMark struct {
 	note           string
 }
 
-func (d *demoRun) score(l demoLot, m demoMark) {
+func (d *replay) score(l demoLot, m demoMark) {
 	a, ctx := d.as(m.who)
 	q := l.q[m.q]
 	in := evaluation.ScoreInput{QuestionID: q.ID, BidderOrgID: l.bidder[m.bidder], Rationale: m.note}
@@ -321,14 +219,14 @@ func markOf(q lots.Question, mark int) (*int, *bool) {
 	return &mark, nil
 }
 
-func (d *demoRun) submit(l demoLot, email string) {
+func (d *replay) submit(l demoLot, email string) {
 	a, ctx := d.as(email)
 	d.do("submit "+email, func() error { return d.eval.SubmitScores(ctx, a, l.id) })
 }
 
 // moderate starts moderation of each question the consensus marks name, in questionnaire
 // order, and records them.
-func (d *demoRun) moderate(l demoLot, consensus []demoMark) {
+func (d *replay) moderate(l demoLot, consensus []demoMark) {
 	lead, ctx := d.as(l.lead)
 	started := map[string]bool{}
 	for _, c := range consensus {
@@ -344,7 +242,7 @@ func (d *demoRun) moderate(l demoLot, consensus []demoMark) {
 }
 
 // openPrices opens the price envelopes and returns the ranking.
-func (d *demoRun) openPrices(l demoLot) evaluation.ResultsView {
+func (d *replay) openPrices(l demoLot) evaluation.ResultsView {
 	lead, ctx := d.as(l.lead)
 	d.do("open prices", func() error { return d.eval.OpenPrices(ctx, lead, l.id) })
 	var v evaluation.ResultsView
@@ -355,60 +253,12 @@ func (d *demoRun) openPrices(l demoLot) evaluation.ResultsView {
 	return v
 }
 
-// recommend recommends the first-ranked bidder, giving its scores against the runner-up's.
-func (d *demoRun) recommend(l demoLot, v evaluation.ResultsView, why string) evaluation.Result {
-	var first, second evaluation.Result
-	for _, r := range v.Results {
-		switch r.Rank {
-		case 1:
-			first = r
-		case 2:
-			second = r
-		}
-	}
-	if d.err == nil && first.Bidder == "" {
-		d.fail("recommend", fmt.Errorf("no bid ranked first"))
-		return first
-	}
-	reason := fmt.Sprintf("%s ranks first with %s%% (quality %s%%, price %s%%)", v.Names[first.Bidder], first.TotalPercent(), first.QualityPercent(), first.PriceScorePercent())
-	if second.Bidder != "" {
-		reason += fmt.Sprintf(", ahead of %s with %s%%", v.Names[second.Bidder], second.TotalPercent())
-	}
-	reason += ". " + why
-	lead, ctx := d.as(l.lead)
-	d.do("recommend", func() error {
-		_, err := d.svc.Recommend(ctx, lead, l.id, RecommendInput{BidderOrgID: first.Bidder, Reason: reason})
-		return err
-	})
-	return first
-}
-
-// approve records a governing body's Part 2 approval of the recommendation.
-func (d *demoRun) approve(l demoLot, approver, meeting string) {
-	d.at(meeting + " 17:30")
-	a, ctx := d.as(approver)
-	reason := fmt.Sprintf("Approved in Part 2 of the governing body meeting of %s (minute GB/%s/P2).",
-		demoTime(meeting+" 12:00").In(london).Format("2 January 2006"), strings.ReplaceAll(meeting, "-", ""))
-	d.do("award approval by "+approver, func() error {
-		return d.svc.DecideAward(ctx, a, l.id, AwardDecisionInput{Decision: "approve", Reason: reason})
-	})
-}
-
-// awardContract records the contract to the recommended bidder at its total bid price.
-func (d *demoRun) awardContract(l demoLot, winner evaluation.Result, reference string, start time.Time, years int) {
-	lead, ctx := d.as(l.lead)
-	d.do("award contract "+reference, func() error {
-		_, err := d.svc.AwardContract(ctx, lead, l.id, ContractInput{ContractReference: reference, StartDate: start, TermYears: years, ValuePence: winner.PricePence})
-		return err
-	})
-}
-
 // --- Kent and Medway, lot 1: NHS 111 with an integrated clinical assessment service ---
 
 // The conflict Nic Finance declared on both Kent and Medway lots.
 const demoFinanceConflict = "Seconded to Estuary Urgent Care CIC as interim head of finance from October 2017 to March 2018; I still hold a bank contract with them."
 
-func (d *demoRun) kentLot1(l demoLot) {
+func (d *replay) evaluateKentLot1(l demoLot) {
 	d.kentLot1Panel(l)
 	d.kentLot1Declarations(l)
 	d.kentLot1Scores(l)
@@ -422,7 +272,7 @@ func (d *demoRun) kentLot1(l demoLot) {
 // kentLot1Panel: the clinical evaluator scores every quality question; the finance evaluator
 // the capacity, workforce, mobilisation, resilience and compliance ones; Healthwatch Kent the
 // patient experience section.
-func (d *demoRun) kentLot1Panel(l demoLot) {
+func (d *replay) kentLot1Panel(l demoLot) {
 	d.at("2018-05-08 09:30")
 	d.formPanel(l,
 		demoMember{demoClinical, []string{"1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8", "1.9", "2.1", "2.2", "3.1", "3.2", "4.1", "4.2"}},
@@ -431,7 +281,7 @@ func (d *demoRun) kentLot1Panel(l demoLot) {
 	)
 }
 
-func (d *demoRun) kentLot1Declarations(l demoLot) {
+func (d *replay) kentLot1Declarations(l demoLot) {
 	d.at("2018-05-08 11:00")
 	d.declare(l, demoClinical, nil)
 	d.declare(l, demoFinance, map[string]string{demoEstuary: demoFinanceConflict})
@@ -519,10 +369,10 @@ var kentLot1Consensus = []demoMark{
 }
 
 // kentLot1Scores: each evaluator marks alone over the following weeks, then submits.
-func (d *demoRun) kentLot1Scores(l demoLot) {
+func (d *replay) kentLot1Scores(l demoLot) {
 	days := map[string]string{demoClinical: "2018-05-14", demoFinance: "2018-05-21", demoReviewer: "2018-05-23"}
 	for i, m := range kentLot1Marks {
-		t := demoTime(days[m.who] + " 09:00").Add(time.Duration(i) * 37 * time.Minute)
+		t := london(days[m.who] + " 09:00").Add(time.Duration(i) * 37 * time.Minute)
 		d.clock = t
 		d.score(l, m)
 	}
@@ -535,47 +385,27 @@ func (d *demoRun) kentLot1Scores(l demoLot) {
 }
 
 // kentLot1Moderation: the moderation meeting of 20 and 21 June 2018.
-func (d *demoRun) kentLot1Moderation(l demoLot) {
+func (d *replay) kentLot1Moderation(l demoLot) {
 	d.at("2018-06-20 10:00")
 	d.moderate(l, kentLot1Consensus[:16])
 	d.at("2018-06-21 10:00")
 	d.moderate(l, kentLot1Consensus[16:])
 }
 
-func (d *demoRun) kentLot1Prices(l demoLot) evaluation.ResultsView {
+func (d *replay) kentLot1Prices(l demoLot) evaluation.ResultsView {
 	d.at("2018-06-22 10:00")
 	return d.openPrices(l)
 }
 
-// kentLot1Recommendation: the lead recommends the first-ranked bid on 2 July 2018.
-func (d *demoRun) kentLot1Recommendation(l demoLot, v evaluation.ResultsView) evaluation.Result {
-	d.at("2018-07-02 11:00")
-	return d.recommend(l, v, "Strongest clinical assessment service and business continuity; Estuary's lower price does not make up for call handling that depends on an unsigned subcontract.")
-}
-
-// kentLot1Approvals: each of the eight governing bodies approves in Part 2; the last approval
-// starts the PCR 2015 standstill of ten calendar days and sends the letters.
-func (d *demoRun) kentLot1Approvals(l demoLot) {
-	for _, m := range kentAwardMeetings {
-		d.approve(l, m.approver, m.date)
-	}
-}
-
-// kentLot1Contract: after standstill, the contract from 1 April 2019 for five years.
-func (d *demoRun) kentLot1Contract(l demoLot, winner evaluation.Result) {
-	d.at("2018-08-07 10:00")
-	d.awardContract(l, winner, "KM-IUCS-2018-L1", demoTime("2019-04-01 00:00"), 5)
-}
-
 // --- Kent and Medway, lot 2: UTCs and GP-led out of hours, being scored ---
 
-func (d *demoRun) kentLot2(l demoLot) {
+func (d *replay) evaluateKentLot2(l demoLot) {
 	d.kentLot2Panel(l)
 	d.kentLot2Declarations(l)
 	d.kentLot2Scores(l)
 }
 
-func (d *demoRun) kentLot2Panel(l demoLot) {
+func (d *replay) kentLot2Panel(l demoLot) {
 	d.at("2018-06-25 09:30")
 	d.formPanel(l,
 		demoMember{demoClinical, []string{"1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "3.1", "4.1", "4.2"}},
@@ -584,7 +414,7 @@ func (d *demoRun) kentLot2Panel(l demoLot) {
 	)
 }
 
-func (d *demoRun) kentLot2Declarations(l demoLot) {
+func (d *replay) kentLot2Declarations(l demoLot) {
 	d.at("2018-06-25 14:00")
 	d.declare(l, demoClinical, nil)
 	d.declare(l, demoFinance, map[string]string{demoEstuary: demoFinanceConflict})
@@ -592,26 +422,37 @@ func (d *demoRun) kentLot2Declarations(l demoLot) {
 	d.declare(l, demoReviewer, nil)
 }
 
-// kentLot2Marks: part-way, nobody has submitted. Nic Finance has not started.
-var kentLot2Marks = []demoMark{
-	{"1.1", demoCoast, demoClinical, 3, "GP-led at all three sites for 12 hours a day; rota shows GP cover at Sheppey from existing partnership GPs. Weekend nights at Medway rely on locums."},
-	{"1.1", demoEstuary, demoClinical, 4, "Federation GPs lead every centre with a named clinical lead per site and 14-hour opening at Medway. Fully staffed rota attached."},
-	{"1.2", demoCoast, demoClinical, 2, "Walk-in is well described; booking from 111 is promised but the slot-sharing arrangement with the CAS provider is not."},
-	{"1.2", demoEstuary, demoClinical, 3, "Bookable slots already offered to 111 for their OOH service; same model extended to the UTCs."},
-	{"1.3", demoCoast, demoClinical, 3, "X-ray on site at Medway and Gravesham, point-of-care bloods and ECG everywhere; Sheppey X-ray hours limited to weekdays."},
-	{"2.1", demoCoast, demoReviewer, 3, "Live waiting times on screens and online, and a text when you are next. Patient experience measured through Friends and Family and a Healthwatch-run survey. Good."},
+// kentLot2FirstMarks are the marks the panel had recorded by mid-July 2018 (when the evaluation
+// part leaves the lot), one a day from 2 July: part-way, nobody has submitted, Nic Finance has
+// not started. Their notes are in kentLot2Marks.
+var kentLot2FirstMarks = []markKey{
+	{"1.1", demoCoast, demoClinical}, {"1.1", demoEstuary, demoClinical}, {"1.2", demoCoast, demoClinical},
+	{"1.2", demoEstuary, demoClinical}, {"1.3", demoCoast, demoClinical}, {"2.1", demoCoast, demoReviewer},
 }
 
-func (d *demoRun) kentLot2Scores(l demoLot) {
-	for i, m := range kentLot2Marks {
-		d.clock = demoTime("2018-07-02 09:30").Add(time.Duration(i) * 26 * time.Hour)
-		d.score(l, m)
+// markKey names an evaluator's mark of a question for a bidder.
+type markKey struct{ q, bidder, who string }
+
+// kentLot2Mark is the mark of kentLot2Marks that k names.
+func kentLot2Mark(k markKey) demoMark {
+	for _, m := range kentLot2Marks {
+		if m.q == k.q && m.bidder == k.bidder && m.who == k.who {
+			return m
+		}
+	}
+	panic(fmt.Sprintf("no Kent and Medway lot 2 mark %+v", k))
+}
+
+func (d *replay) kentLot2Scores(l demoLot) {
+	for i, k := range kentLot2FirstMarks {
+		d.clock = london("2018-07-02 09:30").Add(time.Duration(i) * 26 * time.Hour)
+		d.score(l, kentLot2Mark(k))
 	}
 }
 
 // --- Luton and Bedfordshire: evaluated and awarded in 2016 ---
 
-func (d *demoRun) lutonAndBedfordshire(l demoLot) {
+func (d *replay) evaluateLutonAndBedfordshire(l demoLot) {
 	d.lutonPanel(l)
 	d.lutonDeclarations(l)
 	d.lutonScores(l)
@@ -626,12 +467,12 @@ var lutonQuestions = []string{"1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "
 
 // lutonPanel: one evaluator from each CCG scores every quality question. Luton and
 // Bedfordshire's public engagement informed the questions; no Healthwatch sat on this panel.
-func (d *demoRun) lutonPanel(l demoLot) {
+func (d *replay) lutonPanel(l demoLot) {
 	d.at("2016-09-12 09:30")
 	d.formPanel(l, demoMember{demoLutonEval, lutonQuestions}, demoMember{demoBedsEval, lutonQuestions})
 }
 
-func (d *demoRun) lutonDeclarations(l demoLot) {
+func (d *replay) lutonDeclarations(l demoLot) {
 	d.at("2016-09-12 11:00")
 	d.declare(l, demoLutonEval, nil)
 	d.declare(l, demoBedsEval, nil)
@@ -681,13 +522,13 @@ func lutonNote(q lots.Question, evidence string, mark, variant int) string {
 	return evidence + " " + verdicts[variant][mark]
 }
 
-func (d *demoRun) lutonScores(l demoLot) {
+func (d *replay) lutonScores(l demoLot) {
 	bidders := [2]string{demoNorthDowns, demoCoast}
 	for e, who := range []string{demoLutonEval, demoBedsEval} {
 		for i, n := range lutonQuestions {
 			for b, bidder := range bidders {
 				mark := lutonScores[n][b][e]
-				d.clock = demoTime("2016-09-13 09:00").Add(time.Duration(e)*26*time.Hour + time.Duration(i*2+b)*47*time.Minute)
+				d.clock = london("2016-09-13 09:00").Add(time.Duration(e)*26*time.Hour + time.Duration(i*2+b)*47*time.Minute)
 				d.score(l, demoMark{n, bidder, who, mark, lutonNote(l.q[n], lutonEvidence[n][b], mark, e)})
 			}
 		}
@@ -698,7 +539,7 @@ func (d *demoRun) lutonScores(l demoLot) {
 	d.submit(l, demoBedsEval)
 }
 
-func (d *demoRun) lutonModeration(l demoLot) {
+func (d *replay) lutonModeration(l demoLot) {
 	d.at("2016-10-05 10:00")
 	var cons []demoMark
 	for _, n := range lutonQuestions {
@@ -714,26 +555,172 @@ func (d *demoRun) lutonModeration(l demoLot) {
 	d.moderate(l, cons)
 }
 
-func (d *demoRun) lutonPrices(l demoLot) evaluation.ResultsView {
+func (d *replay) lutonPrices(l demoLot) evaluation.ResultsView {
 	d.at("2016-10-05 16:00")
 	return d.openPrices(l)
 }
 
-func (d *demoRun) lutonRecommendation(l demoLot, v evaluation.ResultsView) evaluation.Result {
-	d.at("2016-10-07 11:00")
-	return d.recommend(l, v, "Equal prices; the stronger clinical model, with GP-led clinical assessment and shared out-of-hours rotas across Luton and Bedfordshire.")
+// --- Kent and Medway, lot 2, carried on to its award ---
+
+// kentLot2Marks is every mark of the lot's panel: Dr Sam Evaluator marks every clinical,
+// mobilisation and compliance question, Nic Finance (conflicted with Estuary) the workforce,
+// mobilisation and compliance ones for Channel Coast only, Healthwatch Kent's reviewer the patient
+// experience ones. Those recorded already (kentLot2FirstMarks) are not recorded again.
+var kentLot2Marks = []demoMark{
+	{"1.1", demoCoast, demoClinical, 3, "GP-led at all three sites for 12 hours a day; rota shows GP cover at Sheppey from existing partnership GPs. Weekend nights at Medway rely on locums."},
+	{"1.1", demoEstuary, demoClinical, 4, "Federation GPs lead every centre with a named clinical lead per site and 14-hour opening at Medway. Fully staffed rota attached."},
+	{"1.2", demoCoast, demoClinical, 2, "Walk-in is well described; booking from 111 is promised but the slot-sharing arrangement with the CAS provider is not."},
+	{"1.2", demoEstuary, demoClinical, 3, "Bookable slots already offered to 111 for their OOH service; same model extended to the UTCs."},
+	{"1.3", demoCoast, demoClinical, 3, "X-ray on site at Medway and Gravesham, point-of-care bloods and ECG everywhere; Sheppey X-ray hours limited to weekdays."},
+	{"1.3", demoEstuary, demoClinical, 3, "X-ray through the trusts' radiology under a service level agreement; point-of-care testing at every site; a transfer protocol for Sheppey at weekends."},
+	{"1.4", demoCoast, demoClinical, 2, "Streaming by a nurse at the front door, but no agreement yet with Medway Maritime's emergency department on who streams out of hours."},
+	{"1.4", demoEstuary, demoClinical, 4, "Joint streaming protocol drafted with the Medway emergency department's clinical director; a GP in the streaming role from 10:00 to 22:00."},
+	{"1.5", demoCoast, demoClinical, 3, "Independent prescribers on every shift; patient group directions listed and signed off by the partnership's medicines group."},
+	{"1.5", demoEstuary, demoClinical, 3, "Prescribing by GPs and advanced practitioners; patient group directions carried over from the federation's out-of-hours service."},
+	{"1.6", demoCoast, demoClinical, 3, "Workforce model costed with a named clinical director; agency nurses cover the first six months."},
+	{"1.6", demoEstuary, demoClinical, 3, "Federation GPs and advanced nurse practitioners with a clinical lead per site; the Sheppey GP sessions are not yet filled."},
+	{"1.7", demoCoast, demoClinical, 2, "Links to GP out of hours by referral only; home visits run separately from the centres."},
+	{"1.7", demoEstuary, demoClinical, 4, "One rota and one clinical record across the centres, GP out of hours and home visits, with the CAS booking into all three."},
+	{"3.1", demoCoast, demoClinical, 3, "A plan per site with realistic July go-lives; the estates risk at Sheppey is named, with a fallback."},
+	{"3.1", demoEstuary, demoClinical, 3, "Separate plans for April and July; TUPE from three outgoing providers mapped with dates."},
+	{"4.1", demoCoast, demoClinical, 1, "CQC registration in place for the regulated activities; the new locations to be added before go-live."},
+	{"4.1", demoEstuary, demoClinical, 1, "CQC registration of both partners in place; certificates attached."},
+	{"4.2", demoCoast, demoClinical, 1, "Toolkit standards met."},
+	{"4.2", demoEstuary, demoClinical, 1, "Toolkit standards met by both partners."},
+	{"1.6", demoCoast, demoFinance, 3, "Staffing costs reconcile to the price schedule, agency premium included for the first six months."},
+	{"3.1", demoCoast, demoFinance, 2, "The mobilisation budget is thin for three sites and a mobile unit: no contingency for the Sheppey estates works."},
+	{"4.1", demoCoast, demoFinance, 1, "Registration certificates checked against the CQC register."},
+	{"4.2", demoCoast, demoFinance, 1, "Toolkit publication checked."},
+	{"2.1", demoCoast, demoReviewer, 3, "Live waiting times on screens and online, and a text when you are next. Patient experience measured through Friends and Family and a Healthwatch-run survey. Good."},
+	{"2.1", demoEstuary, demoReviewer, 3, "Text updates and live waits, with a Healthwatch survey each year. Less on people who do not use smartphones."},
+	{"2.2", demoCoast, demoReviewer, 2, "Little on reaching people on Sheppey without transport, or on interpreting at the centres."},
+	{"2.2", demoEstuary, demoReviewer, 3, "Outreach through Sheppey community groups, interpreters on call and an easy-read leaflet, written with patients."},
 }
 
-// lutonApprovals: both governing bodies approve in Part 2 in October 2016; the PCR 2015
-// standstill runs ten calendar days from the second.
-func (d *demoRun) lutonApprovals(l demoLot) {
-	d.approve(l, "approver@luton-ccg.test", "2016-10-18")
-	d.approve(l, "approver@bedfordshire-ccg.test", "2016-10-19")
+// kentLot2Consensus is the moderation meeting's record of 23 and 24 July 2018.
+var kentLot2Consensus = []demoMark{
+	{"1.1", demoCoast, "", 3, "Agreed 3: GP-led at every site, with a reliance on locums at Medway at weekends."},
+	{"1.1", demoEstuary, "", 4, "Agreed 4: fully staffed, GP-led rota with a named lead per site."},
+	{"1.2", demoCoast, "", 2, "Agreed 2: booking from NHS 111 is not yet arranged with the CAS provider."},
+	{"1.2", demoEstuary, "", 3, "Agreed 3: booking from NHS 111 already works for out of hours."},
+	{"1.3", demoCoast, "", 3, "Agreed 3: diagnostics on site, with weekday-only X-ray at Sheppey."},
+	{"1.3", demoEstuary, "", 3, "Agreed 3: diagnostics through the trusts, with a transfer protocol at weekends."},
+	{"1.4", demoCoast, "", 2, "Agreed 2: no streaming agreement with the emergency department."},
+	{"1.4", demoEstuary, "", 4, "Agreed 4: a joint streaming protocol with the emergency department."},
+	{"1.5", demoCoast, "", 3, "Agreed 3: prescribers on every shift."},
+	{"1.5", demoEstuary, "", 3, "Agreed 3: established prescribing and directions."},
+	{"1.6", demoCoast, "", 3, "Agreed 3: costed and led, with an agency premium to watch."},
+	{"1.6", demoEstuary, "", 3, "Agreed 3: strong leadership; Sheppey GP sessions a mobilisation risk."},
+	{"1.7", demoCoast, "", 2, "Agreed 2: out of hours and home visits separate from the centres."},
+	{"1.7", demoEstuary, "", 4, "Agreed 4: one rota and one record across the urgent care services."},
+	{"2.1", demoCoast, "", 3, "Agreed 3, as Healthwatch marked it."},
+	{"2.1", demoEstuary, "", 3, "Agreed 3, as Healthwatch marked it; digital exclusion to be covered in mobilisation."},
+	{"2.2", demoCoast, "", 2, "Agreed 2: Healthwatch's point on Sheppey's transport accepted."},
+	{"2.2", demoEstuary, "", 3, "Agreed 3: practical outreach written with patients."},
+	{"3.1", demoCoast, "", 2, "Marks of 3 and 2 discussed: the panel shared the finance evaluator's concern about the estates contingency. Moderated to 2."},
+	{"3.1", demoEstuary, "", 3, "Agreed 3: dated plans for both go-lives."},
+	{"4.1", demoCoast, "", 1, "Pass: CQC registration evidenced."},
+	{"4.1", demoEstuary, "", 1, "Pass: CQC registration evidenced for both partners."},
+	{"4.2", demoCoast, "", 1, "Pass: Toolkit standards met."},
+	{"4.2", demoEstuary, "", 1, "Pass: Toolkit standards met by both partners."},
 }
 
-// lutonContract: a five-year contract from 1 April 2017, awarded on 1 November 2016. The value
-// is recorded but, as Bedfordshire CCG said, commercially sensitive: only those allowed see it.
-func (d *demoRun) lutonContract(l demoLot, winner evaluation.Result) {
-	d.at("2016-11-01 09:00")
-	d.awardContract(l, winner, "LB-IUC-2016-01", demoTime("2017-04-01 00:00"), 5)
+// The lot's three governing bodies approve in Part 2 in August 2018 (the seeds: preferred
+
+// finishKentLot2 carries lot 2's evaluation on from where Evaluations left it, through the
+// evaluation service as the panel and the lead would, in July 2018: the remaining marks, the
+// submissions, moderation and the price envelopes. ok is false when it cannot: after an error,
+// or when the lot's evaluation has moved on since (a submission, moderation), which leaves the
+// lot as it is and says so in out.Skipped.
+func (d *replay) finishKentLot2(out *Mobilised, lotID string) (demoLot, evaluation.ResultsView, bool) {
+	l := demoLot{id: lotID, lead: demoKentLead, q: map[string]lots.Question{}, bidder: map[string]string{}}
+	if d.err != nil {
+		return l, evaluation.ResultsView{}, false
+	}
+	lead, lctx := d.as(demoKentLead)
+	panel, err := d.eval.Panel(lctx, lead, lotID)
+	if err != nil {
+		d.fail("lot 2's panel", err)
+		return l, evaluation.ResultsView{}, false
+	}
+	moved := len(panel.Members) == 0 || panel.QualityModeratedAt != nil
+	for _, m := range panel.Members {
+		moved = moved || m.SubmittedAt != nil
+	}
+	for _, q := range panel.Questions {
+		moved = moved || q.ModerationStarted
+	}
+	for _, b := range panel.Bidders {
+		l.bidder[b.Name] = b.OrgID
+	}
+	if moved || l.bidder[demoEstuary] == "" || l.bidder[demoCoast] == "" {
+		out.Skipped = append(out.Skipped, "Kent and Medway lot 2's award and mobilisation: its evaluation is not where the demo left it "+
+			"(scoring in progress); load the demo into an empty data directory to see it")
+		return l, evaluation.ResultsView{}, false
+	}
+	for _, q := range panel.Questions {
+		l.q[q.Question.Number] = q.Question
+	}
+
+	// The remaining marks, each evaluator on their own days, then the submissions.
+	days := map[string]string{demoClinical: "2018-07-09 09:30", demoReviewer: "2018-07-10 14:00", demoFinance: "2018-07-12 10:00"}
+	for _, who := range []string{demoClinical, demoReviewer, demoFinance} {
+		d.at(days[who])
+		d.markRest(l, who)
+	}
+	for _, s := range []struct{ who, at string }{{demoReviewer, "2018-07-13 11:00"}, {demoClinical, "2018-07-13 16:00"}, {demoFinance, "2018-07-16 12:00"}} {
+		d.at(s.at)
+		d.submit(l, s.who)
+	}
+
+	// Moderation over two mornings, in questionnaire order.
+	started := map[string]bool{}
+	for i, c := range kentLot2Consensus {
+		if i == 0 {
+			d.at("2018-07-23 10:00")
+		}
+		if c.q == "2.1" && !started[c.q] {
+			d.at("2018-07-24 10:00")
+		}
+		q := l.q[c.q]
+		if !started[c.q] {
+			started[c.q] = true
+			d.do("lot 2: start moderation of "+c.q, func() error { return d.eval.StartModeration(lctx, lead, lotID, q.ID) })
+		}
+		d.clock = d.clock.Add(7 * time.Minute)
+		in := evaluation.ConsensusInput{QuestionID: q.ID, BidderOrgID: l.bidder[c.bidder], Rationale: c.note}
+		in.Score, in.Passed = markOf(q, c.mark)
+		d.do(fmt.Sprintf("lot 2: consensus %s for %s", c.q, c.bidder), func() error { return d.eval.RecordConsensus(lctx, lead, lotID, in) })
+	}
+
+	d.at("2018-07-24 15:00")
+	res := d.openPrices(l)
+	return l, res, d.err == nil
+}
+
+// markRest records who's marks of lot 2 that are not recorded yet, a few minutes apart.
+func (d *replay) markRest(l demoLot, who string) {
+	if d.err != nil {
+		return
+	}
+	a, ctx := d.as(who)
+	ws, err := d.eval.Workspace(ctx, a, l.id)
+	if err != nil {
+		d.fail("lot 2: workspace of "+who, err)
+		return
+	}
+	mine := map[string]bool{}
+	for _, q := range ws.Questions {
+		mine[q.ID] = true
+	}
+	for _, m := range kentLot2Marks {
+		q := l.q[m.q]
+		if m.who != who || !mine[q.ID] || slices.ContainsFunc(ws.Scores, func(s evaluation.IndividualScore) bool {
+			return s.QuestionID == q.ID && s.BidderOrgID == l.bidder[m.bidder]
+		}) {
+			continue
+		}
+		d.clock = d.clock.Add(23 * time.Minute)
+		d.score(l, m)
+	}
 }

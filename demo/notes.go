@@ -1,11 +1,13 @@
-package mobilisation
+package demo
 
 import (
 	"fmt"
 	"strings"
+
+	"golive/mobilisation"
 )
 
-// What the demo's people write on the default template's milestones (DefaultTemplate's keys):
+// What the demo's people write on the default template's milestones (mobilisation.DefaultTemplate's keys):
 // the owner's note on starting, and the note that asks for acceptance (the provider) or goes
 // with the lead's acceptance (the commissioners'). Evidence names a file the provider attaches
 // before asking; its content is made by demoEvidence.
@@ -55,7 +57,7 @@ var demoNotes = map[string]demoNote{
 }
 
 // noteOf is the demo note of a milestone; one the template added later gets plain words.
-func noteOf(m Milestone) demoNote {
+func noteOf(m mobilisation.Milestone) demoNote {
 	if n, ok := demoNotes[m.TemplateKey]; ok {
 		return n
 	}
@@ -99,7 +101,7 @@ func demoEvidence(name, contract, provider, phase string) []byte {
 	switch {
 	case strings.HasPrefix(name, "mobilisation-plan"):
 		b.WriteString("Workstreams and owners\n")
-		for _, ws := range DefaultWorkstreams {
+		for _, ws := range mobilisation.DefaultWorkstreams {
 			fmt.Fprintf(&b, "- %s: a named lead, weekly progress to the mobilisation board\n", ws)
 		}
 	case strings.HasPrefix(name, "cqc-application"):

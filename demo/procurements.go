@@ -1,79 +1,35 @@
-package lots
+package demo
 
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
-	"time"
 
-	"golive/database"
+	"golive/lots"
 	"golive/tenants/access"
-	"golive/ukclock"
 )
 
-// ActorFunc finds the actor for a demo user's email.
-type ActorFunc func(ctx context.Context, email string) (*access.Actor, error)
-
-// demoRun replays the seeds' procurements through the service, on a clock that walks through
-// 2016–2018, so the demo data went through every rule and left a true audit trail.
-type demoRun struct {
-	svc   Service
-	clock time.Time
-	actor ActorFunc
-	ctx   context.Context
-	err   error
-}
-
-func (d *demoRun) at(when string) { d.clock = london(when) }
-
-func (d *demoRun) as(email string) (*access.Actor, context.Context) {
-	a, err := d.actor(d.ctx, email)
-	if err != nil && d.err == nil {
-		d.err = err
-	}
-	if a == nil {
-		return &access.Actor{}, d.ctx
-	}
-	return a, database.WithTenant(d.ctx, a.OrgID)
-}
-
-func (d *demoRun) do(what string, f func() error) {
+// Procurements adds the Kent and Medway IUCS procurement (two lots, sites and phases, approved
+// by all 8 governing bodies, published, clarified, bid for, opened) and the Luton and
+// Bedfordshire NHS 111 and out-of-hours procurement (Milton Keynes not taking part), on a clock
+// that walks through 2016-2018. It does nothing when Medway's procurement lead sees any
+// procurement already. orgID maps demo organisation names to ids (LoadPeople).
+func Procurements(ctx context.Context, s Services, orgID map[string]string) (bool, error) {
+	d := newReplay(ctx, s, "procurements")
+	lead, lctx := d.as("lead@medway-ccg.test")
 	if d.err != nil {
-		return
+		return false, d.err
 	}
-	if err := f(); err != nil {
-		d.err = fmt.Errorf("demo: %s: %w", what, err)
-	}
-}
-
-func london(s string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, ukclock.London)
-	if err != nil {
-		panic(err)
-	}
-	return t.UTC()
-}
-
-// LoadDemo adds the Kent and Medway IUCS procurement (two lots, sites and phases, approved by
-// all 8 governing bodies, published, clarified, bid for, opened) and the Luton and Bedfordshire
-// NHS 111 and out-of-hours procurement (Milton Keynes not taking part). It does nothing when
-// they exist already. orgID maps demo organisation names to ids.
-func (s *Service) LoadDemo(ctx context.Context, actor ActorFunc, orgID map[string]string) (bool, error) {
-	lead, err := actor(ctx, "lead@medway-ccg.test")
-	if err != nil {
-		return false, err
-	}
-	existing, err := s.Store.Procurements(database.WithTenant(ctx, lead.OrgID))
+	existing, err := d.lots.Procurements(lctx, lead)
 	if err != nil {
 		return false, err
 	}
 	if len(existing) > 0 {
 		return false, nil
 	}
-	d := &demoRun{svc: *s, actor: actor, ctx: ctx}
-	d.svc.Now = func() time.Time { return d.clock }
-	d.kentAndMedway(orgID)
-	d.lutonAndBedfordshire(orgID)
+	d.procureKentAndMedway(orgID)
+	d.procureLutonAndBedfordshire(orgID)
 	return d.err == nil, d.err
 }
 
@@ -95,14 +51,14 @@ func ids(orgID map[string]string, names ...string) []string {
 	return out
 }
 
-func (d *demoRun) kentAndMedway(orgID map[string]string) {
-	s := &d.svc
+func (d *replay) procureKentAndMedway(orgID map[string]string) {
+	s := d.lots
 	d.at("2018-01-15 10:00")
 	lead, lctx := d.as("lead@medway-ccg.test")
-	var p Procurement
+	var p lots.Procurement
 	d.do("create Kent and Medway", func() (err error) {
-		p, err = s.CreateProcurement(lctx, lead, ProcurementInput{
-			Title: "Kent and Medway Integrated Urgent Care Service", Reference: "KM-IUCS-2018", Regime: PCR2015,
+		p, err = s.CreateProcurement(lctx, lead, lots.ProcurementInput{
+			Title: "Kent and Medway Integrated Urgent Care Service", Reference: "KM-IUCS-2018", Regime: lots.PCR2015,
 			Procedure: "Open procedure (light-touch regime)", TermYears: 5, ExtensionYears: 2, EstimatedValuePence: 31_500_000_000,
 			Description:           "NHS 111 with an integrated clinical assessment service across Kent and Medway (lot 1), and urgent treatment centres with GP-led out-of-hours care for Dartford, Gravesham and Swanley, Swale and Medway (lot 2), to the national IUC and UTC specifications.",
 			Participants:          ids(orgID, kentCCGs...),
@@ -111,15 +67,15 @@ func (d *demoRun) kentAndMedway(orgID map[string]string) {
 		})
 		return err
 	})
-	var lot1, lot2 Lot
+	var lot1, lot2 lots.Lot
 	d.do("lot 1", func() (err error) {
-		lot1, err = s.AddLot(lctx, lead, p.ID, LotInput{Number: 1, Title: "NHS 111 with integrated clinical assessment service",
+		lot1, err = s.AddLot(lctx, lead, p.ID, lots.LotInput{Number: 1, Title: "NHS 111 with integrated clinical assessment service",
 			ServiceTypes: []string{"nhs111", "cas"}, Participants: ids(orgID, kentCCGs...),
 			Description: "The NHS 111 service across the Kent and Medway footprint with an increased level of clinical support: GPs, nurses, paramedics and pharmacists."})
 		return err
 	})
 	d.do("lot 2", func() (err error) {
-		lot2, err = s.AddLot(lctx, lead, p.ID, LotInput{Number: 2, Title: "Urgent treatment centres and GP-led out of hours",
+		lot2, err = s.AddLot(lctx, lead, p.ID, lots.LotInput{Number: 2, Title: "Urgent treatment centres and GP-led out of hours",
 			ServiceTypes: []string{"utc", "gp_ooh", "home_visits", "mobile_unit"},
 			Participants: ids(orgID, "NHS Dartford, Gravesham and Swanley CCG", "NHS Swale CCG", "NHS Medway CCG"),
 			Description:  "Face-to-face urgent treatment centres at the front doors of emergency departments where possible, and GP-led out-of-hours care (base site and home visits)."})
@@ -128,11 +84,11 @@ func (d *demoRun) kentAndMedway(orgID map[string]string) {
 	d.do("lot 1 questionnaire", func() error { return s.ApplyTemplate(lctx, lead, lot1.ID, "iuc") })
 	d.do("lot 2 questionnaire", func() error { return s.ApplyTemplate(lctx, lead, lot2.ID, "utc") })
 	d.do("lot 1 phase", func() error {
-		_, err := s.AddPhase(lctx, lead, lot1.ID, PhaseInput{Name: "NHS 111 and CAS go-live", Service: "nhs111", GoLive: london("2019-04-01 08:00")})
+		_, err := s.AddPhase(lctx, lead, lot1.ID, lots.PhaseInput{Name: "NHS 111 and CAS go-live", Service: "nhs111", GoLive: london("2019-04-01 08:00")})
 		return err
 	})
-	sites := map[string]Site{}
-	for _, st := range []SiteInput{
+	sites := map[string]lots.Site{}
+	for _, st := range []lots.SiteInput{
 		{Name: "Gravesham Community Hospital UTC", OrgID: orgID["NHS Dartford, Gravesham and Swanley CCG"], Address: "Bath Street, Gravesend"},
 		{Name: "Sheppey Memorial Hospital UTC", OrgID: orgID["NHS Swale CCG"], Address: "Isle of Sheppey"},
 		{Name: "Sheppey Community Hospital UTC", OrgID: orgID["NHS Swale CCG"], Address: "Minster-on-Sea, Isle of Sheppey"},
@@ -157,7 +113,7 @@ func (d *demoRun) kentAndMedway(orgID map[string]string) {
 	} {
 		ph := ph
 		d.do("phase "+ph.name, func() error {
-			_, err := s.AddPhase(lctx, lead, lot2.ID, PhaseInput{Name: ph.name, Service: ph.service, SiteID: sites[ph.site].ID, GoLive: london(ph.at)})
+			_, err := s.AddPhase(lctx, lead, lot2.ID, lots.PhaseInput{Name: ph.name, Service: ph.service, SiteID: sites[ph.site].ID, GoLive: london(ph.at)})
 			return err
 		})
 	}
@@ -179,7 +135,7 @@ func (d *demoRun) kentAndMedway(orgID map[string]string) {
 		d.at(meetings[ccg] + " 17:00")
 		a, actx := d.as(kentApprovers[ccg])
 		d.do("approval "+ccg, func() error {
-			return s.Decide(actx, a, p.ID, DecisionInput{Decision: "approve", MeetingDate: london(meetings[ccg] + " 14:00"),
+			return s.Decide(actx, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: london(meetings[ccg] + " 14:00"),
 				MinuteRef: "GB/" + strings.ReplaceAll(meetings[ccg], "-", "") + "/P2-04", Part2: true})
 		})
 	}
@@ -198,18 +154,18 @@ func (d *demoRun) kentAndMedway(orgID map[string]string) {
 		d.do("interest "+b.a.OrgName, func() error { return s.RegisterInterest(b.ctx, b.a, p.ID) })
 	}
 	d.at("2018-03-12 11:00")
-	var c Clarification
+	var c lots.Clarification
 	d.do("clarification", func() (err error) {
-		c, err = s.AskClarification(wctx, weald, p.ID, ClarificationInput{Question: "Will the clinical assessment service be expected to book directly into the urgent treatment centres in lot 2, and through which system?"})
+		c, err = s.AskClarification(wctx, weald, p.ID, lots.ClarificationInput{Question: "Will the clinical assessment service be expected to book directly into the urgent treatment centres in lot 2, and through which system?"})
 		return err
 	})
 	d.at("2018-03-14 16:00")
 	d.do("answer", func() error {
-		return s.AnswerClarification(lctx, lead, p.ID, c.ID, AnswerInput{Answer: "Yes. The CAS must book directly into UTC and GP out-of-hours appointments through the national booking standards; see section 4 of the specification."})
+		return s.AnswerClarification(lctx, lead, p.ID, c.ID, lots.AnswerInput{Answer: "Yes. The CAS must book directly into UTC and GP out-of-hours appointments through the national booking standards; see section 4 of the specification."})
 	})
 	d.at("2018-03-20 10:00")
 	d.do("addendum", func() error {
-		_, err := s.PublishAddendum(lctx, lead, p.ID, AddendumInput{Title: "Confirmed activity data for 2016/17",
+		_, err := s.PublishAddendum(lctx, lead, p.ID, lots.AddendumInput{Title: "Confirmed activity data for 2016/17",
 			Body: "The activity data in appendix B has been replaced with the confirmed 2016/17 figures. Nothing bidders respond to has changed."})
 		return err
 	})
@@ -226,25 +182,30 @@ func (d *demoRun) kentAndMedway(orgID map[string]string) {
 	d.do("confirm opening", func() error { return s.ConfirmOpening(actx, admin, p.ID) })
 }
 
-// respond saves and submits a plausible response to every question of a lot.
-func (d *demoRun) respond(ctx context.Context, a *access.Actor, p Procurement, l Lot, partners []string, perYearPence int64) {
-	s := &d.svc
+// respond saves and submits a plausible response to every question of a lot, as the bidder
+// reads them in the opportunity.
+func (d *replay) respond(ctx context.Context, a *access.Actor, p lots.Procurement, l lots.Lot, partners []string, perYearPence int64) {
+	s := d.lots
 	d.do("respond "+a.OrgName, func() error {
-		qs, err := s.Store.Questions(ctx, l.ID)
+		op, err := s.Opportunity(ctx, a, p.ID)
 		if err != nil {
 			return err
 		}
-		in := DraftInput{Partners: partners}
-		for _, q := range qs {
+		i := slices.IndexFunc(op.Lots, func(b lots.BidLot) bool { return b.ID == l.ID })
+		if i < 0 {
+			return fmt.Errorf("lot %d is not in the opportunity", l.Number)
+		}
+		in := lots.DraftInput{Partners: partners}
+		for _, q := range op.Lots[i].Questions {
 			switch q.Kind {
-			case Price:
+			case lots.Price:
 				for y := 1; y <= p.TermYears; y++ {
-					in.Prices = append(in.Prices, PriceYear{Year: y, Pence: perYearPence + int64(y-1)*perYearPence/50})
+					in.Prices = append(in.Prices, lots.PriceYear{Year: y, Pence: perYearPence + int64(y-1)*perYearPence/50})
 				}
-			case PassFail:
-				in.Answers = append(in.Answers, Answer{QuestionID: q.ID, Text: "Yes: confirmed, with evidence attached to our response."})
+			case lots.PassFail:
+				in.Answers = append(in.Answers, lots.Answer{QuestionID: q.ID, Text: "Yes: confirmed, with evidence attached to our response."})
 			default:
-				in.Answers = append(in.Answers, Answer{QuestionID: q.ID, Text: fmt.Sprintf("%s will meet question %s through a named clinical lead, an integrated workforce plan and weekly performance reporting to the commissioners, building on our current services in Kent.", a.OrgName, q.Number)})
+				in.Answers = append(in.Answers, lots.Answer{QuestionID: q.ID, Text: fmt.Sprintf("%s will meet question %s through a named clinical lead, an integrated workforce plan and weekly performance reporting to the commissioners, building on our current services in Kent.", a.OrgName, q.Number)})
 			}
 		}
 		if _, err := s.SaveDraft(ctx, a, l.ID, in); err != nil {
@@ -255,15 +216,15 @@ func (d *demoRun) respond(ctx context.Context, a *access.Actor, p Procurement, l
 	})
 }
 
-func (d *demoRun) lutonAndBedfordshire(orgID map[string]string) {
-	s := &d.svc
+func (d *replay) procureLutonAndBedfordshire(orgID map[string]string) {
+	s := d.lots
 	d.at("2016-06-01 10:00")
 	lead, lctx := d.as("lead@bedfordshire-ccg.test")
-	var p Procurement
+	var p lots.Procurement
 	d.do("create Luton and Bedfordshire", func() (err error) {
-		p, err = s.CreateProcurement(lctx, lead, ProcurementInput{
+		p, err = s.CreateProcurement(lctx, lead, lots.ProcurementInput{
 			Title: "Luton and Bedfordshire Integrated Urgent Care (NHS 111 and GP out of hours)", Reference: "LB-IUC-2016",
-			Regime: PCR2015, Procedure: "Open procedure (light-touch regime)", TermYears: 5, EstimatedValuePence: 9_000_000_000,
+			Regime: lots.PCR2015, Procedure: "Open procedure (light-touch regime)", TermYears: 5, EstimatedValuePence: 9_000_000_000,
 			Description:           "NHS 111 and GP out-of-hours services across Luton and Bedfordshire. Milton Keynes CCG was consulted but is not taking part: urgent care there is modelled differently.",
 			Participants:          ids(orgID, "NHS Luton CCG", "NHS Bedfordshire CCG"),
 			ClarificationDeadline: london("2016-08-19 12:00"), SubmissionDeadline: london("2016-09-09 12:00"),
@@ -271,15 +232,15 @@ func (d *demoRun) lutonAndBedfordshire(orgID map[string]string) {
 		})
 		return err
 	})
-	var lot Lot
+	var lot lots.Lot
 	d.do("Luton lot", func() (err error) {
-		lot, err = s.AddLot(lctx, lead, p.ID, LotInput{Number: 1, Title: "NHS 111 and GP out of hours", ServiceTypes: []string{"nhs111", "cas", "gp_ooh", "home_visits"},
+		lot, err = s.AddLot(lctx, lead, p.ID, lots.LotInput{Number: 1, Title: "NHS 111 and GP out of hours", ServiceTypes: []string{"nhs111", "cas", "gp_ooh", "home_visits"},
 			Participants: ids(orgID, "NHS Luton CCG", "NHS Bedfordshire CCG")})
 		return err
 	})
 	d.do("Luton questionnaire", func() error { return s.ApplyTemplate(lctx, lead, lot.ID, "iuc") })
 	d.do("Luton phase", func() error {
-		_, err := s.AddPhase(lctx, lead, lot.ID, PhaseInput{Name: "Service go-live", Service: "nhs111", GoLive: london("2017-04-01 08:00")})
+		_, err := s.AddPhase(lctx, lead, lot.ID, lots.PhaseInput{Name: "Service go-live", Service: "nhs111", GoLive: london("2017-04-01 08:00")})
 		return err
 	})
 	d.at("2016-06-10 09:00")
@@ -289,7 +250,7 @@ func (d *demoRun) lutonAndBedfordshire(orgID map[string]string) {
 		d.at("2016-06-23 17:00")
 		a, actx := d.as(ap)
 		d.do("approval "+ap, func() error {
-			return s.Decide(actx, a, p.ID, DecisionInput{Decision: "approve", MeetingDate: london("2016-06-23 14:00"), MinuteRef: "GB/2016/06/P2-7", Part2: true})
+			return s.Decide(actx, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: london("2016-06-23 14:00"), MinuteRef: "GB/2016/06/P2-7", Part2: true})
 		})
 	}
 	d.at("2016-06-27 09:00")
