@@ -1,16 +1,22 @@
-package tenants
+package tenants_test
 
 import (
 	"context"
 	"errors"
+	"io"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/redis/go-redis/v9"
 
 	"golive/apperr"
+	"golive/database/dbtest"
+	"golive/demo"
+	"golive/tenants"
 	"golive/tenants/access"
 )
 
@@ -19,29 +25,39 @@ import (
 
 // dirWorld is the demo organisations and people, plus a few more made here.
 type dirWorld struct {
-	*fixture
-	dir  *Directory
+	ctx  context.Context
+	svc  *tenants.Service
+	dir  *tenants.Directory
 	orgs map[string]string // name → id
 }
 
 func newDirWorld(t *testing.T) *dirWorld {
 	t.Helper()
-	f := newFixture(t)
-	orgs, err := f.svc.Store.Orgs(f.ctx)
+	ctx := context.Background()
+	db := dbtest.Open(t)
+	opt, err := redis.ParseURL(dbtest.RedisURL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &dirWorld{fixture: f, dir: NewDirectory(f.db), orgs: map[string]string{}}
-	for _, o := range orgs {
-		w.orgs[o.Name] = o.ID
+	rdb := redis.NewClient(opt)
+	t.Cleanup(func() { rdb.Close() })
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	authz, err := tenants.NewAuthorizer(ctx, db.Gorm, rdb, log)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return w
+	svc := &tenants.Service{Store: tenants.NewStore(db), Authz: authz, Redis: rdb, Now: time.Now, Log: log}
+	orgs, _, err := demo.LoadPeople(ctx, svc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &dirWorld{ctx: ctx, svc: svc, dir: tenants.NewDirectory(db), orgs: orgs}
 }
 
 // person adds someone to an organisation, joined at a given time, with roles granted in it.
-func (w *dirWorld) person(t *testing.T, s *Store, email, name, org string, joined time.Time, active bool, roles ...access.Role) string {
+func (w *dirWorld) person(t *testing.T, s *tenants.Store, email, name, org string, joined time.Time, active bool, roles ...access.Role) string {
 	t.Helper()
-	u := User{ID: uuid.NewString(), OrgID: w.orgs[org], Email: email, Name: name, PasswordHash: "x", Active: true, CreatedAt: joined, UpdatedAt: joined}
+	u := tenants.User{ID: uuid.NewString(), OrgID: w.orgs[org], Email: email, Name: name, PasswordHash: "x", Active: true, CreatedAt: joined, UpdatedAt: joined}
 	if u.OrgID == "" {
 		t.Fatalf("no organisation %q", org)
 	}
@@ -69,7 +85,7 @@ func (w *dirWorld) userID(t *testing.T, email string) string {
 	return u.ID
 }
 
-func names(ps []Person) []string {
+func names(ps []tenants.Person) []string {
 	out := make([]string, len(ps))
 	for i, p := range ps {
 		out[i] = p.Name
@@ -147,7 +163,7 @@ func TestDirectoryOrganisationsOfAKindAreByName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cs) != 11 || !slices.IsSortedFunc(cs, func(a, b Organisation) int { return strings.Compare(a.Name, b.Name) }) {
+	if len(cs) != 11 || !slices.IsSortedFunc(cs, func(a, b tenants.Organisation) int { return strings.Compare(a.Name, b.Name) }) {
 		t.Errorf("commissioners: %+v, want the demo's 11 by name", cs)
 	}
 }
@@ -234,15 +250,15 @@ func TestDirectoryPanelCandidatesAreTheParticipantsEvaluatorsAndHealthwatch(t *t
 	}
 }
 
-// A feature's store reads the directory inside its transaction (DirectoryOn): it sees the
+// A feature's store reads the directory inside its transaction (tenants.DirectoryOn): it sees the
 // transaction's own writes, and needs no second connection.
 func TestDirectoryOnATransactionReadsThroughIt(t *testing.T) {
 	w := newDirWorld(t)
 	rollback := errors.New("roll back")
 	var id string
-	err := w.svc.Store.Tx(w.ctx, func(tx *Store) error {
+	err := w.svc.Store.Tx(w.ctx, func(tx *tenants.Store) error {
 		id = w.person(t, tx, "new@swale-ccg.test", "Nova New", "NHS Swale CCG", time.Now(), true, access.RoleApprover)
-		d := DirectoryOn(tx.db)
+		d := tenants.DirectoryOn(tenants.StoreDB(tx))
 		p, err := d.Person(w.ctx, id)
 		if err != nil {
 			return err
@@ -254,7 +270,7 @@ func TestDirectoryOnATransactionReadsThroughIt(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if !slices.ContainsFunc(hs, func(h Person) bool { return h.ID == id }) {
+		if !slices.ContainsFunc(hs, func(h tenants.Person) bool { return h.ID == id }) {
 			t.Errorf("the new approver is not among Swale's approvers in the transaction: %v", names(hs))
 		}
 		return rollback
