@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/argon2id"
@@ -50,8 +51,20 @@ var passwordParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallel
 func HashPassword(pw string) (string, error) { return argon2id.CreateHash(pw, passwordParams) }
 
 // dummyHash is compared against when an email is unknown, so that timing does not tell which
-// addresses have accounts.
-var dummyHash, _ = HashPassword("golive-no-such-account-timing-pad")
+// addresses have accounts. It costs one argon2id hash (about 40 ms here), so it is made once,
+// when first needed or when serve warms it after it starts listening, not at every command's
+// start-up. Comparing against it costs the same whether or not it was just made.
+var dummyHash = sync.OnceValue(func() string {
+	h, err := HashPassword("golive-no-such-account-timing-pad")
+	if err != nil {
+		panic(fmt.Sprintf("hash the sign-in timing pad: %v", err)) // only crypto/rand can fail here
+	}
+	return h
+})
+
+// WarmSignIn makes the timing pad ahead of the first sign-in with an unknown email, so that that
+// sign-in takes no longer than any other. Serve calls it off the start-up path.
+func WarmSignIn() { dummyHash() }
 
 func newToken(prefix string) (token, hash string) {
 	b := make([]byte, 32)
@@ -119,7 +132,7 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput, ip, userAgent stri
 		Fields: map[string]string{"email": "Enter a correct email address and password"}}
 	u, err := s.Store.UserByEmail(ctx, email)
 	if apperr.IsKind(err, apperr.NotFound) {
-		_, _ = argon2id.ComparePasswordAndHash(in.Password, dummyHash)
+		_, _ = argon2id.ComparePasswordAndHash(in.Password, dummyHash())
 		s.failed(ctx, email, ip)
 		return "", wrong
 	}

@@ -19,6 +19,7 @@ import (
 	"golive/audit"
 	"golive/database"
 	"golive/lots"
+	"golive/tenants"
 )
 
 func main() {
@@ -172,6 +173,7 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- a.Fiber.Listen(cfg.Addr) }()
+	go tenants.WarmSignIn()
 	log.Info("golive serving", "addr", cfg.Addr, "base_url", cfg.BaseURL, "embedded", cfg.Embedded(),
 		"database", string(a.DB.Dialect), "startup_ms", time.Since(start).Milliseconds())
 	select {
