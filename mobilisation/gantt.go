@@ -3,6 +3,7 @@ package mobilisation
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -364,12 +365,29 @@ func ganttDesc(p GanttPlan, start, end time.Time) string {
 }
 
 func diamond(x, y, r float64) string {
-	return fmt.Sprintf("%s,%s %s,%s %s,%s %s,%s", ganttNum(x), ganttNum(y-r), ganttNum(x+r), ganttNum(y), ganttNum(x), ganttNum(y+r), ganttNum(x-r), ganttNum(y))
+	b := make([]byte, 0, 64) // one allocation a diamond: a big plan has hundreds
+	for i, p := range [8]float64{x, y - r, x + r, y, x, y + r, x - r, y} {
+		switch {
+		case i == 0:
+		case i%2 == 1:
+			b = append(b, ',')
+		default:
+			b = append(b, ' ')
+		}
+		b = appendGanttNum(b, p)
+	}
+	return string(b)
 }
 
-func ganttNum(f float64) string {
-	s := fmt.Sprintf("%.1f", f)
-	return strings.TrimSuffix(s, ".0")
+func ganttNum(f float64) string { return string(appendGanttNum(nil, f)) }
+
+// appendGanttNum writes f to one decimal place, without a trailing ".0".
+func appendGanttNum(b []byte, f float64) []byte {
+	b = strconv.AppendFloat(b, f, 'f', 1, 64)
+	if n := len(b); n >= 2 && b[n-2] == '.' && b[n-1] == '0' {
+		b = b[:n-2]
+	}
+	return b
 }
 
 func ganttRound(f float64) float64 { return math.Round(f*10) / 10 }
