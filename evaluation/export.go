@@ -486,7 +486,7 @@ func ParseExportFormat(s string) (ExportFormat, error) {
 	case ExportCSV:
 		return ExportCSV, nil
 	}
-	return "", apperr.InvalidFields(map[string]string{"format": "Choose the format of the export: xlsx or csv"})
+	return "", apperr.InvalidFields(map[string]string{"format": "Select the format of the export: xlsx or csv"})
 }
 
 var unsafeExportName = regexp.MustCompile(`[^A-Za-z0-9_-]+`)

@@ -181,11 +181,11 @@ func chosenQuestions(fields map[string]string, chosen []string) map[string]strin
 	for k := range fields {
 		if strings.HasPrefix(k, "questions[") {
 			delete(fields, k)
-			fields["questions"] = "Choose the questions from the list"
+			fields["questions"] = "Select the questions from the list"
 		}
 	}
 	if len(chosen) == 0 {
-		fields["questions"] = "Choose at least one question for the evaluator to score"
+		fields["questions"] = "Select at least one question for the evaluator to score"
 	}
 	return fields
 }
@@ -241,7 +241,7 @@ func (h *Pages) addEvaluator(c *fiber.Ctx) error {
 	if fields := f.Check(&in); fields != nil {
 		// the validator's words are for typed fields; these are chosen
 		if in.UserID == "" {
-			fields["user_id"] = "Choose who to put on the panel"
+			fields["user_id"] = "Select who to put on the panel"
 		}
 		return h.overviewError(c, apperr.InvalidFields(chosenQuestions(fields, in.Questions)), form, fill)
 	}

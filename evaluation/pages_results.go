@@ -70,7 +70,7 @@ func (f markForm) passed(name string) *bool {
 	case "":
 		return nil
 	}
-	f.Errs[name] = "Choose pass or fail"
+	f.Errs[name] = "Select pass or fail"
 	return nil
 }
 
@@ -258,7 +258,7 @@ func (h *Pages) consensusPage(c *fiber.Ctx) error {
 	in.Score, in.Passed = f.mark("score", "the consensus score"), f.passed("passed")
 	if !validID(in.QuestionID) {
 		// No question to show the form of again: the one error page says what is wrong.
-		return apperr.InvalidFields(map[string]string{"question_id": "Choose the question the consensus is for"})
+		return apperr.InvalidFields(map[string]string{"question_id": "Select the question the consensus is for"})
 	}
 	var err error
 	if fields := f.Check(&in); fields != nil {

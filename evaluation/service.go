@@ -130,7 +130,7 @@ type EvaluatorInput struct {
 func (s *Service) checkQuestions(ctx context.Context, tx *Store, l lots.Lot, ids []string, healthwatch bool) ([]lots.Question, error) {
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	if len(ids) == 0 {
-		return nil, apperr.InvalidFields(map[string]string{"questions": "Choose at least one question for the evaluator to score"})
+		return nil, apperr.InvalidFields(map[string]string{"questions": "Select at least one question for the evaluator to score"})
 	}
 	qs, err := tx.Questions(ctx, l.ID)
 	if err != nil {
@@ -144,7 +144,7 @@ func (s *Service) checkQuestions(ctx context.Context, tx *Store, l lots.Lot, ids
 	for _, id := range ids {
 		q, ok := questionByID(qs, id)
 		if !ok {
-			return nil, apperr.InvalidFields(map[string]string{"questions": "Choose questions of this lot"})
+			return nil, apperr.InvalidFields(map[string]string{"questions": "Select questions of this lot"})
 		}
 		if msg := CheckAssignment(q, healthwatch); msg != "" {
 			return nil, apperr.InvalidFields(map[string]string{"questions": msg})
@@ -203,11 +203,11 @@ func (s *Service) AddEvaluator(ctx context.Context, a *access.Actor, lotID strin
 			return err
 		}
 		if !validID(in.UserID) {
-			return apperr.InvalidFields(map[string]string{"user_id": "Choose the evaluator"})
+			return apperr.InvalidFields(map[string]string{"user_id": "Select the evaluator"})
 		}
 		c, err := tx.Candidate(ctx, in.UserID)
 		if apperr.IsKind(err, apperr.NotFound) || (err == nil && !c.Active) {
-			return apperr.InvalidFields(map[string]string{"user_id": "Choose an active user as the evaluator"})
+			return apperr.InvalidFields(map[string]string{"user_id": "Select an active user as the evaluator"})
 		}
 		if err != nil {
 			return err

@@ -41,7 +41,7 @@ func lotPriceFormula(ctx context.Context, tx *Store, lotID string) (PriceFormula
 // record (a rejected recommendation included: a new one must be weighed on the same ranking).
 func (s *Service) SetPriceFormula(ctx context.Context, a *access.Actor, lotID string, formula PriceFormula) error {
 	if formula != LowestPrice && formula != RelativePrice {
-		return apperr.InvalidFields(map[string]string{"price_formula": "Choose the lowest price formula or the relative price formula"})
+		return apperr.InvalidFields(map[string]string{"price_formula": "Select the lowest price formula or the relative price formula"})
 	}
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		p, l, err := s.leadLot(ctx, tx, a, lotID, true)

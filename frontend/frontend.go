@@ -203,7 +203,15 @@ var Funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%d bytes", n)
 	},
-	"add":  func(a, b int) int { return a + b },
+	"add": func(a, b int) int { return a + b },
+	// plural writes a count with its noun, "1 year" or "5 years".
+	"plural": func(n any, one, many string) string {
+		s := fmt.Sprint(n)
+		if s == "1" {
+			return s + " " + one
+		}
+		return s + " " + many
+	},
 	"join": strings.Join,
 	"has": func(list []string, s string) bool {
 		for _, v := range list {

@@ -30,11 +30,23 @@ var documentTypes = map[string]string{
 // DocumentKinds are what a document is for.
 var DocumentKinds = []string{"specification", "contract", "questionnaire", "pricing", "other"}
 
+// DocumentKindNames are the kinds as people read them.
+var DocumentKindNames = map[string]string{"specification": "Service specification", "contract": "Contract",
+	"questionnaire": "Questionnaire", "pricing": "Pricing schedule", "other": "Other"}
+
+// KindName is the document's kind as people read it.
+func (d Document) KindName() string {
+	if n, ok := DocumentKindNames[d.Kind]; ok {
+		return n
+	}
+	return d.Kind
+}
+
 // CheckDocument returns the content type of an acceptable document, or per-field messages.
 func CheckDocument(name, kind string, content []byte) (string, map[string]string) {
 	f := map[string]string{}
 	if len(content) == 0 {
-		f["file"] = "Choose a file to upload"
+		f["file"] = "Select a file to upload"
 	} else if len(content) > MaxDocumentSize {
 		f["file"] = "The file must be smaller than 20 MB"
 	}
@@ -46,7 +58,7 @@ func CheckDocument(name, kind string, content []byte) (string, map[string]string
 		ok = ok || k == kind
 	}
 	if !ok {
-		f["kind"] = "Choose what the document is"
+		f["kind"] = "Select what the document is"
 	}
 	if len(f) > 0 {
 		return "", f

@@ -379,8 +379,7 @@ func (h *Pages) overview(c *fiber.Ctx, v ProcurementView) OverviewPage {
 		}
 	}
 	page.ServiceOptions = web.OptionsOf(ServiceTypes, ServiceNames)
-	page.Kinds = web.OptionsOf(DocumentKinds, map[string]string{"specification": "Service specification", "contract": "Contract",
-		"questionnaire": "Questionnaire", "pricing": "Pricing schedule", "other": "Other"})
+	page.Kinds = web.OptionsOf(DocumentKinds, DocumentKindNames)
 	page.Timeline, page.Drawing = timeline(v, h.Svc.Now())
 	page.Lot.Number = itoa(len(v.Lots) + 1)
 	return page

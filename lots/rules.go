@@ -280,7 +280,7 @@ func ApprovalOutcome(participants []string, approvals []Approval) (approved bool
 // commissioners, or why not.
 func CheckLotParticipants(procurement, lot []string) string {
 	if len(lot) == 0 {
-		return "Choose the commissioners the lot covers"
+		return "Select the commissioners the lot covers"
 	}
 	for _, o := range lot {
 		if !slices.Contains(procurement, o) {

@@ -296,7 +296,7 @@ func (s *Service) AddPhase(ctx context.Context, a *access.Actor, lotID string, i
 				return err
 			}
 			if !slices.ContainsFunc(sites, func(s Site) bool { return s.ID == in.SiteID }) {
-				return apperr.InvalidFields(map[string]string{"site_id": "Choose one of the lot's sites"})
+				return apperr.InvalidFields(map[string]string{"site_id": "Select one of the lot's sites"})
 			}
 		}
 		if in.GoLive.Before(p.ContractStart) {
@@ -370,7 +370,7 @@ func (s *Service) AddQuestion(ctx context.Context, a *access.Actor, lotID string
 func (s *Service) ApplyTemplate(ctx context.Context, a *access.Actor, lotID, key string) error {
 	t, ok := TemplateByKey(key)
 	if !ok {
-		return apperr.InvalidFields(map[string]string{"template": "Choose one of the templates"})
+		return apperr.InvalidFields(map[string]string{"template": "Select one of the templates"})
 	}
 	return s.Store.Tx(ctx, func(tx *Store) error {
 		p, l, err := s.lotOf(ctx, tx, a, lotID)

@@ -29,7 +29,7 @@ func (s *Service) Decide(ctx context.Context, a *access.Actor, planID, phaseID s
 	in.Reason = strings.TrimSpace(in.Reason)
 	f := map[string]string{}
 	if in.Decision != Go && in.Decision != NoGo {
-		f["decision"] = "Choose go or no-go"
+		f["decision"] = "Select go or no-go"
 	}
 	if in.Reason == "" {
 		f["reason"] = "Give the reason for the decision"

@@ -160,7 +160,7 @@ func (s *Service) RevokeCalendarFeed(ctx context.Context, a *access.Actor, id st
 		return apperr.New(apperr.Unauthenticated, "Sign in to continue")
 	}
 	if strings.TrimSpace(id) == "" {
-		return apperr.InvalidFields(map[string]string{"feed": "Choose the calendar link to revoke"})
+		return apperr.InvalidFields(map[string]string{"feed": "Select the calendar link to revoke"})
 	}
 	if len(id) != 64 {
 		return apperr.NotFoundf("Calendar link not found")

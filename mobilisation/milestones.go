@@ -60,7 +60,7 @@ func (s *Service) checkOwner(ctx context.Context, tx *Store, p Plan, side OwnerS
 	}
 	u, ok := people[userID]
 	if !ok {
-		return apperr.InvalidFields(map[string]string{"owner_user_id": "Choose someone who works on this contract"})
+		return apperr.InvalidFields(map[string]string{"owner_user_id": "Select someone who works on this contract"})
 	}
 	participants, err := tx.Participants(ctx, p.ProcurementID)
 	if err != nil {
@@ -77,7 +77,7 @@ func checkDeps(ms []Milestone, deps []Dependency, id string, dependsOn []string)
 	out := slices.DeleteFunc(slices.Clone(deps), func(d Dependency) bool { return d.MilestoneID == id })
 	for _, d := range dependsOn {
 		if !slices.ContainsFunc(ms, func(m Milestone) bool { return m.ID == d }) {
-			return nil, apperr.InvalidFields(map[string]string{"depends_on": "Choose milestones of this plan"})
+			return nil, apperr.InvalidFields(map[string]string{"depends_on": "Select milestones of this plan"})
 		}
 		out = append(out, Dependency{MilestoneID: id, DependsOnID: d})
 	}
@@ -118,7 +118,7 @@ func (s *Service) AddMilestone(ctx context.Context, a *access.Actor, planID stri
 			return err
 		}
 		if _, err := tx.Phase(ctx, p.ID, in.PhaseID, false); err != nil {
-			return apperr.InvalidFields(map[string]string{"phase_id": "Choose a phase of this plan"})
+			return apperr.InvalidFields(map[string]string{"phase_id": "Select a phase of this plan"})
 		}
 		if err := s.checkOwner(ctx, tx, p, in.OwnerSide, in.OwnerUserID); err != nil {
 			return err
@@ -342,7 +342,7 @@ func (s *Service) ReportProgress(ctx context.Context, a *access.Actor, planID, m
 	case in.Status == Done:
 		return Milestone{}, apperr.InvalidFields(map[string]string{"status": "A milestone is done when the commissioner accepts it: ask for completion instead"})
 	case in.Status != "" && in.Status != NotStarted && in.Status != InProgress && in.Status != Blocked:
-		return Milestone{}, apperr.InvalidFields(map[string]string{"status": "Choose not started, in progress or blocked"})
+		return Milestone{}, apperr.InvalidFields(map[string]string{"status": "Select not started, in progress or blocked"})
 	case in.Status == "" && in.Note == "":
 		return Milestone{}, apperr.InvalidFields(map[string]string{"note": "Give a progress note or a new status"})
 	case in.Status == Blocked && in.Note == "":
@@ -422,7 +422,7 @@ var evidenceTypes = []string{
 func CheckEvidence(name string, content []byte) (string, string) {
 	switch {
 	case len(content) == 0:
-		return "", "Choose a file to upload"
+		return "", "Select a file to upload"
 	case len(content) > MaxEvidenceSize:
 		return "", "The file must be smaller than 20 MB"
 	case strings.TrimSpace(name) == "" || len(name) > 200 || strings.ContainsAny(name, "/\\\x00"):

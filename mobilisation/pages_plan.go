@@ -392,7 +392,7 @@ func (h *Pages) addEvidence(c *fiber.Ctx) error {
 	fh, err := c.FormFile("file")
 	if err != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderMilestone(c, milestoneForms{errs: map[string]map[string]string{"evidence": {"file": "Choose a file to upload"}}})
+		return h.renderMilestone(c, milestoneForms{errs: map[string]map[string]string{"evidence": {"file": "Select a file to upload"}}})
 	}
 	if fh.Size > MaxEvidenceSize {
 		c.Status(fiber.StatusUnprocessableEntity)

@@ -32,7 +32,7 @@ func (s *Service) EnsurePlan(ctx context.Context, a *access.Actor, lotID, templa
 		return Plan{}, false, apperr.NotFoundf("Lot not found")
 	}
 	if templateID != "" && !validID(templateID) {
-		return Plan{}, false, apperr.InvalidFields(map[string]string{"template_id": "Choose the default or one of your templates"})
+		return Plan{}, false, apperr.InvalidFields(map[string]string{"template_id": "Select the default or one of your templates"})
 	}
 	if _, err := s.defaultTemplate(ctx); err != nil {
 		return Plan{}, false, err
@@ -169,7 +169,7 @@ func (s *Service) chooseTemplate(ctx context.Context, tx *Store, id string) (Tem
 	if id != "" {
 		t, err := tx.Template(ctx, id, false)
 		if apperr.IsKind(err, apperr.NotFound) {
-			return t, apperr.InvalidFields(map[string]string{"template_id": "Choose the default or one of your templates"})
+			return t, apperr.InvalidFields(map[string]string{"template_id": "Select the default or one of your templates"})
 		}
 		return t, err
 	}

@@ -400,7 +400,7 @@ func (s *Service) MarkRead(ctx context.Context, a *access.Actor, in MarkReadInpu
 		return 0, apperr.New(apperr.Unauthenticated, "Sign in to see your inbox")
 	}
 	if !in.All && in.MessageID == "" {
-		return 0, apperr.InvalidFields(map[string]string{"message_id": "Choose a message to mark as read, or mark all as read"})
+		return 0, apperr.InvalidFields(map[string]string{"message_id": "Select a message to mark as read, or mark all as read"})
 	}
 	if !in.All && !validID(in.MessageID) {
 		return 0, apperr.NotFoundf("Message not found")

@@ -1494,7 +1494,7 @@ func TestTheInboxPageShowsOnesOwnRemindersAndMarksThemRead(t *testing.T) {
 	if status, _, _ := call(t, app, me, "POST", "/inbox/read", formType, "message="+theirs[0]); status != 404 {
 		t.Errorf("marking another's message read: %d, want 404", status)
 	}
-	if status, _, page := call(t, app, me, "POST", "/inbox/read", formType, ""); status != 422 || !strings.Contains(page, "Choose a message to mark as read") {
+	if status, _, page := call(t, app, me, "POST", "/inbox/read", formType, ""); status != 422 || !strings.Contains(page, "Select a message to mark as read") {
 		t.Errorf("marking nothing read: %d, want 422 with the reason in the error summary", status)
 	}
 	if status, h, _ := call(t, app, me, "POST", "/inbox/read", formType, "message="+mine[0]); status != 303 || h.Get("Location") != "/inbox" {

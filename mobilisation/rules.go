@@ -290,7 +290,7 @@ func CheckDependencies(ms []Milestone, deps []Dependency) error {
 		on, ok2 := byID[d.DependsOnID]
 		switch {
 		case !ok1 || !ok2:
-			return bad("Choose milestones of this plan")
+			return bad("Select milestones of this plan")
 		case d.MilestoneID == d.DependsOnID:
 			return bad(fmt.Sprintf("“%s” cannot depend on itself", m.Title))
 		case m.PlanID != on.PlanID:

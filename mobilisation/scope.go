@@ -114,7 +114,7 @@ func CanEditTemplate(a *access.Actor, t Template) bool {
 // a commissioner taking part in the procurement.
 func ownerProblem(side OwnerSide, owner Person, p Plan, participants []string) string {
 	if !owner.Active {
-		return "Choose an active user"
+		return "Select an active user"
 	}
 	switch side {
 	case Provider:

@@ -139,7 +139,7 @@ func (s *Service) CopyTemplate(ctx context.Context, a *access.Actor, in Template
 	err := s.Store.Tx(ctx, func(tx *Store) error {
 		from, err := tx.Template(ctx, in.From, false)
 		if apperr.IsKind(err, apperr.NotFound) {
-			return apperr.InvalidFields(map[string]string{"from_template_id": "Choose the default or one of your templates to copy"})
+			return apperr.InvalidFields(map[string]string{"from_template_id": "Select the default or one of your templates to copy"})
 		}
 		if err != nil {
 			return err
@@ -273,7 +273,7 @@ func (s *Service) AddTemplateMilestone(ctx context.Context, a *access.Actor, tem
 		f["key"] = "Enter a key of lower-case letters, digits and underscores, starting with a letter, like cqc_registration"
 	}
 	if in.OwnerSide != Commissioner && in.OwnerSide != Provider {
-		f["owner_side"] = "Choose who owns it: the commissioner or the provider"
+		f["owner_side"] = "Select who owns it: the commissioner or the provider"
 	}
 	if len(f) > 0 {
 		return TemplateMilestone{}, apperr.InvalidFields(f)
@@ -344,7 +344,7 @@ func (s *Service) EditTemplateMilestone(ctx context.Context, a *access.Actor, te
 		}
 		f := checkTemplateFields(m.Title, m.Workstream, m.OffsetDays)
 		if m.OwnerSide != Commissioner && m.OwnerSide != Provider {
-			f["owner_side"] = "Choose who owns it: the commissioner or the provider"
+			f["owner_side"] = "Select who owns it: the commissioner or the provider"
 		}
 		if len(f) > 0 {
 			return apperr.InvalidFields(f)

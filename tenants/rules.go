@@ -63,7 +63,7 @@ func RolesFor(k OrgKind) []access.Role {
 // all grantable in an organisation of kind k.
 func CheckRoles(k OrgKind, keys []string) ([]access.Role, string) {
 	if len(keys) == 0 {
-		return nil, "Choose at least one role"
+		return nil, "Select at least one role"
 	}
 	allowed := RolesFor(k)
 	roles := make([]access.Role, 0, len(keys))

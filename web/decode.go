@@ -123,7 +123,7 @@ func Validate(v any) error {
 		if _, seen := fields[name]; seen {
 			continue
 		}
-		fields[name] = message(fe, label(t, fe.StructField(), name))
+		fields[name] = message(fe, label(t, fe.StructField(), name), isChoice(t, fe.StructField()))
 	}
 	return apperr.InvalidFields(fields)
 }
@@ -139,9 +139,27 @@ func label(t reflect.Type, structField, fallback string) string {
 	return strings.ReplaceAll(fallback, "_", " ")
 }
 
-func message(fe validator.FieldError, label string) string {
+// isChoice tells a field answered by picking (radios, checkboxes, a select: its values are listed
+// by oneof, or it holds several) from one that is typed, because NHS.UK words their errors
+// differently: "Select …" for the first, "Enter …" for the second.
+func isChoice(t reflect.Type, structField string) bool {
+	if t.Kind() != reflect.Struct {
+		return false
+	}
+	f, ok := t.FieldByName(structField)
+	if !ok {
+		return false
+	}
+	k := f.Type.Kind()
+	return strings.Contains(f.Tag.Get("validate"), "oneof") || k == reflect.Slice || k == reflect.Bool
+}
+
+func message(fe validator.FieldError, label string, choice bool) string {
 	switch fe.Tag() {
 	case "required", "required_without", "required_if":
+		if choice {
+			return "Select " + label
+		}
 		return "Enter " + label
 	case "email":
 		return "Enter " + label + " in the correct format, like name@example.nhs.uk"
@@ -150,7 +168,7 @@ func message(fe validator.FieldError, label string) string {
 			return fmt.Sprintf("%s must be %s characters or more", capital(label), fe.Param())
 		}
 		if fe.Kind() == reflect.Slice {
-			return fmt.Sprintf("Choose at least %s %s", fe.Param(), label)
+			return fmt.Sprintf("Select at least %s %s", fe.Param(), label)
 		}
 		return fmt.Sprintf("%s must be %s or more", capital(label), fe.Param())
 	case "max":

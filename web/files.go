@@ -48,7 +48,7 @@ func ReadUpload(c *fiber.Ctx, limit int64) (string, []byte, error) {
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return "", nil, apperr.InvalidFields(map[string]string{"file": "Choose a file to upload"})
+		return "", nil, apperr.InvalidFields(map[string]string{"file": "Select a file to upload"})
 	}
 	if fh.Size > limit {
 		return "", nil, &apperr.Error{Kind: apperr.TooLarge, Message: fmt.Sprintf("The file must be smaller than %d MB", limit>>20)}

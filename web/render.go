@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bytes"
+	"slices"
 	"sort"
 	"strings"
 
@@ -14,8 +16,35 @@ import (
 // page with content; fieldErrs become the error summary and the messages beside each field.
 func (s *Server) Render(c *fiber.Ctx, page, title string, content any, fieldErrs map[string]string) error {
 	p := frontend.Page{Layout: s.layout(c, title, fieldErrs), Content: content}
+	if len(p.Errors) > 1 {
+		// The summary lists errors in the order their fields appear on the page, which only the
+		// rendered page knows: render once to find the fields, then again with the order fixed.
+		// Only a page with two or more errors pays for this.
+		var first bytes.Buffer
+		if err := s.Renderer.Render(&first, page, p); err == nil {
+			p.Errors = InPageOrder(first.Bytes(), p.Errors)
+		}
+	}
 	c.Type("html", "utf-8")
 	return s.Renderer.Render(c.Response().BodyWriter(), page, p)
+}
+
+// InPageOrder orders an error summary as the page does: form-wide messages first, then each
+// field's message by where the element with that id is in html; a field the page lacks goes
+// last, keeping the order it came in.
+func InPageOrder(html []byte, errs []frontend.FieldError) []frontend.FieldError {
+	pos := func(e frontend.FieldError) int {
+		if e.Field == "" {
+			return -1
+		}
+		if i := bytes.Index(html, []byte(`id="`+e.Field+`"`)); i >= 0 {
+			return i
+		}
+		return len(html)
+	}
+	out := slices.Clone(errs)
+	slices.SortStableFunc(out, func(a, b frontend.FieldError) int { return pos(a) - pos(b) })
+	return out
 }
 
 // RenderFlash is Render with a one-line confirmation above the content.

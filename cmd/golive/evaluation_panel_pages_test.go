@@ -40,7 +40,7 @@ func TestEvaluationPanelPagesAnswerBadInputBesideTheField(t *testing.T) {
 		t.Fatalf("the lead's overview: %d", status)
 	}
 	refused(lead, base+"/panel", url.Values{"user_id": {"not-an-id"}, "questions": {opened.question}}, "add-user_id", "must be an id")
-	refused(lead, base+"/panel", url.Values{"user_id": {id("finance@medway-ccg.test")}, "questions": {"not-an-id"}}, "add-questions", "Choose the questions from the list")
+	refused(lead, base+"/panel", url.Values{"user_id": {id("finance@medway-ccg.test")}, "questions": {"not-an-id"}}, "add-questions", "Select the questions from the list")
 	refused(lead, base+"/panel", url.Values{"user_id": {id("observer@medway-ccg.test")}, "questions": {opened.question}}, "add-user_id", "is not an evaluator")
 	refused(lead, base+"/panel", url.Values{"form": {"addhw"}, "user_id": {id("reviewer@healthwatch-kent.test")}, "questions": {opened.question}},
 		"addhw-questions", "only the patient panel")

@@ -76,7 +76,7 @@ func CheckProceedings(in *ProceedingsInput) map[string]string {
 	in.ClaimReference, in.Note, in.NotifiedOn = strings.TrimSpace(in.ClaimReference), strings.TrimSpace(in.Note), strings.TrimSpace(in.NotifiedOn)
 	f := map[string]string{}
 	if !validID(in.ClaimantOrgID) {
-		f["claimant_org_id"] = "Choose the bidder that issued the proceedings"
+		f["claimant_org_id"] = "Select the bidder that issued the proceedings"
 	}
 	if in.NotifiedOn == "" {
 		f["notified_on"] = "Enter the day the authority was told of the proceedings"
@@ -117,7 +117,7 @@ func CheckSuspensionEnd(in *SuspensionEndInput) map[string]string {
 		f["ended_on"] = "Enter the day the suspension ended as a real date, like 2026-01-31"
 	}
 	if _, ok := SuspensionEnds[in.How]; !ok {
-		f["how"] = "Choose how the suspension ended"
+		f["how"] = "Select how the suspension ended"
 	}
 	if tooLong(in.Note, MaxProceedingNote) {
 		f["note"] = fmt.Sprintf("Enter the note in %d characters or fewer", MaxProceedingNote)

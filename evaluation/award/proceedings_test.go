@@ -132,7 +132,7 @@ func TestCourtProceedingsSuspendTheContractUntilEveryOneEnds(t *testing.T) {
 	// still suspends the contract.
 	_, err = f.svc.EndSuspension(lctx, lead, w.l.ID, pw.ID, award.SuspensionEndInput{EndedOn: "", How: "dismissed"})
 	wantField(t, err, "ended_on", "Enter the day", "an end without a day")
-	wantField(t, err, "how", "Choose how", "an end with an unknown way")
+	wantField(t, err, "how", "Select how", "an end with an unknown way")
 	_, err = f.svc.EndSuspension(lctx, lead, w.l.ID, pw.ID, award.SuspensionEndInput{EndedOn: ukDay(wealdOn.Add(-48 * time.Hour)), How: award.SuspensionLifted})
 	wantField(t, err, "ended_on", "before the authority was told", "an end before the notice")
 	_, err = f.svc.EndSuspension(lctx, lead, w.l.ID, pw.ID, award.SuspensionEndInput{EndedOn: ukDay(f.now.Add(48 * time.Hour)), How: award.SuspensionLifted})

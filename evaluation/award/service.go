@@ -144,7 +144,7 @@ func (s *Service) Recommend(ctx context.Context, a *access.Actor, lotID string, 
 		}
 		i := slices.IndexFunc(rk.Results, func(x evaluation.Result) bool { return x.Bidder == in.BidderOrgID })
 		if i < 0 {
-			return apperr.InvalidFields(map[string]string{"bidder_org_id": "Choose a bidder for this lot"})
+			return apperr.InvalidFields(map[string]string{"bidder_org_id": "Select a bidder for this lot"})
 		}
 		if res := rk.Results[i]; res.Excluded || res.Rank == 0 {
 			return apperr.InvalidFields(map[string]string{"bidder_org_id": rk.Names[res.Bidder] + " is excluded: " + strings.Join(res.Reasons, "; ")})
@@ -527,7 +527,7 @@ func (s *Service) RecordProceedings(ctx context.Context, a *access.Actor, lotID 
 			return err
 		}
 		if !slices.Contains(orgIDs(bidders), in.ClaimantOrgID) {
-			f["claimant_org_id"] = "Choose a bidder for this lot: only a bidder can challenge the award"
+			f["claimant_org_id"] = "Select a bidder for this lot: only a bidder can challenge the award"
 		}
 		if len(f) > 0 {
 			return apperr.InvalidFields(f)

@@ -91,7 +91,7 @@ describe('a lot\'s panel formed, declared and scored through the pages', () => {
 
     // Nothing chosen: both messages beside their fields.
     await press(page, 'Add evaluator')
-    assert.match(await errorBeside(page, 'add-user_id'), /Choose who/)
+    assert.match(await errorBeside(page, 'add-user_id'), /Select who/)
     assert.match(await errorBeside(page, 'add-questions'), /at least one question/)
     await checkA11y(page, 'the evaluation overview with errors')
 

@@ -138,7 +138,7 @@ describe('a mobilisation plan from contract award to go-live', () => {
     assert.match(await flash(provider), /Progress recorded/, await summary(provider))
 
     await press(provider, 'Upload evidence')
-    assert.match(await errorBeside(provider, 'evidence-file'), /Choose a file/)
+    assert.match(await errorBeside(provider, 'evidence-file'), /Select a file/)
     await provider.locator('#evidence-file').setInputFiles({ name: 'cqc-application.pdf', mimeType: 'application/pdf',
       buffer: Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n') })
     await press(provider, 'Upload evidence')
