@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"golive/audit"
 	"golive/database"
 	"golive/lots"
 	"golive/tenants/access"
@@ -275,6 +276,10 @@ func TestSealedMeansSealedEverywhere(t *testing.T) {
 		}
 		if _, body := br.get("/platform/outbox"); !strings.Contains(body, weald.email) {
 			t.Errorf("after the opening the outbox does not list the receipt to %s", weald.email)
+		}
+		// The seal lies outside the hash: sealing and opening leave the chain intact.
+		if rep, err := audit.Verify(ctx, s.App.DB.Gorm); err != nil || rep.Problem != nil {
+			t.Errorf("audit verify after the opening: %v %v", err, rep.Problem)
 		}
 	})
 }
