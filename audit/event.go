@@ -29,6 +29,9 @@ type Event struct {
 	Summary     string    `gorm:"column:summary"` // canonical JSON of the change, hashed byte for byte
 	PrevHash    string    `gorm:"column:prev_hash"`
 	Hash        string    `gorm:"column:hash"`
+	// SealedUnder is the procurement whose opening lifts this event's seal ("" when not sealed).
+	// It is set at insert time and is not hashed: sealing is who may read, not what happened.
+	SealedUnder string `gorm:"column:sealed_under"`
 }
 
 // TableName is the audit_events table of migration 00003.
@@ -51,6 +54,10 @@ type Entry struct {
 	// Summary is what changed (before/after values, reasons). It is stored as canonical JSON, so
 	// it must marshal; never put secrets or bid prices not yet opened in it.
 	Summary map[string]any
+	// SealedUnder, a procurement id, seals the event until that procurement's bids are opened
+	// (Unseal): until then only the actor's own organisation reads it. A bidder's events are
+	// recorded in the commissioner's trail, and even that a provider bid, or when, is sealed.
+	SealedUnder string
 }
 
 // Filter narrows a listing. Zero fields do not filter. From is inclusive, To exclusive.

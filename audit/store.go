@@ -70,6 +70,7 @@ func Record(ctx context.Context, tx *gorm.DB, e Entry) error {
 		ObjectID:    e.ObjectID,
 		Summary:     summary,
 		PrevHash:    head.Hash,
+		SealedUnder: e.SealedUnder,
 	}
 	ev.Hash = Hash(ev.PrevHash, ev)
 	if err := db.Create(&ev).Error; err != nil {
@@ -95,10 +96,30 @@ func ReadHead(ctx context.Context, db *gorm.DB) (Head, error) {
 	return readHead(db.WithContext(ctx))
 }
 
-// List returns the acting organisation's events, newest first. It fails with
+// Unseal lifts the seal of every event sealed under procurementID, in the caller's transaction
+// (the opening's). The events themselves are not touched: a row here says since when they are
+// open to the organisation whose trail they are in.
+func Unseal(ctx context.Context, tx *gorm.DB, procurementID string) error {
+	err := tx.WithContext(ctx).Exec(`INSERT INTO audit_unsealed (procurement_id, unsealed_at) VALUES (?, ?)
+		ON CONFLICT (procurement_id) DO NOTHING`, procurementID, database.Now().Truncate(time.Microsecond)).Error
+	if err != nil {
+		return fmt.Errorf("unseal audit events of %s: %w", procurementID, err)
+	}
+	return nil
+}
+
+// List returns the acting organisation's events, newest first: those in its trail, less those
+// sealed under a procurement not yet opened, plus the sealed events its own people caused in
+// another organisation's trail (a bidder's on a commissioner's procurement). It fails with
 // database.ErrNoTenant when ctx has no organisation, never returning every tenant's events.
 func List(ctx context.Context, db *gorm.DB, f Filter) ([]Event, error) {
-	q := db.WithContext(ctx).Model(&Event{}).Scopes(database.Tenant(ctx, "tenant_id"))
+	org, ok := database.TenantFrom(ctx)
+	if !ok {
+		return nil, fmt.Errorf("list audit events: %w", database.ErrNoTenant)
+	}
+	q := db.WithContext(ctx).Model(&Event{}).
+		Where("(tenant_id = ? OR (sealed_under <> '' AND actor_org_id = ?))", org, org).
+		Scopes(visibleTo(org))
 	events, err := list(q, f)
 	if err != nil {
 		return nil, fmt.Errorf("list audit events: %w", err)
@@ -106,14 +127,23 @@ func List(ctx context.Context, db *gorm.DB, f Filter) ([]Event, error) {
 	return events, nil
 }
 
-// ListAll returns events of every organisation and the platform, newest first: for platform
-// admins only, which the route's casbin policy enforces.
+// ListAll returns events of every organisation and the platform, newest first, less those sealed
+// under a procurement not yet opened: for platform admins only, which the route's casbin policy
+// enforces. The platform operator is no more entitled to see who is bidding than the buyer.
 func ListAll(ctx context.Context, db *gorm.DB, f Filter) ([]Event, error) {
-	events, err := list(db.WithContext(ctx).Model(&Event{}), f)
+	events, err := list(db.WithContext(ctx).Model(&Event{}).Scopes(visibleTo("")), f)
 	if err != nil {
 		return nil, fmt.Errorf("list all audit events: %w", err)
 	}
 	return events, nil
+}
+
+// visibleTo keeps what org may read of the sealed events: its own people's, and those whose
+// procurement has been opened. Every read of the trail for a person goes through it.
+func visibleTo(org string) func(*gorm.DB) *gorm.DB {
+	return func(q *gorm.DB) *gorm.DB {
+		return q.Where("(sealed_under = '' OR (actor_org_id = ? AND actor_org_id <> '') OR sealed_under IN (SELECT procurement_id FROM audit_unsealed))", org)
+	}
 }
 
 func list(q *gorm.DB, f Filter) ([]Event, error) {

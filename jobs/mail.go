@@ -26,6 +26,10 @@ type Mail struct {
 	To       string
 	Subject  string
 	Text     string
+	// SealedUnder, a procurement id, keeps the message out of the platform's outbox pages until
+	// that procurement's bids are opened (Unseal): a receipt or a letter to a bidder would
+	// otherwise tell the operator who is bidding, and when. It is sent as any other.
+	SealedUnder string
 }
 
 // Status of a row in mail_messages.
@@ -64,18 +68,28 @@ func QueueMail(ctx context.Context, tx *gorm.DB, m Mail) (string, error) {
 		return "", fmt.Errorf("queue mail: new id: %w", err)
 	}
 	row := MailRow{
-		ID:        id.String(),
-		TenantID:  m.TenantID,
-		ToAddr:    strings.TrimSpace(m.To),
-		Subject:   m.Subject,
-		BodyText:  m.Text,
-		CreatedAt: database.Now(),
-		Status:    StatusPending,
+		ID:          id.String(),
+		TenantID:    m.TenantID,
+		ToAddr:      strings.TrimSpace(m.To),
+		Subject:     m.Subject,
+		BodyText:    m.Text,
+		CreatedAt:   database.Now(),
+		Status:      StatusPending,
+		SealedUnder: m.SealedUnder,
 	}
 	if err := insertMail(ctx, tx, &row); err != nil {
 		return "", fmt.Errorf("queue mail to %s: %w", row.ToAddr, err)
 	}
 	return row.ID, nil
+}
+
+// Unseal shows on the outbox pages the messages sealed under procurementID, in the caller's
+// transaction (the opening's).
+func Unseal(ctx context.Context, tx *gorm.DB, procurementID string) error {
+	if err := unsealMail(ctx, tx, procurementID); err != nil {
+		return fmt.Errorf("unseal mail of %s: %w", procurementID, err)
+	}
+	return nil
 }
 
 // checkMail refuses what no SMTP server would accept, at the moment the caller can still say so,
@@ -128,6 +142,9 @@ type MailRow struct {
 	Transport string     `gorm:"column:transport;default:''"`
 	// InDoubt counts the attempts taken over from a worker that died mid-send (migration 00012).
 	InDoubt int `gorm:"column:in_doubt;default:0"`
+	// SealedUnder is the procurement whose opening shows the message on the outbox pages
+	// (migration 00017); "" once opened, or when it was never sealed.
+	SealedUnder string `gorm:"column:sealed_under;default:''"`
 }
 
 func (MailRow) TableName() string { return "mail_messages" }

@@ -75,15 +75,31 @@ func mailToSweep(ctx context.Context, db *gorm.DB, pendingBefore, staleBefore ti
 	return ids, nil
 }
 
-// listMail is one page of the outbox, newest first, and the total count.
+func unsealMail(ctx context.Context, tx *gorm.DB, procurementID string) error {
+	return tx.WithContext(ctx).Table("mail_messages").Where("sealed_under = ?", procurementID).
+		Update("sealed_under", "").Error
+}
+
+// getOpenMail is getMail for the outbox pages: a sealed message is not there.
+func getOpenMail(ctx context.Context, db *gorm.DB, id string) (*MailRow, error) {
+	row, err := getMail(ctx, db, id)
+	if err != nil || row == nil || row.SealedUnder != "" {
+		return nil, err
+	}
+	return row, nil
+}
+
+// listMail is one page of the outbox, newest first, and the total count, less the sealed
+// messages (their count too would say how many bidders there are).
 func listMail(ctx context.Context, db *gorm.DB, offset, limit int) ([]MailRow, int64, error) {
 	var total int64
-	if err := db.WithContext(ctx).Table("mail_messages").Count(&total).Error; err != nil {
+	if err := db.WithContext(ctx).Table("mail_messages").Where("sealed_under = ''").Count(&total).Error; err != nil {
 		return nil, 0, fmt.Errorf("count mail: %w", err)
 	}
 	var rows []MailRow
 	// Body text is left out of the list: it can be long, and only the message page shows it.
-	err := db.WithContext(ctx).Select("id, tenant_id, to_addr, subject, created_at, status, attempts, claimed_at, sent_at, last_error, transport, in_doubt").Order("created_at DESC, id DESC").
+	err := db.WithContext(ctx).Select("id, tenant_id, to_addr, subject, created_at, status, attempts, claimed_at, sent_at, last_error, transport, in_doubt, sealed_under").
+		Where("sealed_under = ''").Order("created_at DESC, id DESC").
 		Offset(offset).Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, 0, fmt.Errorf("list mail: %w", err)

@@ -131,7 +131,7 @@ func (s *Service) AddAttachment(ctx context.Context, a *access.Actor, lotID, nam
 		if err := tx.AddAttachment(ctx, &att); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, s.entry(a, p.LeadOrgID, "submission.attachment_added", "submission", sub.ID,
+		return tx.Audit(ctx, s.sealedEntry(a, p, "submission.attachment_added", "submission", sub.ID,
 			map[string]any{"lot": l.ID, "version": sub.Version, "name": att.Name, "sha256": att.SHA256, "size": att.Size}))
 	})
 	att.ContentSealed = nil
@@ -164,7 +164,7 @@ func (s *Service) RemoveAttachment(ctx context.Context, a *access.Actor, lotID, 
 		if !removed {
 			return apperr.NotFoundf("Your current response has no attachment %s", att.Name)
 		}
-		return tx.Audit(ctx, s.entry(a, p.LeadOrgID, "submission.attachment_removed", "submission", sub.ID,
+		return tx.Audit(ctx, s.sealedEntry(a, p, "submission.attachment_removed", "submission", sub.ID,
 			map[string]any{"lot": l.ID, "version": sub.Version, "name": att.Name, "sha256": att.SHA256}))
 	})
 }

@@ -49,7 +49,7 @@ func (s *Service) RegisterInterest(ctx context.Context, a *access.Actor, id stri
 			RegisteredAt: s.Now(), ContactEmail: a.Email}); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, s.entry(a, p.LeadOrgID, "interest.registered", "procurement", p.ID, map[string]any{"provider": a.OrgID}))
+		return tx.Audit(ctx, s.sealedEntry(a, p, "interest.registered", "procurement", p.ID, map[string]any{"provider": a.OrgID}))
 	})
 }
 
@@ -106,7 +106,7 @@ func (s *Service) AskClarification(ctx context.Context, a *access.Actor, id stri
 			}
 			mails = append(mails, mid)
 		}
-		return tx.Audit(ctx, s.entry(a, p.LeadOrgID, "clarification.asked", "clarification", c.ID, map[string]any{"procurement": p.ID, "number": n}))
+		return tx.Audit(ctx, s.sealedEntry(a, p, "clarification.asked", "clarification", c.ID, map[string]any{"procurement": p.ID, "number": n}))
 	})
 	if err == nil {
 		s.enqueue(ctx, mails)
@@ -349,7 +349,7 @@ func (s *Service) SaveDraft(ctx context.Context, a *access.Actor, lotID string, 
 		if err := tx.SaveSubmission(ctx, &sub); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, s.entry(a, p.LeadOrgID, "submission.draft_saved", "submission", sub.ID,
+		return tx.Audit(ctx, s.sealedEntry(a, p, "submission.draft_saved", "submission", sub.ID,
 			map[string]any{"lot": l.ID, "version": sub.Version}))
 	})
 	return sub, err
@@ -403,14 +403,15 @@ func (s *Service) Submit(ctx context.Context, a *access.Actor, lotID string) (Re
 			return err
 		}
 		r = Receipt{SubmissionID: sub.ID, Lot: l.Number, Version: sub.Version, SubmittedAt: now, SHA256: sub.ContentSHA256}
-		mid, err := tx.QueueMail(ctx, jobs.Mail{TenantID: p.LeadOrgID, To: a.Email, Subject: fmt.Sprintf("Receipt: your response to %s lot %d", p.Reference, l.Number),
+		// Before the deadline, so never opened yet: sealed under the procurement.
+		mid, err := tx.QueueMail(ctx, jobs.Mail{TenantID: p.LeadOrgID, To: a.Email, SealedUnder: p.ID, Subject: fmt.Sprintf("Receipt: your response to %s lot %d", p.Reference, l.Number),
 			Text: fmt.Sprintf("Your response to %s, lot %d (%s), version %d, was received at %s.\n\nSHA-256 of what you submitted: %s\n\nKeep this receipt. Responses stay sealed until the deadline has passed and the commissioners open them.\n",
 				p.Title, l.Number, l.Title, sub.Version, londonString(now), sub.ContentSHA256)})
 		if err != nil {
 			return err
 		}
 		mails = append(mails, mid)
-		return tx.Audit(ctx, s.entry(a, p.LeadOrgID, "submission.submitted", "submission", sub.ID,
+		return tx.Audit(ctx, s.sealedEntry(a, p, "submission.submitted", "submission", sub.ID,
 			map[string]any{"lot": l.ID, "version": sub.Version, "sha256": sub.ContentSHA256}))
 	})
 	if err == nil {
@@ -443,7 +444,7 @@ func (s *Service) Withdraw(ctx context.Context, a *access.Actor, lotID string) e
 		if err := tx.SaveSubmission(ctx, &w); err != nil {
 			return err
 		}
-		return tx.Audit(ctx, s.entry(a, p.LeadOrgID, "submission.withdrawn", "submission", w.ID, map[string]any{"lot": l.ID, "version": w.Version}))
+		return tx.Audit(ctx, s.sealedEntry(a, p, "submission.withdrawn", "submission", w.ID, map[string]any{"lot": l.ID, "version": w.Version}))
 	})
 }
 
@@ -489,6 +490,10 @@ func (s *Service) ConfirmOpening(ctx context.Context, a *access.Actor, id string
 		}
 		counts, err := tx.SubmissionCounts(ctx, p.ID)
 		if err != nil {
+			return err
+		}
+		// The bids are open: so are the bidders' events and the mail to them (sealedEntry).
+		if err := tx.Unseal(ctx, p.ID); err != nil {
 			return err
 		}
 		return tx.Audit(ctx, s.entry(a, p.LeadOrgID, "opening.confirmed", "procurement", p.ID,

@@ -26,6 +26,8 @@ func (h *Pages) Mount(app fiber.Router, guard web.Guard) {
 	decide, open := guard(access.PermDecide), guard(access.PermOpenBids)
 	opps, bid := guard(access.PermOpportunity), guard(access.PermBid)
 	proc, opp := scoped(h.Svc.VisibleToCommissioner), scoped(h.Svc.VisibleToProvider)
+	// A bidder's requests on an opportunity are logged without naming them (web.Unattributed).
+	opps = unattributed(opps)
 
 	app.Get("/procurements", view, h.list)
 	app.Get("/procurements/new", manage, h.newForm)
@@ -76,6 +78,8 @@ func (h *API) Mount(api fiber.Router, guard web.Guard) {
 	decide, open := guard(access.PermDecide), guard(access.PermOpenBids)
 	opps, bid := guard(access.PermOpportunity), guard(access.PermBid)
 	proc, opp := scoped(h.Svc.VisibleToCommissioner), scoped(h.Svc.VisibleToProvider)
+	// A bidder's requests on an opportunity are logged without naming them (web.Unattributed).
+	opps = unattributed(opps)
 
 	api.Get("/procurements", view, h.list)
 	api.Post("/procurements", manage, h.create)
@@ -112,4 +116,12 @@ func (h *API) Mount(api fiber.Router, guard web.Guard) {
 	api.Post("/opportunities/:id/lots/:lot/attachments", bid, opp, h.addAttachment)
 	api.Get("/opportunities/:id/lots/:lot/attachments/:att", bid, opp, h.ownAttachment)
 	api.Delete("/opportunities/:id/lots/:lot/attachments/:att", bid, opp, h.removeAttachment)
+}
+
+// unattributed marks the request before guard runs, so that its log line names no one.
+func unattributed(guard fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		web.Unattribute(c)
+		return guard(c)
+	}
 }

@@ -48,6 +48,29 @@ func (s *Service) entry(a *access.Actor, tenant, action, objType, objID string, 
 		ObjectType: objType, ObjectID: objID, Summary: summary}
 }
 
+// sealedEntry is entry for what a bidder does on a procurement: the event goes into the lead
+// commissioner's trail, sealed until the bids are opened (audit.Unseal in ConfirmOpening), so
+// that neither the commissioners nor the platform operator learn before then who is bidding,
+// when they saved or submitted, or what they attached. The bidder's organisation reads it.
+func (s *Service) sealedEntry(a *access.Actor, p Procurement, action, objType, objID string, summary map[string]any) audit.Entry {
+	e := s.entry(a, p.LeadOrgID, action, objType, objID, summary)
+	e.SealedUnder = p.ID
+	return e
+}
+
+// mailSeal is what a mail to a bidder about p is sealed under: p until its bids are opened
+// (jobs.Unseal in ConfirmOpening), nothing after.
+func mailSeal(ctx context.Context, tx *Store, p Procurement) (string, error) {
+	o, err := tx.Opening(ctx, p.ID)
+	if err != nil {
+		return "", err
+	}
+	if o != nil && o.ConfirmedAt != nil {
+		return "", nil
+	}
+	return p.ID, nil
+}
+
 func (s *Service) enqueue(ctx context.Context, ids []string) {
 	for _, id := range ids {
 		if err := s.Mail.EnqueueMail(ctx, id); err != nil {
@@ -631,9 +654,14 @@ func (s *Service) notifyBidders(ctx context.Context, tx *Store, p Procurement, s
 	if err != nil {
 		return nil, err
 	}
+	// The recipients are the bidders: the outbox would list them.
+	seal, err := mailSeal(ctx, tx, p)
+	if err != nil {
+		return nil, err
+	}
 	var ids []string
 	for _, e := range emails {
-		id, err := tx.QueueMail(ctx, jobs.Mail{TenantID: p.LeadOrgID, To: e, Subject: subject,
+		id, err := tx.QueueMail(ctx, jobs.Mail{TenantID: p.LeadOrgID, To: e, Subject: subject, SealedUnder: seal,
 			Text: text + fmt.Sprintf("\nSee the opportunity at %s/opportunities/%s\n", s.BaseURL, p.ID)})
 		if err != nil {
 			return nil, err

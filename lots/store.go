@@ -38,6 +38,14 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *Store) error) error {
 // Audit appends an audit event in the transaction.
 func (s *Store) Audit(ctx context.Context, e audit.Entry) error { return audit.Record(ctx, s.db, e) }
 
+// Unseal lifts the seal on the audit events and mail of a procurement whose bids are opened.
+func (s *Store) Unseal(ctx context.Context, procurementID string) error {
+	if err := audit.Unseal(ctx, s.db, procurementID); err != nil {
+		return err
+	}
+	return jobs.Unseal(ctx, s.db, procurementID)
+}
+
 // QueueMail writes a mail to the outbox in the transaction.
 func (s *Store) QueueMail(ctx context.Context, m jobs.Mail) (string, error) {
 	return jobs.QueueMail(ctx, s.db, m)

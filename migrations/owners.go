@@ -19,6 +19,8 @@ var Owners = map[string]string{
 	// the hash-chained audit trail (other stores append through audit.Record)
 	"audit_events": "golive/audit",
 	"audit_head":   "golive/audit",
+	// procurements whose bidders' events have been opened to the commissioners (migration 00017)
+	"audit_unsealed": "golive/audit",
 
 	// the mail outbox (other stores queue through jobs.QueueMail)
 	"mail_messages": "golive/jobs",

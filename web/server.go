@@ -227,7 +227,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	}
 	attrs := []any{"request_id", RequestID(c), "method", c.Method(), "path", c.Path(),
 		"status", status, "duration_ms", time.Since(start).Milliseconds()}
-	if a := ActorFrom(c); a != nil {
+	if a := ActorFrom(c); a != nil && !unattributed(c) {
 		attrs = append(attrs, "user", a.UserID, "org", a.OrgID)
 	}
 	s.Logger.Log(c.UserContext(), lvl, "request", attrs...)
