@@ -398,3 +398,6 @@ func (s *Service) PlatformTasks(ctx context.Context, a *access.Actor) ([]Task, e
 	}
 	return out, nil
 }
+
+// RoleList is the invitation's role keys.
+func (i Invitation) RoleList() []string { return strings.Split(i.Roles, ",") }
