@@ -95,16 +95,18 @@ type OrgPage struct {
 	CanSuspend bool
 }
 
+// renderOrg shows the organisation; after a change (flash set) it redirects there, so that a
+// reload does not send the form again.
 func (p *Pages) renderOrg(c *fiber.Ctx, id, flash string) error {
+	if flash != "" {
+		return web.RedirectFlash(c, "/platform/organisations/"+id, flash)
+	}
 	d, err := p.Svc.Organisation(c.UserContext(), web.ActorFrom(c), id)
 	if err != nil {
 		return err
 	}
-	page := OrgPage{OrgDetail: d, CanSuspend: d.Org.SelfRegistered}
-	if flash != "" {
-		return p.Web.RenderFlash(c, "tenants/platform_org", d.Org.Name, flash, page)
-	}
-	return p.Web.Render(c, "tenants/platform_org", d.Org.Name, page, nil)
+	web.TakeFlash(c)
+	return p.Web.Render(c, "tenants/platform_org", d.Org.Name, OrgPage{OrgDetail: d, CanSuspend: d.Org.SelfRegistered}, nil)
 }
 
 func (p *Pages) platformOrg(c *fiber.Ctx) error { return p.renderOrg(c, c.Params("id"), "") }

@@ -146,19 +146,23 @@ func TestThePlatformAdminGivesANewCommissionerItsAdministrator(t *testing.T) {
 	}
 	form.Set("ods_code", "qks")
 	resp, body := p.post("/platform/organisations/new", form)
-	if resp.StatusCode != 200 || !strings.Contains(body, "NHS Kent and Medway ICB created") || !strings.Contains(body, "QKS") {
-		t.Fatalf("create: %d\n%s", resp.StatusCode, body)
+	m := regexp.MustCompile(`^/platform/organisations/([0-9a-f-]{36})$`).FindStringSubmatch(resp.Header.Get("Location"))
+	if resp.StatusCode != 303 || m == nil {
+		t.Fatalf("create: %d %s\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
 	}
-	orgID := regexp.MustCompile(`/platform/organisations/([0-9a-f-]{36})/invite`).FindStringSubmatch(body)[1]
+	orgID := m[1]
+	if _, body = p.get("/platform/organisations/" + orgID); !strings.Contains(body, "NHS Kent and Medway ICB created") || !strings.Contains(body, "QKS") {
+		t.Fatalf("the new organisation's page:\n%s", body)
+	}
 
 	p.get("/platform/organisations/" + orgID + "/invite")
-	resp, body = p.post("/platform/organisations/"+orgID+"/invite", url.Values{"name": {"Ira Admin"}, "email": {"ira@kmicb.test"}, "roles": {"tenant_admin"}})
-	if resp.StatusCode != 200 || !strings.Contains(body, "Invitation sent to ira@kmicb.test") {
+	resp, _ = p.post("/platform/organisations/"+orgID+"/invite", url.Values{"name": {"Ira Admin"}, "email": {"ira@kmicb.test"}, "roles": {"tenant_admin"}})
+	if _, body = p.get("/platform/organisations/" + orgID); resp.StatusCode != 303 || !strings.Contains(body, "Invitation sent to ira@kmicb.test") {
 		t.Fatalf("invite: %d\n%s", resp.StatusCode, body)
 	}
 	first := mb.link(t, "ira@kmicb.test", "/invitations/", 1)
 	invID := regexp.MustCompile(`/invitations/([0-9a-f-]{36})/resend`).FindStringSubmatch(body)[1]
-	if resp, _ := p.post("/platform/organisations/"+orgID+"/invitations/"+invID+"/resend", nil); resp.StatusCode != 200 {
+	if resp, _ := p.post("/platform/organisations/"+orgID+"/invitations/"+invID+"/resend", nil); resp.StatusCode != 303 {
 		t.Fatalf("resend: %d", resp.StatusCode)
 	}
 	second := mb.link(t, "ira@kmicb.test", "/invitations/", 2)
@@ -186,7 +190,7 @@ func TestThePlatformAdminGivesANewCommissionerItsAdministrator(t *testing.T) {
 	link := mb.link(t, "sam@kmicb.test", "/invitations/", 1)
 	_, body = p.get("/platform/organisations/" + orgID)
 	inv := regexp.MustCompile(`/invitations/([0-9a-f-]{36})/revoke`).FindStringSubmatch(body)[1]
-	if resp, _ := p.post("/platform/organisations/"+orgID+"/invitations/"+inv+"/revoke", nil); resp.StatusCode != 200 {
+	if resp, _ := p.post("/platform/organisations/"+orgID+"/invitations/"+inv+"/revoke", nil); resp.StatusCode != 303 {
 		t.Fatalf("revoke: %d", resp.StatusCode)
 	}
 	if st, _ := s.browser(t).get("/invitations/" + link); st != 404 {
