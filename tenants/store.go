@@ -53,6 +53,9 @@ func notFound(err error, what string) error {
 // CreateOrg inserts an organisation.
 func (s *Store) CreateOrg(ctx context.Context, o *Organisation) error {
 	if err := s.q(ctx).Create(o).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) { // two requests for the same name or identifier raced
+			return &apperr.Error{Kind: apperr.Conflict, Message: "Another organisation has this name or identifier"}
+		}
 		return fmt.Errorf("create organisation %s: %w", o.Name, err)
 	}
 	return nil
