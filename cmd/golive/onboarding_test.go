@@ -223,6 +223,22 @@ func TestADeactivatedOrganisationsPeopleCannotSignInAndItsDataStays(t *testing.T
 		t.Fatalf("search for estuary found %d", len(list.Organisations))
 	}
 	id := list.Organisations[0].ID
+
+	// Edited: its identifiers are checked for form and uniqueness.
+	edit := map[string]string{"name": "Estuary Urgent Care CIC", "legal_form": "cic", "companies_house_number": "0999 9999"}
+	var edited tenants.PlatformOrgJSON
+	if resp, raw := s.api(t, "PATCH", "/platform/organisations/"+id, platform, edit, &edited); resp.StatusCode != 200 || edited.CompaniesHouseNumber != "09999999" {
+		t.Fatalf("edit: %d %s", resp.StatusCode, raw)
+	}
+	s.api(t, "GET", "/platform/organisations?q=weald", platform, nil, &list)
+	edit["name"] = "Weald Ambulance Service NHS Trust"
+	if resp, raw := s.api(t, "PATCH", "/platform/organisations/"+list.Organisations[0].ID, platform, edit, nil); resp.StatusCode != 409 || !strings.Contains(string(raw), "Estuary") {
+		t.Errorf("Estuary's Companies House number given to Weald: %d %s", resp.StatusCode, raw)
+	}
+	edit["legal_form"] = "nhs_commissioner"
+	if resp, _ := s.api(t, "PATCH", "/platform/organisations/"+list.Organisations[0].ID, platform, edit, nil); resp.StatusCode != 422 {
+		t.Errorf("a provider made an NHS commissioner: %d", resp.StatusCode)
+	}
 	if resp, raw := s.api(t, "PUT", "/platform/organisations/"+id+"/status", platform, map[string]string{"status": "suspended"}, nil); resp.StatusCode != 409 {
 		t.Errorf("suspending an organisation that did not register itself: %d %s", resp.StatusCode, raw)
 	}
