@@ -229,4 +229,9 @@ describe('from an empty install to a published procurement and a registered bidd
     assert.equal(await state.platform.getByRole('button', { name: 'Suspend this registration' }).count(), 1)
     await checkA11y(state.platform, 'a self-registered organisation')
   })
+
+  test('every step is in the audit trail, whose chain still verifies', async () => {
+    const out = await golive.run(['audit', 'verify'])
+    assert.match(out, /head: seq \d+/, out)
+  })
 })
