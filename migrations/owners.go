@@ -15,6 +15,7 @@ var Owners = map[string]string{
 	"api_tokens":      "golive/tenants",
 	"casbin_rule":     "golive/tenants",
 	"authz_version":   "golive/tenants",
+	"registrations":   "golive/tenants",
 
 	// the hash-chained audit trail (other stores append through audit.Record)
 	"audit_events": "golive/audit",

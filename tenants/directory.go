@@ -149,11 +149,12 @@ func (d *Directory) Organisations(ctx context.Context, ids []string) (map[string
 	return out, nil
 }
 
-// OrganisationsOfKind lists every organisation of a kind, by name (a procurement's
-// participants are chosen from the commissioners).
+// OrganisationsOfKind lists every active organisation of a kind, by name (a procurement's
+// participants are chosen from the commissioners): a deactivated or suspended one has nobody
+// who could act for it.
 func (d *Directory) OrganisationsOfKind(ctx context.Context, kind access.OrgKind) ([]Organisation, error) {
 	var out []Organisation
-	if err := d.s.q(ctx).Where("kind = ?", kind).Order("name, id").Find(&out).Error; err != nil {
+	if err := d.s.q(ctx).Where("kind = ? AND deactivated_at IS NULL AND suspended_at IS NULL", kind).Order("name, id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("%s organisations: %w", kind, err)
 	}
 	return out, nil

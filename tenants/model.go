@@ -26,6 +26,13 @@ type Organisation struct {
 	Kind      OrgKind
 	ODSCode   string `gorm:"column:ods_code"`
 	CreatedAt time.Time
+	// Identifiers and status (migration 00018, tenants/identifiers.go): "" when absent.
+	LegalForm            LegalForm
+	CompaniesHouseNumber string
+	CharityNumber        string
+	DeactivatedAt        *time.Time
+	SuspendedAt          *time.Time
+	SelfRegistered       bool
 }
 
 // User is a person; they belong to exactly one organisation.
@@ -66,6 +73,7 @@ type Invitation struct {
 	CreatedAt  time.Time
 	ExpiresAt  time.Time
 	AcceptedAt *time.Time
+	RevokedAt  *time.Time
 }
 
 // PasswordReset is a one-time link to set a new password.

@@ -6,3 +6,8 @@ import _ "embed"
 //
 //go:embed openapi.json
 var OpenAPI []byte
+
+// OpenAPIPlatform describes the platform admin's /api/v1/platform routes.
+//
+//go:embed openapi_platform.json
+var OpenAPIPlatform []byte

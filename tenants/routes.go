@@ -16,6 +16,10 @@ func (p *Pages) MountPublic(app fiber.Router) {
 	app.Post("/reset-password/:token", p.reset)
 	app.Get("/invitations/:token", p.invitationForm)
 	app.Post("/invitations/:token", p.acceptInvitation)
+	app.Get("/register", p.registerForm)
+	app.Post("/register", p.register)
+	app.Get("/register/:token", p.confirmRegistrationForm)
+	app.Post("/register/:token", p.confirmRegistration)
 }
 
 // Mount registers the signed-in pages, each group behind the permission it needs.
@@ -35,6 +39,20 @@ func (p *Pages) Mount(app fiber.Router) {
 	admin.Post("/invite", p.invite)
 	admin.Get("/:id", p.member)
 	admin.Post("/:id", p.updateMember)
+
+	// Platform administration: organisations and who belongs to them, never their procurements.
+	orgs := app.Group("/platform/organisations", mw.Require(access.PermOrganisations))
+	orgs.Get("/", p.platformOrgs)
+	orgs.Get("/new", p.newOrgForm)
+	orgs.Post("/new", p.createOrg)
+	orgs.Get("/:id", p.platformOrg)
+	orgs.Get("/:id/edit", p.editOrgForm)
+	orgs.Post("/:id/edit", p.editOrg)
+	orgs.Post("/:id/status", p.orgStatus)
+	orgs.Get("/:id/invite", p.orgInviteForm)
+	orgs.Post("/:id/invite", p.orgInvite)
+	orgs.Post("/:id/invitations/:inv/resend", p.resendOrgInvitation)
+	orgs.Post("/:id/invitations/:inv/revoke", p.revokeOrgInvitation)
 }
 
 // Mount registers the API routes under /api/v1.
@@ -51,4 +69,14 @@ func (h *API) Mount(api fiber.Router, mw *Middleware) {
 	tokens.Get("/", h.tokens)
 	tokens.Post("/", h.createToken)
 	tokens.Delete("/:id", h.revokeToken)
+
+	orgs := api.Group("/platform/organisations", mw.Require(access.PermOrganisations))
+	orgs.Get("/", h.platformOrgs)
+	orgs.Post("/", h.createPlatformOrg)
+	orgs.Get("/:id", h.platformOrg)
+	orgs.Patch("/:id", h.updatePlatformOrg)
+	orgs.Put("/:id/status", h.setPlatformOrgStatus)
+	orgs.Post("/:id/invitations", h.invitePlatformOrg)
+	orgs.Post("/:id/invitations/:inv/resend", h.resendPlatformInvitation)
+	orgs.Delete("/:id/invitations/:inv", h.revokePlatformInvitation)
 }

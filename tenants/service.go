@@ -154,6 +154,14 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput, ip, userAgent stri
 		}
 		return "", wrong
 	}
+	// Only the right password learns that the organisation is closed: a guess learns nothing.
+	org, err := s.Store.Org(ctx, u.OrgID)
+	if err != nil {
+		return "", fmt.Errorf("load organisation of %s: %w", u.ID, err)
+	}
+	if msg := SignInRefusal(org); msg != "" {
+		return "", &apperr.Error{Kind: apperr.Unauthenticated, Message: msg, Fields: map[string]string{"email": msg}}
+	}
 	// The right password forgives the account's earlier failures; the address's stay counted.
 	if err := s.Redis.Del(ctx, accountKey(email)).Err(); err != nil {
 		s.Log.Warn("clear failed sign-ins", "err", err)
@@ -282,6 +290,10 @@ func (s *Service) identity(ctx context.Context, userID string) (Identity, error)
 	if err != nil {
 		return Identity{}, fmt.Errorf("load organisation of %s: %w", userID, err)
 	}
+	// Sessions and API tokens end with their organisation's deactivation or suspension.
+	if msg := SignInRefusal(o); msg != "" {
+		return Identity{}, apperr.New(apperr.Unauthenticated, msg)
+	}
 	return Identity{User: u, Org: o, Roles: s.Authz.RolesOf(u.ID, o.ID)}, nil
 }
 
@@ -374,10 +386,13 @@ func (s *Service) Invitation(ctx context.Context, token string) (Invitation, Org
 	if err != nil {
 		return Invitation{}, Organisation{}, fmt.Errorf("load invitation: %w", err)
 	}
-	if inv.AcceptedAt != nil || !s.Now().Before(inv.ExpiresAt) {
+	if inv.AcceptedAt != nil || inv.RevokedAt != nil || !s.Now().Before(inv.ExpiresAt) {
 		return Invitation{}, Organisation{}, gone
 	}
 	o, err := s.Store.Org(ctx, inv.OrgID)
+	if err == nil && o.Status() != StatusActive {
+		return Invitation{}, Organisation{}, gone
+	}
 	return inv, o, err
 }
 

@@ -53,6 +53,9 @@ func notFound(err error, what string) error {
 // CreateOrg inserts an organisation.
 func (s *Store) CreateOrg(ctx context.Context, o *Organisation) error {
 	if err := s.q(ctx).Create(o).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) { // two requests for the same name or identifier raced
+			return &apperr.Error{Kind: apperr.Conflict, Message: "Another organisation has this name or identifier"}
+		}
 		return fmt.Errorf("create organisation %s: %w", o.Name, err)
 	}
 	return nil
@@ -258,14 +261,14 @@ func (s *Store) InvitationByHash(ctx context.Context, hash string) (Invitation, 
 // ClaimInvitation marks it accepted only if nobody has: a link works once, even when two
 // requests race.
 func (s *Store) ClaimInvitation(ctx context.Context, id string, now time.Time) (bool, error) {
-	res := s.q(ctx).Model(&Invitation{}).Where("id = ? AND accepted_at IS NULL AND expires_at > ?", id, now).Update("accepted_at", now)
+	res := s.q(ctx).Model(&Invitation{}).Where("id = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?", id, now).Update("accepted_at", now)
 	return res.RowsAffected == 1, res.Error
 }
 
 // PendingInvitations lists the acting organisation's unaccepted, unexpired invitations.
 func (s *Store) PendingInvitations(ctx context.Context, now time.Time) ([]Invitation, error) {
 	var out []Invitation
-	err := s.q(ctx).Scopes(database.Tenant(ctx, "org_id")).Where("accepted_at IS NULL AND expires_at > ?", now).Order("created_at DESC").Find(&out).Error
+	err := s.q(ctx).Scopes(database.Tenant(ctx, "org_id")).Where("accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?", now).Order("created_at DESC").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("list invitations: %w", err)
 	}

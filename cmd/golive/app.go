@@ -168,6 +168,7 @@ func (a *App) buildHTTP() error {
 			{Label: "Opportunities", Href: "/opportunities", Perm: access.PermOpportunity},
 			{Label: "Evaluations", Href: "/evaluations", Perm: access.PermEvaluate},
 			{Label: "Users", Href: "/admin/users", Perm: access.PermUsersManage},
+			{Label: "Organisations", Href: "/platform/organisations", Perm: access.PermOrganisations},
 			{Label: "Audit log", Href: "/admin/audit", Perm: access.PermAuditRead},
 			{Label: "Mail outbox", Href: "/platform/outbox", Perm: access.PermOutbox},
 			{Label: "Jobs", Href: "/platform/jobs", Perm: access.PermJobs},
@@ -193,7 +194,7 @@ func (a *App) buildHTTP() error {
 	})
 
 	app.Use(mw.Authenticate, mw.CSRF)
-	pages := &tenants.Pages{Svc: a.Tenants, Web: srv, MW: mw, Tasks: []tenants.TaskSource{a.Tenants.AdminTasks, a.Lots.Tasks, a.Award.Tasks}}
+	pages := &tenants.Pages{Svc: a.Tenants, Web: srv, MW: mw, Tasks: []tenants.TaskSource{a.Tenants.AdminTasks, a.Tenants.PlatformTasks, a.Lots.Tasks, a.Award.Tasks}}
 	guard := web.Guard(mw.Require)
 	pages.MountPublic(app)
 

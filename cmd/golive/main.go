@@ -43,6 +43,8 @@ Commands:
   worker         run background jobs and the scheduler (needs GOLIVE_REDIS_URL)
   migrate        apply, roll back or list database migrations: migrate up|down|status
   demo           load the Kent and Medway demo organisations and sign-ins
+  admin create   make a platform admin and print a one-time link to set a password:
+                 admin create --email E --name N (the first step on an empty install)
   audit verify   check the audit trail's hash chain; exits non-zero naming the first bad row
   backup DIR     copy the database into DIR while serving (SQLite: a consistent snapshot;
                  PostgreSQL: pg_dump), with a manifest, and the secret key in a file of its own
@@ -81,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		help = "golive migrate up|down|status: apply every pending migration, roll back the last, or list them."
 	case "demo":
 		help = "golive demo: load the demo organisations (Kent and Medway and Luton and Bedfordshire CCGs,\nHealthwatch, four fictional providers) and one sign-in per role, then print the sign-ins."
+	case "admin":
+		help = adminHelp
 	case "audit":
 		help = "golive audit verify: walk the audit trail's hash chain; exit non-zero naming the first\naltered or missing row."
 	case "backup":
@@ -119,6 +123,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return migrate(ctx, cfg, fs.Args(), stdout)
 	case "demo":
 		return demo(ctx, cfg, log, stdout)
+	case "admin":
+		return adminCommand(ctx, cfg, log, fs.Args(), stdout)
 	case "audit":
 		if fs.Arg(0) != "verify" {
 			fs.Usage()

@@ -78,6 +78,10 @@ func specs() []routeSpec {
 		{method: "POST", path: "/reset-password/:token", public: true},
 		{method: "GET", path: "/invitations/:token", public: true},
 		{method: "POST", path: "/invitations/:token", public: true},
+		{method: "GET", path: "/register", public: true},
+		{method: "POST", path: "/register", public: true},
+		{method: "GET", path: "/register/:token", public: true},
+		{method: "POST", path: "/register/:token", public: true},
 
 		{method: "GET", path: "/", roles: everyone},
 		{method: "GET", path: "/account/tokens", roles: everyone},
@@ -92,6 +96,30 @@ func specs() []routeSpec {
 		{method: "GET", path: "/platform/outbox", roles: platform},
 		{method: "GET", path: "/platform/outbox/:id", roles: platform},
 		{method: "GET", path: "/platform/jobs", roles: platform},
+
+		// Platform administration (tenants/platform*.go), on NHS Medway CCG and an invitation the
+		// platform admin sent to it. Only the platform admin passes: every tenant's admin, lead and
+		// bidder is refused (403), as the platform admin is from every procurement row above and below.
+		// Sent empty, the forms answer 422; resend and revoke are the routes' point (then 409).
+		{method: "GET", path: "/platform/organisations", roles: platform},
+		{method: "GET", path: "/platform/organisations/new", roles: platform},
+		{method: "POST", path: "/platform/organisations/new", roles: platform},
+		{method: "GET", path: "/platform/organisations/:id", roles: platform},
+		{method: "GET", path: "/platform/organisations/:id/edit", roles: platform},
+		{method: "POST", path: "/platform/organisations/:id/edit", roles: platform},
+		{method: "POST", path: "/platform/organisations/:id/status", roles: platform},
+		{method: "GET", path: "/platform/organisations/:id/invite", roles: platform},
+		{method: "POST", path: "/platform/organisations/:id/invite", roles: platform},
+		{method: "POST", path: "/platform/organisations/:id/invitations/:inv/resend", roles: platform},
+		{method: "POST", path: "/platform/organisations/:id/invitations/:inv/revoke", roles: platform},
+		{method: "GET", path: "/api/v1/platform/organisations", roles: platform},
+		{method: "POST", path: "/api/v1/platform/organisations", roles: platform},
+		{method: "GET", path: "/api/v1/platform/organisations/:id", roles: platform},
+		{method: "PATCH", path: "/api/v1/platform/organisations/:id", roles: platform},
+		{method: "PUT", path: "/api/v1/platform/organisations/:id/status", roles: platform},
+		{method: "POST", path: "/api/v1/platform/organisations/:id/invitations", roles: platform},
+		{method: "POST", path: "/api/v1/platform/organisations/:id/invitations/:inv/resend", roles: platform},
+		{method: "DELETE", path: "/api/v1/platform/organisations/:id/invitations/:inv", roles: platform},
 
 		// Procurements (lots). Medway leads each, Swale takes part: DGS and Bedfordshire are outsiders.
 		{method: "GET", path: "/procurements", roles: procView},
@@ -396,6 +424,7 @@ type outcome struct {
 // mobilisation plan.
 type matrixFixtures struct {
 	evaluatorID, mailID string
+	orgID, orgInvID     string // NHS Medway CCG, and the platform admin's invitation to it
 	pageTok, apiTok     tenants.APIToken
 	procs               map[string]matrixProc
 	plan                matrixPlan
@@ -420,6 +449,14 @@ func newMatrixFixtures(t *testing.T, s *server) matrixFixtures {
 		t.Fatal(err)
 	}
 	s.App.DB.Gorm.Raw("SELECT id FROM mail_messages LIMIT 1").Scan(&fx.mailID)
+	fx.orgID = admin.OrgID
+	platform := signInActor(t, s, "admin@golive.test")
+	inv, err := s.App.Tenants.InviteToOrganisation(database.WithTenant(ctx, platform.OrgID), platform, fx.orgID,
+		tenants.OrgInviteInput{Email: "matrix-admin@medway-ccg.test", Name: "M"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx.orgInvID = inv.ID
 	fx.procs = matrixProcurements(t, s)
 	fx.plan = matrixMobilisation(t, s)
 	return fx
@@ -443,6 +480,8 @@ func (fx matrixFixtures) path(sp routeSpec) string {
 		return strings.Replace(sp.path, ":id", fx.pageTok.ID, 1)
 	case strings.Contains(sp.path, "/outbox/"):
 		return strings.Replace(sp.path, ":id", fx.mailID, 1)
+	case strings.Contains(sp.path, "/platform/organisations/"):
+		return strings.NewReplacer(":id", fx.orgID, ":inv", fx.orgInvID).Replace(sp.path)
 	}
 	return strings.NewReplacer(":token", "not-a-real-token", ":id", fx.evaluatorID).Replace(sp.path)
 }

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	demodata "golive/demo"
 	"io"
 	"net"
 	"net/http"
@@ -18,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	demodata "golive/demo"
 
 	"github.com/redis/go-redis/v9"
 

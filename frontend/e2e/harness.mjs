@@ -67,7 +67,11 @@ function tail (file, lines = 60) {
 // e.g. { GOLIVE_NOW: '2027-04-05T09:00:00+01:00' }. restart(envOverrides) stops only the serve
 // process and starts it again on the same data directory (same SQLite file, same secret key)
 // with envOverrides on top, waiting for /readyz: sessions may not survive it.
-export async function startGolive ({ env: extraEnv = {} } = {}) {
+//
+// With empty: true nothing is loaded: golive serves an empty data directory, as a new install
+// does, and run(args) runs another golive command (such as `admin create`) against the same data
+// directory while it serves, returning what it printed.
+export async function startGolive ({ env: extraEnv = {}, empty = false } = {}) {
   if (!fs.existsSync(GOLIVE_BIN)) {
     throw new Error(`${GOLIVE_BIN} does not exist: run \`make build\` (or set GOLIVE_BIN)`)
   }
@@ -78,11 +82,21 @@ export async function startGolive ({ env: extraEnv = {} } = {}) {
   // Embedded SQLite, Redis and outbox: whatever the shell points at stays untouched.
   for (const k of ['GOLIVE_DATABASE_URL', 'GOLIVE_REDIS_URL', 'GOLIVE_SECRET_KEY', 'GOLIVE_SMTP_URL', 'GOLIVE_NOW']) delete env[k]
 
-  try {
-    await promisify(execFile)(GOLIVE_BIN, ['demo'], { env, cwd: dir, timeout: 120_000, maxBuffer: 16 << 20 })
-  } catch (err) {
-    fs.rmSync(dir, { recursive: true, force: true })
-    throw new Error(`golive demo failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`)
+  const run = async (args) => {
+    try {
+      const { stdout } = await promisify(execFile)(GOLIVE_BIN, args, { env, cwd: dir, timeout: 120_000, maxBuffer: 16 << 20 })
+      return stdout
+    } catch (err) {
+      throw new Error(`golive ${args.join(' ')} failed: ${err.message}\n${err.stdout ?? ''}${err.stderr ?? ''}`)
+    }
+  }
+  if (!empty) {
+    try {
+      await run(['demo'])
+    } catch (err) {
+      fs.rmSync(dir, { recursive: true, force: true })
+      throw err
+    }
   }
 
   const logFile = path.join(dir, 'serve.log')
@@ -144,7 +158,7 @@ export async function startGolive ({ env: extraEnv = {} } = {}) {
 
   spawnServe()
   await waitReady()
-  return { baseURL, dir, logFile, stop, restart, log: () => tail(logFile, 200) }
+  return { baseURL, dir, logFile, stop, restart, run, log: () => tail(logFile, 200) }
 }
 
 // launchBrowser starts Debian's Chromium. Playwright gives it a new, empty --user-data-dir of its
@@ -171,6 +185,7 @@ export function useGolive (options = {}) {
     const app = await startGolive(options)
     env.app = app
     env.baseURL = app.baseURL
+    env.run = app.run
     env.browser = await launchBrowser()
   }, { timeout: 180_000 })
   after(async () => {

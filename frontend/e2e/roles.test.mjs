@@ -11,14 +11,14 @@ const DENIED = [403, 404]
 // What each role may and may not open, besides the dashboard. Every role may manage its own API
 // tokens; /admin/* is the organisation admin's, /platform/* the platform admin's.
 const roles = [
-  { who: 'the platform admin', email: demo.platformAdmin, may: ['/account/tokens', '/platform/outbox'], mayNot: [] },
-  { who: 'the Medway organisation admin', email: demo.tenantAdmin, may: ['/admin/users', '/admin/users/invite', '/admin/audit', '/account/tokens'], mayNot: ['/platform/outbox'] },
+  { who: 'the platform admin', email: demo.platformAdmin, may: ['/account/tokens', '/platform/outbox', '/platform/organisations', '/platform/organisations/new'], mayNot: [] },
+  { who: 'the Medway organisation admin', email: demo.tenantAdmin, may: ['/admin/users', '/admin/users/invite', '/admin/audit', '/account/tokens'], mayNot: ['/platform/outbox', '/platform/organisations'] },
   { who: 'the Medway procurement lead', email: demo.lead, may: ['/account/tokens'], mayNot: ['/admin/users', '/platform/outbox'] },
   { who: 'a Medway evaluator', email: demo.evaluator, may: ['/account/tokens'], mayNot: ['/admin/users'] },
   { who: 'the Medway governing-body approver', email: demo.approver, may: ['/account/tokens'], mayNot: ['/admin/users'] },
   { who: 'a Medway observer', email: demo.observer, may: ['/account/tokens'], mayNot: ['/admin/users'] },
   { who: 'a Healthwatch evaluator', email: demo.healthwatch, may: ['/account/tokens'], mayNot: ['/admin/users', '/admin/audit'] },
-  { who: 'a bidder', email: demo.bidder, may: ['/account/tokens'], mayNot: ['/admin/users', '/admin/audit', '/platform/outbox'] }
+  { who: 'a bidder', email: demo.bidder, may: ['/account/tokens'], mayNot: ['/admin/users', '/admin/audit', '/platform/outbox', '/platform/organisations'] }
 ]
 
 for (const role of roles) {

@@ -106,6 +106,10 @@ var (
 	PermAuditRead   = Permission{"audit", "read"}
 	PermOutbox      = Permission{"outbox", "read"}
 	PermJobs        = Permission{"jobs", "admin"}
+	// PermOrganisations is the platform admin's: create, edit, deactivate and suspend
+	// organisations, invite their first administrators and see who their people are (never
+	// their procurements).
+	PermOrganisations = Permission{"organisations", "manage"}
 
 	// Procurements (lots): commissioners see the procurements they take part in; the lead runs
 	// them; only the lead and governing-body approvers see the estimated value.
@@ -139,7 +143,7 @@ var (
 
 // RolePermissions is the policy golive enforces: role → permissions.
 var RolePermissions = map[Role][]Permission{
-	RolePlatformAdmin:   {PermDashboard, PermOwnTokens, PermOutbox, PermJobs},
+	RolePlatformAdmin:   {PermDashboard, PermOwnTokens, PermOutbox, PermJobs, PermOrganisations},
 	RoleTenantAdmin:     {PermDashboard, PermOwnTokens, PermUsersManage, PermAuditRead, PermProcView, PermOpenBids, PermPlanView, PermInbox},
 	RoleProcurementLead: {PermDashboard, PermOwnTokens, PermProcView, PermProcManage, PermProcValue, PermOpenBids, PermPanelManage, PermPlanView, PermPlanManage, PermInbox},
 	RoleEvaluator:       {PermDashboard, PermOwnTokens, PermProcView, PermEvaluate, PermInbox},
