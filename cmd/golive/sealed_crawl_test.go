@@ -149,7 +149,7 @@ func TestSealedMeansSealedEverywhere(t *testing.T) {
 		"reviewer@healthwatch-kent.test", "admin@healthwatch-kent.test", "admin@golive.test"}
 	pages := []string{"/", "/inbox", "/admin/users", "/admin/audit", "/admin/audit?object_type=submission",
 		"/admin/audit?object_type=procurement", "/admin/audit?object_type=clarification", "/admin/audit?object_id=" + p.ID,
-		"/admin/audit?object_id=" + l.ID, "/admin/audit?page=2", "/platform/outbox", "/platform/outbox?page=2", "/platform/jobs",
+		"/admin/audit?object_id=" + l.ID, "/admin/audit?page=2", "/platform/outbox", "/platform/outbox?page=2", "/platform/jobs", "/platform/organisations",
 		"/metrics"}
 	apis := []string{"/audit", "/audit?limit=500", "/audit?object_type=submission&limit=500", "/audit?object_type=procurement",
 		"/audit?object_type=clarification", "/audit?object_id=" + p.ID, "/inbox"}
@@ -196,6 +196,12 @@ func TestSealedMeansSealedEverywhere(t *testing.T) {
 			crawl(t, email, func(where, body string) {
 				for _, b := range bidders {
 					for _, n := range b.needles() {
+						// The platform admin administers every organisation: that a provider
+						// exists (its name and id in the directory, or a task to give it an
+						// administrator) is theirs to know. That it bids is not.
+						if email == "admin@golive.test" && (n == b.org || n == b.orgID) {
+							continue
+						}
 						if strings.Contains(body, n) {
 							t.Errorf("%s reads %q (of %s) on %s before the opening", email, n, b.org, where)
 						}
