@@ -60,14 +60,27 @@ func (s *Service) RecordSections(ctx context.Context, a *access.Actor, procureme
 			if err != nil {
 				return nil, err
 			}
-			sec.Files = append(sec.Files, record.File{Name: strings.ReplaceAll(t.part, "_", "-") + ".csv", Title: t.sheet, Body: body})
+			sec.Files = append(sec.Files, record.File{Name: strings.ReplaceAll(t.part, "_", "-") + ".csv", Title: t.sheet, Body: body, Answers: recordItems[t.part]})
 		}
 		sec.Files = append(sec.Files,
-			record.File{Name: "price-formula.txt", Title: "Price formula", Body: []byte(priceFormulaText(formula))},
-			record.File{Name: "conflicts.txt", Title: "Conflicts of interest and how they were managed", Body: []byte(conflictsText(r))})
+			record.File{Name: "price-formula.txt", Title: "Price formula", Body: []byte(priceFormulaText(formula)), Answers: []record.Item{record.ItemCriteria}},
+			record.File{Name: "conflicts.txt", Title: "Conflicts of interest and how they were managed", Body: []byte(conflictsText(r)), Answers: []record.Item{record.ItemConflicts}})
 		out = append(out, sec)
 	}
 	return out, nil
+}
+
+// recordItems are the items of regulation 24 each table of the export records.
+var recordItems = map[string][]record.Item{
+	"summary":           {record.ItemProvider},
+	"questions":         {record.ItemCriteria},
+	"ranking":           {record.ItemReasons},
+	"section_scores":    {record.ItemReasons},
+	"individual_scores": {record.ItemScores},
+	"consensus":         {record.ItemScores},
+	"declarations":      {record.ItemConflicts},
+	"panel":             {record.ItemDecisionMakers},
+	"award":             {record.ItemDecisionMakers, record.ItemProvider, record.ItemRepresentations},
 }
 
 // exportTableCSV writes one table of the export as a CSV file of its own.

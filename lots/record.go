@@ -215,11 +215,11 @@ func (s *Service) RecordSections(ctx context.Context, a *access.Actor, id string
 		Key: "procurement", Title: "The procurement",
 		About: "Its key dates, the governing bodies' decisions on the business case with their minutes, the opening of the responses, and what was published to bidders. Clarifications are listed without who asked.",
 		Files: []record.File{
-			{Name: "timeline.csv", Title: "Timeline", Body: timeline},
-			{Name: "governing-body-decisions.csv", Title: "Governing-body decisions on the business case, with their minutes", Body: decisions},
-			{Name: "opening-log.csv", Title: "Opening log", Body: openingLog},
+			{Name: "timeline.csv", Title: "Timeline", Body: timeline, Answers: []record.Item{record.ItemProcess}},
+			{Name: "governing-body-decisions.csv", Title: "Governing-body decisions on the business case, with their minutes", Body: decisions, Answers: []record.Item{record.ItemDecisionMakers}},
+			{Name: "opening-log.csv", Title: "Opening log", Body: openingLog, Answers: []record.Item{record.ItemProcess}},
 			{Name: "documents.csv", Title: "Documents published, with their SHA-256", Body: documents},
-			{Name: "clarifications.csv", Title: "Clarifications and addenda as published", Body: clarifications},
+			{Name: "clarifications.csv", Title: "Clarifications and addenda as published", Body: clarifications, Answers: []record.Item{record.ItemProcess}},
 		},
 	}}, nil
 }

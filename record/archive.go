@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"html/template"
 	"path"
-	"slices"
 	"strings"
 	"time"
 
@@ -194,22 +193,38 @@ func validPath(p string) bool {
 	return p != "" && !strings.HasPrefix(p, "/") && !strings.Contains(p, "..") && !strings.Contains(p, "\\") && p != manifestName
 }
 
-// Regulation24 lists what PSR regulation 24 asks a relevant authority to record of a decision
-// (DOMAIN.md "Records"), with the files of the archive that hold each item. Files are named
-// by their name within any section, so a section added later (notices) can answer too.
+// Item is a matter PSR regulation 24 asks a relevant authority to record of a decision
+// (DOMAIN.md "Records"). Providers tag each file with the items it answers, and the index page
+// lists, for each item, the files that answer it: a section added later (notices) tags its own.
+type Item int
+
+// The items of regulation 24 the index lists, in its order.
+const (
+	ItemProcess Item = iota + 1
+	ItemDecisionMakers
+	ItemCriteria
+	ItemScores
+	ItemReasons
+	ItemConflicts
+	ItemProvider
+	ItemRepresentations
+	ItemWhoSawWhat
+)
+
+// Regulation24 describes the items.
 var Regulation24 = []struct {
-	Item  string
-	Files []string
+	Item Item
+	Text string
 }{
-	{"The decision-making process followed", []string{"timeline.csv", "opening-log.csv", "events.csv"}},
-	{"The decision-makers: the governing bodies that decided, with their minutes, and the evaluation panel", []string{"governing-body-decisions.csv", "panel.csv", "award.csv"}},
-	{"The key criteria and their relative importance, and the price formula", []string{"questions.csv", "price-formula.txt"}},
-	{"Each evaluator's own scores and rationale, moderation and consensus", []string{"individual-scores.csv", "consensus.csv"}},
-	{"The reasons for the decision, against the key criteria: the ranking", []string{"ranking.csv", "section-scores.csv", "letters.txt"}},
-	{"Declared conflicts of interest and how they were managed", []string{"declarations.csv", "conflicts.txt"}},
-	{"The provider chosen and the contract awarded", []string{"award.csv", "summary.csv"}},
-	{"Representations made and the decisions on them", []string{"representations.csv", "award.csv"}},
-	{"Who saw, changed or exported what, and when", []string{"events.csv", "events.json"}},
+	{ItemProcess, "The decision-making process followed"},
+	{ItemDecisionMakers, "The decision-makers: the governing bodies that decided, with their minutes, and the evaluation panel"},
+	{ItemCriteria, "The key criteria and their relative importance, and the price formula"},
+	{ItemScores, "Each evaluator's own scores and rationale, moderation and consensus"},
+	{ItemReasons, "The reasons for the decision against the key criteria: the ranking, and the letters as sent"},
+	{ItemConflicts, "Declared conflicts of interest and how they were managed"},
+	{ItemProvider, "The provider chosen and the contract awarded"},
+	{ItemRepresentations, "Representations made and the decisions on them"},
+	{ItemWhoSawWhat, "Who saw, changed or exported what, and when"},
 }
 
 type indexSection struct {
@@ -265,27 +280,25 @@ events are still those of golive's audit chain, run <code>golive record verify r
 func indexPage(c contents) ([]byte, error) {
 	d := indexData{H: c.header, ExportedAt: c.exportedAt.In(ukclock.London).Format("2 January 2006 15:04"), ExportedBy: c.exportedBy,
 		Head: c.head, Events: len(c.events)}
-	byName := map[string][]string{}
+	byItem := map[Item][]string{}
 	for _, s := range c.sections {
 		is := indexSection{Title: s.Title, About: s.About}
 		for _, f := range s.Files {
 			p := path.Join(s.Key, f.Name)
 			is.Files = append(is.Files, indexFile{Path: p, Title: f.Title})
-			byName[f.Name] = append(byName[f.Name], p)
+			for _, it := range f.Answers {
+				byItem[it] = append(byItem[it], p)
+			}
 		}
 		d.Sections = append(d.Sections, is)
 	}
 	d.Sections = append(d.Sections, indexSection{Title: "Audit events of this procurement",
 		About: "Who saw, changed or exported what, and when: every event recorded on the procurement, its lots and what they hold, up to the chain head above.",
 		Files: []indexFile{{Path: eventsCSV, Title: "Audit events"}, {Path: eventsName, Title: "Audit events with their chain hashes"}}})
-	byName["events.csv"], byName["events.json"] = []string{eventsCSV}, []string{eventsName}
+	byItem[ItemWhoSawWhat] = append(byItem[ItemWhoSawWhat], eventsCSV, eventsName)
+	byItem[ItemProcess] = append(byItem[ItemProcess], eventsCSV)
 	for _, r := range Regulation24 {
-		it := indexItem{Item: r.Item}
-		for _, n := range r.Files {
-			it.Files = append(it.Files, byName[n]...)
-		}
-		it.Files = slices.Compact(it.Files)
-		d.Reg24 = append(d.Reg24, it)
+		d.Reg24 = append(d.Reg24, indexItem{Item: r.Text, Files: byItem[r.Item]})
 	}
 	var b bytes.Buffer
 	if err := indexTemplate.Execute(&b, d); err != nil {

@@ -22,6 +22,8 @@ type File struct {
 	Name  string // within the section's folder: "decisions.csv"
 	Title string // as the index page lists it
 	Body  []byte
+	// Answers are the items of regulation 24 the file records.
+	Answers []Item
 }
 
 // Section is a part of the record one package owns: a folder of files in the archive.

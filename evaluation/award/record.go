@@ -95,9 +95,9 @@ func (s *Service) lotRecord(ctx context.Context, p lots.Procurement, l lots.Lot)
 		}
 	}
 	if letters.Len() > 0 {
-		sec.Files = append(sec.Files, record.File{Name: "letters.txt", Title: "Standstill letters as sent to each bidder", Body: []byte(letters.String())})
+		sec.Files = append(sec.Files, record.File{Name: "letters.txt", Title: "Standstill letters as sent to each bidder", Body: []byte(letters.String()), Answers: []record.Item{record.ItemReasons}})
 	}
 	sec.Files = append(sec.Files, record.File{Name: "representations.csv", Title: "Representations and the decisions on them",
-		Body: record.CSV([]string{"recommended_bidder", "from_bidder", "representation", "made_by", "made_at_uk", "decision", "reason", "decided_by", "decided_at_uk"}, rows)})
+		Body: record.CSV([]string{"recommended_bidder", "from_bidder", "representation", "made_by", "made_at_uk", "decision", "reason", "decided_by", "decided_at_uk"}, rows), Answers: []record.Item{record.ItemRepresentations}})
 	return sec, nil
 }
