@@ -36,8 +36,8 @@ type Archive struct {
 }
 
 // Export assembles the record of a procurement and audits the download, in that order: the
-// export event carries the manifest's SHA-256, and an archive whose event could not be recorded
-// is not handed out.
+// export event carries the SHA-256 of the manifest and of the whole archive, and an archive
+// whose event could not be recorded is not handed out.
 func (s *Service) Export(ctx context.Context, a *access.Actor, procurementID string) (Archive, error) {
 	h, err := s.Headers.RecordHeader(ctx, a, procurementID)
 	if err != nil {
@@ -70,7 +70,7 @@ func (s *Service) Export(ctx context.Context, a *access.Actor, procurementID str
 	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return audit.Record(ctx, tx, audit.Entry{ActorUserID: a.UserID, ActorOrgID: a.OrgID, TenantID: h.LeadOrgID,
 			Action: ExportAction, ObjectType: "procurement", ObjectID: h.ProcurementID,
-			Summary: map[string]any{"manifest_sha256": manifestSum, "chain_head_seq": head.Seq, "events": len(events), "bytes": len(body)}})
+			Summary: map[string]any{"manifest_sha256": manifestSum, "archive_sha256": sum(body), "chain_head_seq": head.Seq, "events": len(events), "bytes": len(body)}})
 	})
 	if err != nil {
 		return Archive{}, fmt.Errorf("record the export of the record of %s: %w", h.ProcurementID, err)

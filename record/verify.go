@@ -35,8 +35,8 @@ const maxEntry = 512 << 20
 //     database is the same event byte for byte;
 //   - the chain head at export is still in the chain, and the chain verifies (audit.Verify), so
 //     the archived events are linked to today's head;
-//   - the export was audited with this manifest's SHA-256, so a manifest rewritten to match
-//     altered files is caught.
+//   - the export was audited with this manifest's SHA-256 and the archive's, so a manifest
+//     rewritten to match altered files is caught, and so is any other byte of the zip.
 //
 // The first failure is returned as an error that says what is wrong.
 func Verify(ctx context.Context, db *gorm.DB, archive []byte) (Verified, error) {
@@ -103,7 +103,7 @@ func Verify(ctx context.Context, db *gorm.DB, archive []byte) (Verified, error) 
 		return v, err
 	}
 	v.Events = len(rows)
-	if err := checkExported(ctx, db, m.Procurement.ID, sum(raw)); err != nil {
+	if err := checkExported(ctx, db, m.Procurement.ID, sum(raw), sum(archive)); err != nil {
 		return v, err
 	}
 	return v, nil
@@ -171,21 +171,32 @@ func checkEvents(ctx context.Context, db *gorm.DB, rows []EventRow, head audit.H
 	return nil
 }
 
-// checkExported finds the audit event of the download that produced this manifest.
-func checkExported(ctx context.Context, db *gorm.DB, procurementID, manifestSum string) error {
+// checkExported finds the audit event of the download that produced this archive. Its manifest
+// is looked for first, to say which part changed; then the archive's own bytes, which also
+// cover the zip's structure that no manifest entry does.
+func checkExported(ctx context.Context, db *gorm.DB, procurementID, manifestSum, archiveSum string) error {
 	events, err := audit.EventsOf(ctx, db, ExportAction, "procurement", procurementID)
 	if err != nil {
 		return err
 	}
+	manifestFound := false
 	for _, e := range events {
 		var s struct {
 			Manifest string `json:"manifest_sha256"`
+			Archive  string `json:"archive_sha256"`
 		}
-		if json.Unmarshal([]byte(e.Summary), &s) == nil && s.Manifest == manifestSum {
+		if json.Unmarshal([]byte(e.Summary), &s) != nil || s.Manifest != manifestSum {
+			continue
+		}
+		manifestFound = true
+		if s.Archive == archiveSum {
 			return nil
 		}
 	}
-	return fmt.Errorf("no %s audit event of procurement %s holds this manifest's SHA-256 %s: the manifest was rewritten, or the archive was not exported from this golive", ExportAction, procurementID, manifestSum)
+	if !manifestFound {
+		return fmt.Errorf("no %s audit event of procurement %s holds this manifest's SHA-256 %s: the manifest was rewritten, or the archive was not exported from this golive", ExportAction, procurementID, manifestSum)
+	}
+	return fmt.Errorf("the archive's SHA-256 %s is not the one its export recorded in the audit trail, though every file matches the manifest: the zip's structure was changed after export", archiveSum)
 }
 
 // VerifyCommand is `golive record verify FILE`: it prints what was checked, or returns the first
