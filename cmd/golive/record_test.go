@@ -4,6 +4,8 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -137,6 +139,17 @@ func TestTheRecordOfTheKentAndMedwayProcurementVerifiesUntilChanged(t *testing.T
 		}
 	})
 
+	t.Run("verify fails when a file and the manifest are both rewritten to match", func(t *testing.T) {
+		changed := filepath.Join(dir, "forged.zip")
+		if err := os.WriteFile(changed, forge(t, ar.Body, "evaluation/lot-1/ranking.csv"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := verify(changed)
+		if err == nil || !strings.Contains(err.Error(), "manifest was rewritten") {
+			t.Fatalf("verify of an archive with a matching forged manifest: %v", err)
+		}
+	})
+
 	t.Run("verify fails after one audit row of the procurement is changed in the database", func(t *testing.T) {
 		var seq int64
 		a.DB.Gorm.Raw("SELECT seq FROM audit_events WHERE action = 'score.recorded' AND object_id = ? ORDER BY seq LIMIT 1", d.KentLot1).Scan(&seq)
@@ -177,6 +190,54 @@ func rezip(t *testing.T, body []byte, name string) []byte {
 			t.Fatal(err)
 		}
 		_, _ = w.Write(b)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
+// forge copies an archive with one byte of one file changed and the manifest recomputed to match.
+func forge(t *testing.T, body []byte, name string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string][]byte{}
+	var order []string
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		files[f.Name] = b
+		order = append(order, f.Name)
+	}
+	files[name][len(files[name])/2] ^= 0x01
+	var m record.Manifest
+	if err := json.Unmarshal(files["manifest.json"], &m); err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range m.Files {
+		if f.Path == name {
+			s := sha256.Sum256(files[name])
+			m.Files[i].SHA256 = hex.EncodeToString(s[:])
+		}
+	}
+	if files["manifest.json"], err = json.MarshalIndent(m, "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, n := range order {
+		w, err := zw.Create(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = w.Write(files[n])
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
