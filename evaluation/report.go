@@ -154,7 +154,12 @@ func (s *Service) Report(ctx context.Context, a *access.Actor, lotID string) (Re
 	if err != nil {
 		return Report{}, err
 	}
-	r := Report{GeneratedAt: s.Now(), GeneratedBy: a.Name, Procurement: p, Lot: l}
+	return s.report(ctx, p, l, parts, a.Name)
+}
+
+// report gathers the evaluation of a lot its caller has let the reader see (Report, the record).
+func (s *Service) report(ctx context.Context, p lots.Procurement, l lots.Lot, parts []string, by string) (Report, error) {
+	r := Report{GeneratedAt: s.Now(), GeneratedBy: by, Procurement: p, Lot: l}
 	st, err := s.lotState(ctx, s.Store, p, l)
 	if err != nil {
 		return r, err

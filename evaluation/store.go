@@ -509,3 +509,8 @@ func (s *Store) PriceOpenings(ctx context.Context, procurementIDs []string) ([]P
 // evaluation (the award) joins the evaluation's transaction with it, so that its own rows and
 // the evaluation's reads commit or fail together.
 func (s *Store) DB() *gorm.DB { return s.db }
+
+// ProcurementLots lists a procurement's lots by number.
+func (s *Store) ProcurementLots(ctx context.Context, procurementID string) ([]lots.Lot, error) {
+	return s.lots().LotsOf(ctx, procurementID)
+}

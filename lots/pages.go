@@ -339,6 +339,7 @@ type OverviewPage struct {
 	Clarifications, Unanswered                         int
 	Edit, Submit, Return, Publish, Cancel, Upload      bool
 	Decide, Opening, Clarify                           bool
+	Record                                             bool // may download record.zip (package record)
 	LotCommissioners, ServiceOptions, Kinds, Templates []web.Option
 	Lot                                                struct{ Number, Title, Description string }
 	Errs                                               map[string]map[string]string
@@ -352,6 +353,7 @@ func (h *Pages) overview(c *fiber.Ctx, v ProcurementView) OverviewPage {
 		Publish: allowed(ActPublish), Cancel: allowed(ActCancel), Clarify: allowed(ActClarify),
 		Decide:  v.MyDecisionDue && h.can(c, access.PermDecide),
 		Opening: v.CanManage && h.can(c, access.PermOpenBids) && slices.Contains([]State{Closed, OpeningStarted, Opened}, v.Effective),
+		Record:  v.CanManage && h.can(c, access.PermRecordExport),
 		Errs:    map[string]map[string]string{}}
 	page.Upload = manage && slices.Contains([]State{Draft, AwaitingApproval, Published, Rejected}, v.Effective)
 	if v.ShowValue {

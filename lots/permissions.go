@@ -28,3 +28,10 @@ func CanSeeValue(a *access.Actor, participants []Participant, allowed bool) bool
 func CanReadResponses(p Procurement, o *Opening) bool {
 	return o != nil && o.ConfirmedAt != nil && !o.ConfirmedAt.Before(p.SubmissionDeadline)
 }
+
+// CanKeepRecord: the record of a procurement (package record) is the lead commissioner's: its
+// procurement lead and organisation admin export it (access.PermRecordExport), no participating
+// commissioner, who keeps its own governing body's papers.
+func CanKeepRecord(a *access.Actor, p Procurement) bool {
+	return CanManage(a, p) && access.Grants(a.Roles, access.PermRecordExport)
+}

@@ -214,3 +214,8 @@ func (r *Reads) SealedPrices(ctx context.Context, subs []Submission) error {
 	}
 	return nil
 }
+
+// LotsOf lists a procurement's lots by number, for one the acting organisation takes part in.
+func (r *Reads) LotsOf(ctx context.Context, procurementID string) ([]Lot, error) {
+	return r.s.Lots(ctx, procurementID)
+}

@@ -22,6 +22,7 @@ import (
 	"golive/jobs/jobsweb"
 	"golive/lots"
 	"golive/mobilisation"
+	"golive/record"
 	"golive/tenants"
 	"golive/tenants/access"
 	"golive/web"
@@ -40,6 +41,7 @@ type App struct {
 	Eval     *evaluation.Service
 	Award    *award.Service
 	Mob      *mobilisation.Service
+	Record   *record.Service
 	Jobs     *jobs.Client
 	Mailer   jobs.Mailer
 	Fiber    *fiber.App
@@ -113,6 +115,9 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Award = &award.Service{Store: award.NewStore(db), Eval: a.Eval, People: tenants.NewDirectory(db), Mail: a.Jobs,
 		BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
 	a.Eval.Awards = a.Award // the award builds on the evaluation; evaluation asks it through this
+	// The record of a procurement: each package that owns part of it exports its sections.
+	a.Record = &record.Service{DB: db.Gorm, Headers: a.Lots, Providers: []record.Provider{a.Lots, a.Eval, a.Award},
+		People: tenants.NewDirectory(db), Now: cfg.Now}
 	a.Mob = &mobilisation.Service{Store: mobilisation.NewStore(db), Contracts: a.Award, Mail: a.Jobs, BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
 	if err := a.Mob.EnsureDefaultTemplate(ctx); err != nil {
 		return nil, err
@@ -208,6 +213,7 @@ func (a *App) buildHTTP() error {
 	(&award.API{Svc: a.Award}).Mount(api, guard)
 	(&mobilisation.API{Svc: a.Mob}).Mount(api, guard)
 	(&mobilisation.InboxAPI{Svc: a.Mob}).Mount(api, guard)
+	(&record.Handlers{Svc: a.Record}).Mount(app, api, guard)
 
 	pages.Mount(app)
 	(&lots.Pages{Svc: a.Lots, Web: srv}).Mount(app, guard)

@@ -19,6 +19,7 @@ import (
 	"golive/audit"
 	"golive/database"
 	"golive/lots"
+	"golive/record"
 	"golive/tenants"
 )
 
@@ -46,6 +47,9 @@ Commands:
   admin create   make a platform admin and print a one-time link to set a password:
                  admin create --email E --name N (the first step on an empty install)
   audit verify   check the audit trail's hash chain; exits non-zero naming the first bad row
+  record verify FILE
+                 check a procurement's record.zip: its manifest's SHA-256 hashes, and that its
+                 audit events are still those of the running chain; exits non-zero saying why
   backup DIR     copy the database into DIR while serving (SQLite: a consistent snapshot;
                  PostgreSQL: pg_dump), with a manifest, and the secret key in a file of its own
   restore DIR    restore a backup into an empty data directory or an empty database
@@ -87,6 +91,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		help = adminHelp
 	case "audit":
 		help = "golive audit verify: walk the audit trail's hash chain; exit non-zero naming the first\naltered or missing row."
+	case "record":
+		help = "golive record verify FILE: check a record.zip exported from golive: every file against the\nmanifest's SHA-256, and its audit events against the running audit chain; exit non-zero\nsaying what does not match."
 	case "backup":
 		help = backupHelp
 		fs.StringVar(&keyFile, "key-file", "", "where to write the secret key (default DIR/secret.key)")
@@ -136,6 +142,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		defer db.Close()
 		return audit.VerifyCommand(ctx, db, stdout)
+	case "record":
+		if fs.Arg(0) != "verify" || fs.NArg() != 2 {
+			fs.Usage()
+			return errors.New(`record: use "golive record verify FILE"`)
+		}
+		db, err := openExisting(cfg)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return record.VerifyCommand(ctx, db.Gorm, fs.Arg(1), stdout)
 	case "backup":
 		if fs.NArg() != 1 {
 			fs.Usage()

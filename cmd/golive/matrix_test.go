@@ -276,6 +276,11 @@ func specs() []routeSpec {
 		{method: "GET", path: "/evaluations/lots/:lot/export.csv", roles: award, owner: "medway", obj: "opened"},
 		{method: "GET", path: "/api/v1/evaluations/lots/:lot/export", roles: award, owner: "medway", obj: "opened"},
 
+		// the record of a procurement (record/): the lead commissioner's procurement lead and
+		// organisation admin only (access.PermRecordExport says why the others are refused)
+		{method: "GET", path: "/procurements/:id/record.zip", roles: opener, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/api/v1/procurements/:id/record.zip", roles: opener, owner: "medway", obj: "opened"},
+
 		// inbox and reminder preferences (mobilisation/pages_inbox.go)
 		// Everyone signed in but the platform admin has an inbox: their own, so no owner. Sent
 		// empty, the changes answer 422 and nothing is marked read.

@@ -139,13 +139,20 @@ var (
 	PermPlanUpdate = Permission{"mobilisation", "update"}
 	PermGoLive     = Permission{"mobilisation", "golive"}
 	PermInbox      = Permission{"inbox", "read"}
+
+	// The record of a procurement's decision (record.zip: every score, price, minute and audit
+	// event of it): the lead commissioner's procurement lead, who answers a challenge, and its
+	// organisation admin, who answers for the organisation when the lead has moved on. Approvers
+	// see the award of their own lots but not the whole file; evaluators, Healthwatch, observers
+	// and bidders see only their part; the platform admin sees no tenant's data.
+	PermRecordExport = Permission{"records", "export"}
 )
 
 // RolePermissions is the policy golive enforces: role → permissions.
 var RolePermissions = map[Role][]Permission{
 	RolePlatformAdmin:   {PermDashboard, PermOwnTokens, PermOutbox, PermJobs, PermOrganisations},
-	RoleTenantAdmin:     {PermDashboard, PermOwnTokens, PermUsersManage, PermAuditRead, PermProcView, PermOpenBids, PermPlanView, PermInbox},
-	RoleProcurementLead: {PermDashboard, PermOwnTokens, PermProcView, PermProcManage, PermProcValue, PermOpenBids, PermPanelManage, PermPlanView, PermPlanManage, PermInbox},
+	RoleTenantAdmin:     {PermDashboard, PermOwnTokens, PermUsersManage, PermAuditRead, PermProcView, PermOpenBids, PermPlanView, PermInbox, PermRecordExport},
+	RoleProcurementLead: {PermDashboard, PermOwnTokens, PermProcView, PermProcManage, PermProcValue, PermOpenBids, PermPanelManage, PermPlanView, PermPlanManage, PermInbox, PermRecordExport},
 	RoleEvaluator:       {PermDashboard, PermOwnTokens, PermProcView, PermEvaluate, PermInbox},
 	RoleHealthwatch:     {PermDashboard, PermOwnTokens, PermEvaluate, PermInbox},
 	RoleApprover:        {PermDashboard, PermOwnTokens, PermProcView, PermProcValue, PermDecide, PermAwardDecide, PermPlanView, PermGoLive, PermInbox},
