@@ -18,13 +18,15 @@ import (
 const inBatch = 500
 
 // EventsOfObjects returns the events whose object is one of ids, up to and including seq upTo
-// (the head read before, so that every row returned is committed), in chain order.
+// (the head read before, so that every row returned is committed), in chain order. Events still
+// sealed (a bidder's, before the opening) are left out: the record is the buyer's, and before
+// the opening the buyer may not know who bids.
 func EventsOfObjects(ctx context.Context, db *gorm.DB, ids []string, upTo int64) ([]Event, error) {
 	var out []Event
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	for chunk := range slices.Chunk(ids, inBatch) {
 		var part []Event
-		if err := db.WithContext(ctx).Where("object_id IN ? AND seq <= ?", chunk, upTo).Find(&part).Error; err != nil {
+		if err := db.WithContext(ctx).Scopes(visibleTo("")).Where("object_id IN ? AND seq <= ?", chunk, upTo).Find(&part).Error; err != nil {
 			return nil, fmt.Errorf("list audit events of %d objects: %w", len(chunk), err)
 		}
 		out = append(out, part...)

@@ -147,8 +147,9 @@ func (s *Service) RecordSections(ctx context.Context, a *access.Actor, id string
 	}
 	add(p.ClarificationDeadline, "Clarification deadline", "", "", true)
 	add(p.SubmissionDeadline, "Submission deadline", "", "", true)
+	opened := opening != nil && opening.ConfirmedAt != nil
 	for _, sub := range subs {
-		if sub.SubmittedAt != nil {
+		if sub.SubmittedAt != nil && opened { // before the opening, who responded and when is sealed
 			add(*sub.SubmittedAt, fmt.Sprintf("Response submitted (%s, version %d)", lotName[sub.LotID], sub.Version), onames[sub.BidderOrgID], "", false)
 		}
 	}
@@ -190,7 +191,11 @@ func (s *Service) RecordSections(ctx context.Context, a *access.Actor, id string
 			rows = append(rows, []string{"Opening confirmed", unames[opening.ConfirmedBy], record.UKTime(opening.ConfirmedAt), "", "", ""})
 		}
 	}
+	// Responses are listed once two people have opened them: before that, who responded is sealed.
 	for _, sub := range LastCounted(subs) {
+		if opening == nil || opening.ConfirmedAt == nil {
+			break
+		}
 		rows = append(rows, []string{"Response opened", onames[sub.BidderOrgID], record.UKTime(sub.SubmittedAt), lotName[sub.LotID],
 			fmt.Sprint(sub.Version), sub.ContentSHA256})
 	}

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"archive/zip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -177,6 +179,11 @@ func TestSealedMeansSealedEverywhere(t *testing.T) {
 				}
 			}
 		}
+		// The record of the procurement is an archive: what is inside it counts, not its bytes.
+		if st, zipped := br.get("/procurements/" + p.ID + "/record.zip"); st == http.StatusOK {
+			seen["record.zip"]++
+			leak("record.zip", unzipAll(t, zipped))
+		}
 		for _, id := range receipts {
 			if st, msg := br.get("/platform/outbox/" + id); st == http.StatusOK {
 				leak("/platform/outbox/"+id, msg)
@@ -209,7 +216,7 @@ func TestSealedMeansSealedEverywhere(t *testing.T) {
 				}
 			})
 		}
-		for _, v := range []string{"/admin/audit?object_type=submission", "/api/v1/audit?object_type=submission&limit=500", "/platform/outbox", "/metrics", "/inbox", "/"} {
+		for _, v := range []string{"/admin/audit?object_type=submission", "/api/v1/audit?object_type=submission&limit=500", "/platform/outbox", "/metrics", "/inbox", "/", "record.zip"} {
 			if seen[v] == 0 {
 				t.Errorf("no viewer could read %s: the crawl proves nothing there", v)
 			}
@@ -288,4 +295,28 @@ func TestSealedMeansSealedEverywhere(t *testing.T) {
 			t.Errorf("audit verify after the opening: %v %v", err, rep.Problem)
 		}
 	})
+}
+
+// unzipAll is every file of a zip archive, one after the other, as text to search.
+func unzipAll(t *testing.T, archive string) string {
+	t.Helper()
+	zr, err := zip.NewReader(strings.NewReader(archive), int64(len(archive)))
+	if err != nil {
+		t.Fatalf("read record.zip: %v", err)
+	}
+	var all strings.Builder
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatalf("open %s in record.zip: %v", f.Name, err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatalf("read %s in record.zip: %v", f.Name, err)
+		}
+		all.WriteString(f.Name + "\n")
+		all.Write(b)
+	}
+	return all.String()
 }
