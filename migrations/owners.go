@@ -15,6 +15,9 @@ var Owners = map[string]string{
 	"api_tokens":      "golive/tenants",
 	"casbin_rule":     "golive/tenants",
 	"authz_version":   "golive/tenants",
+	// NHS reorganisations: who succeeded whom, from when (tenants/succession*.go)
+	"successions":             "golive/tenants",
+	"succession_predecessors": "golive/tenants",
 
 	// the hash-chained audit trail (other stores append through audit.Record)
 	"audit_events": "golive/audit",

@@ -269,6 +269,9 @@ func (s *Service) identity(ctx context.Context, userID string) (Identity, error)
 	if err != nil {
 		return Identity{}, fmt.Errorf("load organisation of %s: %w", userID, err)
 	}
+	if err := s.checkNotSucceeded(ctx, o); err != nil {
+		return Identity{}, err
+	}
 	return Identity{User: u, Org: o, Roles: s.Authz.RolesOf(u.ID, o.ID)}, nil
 }
 
@@ -402,6 +405,12 @@ func (s *Service) AcceptInvitation(ctx context.Context, token string, in AcceptI
 		}
 		if !ok {
 			return apperr.NotFoundf("This invitation link has already been used")
+		}
+		if prev, ok, err := tx.joinFromPredecessor(ctx, inv.Email, org.ID); err != nil || ok {
+			if err == nil {
+				u, err = tx.rejoin(ctx, prev, u, roles, inv.ID)
+			}
+			return err
 		}
 		if err := tx.CreateUser(ctx, &u); err != nil {
 			return err

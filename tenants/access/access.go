@@ -135,11 +135,16 @@ var (
 	PermPlanUpdate = Permission{"mobilisation", "update"}
 	PermGoLive     = Permission{"mobilisation", "golive"}
 	PermInbox      = Permission{"inbox", "read"}
+
+	// Successions (NHS reorganisations): the platform admin records, and may cancel before its
+	// date, that organisations are succeeded by another. It names organisations only: nothing of
+	// a procurement is shown.
+	PermSuccessions = Permission{"successions", "manage"}
 )
 
 // RolePermissions is the policy golive enforces: role → permissions.
 var RolePermissions = map[Role][]Permission{
-	RolePlatformAdmin:   {PermDashboard, PermOwnTokens, PermOutbox, PermJobs},
+	RolePlatformAdmin:   {PermDashboard, PermOwnTokens, PermOutbox, PermJobs, PermSuccessions},
 	RoleTenantAdmin:     {PermDashboard, PermOwnTokens, PermUsersManage, PermAuditRead, PermProcView, PermOpenBids, PermPlanView, PermInbox},
 	RoleProcurementLead: {PermDashboard, PermOwnTokens, PermProcView, PermProcManage, PermProcValue, PermOpenBids, PermPanelManage, PermPlanView, PermPlanManage, PermInbox},
 	RoleEvaluator:       {PermDashboard, PermOwnTokens, PermProcView, PermEvaluate, PermInbox},
