@@ -6,3 +6,8 @@ import _ "embed"
 //
 //go:embed openapi.json
 var OpenAPI []byte
+
+// OpenAPISuccessions describes /api/v1/platform/successions (succession_web.go).
+//
+//go:embed succession_openapi.json
+var OpenAPISuccessions []byte

@@ -54,7 +54,9 @@ type Succession struct {
 }
 
 // Live reports whether the succession stands (scheduled or applied).
-func (s Succession) Live() bool { return s.State == SuccessionScheduled || s.State == SuccessionApplied }
+func (s Succession) Live() bool {
+	return s.State == SuccessionScheduled || s.State == SuccessionApplied
+}
 
 // SuccessionPlan is what the platform admin asks for, resolved to organisations.
 type SuccessionPlan struct {

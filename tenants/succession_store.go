@@ -210,4 +210,3 @@ func (s *Store) joinFromPredecessor(ctx context.Context, email, orgID string) (U
 func (s *Store) orgsByID(ctx context.Context, ids []string) (map[string]Organisation, error) {
 	return (&Directory{s: s}).Organisations(ctx, ids)
 }
-

@@ -92,6 +92,16 @@ func specs() []routeSpec {
 		{method: "GET", path: "/platform/outbox", roles: platform},
 		{method: "GET", path: "/platform/outbox/:id", roles: platform},
 		{method: "GET", path: "/platform/jobs", roles: platform},
+		// Successions (NHS reorganisations): the platform admin's alone, on its own object.
+		{method: "GET", path: "/platform/successions", roles: platform},
+		{method: "GET", path: "/platform/successions/new", roles: platform},
+		{method: "POST", path: "/platform/successions", roles: platform},
+		{method: "GET", path: "/platform/successions/:id", roles: platform},
+		{method: "POST", path: "/platform/successions/:id/cancel", roles: platform},
+		{method: "GET", path: "/api/v1/platform/successions", roles: platform},
+		{method: "POST", path: "/api/v1/platform/successions", roles: platform},
+		{method: "GET", path: "/api/v1/platform/successions/:id", roles: platform},
+		{method: "POST", path: "/api/v1/platform/successions/:id/cancel", roles: platform},
 
 		// Procurements (lots). Medway leads each, Swale takes part: DGS and Bedfordshire are outsiders.
 		{method: "GET", path: "/procurements", roles: procView},
@@ -396,6 +406,7 @@ type outcome struct {
 // mobilisation plan.
 type matrixFixtures struct {
 	evaluatorID, mailID string
+	successionID        string // a succession far in the future: cancelled by the matrix's first call
 	pageTok, apiTok     tenants.APIToken
 	procs               map[string]matrixProc
 	plan                matrixPlan
@@ -421,6 +432,7 @@ func newMatrixFixtures(t *testing.T, s *server) matrixFixtures {
 	}
 	s.App.DB.Gorm.Raw("SELECT id FROM mail_messages LIMIT 1").Scan(&fx.mailID)
 	fx.procs = matrixProcurements(t, s)
+	fx.successionID = matrixSuccession(t, s)
 	fx.plan = matrixMobilisation(t, s)
 	return fx
 }
@@ -443,6 +455,8 @@ func (fx matrixFixtures) path(sp routeSpec) string {
 		return strings.Replace(sp.path, ":id", fx.pageTok.ID, 1)
 	case strings.Contains(sp.path, "/outbox/"):
 		return strings.Replace(sp.path, ":id", fx.mailID, 1)
+	case strings.Contains(sp.path, "/successions/"):
+		return strings.Replace(sp.path, ":id", fx.successionID, 1)
 	}
 	return strings.NewReplacer(":token", "not-a-real-token", ":id", fx.evaluatorID).Replace(sp.path)
 }
