@@ -3,6 +3,7 @@ package lots
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,4 +92,30 @@ func withdrawUnopened(db *gorm.DB, from string, at time.Time) (int64, error) {
 		n++
 	}
 	return n, nil
+}
+
+// succeededApprovals are the decisions made by bodies no longer taking part (succeeded since):
+// they stand in the record under the body that made them, named "NHS Medway CCG (now NHS Kent
+// and Medway ICB)", after the participants' own.
+func (s *Service) succeededApprovals(ctx context.Context, shown []ApprovalView, approvals []Approval) ([]ApprovalView, error) {
+	var ids []string
+	for _, ap := range approvals {
+		if !slices.ContainsFunc(shown, func(v ApprovalView) bool { return v.OrgID == ap.OrgID }) {
+			ids = append(ids, ap.OrgID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	names, err := s.Store.OrgNames(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []ApprovalView
+	for i, ap := range approvals {
+		if slices.Contains(ids, ap.OrgID) {
+			out = append(out, ApprovalView{OrgID: ap.OrgID, OrgName: names[ap.OrgID], Decision: &approvals[i]})
+		}
+	}
+	return out, nil
 }
