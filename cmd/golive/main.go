@@ -70,6 +70,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fs.SetOutput(stdout)
 	var help string
 	var keyFile string
+	demoSuccessions := true
 	var withoutKey bool
 	switch cmd {
 	case "serve":
@@ -80,6 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		help = "golive migrate up|down|status: apply every pending migration, roll back the last, or list them."
 	case "demo":
 		help = "golive demo: load the demo organisations (Kent and Medway and Luton and Bedfordshire CCGs,\nHealthwatch, four fictional providers) and one sign-in per role, then print the sign-ins."
+		fs.BoolVar(&demoSuccessions, "successions", true, "schedule the NHS reorganisations of 2020-2022 (false: the 2019 bodies stay whatever the clock)")
 	case "audit":
 		help = "golive audit verify: walk the audit trail's hash chain; exit non-zero naming the first\naltered or missing row."
 	case "backup":
@@ -97,7 +99,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, help)
-		if cmd == "backup" || cmd == "restore" {
+		if cmd == "backup" || cmd == "restore" || cmd == "demo" {
 			fs.PrintDefaults()
 		}
 	}
@@ -117,7 +119,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "migrate":
 		return migrate(ctx, cfg, fs.Args(), stdout)
 	case "demo":
-		return demo(ctx, cfg, log, stdout)
+		return demo(ctx, cfg, log, stdout, demoSuccessions)
 	case "audit":
 		if fs.Arg(0) != "verify" {
 			fs.Usage()
