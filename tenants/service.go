@@ -141,6 +141,10 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput, ip, userAgent stri
 		}
 		return "", wrong
 	}
+	// The right password, for an organisation since succeeded: say where its work went.
+	if err := s.checkNotSucceededID(ctx, u.OrgID); err != nil {
+		return "", err
+	}
 	// The right password forgives the account's earlier failures; the address's stay counted.
 	if err := s.Redis.Del(ctx, accountKey(email)).Err(); err != nil {
 		s.Log.Warn("clear failed sign-ins", "err", err)

@@ -397,7 +397,17 @@ func (s *Service) checkNotSucceeded(ctx context.Context, o Organisation) error {
 	if succ, err := s.Store.Org(ctx, to); err == nil {
 		name = succ.Name
 	}
-	return apperr.New(apperr.Unauthenticated, fmt.Sprintf("%s has been succeeded by %s: ask an admin of %s to invite you", o.Name, name, name))
+	msg := fmt.Sprintf("%s has been succeeded by %s: ask an admin of %s to invite you", o.Name, name, name)
+	return &apperr.Error{Kind: apperr.Unauthenticated, Message: msg, Fields: map[string]string{"email": msg}}
+}
+
+// checkNotSucceededID is checkNotSucceeded by the organisation's id.
+func (s *Service) checkNotSucceededID(ctx context.Context, orgID string) error {
+	o, err := s.Store.Org(ctx, orgID)
+	if err != nil {
+		return fmt.Errorf("load organisation %s: %w", orgID, err)
+	}
+	return s.checkNotSucceeded(ctx, o)
 }
 
 // DisplayNames maps organisation ids to their names as pages show them: "NHS Medway CCG (now

@@ -4,11 +4,13 @@ import (
 	"context"
 	"net/http"
 	"regexp"
+	"strings"
 	"testing"
 
 	"golive/apperr"
 	"golive/audit"
 	"golive/database"
+	demodata "golive/demo"
 	"golive/lots"
 	"golive/tenants"
 	"golive/tenants/access"
@@ -100,6 +102,10 @@ func TestAProviderMergedBeforeOpeningHandsNoBidToItsSuccessor(t *testing.T) {
 	// Estuary's bidder did not move and can no longer act for it.
 	if _, err := s.App.Tenants.ActorByEmail(ctx, "bids@estuary-urgent-care.test"); !apperr.IsKind(err, apperr.Unauthenticated) {
 		t.Errorf("Estuary's bidder after the merger: %v, want refused", err)
+	}
+	_, err = s.App.Tenants.SignIn(ctx, tenants.SignInInput{Email: "bids@estuary-urgent-care.test", Password: demodata.Password}, "127.0.0.9", "test")
+	if ae, ok := apperr.As(err); !ok || ae.Kind != apperr.Unauthenticated || !strings.Contains(ae.Message, "succeeded by Weald Ambulance Service NHS Trust") {
+		t.Errorf("Estuary's bidder signing in after the merger: %v", err)
 	}
 	if resp, _ := s.api(t, "GET", "/me", estuaryToken, nil, nil); resp.StatusCode != http.StatusUnauthorized {
 		t.Errorf("Estuary's bidder's API token after the merger: %d, want 401", resp.StatusCode)
