@@ -29,24 +29,23 @@ import (
 
 // App is golive built from its configuration: the one place dependencies are wired.
 type App struct {
-	Cfg     Config
-	Log     *slog.Logger
-	DB      *database.DB
-	Redis   *redis.Client
-	Metrics *web.Metrics
-	Authz   *tenants.Authorizer
-	Tenants *tenants.Service
-	Lots    *lots.Service
-	Eval    *evaluation.Service
-	Award   *award.Service
-	Mob     *mobilisation.Service
-	// Successions applies NHS reorganisations across the features, each moving what it owns.
-	Successions *tenants.Successions
-	Jobs        *jobs.Client
-	Mailer      jobs.Mailer
-	Fiber       *fiber.App
-	closers     []func()
-	redisURL    string
+	Cfg      Config
+	Log      *slog.Logger
+	DB       *database.DB
+	Redis    *redis.Client
+	Metrics  *web.Metrics
+	Authz    *tenants.Authorizer
+	Tenants  *tenants.Service
+	Lots     *lots.Service
+	Eval     *evaluation.Service
+	Award    *award.Service
+	Mob      *mobilisation.Service
+	Succ     *tenants.Successions // NHS reorganisations, applied across the features
+	Jobs     *jobs.Client
+	Mailer   jobs.Mailer
+	Fiber    *fiber.App
+	closers  []func()
+	redisURL string
 }
 
 // newApp opens the database (applying migrations), Redis (starting the embedded one when
@@ -126,7 +125,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			a.Log.Warn("make the mobilisation plan after the contract award", "lot", lotID, "err", err)
 		}
 	}
-	a.Successions = &tenants.Successions{Svc: a.Tenants, Movers: []tenants.Mover{
+	a.Succ = &tenants.Successions{Svc: a.Tenants, Movers: []tenants.Mover{
 		{Name: "procurements", Move: lots.Succeed},
 		{Name: "panels", Move: evaluation.Succeed},
 		{Name: "awards", Move: award.Succeed},
@@ -160,13 +159,13 @@ func (a *App) newWorker() (*jobs.Worker, error) {
 		w.Shutdown()
 		return nil, err
 	}
-	if err := a.Successions.Register(w); err != nil {
+	if err := a.Succ.Register(w); err != nil {
 		w.Shutdown()
 		return nil, err
 	}
 	// What fell due while no worker ran (or before GOLIVE_NOW's date) is applied before the first
 	// page is served, not a minute later: a page never shows a reorganisation half-known.
-	if _, err := a.Successions.ApplyDue(context.Background()); err != nil {
+	if _, err := a.Succ.ApplyDue(context.Background()); err != nil {
 		a.Log.Error("apply the successions due", "err", err)
 	}
 	return w, nil
@@ -227,7 +226,7 @@ func (a *App) buildHTTP() error {
 	(&mobilisation.InboxAPI{Svc: a.Mob}).Mount(api, guard)
 
 	pages.Mount(app)
-	(&tenants.SuccessionWeb{Svc: a.Successions, Web: srv}).Mount(app, api, mw)
+	(&tenants.SuccessionWeb{Svc: a.Succ, Web: srv}).Mount(app, api, mw)
 	(&lots.Pages{Svc: a.Lots, Web: srv}).Mount(app, guard)
 	(&evaluation.Pages{Svc: a.Eval, Web: srv}).Mount(app, guard)
 	(&award.Pages{Svc: a.Award, Web: srv}).Mount(app, guard)

@@ -49,7 +49,7 @@ func demo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer, s
 
 // demoServices are the services the demo drives.
 func (a *App) demoServices() demodata.Services {
-	return demodata.Services{Tenants: a.Tenants, Lots: a.Lots, Eval: a.Eval, Award: a.Award, Mob: a.Mob, Successions: a.Successions}
+	return demodata.Services{Tenants: a.Tenants, Lots: a.Lots, Eval: a.Eval, Award: a.Award, Mob: a.Mob, Successions: a.Succ}
 }
 
 func printSignIns(w io.Writer, baseURL string) {

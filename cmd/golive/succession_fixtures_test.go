@@ -32,7 +32,7 @@ func orgID(t *testing.T, s *server, name string) string {
 func matrixSuccession(t *testing.T, s *server) string {
 	t.Helper()
 	admin := signInActor(t, s, "admin@golive.test")
-	sc, err := s.App.Successions.Schedule(context.Background(), admin, tenants.SuccessionInput{
+	sc, err := s.App.Succ.Schedule(context.Background(), admin, tenants.SuccessionInput{
 		Predecessors: []string{orgID(t, s, "NHS Thanet CCG")}, Successor: orgID(t, s, "NHS South Kent Coast CCG"),
 		EffectiveDate: "2099-04-01", Users: "move"})
 	if err != nil {

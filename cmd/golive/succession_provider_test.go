@@ -71,15 +71,15 @@ func TestAProviderMergedBeforeOpeningHandsNoBidToItsSuccessor(t *testing.T) {
 
 	admin := signInActor(t, s, "admin@golive.test")
 	today := ukclock.InLondon(s.App.Cfg.Now()).Format("2006-01-02")
-	sc, err := s.App.Successions.Schedule(ctx, admin, tenants.SuccessionInput{Predecessors: []string{estuary}, Successor: weald,
+	sc, err := s.App.Succ.Schedule(ctx, admin, tenants.SuccessionInput{Predecessors: []string{estuary}, Successor: weald,
 		EffectiveDate: today, Users: string(tenants.UsersInvite)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.App.Successions.ApplyDue(ctx); err != nil {
+	if _, err := s.App.Succ.ApplyDue(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ := s.App.Successions.Get(ctx, admin, sc.ID); got.State != tenants.SuccessionApplied {
+	if got, _ := s.App.Succ.Get(ctx, admin, sc.ID); got.State != tenants.SuccessionApplied {
 		t.Fatalf("the succession is %s", got.State)
 	}
 
@@ -134,7 +134,7 @@ func TestAProviderMergedBeforeOpeningHandsNoBidToItsSuccessor(t *testing.T) {
 	}
 
 	// Applying again changes nothing; the chain verifies.
-	if ok, err := s.App.Successions.Apply(ctx, sc.ID); ok || err != nil {
+	if ok, err := s.App.Succ.Apply(ctx, sc.ID); ok || err != nil {
 		t.Errorf("applying again: %v %v", ok, err)
 	}
 	rep, err := audit.Verify(ctx, s.App.DB.Gorm)

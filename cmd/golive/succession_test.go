@@ -91,7 +91,7 @@ func TestTheICBsHoldTheSeedsContractsIn2026(t *testing.T) {
 	// February 2019: everything scheduled, nothing applied.
 	s2019 := serveAt(t, env, demodata.Moment)
 	admin := signInActor(t, s2019, "admin@golive.test")
-	list, err := s2019.App.Successions.List(ctx, admin)
+	list, err := s2019.App.Succ.List(ctx, admin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,22 +103,22 @@ func TestTheICBsHoldTheSeedsContractsIn2026(t *testing.T) {
 		t.Fatalf("in 2019 Medway's lead: %+v, %v", lead, err)
 	}
 	// A succession still to come can be cancelled, and is then never applied.
-	extra, err := s2019.App.Successions.Schedule(ctx, admin, tenants.SuccessionInput{
+	extra, err := s2019.App.Succ.Schedule(ctx, admin, tenants.SuccessionInput{
 		Predecessors: []string{orgID(t, s2019, "North Downs GP Federation")}, Successor: orgID(t, s2019, "Channel Coast Health Partnership"),
 		EffectiveDate: "2023-01-01", Users: "invite"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s2019.App.Successions.Cancel(ctx, admin, extra.ID); err != nil {
+	if _, err := s2019.App.Succ.Cancel(ctx, admin, extra.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s2019.App.Successions.Cancel(ctx, admin, extra.ID); err == nil {
+	if _, err := s2019.App.Succ.Cancel(ctx, admin, extra.ID); err == nil {
 		t.Fatal("a cancelled succession was cancelled twice")
 	}
 
 	// 2026: the worker has applied them all, oldest first.
 	s := serveAt(t, env, "2026-01-15T10:00:00Z")
-	list, err = s.App.Successions.List(ctx, signInActor(t, s, "admin@golive.test"))
+	list, err = s.App.Succ.List(ctx, signInActor(t, s, "admin@golive.test"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,18 +202,18 @@ func TestTheICBsHoldTheSeedsContractsIn2026(t *testing.T) {
 	// Applying again changes nothing.
 	before := successionSnapshot(t, s)
 	for _, v := range list {
-		if ok, err := s.App.Successions.Apply(ctx, v.ID); err != nil || ok {
+		if ok, err := s.App.Succ.Apply(ctx, v.ID); err != nil || ok {
 			t.Errorf("applying %s again: %v %v", v.ID, ok, err)
 		}
 	}
-	if n, err := s.App.Successions.ApplyDue(ctx); err != nil || n != 0 {
+	if n, err := s.App.Succ.ApplyDue(ctx); err != nil || n != 0 {
 		t.Errorf("applying the due again: %d %v", n, err)
 	}
 	if after := successionSnapshot(t, s); after != before {
 		t.Errorf("a second application changed something:\nbefore %s\nafter  %s", before, after)
 	}
 	// And none can be cancelled once applied.
-	if _, err := s.App.Successions.Cancel(ctx, signInActor(t, s, "admin@golive.test"), list[0].ID); err == nil {
+	if _, err := s.App.Succ.Cancel(ctx, signInActor(t, s, "admin@golive.test"), list[0].ID); err == nil {
 		t.Error("an applied succession was cancelled")
 	}
 
