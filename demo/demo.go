@@ -11,7 +11,9 @@
 //   - evaluations.go: the panels, declarations, independent marks, moderation and prices of each
 //     lot; awards.go: the recommendations, governing-body approvals and contracts;
 //   - mobilisation.go: the plans made from the contracts and what their people did on them, with
-//     the reminder scan run every morning as the worker would; notes.go: what they wrote.
+//     the reminder scan run every morning as the worker would; notes.go: what they wrote;
+//   - successions.go: the reorganisations that followed (the CCG mergers of 2020 and 2021, the
+//     ICBs of 2022), recorded ahead and applied by the scheduler as GOLIVE_NOW passes them.
 //
 // The replay keeps its own clock: each part copies the services it drives and sets their Now to
 // the moment in the seeds that a step happened. That is the one seam the demo needs beyond what
@@ -49,6 +51,8 @@ type Services struct {
 	Eval    *evaluation.Service
 	Award   *award.Service
 	Mob     *mobilisation.Service
+	// Successions records the reorganisations of 2020–2022 (successions.go); left out when nil.
+	Successions *tenants.Successions
 }
 
 // Result is what a load did.
@@ -76,7 +80,11 @@ func Load(ctx context.Context, s Services) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	return Result{Loaded: created || procs || ev.Loaded || mob.Loaded, Skipped: append(ev.Skipped, mob.Skipped...)}, nil
+	succ, err := Successions(ctx, s)
+	if err != nil {
+		return Result{}, err
+	}
+	return Result{Loaded: created || procs || ev.Loaded || mob.Loaded || succ, Skipped: append(ev.Skipped, mob.Skipped...)}, nil
 }
 
 // replay is one part of the demo being played: copies of the services on the part's own clock,

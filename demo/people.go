@@ -25,6 +25,12 @@ var Organisations = []tenants.Organisation{
 	{Name: "NHS Luton CCG", Kind: tenants.Commissioner, ODSCode: "06P"},
 	{Name: "NHS Bedfordshire CCG", Kind: tenants.Commissioner, ODSCode: "06F"},
 	{Name: "NHS Milton Keynes CCG", Kind: tenants.Commissioner, ODSCode: "04F"},
+	// The bodies that succeeded them (successions.go): no one signs in for them until the
+	// successions take effect and the CCGs' people move to them.
+	{Name: "NHS Kent and Medway CCG", Kind: tenants.Commissioner, ODSCode: "91Q"},
+	{Name: "NHS Bedfordshire, Luton and Milton Keynes CCG", Kind: tenants.Commissioner, ODSCode: "M1J4Y"},
+	{Name: "NHS Kent and Medway ICB", Kind: tenants.Commissioner, ODSCode: "QKS"},
+	{Name: "NHS Bedfordshire, Luton and Milton Keynes ICB", Kind: tenants.Commissioner, ODSCode: "QHG"},
 	{Name: "Healthwatch Kent", Kind: tenants.Healthwatch},
 	{Name: "Healthwatch Medway", Kind: tenants.Healthwatch},
 	{Name: "Weald Ambulance Service NHS Trust", Kind: tenants.Provider},

@@ -107,6 +107,11 @@ func (s *Service) Procurement(ctx context.Context, a *access.Actor, id string) (
 			v.MyDecisionDue = true
 		}
 	}
+	past, err := s.succeededApprovals(ctx, v.Approvals, approvals)
+	if err != nil {
+		return v, err
+	}
+	v.Approvals = append(v.Approvals, past...)
 	if v.Documents, err = s.Store.Documents(ctx, p.ID); err != nil {
 		return v, err
 	}

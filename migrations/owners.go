@@ -16,6 +16,9 @@ var Owners = map[string]string{
 	"casbin_rule":     "golive/tenants",
 	"authz_version":   "golive/tenants",
 	"registrations":   "golive/tenants",
+	// NHS reorganisations: who succeeded whom, from when (tenants/succession*.go)
+	"successions":             "golive/tenants",
+	"succession_predecessors": "golive/tenants",
 
 	// the hash-chained audit trail (other stores append through audit.Record)
 	"audit_events": "golive/audit",

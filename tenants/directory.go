@@ -160,17 +160,10 @@ func (d *Directory) OrganisationsOfKind(ctx context.Context, kind access.OrgKind
 	return out, nil
 }
 
-// OrgNames maps organisation ids to their names; unknown ids are left out.
+// OrgNames maps organisation ids to their names as pages show them (DisplayNames: one that has
+// been succeeded is "NHS Medway CCG (now NHS Kent and Medway ICB)"); unknown ids are left out.
 func (d *Directory) OrgNames(ctx context.Context, ids []string) (map[string]string, error) {
-	orgs, err := d.Organisations(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]string, len(orgs))
-	for id, o := range orgs {
-		out[id] = o.Name
-	}
-	return out, nil
+	return d.DisplayNames(ctx, ids)
 }
 
 // Holders lists the active people holding role in their own organisation, at any of the

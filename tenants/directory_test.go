@@ -163,8 +163,8 @@ func TestDirectoryOrganisationsOfAKindAreByName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cs) != 11 || !slices.IsSortedFunc(cs, func(a, b tenants.Organisation) int { return strings.Compare(a.Name, b.Name) }) {
-		t.Errorf("commissioners: %+v, want the demo's 11 by name", cs)
+	if len(cs) != 15 || !slices.IsSortedFunc(cs, func(a, b tenants.Organisation) int { return strings.Compare(a.Name, b.Name) }) {
+		t.Errorf("commissioners: %+v, want the demo's 15 (the 11 CCGs and their successors) by name", cs)
 	}
 }
 

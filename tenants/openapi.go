@@ -11,3 +11,8 @@ var OpenAPI []byte
 //
 //go:embed openapi_platform.json
 var OpenAPIPlatform []byte
+
+// OpenAPISuccessions describes /api/v1/platform/successions (succession_web.go).
+//
+//go:embed succession_openapi.json
+var OpenAPISuccessions []byte

@@ -162,6 +162,10 @@ func (s *Service) SignIn(ctx context.Context, in SignInInput, ip, userAgent stri
 	if msg := SignInRefusal(org); msg != "" {
 		return "", &apperr.Error{Kind: apperr.Unauthenticated, Message: msg, Fields: map[string]string{"email": msg}}
 	}
+	// The right password, for an organisation since succeeded: say where its work went.
+	if err := s.checkNotSucceeded(ctx, org); err != nil {
+		return "", err
+	}
 	// The right password forgives the account's earlier failures; the address's stay counted.
 	if err := s.Redis.Del(ctx, accountKey(email)).Err(); err != nil {
 		s.Log.Warn("clear failed sign-ins", "err", err)
@@ -293,6 +297,9 @@ func (s *Service) identity(ctx context.Context, userID string) (Identity, error)
 	// Sessions and API tokens end with their organisation's deactivation or suspension.
 	if msg := SignInRefusal(o); msg != "" {
 		return Identity{}, apperr.New(apperr.Unauthenticated, msg)
+	}
+	if err := s.checkNotSucceeded(ctx, o); err != nil {
+		return Identity{}, err
 	}
 	return Identity{User: u, Org: o, Roles: s.Authz.RolesOf(u.ID, o.ID)}, nil
 }
@@ -430,6 +437,12 @@ func (s *Service) AcceptInvitation(ctx context.Context, token string, in AcceptI
 		}
 		if !ok {
 			return apperr.NotFoundf("This invitation link has already been used")
+		}
+		if prev, ok, err := tx.joinFromPredecessor(ctx, inv.Email, org.ID); err != nil || ok {
+			if err == nil {
+				u, err = tx.rejoin(ctx, prev, u, roles, inv.ID)
+			}
+			return err
 		}
 		if err := tx.CreateUser(ctx, &u); err != nil {
 			return err

@@ -42,6 +42,7 @@ type App struct {
 	Award    *award.Service
 	Mob      *mobilisation.Service
 	Record   *record.Service
+	Succ     *tenants.Successions // NHS reorganisations, applied across the features
 	Jobs     *jobs.Client
 	Mailer   jobs.Mailer
 	Fiber    *fiber.App
@@ -129,6 +130,12 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 			a.Log.Warn("make the mobilisation plan after the contract award", "lot", lotID, "err", err)
 		}
 	}
+	a.Succ = &tenants.Successions{Svc: a.Tenants, Movers: []tenants.Mover{
+		{Name: "procurements", Move: lots.Succeed},
+		{Name: "panels", Move: evaluation.Succeed},
+		{Name: "awards", Move: award.Succeed},
+		{Name: "mobilisation", Move: mobilisation.Succeed},
+	}}
 	if err := a.buildHTTP(); err != nil {
 		return nil, err
 	}
@@ -157,6 +164,15 @@ func (a *App) newWorker() (*jobs.Worker, error) {
 		w.Shutdown()
 		return nil, err
 	}
+	if err := a.Succ.Register(w); err != nil {
+		w.Shutdown()
+		return nil, err
+	}
+	// What fell due while no worker ran (or before GOLIVE_NOW's date) is applied before the first
+	// page is served, not a minute later: a page never shows a reorganisation half-known.
+	if _, err := a.Succ.ApplyDue(context.Background()); err != nil {
+		a.Log.Error("apply the successions due", "err", err)
+	}
 	return w, nil
 }
 
@@ -177,6 +193,7 @@ func (a *App) buildHTTP() error {
 			{Label: "Audit log", Href: "/admin/audit", Perm: access.PermAuditRead},
 			{Label: "Mail outbox", Href: "/platform/outbox", Perm: access.PermOutbox},
 			{Label: "Jobs", Href: "/platform/jobs", Perm: access.PermJobs},
+			{Label: "Successions", Href: "/platform/successions", Perm: access.PermSuccessions},
 			{Label: "Mobilisation", Href: "/mobilisation", Perm: access.PermPlanView},
 			{Label: "Inbox", Href: "/inbox", Perm: access.PermInbox},
 			{Label: "API tokens", Href: "/account/tokens", Perm: access.PermOwnTokens},
@@ -216,6 +233,7 @@ func (a *App) buildHTTP() error {
 	(&record.Handlers{Svc: a.Record}).Mount(app, api, guard)
 
 	pages.Mount(app)
+	(&tenants.SuccessionWeb{Svc: a.Succ, Web: srv}).Mount(app, api, mw)
 	(&lots.Pages{Svc: a.Lots, Web: srv}).Mount(app, guard)
 	(&evaluation.Pages{Svc: a.Eval, Web: srv}).Mount(app, guard)
 	(&award.Pages{Svc: a.Award, Web: srv}).Mount(app, guard)

@@ -12,13 +12,19 @@ import (
 	"golive/tenants/access"
 )
 
-func demo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) error {
+// demo loads the demo; without successions (-successions=false) it records no reorganisation,
+// so that the 2019 bodies stay whatever the clock says (the browser tests' demo, on today's clock).
+func demo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer, successions bool) error {
 	a, err := newApp(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	res, err := demodata.Load(ctx, a.demoServices())
+	svcs := a.demoServices()
+	if !successions {
+		svcs.Successions = nil
+	}
+	res, err := demodata.Load(ctx, svcs)
 	if err != nil {
 		return err
 	}
@@ -43,7 +49,7 @@ func demo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) e
 
 // demoServices are the services the demo drives.
 func (a *App) demoServices() demodata.Services {
-	return demodata.Services{Tenants: a.Tenants, Lots: a.Lots, Eval: a.Eval, Award: a.Award, Mob: a.Mob}
+	return demodata.Services{Tenants: a.Tenants, Lots: a.Lots, Eval: a.Eval, Award: a.Award, Mob: a.Mob, Successions: a.Succ}
 }
 
 func printSignIns(w io.Writer, baseURL string) {

@@ -77,6 +77,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fs.SetOutput(stdout)
 	var help string
 	var keyFile string
+	demoSuccessions := true
 	var withoutKey bool
 	switch cmd {
 	case "serve":
@@ -87,6 +88,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		help = "golive migrate up|down|status: apply every pending migration, roll back the last, or list them."
 	case "demo":
 		help = "golive demo: load the demo organisations (Kent and Medway and Luton and Bedfordshire CCGs,\nHealthwatch, four fictional providers) and one sign-in per role, then print the sign-ins."
+		fs.BoolVar(&demoSuccessions, "successions", true, "schedule the NHS reorganisations of 2020-2022 (false: the 2019 bodies stay whatever the clock)")
 	case "admin":
 		help = adminHelp
 	case "audit":
@@ -108,7 +110,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	fs.Usage = func() {
 		fmt.Fprintln(stdout, help)
-		if cmd == "backup" || cmd == "restore" {
+		if cmd == "backup" || cmd == "restore" || cmd == "demo" {
 			fs.PrintDefaults()
 		}
 	}
@@ -128,7 +130,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	case "migrate":
 		return migrate(ctx, cfg, fs.Args(), stdout)
 	case "demo":
-		return demo(ctx, cfg, log, stdout)
+		return demo(ctx, cfg, log, stdout, demoSuccessions)
 	case "admin":
 		return adminCommand(ctx, cfg, log, fs.Args(), stdout)
 	case "audit":

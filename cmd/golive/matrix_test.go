@@ -96,6 +96,16 @@ func specs() []routeSpec {
 		{method: "GET", path: "/platform/outbox", roles: platform},
 		{method: "GET", path: "/platform/outbox/:id", roles: platform},
 		{method: "GET", path: "/platform/jobs", roles: platform},
+		// Successions (NHS reorganisations): the platform admin's alone, on its own object.
+		{method: "GET", path: "/platform/successions", roles: platform},
+		{method: "GET", path: "/platform/successions/new", roles: platform},
+		{method: "POST", path: "/platform/successions", roles: platform},
+		{method: "GET", path: "/platform/successions/:id", roles: platform},
+		{method: "POST", path: "/platform/successions/:id/cancel", roles: platform},
+		{method: "GET", path: "/api/v1/platform/successions", roles: platform},
+		{method: "POST", path: "/api/v1/platform/successions", roles: platform},
+		{method: "GET", path: "/api/v1/platform/successions/:id", roles: platform},
+		{method: "POST", path: "/api/v1/platform/successions/:id/cancel", roles: platform},
 
 		// Platform administration (tenants/platform*.go), on NHS Medway CCG and an invitation the
 		// platform admin sent to it. Only the platform admin passes: every tenant's admin, lead and
@@ -430,6 +440,7 @@ type outcome struct {
 type matrixFixtures struct {
 	evaluatorID, mailID string
 	orgID, orgInvID     string // NHS Medway CCG, and the platform admin's invitation to it
+	successionID        string // a succession far in the future: cancelled by the matrix's first call
 	pageTok, apiTok     tenants.APIToken
 	procs               map[string]matrixProc
 	plan                matrixPlan
@@ -463,6 +474,7 @@ func newMatrixFixtures(t *testing.T, s *server) matrixFixtures {
 	}
 	fx.orgInvID = inv.ID
 	fx.procs = matrixProcurements(t, s)
+	fx.successionID = matrixSuccession(t, s)
 	fx.plan = matrixMobilisation(t, s)
 	return fx
 }
@@ -487,6 +499,8 @@ func (fx matrixFixtures) path(sp routeSpec) string {
 		return strings.Replace(sp.path, ":id", fx.mailID, 1)
 	case strings.Contains(sp.path, "/platform/organisations/"):
 		return strings.NewReplacer(":id", fx.orgID, ":inv", fx.orgInvID).Replace(sp.path)
+	case strings.Contains(sp.path, "/successions/"):
+		return strings.Replace(sp.path, ":id", fx.successionID, 1)
 	}
 	return strings.NewReplacer(":token", "not-a-real-token", ":id", fx.evaluatorID).Replace(sp.path)
 }

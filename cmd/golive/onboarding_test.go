@@ -136,7 +136,7 @@ func TestThePlatformAdminGivesANewCommissionerItsAdministrator(t *testing.T) {
 		t.Fatal("the platform dashboard does not link to the organisations")
 	}
 	p.get("/platform/organisations/new")
-	form := url.Values{"name": {"NHS Kent and Medway ICB"}, "kind": {"commissioner"}, "legal_form": {"nhs_commissioner"}, "ods_code": {"ABCD"}}
+	form := url.Values{"name": {"NHS Sussex ICB"}, "kind": {"commissioner"}, "legal_form": {"nhs_commissioner"}, "ods_code": {"ABCD"}}
 	if resp, body := p.post("/platform/organisations/new", form); resp.StatusCode != 422 || !strings.Contains(body, "3 letters or numbers") {
 		t.Fatalf("a 4-character ODS code: %d", resp.StatusCode)
 	}
@@ -144,14 +144,14 @@ func TestThePlatformAdminGivesANewCommissionerItsAdministrator(t *testing.T) {
 	if resp, body := p.post("/platform/organisations/new", form); resp.StatusCode != 409 || !strings.Contains(body, "belongs to NHS Medway CCG") {
 		t.Fatalf("Medway's ODS code again: %d", resp.StatusCode)
 	}
-	form.Set("ods_code", "qks")
+	form.Set("ods_code", "qnx")
 	resp, body := p.post("/platform/organisations/new", form)
 	m := regexp.MustCompile(`^/platform/organisations/([0-9a-f-]{36})$`).FindStringSubmatch(resp.Header.Get("Location"))
 	if resp.StatusCode != 303 || m == nil {
 		t.Fatalf("create: %d %s\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
 	}
 	orgID := m[1]
-	if _, body = p.get("/platform/organisations/" + orgID); !strings.Contains(body, "NHS Kent and Medway ICB created") || !strings.Contains(body, "QKS") {
+	if _, body = p.get("/platform/organisations/" + orgID); !strings.Contains(body, "NHS Sussex ICB created") || !strings.Contains(body, "QNX") {
 		t.Fatalf("the new organisation's page:\n%s", body)
 	}
 
@@ -170,7 +170,7 @@ func TestThePlatformAdminGivesANewCommissionerItsAdministrator(t *testing.T) {
 	if st, _ := ira.get("/invitations/" + first); st != 404 {
 		t.Errorf("the first link still works after a resend: %d", st)
 	}
-	if st, page := ira.get("/invitations/" + second); st != 200 || !strings.Contains(page, "NHS Kent and Medway ICB") {
+	if st, page := ira.get("/invitations/" + second); st != 200 || !strings.Contains(page, "NHS Sussex ICB") {
 		t.Fatalf("the resent link: %d", st)
 	}
 	ira.post("/invitations/"+second, url.Values{"name": {"Ira Admin"}, "password": {"a good long password"}, "confirm": {"a good long password"}})

@@ -19,5 +19,5 @@ var openapiBase []byte
 // buildOpenAPI is the API description served at /api/v1/openapi.json; a test checks it lists
 // exactly the routes the app serves.
 func buildOpenAPI() ([]byte, error) {
-	return web.MergeOpenAPI(openapiBase, tenants.OpenAPI, tenants.OpenAPIPlatform, auditweb.OpenAPI, lots.OpenAPI, evaluation.OpenAPI, award.OpenAPI, mobilisation.OpenAPI, mobilisation.OpenAPIInbox, record.OpenAPI)
+	return web.MergeOpenAPI(openapiBase, tenants.OpenAPI, tenants.OpenAPIPlatform, tenants.OpenAPISuccessions, auditweb.OpenAPI, lots.OpenAPI, evaluation.OpenAPI, award.OpenAPI, mobilisation.OpenAPI, mobilisation.OpenAPIInbox, record.OpenAPI)
 }

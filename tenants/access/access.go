@@ -146,11 +146,15 @@ var (
 	// see the award of their own lots but not the whole file; evaluators, Healthwatch, observers
 	// and bidders see only their part; the platform admin sees no tenant's data.
 	PermRecordExport = Permission{"records", "export"}
+	// Successions (NHS reorganisations): the platform admin records, and may cancel before its
+	// date, that organisations are succeeded by another. It names organisations only: nothing of
+	// a procurement is shown.
+	PermSuccessions = Permission{"successions", "manage"}
 )
 
 // RolePermissions is the policy golive enforces: role → permissions.
 var RolePermissions = map[Role][]Permission{
-	RolePlatformAdmin:   {PermDashboard, PermOwnTokens, PermOutbox, PermJobs, PermOrganisations},
+	RolePlatformAdmin:   {PermDashboard, PermOwnTokens, PermOutbox, PermJobs, PermOrganisations, PermSuccessions},
 	RoleTenantAdmin:     {PermDashboard, PermOwnTokens, PermUsersManage, PermAuditRead, PermProcView, PermOpenBids, PermPlanView, PermInbox, PermRecordExport},
 	RoleProcurementLead: {PermDashboard, PermOwnTokens, PermProcView, PermProcManage, PermProcValue, PermOpenBids, PermPanelManage, PermPlanView, PermPlanManage, PermInbox, PermRecordExport},
 	RoleEvaluator:       {PermDashboard, PermOwnTokens, PermProcView, PermEvaluate, PermInbox},

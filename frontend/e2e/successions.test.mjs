@@ -1,0 +1,37 @@
+// The platform admin records a succession (NHS reorganisation) to come and cancels it; every
+// page on the way is accessible, the form's errors included.
+import { after, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { checkA11y, demo, newPage, signIn, theH1, useGolive, visit } from './harness.mjs'
+
+const golive = useGolive()
+let page
+after(async () => { await page?.context().close() })
+
+test('successions: list, record one to come, see it and cancel it', async () => {
+  page = await newPage(golive.browser, golive.baseURL)
+  await signIn(page, demo.platformAdmin)
+  await visit(page, '/platform/successions')
+  assert.equal(await theH1(page), 'Successions')
+  await checkA11y(page, 'successions list')
+
+  await page.getByRole('link', { name: 'Record a succession' }).click()
+  await page.waitForURL('**/platform/successions/new')
+  await checkA11y(page, 'record a succession')
+
+  await page.getByRole('button', { name: 'Record the succession' }).click()
+  await page.locator('.nhsuk-error-summary').waitFor()
+  await checkA11y(page, 'record a succession, with errors')
+
+  await page.getByLabel('Estuary Urgent Care CIC (provider)').check()
+  await page.locator('#successor').selectOption({ label: 'Channel Coast Health Partnership (provider)' })
+  await page.locator('#effective_date').fill('2099-04-01')
+  await page.getByRole('button', { name: 'Record the succession' }).click()
+  await page.waitForURL(/\/platform\/successions\/[0-9a-f-]{36}$/)
+  assert.match(await theH1(page), /Channel Coast Health Partnership from 1 Apr 2099/)
+  await checkA11y(page, 'a succession to come')
+
+  await page.getByRole('button', { name: 'Cancel this succession' }).click()
+  await page.getByText('The succession is cancelled.').waitFor()
+  await checkA11y(page, 'a cancelled succession')
+})
