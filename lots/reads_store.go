@@ -87,6 +87,11 @@ func (r *Reads) Lots(ctx context.Context, ids []string) (map[string]Lot, error) 
 	return out, nil
 }
 
+// LotsOf lists a procurement's lots by number, with their participants.
+func (r *Reads) LotsOf(ctx context.Context, procurementID string) ([]Lot, error) {
+	return r.s.Lots(ctx, procurementID)
+}
+
 // LotParticipants lists the commissioners a lot covers, by id: those whose governing bodies
 // decide on its award and sign its go-live.
 func (r *Reads) LotParticipants(ctx context.Context, lotID string) ([]string, error) {

@@ -59,6 +59,12 @@ func awardPagesLotIn(t *testing.T, s *server, clock *lotsAPIClock, regime string
 	lead, admin := s.apiToken(t, "lead@medway-ccg.test"), s.apiToken(t, "admin@medway-ccg.test")
 	medway, swale := lotsAPIOrg(t, s, "NHS Medway CCG"), lotsAPIOrg(t, s, "NHS Swale CCG")
 	var p lotsAPIProcurement
+	if regime == "pcr2015" {
+		// The PCR 2015 govern only what began before 24 February 2025: created then.
+		was := clock.Now()
+		clock.Set(time.Date(2025, 2, 20, 9, 0, 0, 0, time.UTC))
+		defer clock.Set(was)
+	}
 	lotsAPIWant(t, s, 201, "POST", "/procurements", lead, map[string]any{
 		"title": "Medway and Swale UTC award pages", "reference": ref, "regime": regime, "procedure": procedure,
 		"term_years": 2, "estimated_value_pence": 50_000_000_00, "participants": []string{medway, swale},
