@@ -24,6 +24,20 @@ CREATE INDEX ocds_releases_kind ON ocds_releases (procurement_id, lot_id, kind, 
 -- since values are commercially sensitive (Bedfordshire declined to give one).
 ALTER TABLE procurements ADD COLUMN publish_value BOOLEAN NOT NULL DEFAULT FALSE;
 
+-- The Procurement Act 2023 joins the regimes a procurement may run under. A CHECK constraint
+-- cannot be changed in place on SQLite, so the column is renamed, a new one with the new CHECK
+-- added and filled, and the old one (and its CHECK with it) dropped: portable SQL, the same on
+-- PostgreSQL. The new column's default only lets ADD COLUMN fill existing rows; lots always
+-- writes the regime.
+ALTER TABLE procurements RENAME COLUMN regime TO regime_before_act;
+ALTER TABLE procurements ADD COLUMN regime TEXT NOT NULL DEFAULT 'psr2024' CHECK (regime IN ('pcr2015', 'psr2024', 'pa2023'));
+UPDATE procurements SET regime = regime_before_act;
+ALTER TABLE procurements DROP COLUMN regime_before_act;
+
 -- +goose Down
+ALTER TABLE procurements RENAME COLUMN regime TO regime_with_act;
+ALTER TABLE procurements ADD COLUMN regime TEXT NOT NULL DEFAULT 'psr2024' CHECK (regime IN ('pcr2015', 'psr2024'));
+UPDATE procurements SET regime = regime_with_act;
+ALTER TABLE procurements DROP COLUMN regime_with_act;
 ALTER TABLE procurements DROP COLUMN publish_value;
 DROP TABLE ocds_releases;

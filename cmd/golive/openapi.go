@@ -8,6 +8,7 @@ import (
 	"golive/evaluation/award"
 	"golive/lots"
 	"golive/mobilisation"
+	"golive/notices"
 	"golive/tenants"
 	"golive/web"
 )
@@ -18,5 +19,5 @@ var openapiBase []byte
 // buildOpenAPI is the API description served at /api/v1/openapi.json; a test checks it lists
 // exactly the routes the app serves.
 func buildOpenAPI() ([]byte, error) {
-	return web.MergeOpenAPI(openapiBase, tenants.OpenAPI, auditweb.OpenAPI, lots.OpenAPI, evaluation.OpenAPI, award.OpenAPI, mobilisation.OpenAPI, mobilisation.OpenAPIInbox)
+	return web.MergeOpenAPI(openapiBase, tenants.OpenAPI, auditweb.OpenAPI, lots.OpenAPI, evaluation.OpenAPI, award.OpenAPI, mobilisation.OpenAPI, mobilisation.OpenAPIInbox, notices.OpenAPI)
 }
