@@ -60,6 +60,9 @@ func (d *replay) procureKentAndMedway(orgID map[string]string) {
 		p, err = s.CreateProcurement(lctx, lead, lots.ProcurementInput{
 			Title: "Kent and Medway Integrated Urgent Care Service", Reference: "KM-IUCS-2018", Regime: lots.PCR2015,
 			Procedure: "Open procedure (light-touch regime)", TermYears: 5, ExtensionYears: 2, EstimatedValuePence: 31_500_000_000,
+			// Kent and Medway published the value of the service; Bedfordshire declined to give its
+			// own (seeds), so Luton and Bedfordshire's notices leave the value out.
+			PublishValue:          true,
 			Description:           "NHS 111 with an integrated clinical assessment service across Kent and Medway (lot 1), and urgent treatment centres with GP-led out-of-hours care for Dartford, Gravesham and Swanley, Swale and Medway (lot 2), to the national IUC and UTC specifications.",
 			Participants:          ids(orgID, kentCCGs...),
 			ClarificationDeadline: london("2018-04-13 12:00"), SubmissionDeadline: london("2018-05-04 12:00"),
