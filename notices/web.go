@@ -153,7 +153,7 @@ func (h *Web) feed(c *fiber.Ctx) error {
 		}
 		f.Items = append(f.Items, &feeds.Item{Id: base + "/notices/" + n.ID, Title: n.Title, Link: &feeds.Link{Href: base + "/notices/" + n.ID},
 			Description: fmt.Sprintf("%s published by %s on %s", Title(n.Kind, n.Regime), n.Buyer, n.PublishedAt.In(ukclock.London).Format("2 January 2006")),
-			Author: &feeds.Author{Name: n.Buyer}, Created: n.PublishedAt, Updated: n.PublishedAt})
+			Author:      &feeds.Author{Name: n.Buyer}, Created: n.PublishedAt, Updated: n.PublishedAt})
 	}
 	if f.Updated.IsZero() {
 		f.Updated = time.Unix(0, 0).UTC()
