@@ -60,10 +60,9 @@ func awardPagesLotIn(t *testing.T, s *server, clock *lotsAPIClock, regime string
 	medway, swale := lotsAPIOrg(t, s, "NHS Medway CCG"), lotsAPIOrg(t, s, "NHS Swale CCG")
 	var p lotsAPIProcurement
 	if regime == "pcr2015" {
-		// The PCR 2015 govern only what began before 24 February 2025: created then.
-		was := clock.Now()
+		// The PCR 2015 govern only what began before 24 February 2025: created then, and the
+		// clock put back straight after.
 		clock.Set(time.Date(2025, 2, 20, 9, 0, 0, 0, time.UTC))
-		defer clock.Set(was)
 	}
 	lotsAPIWant(t, s, 201, "POST", "/procurements", lead, map[string]any{
 		"title": "Medway and Swale UTC award pages", "reference": ref, "regime": regime, "procedure": procedure,
@@ -71,6 +70,7 @@ func awardPagesLotIn(t *testing.T, s *server, clock *lotsAPIClock, regime string
 		"clarification_deadline": now.Add(10 * day), "submission_deadline": now.Add(20 * day), "evaluation_start": now.Add(21 * day),
 		"award_date": now.Add(60 * day), "contract_start": now.Add(200 * day),
 	}, &p)
+	clock.Set(now)
 	base := "/procurements/" + p.ID
 	var l struct {
 		ID string `json:"id"`
