@@ -25,8 +25,10 @@ func (f *fakeSource) Process(context.Context, string) (notices.Process, error) {
 func (f *fakeSource) ProcurementOfLot(context.Context, string) (string, error) {
 	return f.p.ProcurementID, nil
 }
-func (f *fakeSource) Award(context.Context, string) (*notices.Award, error)       { return f.award, nil }
-func (f *fakeSource) Contract(context.Context, string) (*notices.Contract, error) { return f.contract, nil }
+func (f *fakeSource) Award(context.Context, string) (*notices.Award, error) { return f.award, nil }
+func (f *fakeSource) Contract(context.Context, string) (*notices.Contract, error) {
+	return f.contract, nil
+}
 func (f *fakeSource) Implementation(context.Context, string) (*notices.Implementation, error) {
 	return f.im, nil
 }
