@@ -30,6 +30,7 @@ func Procurements(ctx context.Context, s Services, orgID map[string]string) (boo
 	}
 	d.procureKentAndMedway(orgID)
 	d.procureLutonAndBedfordshire(orgID)
+	d.procureTelephony(orgID)
 	return d.err == nil, d.err
 }
 
@@ -60,6 +61,9 @@ func (d *replay) procureKentAndMedway(orgID map[string]string) {
 		p, err = s.CreateProcurement(lctx, lead, lots.ProcurementInput{
 			Title: "Kent and Medway Integrated Urgent Care Service", Reference: "KM-IUCS-2018", Regime: lots.PCR2015,
 			Procedure: "Open procedure (light-touch regime)", TermYears: 5, ExtensionYears: 2, EstimatedValuePence: 31_500_000_000,
+			// Kent and Medway published the value of the service; Bedfordshire declined to give its
+			// own (seeds), so Luton and Bedfordshire's notices leave the value out.
+			PublishValue:          true,
 			Description:           "NHS 111 with an integrated clinical assessment service across Kent and Medway (lot 1), and urgent treatment centres with GP-led out-of-hours care for Dartford, Gravesham and Swanley, Swale and Medway (lot 2), to the national IUC and UTC specifications.",
 			Participants:          ids(orgID, kentCCGs...),
 			ClarificationDeadline: london("2018-04-13 12:00"), SubmissionDeadline: london("2018-05-04 12:00"),
@@ -270,4 +274,46 @@ func (d *replay) procureLutonAndBedfordshire(orgID map[string]string) {
 		other, octx := d.as("admin@bedfordshire-ccg.test")
 		return s.ConfirmOpening(octx, other, p.ID)
 	})
+}
+
+// procureTelephony is a procurement of today: a telephony platform for the urgent care services,
+// bought on its own in 2026. It is not a health care service, so neither the PSR nor (begun
+// after 24 February 2025) the PCR 2015 governs it: it runs under the Procurement Act 2023, and
+// its tender notice is published when it is.
+func (d *replay) procureTelephony(orgID map[string]string) {
+	s := d.lots
+	d.at("2026-01-12 10:00")
+	lead, lctx := d.as("lead@medway-ccg.test")
+	var p lots.Procurement
+	d.do("create the telephony platform", func() (err error) {
+		p, err = s.CreateProcurement(lctx, lead, lots.ProcurementInput{
+			Title: "Integrated urgent care telephony platform", Reference: "MED-TEL-2026", Regime: lots.PA2023,
+			Procedure: "Open procedure", TermYears: 3, ExtensionYears: 1, EstimatedValuePence: 1_200_000_00, PublishValue: true,
+			Description:           "A cloud telephony platform for the NHS 111 and clinical assessment service call handling: call routing, queueing, recording and integration with the clinical system. Bought on its own, not as part of a health care service.",
+			Participants:          ids(orgID, "NHS Medway CCG"),
+			ClarificationDeadline: london("2026-02-27 12:00"), SubmissionDeadline: london("2026-03-16 12:00"),
+			EvaluationStart: london("2026-03-17 09:00"), AwardDate: london("2026-05-01 09:00"), ContractStart: london("2026-10-01 00:00"),
+		})
+		return err
+	})
+	var lot lots.Lot
+	d.do("telephony lot", func() (err error) {
+		lot, err = s.AddLot(lctx, lead, p.ID, lots.LotInput{Number: 1, Title: "Telephony platform", ServiceTypes: []string{"telephony"},
+			Participants: ids(orgID, "NHS Medway CCG"), Description: "The platform, its migration from the current system, and support for three years."})
+		return err
+	})
+	d.do("telephony questionnaire", func() error { return s.ApplyTemplate(lctx, lead, lot.ID, "iuc") })
+	d.do("telephony phase", func() error {
+		_, err := s.AddPhase(lctx, lead, lot.ID, lots.PhaseInput{Name: "Telephony platform go-live", Service: "telephony", GoLive: london("2026-10-01 08:00")})
+		return err
+	})
+	d.at("2026-01-19 09:00")
+	d.do("telephony for approval", func() error { return s.SubmitForApproval(lctx, lead, p.ID) })
+	d.at("2026-01-27 17:00")
+	a, actx := d.as(kentApprovers["NHS Medway CCG"])
+	d.do("telephony approval", func() error {
+		return s.Decide(actx, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: london("2026-01-27 14:00"), MinuteRef: "GB/20260127/07"})
+	})
+	d.at("2026-02-02 09:00")
+	d.do("telephony publish", func() error { return s.Publish(lctx, lead, p.ID) })
 }

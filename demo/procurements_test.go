@@ -41,10 +41,25 @@ func TestTheDemoLoadsThroughEveryRule(t *testing.T) {
 	}
 	lead, lctx := f.as("lead@medway-ccg.test")
 	list := lotstest.Must[[]lots.ProcurementSummary](t)(f.svc.Procurements(lctx, lead))
-	if len(list) != 1 || list[0].State != lots.Opened {
+	// Kent and Medway's of 2018, opened, and the telephony platform of 2026 under the
+	// Procurement Act 2023, published.
+	var km, tel lots.ProcurementSummary
+	for _, p := range list {
+		switch p.Reference {
+		case "KM-IUCS-2018":
+			km = p
+		case "MED-TEL-2026":
+			tel = p
+		}
+	}
+	if len(list) != 2 || km.State != lots.Opened || tel.State != lots.Published {
 		t.Fatalf("Medway's procurements: %+v", list)
 	}
-	v := lotstest.Must[lots.ProcurementView](t)(f.svc.Procurement(lctx, lead, list[0].ID))
+	tv := lotstest.Must[lots.ProcurementView](t)(f.svc.Procurement(lctx, lead, tel.ID))
+	if tv.Regime != lots.PA2023 || len(tv.Lots) != 1 {
+		t.Fatalf("the telephony platform: regime %s, %d lots", tv.Regime, len(tv.Lots))
+	}
+	v := lotstest.Must[lots.ProcurementView](t)(f.svc.Procurement(lctx, lead, km.ID))
 	if len(v.Lots) != 2 || len(v.Lots[1].Phases) != 6 || len(v.Approvals) != 8 || v.Lots[0].Responses != 2 || v.Lots[1].Responses != 2 {
 		t.Fatalf("Kent and Medway: %d lots, %d lot 2 phases, %d approvals, responses %d/%d", len(v.Lots), len(v.Lots[1].Phases), len(v.Approvals), v.Lots[0].Responses, v.Lots[1].Responses)
 	}

@@ -125,7 +125,7 @@ type exportTable struct {
 
 func (t *exportTable) add(cells ...exportCell) { t.rows = append(t.rows, cells) }
 
-var exportRegimes = map[string]string{"pcr2015": "Public Contracts Regulations 2015", "psr2024": "Provider Selection Regime"}
+var exportRegimes = map[string]string{"pcr2015": "Public Contracts Regulations 2015", "psr2024": "Provider Selection Regime", "pa2023": "Procurement Act 2023"}
 
 func exportRegime(r string) string {
 	if n, ok := exportRegimes[r]; ok {

@@ -146,6 +146,14 @@ var Funcs = template.FuncMap{
 		}
 		return ""
 	},
+	// ocdsDate shows an OCDS date-time (RFC 3339 text) as a UK day.
+	"ocdsDate": func(s string) string {
+		t, err := time.Parse(time.RFC3339, s)
+		if err != nil {
+			return s
+		}
+		return t.In(ukclock.London).Format("2 January 2006")
+	},
 	"londonDate": func(t time.Time) string {
 		if t.IsZero() {
 			return ""

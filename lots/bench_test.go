@@ -43,7 +43,7 @@ func BenchmarkSubmitAndOpen(b *testing.B) {
 		b.StopTimer()
 		f.now = time.Date(2026, 1, 10, 10, 0, 0, 0, time.UTC)
 		p := lotstest.Must[lots.Procurement](b)(f.svc.CreateProcurement(lctx, lead, lots.ProcurementInput{
-			Title: "Bench", Reference: fmt.Sprintf("BENCH-%d", n), Regime: lots.PCR2015, Procedure: "Open", TermYears: 5, Participants: parts,
+			Title: "Bench", Reference: fmt.Sprintf("BENCH-%d", n), Regime: lots.PA2023, Procedure: "Open", TermYears: 5, Participants: parts,
 			ClarificationDeadline: f.now.AddDate(0, 0, 20), SubmissionDeadline: f.now.AddDate(0, 0, 30), EvaluationStart: f.now.AddDate(0, 0, 31),
 			AwardDate: f.now.AddDate(0, 0, 60), ContractStart: f.now.AddDate(0, 0, 200)}))
 		l := lotstest.Must[lots.Lot](b)(f.svc.AddLot(lctx, lead, p.ID, lots.LotInput{Number: 1, Title: "L", ServiceTypes: []string{"nhs111"}, Participants: parts}))

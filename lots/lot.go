@@ -20,13 +20,22 @@ const (
 	Cancelled        State = "cancelled"
 )
 
-// Regime is the procurement law the procurement runs under; it decides standstill later.
+// Regime is the procurement law the procurement runs under; it decides standstill later, and
+// which notices are published (package notices).
 type Regime string
 
 const (
-	PCR2015 Regime = "pcr2015"
-	PSR2024 Regime = "psr2024"
+	PCR2015 Regime = "pcr2015" // Public Contracts Regulations 2015: only what began before 24 February 2025
+	PSR2024 Regime = "psr2024" // Provider Selection Regime: health care services, since 1 January 2024
+	PA2023  Regime = "pa2023"  // Procurement Act 2023: other goods and services, begun on or after 24 February 2025
 )
+
+// RegimeNames name the regimes for people.
+var RegimeNames = map[Regime]string{
+	PCR2015: "Public Contracts Regulations 2015",
+	PSR2024: "Provider Selection Regime",
+	PA2023:  "Procurement Act 2023",
+}
 
 // Procurement is one tender, led by one commissioner on behalf of the participating ones.
 type Procurement struct {
@@ -40,7 +49,10 @@ type Procurement struct {
 	TermYears      int
 	ExtensionYears int
 	// EstimatedValuePence is commercially sensitive: only commissioner roles allowed see it.
-	EstimatedValuePence   int64
+	EstimatedValuePence int64
+	// PublishValue is the lead's choice to publish the estimated and contract values in the
+	// public notices; off, the notices say nothing of value (Bedfordshire declined to give it).
+	PublishValue          bool
 	State                 State
 	ClarificationDeadline time.Time
 	SubmissionDeadline    time.Time
@@ -76,12 +88,13 @@ type Lot struct {
 }
 
 // Service types a lot can cover.
-var ServiceTypes = []string{"nhs111", "cas", "utc", "gp_ooh", "home_visits", "mobile_unit"}
+var ServiceTypes = []string{"nhs111", "cas", "utc", "gp_ooh", "home_visits", "mobile_unit", "telephony"}
 
 // ServiceNames label the service types for people.
 var ServiceNames = map[string]string{
 	"nhs111": "NHS 111", "cas": "Clinical assessment service", "utc": "Urgent treatment centre",
 	"gp_ooh": "GP out of hours (base site)", "home_visits": "Out of hours home visits", "mobile_unit": "Mobile facility",
+	"telephony": "Telephony platform",
 }
 
 // LotParticipant is one commissioner a lot covers.

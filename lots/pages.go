@@ -72,6 +72,7 @@ type ProcurementFormPage struct {
 	Title, Reference, Description      string
 	TermYears, ExtensionYears, Value   string
 	Regimes, Procedures, Commissioners []web.Option
+	PublishValue                       []web.Option
 	Timetable                          []DateField
 	ProcedureChosen                    string
 	CurrentTitle                       string
@@ -79,7 +80,7 @@ type ProcurementFormPage struct {
 
 var procedures = []string{"Open", "Restricted", "Competitive dialogue", "Competitive flexible", "PSR competitive process"}
 
-var regimeNames = map[string]string{"pcr2015": "Public Contracts Regulations 2015", "psr2024": "Provider Selection Regime"}
+var regimeNames = map[string]string{"pcr2015": RegimeNames[PCR2015], "psr2024": RegimeNames[PSR2024], "pa2023": RegimeNames[PA2023]}
 
 var timetable = []struct{ name, legend, hint string }{
 	{"clarification_deadline", "Clarification deadline", "The last moment bidders can ask a question."},
@@ -125,7 +126,8 @@ func (h *Pages) procurementForm(c *fiber.Ctx, id string, in ProcurementInput, ty
 			page.Timetable = append(page.Timetable, dateField(t.name, t.legend, t.hint, times[i]))
 		}
 	}
-	page.Regimes = web.OptionsOf([]string{"pcr2015", "psr2024"}, regimeNames, string(in.Regime))
+	page.Regimes = web.OptionsOf([]string{"psr2024", "pa2023", "pcr2015"}, regimeNames, string(in.Regime))
+	page.PublishValue = []web.Option{{Value: "yes", Label: "Publish the estimated and contract values in the public notices", Checked: in.PublishValue}}
 	page.Procedures = append([]web.Option{{Value: "", Label: "Choose a procedure"}}, web.OptionsOf(procedures, nil, in.Procedure)...)
 	for _, cm := range comms {
 		page.Commissioners = append(page.Commissioners, web.Option{Value: cm.OrgID, Label: cm.OrgName, Checked: slices.Contains(in.Participants, cm.OrgID)})
@@ -139,7 +141,8 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func readProcurement(c *fiber.Ctx) (ProcurementInput, map[string]string) {
 	f := newForm(c)
 	in := ProcurementInput{Title: f.Str("title"), Reference: f.Str("reference"), Regime: Regime(f.Str("regime")),
-		Procedure: f.Str("procedure"), Description: f.Str("description"), Participants: f.All("participants")}
+		Procedure: f.Str("procedure"), Description: f.Str("description"), Participants: f.All("participants"),
+		PublishValue: f.Str("publish_value") == "yes"}
 	in.TermYears = f.Int("term_years", "the term in years")
 	in.ExtensionYears = f.Int("extension_years", "the extension in years")
 	in.EstimatedValuePence = f.pounds("estimated_value", "the estimated value")
@@ -204,7 +207,7 @@ func (h *Pages) editForm(c *fiber.Ctx) error {
 		return err
 	}
 	in := ProcurementInput{Title: v.Title, Reference: v.Reference, Regime: v.Regime, Procedure: v.Procedure, Description: v.Description,
-		TermYears: v.TermYears, ExtensionYears: v.ExtensionYears, EstimatedValuePence: v.EstimatedValuePence,
+		TermYears: v.TermYears, ExtensionYears: v.ExtensionYears, EstimatedValuePence: v.EstimatedValuePence, PublishValue: v.PublishValue,
 		ClarificationDeadline: v.ClarificationDeadline, SubmissionDeadline: v.SubmissionDeadline, EvaluationStart: v.EvaluationStart,
 		AwardDate: v.AwardDate, ContractStart: v.ContractStart}
 	for _, p := range v.Participants {

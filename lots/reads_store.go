@@ -87,6 +87,11 @@ func (r *Reads) Lots(ctx context.Context, ids []string) (map[string]Lot, error) 
 	return out, nil
 }
 
+// LotsOf lists a procurement's lots by number, with their participants.
+func (r *Reads) LotsOf(ctx context.Context, procurementID string) ([]Lot, error) {
+	return r.s.Lots(ctx, procurementID)
+}
+
 // LotParticipants lists the commissioners a lot covers, by id: those whose governing bodies
 // decide on its award and sign its go-live.
 func (r *Reads) LotParticipants(ctx context.Context, lotID string) ([]string, error) {
@@ -213,9 +218,4 @@ func (r *Reads) SealedPrices(ctx context.Context, subs []Submission) error {
 		subs[i].PriceSealed = env
 	}
 	return nil
-}
-
-// LotsOf lists a procurement's lots by number, for one the acting organisation takes part in.
-func (r *Reads) LotsOf(ctx context.Context, procurementID string) ([]Lot, error) {
-	return r.s.Lots(ctx, procurementID)
 }

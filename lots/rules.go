@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"golive/apperr"
+	"golive/ukclock"
 )
 
 // The procurement's rules as plain functions of data: no database, no HTTP, tested on their own.
@@ -336,4 +337,21 @@ func ParsePounds(s string) (int64, error) {
 		return 0, fmt.Errorf("enter an amount under £10,000,000,000,000")
 	}
 	return pence.Num().Int64(), nil
+}
+
+// ActCommenced is the day the Procurement Act 2023 came into force (SI 2024/716 as amended by
+// SI 2024/959): a procurement begun on or after it runs under the Act (or, for health care
+// services, the PSR), and the Public Contracts Regulations 2015 govern only what began before.
+var ActCommenced = time.Date(2025, time.February, 24, 0, 0, 0, 0, ukclock.London)
+
+// CheckRegime refuses a regime that cannot govern a procurement begun at now: the PCR 2015 on
+// or after 24 February 2025, and the Procurement Act 2023 before it.
+func CheckRegime(r Regime, now time.Time) map[string]string {
+	switch {
+	case r == PCR2015 && !now.Before(ActCommenced):
+		return map[string]string{"regime": "The Public Contracts Regulations 2015 govern only procurements begun before 24 February 2025: choose the Procurement Act 2023, or the Provider Selection Regime for health care services"}
+	case r == PA2023 && now.Before(ActCommenced):
+		return map[string]string{"regime": "The Procurement Act 2023 applies to procurements begun on or after 24 February 2025: choose the Public Contracts Regulations 2015, or the Provider Selection Regime for health care services"}
+	}
+	return nil
 }

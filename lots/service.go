@@ -37,6 +37,10 @@ type Service struct {
 	Log     *slog.Logger
 	// OldSecret (GOLIVE_OLD_SECRET_KEY) still unwraps procurement keys during a key rotation.
 	OldSecret []byte
+	// OnPublished, when set, is called after a publication commits: cmd/golive publishes the
+	// tender notice with it, so that lots need not import notices. It cannot undo the
+	// publication; a failure is its own to log.
+	OnPublished func(ctx context.Context, procurementID string)
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -85,12 +89,13 @@ func (s *Service) enqueue(ctx context.Context, ids []string) {
 type ProcurementInput struct {
 	Title                 string    `json:"title" form:"title" validate:"required,max=200" label:"a title"`
 	Reference             string    `json:"reference" form:"reference" validate:"required,max=60" label:"a reference"`
-	Regime                Regime    `json:"regime" form:"regime" validate:"required,oneof=pcr2015 psr2024" label:"the regime"`
+	Regime                Regime    `json:"regime" form:"regime" validate:"required,oneof=pcr2015 psr2024 pa2023" label:"the regime"`
 	Procedure             string    `json:"procedure" form:"procedure" validate:"required,max=80" label:"the procedure"`
 	Description           string    `json:"description" form:"description" validate:"max=4000" label:"the description"`
 	TermYears             int       `json:"term_years" form:"term_years" validate:"required,min=1,max=15" label:"the term in years"`
 	ExtensionYears        int       `json:"extension_years" form:"extension_years" validate:"min=0,max=10" label:"the extension in years"`
 	EstimatedValuePence   int64     `json:"estimated_value_pence" form:"-" validate:"min=0" label:"the estimated value"`
+	PublishValue          bool      `json:"publish_value" form:"publish_value" label:"whether to publish the value"`
 	Participants          []string  `json:"participants" form:"participants" validate:"required,min=1,max=50,dive,uuid" label:"participating commissioners"`
 	ClarificationDeadline time.Time `json:"clarification_deadline" form:"-" validate:"required" label:"the clarification deadline"`
 	SubmissionDeadline    time.Time `json:"submission_deadline" form:"-" validate:"required" label:"the submission deadline"`
@@ -102,6 +107,7 @@ type ProcurementInput struct {
 func (in ProcurementInput) apply(p *Procurement) {
 	p.Title, p.Reference, p.Regime, p.Procedure = strings.TrimSpace(in.Title), strings.TrimSpace(in.Reference), in.Regime, in.Procedure
 	p.Description, p.TermYears, p.ExtensionYears, p.EstimatedValuePence = in.Description, in.TermYears, in.ExtensionYears, in.EstimatedValuePence
+	p.PublishValue = in.PublishValue
 	p.ClarificationDeadline, p.SubmissionDeadline = in.ClarificationDeadline.UTC(), in.SubmissionDeadline.UTC()
 	p.EvaluationStart, p.AwardDate, p.ContractStart = in.EvaluationStart.UTC(), in.AwardDate.UTC(), in.ContractStart.UTC()
 }
@@ -133,6 +139,9 @@ func (s *Service) CreateProcurement(ctx context.Context, a *access.Actor, in Pro
 		return Procurement{}, err
 	}
 	now := s.Now()
+	if f := CheckRegime(in.Regime, now); len(f) > 0 {
+		return Procurement{}, apperr.InvalidFields(f)
+	}
 	p := Procurement{ID: newID(), LeadOrgID: a.OrgID, State: Draft, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now}
 	in.apply(&p)
 	if f := CheckTimetable(p, now, false); len(f) > 0 {
@@ -196,6 +205,11 @@ func (s *Service) UpdateProcurement(ctx context.Context, a *access.Actor, id str
 		if err := s.checkParticipants(ctx, p.LeadOrgID, in.Participants); err != nil {
 			return err
 		}
+		if in.Regime != p.Regime {
+			if f := CheckRegime(in.Regime, s.Now()); len(f) > 0 {
+				return apperr.InvalidFields(f)
+			}
+		}
 		in.apply(&p)
 		if f := CheckTimetable(p, s.Now(), false); len(f) > 0 {
 			return apperr.InvalidFields(f)
@@ -219,7 +233,7 @@ func (s *Service) UpdateProcurement(ctx context.Context, a *access.Actor, id str
 type LotInput struct {
 	Number       int      `json:"number" form:"number" validate:"required,min=1,max=99" label:"the lot number"`
 	Title        string   `json:"title" form:"title" validate:"required,max=200" label:"a title"`
-	ServiceTypes []string `json:"service_types" form:"service_types" validate:"required,min=1,dive,oneof=nhs111 cas utc gp_ooh home_visits mobile_unit" label:"the services"`
+	ServiceTypes []string `json:"service_types" form:"service_types" validate:"required,min=1,dive,oneof=nhs111 cas utc gp_ooh home_visits mobile_unit telephony" label:"the services"`
 	Description  string   `json:"description" form:"description" validate:"max=4000" label:"the description"`
 	Participants []string `json:"participants" form:"participants" validate:"required,min=1,dive,uuid" label:"the commissioners it covers"`
 }
@@ -570,9 +584,10 @@ func (s *Service) Decide(ctx context.Context, a *access.Actor, id string, in Dec
 	})
 }
 
-// Publish opens the procurement to providers, once every governing body has approved.
+// Publish opens the procurement to providers, once every governing body has approved; after
+// commit its tender notice is published (OnPublished).
 func (s *Service) Publish(ctx context.Context, a *access.Actor, id string) error {
-	return s.Store.Tx(ctx, func(tx *Store) error {
+	err := s.Store.Tx(ctx, func(tx *Store) error {
 		p, err := s.lead(ctx, tx, a, id, ActPublish)
 		if err != nil {
 			return err
@@ -604,6 +619,10 @@ func (s *Service) Publish(ctx context.Context, a *access.Actor, id string) error
 		}
 		return tx.Audit(ctx, s.entry(a, p.LeadOrgID, "procurement.published", "procurement", p.ID, nil))
 	})
+	if err == nil && s.OnPublished != nil {
+		s.OnPublished(ctx, id)
+	}
+	return err
 }
 
 // Cancel stops a procurement before award, with a reason.

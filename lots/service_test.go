@@ -237,7 +237,7 @@ func TestOtherTenantsAndOtherBiddersAreRefused(t *testing.T) {
 func TestEveryGoverningBodyMustApproveAndOneRejectionStopsIt(t *testing.T) {
 	f := newFixture(t)
 	lead, lctx := f.as("lead@medway-ccg.test")
-	p := lotstest.Must[lots.Procurement](t)(f.svc.CreateProcurement(lctx, lead, lots.ProcurementInput{Title: "T", Reference: "T-1", Regime: lots.PCR2015,
+	p := lotstest.Must[lots.Procurement](t)(f.svc.CreateProcurement(lctx, lead, lots.ProcurementInput{Title: "T", Reference: "T-1", Regime: lots.PA2023,
 		Procedure: "Open", TermYears: 5, Participants: []string{f.orgs["NHS Medway CCG"], f.orgs["NHS Swale CCG"]},
 		ClarificationDeadline: time.Date(2026, 2, 20, 12, 0, 0, 0, time.UTC), SubmissionDeadline: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC),
 		EvaluationStart: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), AwardDate: time.Date(2026, 5, 1, 9, 0, 0, 0, time.UTC),

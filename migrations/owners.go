@@ -80,4 +80,6 @@ var Owners = map[string]string{
 	"inbox_messages":         "golive/mobilisation",
 	"reminder_preferences":   "golive/mobilisation",
 	"calendar_feeds":         "golive/mobilisation",
+
+	"ocds_releases": "golive/notices",
 }

@@ -103,12 +103,13 @@ func readiness(ph Phase, ms []Milestone, ds []GoLiveDecision, parts []string, or
 func (s *Service) GoLive(ctx context.Context, a *access.Actor, planID, phaseID string) (Phase, error) {
 	var ph Phase
 	var mails []string
+	lotID := ""
 	err := s.Store.Tx(ctx, func(tx *Store) error {
 		p, phase, err := s.phaseOf(ctx, tx, a, planID, phaseID)
 		if err != nil {
 			return err
 		}
-		ph = phase
+		ph, lotID = phase, p.LotID
 		if !IsLead(a, p) {
 			return apperr.Forbiddenf("Only the lead commissioner's procurement lead declares a phase live")
 		}
@@ -177,6 +178,9 @@ func (s *Service) GoLive(ctx context.Context, a *access.Actor, planID, phaseID s
 	})
 	if err == nil {
 		s.enqueue(ctx, mails)
+		if s.OnLive != nil {
+			s.OnLive(ctx, lotID)
+		}
 	}
 	return ph, err
 }

@@ -26,6 +26,9 @@ type Service struct {
 	BaseURL   string
 	Now       func() time.Time
 	Log       *slog.Logger
+	// OnLive, when set, is called with the lot after a phase goes live and commits: cmd/golive
+	// publishes the implementation notice with it, so that mobilisation need not import notices.
+	OnLive func(ctx context.Context, lotID string)
 }
 
 // Contracts is how mobilisation reads the contract a lot was awarded as: the award

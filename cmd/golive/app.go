@@ -22,6 +22,7 @@ import (
 	"golive/jobs/jobsweb"
 	"golive/lots"
 	"golive/mobilisation"
+	"golive/notices"
 	"golive/record"
 	"golive/tenants"
 	"golive/tenants/access"
@@ -43,6 +44,7 @@ type App struct {
 	Mob      *mobilisation.Service
 	Record   *record.Service
 	Succ     *tenants.Successions // NHS reorganisations, applied across the features
+	Notices  *notices.Service
 	Jobs     *jobs.Client
 	Mailer   jobs.Mailer
 	Fiber    *fiber.App
@@ -136,6 +138,14 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 		{Name: "awards", Move: award.Succeed},
 		{Name: "mobilisation", Move: mobilisation.Succeed},
 	}}
+	// Public notices: each lifecycle service calls its hook after its event commits; the hooks
+	// are plain funcs, so lots, the award and mobilisation never import notices.
+	a.Notices = &notices.Service{Store: notices.NewStore(db), Source: newNoticeSource(db), Prefix: cfg.OCIDPrefix,
+		BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
+	a.Lots.OnPublished = a.Notices.Hook("tender", a.Notices.TenderPublished)
+	a.Award.OnStandstill = a.Notices.Hook("award", a.Notices.StandstillStarted)
+	a.Award.OnContract = a.Notices.Hook("contract", a.Notices.ContractAwarded)
+	a.Mob.OnLive = a.Notices.Hook("implementation", a.Notices.PhaseLive)
 	if err := a.buildHTTP(); err != nil {
 		return nil, err
 	}
@@ -214,6 +224,9 @@ func (a *App) buildHTTP() error {
 		c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
 		return c.Send(openapi)
 	})
+
+	// Public notices: anyone, signed in or not, reads only what was published.
+	(&notices.Web{Svc: a.Notices, Server: srv}).Mount(app)
 
 	app.Use(mw.Authenticate, mw.CSRF)
 	pages := &tenants.Pages{Svc: a.Tenants, Web: srv, MW: mw, Tasks: []tenants.TaskSource{a.Tenants.AdminTasks, a.Tenants.PlatformTasks, a.Lots.Tasks, a.Award.Tasks}}

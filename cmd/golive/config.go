@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +43,10 @@ type Config struct {
 	// OldSecret (GOLIVE_OLD_SECRET_KEY) is the secret being rotated away from: it still unwraps
 	// procurement keys not yet re-wrapped by `golive keys rotate`.
 	OldSecret []byte
+	// OCIDPrefix (GOLIVE_OCID_PREFIX) begins the Open Contracting ID of every procurement's
+	// notices: the prefix registered with the Open Contracting Partnership, "ocds-" and 6
+	// characters; default ocds-golive, which a real deployment replaces with its own.
+	OCIDPrefix string
 }
 
 // Embedded reports whether golive runs with nothing installed: SQLite and miniredis in process.
@@ -61,6 +66,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		MailFrom:     or(getenv("GOLIVE_MAIL_FROM"), "golive@localhost"),
 		LogLevel:     or(getenv("GOLIVE_LOG_LEVEL"), "info"),
 		MetricsToken: getenv("GOLIVE_METRICS_TOKEN"),
+		OCIDPrefix:   or(getenv("GOLIVE_OCID_PREFIX"), "ocds-golive"),
 		Now:          func() time.Time { return time.Now().UTC() },
 	}
 	var problems []string
@@ -94,6 +100,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if t := c.MetricsToken; t != "" && (len(t) < 32 || strings.ContainsAny(t, " \t\r\n")) {
 		problems = append(problems, "GOLIVE_METRICS_TOKEN must be at least 32 characters with no spaces: make one with `openssl rand -hex 32`")
+	}
+	if !ocidPrefix.MatchString(c.OCIDPrefix) {
+		problems = append(problems, fmt.Sprintf("GOLIVE_OCID_PREFIX %q must be an OCID prefix: ocds- and up to 20 letters or digits, like ocds-b5fd17", c.OCIDPrefix))
 	}
 	if v := getenv("GOLIVE_TRUSTED_PROXIES"); v != "" {
 		proxies, err := web.ParseTrustedProxies(v)
@@ -179,6 +188,9 @@ func (c *Config) ensureSecret() error {
 	c.Secret = k
 	return nil
 }
+
+// ocidPrefix is what an OCID prefix looks like: "ocds-" and a short code of letters and digits.
+var ocidPrefix = regexp.MustCompile(`^ocds-[a-z0-9]{1,20}$`)
 
 // maxSignInAddressLimit: beyond this an address limit stops nothing.
 const maxSignInAddressLimit = 1_000_000

@@ -35,6 +35,7 @@ func demo(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer, s
 		fmt.Fprintln(stdout, "Luton and Bedfordshire awarded for five years from 1 April 2017 (contract LB-IUC-2016-01).")
 		fmt.Fprintln(stdout, "Mobilisation: Luton and Bedfordshire live since 1 April 2017; Kent and Medway lot 1 mobilising to 1 April 2019 with")
 		fmt.Fprintln(stdout, "milestones late and escalated; lot 2 in three phases (1 April and 1 July 2019).")
+		fmt.Fprintln(stdout, "Under the Procurement Act 2023: Medway's telephony platform of 2026, published. Public notices of all three at /notices.")
 	} else {
 		fmt.Fprintln(stdout, "Demo already loaded.")
 	}

@@ -59,12 +59,18 @@ func awardPagesLotIn(t *testing.T, s *server, clock *lotsAPIClock, regime string
 	lead, admin := s.apiToken(t, "lead@medway-ccg.test"), s.apiToken(t, "admin@medway-ccg.test")
 	medway, swale := lotsAPIOrg(t, s, "NHS Medway CCG"), lotsAPIOrg(t, s, "NHS Swale CCG")
 	var p lotsAPIProcurement
+	if regime == "pcr2015" {
+		// The PCR 2015 govern only what began before 24 February 2025: created then, and the
+		// clock put back straight after.
+		clock.Set(time.Date(2025, 2, 20, 9, 0, 0, 0, time.UTC))
+	}
 	lotsAPIWant(t, s, 201, "POST", "/procurements", lead, map[string]any{
 		"title": "Medway and Swale UTC award pages", "reference": ref, "regime": regime, "procedure": procedure,
 		"term_years": 2, "estimated_value_pence": 50_000_000_00, "participants": []string{medway, swale},
 		"clarification_deadline": now.Add(10 * day), "submission_deadline": now.Add(20 * day), "evaluation_start": now.Add(21 * day),
 		"award_date": now.Add(60 * day), "contract_start": now.Add(200 * day),
 	}, &p)
+	clock.Set(now)
 	base := "/procurements/" + p.ID
 	var l struct {
 		ID string `json:"id"`

@@ -492,7 +492,7 @@ func lotsAPIDraft(t *testing.T, s *server, lead string, now time.Time) string {
 		ID string `json:"id"`
 	}
 	lotsAPIWant(t, s, 201, "POST", "/procurements", lead, map[string]any{
-		"title": "Medway NHS 111", "reference": fmt.Sprintf("MW-%d", now.UnixNano()), "regime": "pcr2015", "procedure": "Open",
+		"title": "Medway NHS 111", "reference": fmt.Sprintf("MW-%d", now.UnixNano()), "regime": "pa2023", "procedure": "Open",
 		"term_years": 5, "participants": []string{medway},
 		"clarification_deadline": now.Add(10 * day), "submission_deadline": now.Add(20 * day), "evaluation_start": now.Add(21 * day),
 		"award_date": now.Add(60 * day), "contract_start": now.Add(200 * day),

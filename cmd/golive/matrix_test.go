@@ -70,6 +70,13 @@ func specs() []routeSpec {
 		{method: "GET", path: "/readyz", public: true},
 		{method: "GET", path: "/metrics", public: true},
 		{method: "GET", path: "/api/v1/openapi.json", public: true},
+		// Public notices (package notices): anyone reads what was published; what they must never
+		// show is TestAnonymousCrawlOfTheNoticesShowsNothingConfidential's.
+		{method: "GET", path: "/notices", public: true},
+		{method: "GET", path: "/notices/feed.atom", public: true},
+		{method: "GET", path: "/notices/:id", public: true},
+		{method: "GET", path: "/api/v1/ocds/releases", public: true},
+		{method: "GET", path: "/api/v1/ocds/records/:ocid", public: true},
 		{method: "GET", path: "/sign-in", public: true},
 		{method: "POST", path: "/sign-in", public: true},
 		{method: "GET", path: "/forgot-password", public: true},

@@ -100,6 +100,13 @@ func (f *fixture) published() world {
 	if regime == "" {
 		regime = lots.PSR2024
 	}
+	if regime == lots.PCR2015 {
+		// The PCR 2015 govern only what began before 24 February 2025 (lots.CheckRegime): the
+		// procurement is created then, and the rest of the test runs on its own clock.
+		now := f.now
+		f.now = time.Date(2025, 2, 20, 9, 0, 0, 0, time.UTC)
+		defer func() { f.now = now }()
+	}
 	p := lotstest.Must[lots.Procurement](t)(f.lots.CreateProcurement(lctx, lead, lots.ProcurementInput{
 		Title: "Medway and Swale UTC", Reference: "MS-EV", Regime: regime, Procedure: "Competitive process", TermYears: 2,
 		EstimatedValuePence: 123_456_789_00, Participants: []string{medway, swale},

@@ -120,6 +120,11 @@ func (n notice) letter(bidder string) string {
 		}
 	}
 	var b strings.Builder
+	if n.r.Regime == lots.PA2023 {
+		// Procurement Act 2023 s.50: before the contract award notice, each bidder is given an
+		// assessment summary of its own tender and the winner's; this letter is that summary.
+		b.WriteString("Assessment summary (Procurement Act 2023, section 50)\n\n")
+	}
 	fmt.Fprintf(&b, "%s (%s), lot %d: %s\n\n", n.p.Title, n.p.Reference, n.l.Number, n.l.Title)
 	if bidder == n.r.BidderOrgID {
 		b.WriteString("The commissioners intend to award the contract for this lot to you.\n\n")
@@ -150,8 +155,19 @@ func (n notice) letter(bidder string) string {
 			fmt.Fprintf(&b, "  %s\n", c)
 		}
 		fmt.Fprintf(&b, "\nThe standstill period ends at %s. Representations may be made before then.\n", ukDay(*n.r.StandstillEndsAt))
+	} else if n.r.Regime == lots.PA2023 {
+		fmt.Fprintf(&b, "\nThe contract award notice is published today; the standstill of 8 working days beginning with today ends at %s. The contract will not be entered into before then.\n", ukDay(*n.r.StandstillEndsAt))
 	} else {
 		fmt.Fprintf(&b, "\nThe standstill period ends at %s. The contract will not be entered into before then.\n", ukDay(*n.r.StandstillEndsAt))
 	}
 	return b.String()
+}
+
+// letterTitle is what the standstill letters are called under regime r: under the Procurement
+// Act 2023 they are the assessment summaries (s.50), elsewhere the notice of intention to award.
+func letterTitle(r lots.Regime) string {
+	if r == lots.PA2023 {
+		return "Assessment summary"
+	}
+	return "Notice of intention to award"
 }

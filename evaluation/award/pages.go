@@ -430,8 +430,11 @@ func awardTimeline(r Recommendation, decisions []Approval, bodies int, ct *Contr
 }
 
 func standstillLength(r lots.Regime) string {
-	if r == lots.PSR2024 {
+	switch r {
+	case lots.PSR2024:
 		return "8 working days (Provider Selection Regime)"
+	case lots.PA2023:
+		return "8 working days beginning with the day the contract award notice is published (Procurement Act 2023)"
 	}
 	return "10 calendar days (Public Contracts Regulations 2015)"
 }

@@ -31,6 +31,12 @@ type Service struct {
 	Log     *slog.Logger
 	// AfterContract, when set, is called after a contract award commits.
 	AfterContract AfterContractFunc
+	// OnStandstill and OnContract, when set, are called after the standstill starts (the
+	// notice of intention to award, or the Act's contract award notice, is published) and after
+	// a contract award commits: cmd/golive publishes the notices with them, so that the award
+	// need not import notices. A failure is theirs to log; it cannot undo the award.
+	OnStandstill func(ctx context.Context, lotID string)
+	OnContract   func(ctx context.Context, lotID string)
 }
 
 func (s *Service) entry(a *access.Actor, tenant, action, objType, objID string, summary map[string]any) audit.Entry {
@@ -186,6 +192,7 @@ func (s *Service) DecideAward(ctx context.Context, a *access.Actor, lotID string
 		return apperr.InvalidFields(map[string]string{"reason": fmt.Sprintf("Give the reason for rejecting, in at least %d characters", evaluation.MinReason)})
 	}
 	var mails []string
+	started := false
 	err := s.Store.Tx(ctx, func(tx *Store) error {
 		p, l, parts, err := s.Eval.ValueLot(ctx, tx.Eval, a, lotID, true)
 		if err != nil {
@@ -225,10 +232,14 @@ func (s *Service) DecideAward(ctx context.Context, a *access.Actor, lotID string
 			return err
 		}
 		mails, err = s.startStandstill(ctx, tx, a, p, l, r, ds, f.Now)
+		started = err == nil
 		return err
 	})
 	if err == nil {
 		s.enqueue(ctx, mails)
+		if started && s.OnStandstill != nil {
+			s.OnStandstill(ctx, lotID)
+		}
 	}
 	return err
 }
@@ -258,7 +269,7 @@ func (s *Service) startStandstill(ctx context.Context, tx *Store, a *access.Acto
 	var mails []string
 	for _, u := range users {
 		id, err := tx.QueueMail(ctx, jobs.Mail{TenantID: p.LeadOrgID, To: u.Email,
-			Subject: fmt.Sprintf("Notice of intention to award: %s lot %d", p.Reference, l.Number), Text: n.letter(u.OrgID)})
+			Subject: fmt.Sprintf("%s: %s lot %d", letterTitle(p.Regime), p.Reference, l.Number), Text: n.letter(u.OrgID)})
 		if err != nil {
 			return nil, err
 		}
@@ -483,6 +494,9 @@ func (s *Service) AwardContract(ctx context.Context, a *access.Actor, lotID stri
 		s.enqueue(ctx, mails)
 		if s.AfterContract != nil {
 			s.AfterContract(ctx, a, lotID)
+		}
+		if s.OnContract != nil {
+			s.OnContract(ctx, lotID)
 		}
 	}
 	return c, err

@@ -56,6 +56,16 @@ func StandstillEnds(r lots.Regime, sent time.Time) (time.Time, error) {
 	case lots.PSR2024:
 		begins := day(sent).AddDate(0, 0, 1)
 		return endOf(WorkingDaysAfter(begins, 8)), nil
+	case lots.PA2023:
+		// Procurement Act 2023 s.51(2)-(3): the standstill is the period of 8 working days
+		// beginning with the day the contract award notice is published, in the Act's working
+		// days (s.123, ukclock.IsActWorkingDay). Published on a working day, that day is the
+		// first of the eight; published on a weekend or holiday, the first is the next working day.
+		first := 1
+		if ukclock.IsActWorkingDay(sent) {
+			first = 0
+		}
+		return endOf(ukclock.ActWorkingDaysAfter(sent, first+7)), nil
 	}
 	return time.Time{}, apperr.Invalidf("There is no standstill rule for the procurement regime %q", string(r))
 }

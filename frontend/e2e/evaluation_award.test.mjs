@@ -354,17 +354,18 @@ describe('court proceedings suspend the contract on a PCR 2015 lot', () => {
     // A second lot, under the Public Contracts Regulations 2015, taken to standstill over the API:
     // Sam Evaluator alone scores it.
     await closePages()
-    await golive.app.restart({ GOLIVE_NOW: '2027-09-01T09:00:00+01:00' })
+    // The PCR 2015 govern only what began before 24 February 2025: this procurement began in 2024.
+    await golive.app.restart({ GOLIVE_NOW: '2024-09-04T09:00:00+01:00' })
     Object.assign(pcr, await openedLot(golive, api, {
       procurement: {
         title: 'Medway and Swale UTC (PCR)', reference: 'MS-PCR-2027', regime: 'pcr2015', procedure: 'Open procedure',
-        clarification_deadline: '2027-09-08T12:00:00+01:00', submission_deadline: '2027-09-15T12:00:00+01:00',
-        evaluation_start: '2027-09-16T09:00:00+01:00', award_date: '2027-10-29T12:00:00+01:00', contract_start: '2028-03-01T08:00:00Z'
+        clarification_deadline: '2024-09-11T12:00:00+01:00', submission_deadline: '2024-09-18T12:00:00+01:00',
+        evaluation_start: '2024-09-19T09:00:00+01:00', award_date: '2024-11-01T12:00:00Z', contract_start: '2025-03-01T08:00:00Z'
       },
       sections: { clinical: 'Clinical model', patient: 'Patient experience' },
-      decision: { meeting_date: '2027-08-31T14:00:00+01:00', minute_ref: 'GB/2027/120' },
+      decision: { meeting_date: '2024-09-03T14:00:00+01:00', minute_ref: 'GB/2024/120' },
       prices: bids,
-      afterDeadline: '2027-09-15T13:00:00+01:00'
+      afterDeadline: '2024-09-18T13:00:00+01:00'
     }))
     const ev = `/evaluations/lots/${pcr.lot}`
     const numbers = ['1.1', '1.2', '1.3']
