@@ -193,7 +193,7 @@ func (a *App) buildHTTP() error {
 	})
 
 	app.Use(mw.Authenticate, mw.CSRF)
-	pages := &tenants.Pages{Svc: a.Tenants, Web: srv, MW: mw, Tasks: []tenants.TaskSource{a.Tenants.AdminTasks, a.Lots.Tasks, a.Award.Tasks}}
+	pages := &tenants.Pages{Svc: a.Tenants, Web: srv, MW: mw, Tasks: []tenants.TaskSource{a.Tenants.AdminTasks, a.Lots.Tasks, a.Eval.Tasks, a.Award.Tasks, a.Mob.Tasks}}
 	guard := web.Guard(mw.Require)
 	pages.MountPublic(app)
 
