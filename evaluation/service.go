@@ -299,6 +299,7 @@ type PanelView struct {
 	Members            []MemberView
 	Questions          []QuestionStatus
 	QualityModeratedAt *time.Time // quality moderation complete: the price envelope may be opened
+	PricesOpened       bool       // and they have been
 }
 
 // Panel is the lead's view of a lot's panel.
@@ -364,6 +365,11 @@ func (s *Service) Panel(ctx context.Context, a *access.Actor, lotID string) (Pan
 		v.Questions = append(v.Questions, qv)
 	}
 	v.QualityModeratedAt = st.eval.QualityModeratedAt
+	o, err := s.Store.PriceOpening(ctx, l.ID)
+	if err != nil {
+		return v, err
+	}
+	v.PricesOpened = o != nil
 	return v, nil
 }
 

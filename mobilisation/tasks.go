@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"time"
 
+	"golive/apperr"
 	"golive/database"
+	"golive/lots"
 	"golive/tenants"
 	"golive/tenants/access"
 	"golive/ukclock"
@@ -36,6 +38,10 @@ func (s *Service) Tasks(ctx context.Context, a *access.Actor) ([]tenants.Task, e
 	return out, nil
 }
 
+// GoNoGoDays is how long before a phase's go-live its go/no-go decision is due even while
+// critical milestones are still open.
+const GoNoGoDays = 28
+
 // endOfDay is the last minute of a UK calendar day, as the dashboard's "Due …" shows it.
 func endOfDay(day string) *time.Time {
 	t, err := time.ParseInLocation(dayLayout, day, ukclock.London)
@@ -53,7 +59,8 @@ func endOfDay(day string) *time.Time {
 //   - anyone: their own milestones, and the unowned ones they answer for (CanReport),
 //     that are overdue or due within DueSoonDays and not yet waiting for acceptance;
 //   - an approver of a commissioner the lot covers (CanDecide): the go/no-go decision on each
-//     phase not yet live that their commissioner has not signed.
+//     phase not yet live that their commissioner has not signed, once its critical milestones
+//     are done or its go-live is GoNoGoDays away.
 func PlanTasks(v PlanView, a *access.Actor) []tenants.Task {
 	var out []tenants.Task
 	plan := fmt.Sprintf("%s (lot %d)", v.ProcurementTitle, v.LotNumber)
@@ -90,7 +97,15 @@ func PlanTasks(v PlanView, a *access.Actor) []tenants.Task {
 			out = append(out, tenants.Task{Title: "Declare " + ph.Name + " live", Href: href + "#go-live", Due: endOfDay(ph.GoLiveDay),
 				Detail: "Every critical milestone is done and every commissioner has decided go: the go-live gate of " + plan + " is passed."})
 		}
-		if v.CanDecide {
+		openCritical := 0
+		for _, m := range v.Milestones {
+			if m.PhaseID == ph.ID && m.Critical && m.AcceptedAt == nil {
+				openCritical++
+			}
+		}
+		// The decision is due once the critical work is done, or a month before go-live whatever
+		// its state: months ahead, with the work open, there is nothing yet to decide on.
+		if v.CanDecide && (openCritical == 0 || DaysBetween(v.Today, ph.GoLiveDay) <= GoNoGoDays) {
 			decided := false
 			for _, d := range ph.Decisions {
 				if d.OrgID == a.OrgID {
@@ -99,9 +114,55 @@ func PlanTasks(v PlanView, a *access.Actor) []tenants.Task {
 			}
 			if !decided {
 				out = append(out, tenants.Task{Title: "Make your go/no-go decision on " + ph.Name, Href: href + "#decide", Due: endOfDay(ph.GoLiveDay),
-					Detail: "Your commissioner's readiness decision before go-live of " + plan + "; " + plural(len(ph.Missing), "thing still stands", "things still stand") + " in the way."})
+					Detail: "Your commissioner's readiness decision before go-live of " + plan + "; " + plural(openCritical, "critical milestone is", "critical milestones are") + " still open."})
 			}
 		}
 	}
 	return out
+}
+
+// Stages reads a lot's evaluation and award from the award (cmd/golive wires it).
+type Stages interface {
+	Stages(ctx context.Context, a *access.Actor, p lots.Procurement, l lots.Lot) ([]lots.Stage, bool, error)
+}
+
+// LotProgress is where a lot stands from evaluation to go-live (lots.ProgressOf): the award's
+// stages, then its plan and its go-lives.
+func (s *Service) LotProgress(award Stages) lots.ProgressOf {
+	return func(ctx context.Context, a *access.Actor, p lots.Procurement, l lots.Lot) (lots.Progress, error) {
+		st, awarded, err := award.Stages(ctx, a, p, l)
+		if err != nil {
+			return lots.Progress{}, err
+		}
+		pr := lots.Progress{Stages: st, Awarded: awarded}
+		mob := lots.Stage{Name: "Mobilisation", Status: "Cannot start yet", NotYet: true}
+		golive := lots.Stage{Name: "Go-live", Status: "Cannot start yet", NotYet: true}
+		plan, err := s.PlanOfLot(ctx, a, l.ID)
+		if err != nil && !apperr.IsKind(err, apperr.NotFound) {
+			return pr, err
+		}
+		if plan != nil {
+			phases, err := s.Store.Phases(ctx, plan.ID)
+			if err != nil {
+				return pr, err
+			}
+			n := 0
+			for _, ph := range phases {
+				if ph.State == Live {
+					n++
+				}
+			}
+			mob = lots.Stage{Name: "Mobilisation", Status: "Mobilising", NotYet: false}
+			if access.Grants(a.Roles, access.PermPlanView) {
+				mob.Href = planHref(plan.ID)
+			}
+			golive = lots.Stage{Name: "Go-live", Status: fmt.Sprintf("%d of %d go-lives", n, len(phases))}
+			if len(phases) > 0 && n == len(phases) {
+				mob.Status, mob.Done = "Complete", true
+				golive.Status, golive.Done, pr.Live = "Live", true, true
+			}
+		}
+		pr.Stages = append(pr.Stages, mob, golive)
+		return pr, nil
+	}
 }

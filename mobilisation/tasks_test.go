@@ -64,7 +64,16 @@ func TestPlanTasksAppearWhenDueAndGoWhenDone(t *testing.T) {
 			v.Side, v.Milestones = Provider, ms(MilestoneView{CanReport: true, Milestone: Milestone{DueOn: "2019-02-01", OwnerUserID: "u-bid", CompletionRequestedAt: &at}})
 			return v
 		}, bidder, "", ""},
-		{"an approver's go/no-go", func(v PlanView) PlanView {
+		{"critical work open months before go-live: no decision yet", func(v PlanView) PlanView {
+			v.CanDecide, v.Phases, v.Milestones = true, []PhaseView{ph}, ms(MilestoneView{Milestone: Milestone{Critical: true, DueOn: "2019-03-20"}})
+			return v
+		}, approver, "", ""},
+		{"a month before go-live: the approver's go/no-go", func(v PlanView) PlanView {
+			v.Today = "2019-03-04"
+			v.CanDecide, v.Phases, v.Milestones = true, []PhaseView{ph}, ms(MilestoneView{Milestone: Milestone{Critical: true, DueOn: "2019-03-20"}})
+			return v
+		}, approver, "go/no-go decision on NHS 111", "/phases/ph1#decide"},
+		{"critical work done: the approver's go/no-go", func(v PlanView) PlanView {
 			v.CanDecide, v.Phases = true, []PhaseView{ph}
 			return v
 		}, approver, "go/no-go decision on NHS 111", "/phases/ph1#decide"},

@@ -209,7 +209,7 @@ func (a *App) buildHTTP() error {
 	(&mobilisation.InboxAPI{Svc: a.Mob}).Mount(api, guard)
 
 	pages.Mount(app)
-	(&lots.Pages{Svc: a.Lots, Web: srv}).Mount(app, guard)
+	(&lots.Pages{Svc: a.Lots, Web: srv, Progress: a.Mob.LotProgress(a.Award), Outcome: a.Award.OutcomeOf}).Mount(app, guard)
 	(&evaluation.Pages{Svc: a.Eval, Web: srv}).Mount(app, guard)
 	(&award.Pages{Svc: a.Award, Web: srv}).Mount(app, guard)
 	(&mobilisation.Pages{Svc: a.Mob, Web: srv}).Mount(app, guard)
