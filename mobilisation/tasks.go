@@ -156,7 +156,7 @@ func (s *Service) LotProgress(award Stages) lots.ProgressOf {
 			if access.Grants(a.Roles, access.PermPlanView) {
 				mob.Href = planHref(plan.ID)
 			}
-			golive = lots.Stage{Name: "Go-live", Status: fmt.Sprintf("%d of %d go-lives", n, len(phases))}
+			golive = lots.Stage{Name: "Go-live", Status: fmt.Sprintf("%d of %d phases live", n, len(phases))}
 			if len(phases) > 0 && n == len(phases) {
 				mob.Status, mob.Done = "Complete", true
 				golive.Status, golive.Done, pr.Live = "Live", true, true
