@@ -299,6 +299,7 @@ type PanelView struct {
 	Members            []MemberView
 	Questions          []QuestionStatus
 	QualityModeratedAt *time.Time // quality moderation complete: the price envelope may be opened
+	PricesOpened       bool       // and they have been
 }
 
 // Panel is the lead's view of a lot's panel.
@@ -364,6 +365,11 @@ func (s *Service) Panel(ctx context.Context, a *access.Actor, lotID string) (Pan
 		v.Questions = append(v.Questions, qv)
 	}
 	v.QualityModeratedAt = st.eval.QualityModeratedAt
+	o, err := s.Store.PriceOpening(ctx, l.ID)
+	if err != nil {
+		return v, err
+	}
+	v.PricesOpened = o != nil
 	return v, nil
 }
 
@@ -1126,6 +1132,8 @@ type MyLot struct {
 	Conflicts              int  // bidders they declared a conflict with
 	Marked, ToMark         int  // marks given, of every question for every bidder they are not conflicted with
 	SubmittedAt            *time.Time
+	Opened                 bool      // the responses are open: the evaluation has started
+	AwardDate              time.Time // the timetable's award day
 }
 
 // MyEvaluations lists the lots on whose panel the acting evaluator sits, in the acting
@@ -1154,7 +1162,8 @@ func (s *Service) MyEvaluations(ctx context.Context, a *access.Actor) ([]MyLot, 
 			return nil, err
 		}
 		row := MyLot{LotID: l.ID, LotTitle: l.Title, LotNumber: l.Number, Procurement: p.Title, Reference: p.Reference,
-			Healthwatch: m.Healthwatch, Declared: Declared(m.UserID, st.bidderIDs, st.decls), SubmittedAt: m.SubmittedAt}
+			Healthwatch: m.Healthwatch, Declared: Declared(m.UserID, st.bidderIDs, st.decls), SubmittedAt: m.SubmittedAt,
+			Opened: s.opened(ctx, s.Store, p) == nil, AwardDate: p.AwardDate}
 		var mine []lots.Question
 		for _, q := range st.qs {
 			if assignedTo(st.assigned, m.UserID, q.ID) {

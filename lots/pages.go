@@ -346,6 +346,7 @@ type OverviewPage struct {
 	LotCommissioners, ServiceOptions, Kinds, Templates []web.Option
 	Lot                                                struct{ Number, Title, Description string }
 	Errs                                               map[string]map[string]string
+	Progress                                           []LotProgress // each lot's tracker, once opened
 }
 
 func (h *Pages) overview(c *fiber.Ctx, v ProcurementView) OverviewPage {
@@ -447,7 +448,11 @@ func (h *Pages) show(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return h.render(c, "lots/show", v.Title, h.overview(c, v), nil)
+	page := h.overview(c, v)
+	if err := h.progress(c, &page); err != nil {
+		return err
+	}
+	return h.render(c, "lots/show", v.Title, page, nil)
 }
 
 // overviewError shows the overview again with a form's messages: prefix names the form whose
@@ -462,6 +467,9 @@ func (h *Pages) overviewError(c *fiber.Ctx, err error, form, prefix string, fill
 		return verr
 	}
 	page := h.overview(c, v)
+	if err := h.progress(c, &page); err != nil {
+		return err
+	}
 	if fill != nil {
 		fill(&page)
 	}
@@ -564,6 +572,7 @@ type LotPage struct {
 	PhaseDate                 DateField
 	Question                  struct{ Section, Number, Text, Guidance, Weight, MaxScore, MinScore, WordLimit string }
 	Errs                      map[string]map[string]string
+	Progress                  *LotProgress // where the lot stands, once opened
 }
 
 func (h *Pages) lotPage(c *fiber.Ctx) (LotPage, error) {
@@ -604,6 +613,13 @@ func (h *Pages) lotPage(c *fiber.Ctx) (LotPage, error) {
 	page.Question.MaxScore, page.Question.MinScore = "4", "0"
 	if len(l.Sections) > 0 {
 		page.Question.Section = l.Sections[len(l.Sections)-1].Title
+	}
+	if h.Progress != nil && v.Effective == Opened {
+		pr, err := h.Progress(c.UserContext(), web.ActorFrom(c), v.Procurement, l.Lot)
+		if err != nil {
+			return page, err
+		}
+		page.Progress = &LotProgress{ID: l.ID, Title: l.Title, Number: l.Number, Progress: pr}
 	}
 	return page, nil
 }

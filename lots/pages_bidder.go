@@ -34,6 +34,7 @@ type BidLotRow struct {
 	BidLot
 	Services, Status string
 	StatusClass      string // NHS.UK tag colour
+	OutcomeHref      string // the outcome letter, once the award is decided
 }
 
 func bidLotRow(bl BidLot) BidLotRow {
@@ -84,7 +85,7 @@ func (h *Pages) opportunityPage(c *fiber.Ctx) (OpportunityPage, error) {
 	for _, bl := range v.Lots {
 		page.Lots = append(page.Lots, bidLotRow(bl))
 	}
-	return page, nil
+	return page, h.outcomes(c, &page)
 }
 
 func (h *Pages) opportunity(c *fiber.Ctx) error {

@@ -9,8 +9,10 @@ import (
 
 // Pages are the HTML handlers (pages.go).
 type Pages struct {
-	Svc *Service
-	Web *web.Server
+	Svc      *Service
+	Web      *web.Server
+	Progress ProgressOf // where each lot stands after opening (progress.go); nil: not shown
+	Outcome  OutcomeOf  // what a bidder was told of each lot's award; nil: not shown
 }
 
 // API are the JSON handlers (api.go).

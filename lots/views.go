@@ -406,24 +406,41 @@ func (s *Service) ownResponse(ctx context.Context, p Procurement, bl *BidLot) er
 // --- dashboard ---
 
 // Tasks lists what the actor must do next in procurements, for the dashboard (a
-// tenants.TaskSource).
+// tenants.TaskSource): the facts of each procurement go through ProcurementTasks or
+// OpportunityTasks, pure functions of the same state machine (CheckAction) the actions obey.
 func (s *Service) Tasks(ctx context.Context, a *access.Actor) ([]tenants.Task, error) {
 	var out []tenants.Task
-	if _, ok := database.TenantFrom(ctx); !ok {
+	if _, ok := database.TenantFrom(ctx); !ok || a == nil {
 		return nil, nil
 	}
+	now := s.Now()
 	if a.HasRole(access.RoleBidder) {
-		ops, err := s.Opportunities(ctx)
+		ps, err := s.Store.Opportunities(ctx)
 		if err != nil {
 			return nil, err
 		}
-		for _, op := range ops {
-			if op.State != Published {
-				continue
+		for _, p := range ps {
+			o, err := s.Store.Opening(ctx, p.ID)
+			if err != nil {
+				return nil, err
 			}
-			d := op.SubmissionDeadline
-			out = append(out, tenants.Task{Title: "Respond to " + op.Title, Href: "/opportunities/" + op.ID,
-				Detail: "Responses close " + londonString(d), Due: &d})
+			f := OpportunityFacts{P: p, State: EffectiveState(p, o, now)}
+			if f.State == Published {
+				in, err := s.Store.Interest(ctx, p.ID)
+				if err != nil {
+					return nil, err
+				}
+				f.Registered = in != nil
+				if f.Registered {
+					if f.Submissions, err = s.Store.BidderSubmissions(ctx, p.ID); err != nil {
+						return nil, err
+					}
+					if f.Lots, err = s.Store.Lots(ctx, p.ID); err != nil {
+						return nil, err
+					}
+				}
+			}
+			out = append(out, OpportunityTasks(f)...)
 		}
 		return out, nil
 	}
@@ -439,47 +456,139 @@ func (s *Service) Tasks(ctx context.Context, a *access.Actor) ([]tenants.Task, e
 		if err != nil {
 			return nil, err
 		}
-		st := EffectiveState(p, o, s.Now())
-		href := "/procurements/" + p.ID
-		lead := p.LeadOrgID == a.OrgID
-		switch {
-		case st == AwaitingApproval && a.HasRole(access.RoleApprover):
-			approvals, err := s.Store.Approvals(ctx, p.ID)
+		f := ProcurementFacts{P: p, State: EffectiveState(p, o, now), Opening: o}
+		switch f.State {
+		case AwaitingApproval:
+			if f.Approvals, err = s.Store.Approvals(ctx, p.ID); err != nil {
+				return nil, err
+			}
+			parts, err := s.Store.Participants(ctx, p.ID)
 			if err != nil {
 				return nil, err
 			}
-			if !slices.ContainsFunc(approvals, func(ap Approval) bool { return ap.OrgID == a.OrgID }) {
-				out = append(out, tenants.Task{Title: "Record your governing body's decision on " + p.Title, Href: href})
-			}
-		case st == Draft && lead && a.HasRole(access.RoleProcurementLead):
-			out = append(out, tenants.Task{Title: "Finish " + p.Title + " and send it for approval", Href: href})
-		case st == AwaitingApproval && lead && a.HasRole(access.RoleProcurementLead):
-			approvals, _ := s.Store.Approvals(ctx, p.ID)
-			parts, _ := s.Store.Participants(ctx, p.ID)
-			if ok, _, _ := ApprovalOutcome(orgIDs(parts), approvals); ok {
-				out = append(out, tenants.Task{Title: "Publish " + p.Title + ": every governing body has approved", Href: href})
-			}
-		case st == Published && lead && a.HasRole(access.RoleProcurementLead):
-			cs, err := s.Store.Clarifications(ctx, p.ID)
-			if err != nil {
-				return nil, err
-			}
-			n := 0
-			for _, c := range cs {
-				if c.PublishedAt == nil {
-					n++
+			f.Participants = orgIDs(parts)
+		case Published:
+			if CanManage(a, p) {
+				cs, err := s.Store.Clarifications(ctx, p.ID)
+				if err != nil {
+					return nil, err
+				}
+				for _, c := range cs {
+					if c.PublishedAt == nil {
+						f.Unanswered++
+					}
 				}
 			}
-			if n > 0 {
-				out = append(out, tenants.Task{Title: fmt.Sprintf("Answer %d clarification question%s on %s", n, plural(n), p.Title), Href: href + "/clarifications"})
-			}
-		case st == Closed && lead:
-			out = append(out, tenants.Task{Title: "Open the responses to " + p.Title + ": the deadline has passed", Href: href + "/opening"})
-		case st == OpeningStarted && lead && o != nil && o.StartedBy != a.UserID:
-			out = append(out, tenants.Task{Title: "Confirm the opening of " + p.Title + " as the second person", Href: href + "/opening"})
 		}
+		out = append(out, ProcurementTasks(f, a)...)
 	}
 	return out, nil
+}
+
+// ProcurementFacts is what the commissioner side's dashboard needs of one procurement.
+type ProcurementFacts struct {
+	P            Procurement
+	State        State // EffectiveState
+	Opening      *Opening
+	Approvals    []Approval // loaded while awaiting approval
+	Participants []string   // organisation ids, loaded while awaiting approval
+	Unanswered   int        // clarification questions not yet answered (lead only)
+}
+
+// ProcurementTasks are the commissioner side's tasks on one procurement: each offered exactly
+// when CheckAction allows the action and the actor's roles grant it. The lead finishes the
+// draft, publishes once every body approved, answers clarifications; an approver records its
+// body's decision on the business case; whoever may open bids (lead or organisation admin of
+// the lead commissioner) starts the opening, and a second such person confirms it.
+func ProcurementTasks(f ProcurementFacts, a *access.Actor) []tenants.Task {
+	p, st := f.P, f.State
+	href := "/procurements/" + p.ID
+	lead := CanManage(a, p)
+	may := func(act Action) bool { return CheckAction(act, st) == nil }
+	var out []tenants.Task
+	if may(ActDecide) && a.HasRole(access.RoleApprover) && slices.Contains(f.Participants, a.OrgID) &&
+		!slices.ContainsFunc(f.Approvals, func(ap Approval) bool { return ap.OrgID == a.OrgID }) {
+		out = append(out, tenants.Task{Title: "Record your governing body's decision on the business case for " + p.Title, Href: href + "/decision",
+			Detail: "The procurement cannot be published until every participating governing body approves it."})
+	}
+	if !lead {
+		return out
+	}
+	if a.HasRole(access.RoleProcurementLead) {
+		switch {
+		case may(ActSubmitForApproval):
+			out = append(out, tenants.Task{Title: "Finish " + p.Title + " and send it for approval", Href: href,
+				Detail: "Complete the set-up tasks, then send the business case to the governing bodies."})
+		case may(ActPublish):
+			if ok, _, _ := ApprovalOutcome(f.Participants, f.Approvals); ok {
+				out = append(out, tenants.Task{Title: "Publish " + p.Title + ": every governing body has approved", Href: href,
+					Detail: "Bidders can respond once it is published."})
+			}
+		case may(ActClarify) && f.Unanswered > 0:
+			d := p.ClarificationDeadline
+			out = append(out, tenants.Task{Title: fmt.Sprintf("Answer %d clarification question%s on %s", f.Unanswered, plural(f.Unanswered), p.Title),
+				Href: href + "/clarifications", Due: &d, Detail: "Answers are published to every bidder without saying who asked."})
+		}
+	}
+	if !access.Grants(a.Roles, access.PermOpenBids) {
+		return out
+	}
+	switch {
+	case may(ActStartOpening):
+		out = append(out, tenants.Task{Title: "Open the responses to " + p.Title + ": the deadline has passed", Href: href + "/opening",
+			Detail: "Two people open the responses: you start, a colleague confirms."})
+	case may(ActConfirmOpening) && f.Opening != nil && f.Opening.StartedBy != a.UserID:
+		out = append(out, tenants.Task{Title: "Confirm the opening of " + p.Title + " as the second person", Href: href + "/opening",
+			Detail: "The opening was started " + londonString(f.Opening.StartedAt) + "; nobody reads a response until it is confirmed."})
+	}
+	return out
+}
+
+// OpportunityFacts is what a bidder's dashboard needs of one opportunity.
+type OpportunityFacts struct {
+	P           Procurement
+	State       State
+	Registered  bool
+	Lots        []Lot        // loaded when registered and open
+	Submissions []Submission // the bidder's own, every version, loaded when registered and open
+}
+
+// OpportunityTasks are a bidder's tasks on one opportunity while it takes responses: respond
+// (once per opportunity until something is submitted), and re-confirm each lot's response that
+// an addendum put back in question, by the deadline.
+func OpportunityTasks(f OpportunityFacts) []tenants.Task {
+	if CheckAction(ActSubmitResponse, f.State) != nil {
+		return nil
+	}
+	d := f.P.SubmissionDeadline
+	href := "/opportunities/" + f.P.ID
+	var out []tenants.Task
+	latest := map[string]Submission{}
+	for _, sub := range f.Submissions {
+		if l, ok := latest[sub.LotID]; !ok || sub.Version >= l.Version {
+			latest[sub.LotID] = sub
+		}
+	}
+	submitted := false
+	for _, l := range f.Lots {
+		sub, ok := latest[l.ID]
+		if !ok {
+			continue
+		}
+		switch {
+		case sub.State == SubSubmitted && sub.NeedsReconfirm:
+			out = append(out, tenants.Task{Title: fmt.Sprintf("Re-confirm your response to lot %d of %s after the addendum", l.Number, f.P.Title),
+				Href: href + "/lots/" + l.ID + "/response", Due: &d,
+				Detail: "An addendum changed the procurement: your response does not count until you submit it again. Responses close " + londonString(d) + "."})
+			submitted = true
+		case sub.State == SubSubmitted:
+			submitted = true
+		}
+	}
+	if !submitted {
+		out = append([]tenants.Task{{Title: "Respond to " + f.P.Title, Href: href, Detail: "Responses close " + londonString(d), Due: &d}}, out...)
+	}
+	return out
 }
 
 func plural(n int) string {

@@ -22,6 +22,22 @@ type Task struct {
 	Due                 *time.Time
 }
 
+// SortTasks puts the tasks in the order they are due, those without a date last, keeping each
+// source's order among equals.
+func SortTasks(ts []Task) {
+	slices.SortStableFunc(ts, func(x, y Task) int {
+		switch {
+		case x.Due == nil && y.Due == nil:
+			return 0
+		case x.Due == nil:
+			return 1
+		case y.Due == nil:
+			return -1
+		}
+		return x.Due.Compare(*y.Due)
+	})
+}
+
 // TaskSource lists tasks for the actor; each feature contributes one (cmd/golive wires them).
 type TaskSource func(ctx context.Context, a *access.Actor) ([]Task, error)
 
@@ -103,6 +119,7 @@ func (p *Pages) dashboard(c *fiber.Ctx) error {
 		}
 		page.Tasks = append(page.Tasks, t...)
 	}
+	SortTasks(page.Tasks)
 	return p.Web.Render(c, "tenants/dashboard", "Dashboard", page, nil)
 }
 

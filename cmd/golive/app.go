@@ -229,7 +229,7 @@ func (a *App) buildHTTP() error {
 	(&notices.Web{Svc: a.Notices, Server: srv}).Mount(app)
 
 	app.Use(mw.Authenticate, mw.CSRF)
-	pages := &tenants.Pages{Svc: a.Tenants, Web: srv, MW: mw, Tasks: []tenants.TaskSource{a.Tenants.AdminTasks, a.Tenants.PlatformTasks, a.Lots.Tasks, a.Award.Tasks}}
+	pages := &tenants.Pages{Svc: a.Tenants, Web: srv, MW: mw, Tasks: []tenants.TaskSource{a.Tenants.AdminTasks, a.Tenants.PlatformTasks, a.Lots.Tasks, a.Eval.Tasks, a.Award.Tasks, a.Mob.Tasks}}
 	guard := web.Guard(mw.Require)
 	pages.MountPublic(app)
 
@@ -247,7 +247,7 @@ func (a *App) buildHTTP() error {
 
 	pages.Mount(app)
 	(&tenants.SuccessionWeb{Svc: a.Succ, Web: srv}).Mount(app, api, mw)
-	(&lots.Pages{Svc: a.Lots, Web: srv}).Mount(app, guard)
+	(&lots.Pages{Svc: a.Lots, Web: srv, Progress: a.Mob.LotProgress(a.Award), Outcome: a.Award.OutcomeOf}).Mount(app, guard)
 	(&evaluation.Pages{Svc: a.Eval, Web: srv}).Mount(app, guard)
 	(&award.Pages{Svc: a.Award, Web: srv}).Mount(app, guard)
 	(&mobilisation.Pages{Svc: a.Mob, Web: srv}).Mount(app, guard)

@@ -37,7 +37,14 @@ func TestTheDashboardListsTheAwardsTasksWithLinksAndDates(t *testing.T) {
 		}
 	}
 
+	// The evaluation's tasks (evaluation/tasks.go) on the same dashboard: the evaluator submits,
+	// the lead moderates, then opens the prices; each goes once done.
+	wantTask("finance@medway-ccg.test", ev+"/workspace#submit", "Submit your scores for lot 1 of")
 	lotsAPIWant(t, s, 204, "POST", ev+"/scores/submit", s.apiToken(t, "finance@medway-ccg.test"), nil, nil)
+	if body := dashboard("finance@medway-ccg.test"); strings.Contains(body, ev+"/workspace") {
+		t.Fatalf("the submit task is still on the evaluator's dashboard once submitted:\n%s", awardPagesText(body))
+	}
+	wantTask("lead@medway-ccg.test", ev+"#moderation", "Moderate lot 1 of")
 	for _, n := range []string{"1.1", "1.2", "1.3"} {
 		lotsAPIWant(t, s, 204, "POST", ev+"/questions/"+q[n]+"/moderation", lead, nil, nil)
 	}
@@ -52,7 +59,11 @@ func TestTheDashboardListsTheAwardsTasksWithLinksAndDates(t *testing.T) {
 			lotsAPIWant(t, s, 204, "PUT", ev+"/consensus", lead, body, nil)
 		}
 	}
+	wantTask("lead@medway-ccg.test", ev+"/results", "Open the price envelopes for lot 1 of")
 	lotsAPIWant(t, s, 204, "POST", ev+"/prices/open", lead, nil, nil)
+	if body := dashboard("lead@medway-ccg.test"); strings.Contains(body, `href="`+ev+`/results"`) || strings.Contains(body, ev+"#moderation") {
+		t.Fatalf("the moderation or price tasks are still on the lead's dashboard once done:\n%s", awardPagesText(body))
+	}
 	wantTask("lead@medway-ccg.test", ev+"/award#recommendation", "Recommend a preferred bidder for lot 1 of")
 
 	order, _, _ := awardPagesExpected()
