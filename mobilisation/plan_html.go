@@ -72,7 +72,10 @@ func (w *svgWriter) s(raw string) *svgWriter { w.b = append(w.b, raw...); return
 func (w *svgWriter) f(v float64) *svgWriter { w.b = strconv.AppendFloat(w.b, v, 'f', -1, 64); return w }
 
 // t writes text, escaped for an element or a quoted attribute.
-func (w *svgWriter) t(text string) *svgWriter { w.b = append(w.b, html.EscapeString(text)...); return w }
+func (w *svgWriter) t(text string) *svgWriter {
+	w.b = append(w.b, html.EscapeString(text)...)
+	return w
+}
 
 // PlanTableRow is the milestone as a row of the plan page's milestones table, written here for
 // the reason Drawing is: a plan's table is hundreds of rows of a dozen values each.
