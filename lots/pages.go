@@ -53,7 +53,11 @@ func (h *Pages) list(c *fiber.Ctx) error {
 	}
 	page := ListPage{CanCreate: h.can(c, access.PermProcManage)}
 	for _, p := range ps {
-		page.Procurements = append(page.Procurements, ProcurementRow{p, stateLabel(p.State)})
+		label := stateLabel(p.State)
+		if p.Awarded {
+			label = "Awarded"
+		}
+		page.Procurements = append(page.Procurements, ProcurementRow{p, label})
 	}
 	return h.render(c, "lots/list", "Procurements", page, nil)
 }

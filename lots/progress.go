@@ -41,6 +41,10 @@ type Outcome struct {
 // OutcomeOf says what was decided on a lot the acting bidder bid for.
 type OutcomeOf func(ctx context.Context, a *access.Actor, lotID string) (Outcome, error)
 
+// ContractedLots names, for each of the given procurements, the lots on which a contract has
+// been awarded. Contract awards belong to evaluation/award; cmd/golive wires it in.
+type ContractedLots func(ctx context.Context, procurementIDs []string) (map[string][]string, error)
+
 // LotProgress is a lot's tracker on the procurement page.
 type LotProgress struct {
 	ID, Title string

@@ -355,3 +355,7 @@ func CheckRegime(r Regime, now time.Time) map[string]string {
 	}
 	return nil
 }
+
+// AllAwarded says whether a procurement of the given number of lots, with contracts awarded on
+// the given number, is finished: every lot has its contract.
+func AllAwarded(lots, contracted int) bool { return lots > 0 && contracted >= lots }

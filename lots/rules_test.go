@@ -352,3 +352,14 @@ func TestWordCount(t *testing.T) {
 		}
 	}
 }
+
+func TestAllAwardedNeedsAContractOnEveryLot(t *testing.T) {
+	for _, c := range []struct {
+		lots, contracted int
+		want             bool
+	}{{0, 0, false}, {1, 0, false}, {1, 1, true}, {3, 2, false}, {3, 3, true}} {
+		if got := AllAwarded(c.lots, c.contracted); got != c.want {
+			t.Errorf("AllAwarded(%d lots, %d contracted) = %v, want %v", c.lots, c.contracted, got, c.want)
+		}
+	}
+}

@@ -41,6 +41,9 @@ type Service struct {
 	// tender notice with it, so that lots need not import notices. It cannot undo the
 	// publication; a failure is its own to log.
 	OnPublished func(ctx context.Context, procurementID string)
+	// Contracted, when set, names the lots of a procurement with a contract awarded: such a
+	// procurement can no longer be cancelled, and lists call it "Awarded".
+	Contracted ContractedLots
 }
 
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
@@ -631,6 +634,9 @@ func (s *Service) Cancel(ctx context.Context, a *access.Actor, id, reason string
 	if reason == "" || len(reason) > 2000 {
 		return apperr.InvalidFields(map[string]string{"reason": "Enter the reason for cancelling (2,000 characters or fewer)"})
 	}
+	if err := s.refuseIfContracted(ctx, id); err != nil {
+		return err
+	}
 	var mails []string
 	err := s.Store.Tx(ctx, func(tx *Store) error {
 		p, err := s.lead(ctx, tx, a, id, ActCancel)
@@ -654,6 +660,23 @@ func (s *Service) Cancel(ctx context.Context, a *access.Actor, id, reason string
 		s.enqueue(ctx, mails)
 	}
 	return err
+}
+
+// refuseIfContracted refuses to cancel a procurement on which a contract stands. It asks before
+// the cancelling transaction: awarding a contract takes the lead and a completed standstill,
+// which a concurrent cancel cannot race in any way that matters.
+func (s *Service) refuseIfContracted(ctx context.Context, id string) error {
+	if s.Contracted == nil || !validID(id) {
+		return nil
+	}
+	m, err := s.Contracted(ctx, []string{id})
+	if err != nil {
+		return fmt.Errorf("contracts of procurement %s: %w", id, err)
+	}
+	if n := len(m[id]); n > 0 {
+		return apperr.Conflictf("A contract has been awarded on %d lot%s of this procurement: it can no longer be cancelled", n, plural(n))
+	}
+	return nil
 }
 
 // notifyBidders queues one mail to every bidder user of every registered provider.

@@ -120,6 +120,26 @@ func (s *Store) Procurements(ctx context.Context) ([]Procurement, error) {
 	return out, nil
 }
 
+// LotCounts says how many lots each of the given procurements has.
+func (s *Store) LotCounts(ctx context.Context, procurementIDs []string) (map[string]int, error) {
+	out := map[string]int{}
+	if len(procurementIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ProcurementID string
+		N             int
+	}
+	if err := s.q(ctx).Model(&Lot{}).Select("procurement_id, COUNT(*) AS n").
+		Where("procurement_id IN ?", procurementIDs).Group("procurement_id").Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("count lots of %d procurements: %w", len(procurementIDs), err)
+	}
+	for _, r := range rows {
+		out[r.ProcurementID] = r.N
+	}
+	return out, nil
+}
+
 // CreateProcurement inserts a procurement with its participants.
 func (s *Store) CreateProcurement(ctx context.Context, p *Procurement, participants []string) error {
 	if err := s.q(ctx).Create(p).Error; err != nil {

@@ -169,7 +169,39 @@ func (s *Service) Procurements(ctx context.Context, a *access.Actor) ([]Procurem
 		out = append(out, ProcurementSummary{ID: p.ID, Title: p.Title, Reference: p.Reference, State: EffectiveState(p, o, s.Now()),
 			SubmissionDeadline: p.SubmissionDeadline, Lead: p.LeadOrgID == a.OrgID})
 	}
+	if err := s.markAwarded(ctx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// markAwarded says which opened procurements have a contract on every lot, so that a list does
+// not call a finished procurement "Opened".
+func (s *Service) markAwarded(ctx context.Context, out []ProcurementSummary) error {
+	if s.Contracted == nil {
+		return nil
+	}
+	var ids []string
+	for _, p := range out {
+		if p.State == Opened {
+			ids = append(ids, p.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	contracted, err := s.Contracted(ctx, ids)
+	if err != nil {
+		return fmt.Errorf("contracts of %d procurements: %w", len(ids), err)
+	}
+	counts, err := s.Store.LotCounts(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range out {
+		out[i].Awarded = AllAwarded(counts[out[i].ID], len(contracted[out[i].ID]))
+	}
+	return nil
 }
 
 // ProcurementSummary is a line of a list of procurements.
@@ -178,6 +210,7 @@ type ProcurementSummary struct {
 	State                State
 	SubmissionDeadline   time.Time
 	Lead                 bool
+	Awarded              bool // opened, with a contract awarded on every lot
 }
 
 // ResponseView is one opened response, quality envelope only.

@@ -118,6 +118,7 @@ func newApp(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
 	a.Award = &award.Service{Store: award.NewStore(db), Eval: a.Eval, People: tenants.NewDirectory(db), Mail: a.Jobs,
 		BaseURL: cfg.BaseURL, Now: cfg.Now, Log: log}
 	a.Eval.Awards = a.Award // the award builds on the evaluation; evaluation asks it through this
+	a.Lots.Contracted = a.Award.ContractedLots
 	// The record of a procurement: each package that owns part of it exports its sections.
 	a.Record = &record.Service{DB: db.Gorm, Headers: a.Lots, Providers: []record.Provider{a.Lots, a.Eval, a.Award},
 		People: tenants.NewDirectory(db), Now: cfg.Now}

@@ -14,6 +14,7 @@ import (
 	demodata "golive/demo"
 	"golive/evaluation"
 	"golive/evaluation/award"
+	"golive/lots"
 	"golive/tenants/access"
 	"golive/ukclock"
 )
@@ -171,6 +172,35 @@ func TestTheDemoEvaluatesAndAwardsTheSeedsLots(t *testing.T) {
 		}
 		if d.LutonContract == nil || d.LutonContract.ContractReference != c.ContractReference {
 			t.Errorf("Evaluations hands on %+v", d.LutonContract)
+		}
+	})
+
+	t.Run("an awarded procurement is listed as awarded and cannot be cancelled", func(t *testing.T) {
+		lead, lctx := as("lead@bedfordshire-ccg.test")
+		l, err := a.Lots.Store.Lot(lctx, d.Luton)
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := a.Lots.Procurements(lctx, lead)
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.IndexFunc(list, func(p lots.ProcurementSummary) bool { return p.ID == l.ProcurementID })
+		if i < 0 || !list[i].Awarded || list[i].State != lots.Opened {
+			t.Fatalf("Luton and Bedfordshire in its lead's list: %+v", list)
+		}
+		for _, p := range list {
+			if p.ID != l.ProcurementID && p.State != lots.Opened && p.Awarded {
+				t.Errorf("%s is %s and yet listed as awarded", p.Reference, p.State)
+			}
+		}
+		err = a.Lots.Cancel(lctx, lead, l.ProcurementID, "Changed our minds")
+		if !apperr.IsKind(err, apperr.Conflict) || !strings.Contains(err.Error(), "can no longer be cancelled") {
+			t.Fatalf("cancelling an awarded procurement: %v", err)
+		}
+		p, err := a.Lots.Store.Procurement(lctx, l.ProcurementID)
+		if err != nil || p.State != lots.Opened {
+			t.Fatalf("after the refused cancel: %s %v", p.State, err)
 		}
 	})
 }

@@ -502,6 +502,12 @@ func (s *Service) AwardContract(ctx context.Context, a *access.Actor, lotID stri
 	return c, err
 }
 
+// ContractedLots names, per procurement, the lots with a contract awarded: lots asks it (as
+// lots.ContractedLots) so that an awarded procurement says so and cannot be cancelled.
+func (s *Service) ContractedLots(ctx context.Context, procurementIDs []string) (map[string][]string, error) {
+	return s.Store.ContractedLots(ctx, procurementIDs)
+}
+
 // ContractOf is the contract a lot was awarded as, or nil: for a feature that has let the lot
 // in itself (mobilisation makes its plan from it).
 func (s *Service) ContractOf(ctx context.Context, lotID string) (*Contract, error) {

@@ -259,6 +259,22 @@ func (s *Store) Contract(ctx context.Context, lotID string) (*Contract, error) {
 	return &c, nil
 }
 
+// ContractedLots names, per procurement, the lots with a contract awarded.
+func (s *Store) ContractedLots(ctx context.Context, procurementIDs []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(procurementIDs) == 0 {
+		return out, nil
+	}
+	var cs []Contract
+	if err := s.q(ctx).Select("lot_id, procurement_id").Where("procurement_id IN ?", procurementIDs).Order("lot_id").Find(&cs).Error; err != nil {
+		return nil, fmt.Errorf("contract awards of %d procurements: %w", len(procurementIDs), err)
+	}
+	for _, c := range cs {
+		out[c.ProcurementID] = append(out[c.ProcurementID], c.LotID)
+	}
+	return out, nil
+}
+
 // AddContract records a contract award.
 func (s *Store) AddContract(ctx context.Context, c *Contract) error {
 	if err := s.q(ctx).Create(c).Error; err != nil {
