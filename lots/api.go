@@ -267,6 +267,7 @@ type ReceiptJSON struct {
 	Lot          int       `json:"lot"`
 	Version      int       `json:"version"`
 	SubmittedAt  time.Time `json:"submitted_at"`
+	Reference    string    `json:"reference"`
 	SHA256       string    `json:"sha256"`
 }
 
@@ -380,7 +381,7 @@ func addendumJSON(a Addendum) AddendumJSON {
 }
 
 func receiptJSON(r Receipt) ReceiptJSON {
-	return ReceiptJSON{SubmissionID: r.SubmissionID, Lot: r.Lot, Version: r.Version, SubmittedAt: apiTime(r.SubmittedAt), SHA256: r.SHA256}
+	return ReceiptJSON{SubmissionID: r.SubmissionID, Lot: r.Lot, Version: r.Version, SubmittedAt: apiTime(r.SubmittedAt), Reference: r.Reference(), SHA256: r.SHA256}
 }
 
 func procurementJSON(v ProcurementView) ProcurementJSON {

@@ -364,6 +364,20 @@ type Receipt struct {
 	SHA256       string    `json:"sha256"`
 }
 
+// Reference is the receipt's short reference for people to quote.
+func (r Receipt) Reference() string { return ReceiptReference(r.Lot, r.Version, r.SHA256) }
+
+// ReceiptReference is a short reference a person can read out on the phone: the lot, the
+// version and the first eight hex digits of the SHA-256, so that it is checked against the full
+// hash on the receipt page rather than being another number to trust.
+func ReceiptReference(lot, version int, sha256 string) string {
+	h := strings.ToUpper(sha256)
+	if len(h) < 8 {
+		return fmt.Sprintf("L%d-V%d", lot, version)
+	}
+	return fmt.Sprintf("L%d-V%d-%s-%s", lot, version, h[:4], h[4:8])
+}
+
 // Submit submits the bidder's draft (or re-confirms a submitted response after an addendum)
 // before the deadline, and emails the receipt.
 func (s *Service) Submit(ctx context.Context, a *access.Actor, lotID string) (Receipt, error) {
@@ -405,8 +419,8 @@ func (s *Service) Submit(ctx context.Context, a *access.Actor, lotID string) (Re
 		r = Receipt{SubmissionID: sub.ID, Lot: l.Number, Version: sub.Version, SubmittedAt: now, SHA256: sub.ContentSHA256}
 		// Before the deadline, so never opened yet: sealed under the procurement.
 		mid, err := tx.QueueMail(ctx, jobs.Mail{TenantID: p.LeadOrgID, To: a.Email, SealedUnder: p.ID, Subject: fmt.Sprintf("Receipt: your response to %s lot %d", p.Reference, l.Number),
-			Text: fmt.Sprintf("Your response to %s, lot %d (%s), version %d, was received at %s.\n\nSHA-256 of what you submitted: %s\n\nKeep this receipt. Responses stay sealed until the deadline has passed and the commissioners open them.\n",
-				p.Title, l.Number, l.Title, sub.Version, londonString(now), sub.ContentSHA256)})
+			Text: fmt.Sprintf("Your response to %s, lot %d (%s), version %d, was received at %s.\n\nReceipt reference: %s\nSHA-256 of what you submitted: %s\n\nKeep this receipt. Responses stay sealed until the deadline has passed and the commissioners open them.\n",
+				p.Title, l.Number, l.Title, sub.Version, londonString(now), r.Reference(), sub.ContentSHA256)})
 		if err != nil {
 			return err
 		}

@@ -363,3 +363,17 @@ func TestAllAwardedNeedsAContractOnEveryLot(t *testing.T) {
 		}
 	}
 }
+
+func TestReceiptReferenceIsShortAndComesFromTheHash(t *testing.T) {
+	sum := "3f9ac21bd4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f"
+	if got := ReceiptReference(2, 3, sum); got != "L2-V3-3F9A-C21B" {
+		t.Errorf("ReceiptReference = %q", got)
+	}
+	if got := ReceiptReference(1, 1, ""); got != "L1-V1" {
+		t.Errorf("without a hash: %q", got)
+	}
+	r := Receipt{Lot: 2, Version: 3, SHA256: sum}
+	if r.Reference() != "L2-V3-3F9A-C21B" {
+		t.Errorf("Receipt.Reference = %q", r.Reference())
+	}
+}

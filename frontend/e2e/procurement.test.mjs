@@ -261,11 +261,14 @@ describe('a procurement from draft to opened responses', () => {
       assert.match(await flash(page), /submitted/, await summary(page))
       const sha = (await page.locator('#receipt-sha256').innerText()).trim()
       assert.match(sha, /^[0-9a-f]{64}$/, 'no SHA-256 on the receipt')
-      state[`${who}Sha`] = sha
+      const ref = (await page.locator('#receipt-reference').innerText()).trim()
+      assert.match(ref, /^L\d+-V\d+-[0-9A-F]{4}-[0-9A-F]{4}$/, 'no short receipt reference')
+      assert.equal(ref.slice(-9).replace('-', ''), sha.slice(0, 8).toUpperCase(), 'the reference is not read off the hash')
+      state[`${who}Ref`] = ref
     }
     const page = await as('estuary')
     await visit(page, `/opportunities/${state.id}`)
-    assert.ok((await text(page)).includes(state.estuarySha), 'the opportunity page lacks the receipt')
+    assert.ok((await text(page)).includes(state.estuaryRef), 'the opportunity page lacks the receipt reference')
     assert.ok(!(await page.content()).includes('Weald'), 'the opportunity page names another bidder')
   })
 
