@@ -50,15 +50,22 @@ type PreferencesJSON struct {
 type InboxJSON struct {
 	Messages    []InboxMessageJSON `json:"messages"`
 	Unread      int                `json:"unread"`
+	Total       int                `json:"total"`
+	Page        int                `json:"page"`
+	Pages       int                `json:"pages"`
 	Preferences PreferencesJSON    `json:"preferences"`
 }
 
 func (h *InboxAPI) inbox(c *fiber.Ctx) error {
-	v, err := h.Svc.Inbox(c.UserContext(), web.ActorFrom(c))
+	page, err := ParseInboxPage(c.Query("page"))
 	if err != nil {
 		return err
 	}
-	out := InboxJSON{Messages: make([]InboxMessageJSON, 0, len(v.Messages)), Unread: v.Unread,
+	v, err := h.Svc.InboxPage(c.UserContext(), web.ActorFrom(c), page)
+	if err != nil {
+		return err
+	}
+	out := InboxJSON{Messages: make([]InboxMessageJSON, 0, len(v.Messages)), Unread: v.Unread, Total: v.Total, Page: v.Page, Pages: v.Pages,
 		Preferences: PreferencesJSON{DigestEnabled: v.Digest}}
 	for _, m := range v.Messages {
 		out.Messages = append(out.Messages, InboxMessageJSON{ID: m.ID, Subject: m.Subject, Body: m.Body, Link: m.Link,

@@ -30,9 +30,27 @@ func (h *InboxPages) Mount(app fiber.Router, guard web.Guard) {
 
 // InboxPage is what the inbox shows.
 type InboxPage struct {
-	Messages []InboxItem
-	Unread   int
-	Digest   bool
+	Messages           []InboxItem
+	Unread, Total      int
+	Page, Pages        int
+	PrevHref, NextHref string
+	PrevPage, NextPage int
+	Digest             bool
+}
+
+func inboxPage(v InboxView) InboxPage {
+	page := InboxPage{Unread: v.Unread, Total: v.Total, Page: v.Page, Pages: v.Pages, Digest: v.Digest,
+		PrevPage: v.Page - 1, NextPage: v.Page + 1}
+	if v.Page > 1 {
+		page.PrevHref = "/inbox?page=" + strconv.Itoa(v.Page-1)
+	}
+	if v.Page < v.Pages {
+		page.NextHref = "/inbox?page=" + strconv.Itoa(v.Page+1)
+	}
+	for _, m := range v.Messages {
+		page.Messages = append(page.Messages, inboxItem(m))
+	}
+	return page
 }
 
 // InboxItem is one message as the page shows it: its text in paragraphs of lines, a line that is
@@ -76,16 +94,14 @@ func inboxItem(m InboxMessage) InboxItem {
 }
 
 func (h *InboxPages) inbox(c *fiber.Ctx) error {
-	v, err := h.Svc.Inbox(c.UserContext(), web.ActorFrom(c))
+	// A page number that is not one shows the first page: there is nothing to correct.
+	n, _ := strconv.Atoi(c.Query("page"))
+	v, err := h.Svc.InboxPage(c.UserContext(), web.ActorFrom(c), n)
 	if err != nil {
 		return err
 	}
-	page := InboxPage{Unread: v.Unread, Digest: v.Digest}
-	for _, m := range v.Messages {
-		page.Messages = append(page.Messages, inboxItem(m))
-	}
 	web.TakeFlash(c)
-	return h.Web.Render(c, "mobilisation/inbox", "Inbox", page, nil)
+	return h.Web.Render(c, "mobilisation/inbox", "Inbox", inboxPage(v), nil)
 }
 
 func (h *InboxPages) markRead(c *fiber.Ctx) error {
@@ -97,11 +113,7 @@ func (h *InboxPages) markRead(c *fiber.Ctx) error {
 		if lerr != nil {
 			return lerr
 		}
-		page := InboxPage{Unread: v.Unread, Digest: v.Digest}
-		for _, m := range v.Messages {
-			page.Messages = append(page.Messages, inboxItem(m))
-		}
-		return h.Web.Render(c.Status(status), "mobilisation/inbox", "Inbox", page, web.FormWide(fields))
+		return h.Web.Render(c.Status(status), "mobilisation/inbox", "Inbox", inboxPage(v), web.FormWide(fields))
 	}
 	if err != nil {
 		return err

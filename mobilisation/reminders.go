@@ -363,28 +363,54 @@ func truncateRunes(s string, n int) string {
 
 // InboxView is a person's inbox: their messages, newest first.
 type InboxView struct {
-	Messages []InboxMessage
-	Unread   int
-	Digest   bool // the weekly digest is on
+	Messages    []InboxMessage
+	Unread      int
+	Total       int  // messages in all
+	Page, Pages int  // this page (from 1) and how many there are
+	Digest      bool // the weekly digest is on
 }
 
-// inboxLimit is how many messages the inbox shows; older ones stay in the database.
-const inboxLimit = 200
+// ParseInboxPage reads the API's page parameter: empty is the first page, otherwise a whole
+// number from 1.
+func ParseInboxPage(v string) (int, error) {
+	if v == "" {
+		return 1, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > 1_000_000 {
+		return 0, apperr.InvalidFields(map[string]string{"page": "Page must be a whole number from 1"})
+	}
+	return n, nil
+}
 
-// Inbox is the signed-in person's own messages and reminder settings: nobody reads another's.
+// InboxPageSize is how many messages a page of the inbox shows.
+const InboxPageSize = 25
+
+// Inbox is the first page of the person's inbox: unread messages first.
 func (s *Service) Inbox(ctx context.Context, a *access.Actor) (InboxView, error) {
+	return s.InboxPage(ctx, a, 1)
+}
+
+// InboxPage is one page of the person's inbox, unread messages first; a page past the last is
+// the last.
+func (s *Service) InboxPage(ctx context.Context, a *access.Actor, page int) (InboxView, error) {
 	if a == nil || a.UserID == "" {
 		return InboxView{}, apperr.New(apperr.Unauthenticated, "Sign in to see your inbox")
 	}
-	msgs, unread, err := s.Store.inbox(ctx, a.UserID, inboxLimit)
+	page = max(page, 1)
+	msgs, unread, total, err := s.Store.inbox(ctx, a.UserID, InboxPageSize, (page-1)*InboxPageSize)
 	if err != nil {
 		return InboxView{}, err
+	}
+	pages := max((total+InboxPageSize-1)/InboxPageSize, 1)
+	if page > pages {
+		return s.InboxPage(ctx, a, pages)
 	}
 	digest, err := s.Store.digestEnabled(ctx, a.UserID)
 	if err != nil {
 		return InboxView{}, err
 	}
-	return InboxView{Messages: msgs, Unread: unread, Digest: digest}, nil
+	return InboxView{Messages: msgs, Unread: unread, Total: total, Page: page, Pages: pages, Digest: digest}, nil
 }
 
 // MarkReadInput says which messages to mark read: one (MessageID) or all.

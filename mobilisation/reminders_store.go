@@ -452,16 +452,22 @@ func (s *Store) addInbox(ctx context.Context, m *InboxMessage) error {
 
 // --- the inbox and preferences: only ever the person's own ---
 
-func (s *Store) inbox(ctx context.Context, userID string, limit int) ([]InboxMessage, int, error) {
+// inbox reads a page of the person's messages, unread first and newest first within each, with
+// how many are unread and how many there are in all.
+func (s *Store) inbox(ctx context.Context, userID string, limit, offset int) ([]InboxMessage, int, int, error) {
 	var msgs []InboxMessage
-	if err := s.q(ctx).Where("user_id = ?", userID).Order("created_at DESC, id DESC").Limit(limit).Find(&msgs).Error; err != nil {
-		return nil, 0, fmt.Errorf("inbox of %s: %w", userID, err)
+	if err := s.q(ctx).Where("user_id = ?", userID).
+		Order("CASE WHEN read_at IS NULL THEN 0 ELSE 1 END, created_at DESC, id DESC").
+		Limit(limit).Offset(offset).Find(&msgs).Error; err != nil {
+		return nil, 0, 0, fmt.Errorf("inbox of %s: %w", userID, err)
 	}
-	var unread int64
-	if err := s.q(ctx).Model(&InboxMessage{}).Where("user_id = ? AND read_at IS NULL", userID).Count(&unread).Error; err != nil {
-		return nil, 0, fmt.Errorf("unread messages of %s: %w", userID, err)
+	var counts struct{ Unread, Total int }
+	if err := s.q(ctx).Model(&InboxMessage{}).Where("user_id = ?", userID).
+		Select("COUNT(*) AS total, COALESCE(SUM(CASE WHEN read_at IS NULL THEN 1 ELSE 0 END), 0) AS unread").
+		Scan(&counts).Error; err != nil {
+		return nil, 0, 0, fmt.Errorf("unread messages of %s: %w", userID, err)
 	}
-	return msgs, int(unread), nil
+	return msgs, counts.Unread, counts.Total, nil
 }
 
 // markRead marks one of the person's messages read (or all of them) and says how many changed.

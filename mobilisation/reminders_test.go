@@ -30,6 +30,7 @@ import (
 
 	"github.com/alicebob/miniredis/v2"
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
 	"github.com/hibiken/asynq"
 	smtpmock "github.com/mocktools/go-smtp-mock/v2"
 
@@ -1568,6 +1569,15 @@ func TestTheInboxAPIAnswersOnesOwnAndRefusesBadBodiesAsProblems(t *testing.T) {
 	if len(got.Messages) != 2 || got.Unread != 2 || !got.Preferences.DigestEnabled || got.Preferences.EscalationsCanBeTurnedOff {
 		t.Errorf("inbox = %+v; want 2 unread messages and the digest on", got)
 	}
+	if got.Total != 2 || got.Page != 1 || got.Pages != 1 {
+		t.Errorf("inbox paging = total %d, page %d of %d; want 2 on page 1 of 1", got.Total, got.Page, got.Pages)
+	}
+	for _, bad := range []string{"0", "x", "-2"} {
+		status, h, body := call(t, app, me, "GET", "/api/v1/inbox?page="+bad, "", "")
+		if status != 422 || !strings.HasPrefix(h.Get("Content-Type"), "application/problem+json") || !strings.Contains(body, `"page"`) {
+			t.Errorf("GET /api/v1/inbox?page=%s: %d %s; want 422 problem+json naming page", bad, status, body)
+		}
+	}
 	_, _, body = call(t, app, other, "GET", "/api/v1/inbox", "", "")
 	if strings.Contains(body, "Recruit call handlers") {
 		t.Error("another person's inbox shows my reminder")
@@ -1634,6 +1644,74 @@ func TestTheDaysWritesGoOnScanByScanUntilDoneEachRowOnce(t *testing.T) {
 		res, err := other.ScanOnce(context.Background())
 		if err != nil || res.Overdue+res.Escalations+res.Digests != 0 {
 			t.Fatalf("another worker's scan: %+v, %v; want nothing written", res, err)
+		}
+	}
+}
+
+// TestTheInboxIsPagedWithUnreadFirst: 30 messages, of which the 5 oldest are unread. The first
+// page of 25 starts with those 5 (newest first among them), then the read ones newest first;
+// the second page holds the last 5; a page past the end is the last page.
+func TestTheInboxIsPagedWithUnreadFirst(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, dbtest.Open(t), 1)
+	ctx := context.Background()
+	me := w.owners[0].ID
+	base := scenarioNow.Add(-100 * time.Hour)
+	read := scenarioNow
+	for i := range 30 {
+		m := &InboxMessage{ID: uuid.Must(uuid.NewV7()).String(), UserID: me, Subject: fmt.Sprintf("message %02d", i),
+			Body: "Overdue.", CreatedAt: base.Add(time.Duration(i) * time.Hour)}
+		if i >= 5 {
+			m.ReadAt = &read
+		}
+		if err := w.store.addInbox(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	svc := &Service{Store: w.store, Now: func() time.Time { return scenarioNow }}
+	a := &access.Actor{UserID: me}
+	subjects := func(v InboxView) []string {
+		var out []string
+		for _, m := range v.Messages {
+			out = append(out, m.Subject)
+		}
+		return out
+	}
+	p1, err := svc.InboxPage(ctx, a, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p1.Total != 30 || p1.Unread != 5 || p1.Pages != 2 || p1.Page != 1 || len(p1.Messages) != InboxPageSize {
+		t.Fatalf("page 1: %d messages of %d, %d unread, page %d of %d", len(p1.Messages), p1.Total, p1.Unread, p1.Page, p1.Pages)
+	}
+	got := subjects(p1)
+	if want := []string{"message 04", "message 03", "message 02", "message 01", "message 00", "message 29"}; !slices.Equal(got[:6], want) {
+		t.Errorf("page 1 starts %v, want %v", got[:6], want)
+	}
+	p2, err := svc.InboxPage(ctx, a, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := subjects(p2); !slices.Equal(got, []string{"message 09", "message 08", "message 07", "message 06", "message 05"}) {
+		t.Errorf("page 2: %v", got)
+	}
+	if past, err := svc.InboxPage(ctx, a, 99); err != nil || past.Page != 2 || len(past.Messages) != 5 {
+		t.Errorf("page 99: page %d with %d messages, %v; want the last page", past.Page, len(past.Messages), err)
+	}
+	if first, err := svc.InboxPage(ctx, a, -3); err != nil || first.Page != 1 {
+		t.Errorf("page -3: page %d, %v; want the first", first.Page, err)
+	}
+}
+
+func TestParseInboxPage(t *testing.T) {
+	for in, want := range map[string]int{"": 1, "1": 1, "7": 7} {
+		if got, err := ParseInboxPage(in); err != nil || got != want {
+			t.Errorf("ParseInboxPage(%q) = %d, %v; want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"0", "-1", "x", "1.5", "99999999999999999999"} {
+		if _, err := ParseInboxPage(in); !apperr.IsKind(err, apperr.Invalid) {
+			t.Errorf("ParseInboxPage(%q): %v, want invalid", in, err)
 		}
 	}
 }

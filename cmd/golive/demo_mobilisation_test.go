@@ -158,9 +158,16 @@ func TestTheDemoMobilisesTheSeedsContracts(t *testing.T) {
 
 		// The escalation, in the lead's inbox and in the outbox, about one of the red milestones.
 		lu, lctx := as(lead)
-		inbox, err := a.Mob.Inbox(lctx, lu)
-		if err != nil {
-			t.Fatal(err)
+		var inbox mobilisation.InboxView
+		for page := 1; ; page++ {
+			v, err := a.Mob.InboxPage(lctx, lu, page)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inbox.Messages = append(inbox.Messages, v.Messages...)
+			if v.Page >= v.Pages {
+				break
+			}
 		}
 		escalated := map[string]string{} // milestone title → subject
 		for _, msg := range inbox.Messages {
