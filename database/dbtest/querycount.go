@@ -1,6 +1,8 @@
 package dbtest
 
 import (
+	"slices"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -12,13 +14,22 @@ import (
 // and read Count after, to see how many statements the request ran. Statements run on the same
 // database by anything else at the same time (the worker) are counted too; QueriesFor measures
 // a request more than once and keeps the fewest for that reason.
-type QueryCounter struct{ n atomic.Int64 }
+type QueryCounter struct {
+	n   atomic.Int64
+	mu  sync.Mutex
+	sql []string
+}
 
 // CountQueries registers a counter on db's callbacks. Register it once per *gorm.DB.
 func CountQueries(t testing.TB, db *gorm.DB) *QueryCounter {
 	t.Helper()
 	c := &QueryCounter{}
-	count := func(*gorm.DB) { c.n.Add(1) }
+	count := func(db *gorm.DB) {
+		c.n.Add(1)
+		c.mu.Lock()
+		c.sql = append(c.sql, db.Statement.SQL.String())
+		c.mu.Unlock()
+	}
 	cb := db.Callback()
 	for _, err := range []error{
 		cb.Query().After("gorm:query").Register("dbtest:count_query", count),
@@ -36,7 +47,19 @@ func CountQueries(t testing.TB, db *gorm.DB) *QueryCounter {
 }
 
 // Reset sets the count to zero.
-func (c *QueryCounter) Reset() { c.n.Store(0) }
+func (c *QueryCounter) Reset() {
+	c.mu.Lock()
+	c.sql = nil
+	c.mu.Unlock()
+	c.n.Store(0)
+}
+
+// Statements are the SQL of the statements since the last Reset, for a failing test to show.
+func (c *QueryCounter) Statements() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.sql)
+}
 
 // Count is the number of statements since the last Reset.
 func (c *QueryCounter) Count() int { return int(c.n.Load()) }
