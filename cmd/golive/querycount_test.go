@@ -12,6 +12,7 @@ import (
 	"golive/database"
 	"golive/database/dbtest"
 	"golive/evaluation/award"
+	"golive/evaluation/evaltest"
 	"golive/lots"
 )
 
@@ -137,4 +138,25 @@ func TestQueryCountProcurement(t *testing.T) {
 		"Left: 4 to sign the session in, the procurement loaded twice (the route's scope, then the view), and one per table "+
 			"the page shows (participants, opening, submissions, lots, their participants, sites, phases, sections, questions, "+
 			"approvals, documents, interests, clarifications, addenda), batched over the lots.")
+}
+
+func TestQueryCountLotResults(t *testing.T) {
+	var counts [2]int
+	for i, n := range []int{1, 10} {
+		s := startServer(t, nil)
+		q := dbtest.CountQueries(t, s.App.DB.Gorm)
+		a := s.App
+		m, err := evaltest.Build(context.Background(), evaltest.Services{DB: a.DB, Tenants: a.Tenants, Lots: a.Lots, Eval: a.Eval},
+			evaltest.Size{Bidders: n, Questions: 3, Evaluators: 2}, fmt.Sprintf("qc%d", n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/evaluations/lots/" + m.Lot.ID + "/results"
+		counts[i] = pageQueries(t, s, q, m.LeadEmail, path)
+		t.Logf("%s with %d bidders: %d queries", path, n, counts[i])
+	}
+	assertQueries(t, "lot results page", "bidders", counts[0], counts[1], 12,
+		"Left: the lot and its procurement are loaded 6 times (the route's scope, then each of the evaluation's reads), the "+
+		"opening 5 times and the lot's evaluation, price opening and settings 2 to 3 times each; loading them once per "+
+		"request is issue 17's 'load what a request needs once'.")
 }
