@@ -157,6 +157,6 @@ func TestQueryCountLotResults(t *testing.T) {
 	}
 	assertQueries(t, "lot results page", "bidders", counts[0], counts[1], 12,
 		"Left: the lot and its procurement are loaded 6 times (the route's scope, then each of the evaluation's reads), the "+
-		"opening 5 times and the lot's evaluation, price opening and settings 2 to 3 times each; loading them once per "+
-		"request is issue 17's 'load what a request needs once'.")
+			"opening 5 times and the lot's evaluation, price opening and settings 2 to 3 times each; loading them once per "+
+			"request is issue 17's 'load what a request needs once'.")
 }
