@@ -219,3 +219,37 @@ func (r *Reads) SealedPrices(ctx context.Context, subs []Submission) error {
 	}
 	return nil
 }
+
+// ProcurementsByID loads procurements by id whoever asks (as ProcurementByID, for ids of rows
+// the caller has already let in); unknown ids are left out.
+func (r *Reads) ProcurementsByID(ctx context.Context, ids []string) (map[string]Procurement, error) {
+	out := map[string]Procurement{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []Procurement
+	if err := r.s.q(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("procurements %v: %w", ids, err)
+	}
+	for _, p := range rows {
+		out[p.ID] = p
+	}
+	return out, nil
+}
+
+// LotsParticipants maps each of the lots to the commissioners it covers, by id (as
+// LotParticipants, for many lots in one statement).
+func (r *Reads) LotsParticipants(ctx context.Context, lotIDs []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(lotIDs) == 0 {
+		return out, nil
+	}
+	var rows []LotParticipant
+	if err := r.s.q(ctx).Where("lot_id IN ?", lotIDs).Order("lot_id, org_id").Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("participants of lots %v: %w", lotIDs, err)
+	}
+	for _, p := range rows {
+		out[p.LotID] = append(out[p.LotID], p.OrgID)
+	}
+	return out, nil
+}

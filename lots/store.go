@@ -244,12 +244,72 @@ func (s *Store) Lots(ctx context.Context, procurementID string) ([]Lot, error) {
 	if err := s.q(ctx).Where("procurement_id = ?", procurementID).Order("number").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("list lots: %w", err)
 	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	ids := make([]string, len(out))
 	for i := range out {
-		var orgs []string
-		if err := s.q(ctx).Model(&LotParticipant{}).Where("lot_id = ?", out[i].ID).Order("org_id").Pluck("org_id", &orgs).Error; err != nil {
-			return nil, fmt.Errorf("lot participants: %w", err)
-		}
-		out[i].Participants = orgs
+		ids[i] = out[i].ID
+	}
+	var parts []LotParticipant
+	if err := s.q(ctx).Where("lot_id IN ?", ids).Order("lot_id, org_id").Find(&parts).Error; err != nil {
+		return nil, fmt.Errorf("lot participants: %w", err)
+	}
+	byLot := map[string][]string{}
+	for _, p := range parts {
+		byLot[p.LotID] = append(byLot[p.LotID], p.OrgID)
+	}
+	for i := range out {
+		out[i].Participants = byLot[out[i].ID]
+	}
+	return out, nil
+}
+
+// LotContents is what the lots' pages show of each lot: sites, phases, sections and questions.
+type LotContents struct {
+	Sites     []Site
+	Phases    []Phase
+	Sections  []Section
+	Questions []Question
+}
+
+// Contents loads the sites, phases, sections and questions of many lots, one statement each
+// (in the orders Sites, Phases, Sections and Questions give one lot's).
+func (s *Store) Contents(ctx context.Context, lotIDs []string) (map[string]*LotContents, error) {
+	out := make(map[string]*LotContents, len(lotIDs))
+	for _, id := range lotIDs {
+		out[id] = &LotContents{}
+	}
+	if len(lotIDs) == 0 {
+		return out, nil
+	}
+	var sites []Site
+	if err := s.q(ctx).Where("lot_id IN ?", lotIDs).Order("lot_id, name").Find(&sites).Error; err != nil {
+		return nil, fmt.Errorf("sites of lots: %w", err)
+	}
+	for _, x := range sites {
+		out[x.LotID].Sites = append(out[x.LotID].Sites, x)
+	}
+	var phases []Phase
+	if err := s.q(ctx).Where("lot_id IN ?", lotIDs).Order("lot_id, go_live, name").Find(&phases).Error; err != nil {
+		return nil, fmt.Errorf("phases of lots: %w", err)
+	}
+	for _, x := range phases {
+		out[x.LotID].Phases = append(out[x.LotID].Phases, x)
+	}
+	var sections []Section
+	if err := s.q(ctx).Where("lot_id IN ?", lotIDs).Order("lot_id, position").Find(&sections).Error; err != nil {
+		return nil, fmt.Errorf("sections of lots: %w", err)
+	}
+	for _, x := range sections {
+		out[x.LotID].Sections = append(out[x.LotID].Sections, x)
+	}
+	var questions []Question
+	if err := s.q(ctx).Where("lot_id IN ?", lotIDs).Order("lot_id, position").Find(&questions).Error; err != nil {
+		return nil, fmt.Errorf("questions of lots: %w", err)
+	}
+	for _, x := range questions {
+		out[x.LotID].Questions = append(out[x.LotID].Questions, x)
 	}
 	return out, nil
 }

