@@ -144,7 +144,7 @@ func (d *replay) procureKentAndMedway(orgID map[string]string) {
 		})
 	}
 	d.at("2018-02-23 09:00")
-	d.do("publish", func() error { return s.Publish(lctx, lead, p.ID) })
+	d.do("publish", func() error { return s.Publish(lctx, lead, p.ID, lots.PublishInput{ConfirmShortTenderPeriod: true}) })
 
 	d.at("2018-02-26 10:00")
 	estuary, ectx := d.as("bids@estuary-urgent-care.test")
@@ -258,7 +258,7 @@ func (d *replay) procureLutonAndBedfordshire(orgID map[string]string) {
 		})
 	}
 	d.at("2016-06-27 09:00")
-	d.do("Luton publish", func() error { return s.Publish(lctx, lead, p.ID) })
+	d.do("Luton publish", func() error { return s.Publish(lctx, lead, p.ID, lots.PublishInput{ConfirmShortTenderPeriod: true}) })
 	d.at("2016-07-04 09:00")
 	for _, email := range []string{"bids@channel-coast-health.test", "bids@north-downs-gp.test"} {
 		a, actx := d.as(email)
@@ -315,5 +315,5 @@ func (d *replay) procureTelephony(orgID map[string]string) {
 		return s.Decide(actx, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: london("2026-01-27 14:00"), MinuteRef: "GB/20260127/07"})
 	})
 	d.at("2026-02-02 09:00")
-	d.do("telephony publish", func() error { return s.Publish(lctx, lead, p.ID) })
+	d.do("telephony publish", func() error { return s.Publish(lctx, lead, p.ID, lots.PublishInput{ConfirmShortTenderPeriod: true}) })
 }

@@ -190,7 +190,7 @@ func (f *fixture) fixedLot() world {
 		a, actx := f.as(ap)
 		lotstest.OK(t, f.lots.Decide(actx, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now.Add(-time.Hour), MinuteRef: "GB/2", Part2: true}))
 	}
-	lotstest.OK(t, f.lots.Publish(lctx, lead, p.ID))
+	lotstest.OK(t, f.lots.Publish(lctx, lead, p.ID, lots.PublishInput{ConfirmShortTenderPeriod: true}))
 	w := world{p: p, l: l, q: map[string]lots.Question{}, bidders: map[string]string{}}
 	for _, q := range lotstest.Must[[]lots.Question](t)(f.lots.Store.Questions(lctx, l.ID)) {
 		w.q[q.Number] = q

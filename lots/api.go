@@ -619,7 +619,16 @@ func (h *API) submitForApproval(c *fiber.Ctx) error { return web.Act(c, "id", h.
 
 func (h *API) returnToDraft(c *fiber.Ctx) error { return web.Act(c, "id", h.Svc.ReturnToDraft) }
 
-func (h *API) publish(c *fiber.Ctx) error { return web.Act(c, "id", h.Svc.Publish) }
+// publish takes an optional body: {"confirm_short_tender_period": true} confirms a tender
+// period shorter than MinTenderDays; without it such a period is refused, naming it.
+func (h *API) publish(c *fiber.Ctx) error {
+	if strings.TrimSpace(string(c.Body())) == "" {
+		return web.Act(c, "id", func(ctx context.Context, a *access.Actor, id string) error {
+			return h.Svc.Publish(ctx, a, id, PublishInput{})
+		})
+	}
+	return web.ActWith(c, "id", h.Svc.Publish)
+}
 
 func (h *API) cancel(c *fiber.Ctx) error {
 	return web.ActWith(c, "id", func(ctx context.Context, a *access.Actor, id string, in CancelInput) error {

@@ -57,7 +57,7 @@ func BenchmarkSubmitAndOpen(b *testing.B) {
 			a, c := f.as(ap)
 			lotstest.OK(b, f.svc.Decide(c, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now, MinuteRef: "GB"}))
 		}
-		lotstest.OK(b, f.svc.Publish(lctx, lead, p.ID))
+		lotstest.OK(b, f.svc.Publish(lctx, lead, p.ID, lots.PublishInput{ConfirmShortTenderPeriod: true}))
 		qs := lotstest.Must[[]lots.Question](b)(f.svc.Store.Questions(lctx, l.ID))
 		in := lots.DraftInput{}
 		for _, q := range qs {

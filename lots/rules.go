@@ -359,3 +359,29 @@ func CheckRegime(r Regime, now time.Time) map[string]string {
 // AllAwarded says whether a procurement of the given number of lots, with contracts awarded on
 // the given number, is finished: every lot has its contract.
 func AllAwarded(lots, contracted int) bool { return lots > 0 && contracted >= lots }
+
+// MinTenderDays is the shortest tender period (publication to submission deadline) accepted
+// without the lead confirming it: shorter periods leave bidders little time to respond.
+const MinTenderDays = 30
+
+// TenderPeriodField is the confirmation a short tender period needs, in forms and the API.
+const TenderPeriodField = "confirm_short_tender_period"
+
+// CheckTenderPeriod asks for confirmation of a tender period shorter than MinTenderDays,
+// naming it; a confirmed or long enough period passes.
+func CheckTenderPeriod(publication, deadline time.Time, confirmed bool) map[string]string {
+	period := deadline.Sub(publication)
+	if confirmed || period >= MinTenderDays*24*time.Hour {
+		return nil
+	}
+	days := int(period / (24 * time.Hour))
+	named := fmt.Sprintf("%d days", days)
+	switch {
+	case days < 1:
+		named = "less than a day"
+	case days == 1:
+		named = "1 day"
+	}
+	return map[string]string{TenderPeriodField: fmt.Sprintf(
+		"The tender period is %s, shorter than %d days. Confirm that bidders have enough time to respond", named, MinTenderDays)}
+}

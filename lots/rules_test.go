@@ -377,3 +377,30 @@ func TestReceiptReferenceIsShortAndComesFromTheHash(t *testing.T) {
 		t.Errorf("Receipt.Reference = %q", r.Reference())
 	}
 }
+
+func TestAShortTenderPeriodNeedsConfirmationNamingIt(t *testing.T) {
+	pub := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	cases := []struct {
+		name      string
+		deadline  time.Time
+		confirmed bool
+		want      string // the message; "" passes
+	}{
+		{"30 days passes", pub.Add(30 * day), false, ""},
+		{"longer passes", pub.Add(45 * day), false, ""},
+		{"12 days is named", pub.Add(12*day + 5*time.Hour), false, "The tender period is 12 days, shorter than 30 days. Confirm that bidders have enough time to respond"},
+		{"a minute short of 30", pub.Add(30*day - time.Minute), false, "The tender period is 29 days, shorter than 30 days. Confirm that bidders have enough time to respond"},
+		{"one day is singular", pub.Add(day + time.Hour), false, "The tender period is 1 day, shorter than 30 days. Confirm that bidders have enough time to respond"},
+		{"hours", pub.Add(3 * time.Hour), false, "The tender period is less than a day, shorter than 30 days. Confirm that bidders have enough time to respond"},
+		{"confirmed short passes", pub.Add(2 * day), true, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := CheckTenderPeriod(pub, c.deadline, c.confirmed)[TenderPeriodField]
+			if got != c.want {
+				t.Fatalf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+}

@@ -587,9 +587,15 @@ func (s *Service) Decide(ctx context.Context, a *access.Actor, id string, in Dec
 	})
 }
 
+// PublishInput is what publishing takes: the lead's confirmation of a tender period shorter
+// than MinTenderDays (CheckTenderPeriod).
+type PublishInput struct {
+	ConfirmShortTenderPeriod bool `json:"confirm_short_tender_period" form:"confirm_short_tender_period"`
+}
+
 // Publish opens the procurement to providers, once every governing body has approved; after
 // commit its tender notice is published (OnPublished).
-func (s *Service) Publish(ctx context.Context, a *access.Actor, id string) error {
+func (s *Service) Publish(ctx context.Context, a *access.Actor, id string, in PublishInput) error {
 	err := s.Store.Tx(ctx, func(tx *Store) error {
 		p, err := s.lead(ctx, tx, a, id, ActPublish)
 		if err != nil {
@@ -613,6 +619,9 @@ func (s *Service) Publish(ctx context.Context, a *access.Actor, id string) error
 			return apperr.Conflictf("Every participating governing body must approve first; still to decide: %s", strings.Join(list, ", "))
 		}
 		if f := CheckTimetable(p, s.Now(), true); len(f) > 0 {
+			return apperr.InvalidFields(f)
+		}
+		if f := CheckTenderPeriod(s.Now(), p.SubmissionDeadline, in.ConfirmShortTenderPeriod); len(f) > 0 {
 			return apperr.InvalidFields(f)
 		}
 		now := s.Now()

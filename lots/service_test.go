@@ -66,7 +66,7 @@ func (f *fixture) published() (lots.Procurement, lots.Lot, []lots.Question) {
 		a, actx := f.as(ap)
 		lotstest.OK(t, f.svc.Decide(actx, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now.Add(-time.Hour), MinuteRef: "GB/1", Part2: true}))
 	}
-	lotstest.OK(t, f.svc.Publish(lctx, lead, p.ID))
+	lotstest.OK(t, f.svc.Publish(lctx, lead, p.ID, lots.PublishInput{ConfirmShortTenderPeriod: true}))
 	qs := lotstest.Must[[]lots.Question](t)(f.svc.Store.Questions(lctx, l.ID))
 	return p, l, qs
 }
@@ -217,7 +217,7 @@ func TestOtherTenantsAndOtherBiddersAreRefused(t *testing.T) {
 	beds, bctx := f.as("lead@bedfordshire-ccg.test")
 	_, err := f.svc.Procurement(bctx, beds, p.ID)
 	lotstest.WantKind(t, err, apperr.NotFound, "another tenant reading the procurement")
-	lotstest.WantKind(t, f.svc.Publish(bctx, beds, p.ID), apperr.NotFound, "another tenant publishing")
+	lotstest.WantKind(t, f.svc.Publish(bctx, beds, p.ID, lots.PublishInput{ConfirmShortTenderPeriod: true}), apperr.NotFound, "another tenant publishing")
 	thanet, tctx := f.as("approver@thanet-ccg.test")
 	lotstest.WantKind(t, f.svc.Decide(tctx, thanet, p.ID, lots.DecisionInput{Decision: "reject", MeetingDate: f.now, MinuteRef: "x", Reason: "no"}), apperr.NotFound, "a non-participant's approver deciding")
 
@@ -231,7 +231,7 @@ func TestOtherTenantsAndOtherBiddersAreRefused(t *testing.T) {
 	_, err = f.svc.Procurement(hctx, hw, p.ID)
 	lotstest.WantKind(t, err, apperr.NotFound, "Healthwatch reading the procurement")
 	swale, sctx := f.as("approver@swale-ccg.test")
-	lotstest.WantKind(t, f.svc.Publish(sctx, swale, p.ID), apperr.Forbidden, "a participant that does not lead publishing")
+	lotstest.WantKind(t, f.svc.Publish(sctx, swale, p.ID, lots.PublishInput{ConfirmShortTenderPeriod: true}), apperr.Forbidden, "a participant that does not lead publishing")
 }
 
 func TestEveryGoverningBodyMustApproveAndOneRejectionStopsIt(t *testing.T) {
@@ -258,13 +258,13 @@ func TestEveryGoverningBodyMustApproveAndOneRejectionStopsIt(t *testing.T) {
 	med, mctx := f.as("approver@medway-ccg.test")
 	lotstest.OK(t, f.svc.Decide(mctx, med, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now, MinuteRef: "GB/1"}))
 	lotstest.WantKind(t, f.svc.Decide(mctx, med, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now, MinuteRef: "GB/1"}), apperr.Conflict, "deciding twice")
-	err = f.svc.Publish(lctx, lead, p.ID)
+	err = f.svc.Publish(lctx, lead, p.ID, lots.PublishInput{ConfirmShortTenderPeriod: true})
 	if !apperr.IsKind(err, apperr.Conflict) || !strings.Contains(err.Error(), "NHS Swale CCG") {
 		t.Fatalf("publishing with Swale undecided: %v", err)
 	}
 	sw, sctx := f.as("approver@swale-ccg.test")
 	lotstest.OK(t, f.svc.Decide(sctx, sw, p.ID, lots.DecisionInput{Decision: "reject", MeetingDate: f.now, MinuteRef: "GB/9", Reason: "Affordability"}))
-	lotstest.WantKind(t, f.svc.Publish(lctx, lead, p.ID), apperr.Conflict, "publishing after a rejection")
+	lotstest.WantKind(t, f.svc.Publish(lctx, lead, p.ID, lots.PublishInput{ConfirmShortTenderPeriod: true}), apperr.Conflict, "publishing after a rejection")
 	v := lotstest.Must[lots.ProcurementView](t)(f.svc.Procurement(lctx, lead, p.ID))
 	if v.Effective != lots.Rejected {
 		t.Fatalf("state after a rejection: %s", v.Effective)

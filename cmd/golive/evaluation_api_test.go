@@ -94,7 +94,7 @@ func TestEvaluationAPIFromPanelToContractAward(t *testing.T) {
 	decision := map[string]any{"decision": "approve", "meeting_date": now.Add(-day), "minute_ref": "GB/2026/50", "part2": true}
 	lotsAPIWant(t, s, 204, "POST", base+"/decision", medwayApprover, decision, nil)
 	lotsAPIWant(t, s, 204, "POST", base+"/decision", swaleApprover, decision, nil)
-	lotsAPIWant(t, s, 204, "POST", base+"/publish", lead, nil, nil)
+	lotsAPIWant(t, s, 204, "POST", base+"/publish", lead, map[string]any{"confirm_short_tender_period": true}, nil)
 	lotsAPIWant(t, s, 200, "GET", base, lead, nil, &p)
 	q := map[string]string{}
 	for _, qq := range p.Lots[0].Questions {

@@ -89,7 +89,7 @@ func awardPagesLotIn(t *testing.T, s *server, clock *lotsAPIClock, regime string
 	decision := map[string]any{"decision": "approve", "meeting_date": now.Add(-day), "minute_ref": "GB/2026/51", "part2": true}
 	lotsAPIWant(t, s, 204, "POST", base+"/decision", s.apiToken(t, "approver@medway-ccg.test"), decision, nil)
 	lotsAPIWant(t, s, 204, "POST", base+"/decision", s.apiToken(t, "approver@swale-ccg.test"), decision, nil)
-	lotsAPIWant(t, s, 204, "POST", base+"/publish", lead, nil, nil)
+	lotsAPIWant(t, s, 204, "POST", base+"/publish", lead, map[string]any{"confirm_short_tender_period": true}, nil)
 	lotsAPIWant(t, s, 200, "GET", base, lead, nil, &p)
 	q = map[string]string{}
 	for _, qq := range p.Lots[0].Questions {

@@ -204,7 +204,13 @@ func TestLotsAPIProcurementFromDraftToOpening(t *testing.T) {
 	lotsAPIWant(t, s, 409, "POST", base+"/decision", medwayApprover, decision, nil) // once only
 	decision["minute_ref"] = "SW/2026/17"
 	lotsAPIWant(t, s, 204, "POST", base+"/decision", swaleApprover, decision, nil)
-	lotsAPIWant(t, s, 204, "POST", base+"/publish", lead, nil, nil)
+	// The tender period is 20 days: refused, naming it, until the lead confirms it.
+	raw = lotsAPIWant(t, s, 422, "POST", base+"/publish", lead, nil, nil)
+	if !strings.Contains(string(raw), `"field":"confirm_short_tender_period"`) || !strings.Contains(string(raw), "The tender period is 20 days, shorter than 30 days") {
+		t.Fatalf("a short tender period is not refused by name: %s", raw)
+	}
+	lotsAPIWant(t, s, 422, "POST", base+"/publish", lead, map[string]any{"confirm_short_tender_period": false}, nil)
+	lotsAPIWant(t, s, 204, "POST", base+"/publish", lead, map[string]any{"confirm_short_tender_period": true}, nil)
 	lotsAPIWant(t, s, 200, "GET", base, lead, nil, &p)
 	if p.State != "published" || len(p.Lots) != 1 || len(p.Lots[0].Questions) == 0 || p.Lots[0].WeightProblem != "" {
 		t.Fatalf("after publishing: %+v", p)

@@ -74,7 +74,7 @@ func matrixProcurements(t *testing.T, s *server) map[string]matrixProc {
 			a, actx := as(email)
 			check(svc.Decide(actx, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: svc.Now().Add(-time.Hour), MinuteRef: "GB/M", Part2: true}))
 		}
-		check(svc.Publish(lctx, lead, p.ID))
+		check(svc.Publish(lctx, lead, p.ID, lots.PublishInput{ConfirmShortTenderPeriod: true}))
 		bidder, bctx := as("bids@weald-ambulance.test")
 		check(svc.RegisterInterest(bctx, bidder, p.ID))
 		c, err := svc.AskClarification(bctx, bidder, p.ID, lots.ClarificationInput{Question: "Is TUPE expected to apply?"})

@@ -118,7 +118,7 @@ func mobAPIAwardedLot(t *testing.T, s *server, clock *lotsAPIClock, golive1, gol
 	decision := map[string]any{"decision": "approve", "meeting_date": now.Add(-day), "minute_ref": "GB/2026/51", "part2": true}
 	lotsAPIWant(t, s, 204, "POST", base+"/decision", medwayApprover, decision, nil)
 	lotsAPIWant(t, s, 204, "POST", base+"/decision", swaleApprover, decision, nil)
-	lotsAPIWant(t, s, 204, "POST", base+"/publish", lead, nil, nil)
+	lotsAPIWant(t, s, 204, "POST", base+"/publish", lead, map[string]any{"confirm_short_tender_period": true}, nil)
 	lotsAPIWant(t, s, 200, "GET", base, lead, nil, &p)
 	q := map[string]string{}
 	for _, qq := range p.Lots[0].Questions {

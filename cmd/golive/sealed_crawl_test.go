@@ -88,7 +88,7 @@ func TestSealedMeansSealedEverywhere(t *testing.T) {
 		a, actx := as(email)
 		check(svc.Decide(actx, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: clock.Add(-time.Hour), MinuteRef: "GB/M", Part2: true}))
 	}
-	check(svc.Publish(lctx, lead, p.ID))
+	check(svc.Publish(lctx, lead, p.ID, lots.PublishInput{ConfirmShortTenderPeriod: true}))
 	qs, err := svc.Store.Questions(lctx, l.ID)
 	check(err)
 	draft := func(text string) lots.DraftInput {

@@ -113,7 +113,7 @@ func Build(ctx context.Context, svc Services, size Size, tag string) (Matrix, er
 			return Matrix{}, fmt.Errorf("business case approval: %w", err)
 		}
 	}
-	if err := ls.Publish(lctx, lead, p.ID); err != nil {
+	if err := ls.Publish(lctx, lead, p.ID, lots.PublishInput{ConfirmShortTenderPeriod: true}); err != nil {
 		return Matrix{}, fmt.Errorf("publish: %w", err)
 	}
 	all, err := ls.Store.Questions(lctx, l.ID)
