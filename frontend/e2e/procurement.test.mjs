@@ -179,6 +179,10 @@ describe('a procurement from draft to opened responses', () => {
     await visit(page, `/procurements/${state.id}`)
     const body = await text(page)
     assert.ok(body.includes('GB/2027/031') && body.includes('SW/27/14'), 'the decisions table lacks the minute references')
+    // This timetable's tender period is 16 days: publishing names it and asks for confirmation.
+    await press(page, 'Publish to bidders')
+    assert.match(await summary(page), /16 days, shorter than 30 days/)
+    await page.locator('input[name="confirm_short_tender_period"]').check()
     await press(page, 'Publish to bidders')
     assert.match(await flash(page), /Published/, await summary(page))
     await checkA11y(page, 'the procurement overview (published)')

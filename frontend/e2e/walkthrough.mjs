@@ -137,7 +137,8 @@ export async function openedLot (golive, api, { procurement, sections, decision,
   const approval = { decision: 'approve', ...decision, part2: true }
   await api('medwayApprover', 'POST', `${base}/decision`, approval, 204)
   await api('swaleApprover', 'POST', `${base}/decision`, approval, 204)
-  await api('lead', 'POST', `${base}/publish`, undefined, 204)
+  // The tests' tender periods are short (days, not 30): confirmed, as publishing asks.
+  await api('lead', 'POST', `${base}/publish`, { confirm_short_tender_period: true }, 204)
   const q = {}
   for (const x of (await api('lead', 'GET', base, undefined, 200)).lots[0].questions) q[x.number] = x.id
 
