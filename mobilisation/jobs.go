@@ -186,8 +186,9 @@ type dayWrites struct {
 	digestDone                    bool
 }
 
-// write adds the reminders that are written when they fall due: today's overdue reminders and
-// escalations, and on Mondays the week's digests.
+// write adds the reminders that are written when they fall due: today's overdue reminders (one
+// per person with a milestone overdue) and escalations (one per milestone), and on Mondays the
+// week's digests.
 //
 // They depend on the day alone, so each worker process writes them with its first scans of the
 // UK day (in batches, about writeBudget a scan) and not again that day: every other minute the
@@ -385,6 +386,20 @@ func (r *Reminders) compose(ctx context.Context, tx *Store, rem Reminder, today 
 		msg, ok := composeDigest(items, to, today)
 		if !ok {
 			return message{}, "nothing to put in the digest", nil
+		}
+		return msg, "", nil
+	}
+	if rem.Kind == Overdue {
+		if ok, why := overdueApplies(rem, today); !ok {
+			return message{}, why, nil
+		}
+		items, more, err := tx.overdueItems(ctx, rem.UserID, today, overdueMaxItems)
+		if err != nil {
+			return message{}, "", err
+		}
+		msg, ok := composeOverdue(items, more, to, today)
+		if !ok {
+			return message{}, "nothing of theirs is overdue any more", nil
 		}
 		return msg, "", nil
 	}

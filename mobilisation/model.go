@@ -191,7 +191,7 @@ type ReminderKind string
 
 const (
 	DueSoon    ReminderKind = "due"        // an offset before the due day
-	Overdue    ReminderKind = "overdue"    // daily while overdue
+	Overdue    ReminderKind = "overdue"    // daily per person while any of theirs is overdue, listing them
 	Escalation ReminderKind = "escalation" // to the commissioner lead after N days overdue
 	Digest     ReminderKind = "digest"     // weekly, per person; the only kind one can turn off
 )
@@ -207,7 +207,7 @@ const (
 )
 
 // Reminder is one message to one person, named by Key (unique; built in reminders.go): e.g.
-// "due:<milestone>:2019-04-01:14:<user>", "overdue:2019-03-02:<milestone>:<user>",
+// "due:<milestone>:2019-04-01:14:<user>", "overdue:2019-03-02:<user>",
 // "escalation:<milestone>:2019-02-25:<lead>" (the due day it escalates), "digest:<user>:2019-W09".
 // The due day in the due and escalation keys is why a moved due day gets reminders of its own.
 type Reminder struct {

@@ -7,7 +7,7 @@ package mobilisation
 // a second one:
 //
 //	due:<milestone>:<due day>:<offset>:<recipient>  written when the due day is set
-//	overdue:<UK day>:<milestone>:<recipient>        written by the scan, daily while overdue
+//	overdue:<UK day>:<recipient>                    written by the scan, daily while any of theirs is overdue
 //	escalation:<milestone>:<due day>:<lead>         written by the scan, once per milestone and due day
 //	digest:<recipient>:<ISO week>                   written by the scan on Mondays
 //
@@ -15,6 +15,11 @@ package mobilisation
 // its reminders, and its escalation, are owed again. The overdue key starts with the day, so that
 // the day's thousands of rows go into the key's index side by side rather than one page each. The SQL in reminders_store.go builds the
 // keys the scan writes the same way (TestScanWritesTheKeysTheRulesName holds the two together).
+//
+// The overdue reminder is one a day per person, not per milestone (issue 14: one milestone 72 days
+// late made 72 messages, and a lead had 133 unread): like the digest, it names no milestone, and
+// what it lists is read when it is sent, so that a milestone done or moved since the morning's
+// scan is left out, and a day with nothing overdue left sends nothing.
 
 import (
 	"context"
@@ -75,9 +80,7 @@ func dueKey(milestoneID, dueOn string, offset int, user string) string {
 	return "due:" + milestoneID + ":" + dueOn + ":" + strconv.Itoa(offset) + ":" + user
 }
 
-func overdueKey(milestoneID, day, user string) string {
-	return "overdue:" + day + ":" + milestoneID + ":" + user
-}
+func overdueKey(day, user string) string { return "overdue:" + day + ":" + user }
 
 func escalationKey(milestoneID, dueOn, user string) string {
 	return "escalation:" + milestoneID + ":" + dueOn + ":" + user
@@ -158,18 +161,6 @@ func reminderApplies(r Reminder, p Plan, m Milestone, today string) (bool, strin
 				return false, "a later reminder replaces it"
 			}
 		}
-	case Overdue:
-		day := DayOf(r.SendAt)
-		if m.DueOn >= day {
-			return false, "the due day moved: it is no longer overdue"
-		}
-		if r.UserID != recipientOf(p, m) {
-			return false, "the owner changed"
-		}
-		if today > day {
-			// A day's reminder found late (the worker was down): today's replaces it.
-			return false, "a later overdue reminder replaces it"
-		}
 	case Escalation:
 		if r.Key != escalationKey(m.ID, m.DueOn, r.UserID) {
 			return false, "the due day changed"
@@ -202,7 +193,7 @@ type recipient struct {
 	Active          bool
 }
 
-// digestItem is a line of the weekly digest.
+// digestItem is a line of the weekly digest, or of the daily overdue message.
 type digestItem struct {
 	PlanID, MilestoneID, Title, PlanName, PhaseName, DueOn string
 	Owned                                                  bool // theirs, rather than in a plan they lead
@@ -229,7 +220,7 @@ func ukLongDay(day string) string {
 	return t.Format("Monday 2 January 2006")
 }
 
-// composeReminder writes a due, overdue or escalation reminder for to, on today.
+// composeReminder writes a due reminder or an escalation for to, on today.
 func composeReminder(r Reminder, a reminderAbout, to recipient, today string) message {
 	m := a.Milestone
 	var subject, lead string
@@ -245,10 +236,6 @@ func composeReminder(r Reminder, a reminderAbout, to recipient, today string) me
 		}
 		subject = fmt.Sprintf("Due %s: %s", when, m.Title)
 		lead = fmt.Sprintf("%q is due %s, on %s.", m.Title, when, ukLongDay(m.DueOn))
-	case Overdue:
-		n := OverdueDays(m.DueOn, today)
-		subject = fmt.Sprintf("Overdue by %s: %s", days(n), m.Title)
-		lead = fmt.Sprintf("%q was due on %s and is %s overdue.", m.Title, ukLongDay(m.DueOn), days(n))
 	case Escalation:
 		n := OverdueDays(m.DueOn, today)
 		subject = fmt.Sprintf("Escalation: %s is %s overdue", m.Title, days(n))
@@ -324,6 +311,64 @@ func composeDigest(items []digestItem, to recipient, today string) (message, boo
 		"Reminders about due and overdue milestones, and escalations, cannot be turned off.\n")
 	// No link of its own: each milestone in it has one.
 	return message{Subject: subject, Body: b.String()}, true
+}
+
+// overdueMaxItems keeps the daily overdue message readable; the rest are counted, not listed.
+const overdueMaxItems = 40
+
+// overdueApplies says whether the daily overdue reminder r is still to go out on today, and if
+// not, why. A day's message found late (the worker was down) is replaced by today's, which lists
+// the same milestones as they are now.
+func overdueApplies(r Reminder, today string) (bool, string) {
+	if r.MilestoneID != nil {
+		// Written per milestone before the messages were collapsed into one a day.
+		return false, "replaced by the daily overdue message"
+	}
+	if today > DayOf(r.SendAt) {
+		return false, "a later overdue reminder replaces it"
+	}
+	return true, ""
+}
+
+// composeOverdue writes the daily overdue message for to: every milestone of theirs still
+// overdue on today (items, the most overdue first, up to overdueMaxItems, and more not listed),
+// each with how late it is and its link. It reports false when nothing is overdue any more.
+func composeOverdue(items []digestItem, more int, to recipient, today string) (message, bool) {
+	if len(items) == 0 {
+		return message{}, false
+	}
+	total := len(items) + max(more, 0)
+	worst := 0
+	for _, it := range items {
+		worst = max(worst, OverdueDays(it.DueOn, today))
+	}
+	var subject string
+	if total == 1 {
+		subject = fmt.Sprintf("Overdue by %s: %s", days(worst), items[0].Title)
+	} else {
+		subject = fmt.Sprintf("%d milestones overdue, the longest by %s", total, days(worst))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "Hello %s,\n\n", to.Name)
+	if total == 1 {
+		fmt.Fprintf(&b, "A milestone of yours is overdue on %s.\n\n", ukLongDay(today))
+	} else {
+		fmt.Fprintf(&b, "%d milestones of yours are overdue on %s.\n\n", total, ukLongDay(today))
+	}
+	for _, it := range items {
+		fmt.Fprintf(&b, "- %s: %s overdue (due %s)\n  %s", it.Title, days(OverdueDays(it.DueOn, today)), ukLongDay(it.DueOn), it.PlanName)
+		if it.PhaseName != "" {
+			fmt.Fprintf(&b, ", %s", it.PhaseName)
+		}
+		fmt.Fprintf(&b, "\n  {base}%s\n", milestoneLink(it.PlanID, it.MilestoneID))
+	}
+	if more > 0 {
+		fmt.Fprintf(&b, "\nAnd %d more, not listed here: each plan's page shows all its milestones.\n", more)
+	}
+	b.WriteString("\nYou get this message once a day while milestones of yours are overdue (a milestone with no owner is " +
+		"its plan's lead's). Reminders about due and overdue milestones cannot be turned off.\n")
+	// No link of its own: each milestone in it has one.
+	return message{Subject: oneLine(subject), Body: b.String()}, true
 }
 
 // emailText is the message as an email: links in full.

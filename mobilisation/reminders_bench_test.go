@@ -41,7 +41,7 @@ func (q *nopQueue) EnqueueMail(context.Context, string) error { return nil }
 // On Tuesday 19 March 2019 at 09:00:30 (GMT) what is past is done but for about 8,000 milestones
 // overdue by up to 90 days; of what is ahead some is in progress or done early. The reminders
 // table holds what such a history leaves: the sent due reminders of the past, the scheduled ones
-// of the future (14, 7 and 1 days before), a sent overdue reminder per day overdue and the
+// of the future (14, 7 and 1 days before), a sent overdue reminder per person and day overdue and the
 // escalations of the days before. About 1%
 // of the milestones have a reminder due now: today's due reminders (pre-written, not yet sent),
 // and today's overdue reminders and escalations (the scan writes them).
@@ -346,6 +346,7 @@ func loadMillion(b *testing.B, db *database.DB) millionStats {
 	})
 
 	// The reminders such a history leaves, milestone by milestone (streamed: millions of rows).
+	overdueSent := map[string]bool{}
 	remindersOf := func(m ms) [][]any {
 		var out [][]any
 		to := m.owner
@@ -373,7 +374,12 @@ func loadMillion(b *testing.B, db *database.DB) millionStats {
 		}
 		if m.due < today && !m.accepted {
 			for d := AddDays(m.due, 1); d < today; d = AddDays(d, 1) {
-				add(overdueKey(m.id, d, to), to, "overdue", ReminderSendAt(d, reminderHour), "sent")
+				// One a day per person, naming no milestone: written by the first of theirs.
+				if k := overdueKey(d, to); !overdueSent[k] {
+					overdueSent[k] = true
+					at := ReminderSendAt(d, reminderHour)
+					out = append(out, []any{newID(), k, nil, nil, to, "overdue", at, "sent", at, created})
+				}
 			}
 			if esc := AddDays(m.due, 3); esc < today {
 				add(escalationKey(m.id, m.due, m.lead), m.lead, "escalation", ReminderSendAt(esc, reminderHour), "sent")

@@ -120,8 +120,9 @@ func idsOf(ms []batchMark) []string {
 	return out
 }
 
-// overdueBatch lists up to limit open milestones past their due day, after mark, whose overdue
-// reminder of today is not written yet.
+// overdueBatch lists up to limit open milestones past their due day, after mark, whose recipient
+// has no overdue reminder of today written yet. A person's first milestone in the order writes
+// their row; the rest of theirs are then passed over by the same probe of the key's index.
 func (s *Store) overdueBatch(ctx context.Context, today string, mark batchMark, limit int) ([]batchMark, error) {
 	var ms []batchMark
 	sql, args := overdueBatchSQL(today, mark, limit)
@@ -134,12 +135,13 @@ func (s *Store) overdueBatch(ctx context.Context, today string, mark batchMark, 
 func overdueBatchSQL(today string, mark batchMark, limit int) (string, []any) {
 	return `SELECT m.due_on, m.id FROM milestones m JOIN mobilisation_plans p ON p.id = m.plan_id
 		WHERE ` + openMilestone + ` AND m.due_on < ? AND (m.due_on > ? OR (m.due_on = ? AND m.id > ?))
-		  AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.key = 'overdue:' || ? || ':' || m.id || ':' || ` + recipientSQL + `)
+		  AND NOT EXISTS (SELECT 1 FROM reminders r WHERE r.key = 'overdue:' || ? || ':' || ` + recipientSQL + `)
 		ORDER BY m.due_on, m.id LIMIT ?`, []any{today, mark.DueOn, mark.DueOn, mark.ID, today, limit}
 }
 
-// writeOverdue writes today's overdue reminder of each of the milestones ids (still open and
-// past their due day), to be sent at sendAt (09:00 UK time today).
+// writeOverdue writes today's overdue reminder, one per person, for the recipients of the
+// milestones ids (those still open and past their due day), to be sent at sendAt (09:00 UK time
+// today). It names no milestone: the send lists what is overdue then (overdueItems).
 func (s *Store) writeOverdue(ctx context.Context, ids []string, today string, sendAt, now time.Time) (int64, error) {
 	if len(ids) == 0 {
 		return 0, nil
@@ -154,9 +156,8 @@ func (s *Store) writeOverdue(ctx context.Context, ids []string, today string, se
 
 func (s *Store) overdueSQL(ids []string, today string, sendAt, now time.Time) (string, []any) {
 	return `INSERT INTO reminders (id, key, milestone_id, plan_id, user_id, kind, send_at, state, attempts, created_at)
-		SELECT ` + s.newIDSQL() + `, k.key, k.milestone_id, k.plan_id, k.user_id, 'overdue', ` + s.tsParam() + `, 'scheduled', 0, ` + s.tsParam() + `
-		FROM (SELECT 'overdue:' || ? || ':' || m.id || ':' || ` + recipientSQL + ` AS key,
-		             m.id AS milestone_id, m.plan_id, ` + recipientSQL + ` AS user_id
+		SELECT ` + s.newIDSQL() + `, k.key, NULL, NULL, k.user_id, 'overdue', ` + s.tsParam() + `, 'scheduled', 0, ` + s.tsParam() + `
+		FROM (SELECT DISTINCT 'overdue:' || ? || ':' || ` + recipientSQL + ` AS key, ` + recipientSQL + ` AS user_id
 		      FROM milestones m JOIN mobilisation_plans p ON p.id = m.plan_id
 		      WHERE m.id IN ? AND ` + openMilestone + ` AND m.due_on < ? AND ` + recipientSQL + ` <> '') k
 		WHERE k.key IS NOT NULL
@@ -436,6 +437,50 @@ func (s *Store) digestItems(ctx context.Context, userID, today, horizon string) 
 			PhaseName: r.PhaseName, DueOn: r.DueOn, Owned: owner == userID}
 	}
 	return out, nil
+}
+
+// overdueItems is what goes in a person's overdue message on today: their open milestones past
+// their due day (recipientOf: the ones they own, and those with no owner in plans they lead), the
+// most overdue first, up to limit; and how many more there are.
+func (s *Store) overdueItems(ctx context.Context, userID, today string, limit int) ([]digestItem, int, error) {
+	var rows []struct {
+		PlanID, MilestoneID, Title, PhaseName, DueOn string
+	}
+	q := func() *gorm.DB {
+		return s.q(ctx).Table("milestones m").
+			Joins("JOIN mobilisation_plans p ON p.id = m.plan_id").
+			Where(openMilestone+" AND m.due_on < ? AND "+recipientSQL+" = ?", today, userID)
+	}
+	err := q().Select("m.plan_id, m.id AS milestone_id, m.title, COALESCE(ph.name, '') AS phase_name, m.due_on").
+		Joins("LEFT JOIN plan_phases ph ON ph.id = m.phase_id").
+		Order("m.due_on, m.title, m.id").Limit(limit).Scan(&rows).Error
+	if err != nil {
+		return nil, 0, fmt.Errorf("overdue milestones of %s: %w", userID, err)
+	}
+	more := 0
+	if len(rows) == limit {
+		var n int64
+		if err := q().Count(&n).Error; err != nil {
+			return nil, 0, fmt.Errorf("count overdue milestones of %s: %w", userID, err)
+		}
+		more = int(n) - len(rows)
+	}
+	var plans []string
+	for _, r := range rows {
+		plans = append(plans, r.PlanID)
+	}
+	names := map[string]string{}
+	if len(plans) > 0 {
+		if names, err = s.planNames(ctx, plans); err != nil {
+			return nil, 0, err
+		}
+	}
+	out := make([]digestItem, len(rows))
+	for i, r := range rows {
+		out[i] = digestItem{PlanID: r.PlanID, MilestoneID: r.MilestoneID, Title: r.Title, PlanName: names[r.PlanID],
+			PhaseName: r.PhaseName, DueOn: r.DueOn, Owned: true}
+	}
+	return out, more, nil
 }
 
 // queueMail writes the reminder's email to the outbox in this transaction.

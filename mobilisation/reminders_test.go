@@ -165,8 +165,8 @@ func (w *world) reminders(t testing.TB) []Reminder {
 // At 09:30 on Monday 18 March 2019 (GMT) a plan has, for each of its owners in turn:
 //   - milestones due tomorrow: their 1-day reminder is due (09:00 today);
 //   - milestones due in a week: their 7-day reminder is due;
-//   - milestones 2 days overdue: today's overdue reminder is due;
-//   - milestones 5 days overdue: today's overdue reminder, and the escalation to the lead;
+//   - milestones 2 days overdue, and milestones 5 days overdue: the owner's one overdue message of
+//     today, listing them all, is due; and each 5-day one's escalation to the lead;
 //   - milestones accepted as done, due tomorrow: nothing;
 //
 // and, Monday, everyone with open milestones (each owner, and the lead, whose plan has overdue
@@ -211,7 +211,7 @@ func (w *world) scenario(t testing.TB, per int) expected {
 			w.milestone(t, "Agree clinical governance framework "+n, "2019-03-19", o, true, scenarioMade)
 		}
 		want.add(o.Email, DueSoon, 2*per)
-		want.add(o.Email, Overdue, 2*per)
+		want.add(o.Email, Overdue, 1)
 		want.add(o.Email, Digest, 1)
 		want.add(w.lead.Email, Escalation, per)
 	}
@@ -1053,10 +1053,10 @@ func TestDueRemindersGoAt9UKTimeEitherSideOfTheClockChange(t *testing.T) {
 		at[r.Key] = r.SendAt.UTC().Format(time.RFC3339)
 	}
 	for key, want := range map[string]string{
-		overdueKey(m.ID, "2019-04-08", w.owners[0].ID): "2019-04-08T08:00:00Z",
-		digestKey(w.owners[0].ID, "2019-W15"):          "2019-04-08T07:00:00Z",
-		overdueKey(m.ID, "2019-11-04", w.owners[0].ID): "2019-11-04T09:00:00Z",
-		digestKey(w.owners[0].ID, "2019-W45"):          "2019-11-04T08:00:00Z",
+		overdueKey("2019-04-08", w.owners[0].ID): "2019-04-08T08:00:00Z",
+		digestKey(w.owners[0].ID, "2019-W15"):    "2019-04-08T07:00:00Z",
+		overdueKey("2019-11-04", w.owners[0].ID): "2019-11-04T09:00:00Z",
+		digestKey(w.owners[0].ID, "2019-W45"):    "2019-11-04T08:00:00Z",
 	} {
 		if at[key] != want {
 			t.Errorf("%s at %q, want %s", key, at[key], want)
@@ -1220,6 +1220,8 @@ func TestScanWritesTheKeysTheRulesNameAndNothingTwice(t *testing.T) {
 	db := dbtest.Open(t)
 	w := newWorld(t, db, 2)
 	over := w.milestone(t, "Sign information sharing agreement", "2019-03-13", w.owners[0], false, scenarioMade)
+	// A second overdue milestone of the same owner: still one overdue reminder for them today.
+	w.milestone(t, "Register with CQC", "2019-03-16", w.owners[0], false, scenarioMade)
 	lateLeadOwned := w.milestone(t, "Agree the contract variation", "2019-03-14", person{}, false, scenarioMade)
 	w.milestone(t, "Recruit call handlers", "2019-03-19", w.owners[1], false, scenarioMade)
 	w.milestone(t, "Done already", "2019-03-12", w.owners[1], true, scenarioMade)
@@ -1240,8 +1242,8 @@ func TestScanWritesTheKeysTheRulesNameAndNothingTwice(t *testing.T) {
 		}
 	}
 	want := []string{
-		overdueKey(over.ID, "2019-03-18", w.owners[0].ID),
-		overdueKey(lateLeadOwned.ID, "2019-03-18", w.lead.ID),    // no owner: the lead is reminded
+		overdueKey("2019-03-18", w.owners[0].ID),
+		overdueKey("2019-03-18", w.lead.ID),                      // no owner: the lead is reminded
 		escalationKey(over.ID, "2019-03-13", w.lead.ID),          // 5 days overdue
 		escalationKey(lateLeadOwned.ID, "2019-03-14", w.lead.ID), // 4 days: the plan escalates after 3
 		digestKey(w.owners[0].ID, "2019-W12"),
@@ -1607,10 +1609,11 @@ func TestTheInboxAPIAnswersOnesOwnAndRefusesBadBodiesAsProblems(t *testing.T) {
 func TestTheDaysWritesGoOnScanByScanUntilDoneEachRowOnce(t *testing.T) {
 	t.Parallel()
 	db := dbtest.Open(t)
-	w := newWorld(t, db, 2)
-	// Five milestones overdue, three of them long enough to escalate; two due the same day.
+	w := newWorld(t, db, 3)
+	// Five milestones overdue, of three owners, three of them long enough to escalate; two due
+	// the same day.
 	for i, due := range []string{"2019-03-10", "2019-03-10", "2019-03-12", "2019-03-16", "2019-03-17"} {
-		w.milestone(t, fmt.Sprintf("Overdue %d", i), due, w.owners[i%2], false, scenarioMade)
+		w.milestone(t, fmt.Sprintf("Overdue %d", i), due, w.owners[i%3], false, scenarioMade)
 	}
 	// One batch of two a scan: the day's writes take several scans, each going on after the last.
 	r := &Reminders{Store: w.store, Queue: &recordingQueue{}, Now: func() time.Time { return scenarioNow }, Log: quiet,
@@ -1628,14 +1631,17 @@ func TestTheDaysWritesGoOnScanByScanUntilDoneEachRowOnce(t *testing.T) {
 			break
 		}
 	}
-	// Overdue: 2 + 2 + 1 (the last batch short); escalations: 2 + 1; the Monday's digests: 1.
-	if overdue != 5 || escalations != 3 || scans != 6 {
-		t.Errorf("%d overdue reminders and %d escalations in %d scans; want 5 and 3 in 6", overdue, escalations, scans)
+	// Overdue, one per owner: the first batch writes the first two owners' (their milestones due
+	// on the 10th), the second only the third owner's, passing over the later milestones of the
+	// two whose row is written, and is short; escalations, one per milestone: 2 + 1; the
+	// Monday's digests: 1.
+	if overdue != 3 || escalations != 3 || scans != 5 {
+		t.Errorf("%d overdue reminders and %d escalations in %d scans; want 3 and 3 in 5", overdue, escalations, scans)
 	}
 	var keys []string
 	db.Gorm.Raw(`SELECT key FROM reminders WHERE kind IN ('overdue', 'escalation')`).Scan(&keys)
-	if len(keys) != 8 {
-		t.Errorf("rows %v, want the 8 written", keys)
+	if len(keys) != 6 {
+		t.Errorf("rows %v, want the 6 written", keys)
 	}
 	// Another worker, from the start of the day, finds them written and writes nothing.
 	other := &Reminders{Store: w.store, Queue: &recordingQueue{}, Now: func() time.Time { return scenarioNow }, Log: quiet,
