@@ -27,7 +27,7 @@ import (
 //     mobilising at Moment. Most milestones were reported, evidenced and accepted on time; the
 //     handover from the outgoing provider (the lead's), TUPE, the Ashford HSCN line and CQC
 //     registration are late, so the phase is red with its forecast go-live moved, the owners have
-//     had daily overdue reminders and the lead the escalations; one milestone waits for acceptance.
+//     had a daily overdue message each and the lead the escalations; one milestone waits for acceptance.
 //   - Kent and Medway lot 2 (UTCs and GP-led out of hours): awarded here first (awardKentLot2)
 //     to contract KM-IUCS-2018-L2; its plan has three phases (GP out of hours and Medway UTC on
 //     1 April 2019, the Dartford, Gravesham and Swanley and Swale UTCs on 1 July 2019). The April

@@ -73,17 +73,23 @@ func inboxItem(m InboxMessage) InboxItem {
 	it := InboxItem{ID: m.ID, Subject: m.Subject, Link: m.Link, CreatedAt: m.CreatedAt, Unread: m.ReadAt == nil}
 	for _, para := range strings.Split(strings.TrimSpace(m.Body), "\n\n") {
 		var lines []InboxLine
-		about := m.Subject
+		about, listed := m.Subject, false
 		for _, l := range strings.Split(para, "\n") {
 			t := strings.TrimSpace(l)
 			switch {
 			case t == "":
 			case strings.HasPrefix(t, "/") && !strings.ContainsAny(t, " \t"):
-				// The line before says which milestone: it names the link for a screen reader.
+				// The item it is under says which milestone: it names the link for a screen
+				// reader (in a list, the item's first line, its title; else the line before).
 				lines = append(lines, InboxLine{Text: "Open this milestone", Href: t, About: about})
+			case strings.HasPrefix(t, "- "):
+				lines = append(lines, InboxLine{Text: t})
+				about, listed = strings.TrimPrefix(t, "- "), true
 			default:
 				lines = append(lines, InboxLine{Text: t})
-				about = strings.TrimPrefix(t, "- ")
+				if !listed {
+					about = t
+				}
 			}
 		}
 		if len(lines) > 0 {

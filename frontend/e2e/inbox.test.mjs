@@ -2,7 +2,7 @@
 // clock of Monday 11 February 2019 (GOLIVE_NOW), when the demo's Kent and Medway lot 1 plan
 // (contract KM-IUCS-2018-L1, going live on 1 April 2019) has milestones overdue. The reminder jobs
 // (run by the demo on its clock, and every minute by the worker `golive serve` runs in the
-// embedded default) have put overdue reminders, escalations and the Monday digest in the inbox of
+// embedded default) have put the daily overdue messages, escalations and the Monday digest in the inbox of
 // the Medway lead, who owns the commissioners' milestones and leads the plan. They read them, mark
 // them read, and turn the weekly digest off; every page passes axe.
 import { after, before, describe, test } from 'node:test'
@@ -48,7 +48,15 @@ describe('the inbox of reminders', () => {
     assert.equal(await theH1(page), 'Inbox')
     await page.getByRole('link', { name: 'Inbox', exact: true }).first().waitFor()
     const subjects = (await page.locator('main h2').allInnerTexts()).map((s) => s.replace(/\s+/g, ' ').trim())
-    assert.ok(subjects.some((s) => /^Unread Overdue by \d+ days?: /.test(s)), `no overdue reminder among ${JSON.stringify(subjects)}`)
+    // Overdue milestones come in one message a day per person, listing each with its link.
+    const overdue = /^Unread (Overdue by \d+ days?: |\d+ milestones overdue, the longest by \d+ days?$)/
+    assert.ok(subjects.some((s) => overdue.test(s)), `no overdue reminder among ${JSON.stringify(subjects)}`)
+    const overdueCard = page.locator('.nhsuk-card').filter({ has: page.locator('h2', { hasText: /Overdue by|milestones overdue/ }) }).first()
+    const listed = overdueCard.getByRole('link', { name: /^Open this milestone: .+ overdue \(due / })
+    assert.ok(await listed.count() >= 1, 'the overdue message links no milestone')
+    for (const href of await listed.evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
+      assert.match(href, /^\/mobilisation\/plans\/[0-9a-f-]{36}\/milestones\/[0-9a-f-]{36}$/)
+    }
     assert.ok(subjects.some((s) => /^Unread Escalation: .+ is \d+ days overdue$/.test(s)), `no escalation among ${JSON.stringify(subjects)}`)
     await checkA11y(page, 'the inbox with unread reminders')
 
