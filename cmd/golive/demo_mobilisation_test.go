@@ -201,18 +201,30 @@ func TestTheDemoMobilisesTheSeedsContracts(t *testing.T) {
 		}
 		// Overdue reminders come one a day per person, however many of theirs are late (issue 14:
 		// the lead had 72 messages about one milestone); escalations stay one per milestone.
-		overdueDays := map[string]int{}
-		for _, msg := range inbox.Messages {
-			if overdueMsg.MatchString(msg.Subject) {
-				overdueDays[mobilisation.DayOf(msg.CreatedAt)]++
+		oneADay := func(who string, msgs []mobilisation.InboxMessage) {
+			t.Helper()
+			days := map[string]int{}
+			for _, msg := range msgs {
+				if overdueMsg.MatchString(msg.Subject) {
+					days[mobilisation.DayOf(msg.CreatedAt)]++
+				}
 			}
-		}
-		for day, n := range overdueDays {
-			if n > 1 {
-				t.Errorf("the lead has %d overdue messages on %s, want one a day", n, day)
+			for day, n := range days {
+				if n > 1 {
+					t.Errorf("%s has %d overdue messages on %s, want one a day", who, n, day)
+				}
 			}
+			t.Logf("%s: %d messages, %d of them overdue messages", who, len(msgs), len(days))
 		}
-		t.Logf("the lead's inbox: %d messages, %d of them overdue messages", len(inbox.Messages), len(overdueDays))
+		oneADay("the lead", inbox.Messages)
+		oneADay("the provider", pin.Messages)
+		// The provider's late milestones (TUPE, the HSCN line, CQC) are in one message, each linked.
+		milestonePath := regexp.MustCompile(`(?m)^\s*/mobilisation/plans/` + v.Plan.ID + `/milestones/[0-9a-f-]{36}$`)
+		if !slices.ContainsFunc(pin.Messages, func(m mobilisation.InboxMessage) bool {
+			return strings.Contains(m.Subject, " milestones overdue, ") && len(milestonePath.FindAllString(m.Body, -1)) >= 2
+		}) {
+			t.Errorf("no overdue message of the provider lists several of lot 1's milestones with their links")
+		}
 
 		b := srv.browser(t)
 		b.signIn("admin@golive.test")
