@@ -52,7 +52,7 @@ describe('the inbox of reminders', () => {
     const overdue = /^Unread (Overdue by \d+ days?: |\d+ milestones overdue, the longest by \d+ days?$)/
     assert.ok(subjects.some((s) => overdue.test(s)), `no overdue reminder among ${JSON.stringify(subjects)}`)
     const overdueCard = page.locator('.nhsuk-card').filter({ has: page.locator('h2', { hasText: /Overdue by|milestones overdue/ }) }).first()
-    const listed = overdueCard.getByRole('link', { name: /^Open this milestone: .+ overdue \(due / })
+    const listed = overdueCard.getByRole('link', { name: /^Open this milestone\s*:\s*.+ overdue \(due / })
     assert.ok(await listed.count() >= 1, 'the overdue message links no milestone')
     for (const href of await listed.evaluateAll((as) => as.map((a) => a.getAttribute('href')))) {
       assert.match(href, /^\/mobilisation\/plans\/[0-9a-f-]{36}\/milestones\/[0-9a-f-]{36}$/)
