@@ -40,6 +40,10 @@ type DecisionJSON struct {
 	DecidedBy     string    `json:"decided_by"`
 	DecidedByName string    `json:"decided_by_name"`
 	DecidedAt     time.Time `json:"decided_at"`
+	// OpenCritical is how many critical milestones were open when a go was signed (0 if none,
+	// or a no-go), and Acknowledgement the approver's reason for signing go all the same.
+	OpenCritical    int    `json:"open_critical"`
+	Acknowledgement string `json:"acknowledgement"`
 }
 
 // PhaseJSON is a phase with its status, forecast go-live, decisions and gate.
@@ -285,7 +289,8 @@ func workstreamsJSON(ws []WorkstreamView) []WorkstreamJSON {
 
 func decisionJSON(d DecisionView) DecisionJSON {
 	return DecisionJSON{PhaseID: d.PhaseID, OrgID: d.OrgID, OrgName: d.OrgName, Decision: d.Decision, Reason: d.Reason,
-		DecidedBy: d.DecidedBy, DecidedByName: d.DecidedByName, DecidedAt: d.DecidedAt.UTC()}
+		DecidedBy: d.DecidedBy, DecidedByName: d.DecidedByName, DecidedAt: d.DecidedAt.UTC(), OpenCritical: d.OpenCritical,
+		Acknowledgement: d.Acknowledgement}
 }
 
 func phaseJSON(ph PhaseView) PhaseJSON {

@@ -17,16 +17,19 @@ import (
 // done and every one of those decisions is "go" (ReadyToGoLive). Going live is audited and
 // the provider and every commissioner's lead are told.
 
-// DecisionInput is an approver's readiness decision on a phase.
+// DecisionInput is an approver's readiness decision on a phase. A go while critical milestones
+// of the phase are still open must be acknowledged, with a reason (CheckAcknowledgement).
 type DecisionInput struct {
-	Decision Decision `json:"decision" form:"decision" validate:"required,oneof=go no_go" label:"the decision"`
-	Reason   string   `json:"reason" form:"reason" validate:"required,max=2000" label:"the reason"`
+	Decision                Decision `json:"decision" form:"decision" validate:"required,oneof=go no_go" label:"the decision"`
+	Reason                  string   `json:"reason" form:"reason" validate:"required,max=2000" label:"the reason"`
+	AcknowledgeOpenCritical bool     `json:"acknowledge_open_critical" form:"acknowledge_open_critical"`
+	Acknowledgement         string   `json:"acknowledgement" form:"acknowledgement" validate:"max=2000" label:"the reason for signing go with critical milestones open"`
 }
 
 // Decide records the acting approver's go/no-go decision on a phase for their own
 // commissioner, replacing an earlier one, until the phase is live.
 func (s *Service) Decide(ctx context.Context, a *access.Actor, planID, phaseID string, in DecisionInput) (GoLiveDecision, error) {
-	in.Reason = strings.TrimSpace(in.Reason)
+	in.Reason, in.Acknowledgement = strings.TrimSpace(in.Reason), strings.TrimSpace(in.Acknowledgement)
 	f := map[string]string{}
 	if in.Decision != Go && in.Decision != NoGo {
 		f["decision"] = "Select go or no-go"
@@ -53,17 +56,35 @@ func (s *Service) Decide(ctx context.Context, a *access.Actor, planID, phaseID s
 		if ph.State == Live {
 			return apperr.Conflictf("%s is already live", ph.Name)
 		}
+		ms, err := tx.Milestones(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		open := len(OpenCriticalToAcknowledge(in.Decision, ph, ms))
+		if f := CheckAcknowledgement(open, in.AcknowledgeOpenCritical, in.Acknowledgement); f != nil {
+			return apperr.InvalidFields(f)
+		}
 		ds, err := tx.Decisions(ctx, p.ID)
 		if err != nil {
 			return err
 		}
+		d = GoLiveDecision{PhaseID: ph.ID, OrgID: a.OrgID, Decision: in.Decision, Reason: in.Reason, DecidedBy: a.UserID, DecidedAt: s.Now()}
 		summary := map[string]any{"plan": p.ID, "phase": ph.ID, "org": a.OrgID, "decision": string(in.Decision), "reason": in.Reason}
+		if open > 0 {
+			// An acknowledgement sent with nothing to acknowledge is not recorded: it would
+			// say a risk was accepted that was not there.
+			d.OpenCritical, d.Acknowledgement = open, in.Acknowledgement
+			summary["open_critical"], summary["acknowledgement"] = open, in.Acknowledgement
+		}
 		for _, old := range ds {
 			if old.PhaseID == ph.ID && old.OrgID == a.OrgID {
-				summary["previous"] = map[string]any{"decision": string(old.Decision), "reason": old.Reason, "by": old.DecidedBy}
+				prev := map[string]any{"decision": string(old.Decision), "reason": old.Reason, "by": old.DecidedBy}
+				if old.OpenCritical > 0 {
+					prev["open_critical"], prev["acknowledgement"] = old.OpenCritical, old.Acknowledgement
+				}
+				summary["previous"] = prev
 			}
 		}
-		d = GoLiveDecision{PhaseID: ph.ID, OrgID: a.OrgID, Decision: in.Decision, Reason: in.Reason, DecidedBy: a.UserID, DecidedAt: s.Now()}
 		if err := tx.SaveDecision(ctx, &d); err != nil {
 			return err
 		}

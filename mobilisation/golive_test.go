@@ -1,6 +1,8 @@
 package mobilisation_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +70,10 @@ func TestAPhaseGoesLiveOnlyWhenItsCriticalMilestonesAreDoneAndEveryCommissionerS
 	lotstest.WantKind(t, err, apperr.Invalid, "a decision that is neither go nor no-go")
 	_, err = f.svc.Decide(mctx, ma, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.NoGo})
 	lotstest.WantKind(t, err, apperr.Invalid, "a decision without a reason")
-	lotstest.Must[mobilisation.GoLiveDecision](t)(f.svc.Decide(mctx, ma, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.Go, Reason: "Assurance received"}))
+	// Medway signs go before the critical milestones are done, acknowledging them
+	// (TestAGoWithOpenCriticalMilestonesIsAcknowledgedAndRecorded).
+	lotstest.Must[mobilisation.GoLiveDecision](t)(f.svc.Decide(mctx, ma, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.Go, Reason: "Assurance received",
+		AcknowledgeOpenCritical: true, Acknowledgement: "The board accepted the assurance plan for what is outstanding"}))
 	sa, sctx := f.as(swaleApprover)
 	lotstest.Must[mobilisation.GoLiveDecision](t)(f.svc.Decide(sctx, sa, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.NoGo,
 		Reason: "The first weekend's rota has gaps"}))
@@ -166,5 +171,103 @@ func TestASlipTurnsThePhaseRedAndMovesItsForecast(t *testing.T) {
 	}
 	if !found || d.Plans[0].RAG != mobilisation.RAGRed {
 		t.Fatalf("the dashboard does not show the premises 10 days overdue and whose: %+v", d.Overdue)
+	}
+}
+
+// openCritical counts a phase's critical milestones not yet accepted, from the plan view.
+func openCritical(v mobilisation.PlanView, phaseID string) int {
+	n := 0
+	for _, m := range v.Milestones {
+		if m.PhaseID == phaseID && m.Critical && m.AcceptedAt == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// decisionAudits is the summary of every golive.decided entry on a phase, oldest first.
+func (f *fixture) decisionAudits(phaseID string) []map[string]any {
+	var rows []string
+	f.env.DB.Gorm.Raw("SELECT summary FROM audit_events WHERE action = 'golive.decided' AND object_id = ? ORDER BY seq", phaseID).Scan(&rows)
+	out := make([]map[string]any, 0, len(rows))
+	for _, r := range rows {
+		var m map[string]any
+		lotstest.OK(f.t, json.Unmarshal([]byte(r), &m))
+		out = append(out, m)
+	}
+	return out
+}
+
+func TestAGoWithOpenCriticalMilestonesIsAcknowledgedAndRecorded(t *testing.T) {
+	f := newFixture(t)
+	_, p := f.planned()
+	v := f.view(medwayApprover, p.ID)
+	ph := v.Phases[0]
+	open := openCritical(v, ph.ID)
+	if open == 0 || ph.OpenCritical != open {
+		t.Fatalf("the view says %d critical milestones are open, the milestones %d", ph.OpenCritical, open)
+	}
+	ma, mctx := f.as(medwayApprover)
+	sa, sctx := f.as(swaleApprover)
+
+	// A go without acknowledging them is refused, naming how many; so is one without a reason.
+	_, err := f.svc.Decide(mctx, ma, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.Go, Reason: "Assurance received"})
+	e, ok := apperr.As(err)
+	want := fmt.Sprintf("Confirm you are signing go with %d critical milestones still open", open)
+	if !ok || e.Kind != apperr.Invalid || e.Fields[mobilisation.AcknowledgeField] != want || e.Fields[mobilisation.AcknowledgementField] == "" {
+		t.Fatalf("go with %d open critical milestones, unacknowledged: %v %+v", open, err, e)
+	}
+	_, err = f.svc.Decide(mctx, ma, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.Go, Reason: "Assurance received",
+		AcknowledgeOpenCritical: true, Acknowledgement: "   "})
+	e, _ = apperr.As(err)
+	if e == nil || e.Kind != apperr.Invalid || e.Fields[mobilisation.AcknowledgementField] == "" || e.Fields[mobilisation.AcknowledgeField] != "" {
+		t.Fatalf("go acknowledged without a reason: %v", err)
+	}
+	if f.audits("golive.decided") != 0 || len(f.view(leadEmail, p.ID).Phases[0].Decisions) != 0 {
+		t.Fatal("a refused go was recorded")
+	}
+
+	// Acknowledged with a reason: recorded with how many were open, shown, and audited.
+	const why = "The CQC confirmed registration by telephone; the letters follow"
+	d := lotstest.Must[mobilisation.GoLiveDecision](t)(f.svc.Decide(mctx, ma, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.Go,
+		Reason: "Assurance received", AcknowledgeOpenCritical: true, Acknowledgement: "  " + why + " "}))
+	if d.OpenCritical != open || d.Acknowledgement != why {
+		t.Fatalf("the decision records %d open, %q", d.OpenCritical, d.Acknowledgement)
+	}
+	ds := f.view(leadEmail, p.ID).Phases[0].Decisions
+	if len(ds) != 1 || ds[0].OpenCritical != open || ds[0].Acknowledgement != why || ds[0].Decision != mobilisation.Go {
+		t.Fatalf("the plan view's decisions: %+v", ds)
+	}
+	audits := f.decisionAudits(ph.ID)
+	if len(audits) != 1 || audits[0]["open_critical"] != float64(open) || audits[0]["acknowledgement"] != why {
+		t.Fatalf("the audit entries: %v", audits)
+	}
+
+	// A no-go needs no acknowledgement, and records none even when sent one.
+	d = lotstest.Must[mobilisation.GoLiveDecision](t)(f.svc.Decide(sctx, sa, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.NoGo,
+		Reason: "Not assured yet", AcknowledgeOpenCritical: true, Acknowledgement: "Nothing to acknowledge"}))
+	if d.OpenCritical != 0 || d.Acknowledgement != "" {
+		t.Fatalf("a no-go recorded an acknowledgement: %+v", d)
+	}
+
+	// Once every critical milestone is accepted a go needs none, and replacing Medway's earlier
+	// go clears its acknowledgement, which the audit keeps as the previous decision.
+	f.now = time.Date(2019, 3, 20, 10, 0, 0, 0, time.UTC)
+	f.finishCritical(p.ID, 0)
+	if n := f.view(leadEmail, p.ID).Phases[0].OpenCritical; n != 0 {
+		t.Fatalf("%d critical milestones still open after finishing them", n)
+	}
+	lotstest.Must[mobilisation.GoLiveDecision](t)(f.svc.Decide(sctx, sa, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.Go, Reason: "Assured"}))
+	lotstest.Must[mobilisation.GoLiveDecision](t)(f.svc.Decide(mctx, ma, p.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.Go, Reason: "All done"}))
+	for _, d := range f.view(leadEmail, p.ID).Phases[0].Decisions {
+		if d.Decision != mobilisation.Go || d.OpenCritical != 0 || d.Acknowledgement != "" {
+			t.Fatalf("a go with nothing open: %+v", d)
+		}
+	}
+	audits = f.decisionAudits(ph.ID)
+	last := audits[len(audits)-1]
+	prev, _ := last["previous"].(map[string]any)
+	if _, ok := last["open_critical"]; ok || prev["acknowledgement"] != why {
+		t.Fatalf("the audit of Medway's second go: %v", last)
 	}
 }

@@ -184,6 +184,10 @@ type GoLiveDecision struct {
 	Reason    string
 	DecidedBy string
 	DecidedAt time.Time
+	// A go signed with critical milestones of the phase still open: how many, and the approver's
+	// reason for going ahead (CheckAcknowledgement). 0 and "" otherwise.
+	OpenCritical    int
+	Acknowledgement string
 }
 
 // ReminderKind is what a reminder is about.

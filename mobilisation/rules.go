@@ -748,16 +748,7 @@ func ReadyToGoLive(ph Phase, ms []Milestone, ds []GoLiveDecision, participants [
 	if ph.State == Live {
 		missing = append(missing, "This phase is already live")
 	}
-	var critical []Milestone
-	for _, m := range ms {
-		if m.PhaseID == ph.ID && m.Critical && !isDone(m) {
-			critical = append(critical, m)
-		}
-	}
-	slices.SortStableFunc(critical, func(a, b Milestone) int {
-		return cmp.Or(strings.Compare(a.DueOn, b.DueOn), cmp.Compare(a.Position, b.Position))
-	})
-	for _, m := range critical {
+	for _, m := range openCritical(ph, ms) {
 		if m.Status == Done || m.CompletionRequestedAt != nil {
 			missing = append(missing, fmt.Sprintf("“%s” is waiting for the commissioner to accept it as done", m.Title))
 		} else {
@@ -786,6 +777,56 @@ func ReadyToGoLive(ph Phase, ms []Milestone, ds []GoLiveDecision, participants [
 		}
 	}
 	return len(missing) == 0, missing
+}
+
+// openCritical is a phase's critical milestones not yet accepted as done, due first first.
+func openCritical(ph Phase, ms []Milestone) []Milestone {
+	var critical []Milestone
+	for _, m := range ms {
+		if m.PhaseID == ph.ID && m.Critical && !isDone(m) {
+			critical = append(critical, m)
+		}
+	}
+	slices.SortStableFunc(critical, func(a, b Milestone) int {
+		return cmp.Or(strings.Compare(a.DueOn, b.DueOn), cmp.Compare(a.Position, b.Position))
+	})
+	return critical
+}
+
+// The fields of a go decision's acknowledgement of open critical milestones, in forms and the API.
+const (
+	AcknowledgeField     = "acknowledge_open_critical"
+	AcknowledgementField = "acknowledgement"
+)
+
+// OpenCriticalToAcknowledge is what a decision on a phase must acknowledge: for a go, the
+// phase's critical milestones not yet accepted as done (an approver once signed go on a phase 74
+// days late with 21 of them open, unwarned); a no-go needs nothing, it is already the cautious
+// answer, and a go once they are all done needs nothing either.
+func OpenCriticalToAcknowledge(d Decision, ph Phase, ms []Milestone) []Milestone {
+	if d != Go {
+		return nil
+	}
+	return openCritical(ph, ms)
+}
+
+// CheckAcknowledgement asks an approver signing go with open critical milestones (how many) to
+// confirm it, naming how many, and to say why: per-field messages, or nil when it passes.
+func CheckAcknowledgement(open int, acknowledged bool, reason string) map[string]string {
+	if open == 0 {
+		return nil
+	}
+	f := map[string]string{}
+	if !acknowledged {
+		f[AcknowledgeField] = fmt.Sprintf("Confirm you are signing go with %s still open", plural(open, "critical milestone", "critical milestones"))
+	}
+	if strings.TrimSpace(reason) == "" {
+		f[AcknowledgementField] = "Enter the reason for signing go with critical milestones still open"
+	}
+	if len(f) == 0 {
+		return nil
+	}
+	return f
 }
 
 // MaxReminderOffset is the furthest before a due day a reminder may be set: three months is

@@ -2,6 +2,7 @@ package mobilisation
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -633,6 +634,63 @@ func TestReadyToGoLive(t *testing.T) {
 			ok, missing := ReadyToGoLive(c.ph, c.ms, c.ds, c.participants)
 			if ok != (c.missing == nil) || !slices.Equal(missing, c.missing) {
 				t.Errorf("ReadyToGoLive = %v %q, want %q", ok, missing, c.missing)
+			}
+		})
+	}
+}
+
+func TestAGoWithOpenCriticalMilestonesMustAcknowledgeThem(t *testing.T) {
+	ph := Phase{ID: "ph1", PlanID: "plan", GoLive: lon("2019-04-01 08:00")}
+	all := []Milestone{
+		ms("gng", "2019-03-25", critical, titled("Go/no-go"), withStatus(InProgress)),
+		ms("cqc", "2019-01-31", critical, titled("CQC registration confirmed"), withStatus(Done)), // reported, not accepted
+		ms("dos", "2019-02-28", critical, titled("DoS profiles live"), accepted("2019-02-27")),
+		ms("signage", "2019-03-20", titled("Signage")),                           // not critical
+		ms("july", "2019-06-01", critical, inPhase("ph2"), titled("July works")), // another phase
+	}
+	done := slices.Clone(all)
+	done[0], done[1] = ms("gng", "2019-03-25", critical, accepted("2019-03-25")), ms("cqc", "2019-01-31", critical, accepted("2019-01-30"))
+	for _, c := range []struct {
+		name     string
+		decision Decision
+		ms       []Milestone
+		want     []string // ids, in the order ReadyToGoLive names them
+	}{
+		{"a go names the phase's open critical milestones, due first first", Go, all, []string{"cqc", "gng"}},
+		{"a no-go needs no acknowledgement", NoGo, all, nil},
+		{"a go once every critical milestone is accepted needs none", Go, done, nil},
+		{"an unknown decision needs none", "maybe", all, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var got []string
+			for _, m := range OpenCriticalToAcknowledge(c.decision, ph, c.ms) {
+				got = append(got, m.ID)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("OpenCriticalToAcknowledge = %v, want %v", got, c.want)
+			}
+		})
+	}
+
+	const confirm21 = "Confirm you are signing go with 21 critical milestones still open"
+	const why = "Enter the reason for signing go with critical milestones still open"
+	for _, c := range []struct {
+		name         string
+		open         int
+		acknowledged bool
+		reason       string
+		want         map[string]string
+	}{
+		{"nothing open passes without a word", 0, false, "", nil},
+		{"open and neither confirmed nor explained", 21, false, "", map[string]string{AcknowledgeField: confirm21, AcknowledgementField: why}},
+		{"confirmed without a reason", 21, true, "  ", map[string]string{AcknowledgementField: why}},
+		{"a reason without confirming", 21, false, "Assured by the CQC", map[string]string{AcknowledgeField: confirm21}},
+		{"one is singular", 1, false, "Assured", map[string]string{AcknowledgeField: "Confirm you are signing go with 1 critical milestone still open"}},
+		{"confirmed and explained passes", 21, true, "The CQC confirmed registration by telephone; the letter follows", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := CheckAcknowledgement(c.open, c.acknowledged, c.reason); !maps.Equal(got, c.want) {
+				t.Errorf("CheckAcknowledgement = %q, want %q", got, c.want)
 			}
 		})
 	}

@@ -446,7 +446,7 @@ func (s *Store) Decisions(ctx context.Context, planID string) ([]GoLiveDecision,
 // SaveDecision records a commissioner's readiness decision on a phase, replacing its earlier one.
 func (s *Store) SaveDecision(ctx context.Context, d *GoLiveDecision) error {
 	err := s.q(ctx).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "phase_id"}, {Name: "org_id"}},
-		DoUpdates: clause.AssignmentColumns([]string{"decision", "reason", "decided_by", "decided_at"})}).Create(d).Error
+		DoUpdates: clause.AssignmentColumns([]string{"decision", "reason", "decided_by", "decided_at", "open_critical", "acknowledgement"})}).Create(d).Error
 	if err != nil {
 		return fmt.Errorf("record decision: %w", err)
 	}

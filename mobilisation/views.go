@@ -41,7 +41,9 @@ type PhaseView struct {
 	Decisions   []DecisionView
 	Ready       bool
 	Missing     []string // what stops it going live, for people
-	LiveByName  string
+	// OpenCritical is how many critical milestones a go signed now must acknowledge.
+	OpenCritical int
+	LiveByName   string
 }
 
 // MilestoneView is a milestone with its status, forecast, owner's name and what the viewer may do.
@@ -191,6 +193,7 @@ func (s *Service) buildPlanView(a *access.Actor, p Plan, d *planData, people map
 		}
 		if ph.State != Live {
 			pv.Ready, pv.Missing = readiness(ph, ms, ds, parts, orgs)
+			pv.OpenCritical = len(OpenCriticalToAcknowledge(Go, ph, ms))
 		}
 		phaseName[ph.ID] = ph.Name
 		v.Phases = append(v.Phases, pv)
