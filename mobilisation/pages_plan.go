@@ -511,7 +511,14 @@ type PhasePage struct {
 	CanDecide           bool
 	Decision            []web.Option
 	Reason              string
-	CanGoLive           bool
+	// A go signed now must acknowledge this many open critical milestones (the warning, the
+	// box to confirm and the reason), in words: "21 critical milestones".
+	OpenCritical    string
+	Acknowledge     []web.Option
+	Acknowledgement string
+	// The lead is offered the button only when the phase can go live (CanGoLive); otherwise
+	// (WaitsFor) pointed at what is missing.
+	CanGoLive, WaitsFor bool
 	Errs                map[string]map[string]string // decide, live
 }
 
@@ -521,9 +528,10 @@ type DecisionRow struct {
 	Tag           Tag
 	Reason, By    string
 	At            *time.Time
+	Acknowledged  string // "Signed go with 21 critical milestones open: <reason>", when it was
 }
 
-func (h *Pages) phasePage(c *fiber.Ctx, decision, reason string, errs map[string]map[string]string) (PhasePage, string, error) {
+func (h *Pages) phasePage(c *fiber.Ctx, in DecisionInput, errs map[string]map[string]string) (PhasePage, string, error) {
 	ctx, a := c.UserContext(), web.ActorFrom(c)
 	v, err := h.Svc.PlanView(ctx, a, c.Params("plan"))
 	if err != nil {
@@ -533,16 +541,24 @@ func (h *Pages) phasePage(c *fiber.Ctx, decision, reason string, errs map[string
 	if !ok {
 		return PhasePage{}, "", apperr.NotFoundf("Phase not found")
 	}
+	lead := v.CanManage && ph.State != Live
 	page := PhasePage{PlanHref: planHref(v.Plan.ID), PlanTitle: planTitle(v), P: phaseRow(v.Plan.ID, ph),
-		CanDecide: v.CanDecide && ph.State != Live, CanGoLive: v.CanManage && ph.State != Live, Reason: reason, Errs: errs}
+		CanDecide: v.CanDecide && ph.State != Live, CanGoLive: lead && ph.Ready, WaitsFor: lead && !ph.Ready,
+		Reason: in.Reason, Acknowledgement: in.Acknowledgement, Errs: errs}
 	if page.Errs == nil {
 		page.Errs = map[string]map[string]string{}
+	}
+	if page.CanDecide && ph.OpenCritical > 0 {
+		page.OpenCritical = plural(ph.OpenCritical, "critical milestone", "critical milestones")
+		page.Acknowledge = []web.Option{{Value: "yes", Label: "I am signing go with " + page.OpenCritical + " still open",
+			Checked: in.AcknowledgeOpenCritical}}
 	}
 	for _, m := range v.Milestones {
 		if m.PhaseID == ph.ID && m.Critical {
 			page.Critical = append(page.Critical, milestoneRow(v.Plan.ID, m))
 		}
 	}
+	decision := string(in.Decision)
 	for _, o := range v.Participants {
 		row := DecisionRow{Org: o.Name, Decision: "Not decided yet", Tag: Tag{"Not decided", "nhsuk-tag--white"}}
 		for _, d := range ph.Decisions {
@@ -554,6 +570,10 @@ func (h *Pages) phasePage(c *fiber.Ctx, decision, reason string, errs map[string
 			row.Decision, row.Tag = "Go", Tag{"Go", "nhsuk-tag--green"}
 			if d.Decision == NoGo {
 				row.Decision, row.Tag = "No-go", Tag{"No-go", "nhsuk-tag--red"}
+			}
+			if d.OpenCritical > 0 {
+				row.Acknowledged = fmt.Sprintf("Signed go with %s open: %s",
+					plural(d.OpenCritical, "critical milestone", "critical milestones"), d.Acknowledgement)
 			}
 			if a != nil && d.OrgID == a.OrgID && decision == "" {
 				decision = string(d.Decision)
@@ -569,8 +589,8 @@ func (h *Pages) phasePage(c *fiber.Ctx, decision, reason string, errs map[string
 	return page, ph.Name, nil
 }
 
-func (h *Pages) renderPhase(c *fiber.Ctx, decision, reason string, errs map[string]map[string]string) error {
-	page, name, err := h.phasePage(c, decision, reason, errs)
+func (h *Pages) renderPhase(c *fiber.Ctx, in DecisionInput, errs map[string]map[string]string) error {
+	page, name, err := h.phasePage(c, in, errs)
 	if err != nil {
 		return err
 	}
@@ -586,14 +606,15 @@ func (h *Pages) renderPhase(c *fiber.Ctx, decision, reason string, errs map[stri
 	return h.render(c, "mobilisation/phase", "Go or no-go: "+name, page, summary)
 }
 
-func (h *Pages) phase(c *fiber.Ctx) error { return h.renderPhase(c, "", "", nil) }
+func (h *Pages) phase(c *fiber.Ctx) error { return h.renderPhase(c, DecisionInput{}, nil) }
 
 func (h *Pages) decide(c *fiber.Ctx) error {
 	f := web.NewForm(c)
-	in := DecisionInput{Decision: Decision(f.Str("decision")), Reason: f.Str("reason")}
+	in := DecisionInput{Decision: Decision(f.Str("decision")), Reason: f.Str("reason"),
+		AcknowledgeOpenCritical: f.Str(AcknowledgeField) == "yes", Acknowledgement: f.Str(AcknowledgementField)}
 	if fields := f.Check(&in); fields != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
-		return h.renderPhase(c, string(in.Decision), in.Reason, map[string]map[string]string{"decide": fields})
+		return h.renderPhase(c, in, map[string]map[string]string{"decide": fields})
 	}
 	d, err := h.Svc.Decide(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("phase"), in)
 	if err != nil {
@@ -601,15 +622,19 @@ func (h *Pages) decide(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return h.renderPhase(c, string(in.Decision), in.Reason, map[string]map[string]string{"decide": fields})
+		return h.renderPhase(c, in, map[string]map[string]string{"decide": fields})
 	}
 	msg := "Your decision is recorded: go."
 	if d.Decision == NoGo {
 		msg = "Your decision is recorded: no-go."
+	} else if d.OpenCritical > 0 {
+		msg = fmt.Sprintf("Your decision is recorded: go, with %s open.", plural(d.OpenCritical, "critical milestone", "critical milestones"))
 	}
 	return web.RedirectFlash(c, phaseHref(c.Params("plan"), c.Params("phase")), msg)
 }
 
+// goLive declares the phase live. The button is offered only when it can succeed, but the
+// service still checks: the gate may have closed since the page was shown.
 func (h *Pages) goLive(c *fiber.Ctx) error {
 	ph, err := h.Svc.GoLive(c.UserContext(), web.ActorFrom(c), c.Params("plan"), c.Params("phase"))
 	if err != nil {
@@ -617,7 +642,7 @@ func (h *Pages) goLive(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return h.renderPhase(c, "", "", map[string]map[string]string{"live": web.FormWide(fields)})
+		return h.renderPhase(c, DecisionInput{}, map[string]map[string]string{"live": web.FormWide(fields)})
 	}
 	return web.RedirectFlash(c, phaseHref(c.Params("plan"), c.Params("phase")), ph.Name+" is live.")
 }

@@ -440,31 +440,86 @@ func TestGoNoGoPage(t *testing.T) {
 	w := newPagesWorld(t)
 	ph := phaseHref(w.plan.ID, w.phase.ID)
 
+	// Not ready: the lead is not offered the button but told what is missing; a POST all the
+	// same is still refused, saying why.
+	_, body := w.get(t, "lead", ph)
+	ids := htmlDoc(t, body)
+	if strings.Contains(body, "Declare live") || ids["live-waits"] == nil {
+		t.Error("the lead is offered Declare live before the phase can go live")
+	}
+	if ids["missing"] == nil || !strings.Contains(text(ids["missing"]), "“CQC registration approved” is not done") {
+		t.Errorf("the missing list should name the open critical milestones: %v", ids["missing"])
+	}
 	status, _, body := w.post(t, "lead", ph+"/live", url.Values{})
 	if status != 409 || !strings.Contains(body, "cannot go live yet") || htmlDoc(t, body)["live-refused"] == nil {
 		t.Fatalf("going live early: %d, want 409 with what is missing\n%s", status, body)
 	}
+
+	// The approver is warned that 3 critical milestones (CQC, DoS, go/no-go) are open.
 	_, body = w.get(t, "swale approver", ph)
-	if !strings.Contains(body, "Sign the decision") || strings.Contains(body, "Declare live") {
+	ids = htmlDoc(t, body)
+	if !strings.Contains(body, "Sign the decision") || strings.Contains(body, "Declare live") || ids["live-waits"] != nil {
 		t.Error("an approver should see the decision form and not the lead's button")
+	}
+	if got := text(ids["open-critical"]); !strings.Contains(got, "3 critical milestones still open") || ids["decide-acknowledge_open_critical"] == nil ||
+		ids["decide-acknowledgement"] == nil {
+		t.Errorf("the warning and the acknowledgement: %q", got)
 	}
 	if status, _, _ := w.post(t, "swale approver", ph, url.Values{"decision": {"go"}}); status != 422 {
 		t.Errorf("a decision with no reason: %d", status)
 	}
-	if status, loc, _ := w.post(t, "swale approver", ph, url.Values{"decision": {"go"}, "reason": {"Swale is ready"}}); status != 303 || loc != ph {
+	status, _, body = w.post(t, "swale approver", ph, url.Values{"decision": {"go"}, "reason": {"Swale is ready"}})
+	ids = htmlDoc(t, body)
+	if status != 422 || !strings.Contains(text(ids["decide-acknowledge_open_critical-error"]), "Confirm you are signing go with 3 critical milestones still open") ||
+		ids["decide-acknowledgement-error"] == nil || !strings.Contains(body, `href="#decide-acknowledge_open_critical"`) {
+		t.Fatalf("go without acknowledging the open critical milestones: %d\n%s", status, body)
+	}
+	if status, loc, _ := w.post(t, "swale approver", ph, url.Values{"decision": {"go"}, "reason": {"Swale is ready"},
+		AcknowledgeField: {"yes"}, AcknowledgementField: {"CQC confirmed by telephone"}}); status != 303 || loc != ph {
 		t.Errorf("Swale's decision: %d %s", status, loc)
 	}
 	if status, _, _ := w.post(t, "dgs admin", ph, url.Values{"decision": {"go"}, "reason": {"x"}}); status != 404 {
 		t.Errorf("an outsider's decision: %d", status)
 	}
 	_, body = w.get(t, "lead", ph)
-	ids := htmlDoc(t, body)
-	if got := text(nextElement(ids["decisions"], "table")); !strings.Contains(got, "NHS Swale CCG Go Swale is ready Sam Approver") ||
+	ids = htmlDoc(t, body)
+	if got := text(nextElement(ids["decisions"], "table")); !strings.Contains(got, "NHS Swale CCG Go Swale is ready") ||
+		!strings.Contains(got, "Signed go with 3 critical milestones open: CQC confirmed by telephone Sam Approver") ||
 		!strings.Contains(got, "NHS Medway CCG Not decided") {
 		t.Errorf("decisions table: %s", got)
 	}
 	if ids["missing"] == nil || !strings.Contains(text(ids["missing"]), "NHS Medway CCG") {
 		t.Errorf("the missing list should name Medway's decision: %v", ids["missing"])
+	}
+
+	// Every critical milestone accepted: Medway signs go with no warning, and the lead is offered
+	// the button.
+	for _, m := range []Milestone{w.cqc, w.dos} {
+		mp := milestoneHref(w.plan.ID, m.ID)
+		if status, _, _ := w.post(t, "bidder", mp+"/request-completion", url.Values{"note": {"Done"}}); status != 303 {
+			t.Fatalf("asking to complete %s: %d", m.Title, status)
+		}
+		if status, _, _ := w.post(t, "lead", mp+"/accept", url.Values{"note": {"Checked"}}); status != 303 {
+			t.Fatalf("accepting %s: %d", m.Title, status)
+		}
+	}
+	if status, _, _ := w.post(t, "lead", milestoneHref(w.plan.ID, w.gonogo.ID)+"/accept", url.Values{"note": {"Held"}}); status != 303 {
+		t.Fatalf("accepting the go/no-go: %d", status)
+	}
+	_, body = w.get(t, "medway approver", ph)
+	if htmlDoc(t, body)["open-critical"] != nil || strings.Contains(body, AcknowledgementField) {
+		t.Error("the approver is warned of open critical milestones once all are accepted")
+	}
+	if status, _, _ := w.post(t, "medway approver", ph, url.Values{"decision": {"go"}, "reason": {"Medway is ready"}}); status != 303 {
+		t.Errorf("Medway's go with nothing open: %d", status)
+	}
+	_, body = w.get(t, "lead", ph)
+	ids = htmlDoc(t, body)
+	if !strings.Contains(body, "Declare live") || ids["live-waits"] != nil || ids["missing"] != nil {
+		t.Errorf("the lead is not offered Declare live when the phase is ready:\n%s", text(ids["go-live"]))
+	}
+	if status, loc, _ := w.post(t, "lead", ph+"/live", url.Values{}); status != 303 || loc != ph {
+		t.Errorf("declaring live when ready: %d %s", status, loc)
 	}
 }
 

@@ -250,7 +250,8 @@ var formFields = []string{"title", "reference", "regime", "procedure", "term_yea
 	"roles", "active", "password", "confirm", "note", "status", "owner", "due", "due_day", "workstream", "critical",
 	"depends_on", "summary", "formula", "claimant", "court", "claim_reference", "notified_on", "ended_on", "how",
 	"contract_reference", "start_date", "word_limit", "weight", "min_score", "scale", "panel", "kind", "section", "prices",
-	"year", "pence", "value", "offsets", "escalate_after_days", "weekly_digest", "milestone", "phase", "acknowledge"}
+	"year", "pence", "value", "offsets", "escalate_after_days", "weekly_digest", "milestone", "phase", "acknowledge",
+	"acknowledge_open_critical", "acknowledgement"}
 
 // form posts variants of a form with every known field set to the same hostile value.
 func (sw *sweeper) form(c caller, path string) {

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -44,6 +45,7 @@ type mobAPIMilestone struct {
 	RAG           string `json:"rag"`
 	EvidenceCount int    `json:"evidence_count"`
 	CompletedOn   string `json:"completed_on"`
+	AcceptedAt    string `json:"accepted_at"`
 }
 
 func (p mobAPIPlan) milestone(t *testing.T, phase int, key string) mobAPIMilestone {
@@ -337,6 +339,47 @@ func TestMobilisationAPIFromContractAwardToGoLive(t *testing.T) {
 		}
 	}
 
+	// Signing go while critical milestones are open needs an acknowledgement with a reason,
+	// refused without it naming how many; it is recorded with the decision.
+	lotsAPIWant(t, s, 200, "GET", planPath, lead, nil, &plan)
+	open := 0
+	for _, m := range plan.Milestones {
+		if m.PhaseID == plan.Phases[0].ID && m.Critical && m.AcceptedAt == "" {
+			open++
+		}
+	}
+	raw = lotsAPIWant(t, s, 422, "POST", phasePath+"/decisions", medwayApprover, map[string]any{"decision": "go", "reason": "Assurance received"}, nil)
+	fields := map[string]string{}
+	for _, e := range lotsAPIDecodeProblem(t, raw).Errors {
+		fields[e.Field] = e.Detail
+	}
+	if want := fmt.Sprintf("Confirm you are signing go with %d critical milestones still open", open); open < 2 ||
+		fields["acknowledge_open_critical"] != want || fields["acknowledgement"] == "" {
+		t.Fatalf("go with %d critical milestones open: %s", open, raw)
+	}
+	var signed struct {
+		Decision        string `json:"decision"`
+		OpenCritical    int    `json:"open_critical"`
+		Acknowledgement string `json:"acknowledgement"`
+	}
+	lotsAPIWant(t, s, 200, "POST", phasePath+"/decisions", medwayApprover, map[string]any{"decision": "go", "reason": "Assurance received",
+		"acknowledge_open_critical": true, "acknowledgement": "The board accepted the plan for what is outstanding"}, &signed)
+	if signed.Decision != "go" || signed.OpenCritical != open || signed.Acknowledgement != "The board accepted the plan for what is outstanding" {
+		t.Fatalf("the acknowledged go: %+v", signed)
+	}
+	var shown struct {
+		Phases []struct {
+			Decisions []struct {
+				OpenCritical    int    `json:"open_critical"`
+				Acknowledgement string `json:"acknowledgement"`
+			} `json:"decisions"`
+		} `json:"phases"`
+	}
+	lotsAPIWant(t, s, 200, "GET", planPath, swaleApprover, nil, &shown)
+	if d := shown.Phases[0].Decisions; len(d) != 1 || d[0].OpenCritical != open || d[0].Acknowledgement == "" {
+		t.Fatalf("the plan's decisions after the acknowledged go: %+v", d)
+	}
+
 	// Every critical milestone of the phase done: the provider asks, the lead accepts.
 	for _, m := range plan.Milestones {
 		if m.PhaseID != plan.Phases[0].ID || !m.Critical || m.Status == "done" {
@@ -354,7 +397,10 @@ func TestMobilisationAPIFromContractAwardToGoLive(t *testing.T) {
 	// The go/no-go: each commissioner's approver signs for its own.
 	lotsAPIWant(t, s, 403, "POST", phasePath+"/decisions", lead, map[string]any{"decision": "go", "reason": "Ready"}, nil)
 	lotsAPIWant(t, s, 422, "POST", phasePath+"/decisions", medwayApprover, map[string]any{"decision": "go"}, nil)
-	lotsAPIWant(t, s, 200, "POST", phasePath+"/decisions", medwayApprover, map[string]any{"decision": "go", "reason": "Assurance received at the board"}, nil)
+	lotsAPIWant(t, s, 200, "POST", phasePath+"/decisions", medwayApprover, map[string]any{"decision": "go", "reason": "Assurance received at the board"}, &signed)
+	if signed.OpenCritical != 0 || signed.Acknowledgement != "" {
+		t.Fatalf("a go with nothing open still carries an acknowledgement: %+v", signed)
+	}
 	raw = lotsAPIWant(t, s, 409, "POST", phasePath+"/go-live", lead, nil, nil)
 	if !strings.Contains(string(raw), "NHS Swale CCG has not made a go/no-go decision") || strings.Contains(string(raw), "NHS Medway CCG") {
 		t.Fatalf("with Medway's go only: %s", raw)
