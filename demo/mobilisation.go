@@ -453,7 +453,10 @@ func (d *mobilising) mobiliseLutonAndBedfordshire(dp *demoPlan) {
 				"and the outgoing out-of-hours providers' handover confirmed.", o.Name)
 			d.add(at, dp.name+": go/no-go by "+email, func() error {
 				a, ctx := d.as(email)
-				_, err := d.mob.Decide(ctx, a, dp.plan.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.Go, Reason: reason})
+				// The go/no-go milestone is critical and is accepted only after both have signed
+				// (23 March), so each go acknowledges what is still open then.
+				_, err := d.mob.Decide(ctx, a, dp.plan.ID, ph.ID, mobilisation.DecisionInput{Decision: mobilisation.Go, Reason: reason,
+					AcknowledgeOpenCritical: true, Acknowledgement: "The go/no-go milestone is accepted once both governing bodies have signed, at the board on 23 March."})
 				return err
 			})
 		}

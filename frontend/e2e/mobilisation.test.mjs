@@ -4,8 +4,9 @@
 // accepted, and the Medway lead accepts it; time passes, critical milestones fall overdue, and the
 // phase turns red with its forecast go-live moved; the lead cannot declare it live until every
 // critical milestone is accepted (the rest are accepted over the API, with tokens made on
-// /account/tokens) and every commissioner's approver has signed go on the go/no-go page; then it
-// is live, on the phase page and the dashboard. Every page passes axe, the timeline page with its
+// /account/tokens) and every commissioner's approver has signed go on the go/no-go page (a go
+// while critical milestones are open must acknowledge them, with a reason); then it is live, on
+// the phase page and the dashboard. Every page passes axe, the timeline page with its
 // chart included.
 //
 // golive runs on a clock in September 2018 (GOLIVE_NOW), before the first milestone is due, and
@@ -181,12 +182,42 @@ describe('a mobilisation plan from contract award to go-live', () => {
     assert.ok(overdue.every((r) => r[1].length > 0), 'an overdue milestone without whose it is')
     await checkA11y(lead, 'the dashboard with overdue milestones')
 
-    // Not live yet: the lead is told what is missing.
+    // Not live yet: the lead is not offered Declare live but told, as a list, what is missing.
     await visit(lead, phasePath())
-    await press(lead, 'Declare live')
-    const refused = await shown(lead, '#live-refused')
-    assert.match(refused, /cannot go live yet/, await summary(lead))
-    await checkA11y(lead, 'the go/no-go page refusing to go live')
+    assert.equal(await lead.getByRole('button', { name: 'Declare live' }).count(), 0, 'Declare live is offered before it can succeed')
+    const missing = await lead.locator('#missing li').allInnerTexts()
+    assert.ok(missing.some((m) => /is not done/.test(m)) && missing.some((m) => /has not made a go\/no-go decision/.test(m)),
+      `the missing list: ${JSON.stringify(missing)}`)
+    assert.match(await shown(lead, '#live-waits'), /once nothing is missing/)
+    await checkA11y(lead, 'the go/no-go page listing what is missing')
+
+    // An approver is warned of the open critical milestones, and a go needs them acknowledged
+    // with a reason, which everyone then sees with the decision.
+    await tokenFor('lead')
+    const plan = await api('lead', 'GET', `/mobilisation/plans/${ids.plan}`, undefined, 200)
+    const open = plan.milestones.filter((m) => m.phase_id === ids.phase && m.critical && !m.accepted_at).length
+    assert.ok(open > 1 && ids.participants.length > 1, `${open} critical milestones open, ${ids.participants.length} participants`)
+    const name = ids.participants.at(-1) // not the first, who later signs without a reason first
+    const approver = await as(name)
+    await visit(approver, phasePath())
+    assert.match(await shown(approver, '#open-critical'), new RegExp(`${open} critical milestones still open`))
+    await approver.getByLabel('Go: ready to go live', { exact: true }).check()
+    await approver.locator('#decide-reason').fill('The readiness review was held.')
+    await press(approver, 'Sign the decision')
+    assert.match(await errorBeside(approver, 'decide-acknowledge_open_critical'),
+      new RegExp(`Confirm you are signing go with ${open} critical milestones still open$`))
+    assert.match(await errorBeside(approver, 'decide-acknowledgement'), /reason for signing go with critical milestones/)
+    await checkA11y(approver, 'the go/no-go page asking to acknowledge open critical milestones')
+    await approver.getByLabel(`I am signing go with ${open} critical milestones still open`).check()
+    await approver.locator('#decide-acknowledgement').fill('The outstanding items are covered by the assurance plan agreed at the board.')
+    await press(approver, 'Sign the decision')
+    assert.match(await flash(approver), new RegExp(`recorded: go, with ${open} critical milestones open`), await summary(approver))
+    await approver.context().close()
+    delete pages[name]
+    await visit(lead, phasePath())
+    const row = (await rowsAfter(lead, 'decisions')).find((r) => r[0] === name)
+    assert.match(row[2], new RegExp(`Signed go with ${open} critical milestones open: The outstanding items are covered`))
+    await checkA11y(lead, 'the go/no-go page with an acknowledged go')
   })
 
   test('every critical milestone accepted and every approver signs go: the phase is live', async () => {
