@@ -14,7 +14,7 @@ import (
 )
 
 // Tasks lists what the actor must do next in mobilisation, for the dashboard (a
-// tenants.TaskSource): each plan they can see, read as the plan page reads it (planView, with
+// tenants.TaskSource): each plan they can see, read as the plan page reads it (planViews, with
 // Assess and the gate), goes through PlanTasks.
 func (s *Service) Tasks(ctx context.Context, a *access.Actor) ([]tenants.Task, error) {
 	if _, ok := database.TenantFrom(ctx); !ok || a == nil || isHealthwatch(a) {
@@ -27,12 +27,16 @@ func (s *Service) Tasks(ctx context.Context, a *access.Actor) ([]tenants.Task, e
 	if err != nil {
 		return nil, err
 	}
+	if len(ps) == 0 {
+		return nil, nil
+	}
+	// one batched load for every plan: the dashboard's statements do not grow with the plans
+	vs, err := s.planViews(ctx, s.Store, a, ps)
+	if err != nil {
+		return nil, err
+	}
 	var out []tenants.Task
-	for _, p := range ps {
-		v, err := s.planView(ctx, s.Store, a, p)
-		if err != nil {
-			return nil, err
-		}
+	for _, v := range vs {
 		out = append(out, PlanTasks(v, a)...)
 	}
 	return out, nil

@@ -14,6 +14,7 @@ import (
 	"golive/evaluation/award"
 	"golive/evaluation/evaltest"
 	"golive/lots"
+	"golive/mobilisation"
 )
 
 // Issue 17, item 2: a page's query count does not grow with what it lists, and stays within its
@@ -125,6 +126,15 @@ func assertQueries(t *testing.T, page, items string, one, ten, target int, gap s
 	t.Errorf("%s: %d queries, over the target of %d", page, ten, target)
 }
 
+// assertConstant fails when the count grows from 1 to 10 items: for the pages the issue sets no
+// number for.
+func assertConstant(t *testing.T, page, items string, one, ten int) {
+	t.Helper()
+	if ten != one {
+		t.Errorf("%s: %d queries with 1 %s, %d with 10: the count grows with the %s", page, one, items, ten, items)
+	}
+}
+
 func TestQueryCountProgrammeDashboard(t *testing.T) {
 	one, ten := countsFor1And10(t, "lead@medway-ccg.test", func(queryFixture) string { return "/mobilisation" })
 	assertQueries(t, "programme dashboard", "plans", one, ten, 12,
@@ -159,4 +169,114 @@ func TestQueryCountLotResults(t *testing.T) {
 		"Left: the lot and its procurement are loaded 6 times (the route's scope, then each of the evaluation's reads), the "+
 			"opening 5 times and the lot's evaluation, price opening and settings 2 to 3 times each; loading them once per "+
 			"request is issue 17's 'load what a request needs once'.")
+}
+
+// The signed-in dashboard lists the viewer's tasks from every procurement, lot and plan.
+func TestQueryCountDashboard(t *testing.T) {
+	one, ten := countsFor1And10(t, "lead@medway-ccg.test", func(queryFixture) string { return "/" })
+	assertConstant(t, "dashboard", "lots and plans", one, ten)
+}
+
+// lotMatrix builds a lot evaluated to its opened prices with n bidders (evaltest), on a server
+// counting its statements.
+func lotMatrix(t *testing.T, n int) (*server, *dbtest.QueryCounter, evaltest.Matrix) {
+	t.Helper()
+	s := startServer(t, nil)
+	q := dbtest.CountQueries(t, s.App.DB.Gorm)
+	a := s.App
+	m, err := evaltest.Build(context.Background(), evaltest.Services{DB: a.DB, Tenants: a.Tenants, Lots: a.Lots, Eval: a.Eval},
+		evaltest.Size{Bidders: n, Questions: 3, Evaluators: 2}, fmt.Sprintf("qc%d", n))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, q, m
+}
+
+// lotPageCounts measures a lot's page with 1 and with 10 bidders.
+func lotPageCounts(t *testing.T, path func(evaltest.Matrix) string) (one, ten int) {
+	t.Helper()
+	for _, n := range []int{1, 10} {
+		s, q, m := lotMatrix(t, n)
+		c := pageQueries(t, s, q, m.LeadEmail, path(m))
+		t.Logf("%s with %d bidders: %d queries", path(m), n, c)
+		if n == 1 {
+			one = c
+		} else {
+			ten = c
+		}
+	}
+	return one, ten
+}
+
+func TestQueryCountModeration(t *testing.T) {
+	one, ten := lotPageCounts(t, func(m evaltest.Matrix) string {
+		return "/evaluations/lots/" + m.Lot.ID + "/questions/" + m.Questions[0].ID + "/moderation"
+	})
+	assertConstant(t, "moderation page", "bidders", one, ten)
+}
+
+func TestQueryCountAward(t *testing.T) {
+	one, ten := lotPageCounts(t, func(m evaltest.Matrix) string { return "/evaluations/lots/" + m.Lot.ID + "/award" })
+	assertConstant(t, "award page", "bidders", one, ten)
+}
+
+// planFixture is one awarded lot's plan with n milestones added after the template's, each
+// depending on the one before, so that the plan and a milestone show n rows and n dependencies.
+func planFixture(t *testing.T, s *server, n int) (plan, milestone string) {
+	t.Helper()
+	ctx := context.Background()
+	queryCountFixture(t, s, 1)
+	lead, err := s.App.Tenants.ActorByEmail(ctx, "lead@medway-ccg.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lctx := database.WithTenant(ctx, lead.OrgID)
+	cards, err := s.App.Mob.Plans(lctx, lead)
+	if err != nil || len(cards) == 0 {
+		t.Fatalf("plans: %v %d", err, len(cards))
+	}
+	plan = cards[len(cards)-1].PlanID
+	v, err := s.App.Mob.PlanView(lctx, lead, plan)
+	if err != nil || len(v.Phases) == 0 {
+		t.Fatalf("plan view: %v", err)
+	}
+	var prev []string
+	for i := 1; i <= n; i++ {
+		ms, err := s.App.Mob.AddMilestone(lctx, lead, plan, mobilisation.MilestoneInput{PhaseID: v.Phases[0].ID,
+			Title: fmt.Sprintf("Query count %d", i), Workstream: "Workforce", OwnerSide: mobilisation.Commissioner,
+			DueOn: s.App.Cfg.Now().AddDate(0, 0, 30+i).Format("2006-01-02"), DependsOn: prev})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prev, milestone = []string{ms.ID}, ms.ID
+	}
+	return plan, milestone
+}
+
+// planPageCounts measures a page of the plan with 1 and with 10 milestones added.
+func planPageCounts(t *testing.T, path func(plan, milestone string) string) (one, ten int) {
+	t.Helper()
+	for _, n := range []int{1, 10} {
+		s := startServer(t, nil)
+		q := dbtest.CountQueries(t, s.App.DB.Gorm)
+		p := path(planFixture(t, s, n))
+		c := pageQueries(t, s, q, "lead@medway-ccg.test", p)
+		t.Logf("%s with %d milestones: %d queries", p, n, c)
+		if n == 1 {
+			one = c
+		} else {
+			ten = c
+		}
+	}
+	return one, ten
+}
+
+func TestQueryCountPlan(t *testing.T) {
+	one, ten := planPageCounts(t, func(plan, _ string) string { return "/mobilisation/plans/" + plan })
+	assertConstant(t, "plan page", "milestones", one, ten)
+}
+
+func TestQueryCountMilestone(t *testing.T) {
+	one, ten := planPageCounts(t, func(plan, ms string) string { return "/mobilisation/plans/" + plan + "/milestones/" + ms })
+	assertConstant(t, "milestone page", "milestones", one, ten)
 }
