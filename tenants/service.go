@@ -236,25 +236,29 @@ func (s *Service) SessionIdentity(ctx context.Context, cookie string) (Identity,
 		return Identity{}, apperr.New(apperr.Unauthenticated, "Sign in to continue")
 	}
 	id := HashToken(cookie)
-	ss, err := s.Store.Session(ctx, id)
+	row, err := s.Store.SessionSignIn(ctx, id)
 	if apperr.IsKind(err, apperr.NotFound) {
 		return Identity{}, apperr.New(apperr.Unauthenticated, "Your session has ended: sign in again")
 	}
 	if err != nil {
 		return Identity{}, fmt.Errorf("load session: %w", err)
 	}
+	ss := row.Session
 	now := s.Now()
 	if SessionExpired(ss, now) {
 		_ = s.Store.DeleteSession(ctx, id)
 		return Identity{}, apperr.New(apperr.Unauthenticated, "Your session has ended: sign in again")
 	}
-	ident, err := s.identity(ctx, ss.UserID)
+	ident, err := s.identity(ctx, row)
 	if err != nil {
 		return Identity{}, err
 	}
 	ident.SessionID = id
-	if err := s.Store.TouchSession(ctx, id, now); err != nil {
-		s.Log.Warn("touch session", "err", err)
+	// at most once a minute: the row read above says whether this request is the one to write
+	if !ss.LastSeenAt.After(now.Add(-time.Minute)) {
+		if err := s.Store.TouchSession(ctx, id, now); err != nil {
+			s.Log.Warn("touch session", "err", err)
+		}
 	}
 	return ident, nil
 }
@@ -264,42 +268,41 @@ func (s *Service) TokenIdentity(ctx context.Context, bearer string) (Identity, e
 	if !strings.HasPrefix(bearer, tokenPrefix) || len(bearer) > 100 {
 		return Identity{}, apperr.New(apperr.Unauthenticated, "The API token is not valid")
 	}
-	t, err := s.Store.TokenByHash(ctx, HashToken(bearer))
+	row, err := s.Store.TokenSignIn(ctx, HashToken(bearer))
 	if apperr.IsKind(err, apperr.NotFound) {
 		return Identity{}, apperr.New(apperr.Unauthenticated, "The API token is not valid or has been revoked")
 	}
 	if err != nil {
 		return Identity{}, fmt.Errorf("load API token: %w", err)
 	}
-	ident, err := s.identity(ctx, t.UserID)
+	t := row.Token
+	ident, err := s.identity(ctx, row)
 	if err != nil {
 		return Identity{}, err
 	}
 	ident.TokenID = t.ID
-	if err := s.Store.TouchToken(ctx, t.ID, s.Now()); err != nil {
-		s.Log.Warn("touch token", "err", err)
+	// issue 17: a token's last use is recorded at most once a minute, and only the request that
+	// finds it older writes
+	now := s.Now()
+	if t.LastUsedAt == nil || !t.LastUsedAt.After(now.Add(-time.Minute)) {
+		if err := s.Store.TouchToken(ctx, t.ID, now); err != nil {
+			s.Log.Warn("touch token", "err", err)
+		}
 	}
 	return ident, nil
 }
 
-func (s *Service) identity(ctx context.Context, userID string) (Identity, error) {
-	u, err := s.Store.UserByID(ctx, userID)
-	if err != nil {
-		return Identity{}, fmt.Errorf("load user %s: %w", userID, err)
-	}
+func (s *Service) identity(ctx context.Context, row signedIn) (Identity, error) {
+	u, o := row.User, row.Org
 	if !u.Active {
 		return Identity{}, apperr.New(apperr.Unauthenticated, "This account has been deactivated")
-	}
-	o, err := s.Store.Org(ctx, u.OrgID)
-	if err != nil {
-		return Identity{}, fmt.Errorf("load organisation of %s: %w", userID, err)
 	}
 	// Sessions and API tokens end with their organisation's deactivation or suspension.
 	if msg := SignInRefusal(o); msg != "" {
 		return Identity{}, apperr.New(apperr.Unauthenticated, msg)
 	}
-	if err := s.checkNotSucceeded(ctx, o); err != nil {
-		return Identity{}, err
+	if row.SuccessorOrgID != nil && *row.SuccessorOrgID != "" {
+		return Identity{}, s.succeededRefusal(ctx, o, *row.SuccessorOrgID)
 	}
 	return Identity{User: u, Org: o, Roles: s.Authz.RolesOf(u.ID, o.ID)}, nil
 }
@@ -759,7 +762,15 @@ func (s *Service) ActorByEmail(ctx context.Context, email string) (*access.Actor
 	if err != nil {
 		return nil, fmt.Errorf("actor %s: %w", email, err)
 	}
-	id, err := s.identity(ctx, u.ID)
+	o, err := s.Store.Org(ctx, u.OrgID)
+	if err != nil {
+		return nil, fmt.Errorf("organisation of %s: %w", email, err)
+	}
+	to, err := s.Store.SucceededBy(ctx, o.ID)
+	if err != nil {
+		return nil, err
+	}
+	id, err := s.identity(ctx, signedIn{User: u, Org: o, SuccessorOrgID: &to})
 	if err != nil {
 		return nil, err
 	}

@@ -306,13 +306,6 @@ func (s *Store) CreateToken(ctx context.Context, t *APIToken) error {
 	return nil
 }
 
-// TokenByHash finds a live token.
-func (s *Store) TokenByHash(ctx context.Context, hash string) (APIToken, error) {
-	var t APIToken
-	err := s.q(ctx).Where("token_hash = ? AND revoked_at IS NULL", hash).Take(&t).Error
-	return t, notFound(err, "API token")
-}
-
 // UserTokens lists a user's tokens, newest first.
 func (s *Store) UserTokens(ctx context.Context, userID string) ([]APIToken, error) {
 	var out []APIToken

@@ -393,6 +393,11 @@ func (s *Service) checkNotSucceeded(ctx context.Context, o Organisation) error {
 	if err != nil || to == "" {
 		return err
 	}
+	return s.succeededRefusal(ctx, o, to)
+}
+
+// succeededRefusal is the refusal of a sign-in to an organisation succeeded by another.
+func (s *Service) succeededRefusal(ctx context.Context, o Organisation, to string) error {
 	name := "its successor"
 	if succ, err := s.Store.Org(ctx, to); err == nil {
 		name = succ.Name
