@@ -138,14 +138,14 @@ func assertConstant(t *testing.T, page, items string, one, ten int) {
 func TestQueryCountProgrammeDashboard(t *testing.T) {
 	one, ten := countsFor1And10(t, "lead@medway-ccg.test", func(queryFixture) string { return "/mobilisation" })
 	assertQueries(t, "programme dashboard", "plans", one, ten, 12,
-		"Left: 4 to sign the session in, the plans the viewer may see, one per table of the plans' rows "+
+		"Left: 1 to sign the session in, the plans the viewer may see, one per table of the plans' rows "+
 			"(batched over the plans) and 4 for people's and organisations' names; fewer needs joins across the tables.")
 }
 
 func TestQueryCountProcurement(t *testing.T) {
 	one, ten := countsFor1And10(t, "lead@medway-ccg.test", func(f queryFixture) string { return "/procurements/" + f.proc })
 	assertQueries(t, "procurement page", "lots", one, ten, 10,
-		"Left: 4 to sign the session in, the procurement loaded twice (the route's scope, then the view), and one per table "+
+		"Left: 1 to sign the session in, the procurement loaded twice (the route's scope, then the view), and one per table "+
 			"the page shows (participants, opening, submissions, lots, their participants, sites, phases, sections, questions, "+
 			"approvals, documents, interests, clarifications, addenda), batched over the lots.")
 }
