@@ -33,6 +33,7 @@ func (h *Pages) mountPanelPages(app fiber.Router, guard web.Guard) {
 	// the evaluator
 	app.Get(p+"/workspace", score, lot, h.workspace)
 	app.Post(p+"/declarations", score, lot, h.declare)
+	app.Get(p+"/scores/check", score, lot, h.checkScores)
 	app.Post(p+"/scores/submit", score, lot, h.submitScores)
 	app.Get(p+"/bidders/:bidder", score, lot, h.sheet)
 	app.Post(p+"/bidders/:bidder", score, lot, h.saveSheet)
@@ -40,6 +41,9 @@ func (h *Pages) mountPanelPages(app fiber.Router, guard web.Guard) {
 
 func overviewPath(lotID string) string  { return "/evaluations/lots/" + lotID }
 func workspacePath(lotID string) string { return "/evaluations/lots/" + lotID + "/workspace" }
+func sheetPath(lotID, bidder string) string {
+	return "/evaluations/lots/" + lotID + "/bidders/" + bidder
+}
 
 var panelNames = map[lots.Panel]string{lots.Clinical: "Clinical", lots.Patient: "Patient experience", lots.Finance: "Finance"}
 
@@ -318,8 +322,7 @@ type WorkspacePage struct {
 	V        WorkspaceView
 	Declare  []DeclarationRow
 	Bidders  []WorkspaceBidderRow
-	Missing  []string // shown after a refused submission
-	Complete bool     // every mark given: ready to submit
+	Complete bool // every mark given: ready to check and submit
 }
 
 func (h *Pages) workspacePage(c *fiber.Ctx) (WorkspacePage, error) {
@@ -440,28 +443,6 @@ func (h *Pages) declare(c *fiber.Ctx) error {
 	return h.Web.Render(c.Status(status), "evaluation/workspace", workspaceTitle(page.V), page, fields)
 }
 
-func (h *Pages) submitScores(c *fiber.Ctx) error {
-	lotID := c.Params("lot")
-	err := h.Svc.SubmitScores(c.UserContext(), web.ActorFrom(c), lotID)
-	if err == nil {
-		return done(c, workspacePath(lotID), "Your scores are submitted. They are locked now, and the lead sees them only at moderation.")
-	}
-	fields, status := web.FormFields(err)
-	if fields == nil {
-		return err
-	}
-	page, perr := h.workspacePage(c)
-	if perr != nil {
-		return perr
-	}
-	if len(page.V.Missing) > 0 && page.V.DeclaredAll {
-		// the list itself is on the page, beside the button, where the summary links to
-		page.Missing = page.V.Missing
-		fields = map[string]string{"missing": fmt.Sprintf("Score every question for every bidder before submitting: %d still to score", len(page.Missing))}
-	}
-	return h.Web.Render(c.Status(status), "evaluation/workspace", workspaceTitle(page.V), page, fields)
-}
-
 // --- the scoring sheet of one bidder ---
 
 // SheetItem is one question on the scoring sheet: the question, the answer, and the fields
@@ -522,17 +503,16 @@ func (h *Pages) sheetPage(c *fiber.Ctx) (SheetPage, error) {
 		it := SheetItem{Q: q, Answer: sq.Answer, PassFail: q.Kind == lots.PassFail, Radios: q.MaxScore <= maxRadios,
 			MarkName: "score-" + q.ID, RationaleNm: "rationale-" + q.ID, Mark: sq.Mark, MarkedBefore: sq.Mark != nil}
 		chosen := ""
-		it.MarkText = "Not marked"
+		it.MarkText = ownMarkText(q, sq.Mark)
 		if sq.Mark != nil {
 			it.Rationale = sq.Mark.Rationale
 			switch {
 			case sq.Mark.Passed != nil && *sq.Mark.Passed:
-				chosen, it.MarkText = "pass", "Pass"
+				chosen = "pass"
 			case sq.Mark.Passed != nil:
-				chosen, it.MarkText = "fail", "Fail"
+				chosen = "fail"
 			case sq.Mark.Score != nil:
 				chosen = strconv.Itoa(*sq.Mark.Score)
-				it.MarkText = chosen + " of " + strconv.Itoa(q.MaxScore)
 			}
 		}
 		if it.PassFail {
@@ -543,6 +523,21 @@ func (h *Pages) sheetPage(c *fiber.Ctx) (SheetPage, error) {
 		page.Items = append(page.Items, it)
 	}
 	return page, nil
+}
+
+// ownMarkText reads a saved mark as the evaluator gave it: "3 of 4", "Pass", or "Not marked".
+func ownMarkText(q lots.Question, m *IndividualScore) string {
+	switch {
+	case m == nil:
+		return "Not marked"
+	case m.Passed != nil && *m.Passed:
+		return "Pass"
+	case m.Passed != nil:
+		return "Fail"
+	case m.Score != nil:
+		return strconv.Itoa(*m.Score) + " of " + strconv.Itoa(q.MaxScore)
+	}
+	return "Not marked"
 }
 
 func sheetTitle(s ScoreSheet) string { return "Score " + s.Bidder.Name }

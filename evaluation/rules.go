@@ -128,20 +128,53 @@ func Awaited(questionID string, members []PanelMember, assigned []Assignment, bi
 	return out
 }
 
-// MissingScores lists, as "question number for bidder" pairs, what an evaluator has still to
-// mark before submitting: every assigned question for every bidder they are not conflicted with.
-func MissingScores(userID string, assigned []lots.Question, bidders []string, decls []Declaration, scores []IndividualScore, names map[string]string) []string {
-	var out []string
+// Missing words of a mark an evaluator owes: what is still to give before they may submit.
+const (
+	MissingMark      = "mark"      // no mark at all
+	MissingRationale = "rationale" // a mark with no rationale to stand on
+)
+
+// MarkCheck is one mark an evaluator owes before submitting: an assigned question for a bidder
+// they are not conflicted with, the mark if given, and what is missing of it ("" when nothing).
+type MarkCheck struct {
+	Question    lots.Question
+	BidderOrgID string
+	Mark        *IndividualScore
+	Missing     string
+}
+
+// MarksOwed lists, question by question and bidder by bidder, every mark the evaluator must give
+// before submitting: the rule SubmitScores applies and the check page shows, so they cannot
+// disagree. A mark whose rationale is blank is owed still: a score must say why.
+func MarksOwed(userID string, assigned []lots.Question, bidders []string, decls []Declaration, scores []IndividualScore) []MarkCheck {
+	var out []MarkCheck
 	for _, q := range assigned {
 		for _, b := range bidders {
 			if ConflictedWith(userID, b, decls) {
 				continue
 			}
-			if !slices.ContainsFunc(scores, func(s IndividualScore) bool {
+			mc := MarkCheck{Question: q, BidderOrgID: b, Missing: MissingMark}
+			if i := slices.IndexFunc(scores, func(s IndividualScore) bool {
 				return s.UserID == userID && s.QuestionID == q.ID && s.BidderOrgID == b
-			}) {
-				out = append(out, fmt.Sprintf("%s for %s", q.Number, names[b]))
+			}); i >= 0 {
+				mc.Mark, mc.Missing = &scores[i], ""
+				if strings.TrimSpace(scores[i].Rationale) == "" {
+					mc.Missing = MissingRationale
+				}
 			}
+			out = append(out, mc)
+		}
+	}
+	return out
+}
+
+// MissingScores lists, as "question number for bidder" pairs, what an evaluator has still to
+// mark before submitting: the marks MarksOwed finds missing.
+func MissingScores(userID string, assigned []lots.Question, bidders []string, decls []Declaration, scores []IndividualScore, names map[string]string) []string {
+	var out []string
+	for _, m := range MarksOwed(userID, assigned, bidders, decls, scores) {
+		if m.Missing != "" {
+			out = append(out, fmt.Sprintf("%s for %s", m.Question.Number, names[m.BidderOrgID]))
 		}
 	}
 	return out

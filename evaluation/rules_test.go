@@ -111,7 +111,7 @@ func TestModerationAwaitsEveryAssignedEvaluatorWhoMayScoreSomeone(t *testing.T) 
 func TestMissingScoresSkipConflictedBidders(t *testing.T) {
 	qs := []lots.Question{{ID: "q1", Number: "1.1"}, {ID: "q2", Number: "1.2"}}
 	decls := []Declaration{{UserID: "u", BidderOrgID: "y", Decision: Conflicted}, {UserID: "u", BidderOrgID: "x", Decision: NoInterest}}
-	scores := []IndividualScore{{UserID: "u", QuestionID: "q1", BidderOrgID: "x"}, {UserID: "other", QuestionID: "q2", BidderOrgID: "x"}}
+	scores := []IndividualScore{{UserID: "u", QuestionID: "q1", BidderOrgID: "x", Rationale: "The rota names every clinical lead."}, {UserID: "other", QuestionID: "q2", BidderOrgID: "x"}}
 	got := MissingScores("u", qs, []string{"x", "y"}, decls, scores, map[string]string{"x": "Estuary"})
 	if len(got) != 1 || got[0] != "1.2 for Estuary" {
 		t.Fatalf("missing %v", got)
@@ -146,5 +146,36 @@ func TestOnlyTheLeadsProcurementLeadLeadsTheEvaluation(t *testing.T) {
 		if got := CanLead(c.a, p); got != c.ok {
 			t.Errorf("CanLead(%+v) = %v, want %v", c.a, got, c.ok)
 		}
+	}
+}
+
+func TestMarksOwedFlagWhatIsMissingOfEachMarkTheEvaluatorMustGive(t *testing.T) {
+	three := 3
+	qs := []lots.Question{{ID: "q1", Number: "1.1"}, {ID: "q2", Number: "1.2"}}
+	decls := []Declaration{{UserID: "u", BidderOrgID: "x", Decision: NoInterest}, {UserID: "u", BidderOrgID: "y", Decision: NoInterest},
+		{UserID: "u", BidderOrgID: "z", Decision: Conflicted}}
+	scores := []IndividualScore{
+		{UserID: "u", QuestionID: "q1", BidderOrgID: "x", Score: &three, Rationale: "The rota names every clinical lead."},
+		{UserID: "u", QuestionID: "q2", BidderOrgID: "x", Score: &three, Rationale: "   "},
+		{UserID: "other", QuestionID: "q1", BidderOrgID: "y", Score: &three, Rationale: "Another evaluator's mark, not u's."},
+	}
+	got := MarksOwed("u", qs, []string{"x", "y", "z"}, decls, scores)
+	want := []struct{ q, b, missing string }{
+		{"q1", "x", ""}, {"q1", "y", MissingMark}, {"q2", "x", MissingRationale}, {"q2", "y", MissingMark},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d marks owed, want %d (none for the conflicted bidder): %+v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		g := got[i]
+		if g.Question.ID != w.q || g.BidderOrgID != w.b || g.Missing != w.missing {
+			t.Errorf("mark %d: %s for %s missing %q, want %s for %s missing %q", i, g.Question.ID, g.BidderOrgID, g.Missing, w.q, w.b, w.missing)
+		}
+		if (g.Mark == nil) != (w.missing == MissingMark) {
+			t.Errorf("mark %d: the mark given is %v, with missing %q", i, g.Mark, g.Missing)
+		}
+	}
+	if m := MissingScores("u", qs, []string{"x", "y", "z"}, decls, scores, map[string]string{"x": "Estuary", "y": "Weald"}); strings.Join(m, "; ") != "1.1 for Weald; 1.2 for Estuary; 1.2 for Weald" {
+		t.Errorf("missing scores %q: a blank rationale is not a mark", m)
 	}
 }

@@ -522,6 +522,7 @@ type WorkspaceView struct {
 	Bidders     []BidderStatus
 	DeclaredAll bool
 	Scores      []IndividualScore // the evaluator's own
+	Marks       []MarkCheck       // every mark owed before submitting, given or not (MarksOwed)
 	Missing     []string          // what is still to mark before submitting: "1.2 for Estuary Urgent Care CIC"
 	SubmittedAt *time.Time
 }
@@ -557,6 +558,7 @@ func (s *Service) Workspace(ctx context.Context, a *access.Actor, lotID string) 
 	for _, b := range st.bidders {
 		names[b.OrgID] = b.Name
 	}
+	v.Marks = MarksOwed(m.UserID, v.Questions, st.bidderIDs, st.decls, v.Scores)
 	v.Missing = MissingScores(m.UserID, v.Questions, st.bidderIDs, st.decls, v.Scores, names)
 	return v, nil
 }

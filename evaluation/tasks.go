@@ -100,8 +100,8 @@ func PanelTasks(rows []MyLot) []tenants.Task {
 			out = append(out, tenants.Task{Title: fmt.Sprintf("Score %s: %d of %d marks given", lot, r.Marked, r.ToMark), Href: ws + "#bidders", Due: due,
 				Detail: "Mark each of your questions for each bidder, with your reasons." + by})
 		default:
-			out = append(out, tenants.Task{Title: "Submit your scores for " + lot, Href: ws + "#submit", Due: due,
-				Detail: "Every mark is given: submit them so that moderation can start." + by})
+			out = append(out, tenants.Task{Title: "Submit your scores for " + lot, Href: checkPath(r.LotID), Due: due,
+				Detail: "Every mark is given: check them, then submit them so that moderation can start." + by})
 		}
 	}
 	return out

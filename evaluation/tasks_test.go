@@ -46,7 +46,7 @@ func TestEvaluatorTasksAppearWhenDueAndGoWhenDone(t *testing.T) {
 		{"opened: declare", row, "Declare your interests for lot 1", "/workspace#declare"},
 		{"Healthwatch declares too", with(func(r *MyLot) { r.Healthwatch = true }), "Declare your interests", "#declare"},
 		{"declared: score", with(func(r *MyLot) { r.Declared = true; r.Marked = 1 }), "Score lot 1 of IUCS: 1 of 4", "#bidders"},
-		{"all marked: submit", with(func(r *MyLot) { r.Declared = true; r.Marked = 4 }), "Submit your scores", "#submit"},
+		{"all marked: submit", with(func(r *MyLot) { r.Declared = true; r.Marked = 4 }), "Submit your scores", "/scores/check"},
 		{"submitted: nothing", with(func(r *MyLot) { r.Declared = true; r.Marked = 4; r.SubmittedAt = &at }), "", ""},
 	}
 	for _, c := range cases {

@@ -39,9 +39,9 @@ func TestTheDashboardListsTheAwardsTasksWithLinksAndDates(t *testing.T) {
 
 	// The evaluation's tasks (evaluation/tasks.go) on the same dashboard: the evaluator submits,
 	// the lead moderates, then opens the prices; each goes once done.
-	wantTask("finance@medway-ccg.test", ev+"/workspace#submit", "Submit your scores for lot 1 of")
+	wantTask("finance@medway-ccg.test", ev+"/scores/check", "Submit your scores for lot 1 of")
 	lotsAPIWant(t, s, 204, "POST", ev+"/scores/submit", s.apiToken(t, "finance@medway-ccg.test"), nil, nil)
-	if body := dashboard("finance@medway-ccg.test"); strings.Contains(body, ev+"/workspace") {
+	if body := dashboard("finance@medway-ccg.test"); strings.Contains(body, ev+"/workspace") || strings.Contains(body, ev+"/scores/check") {
 		t.Fatalf("the submit task is still on the evaluator's dashboard once submitted:\n%s", awardPagesText(body))
 	}
 	wantTask("lead@medway-ccg.test", ev+"#moderation", "Moderate lot 1 of")

@@ -251,7 +251,7 @@ func specs() []routeSpec {
 
 		// evaluation pages: the panel and scoring (evaluation/pages_panel.go)
 		// The lead's overview and panel forms; the evaluator's list, workspace and scoring sheet. The
-		// Medway evaluator has not declared: the sheet and the submission answer 409, forms sent
+		// Medway evaluator has not declared: the sheet, the check of the scores and the submission answer 409, forms sent
 		// empty 422, and nothing changes. Taking an evaluator off the panel is new in the API too.
 		{method: "GET", path: "/evaluations", roles: scorer},
 		{method: "GET", path: "/evaluations/lots/:lot", roles: lead, owner: "medway", obj: "opened"},
@@ -261,6 +261,7 @@ func specs() []routeSpec {
 		{method: "DELETE", path: "/api/v1/evaluations/lots/:lot/panel/:user", roles: lead, owner: "medway", obj: "opened"},
 		{method: "GET", path: "/evaluations/lots/:lot/workspace", roles: scorer, owner: "medway", obj: "opened"},
 		{method: "POST", path: "/evaluations/lots/:lot/declarations", roles: scorer, owner: "medway", obj: "opened"},
+		{method: "GET", path: "/evaluations/lots/:lot/scores/check", roles: scorer, owner: "medway", obj: "opened"},
 		{method: "POST", path: "/evaluations/lots/:lot/scores/submit", roles: scorer, owner: "medway", obj: "opened"},
 		{method: "GET", path: "/evaluations/lots/:lot/bidders/:bidder", roles: scorer, owner: "medway", obj: "opened"},
 		{method: "POST", path: "/evaluations/lots/:lot/bidders/:bidder", roles: scorer, owner: "medway", obj: "opened"},
