@@ -232,6 +232,28 @@ export async function theH1 (page) {
   return h1[0].replace(/\s+/g, ' ').trim()
 }
 
+// checkNoOverflow fails when the page, at a phone's width (390 px unless told), scrolls sideways:
+// its document is wider than the viewport. A table that scrolls inside its own container does
+// not count; the widest culprits are named to help find the cause. The viewport is put back.
+// The NHS.UK header folds its menu into "More" on the resize event, a frame or two after the
+// viewport changes: so the page is given up to 5 s to settle before it is measured.
+export async function checkNoOverflow (page, label, width = 390) {
+  const was = page.viewportSize()
+  await page.setViewportSize({ width, height: 844 })
+  await page.waitForFunction(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth, null, { timeout: 5_000 }).catch(() => {})
+  const got = await page.evaluate(() => {
+    const d = document.documentElement
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > d.clientWidth + 1)
+      .slice(0, 5)
+      .map((el) => el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') + (typeof el.className === 'string' && el.className ? `.${el.className.trim().split(/\s+/).join('.')}` : ''))
+    return { scroll: d.scrollWidth, client: d.clientWidth, wide }
+  })
+  if (was) await page.setViewportSize(was)
+  assert.ok(got.scroll <= got.client, `${label} (${new URL(page.url()).pathname}) overflows at ${width} px: ` +
+    `${got.scroll} px of content in ${got.client}; wider than the page: ${got.wide.join(', ')}`)
+}
+
 let checked = 0
 let failed = 0
 
