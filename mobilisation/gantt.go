@@ -20,6 +20,9 @@ type GanttPlan struct {
 	Today      string // the UK day now; a line marks it when it falls inside the chart
 	Phases     []GanttPhase
 	Milestones []GanttMilestone // in plan order; grouped by phase, then workstream, for drawing
+	// From and To widen the axis to at least these days, so that the charts of a plan's phases,
+	// drawn one under another, share one time scale. Empty: the plan's own first and last days.
+	From, To string
 }
 
 // GanttPhase is a go-live: planned and forecast days.
@@ -33,6 +36,7 @@ type GanttPhase struct {
 // GanttMilestone is one row of the chart.
 type GanttMilestone struct {
 	ID, PhaseID, Workstream, Title string
+	Href                           string // the milestone's page: each diamond links to it
 	DueOn                          string // the due day
 	Finish                         string // the forecast (or actual) finish; after DueOn when slipping
 	RAG                            RAG
@@ -80,7 +84,7 @@ type GanttRow struct {
 	Shaded                bool // alternate milestone rows
 
 	// milestones only
-	ID          string
+	ID, Href    string
 	RAG         RAG
 	Fill        string // a pattern (url(#…)) or colour for the diamond
 	Diamond     string // the polygon's points
@@ -88,24 +92,41 @@ type GanttRow struct {
 	Slip        *GanttBar
 	Code        string // the text marker: RAG letter and "CP" when critical
 	CodeX       float64
+	Name        string    // what the milestone's link is called: its whole title and status
+	Tip         *GanttTip // the whole title, shown above the row on hover and focus, when Label is shortened
+}
+
+// GanttTip is a box with a milestone's whole title in it, in as many lines as it needs.
+type GanttTip struct {
+	X, Y, W, H float64
+	Lines      []GanttTipLine
+}
+
+// GanttTipLine is a line of a tip's text.
+type GanttTipLine struct {
+	Text string
+	Y    float64
 }
 
 // GanttBar is the slip: from the due day to the forecast finish.
 type GanttBar struct{ X, Y, W, H float64 }
 
-// Geometry, in SVG user units (the drawing scales to the page's width; 1000 wide it is drawn
-// about 1:1 in the NHS.UK page container).
+// Geometry, in SVG user units. The page never draws the chart smaller than 1:1 (app.css gives it
+// a minimum width and lets it scroll), so the 14-unit text is at least 14 px: at 1280 px the
+// full-width page container holds it whole.
 const (
-	ganttWidth      = 1000.0
-	ganttLabelWidth = 330.0 // the left column with the milestone titles
-	ganttRight      = 70.0  // room after the last day for the RAG letter and "CP"
-	ganttMonthRow   = 24.0
-	ganttLineRow    = 16.0 // one per labelled line, stacked so no two labels overlap
-	ganttPhaseRow   = 28.0
-	ganttStreamRow  = 20.0
-	ganttRowH       = 20.0
-	ganttMinMonthPx = 60.0 // the room a month's name needs ("Sep 2018" at 12px)
-	ganttLabelChars = 50   // roughly what fits in the left column at 12px
+	ganttWidth      = 1200.0
+	ganttLabelWidth = 400.0 // the left column with the milestone titles
+	ganttRight      = 80.0  // room after the last day for the RAG letter and "CP"
+	ganttMonthRow   = 26.0
+	ganttLineRow    = 19.0 // one per labelled line, stacked so no two labels overlap
+	ganttPhaseRow   = 30.0
+	ganttStreamRow  = 24.0
+	ganttRowH       = 24.0
+	ganttFontSize   = 14.0
+	ganttMinMonthPx = 72.0 // the room a month's name needs ("Sep 2018" at 14px)
+	ganttLabelChars = 46   // roughly what fits in the left column at 14px
+	ganttCharW      = 8.0  // a generous average width of a character at 14px, to size the name's box
 )
 
 var ragFill = map[RAG]string{
@@ -116,6 +137,8 @@ var ragFill = map[RAG]string{
 }
 
 var ragLetter = map[RAG]string{RAGRed: "R", RAGAmber: "A", RAGGreen: "G", RAGDone: "D"}
+
+var ragWord = map[RAG]string{RAGRed: "red", RAGAmber: "amber", RAGGreen: "green", RAGDone: "done"}
 
 // Gantt lays out the chart. Days that do not parse are left out of the drawing (the table still
 // lists the milestone); it never fails, so a page always renders.
@@ -251,7 +274,7 @@ func Gantt(p GanttPlan) GanttChart {
 			y += ganttStreamRow
 			for _, m := range rows[ws] {
 				r := textRow("milestone", y, ganttRowH, m.Title)
-				r.ID, r.RAG, r.Shaded = m.ID, m.RAG, shade
+				r.ID, r.Href, r.RAG, r.Shaded = m.ID, m.Href, m.RAG, shade
 				shade = !shade
 				r.Fill = ragFill[m.RAG]
 				if r.Fill == "" {
@@ -259,13 +282,21 @@ func Gantt(p GanttPlan) GanttChart {
 				}
 				r.StrokeWidth = 1
 				r.Code = ragLetter[m.RAG]
+				r.Name = m.Title
+				if w := ragWord[m.RAG]; w != "" {
+					r.Name += ": " + w
+				}
 				if m.Critical {
 					r.StrokeWidth = 3
 					r.Code = strings.TrimSpace(r.Code + " CP")
+					r.Name += ", on the critical path"
+				}
+				if r.Full != "" {
+					r.Tip = ganttTip(r.Full, y)
 				}
 				if due, ok := parseGanttDay(m.DueOn); ok {
 					x, cy := dayMid(due), y+ganttRowH/2
-					r.Diamond = diamond(x, cy, 6)
+					r.Diamond = diamond(x, cy, 7)
 					r.CodeX = ganttRound(x + 10)
 					if fin, ok := parseGanttDay(m.Finish); ok && fin.After(due) {
 						fx := dayMid(fin)
@@ -316,16 +347,62 @@ func ganttRange(p GanttPlan) (first, last time.Time, ok bool) {
 		see(m.DueOn)
 		see(m.Finish)
 	}
+	if ok { // the shared scale only widens a chart that has something of its own to draw
+		see(p.From)
+		see(p.To)
+	}
 	return first, last, ok
 }
 
 func textRow(kind string, y, h float64, text string) GanttRow {
 	r := GanttRow{Kind: kind, IsPhase: kind == "phase", IsWorkstream: kind == "workstream", Y: ganttRound(y), H: h,
-		TextY: ganttRound(y + h/2 + 4), Label: shortenText(text, ganttLabelChars)}
+		TextY: ganttRound(y + h/2 + 5), Label: shortenText(text, ganttLabelChars)}
 	if r.Label != text {
 		r.Full = text
 	}
 	return r
+}
+
+// ganttTip boxes a whole title above the row at y, in lines that fit the chart's width.
+func ganttTip(text string, y float64) *GanttTip {
+	lines := wrapWords(text, int((ganttWidth-40)/ganttCharW))
+	t := &GanttTip{X: 14, H: float64(len(lines))*(ganttFontSize+4) + 8}
+	longest := 0
+	for _, l := range lines {
+		longest = max(longest, len([]rune(l)))
+	}
+	t.W = ganttRound(min(float64(longest)*ganttCharW+12, ganttWidth-t.X-2))
+	t.Y = ganttRound(max(y-t.H-1, 0))
+	for i, l := range lines {
+		t.Lines = append(t.Lines, GanttTipLine{Text: l, Y: ganttRound(t.Y + 4 + float64(i+1)*(ganttFontSize+4) - 4)})
+	}
+	return t
+}
+
+// wrapWords breaks text into lines of at most n characters, between words where it can.
+func wrapWords(text string, n int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		for len([]rune(w)) > n { // a word longer than a line is cut
+			if line != "" {
+				lines, line = append(lines, line), ""
+			}
+			lines, w = append(lines, string([]rune(w)[:n])), string([]rune(w)[n:])
+		}
+		switch {
+		case line == "":
+			line = w
+		case len([]rune(line))+1+len([]rune(w)) <= n:
+			line += " " + w
+		default:
+			lines, line = append(lines, line), w
+		}
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // ganttDesc says in words what the drawing shows, for its <desc>.

@@ -87,10 +87,19 @@ type PlanPage struct {
 	Today                  string
 	RAG                    Tag
 	Phases                 []PhaseRow
-	Chart                  GanttChart
-	Milestones             []MilestoneRow // in the chart's order
+	Timeline               GanttTimeline
+	Milestones             []MilestoneRow // in the chart's order, narrowed by the filter
+	AllMilestones          int            // how many the plan has, filter or not
+	Filter                 PlanFilterForm
 	Workstreams            WorkstreamTable
 	CanManage              bool
+}
+
+// PlanFilterForm narrows the timeline and the milestones table to a phase and a workstream.
+type PlanFilterForm struct {
+	Active              bool
+	Phases, Workstreams []web.Option
+	Errs                map[string]string
 }
 
 // WorkstreamTable is each workstream's status in each phase and over the plan.
@@ -125,33 +134,43 @@ func ganttOf(v PlanView) GanttPlan {
 	}
 	for _, m := range v.Milestones {
 		g.Milestones = append(g.Milestones, GanttMilestone{ID: m.ID, PhaseID: m.PhaseID, Workstream: m.Workstream, Title: m.Title,
-			DueOn: m.DueOn, Finish: m.Forecast.Finish, RAG: m.RAG, Critical: m.OnCriticalPath, Done: m.AcceptedAt != nil})
+			Href: milestoneHref(v.Plan.ID, m.ID), DueOn: m.DueOn, Finish: m.Forecast.Finish, RAG: m.RAG, Critical: m.OnCriticalPath, Done: m.AcceptedAt != nil})
 	}
 	return g
 }
 
-// planPage builds the plan page from its view.
-func planPage(v PlanView) PlanPage {
+// planPage builds the plan page from its view, its timeline and milestones narrowed by f; errs
+// are the filter's messages, shown beside its fields.
+func planPage(v PlanView, f GanttFilter, errs map[string]string) PlanPage {
+	all := ganttOf(v)
+	g := f.Filter(all)
 	page := PlanPage{ID: v.Plan.ID, Title: planTitle(v), Procurement: v.ProcurementTitle + " (" + v.ProcurementReference + ")",
 		Provider: v.ProviderName, Lead: v.LeadOrgName, LeadUser: v.LeadUserName, Template: v.TemplateName, Today: dayText(v.Today),
-		RAG: ragTag(v.RAG), CanManage: v.CanManage, Chart: Gantt(ganttOf(v))}
+		RAG: ragTag(v.RAG), CanManage: v.CanManage, Timeline: GanttSections(g), AllMilestones: len(v.Milestones)}
+	page.Filter = planFilterForm(all, f, errs)
 	for _, ph := range v.Phases {
 		page.Phases = append(page.Phases, phaseRow(v.Plan.ID, ph))
 		page.Workstreams.Phases = append(page.Workstreams.Phases, ph.Name)
 	}
 	// The table lists the milestones in the order the chart draws them, so the two read alike.
-	byID := map[string]MilestoneView{}
+	byID := make(map[string]MilestoneView, len(g.Milestones))
 	for _, m := range v.Milestones {
 		byID[m.ID] = m
 	}
-	for _, r := range page.Chart.Rows {
-		if m, ok := byID[r.ID]; ok && r.Kind == "milestone" {
-			page.Milestones = append(page.Milestones, milestoneRow(v.Plan.ID, m))
-			delete(byID, r.ID)
+	shown := make(map[string]bool, len(g.Milestones))
+	for _, m := range g.Milestones {
+		shown[m.ID] = true
+	}
+	for _, s := range page.Timeline.Sections {
+		for _, r := range s.Chart.Rows {
+			if m, ok := byID[r.ID]; ok && r.Kind == "milestone" && shown[r.ID] {
+				page.Milestones = append(page.Milestones, milestoneRow(v.Plan.ID, m))
+				delete(shown, r.ID)
+			}
 		}
 	}
 	for _, m := range v.Milestones { // anything the chart could not place (no phase) still listed
-		if _, left := byID[m.ID]; left {
+		if shown[m.ID] {
 			page.Milestones = append(page.Milestones, milestoneRow(v.Plan.ID, m))
 		}
 	}
@@ -170,12 +189,37 @@ func planPage(v PlanView) PlanPage {
 	return page
 }
 
+// planFilterForm offers the plan's phases and workstreams, the chosen ones selected.
+func planFilterForm(p GanttPlan, f GanttFilter, errs map[string]string) PlanFilterForm {
+	form := PlanFilterForm{Active: f.Active(), Errs: errs,
+		Phases:      []web.Option{{Value: "", Label: "All phases", Selected: f.Phase == ""}},
+		Workstreams: []web.Option{{Value: "", Label: "All workstreams", Selected: f.Workstream == ""}}}
+	for _, ph := range p.Phases {
+		form.Phases = append(form.Phases, web.Option{Value: ph.ID, Label: ph.Name, Selected: ph.ID == f.Phase})
+	}
+	seen := map[string]bool{}
+	for _, m := range p.Milestones {
+		if !seen[m.Workstream] {
+			seen[m.Workstream] = true
+			form.Workstreams = append(form.Workstreams, web.Option{Value: m.Workstream, Label: m.Workstream, Selected: m.Workstream == f.Workstream})
+		}
+	}
+	return form
+}
+
+// plan shows a plan; ?phase= and ?workstream= narrow its timeline and milestones table. A
+// choice the plan does not have is named beside its field, and the whole plan shown.
 func (h *Pages) plan(c *fiber.Ctx) error {
 	v, err := h.Svc.PlanView(c.UserContext(), web.ActorFrom(c), c.Params("plan"))
 	if err != nil {
 		return err
 	}
-	return h.render(c, "mobilisation/plan", planTitle(v), planPage(v), nil)
+	f := GanttFilter{Phase: c.Query("phase"), Workstream: c.Query("workstream")}
+	errs := f.Check(ganttOf(v))
+	if errs != nil {
+		f = GanttFilter{}
+	}
+	return h.render(c, "mobilisation/plan", planTitle(v), planPage(v, f, errs), errs)
 }
 
 // --- a milestone ---

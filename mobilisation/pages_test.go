@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"mime/multipart"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -263,12 +265,13 @@ func TestPlanPageShowsTheTimelineAndItsTextAlternative(t *testing.T) {
 		t.Fatalf("plan page: %d\n%s", status, body)
 	}
 	ids := htmlDoc(t, body)
-	title, desc := ids["gantt-title"], ids["gantt-desc"]
+	// One chart per phase (the plan has one); its milestones are links, so it is a group, not an image.
+	title, desc := ids["gantt-title-0"], ids["gantt-desc-0"]
 	if title == nil || desc == nil || title.Parent.Data != "svg" {
 		t.Fatal("the timeline has no <title> and <desc>")
 	}
 	svg := title.Parent
-	if attr(svg, "role") != "img" || attr(svg, "aria-labelledby") != "gantt-title" {
+	if attr(svg, "role") != "group" || attr(svg, "aria-labelledby") != "gantt-title-0" {
 		t.Errorf("svg role %q labelledby %q", attr(svg, "role"), attr(svg, "aria-labelledby"))
 	}
 	for _, id := range strings.Fields(attr(svg, "aria-describedby")) {
@@ -294,14 +297,125 @@ func TestPlanPageShowsTheTimelineAndItsTextAlternative(t *testing.T) {
 			t.Errorf("the timeline does not say %q: %s", want, svgText)
 		}
 	}
-	if !strings.Contains(text(ids["gantt-desc"]), "red (R)") {
-		t.Errorf("desc: %s", text(ids["gantt-desc"]))
+	if !strings.Contains(text(ids["gantt-desc-0"]), "red (R)") {
+		t.Errorf("desc: %s", text(ids["gantt-desc-0"]))
 	}
 	for _, want := range []string{"Phases and go-live dates", "Workstreams", "export.xlsx", "export.csv", "Create a calendar link for this plan"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the plan page lacks %q", want)
 		}
 	}
+}
+
+// elements lists the elements under n named tag with class class.
+func elements(n *html.Node, tag, class string) []*html.Node {
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == tag && slices.Contains(strings.Fields(attr(n, "class")), class) {
+			out = append(out, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+func TestEachMilestoneOnTheTimelineLinksToItsPageNamedInFull(t *testing.T) {
+	w := newPagesWorld(t)
+	status, body := w.get(t, "lead", planHref(w.plan.ID))
+	if status != 200 {
+		t.Fatalf("plan page: %d", status)
+	}
+	svg := htmlDoc(t, body)["gantt-title-0"].Parent
+	links := map[string]*html.Node{}
+	for _, a := range elements(svg, "a", "golive-gantt__milestone") {
+		links[attr(a, "href")] = a
+	}
+	for _, m := range []Milestone{w.tupe, w.cqc, w.dos, w.estat, w.gonogo} {
+		a := links[milestoneHref(w.plan.ID, m.ID)]
+		if a == nil {
+			t.Errorf("%q has no link on the timeline; links: %v", m.Title, slices.Collect(maps.Keys(links)))
+			continue
+		}
+		// The <title> is the tooltip on hover; the aria-label names the link to the keyboard.
+		if a.FirstChild == nil || a.FirstChild.Data != "title" || text(a.FirstChild) != m.Title {
+			t.Errorf("%q's link does not start with its <title>: %s", m.Title, renderNode(a))
+		}
+		if !strings.HasPrefix(attr(a, "aria-label"), m.Title) {
+			t.Errorf("%q's link is named %q", m.Title, attr(a, "aria-label"))
+		}
+		if !strings.Contains(renderNode(a), "<polygon") {
+			t.Errorf("%q's link does not hold its diamond", m.Title)
+		}
+	}
+	if len(links) != 6 { // the five above and the one Weald must not see
+		t.Errorf("%d milestone links, want 6", len(links))
+	}
+	if got := svg.Parent.Parent; got.Data != "details" || !hasAttr(got, "open") {
+		t.Errorf("a small plan's phase is not a <details> shown open: %s", got.Data)
+	}
+}
+
+func TestThePlanFilterNarrowsTheTimelineAndTable(t *testing.T) {
+	w := newPagesWorld(t)
+	status, body := w.get(t, "lead", planHref(w.plan.ID)+"?workstream=Estates")
+	if status != 200 {
+		t.Fatalf("filtered plan page: %d", status)
+	}
+	ids := htmlDoc(t, body)
+	// Estates has two milestones of the six: the lease, and the one Weald must not see.
+	var names []string
+	for _, a := range elements(ids["gantt-title-0"].Parent, "a", "golive-gantt__milestone") {
+		names = append(names, text(a.FirstChild))
+	}
+	slices.Sort(names)
+	if !slices.Equal(names, []string{"Base site lease signed", "Milestone Weald must not see"}) {
+		t.Errorf("the Estates timeline shows %q", names)
+	}
+	table := text(ids["milestones-table"])
+	if !strings.Contains(table, "Base site lease signed") || strings.Contains(table, "CQC registration approved") {
+		t.Errorf("the Estates table: %s", table)
+	}
+	if !strings.Contains(text(ids["filter-summary"]), "Showing 2 of 6 milestones") {
+		t.Errorf("summary: %s", text(ids["filter-summary"]))
+	}
+	if sel := ids["filter-workstream"]; sel == nil || !strings.Contains(renderNode(sel), `<option value="Estates" selected`) {
+		t.Error("the workstream chosen is not selected in the form")
+	}
+
+	// A phase the plan does not have: said beside the field, and the whole plan shown.
+	status, body = w.get(t, "lead", planHref(w.plan.ID)+"?phase="+newID())
+	if status != 200 {
+		t.Fatalf("unknown phase: %d", status)
+	}
+	ids = htmlDoc(t, body)
+	if !strings.Contains(text(ids["filter-phase-error"]), "Select a phase from the list") {
+		t.Errorf("no message beside the phase: %v", ids["filter-phase-error"] != nil)
+	}
+	if !strings.Contains(body, `href="#filter-phase"`) {
+		t.Error("the error summary does not link to the phase")
+	}
+	if n := len(elements(ids["gantt-title-0"].Parent, "a", "golive-gantt__milestone")); n != 6 {
+		t.Errorf("%d milestones shown after an unknown phase, want all 6", n)
+	}
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func renderNode(n *html.Node) string {
+	var b strings.Builder
+	_ = html.Render(&b, n)
+	return b.String()
 }
 
 func TestWhoSeesAPlan(t *testing.T) {
@@ -783,13 +897,13 @@ func TestBigPlanPageRenders(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := r.Render(&b, "mobilisation/plan", frontend.Page{Content: planPage(bigPlanView(300))}); err != nil {
+	if err := r.Render(&b, "mobilisation/plan", frontend.Page{Content: planPage(bigPlanView(300), GanttFilter{}, nil)}); err != nil {
 		t.Fatal(err)
 	}
 	if n := strings.Count(b.String(), "<polygon"); n != 300 {
 		t.Errorf("%d diamonds, want 300", n)
 	}
-	if n := strings.Count(b.String(), `<tr class="nhsuk-table__row">`); n < 300 {
+	if n := strings.Count(b.String(), `<tr role="row" class="nhsuk-table__row">`); n < 300 {
 		t.Errorf("%d table rows, want at least 300", n)
 	}
 }
@@ -807,7 +921,7 @@ func BenchmarkPlanPage300(b *testing.B) {
 	cpu0 := cpuTime()
 	for b.Loop() {
 		buf.Reset()
-		if err := r.Render(&buf, "mobilisation/plan", frontend.Page{Content: planPage(v)}); err != nil {
+		if err := r.Render(&buf, "mobilisation/plan", frontend.Page{Content: planPage(v, GanttFilter{}, nil)}); err != nil {
 			b.Fatal(err)
 		}
 	}

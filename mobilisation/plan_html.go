@@ -6,34 +6,44 @@ import (
 	"strconv"
 )
 
-// Drawing is the chart's rows, months, lines and diamonds as SVG, for the plan page to place
+// Drawing is the chart's rows, months, lines and milestones as SVG, for the plan page to place
 // inside its <svg> after the patterns. It is written here rather than in the template because a
 // plan of 300 milestones is a few thousand numbers: html/template formats and escapes each
 // through reflection, which cost more than the rest of the page together (BenchmarkPlanPage300).
 // Every number is made here; every text is escaped here.
+//
+// The milestones come last: SVG paints in document order, so a milestone's tip (its whole
+// title, in a box above its row) covers the rows, months and lines drawn before it. Each
+// milestone is a link to its page, named with its whole title, so it can be reached and read
+// with the keyboard as well as the mouse; app.css shows the tip on hover and on focus.
 func (g GanttChart) Drawing() template.HTML {
 	if g.Empty {
 		return ""
 	}
-	w := svgWriter{b: make([]byte, 0, 256*len(g.Rows)+128*len(g.Months)+1024)}
+	w := svgWriter{b: make([]byte, 0, 700*len(g.Rows)+128*len(g.Months)+1024)}
 	for _, r := range g.Rows {
 		switch {
 		case r.IsPhase:
 			w.s("\n  <rect x=\"0\" y=\"").f(r.Y).s("\" width=\"").f(g.Width).s("\" height=\"").f(r.H).s("\" fill=\"#d8dde0\"/>")
-			w.s("\n  <text x=\"6\" y=\"").f(r.TextY).s("\" fill=\"#212b32\" font-weight=\"bold\" font-size=\"13\">").t(r.Label).s("</text>")
-		case r.IsWorkstream:
-			w.s("\n  <text x=\"10\" y=\"").f(r.TextY).s("\" fill=\"#212b32\" font-weight=\"bold\">").t(r.Label).s("</text>")
-		default:
-			if r.Shaded {
-				w.s("\n  <rect x=\"0\" y=\"").f(r.Y).s("\" width=\"").f(g.Width).s("\" height=\"").f(r.H).s("\" fill=\"#f0f4f5\"/>")
+			w.s("\n  <text x=\"6\" y=\"").f(r.TextY).s("\" fill=\"#212b32\" font-weight=\"bold\" font-size=\"15\">").t(r.Label)
+			if r.Full != "" {
+				w.s("<title>").t(r.Full).s("</title>")
 			}
-			w.s("\n  <text x=\"20\" y=\"").f(r.TextY).s("\" fill=\"#212b32\">").t(r.Label).s("</text>")
+			w.s("</text>")
+		case r.IsWorkstream:
+			w.s("\n  <text x=\"10\" y=\"").f(r.TextY).s("\" fill=\"#212b32\" font-weight=\"bold\">").t(r.Label)
+			if r.Full != "" {
+				w.s("<title>").t(r.Full).s("</title>")
+			}
+			w.s("</text>")
+		case r.Shaded:
+			w.s("\n  <rect x=\"0\" y=\"").f(r.Y).s("\" width=\"").f(g.Width).s("\" height=\"").f(r.H).s("\" fill=\"#f0f4f5\"/>")
 		}
 	}
 	for _, m := range g.Months {
 		w.s("\n  <line x1=\"").f(m.X).s("\" y1=\"0\" x2=\"").f(m.X).s("\" y2=\"").f(g.Height).s("\" stroke=\"#aeb7bd\" stroke-width=\"1\"/>")
 		if m.Label != "" {
-			w.s("<text x=\"").f(m.LabelX).s("\" y=\"16\" fill=\"#4c6272\">").t(m.Label).s("</text>")
+			w.s("<text x=\"").f(m.LabelX).s("\" y=\"18\" fill=\"#4c6272\">").t(m.Label).s("</text>")
 		}
 	}
 	w.s("\n  <line x1=\"").f(g.ChartX).s("\" y1=\"").f(g.BodyY).s("\" x2=\"").f(g.Width).s("\" y2=\"").f(g.BodyY).s("\" stroke=\"#aeb7bd\" stroke-width=\"1\"/>")
@@ -49,15 +59,36 @@ func (g GanttChart) Drawing() template.HTML {
 		w.s("\n  <text x=\"").f(l.LabelX).s("\" y=\"").f(l.LabelY).s("\" text-anchor=\"").t(l.Anchor).s(text).t(l.Label).s("</text>")
 	}
 	for _, r := range g.Rows {
-		if r.Diamond == "" {
+		if r.IsPhase || r.IsWorkstream {
 			continue
 		}
-		w.s("\n  ")
-		if s := r.Slip; s != nil {
-			w.s("<rect x=\"").f(s.X).s("\" y=\"").f(s.Y).s("\" width=\"").f(s.W).s("\" height=\"").f(s.H).s("\" fill=\"url(#gantt-slip)\" stroke=\"#d5281b\" stroke-width=\"1\"/>\n  ")
+		full := r.Full
+		if full == "" {
+			full = r.Label
 		}
-		w.s("<polygon points=\"").t(r.Diamond).s("\" fill=\"").t(r.Fill).s("\" stroke=\"#212b32\" stroke-width=\"").f(r.StrokeWidth).s("\"/>")
-		w.s("\n  <text x=\"").f(r.CodeX).s("\" y=\"").f(r.TextY).s("\" fill=\"#212b32\" font-weight=\"bold\">").t(r.Code).s("</text>")
+		w.s("\n  <a class=\"golive-gantt__milestone\"")
+		if r.Href != "" {
+			w.s(" href=\"").t(r.Href).s("\"")
+		}
+		w.s(" aria-label=\"").t(r.Name).s("\"><title>").t(full).s("</title>")
+		// The band is the row's hover and focus target; app.css colours it when focused.
+		w.s("\n    <rect class=\"golive-gantt__band\" x=\"0\" y=\"").f(r.Y).s("\" width=\"").f(g.Width).s("\" height=\"").f(r.H).s("\" fill=\"#ffffff\" fill-opacity=\"0\"/>")
+		w.s("\n    <text x=\"20\" y=\"").f(r.TextY).s("\" fill=\"#212b32\">").t(r.Label).s("</text>")
+		if r.Diamond != "" {
+			if s := r.Slip; s != nil {
+				w.s("\n    <rect x=\"").f(s.X).s("\" y=\"").f(s.Y).s("\" width=\"").f(s.W).s("\" height=\"").f(s.H).s("\" fill=\"url(#gantt-slip)\" stroke=\"#d5281b\" stroke-width=\"1\"/>")
+			}
+			w.s("\n    <polygon points=\"").t(r.Diamond).s("\" fill=\"").t(r.Fill).s("\" stroke=\"#212b32\" stroke-width=\"").f(r.StrokeWidth).s("\"/>")
+			w.s("\n    <text x=\"").f(r.CodeX).s("\" y=\"").f(r.TextY).s("\" fill=\"#212b32\" font-weight=\"bold\">").t(r.Code).s("</text>")
+		}
+		if t := r.Tip; t != nil {
+			w.s("\n    <g class=\"golive-gantt__tip\"><rect x=\"").f(t.X).s("\" y=\"").f(t.Y).s("\" width=\"").f(t.W).s("\" height=\"").f(t.H).s("\" fill=\"#212b32\"/>")
+			for _, l := range t.Lines {
+				w.s("<text x=\"").f(t.X + 6).s("\" y=\"").f(l.Y).s("\" fill=\"#ffffff\">").t(l.Text).s("</text>")
+			}
+			w.s("</g>")
+		}
+		w.s("\n  </a>")
 	}
 	w.s("\n")
 	return template.HTML(w.b) //nolint:gosec // every text above went through html.EscapeString
@@ -78,16 +109,28 @@ func (w *svgWriter) t(text string) *svgWriter {
 }
 
 // PlanTableRow is the milestone as a row of the plan page's milestones table, written here for
-// the reason Drawing is: a plan's table is hundreds of rows of a dozen values each.
+// the reason Drawing is: a plan's table is hundreds of rows of a dozen values each. The table is
+// NHS.UK's responsive table: on a phone each row becomes a card, each value under its heading
+// (the nhsuk-table__heading spans), and the roles keep it a table to screen readers.
 func (r MilestoneRow) PlanTableRow() template.HTML {
-	w := svgWriter{b: make([]byte, 0, 768)}
-	w.s("\n    <tr class=\"nhsuk-table__row\">\n      <td class=\"nhsuk-table__cell\"><a href=\"").t(r.Href).s("\">").t(r.Title).s("</a></td>")
-	w.s("\n      <td class=\"nhsuk-table__cell\">").t(r.Phase).s("<br><span class=\"nhsuk-body-s\">").t(r.Workstream).s("</span></td>")
-	w.s("\n      <td class=\"nhsuk-table__cell\">").t(r.Owner)
+	w := svgWriter{b: make([]byte, 0, 1280)}
+	cell := func(heading string) {
+		w.s("\n      <td role=\"cell\" class=\"nhsuk-table__cell\"><span class=\"nhsuk-table__heading\" aria-hidden=\"true\">").s(heading).s(" </span><span>")
+	}
+	w.s("\n    <tr role=\"row\" class=\"nhsuk-table__row\">")
+	cell("Milestone")
+	w.s("<a href=\"").t(r.Href).s("\">").t(r.Title).s("</a></span></td>")
+	cell("Phase and workstream")
+	w.t(r.Phase).s("<br><span class=\"nhsuk-body-s\">").t(r.Workstream).s("</span></span></td>")
+	cell("Owner")
+	w.t(r.Owner)
 	if r.OwnerOrg != "" {
 		w.s("<br><span class=\"nhsuk-body-s\">").t(r.OwnerOrg).s("</span>")
 	}
-	w.s("</td>\n      <td class=\"nhsuk-table__cell\">").t(r.Due).s("</td>\n      <td class=\"nhsuk-table__cell\">")
+	w.s("</span></td>")
+	cell("Due")
+	w.t(r.Due).s("</span></td>")
+	cell("Forecast finish")
 	if r.Forecast != "" {
 		w.t(r.Forecast)
 		if r.Slip != "" {
@@ -96,19 +139,22 @@ func (r MilestoneRow) PlanTableRow() template.HTML {
 	} else {
 		w.s("On time")
 	}
-	w.s("</td>\n      <td class=\"nhsuk-table__cell\"><strong class=\"nhsuk-tag ").t(r.RAG.Class).s("\">").t(r.RAG.Label).s("</strong> ").t(r.Status)
+	w.s("</span></td>")
+	cell("Status")
+	w.s("<strong class=\"nhsuk-tag ").t(r.RAG.Class).s("\">").t(r.RAG.Label).s("</strong> ").t(r.Status)
 	if r.Waiting {
 		w.s(", waiting for acceptance")
 	}
 	if r.Reason != "" {
 		w.s("<br><span class=\"nhsuk-body-s\">").t(r.Reason).s("</span>")
 	}
-	w.s("</td>\n      <td class=\"nhsuk-table__cell\">")
+	w.s("</span></td>")
+	cell("Critical path")
 	if r.CriticalPath {
 		w.s("Yes (CP)")
 	} else {
 		w.s("No")
 	}
-	w.s("</td>\n    </tr>")
+	w.s("</span></td>\n    </tr>")
 	return template.HTML(w.b) //nolint:gosec // every value above went through html.EscapeString
 }
