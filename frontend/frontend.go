@@ -131,63 +131,21 @@ func (r *Renderer) Pages() []string {
 
 // Funcs are the template helpers: formatting only, never a business rule.
 var Funcs = template.FuncMap{
-	"london": func(t any) string {
-		switch v := t.(type) {
-		case time.Time:
-			if v.IsZero() {
-				return ""
-			}
-			return v.In(ukclock.London).Format("2 January 2006 15:04")
-		case *time.Time:
-			if v == nil || v.IsZero() {
-				return ""
-			}
-			return v.In(ukclock.London).Format("2 January 2006 15:04")
-		}
-		return ""
-	},
+	// london, londonDate and ukTime show instants in the one NHS.UK style, UK time (GMT or BST):
+	// "27 March 2027 at 2:30pm" and "27 March 2027" (ukclock.DateTime and ukclock.Date).
+	"london": dateTime,
+	"ukTime": dateTime,
 	// ocdsDate shows an OCDS date-time (RFC 3339 text) as a UK day.
 	"ocdsDate": func(s string) string {
 		t, err := time.Parse(time.RFC3339, s)
 		if err != nil {
 			return s
 		}
-		return t.In(ukclock.London).Format("2 January 2006")
+		return ukclock.Date(t)
 	},
-	"londonDate": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(ukclock.London).Format("2 January 2006")
-	},
-	"isoDate": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(ukclock.London).Format("2006-01-02")
-	},
-	// ukTime is how a deadline reads: "12:00 on 4 May 2018", UK wall clock (GMT or BST).
-	"ukTime": func(t any) string {
-		switch v := t.(type) {
-		case time.Time:
-			if v.IsZero() {
-				return ""
-			}
-			return v.In(ukclock.London).Format("15:04 on 2 January 2006")
-		case *time.Time:
-			if v == nil || v.IsZero() {
-				return ""
-			}
-			return v.In(ukclock.London).Format("15:04 on 2 January 2006")
-		}
-		return ""
-	},
-	"isoTime": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(ukclock.London).Format("15:04")
-	},
+	"londonDate": ukclock.Date,
+	// list makes a slice in a template: (list "day" "month" "year").
+	"list": func(v ...string) []string { return v },
 	// mod and ukDate lay out the timeline drawing.
 	"mod":    func(a, b int) int { return a % b },
 	"ukDate": func(t time.Time) string { return t.In(ukclock.London).Format("2 Jan 2006") },
@@ -247,6 +205,19 @@ var Funcs = template.FuncMap{
 		}
 		return m, nil
 	},
+}
+
+// dateTime shows a time.Time or *time.Time (nil and zero show nothing).
+func dateTime(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		return ukclock.DateTime(v)
+	case *time.Time:
+		if v != nil {
+			return ukclock.DateTime(*v)
+		}
+	}
+	return ""
 }
 
 // RoleName is the label people read for a role (its key, or an access.Role).

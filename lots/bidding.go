@@ -257,7 +257,7 @@ func (s *Service) bidderLot(ctx context.Context, tx *Store, lotID string) (Procu
 	return p, l, qs, err
 }
 
-func londonString(t time.Time) string { return t.In(ukclock.London).Format("15:04 on 2 January 2006") }
+func londonString(t time.Time) string { return ukclock.DateTime(t) }
 
 func (s *Service) seal(p Procurement, sub *Submission, c Content) error {
 	key, err := s.dataKey(p)

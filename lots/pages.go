@@ -64,12 +64,6 @@ func (h *Pages) list(c *fiber.Ctx) error {
 
 // --- the procurement form ---
 
-// DateField is a date and a time entered as UK wall-clock time.
-type DateField struct {
-	Name, Legend, Hint, Date, Time string
-	DateOnly                       bool
-}
-
 // ProcurementFormPage creates or edits a procurement in draft.
 type ProcurementFormPage struct {
 	ID                                 string
@@ -77,7 +71,7 @@ type ProcurementFormPage struct {
 	TermYears, ExtensionYears, Value   string
 	Regimes, Procedures, Commissioners []web.Option
 	PublishValue                       []web.Option
-	Timetable                          []DateField
+	Timetable                          []web.DateField
 	ProcedureChosen                    string
 	CurrentTitle                       string
 }
@@ -94,13 +88,9 @@ var timetable = []struct{ name, legend, hint string }{
 	{"contract_start", "Contract start", "Go-live of the first phase can be no earlier."},
 }
 
-func dateField(name, legend, hint string, t time.Time) DateField {
-	d := DateField{Name: name, Legend: legend, Hint: hint}
-	if !t.IsZero() {
-		l := ukclock.InLondon(t)
-		d.Date, d.Time = l.Format("2006-01-02"), l.Format("15:04")
-	}
-	return d
+// dateField is a date and time input showing t (blank for the zero time).
+func dateField(name, legend, hint string, t time.Time) web.DateField {
+	return web.DateField{Name: name, Legend: legend, Hint: hint, WithTime: true, DateInput: ukclock.InputOf(t)}
 }
 
 func (h *Pages) procurementForm(c *fiber.Ctx, id string, in ProcurementInput, typed bool) (ProcurementFormPage, error) {
@@ -114,8 +104,8 @@ func (h *Pages) procurementForm(c *fiber.Ctx, id string, in ProcurementInput, ty
 		f := newForm(c)
 		page.TermYears, page.ExtensionYears, page.Value = f.Str("term_years"), f.Str("extension_years"), f.Str("estimated_value")
 		for _, t := range timetable {
-			page.Timetable = append(page.Timetable, DateField{Name: t.name, Legend: t.legend, Hint: t.hint,
-				Date: f.Str(t.name + "_date"), Time: f.Str(t.name + "_time")})
+			page.Timetable = append(page.Timetable, web.DateField{Name: t.name, Legend: t.legend, Hint: t.hint,
+				WithTime: true, DateInput: f.DateInputOf(t.name)})
 		}
 	} else {
 		if in.TermYears > 0 {
@@ -150,11 +140,11 @@ func readProcurement(c *fiber.Ctx) (ProcurementInput, map[string]string) {
 	in.TermYears = f.Int("term_years", "the term in years")
 	in.ExtensionYears = f.Int("extension_years", "the extension in years")
 	in.EstimatedValuePence = f.pounds("estimated_value", "the estimated value")
-	in.ClarificationDeadline = f.when("clarification_deadline", "the clarification deadline")
-	in.SubmissionDeadline = f.when("submission_deadline", "the submission deadline")
-	in.EvaluationStart = f.when("evaluation_start", "the evaluation start")
-	in.AwardDate = f.when("award_date", "the award date")
-	in.ContractStart = f.when("contract_start", "the contract start")
+	in.ClarificationDeadline = f.when("clarification_deadline", "clarification deadline")
+	in.SubmissionDeadline = f.when("submission_deadline", "submission deadline")
+	in.EvaluationStart = f.when("evaluation_start", "evaluation start")
+	in.AwardDate = f.when("award_date", "award date")
+	in.ContractStart = f.when("contract_start", "contract start")
 	fields := f.Check(&in)
 	if m, ok := fields["estimated_value_pence"]; ok {
 		delete(fields, "estimated_value_pence")
@@ -581,7 +571,7 @@ type LotPage struct {
 	Kinds, Panels, Templates  []web.Option
 	Site                      struct{ Name, Address string }
 	Phase                     struct{ Name string }
-	PhaseDate                 DateField
+	PhaseDate                 web.DateField
 	Question                  struct{ Section, Number, Text, Guidance, Weight, MaxScore, MinScore, WordLimit string }
 	Errs                      map[string]map[string]string
 	Progress                  *LotProgress // where the lot stands, once opened
@@ -621,7 +611,8 @@ func (h *Pages) lotPage(c *fiber.Ctx) (LotPage, error) {
 	for _, t := range Templates {
 		page.Templates = append(page.Templates, web.Option{Value: t.Key, Label: t.Name})
 	}
-	page.PhaseDate = dateField("go_live", "Go-live date and time", "UK time. No earlier than the contract start.", time.Time{})
+	page.PhaseDate = dateField("go_live", "Go-live date and time", "No earlier than the contract start.", time.Time{})
+	page.PhaseDate.Prefix = "phase-"
 	page.Question.MaxScore, page.Question.MinScore = "4", "0"
 	if len(l.Sections) > 0 {
 		page.Question.Section = l.Sections[len(l.Sections)-1].Title
@@ -687,10 +678,10 @@ func (h *Pages) addSite(c *fiber.Ctx) error {
 func (h *Pages) addPhase(c *fiber.Ctx) error {
 	f := newForm(c)
 	in := PhaseInput{Name: f.Str("name"), Service: f.Str("service"), SiteID: f.Str("site_id")}
-	in.GoLive = f.when("go_live", "the go-live date")
+	in.GoLive = f.when("go_live", "go-live date")
 	fill := func(p *LotPage) {
 		p.Phase.Name = in.Name
-		p.PhaseDate.Date, p.PhaseDate.Time = f.Str("go_live_date"), f.Str("go_live_time")
+		p.PhaseDate.DateInput = f.DateInputOf("go_live")
 		for i := range p.Services {
 			p.Services[i].Selected = p.Services[i].Value == in.Service
 			p.Services[i].Checked = p.Services[i].Selected
@@ -791,7 +782,7 @@ func (h *Pages) responses(c *fiber.Ctx) error {
 type DecisionPage struct {
 	V                 ProcurementView
 	Decisions         []web.Option
-	Meeting           DateField
+	Meeting           web.DateField
 	MinuteRef, Reason string
 	Part2             bool
 	Value             string
@@ -803,7 +794,7 @@ func (h *Pages) decisionPage(c *fiber.Ctx) (DecisionPage, error) {
 		return DecisionPage{}, err
 	}
 	page := DecisionPage{V: v, Decisions: web.OptionsOf([]string{"approve", "reject"}, map[string]string{"approve": "Approve", "reject": "Reject"}),
-		Meeting: DateField{Name: "meeting_date", Legend: "Date of the governing body meeting", Hint: "For example, 2027-03-22", DateOnly: true}, Part2: true}
+		Meeting: web.DateField{Name: "meeting_date", Legend: "Date of the governing body meeting"}, Part2: true}
 	if v.ShowValue {
 		page.Value = FormatPence(v.EstimatedValuePence)
 	}
@@ -821,7 +812,7 @@ func (h *Pages) decisionForm(c *fiber.Ctx) error {
 func (h *Pages) decide(c *fiber.Ctx) error {
 	f := newForm(c)
 	in := DecisionInput{Decision: f.Str("decision"), MinuteRef: f.Str("minute_ref"), Part2: f.Checked("part2"), Reason: f.Str("reason")}
-	in.MeetingDate = f.when("meeting_date", "the meeting date")
+	in.MeetingDate = f.Date("meeting_date", ukclock.DateQuestion{Label: "meeting date", Required: true})
 	fields := f.Check(&in)
 	var err error
 	if fields == nil {
@@ -841,7 +832,7 @@ func (h *Pages) decide(c *fiber.Ctx) error {
 		return perr
 	}
 	page.Decisions = web.OptionsOf([]string{"approve", "reject"}, map[string]string{"approve": "Approve", "reject": "Reject"}, in.Decision)
-	page.Meeting.Date, page.MinuteRef, page.Reason, page.Part2 = f.Str("meeting_date_date"), in.MinuteRef, in.Reason, in.Part2
+	page.Meeting.DateInput, page.MinuteRef, page.Reason, page.Part2 = f.DateInputOf("meeting_date"), in.MinuteRef, in.Reason, in.Part2
 	return h.Web.Render(c.Status(status), "lots/decision", "Governing body decision", page, fields)
 }
 
@@ -863,7 +854,7 @@ type ClarificationsPage struct {
 		Title, Body string
 		Changes     bool
 	}
-	Deadline     DateField
+	Deadline     web.DateField
 	AddendumErrs map[string]string
 }
 
@@ -873,8 +864,9 @@ func (h *Pages) clarificationsPage(c *fiber.Ctx) (ClarificationsPage, error) {
 		return ClarificationsPage{}, err
 	}
 	page := ClarificationsPage{V: v, ShowAsker: v.CanManage,
-		Manage:   v.CanManage && h.can(c, access.PermProcManage) && CheckAction(ActClarify, v.Effective) == nil,
-		Deadline: DateField{Name: "new_submission_deadline", Legend: "New submission deadline (optional)", Hint: "UK time. Leave blank to keep " + londonString(v.SubmissionDeadline) + "."}}
+		Manage: v.CanManage && h.can(c, access.PermProcManage) && CheckAction(ActClarify, v.Effective) == nil,
+		Deadline: web.DateField{Name: "new_submission_deadline", Prefix: "addendum-", Legend: "New submission deadline (optional)", WithTime: true,
+			Hint: "Leave blank to keep " + londonString(v.SubmissionDeadline) + "."}}
 	names := map[string]string{}
 	if page.ShowAsker {
 		var ids []string
@@ -933,7 +925,7 @@ func (h *Pages) answer(c *fiber.Ctx) error {
 func (h *Pages) addendum(c *fiber.Ctx) error {
 	f := newForm(c)
 	in := AddendumInput{Title: f.Str("title"), Body: f.Str("body"), ChangesResponses: f.Checked("changes_responses")}
-	if t := f.when("new_submission_deadline", "the new submission deadline"); !t.IsZero() {
+	if t := f.when("new_submission_deadline", "new submission deadline"); !t.IsZero() {
 		in.NewSubmissionDeadline = &t
 	}
 	var err error
@@ -951,7 +943,7 @@ func (h *Pages) addendum(c *fiber.Ctx) error {
 		return perr
 	}
 	page.Addendum.Title, page.Addendum.Body, page.Addendum.Changes = in.Title, in.Body, in.ChangesResponses
-	page.Deadline.Date, page.Deadline.Time = f.Str("new_submission_deadline_date"), f.Str("new_submission_deadline_time")
+	page.Deadline.DateInput = f.DateInputOf("new_submission_deadline")
 	page.AddendumErrs = fields
 	return h.Web.Render(c.Status(status), "lots/clarifications", "Clarifications and addenda", page, web.Prefixed(fields, "addendum-"))
 }

@@ -44,23 +44,11 @@ type form struct{ *web.Form }
 
 func newForm(c *fiber.Ctx) *form { return &form{web.NewForm(c)} }
 
-// when reads a date field (name_date, YYYY-MM-DD) and a time field (name_time, HH:MM) as UK
-// wall-clock time; blank is the zero time (the validation says whether one is required).
+// when reads a date and time input (name-day, name-month, name-year, name-time) as UK
+// wall-clock time; blank is the zero time (the validation says whether one is required, in the
+// same words: "Enter the award date").
 func (f *form) when(name, label string) time.Time {
-	d, t := strings.TrimSpace(f.Str(name+"_date")), strings.TrimSpace(f.Str(name+"_time"))
-	if d == "" && t == "" {
-		return time.Time{}
-	}
-	if d == "" {
-		f.Errs[name] = "Enter the date of " + label
-		return time.Time{}
-	}
-	v, err := ukclock.LondonTime(d, t)
-	if err != nil {
-		f.Errs[name] = web.Capitalise(label) + ": " + err.Error()
-		return time.Time{}
-	}
-	return v
+	return f.Date(name, ukclock.DateQuestion{Label: label, WithTime: true})
 }
 
 // pounds reads money typed in pounds, exactly, into pence.

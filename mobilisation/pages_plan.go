@@ -5,7 +5,6 @@ import (
 	"io"
 	"mime"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -248,7 +247,8 @@ type MilestonePage struct {
 
 // MilestoneEditForm is the lead's form to change a milestone.
 type MilestoneEditForm struct {
-	Title, Workstream, DueOn string
+	Title, Workstream        string
+	DueOn                    web.DateField
 	Critical                 bool
 	Sides, Owners, DependsOn []web.Option
 	CriticalItems            []web.Option
@@ -273,6 +273,7 @@ var reportable = []string{string(NotStarted), string(InProgress), string(Blocked
 type milestoneForms struct {
 	status, progressNote, completionNote, acceptNote, returnReason string
 	edit                                                           *MilestoneChange
+	due                                                            ukclock.DateInput // the due date as typed into edit
 	errs                                                           map[string]map[string]string
 }
 
@@ -320,7 +321,7 @@ func (h *Pages) milestonePage(c *fiber.Ctx, typed milestoneForms) (MilestonePage
 	page.Statuses = web.OptionsOf(reportable, map[string]string{string(NotStarted): "Not started", string(InProgress): "In progress",
 		string(Blocked): "Blocked: say what blocks it in the note"}, typed.status)
 	if page.CanEdit {
-		if page.Edit, err = h.editForm(c, v, m, typed.edit); err != nil {
+		if page.Edit, err = h.editForm(c, v, m, typed.edit, typed.due); err != nil {
 			return page, "", err
 		}
 	}
@@ -335,11 +336,12 @@ func orNobody(name string) string {
 }
 
 // editForm fills the lead's form from the milestone, or from what was typed.
-func (h *Pages) editForm(c *fiber.Ctx, v PlanView, m MilestoneView, typed *MilestoneChange) (MilestoneEditForm, error) {
-	f := MilestoneEditForm{Title: m.Title, Workstream: m.Workstream, DueOn: m.DueOn, Critical: m.Critical}
+func (h *Pages) editForm(c *fiber.Ctx, v PlanView, m MilestoneView, typed *MilestoneChange, due ukclock.DateInput) (MilestoneEditForm, error) {
+	f := MilestoneEditForm{Title: m.Title, Workstream: m.Workstream, Critical: m.Critical,
+		DueOn: web.DateField{Name: "due_on", Prefix: "edit-", Legend: "Due date", Hint: "Moving it reschedules its reminders.", DateInput: dayInput(m.DueOn)}}
 	side, owner, deps := string(m.OwnerSide), m.OwnerUserID, m.DependsOn
 	if t := typed; t != nil {
-		f.Title, f.Workstream, f.DueOn, f.Critical = deref(t.Title), deref(t.Workstream), deref(t.DueOn), t.Critical != nil && *t.Critical
+		f.Title, f.Workstream, f.DueOn.DateInput, f.Critical = deref(t.Title), deref(t.Workstream), due, t.Critical != nil && *t.Critical
 		side, owner = string(derefSide(t.OwnerSide)), deref(t.OwnerUserID)
 		if t.DependsOn != nil {
 			deps = *t.DependsOn
@@ -520,17 +522,31 @@ func (h *Pages) returnMilestone(c *fiber.Ctx) error {
 	return milestoneDone(c, "“"+m.Title+"” returned to the provider.")
 }
 
+// dueOn is how the milestone form asks for the due day; the API takes it as "2006-01-02".
+var dueOn = ukclock.DateQuestion{Label: "due date", Required: true}
+
+// dayInput shows a stored day ("2006-01-02") in the date input.
+func dayInput(day string) ukclock.DateInput {
+	t, err := time.ParseInLocation(dayLayout, day, ukclock.London)
+	if err != nil {
+		return ukclock.DateInput{}
+	}
+	in := ukclock.InputOf(t)
+	in.Time = ""
+	return in
+}
+
 // editMilestone saves the lead's whole form: every field is sent, so every field is set (no
 // dependency ticked clears them).
 func (h *Pages) editMilestone(c *fiber.Ctx) error {
 	f := web.NewForm(c)
-	title, ws, due, owner := f.Str("title"), f.Str("workstream"), strings.TrimSpace(f.Str("due_on")), f.Str("owner_user_id")
+	title, ws, due, owner := f.Str("title"), f.Str("workstream"), ukclock.ISODay(f.Date("due_on", dueOn)), f.Str("owner_user_id")
 	side, critical, deps := OwnerSide(f.Str("owner_side")), f.Checked("critical"), f.All("depends_on")
 	if deps == nil {
 		deps = []string{}
 	}
 	in := MilestoneChange{Title: &title, Workstream: &ws, OwnerSide: &side, OwnerUserID: &owner, DueOn: &due, Critical: &critical, DependsOn: &deps}
-	typed := milestoneForms{edit: &in}
+	typed := milestoneForms{edit: &in, due: f.DateInputOf("due_on")}
 	if fields := f.Check(&in); fields != nil {
 		c.Status(fiber.StatusUnprocessableEntity)
 		typed.errs = map[string]map[string]string{"edit": fields}

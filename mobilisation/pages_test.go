@@ -528,17 +528,36 @@ func TestMilestoneJourneyOnPages(t *testing.T) {
 
 	t.Run("the lead moves a due day; an impossible dependency is refused beside the field", func(t *testing.T) {
 		dos := milestoneHref(w.plan.ID, w.dos.ID)
-		form := url.Values{"title": {"DoS profiles live"}, "workstream": {"Directory of Services"}, "due_on": {"2019-03-18"},
+		form := url.Values{"title": {"DoS profiles live"}, "workstream": {"Directory of Services"},
+			"due_on-day": {"18"}, "due_on-month": {"3"}, "due_on-year": {"2019"},
 			"owner_side": {"provider"}, "owner_user_id": {w.actors["bidder"].UserID}, "critical": {"yes"}, "depends_on": {w.cqc.ID}}
 		if status, loc, body := w.post(t, "lead", dos, form); status != 303 || loc != dos {
 			t.Fatalf("edit: %d %s\n%s", status, loc, body)
 		}
-		form.Set("due_on", "31/02/2019")
-		status, _, body := w.post(t, "lead", dos, form)
-		if status != 422 || htmlDoc(t, body)["edit-due_on-error"] == nil {
-			t.Errorf("an impossible date: %d, or no message beside the date", status)
+		if _, body := w.get(t, "lead", dos); !strings.Contains(body, "18 March 2019") {
+			t.Errorf("the new due day is not shown")
 		}
-		form.Set("due_on", "2019-03-18")
+		form.Set("due_on-day", "31")
+		form.Set("due_on-month", "02")
+		form.Set("title", "DoS profiles live, checked")
+		status, _, body := w.post(t, "lead", dos, form)
+		doc := htmlDoc(t, body)
+		if status != 422 || doc["edit-due_on-error"] == nil || !strings.Contains(text(doc["edit-due_on-error"]), "Due date must be a real date") {
+			t.Fatalf("an impossible date: %d, or no message beside the date\n%s", status, body)
+		}
+		// The message is linked to the day, the part that is wrong, and everything typed is kept.
+		if day := doc["edit-due_on"]; day == nil || attr(day, "name") != "due_on-day" || attr(day, "value") != "31" || !strings.Contains(attr(day, "class"), "nhsuk-input--error") {
+			t.Errorf("the day box should carry the link, the error style and what was typed")
+		}
+		if month := doc["edit-due_on-month"]; month == nil || attr(month, "value") != "02" || strings.Contains(attr(month, "class"), "nhsuk-input--error") {
+			t.Errorf("the month box should keep 02 and not be marked wrong")
+		}
+		if !strings.Contains(body, `href="#edit-due_on"`) || attr(doc["edit-title"], "value") != "DoS profiles live, checked" {
+			t.Errorf("the summary should link to the date, and the title typed should be kept")
+		}
+		form.Set("due_on-day", "18")
+		form.Set("due_on-month", "3")
+		form.Set("title", "DoS profiles live")
 		form["depends_on"] = []string{w.gonogo.ID} // go/no-go already depends on DoS: a circle
 		status, _, body = w.post(t, "lead", dos, form)
 		if status != 422 || !strings.Contains(body, `href="#edit-depends_on"`) {

@@ -5,7 +5,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"golive/apperr"
 	"golive/tenants/access"
+	"golive/ukclock"
 	"golive/web"
 )
 
@@ -41,7 +43,8 @@ type SuccessionsPage struct {
 type SuccessionFormPage struct {
 	Predecessors []OrgChoice
 	Successors   []OrgChoice
-	Date, Note   string
+	Date         web.DateField
+	Note         string
 	Users        []OrgChoice // the two choices, as radios
 }
 
@@ -69,7 +72,9 @@ func (h *SuccessionWeb) form(c *fiber.Ctx, in SuccessionInput) (SuccessionFormPa
 	if err != nil {
 		return SuccessionFormPage{}, err
 	}
-	pg := SuccessionFormPage{Date: in.EffectiveDate, Note: in.Note, Successors: []OrgChoice{{Label: "Choose the successor"}}}
+	pg := SuccessionFormPage{Note: in.Note,
+		Date: web.DateField{Name: "effective_date", Legend: "Takes effect from", DateInput: web.NewForm(c).DateInputOf("effective_date"),
+			Hint: "From midnight in England at the start of this day. A date to come can be cancelled until then."}, Successors: []OrgChoice{{Label: "Choose the successor"}}}
 	for _, o := range orgs {
 		label := o.Name + " (" + string(o.Kind) + ")"
 		checked := false
@@ -98,9 +103,22 @@ func (h *SuccessionWeb) newForm(c *fiber.Ctx) error {
 	return h.Web.Render(c, "tenants/succession_new", "Record a succession", pg, nil)
 }
 
+// effectiveFrom is how the form asks for the day a succession takes effect; the API takes it
+// as "2006-01-02".
+var effectiveFrom = ukclock.DateQuestion{Label: "date it takes effect", Required: true}
+
 func (h *SuccessionWeb) create(c *fiber.Ctx) error {
 	var in SuccessionInput
-	err := web.ParseForm(c, &in)
+	err := c.BodyParser(&in)
+	if err != nil {
+		err = apperr.Invalidf("The form could not be read: %s", "check what you entered")
+	} else {
+		f := web.NewForm(c)
+		in.EffectiveDate = ukclock.ISODay(f.Date("effective_date", effectiveFrom))
+		if fields := f.Check(&in); fields != nil {
+			err = apperr.InvalidFields(fields)
+		}
+	}
 	var sc Succession
 	if err == nil {
 		sc, err = h.Svc.Schedule(c.UserContext(), web.ActorFrom(c), in)

@@ -3,7 +3,6 @@ package auditweb
 import (
 	"fmt"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -53,35 +52,21 @@ type dateParts struct {
 	Day, Month, Year string
 }
 
-// londonDay parses a date typed in three parts and returns the instant that London day starts.
-// bad names the part to link the error to ("day", "month" or "year"); label is "Date from".
+// londonDay parses a date typed in three parts, with the reader every form uses, and returns
+// the instant that London day starts. bad names the part to link the error to ("day", "month"
+// or "year"); label is "Date from".
 func (d dateParts) londonDay(label string) (t time.Time, set bool, bad, msg string) {
-	day, month, year := strings.TrimSpace(d.Day), strings.TrimSpace(d.Month), strings.TrimSpace(d.Year)
-	if day == "" && month == "" && year == "" {
+	in := ukclock.DateInput{Day: d.Day, Month: d.Month, Year: d.Year}
+	if in.Blank() {
 		return time.Time{}, false, "", ""
 	}
-	switch {
-	case day == "":
-		return time.Time{}, true, "day", label + " must include a day"
-	case month == "":
-		return time.Time{}, true, "month", label + " must include a month"
-	case year == "":
-		return time.Time{}, true, "year", label + " must include a year"
-	}
-	dn, err1 := strconv.Atoi(day)
-	mn, err2 := strconv.Atoi(month)
-	yn, err3 := strconv.Atoi(year)
-	switch {
-	case err1 != nil || dn < 1 || dn > 31:
-		return time.Time{}, true, "day", label + " must be a real date"
-	case err2 != nil || mn < 1 || mn > 12:
-		return time.Time{}, true, "month", label + " must be a real date"
-	case err3 != nil || len(year) != 4 || yn < 2000 || yn > 2200:
-		return time.Time{}, true, "year", label + " must include a year with 4 numbers, like 2025"
-	}
-	t = time.Date(yn, time.Month(mn), dn, 0, 0, 0, 0, ukclock.London)
-	if t.Day() != dn { // 31 April rolls over to 1 May
-		return time.Time{}, true, "day", label + " must be a real date"
+	t, err := ukclock.DateQuestion{Label: label}.Read(in)
+	if err != nil {
+		bad = ukclock.PartDay
+		if len(err.Parts) > 0 {
+			bad = err.Parts[0]
+		}
+		return time.Time{}, true, bad, err.Message
 	}
 	return t, true, "", ""
 }

@@ -406,16 +406,29 @@ func TestEvaluationPagesFromModerationToContractAward(t *testing.T) {
 	awardPagesWant(t, resp, body, 303, ev+"/award")
 
 	// The contract: refused before the day, with the service's message on the form; then awarded.
-	contract := url.Values{"contract_reference": {"MS-AWARD-1"}, "start_date": {"2026-10-01"}, "term_months": {"24"}, "value": {"230,000"}}
+	contract := withDate(t, url.Values{"contract_reference": {"MS-AWARD-1"}, "term_months": {"24"}, "value": {"230,000"}}, "start_date", "2026-10-01")
 	resp, body = lead.post(ev+"/contract", contract)
 	awardPagesWant(t, resp, body, 409, "")
 	if !strings.Contains(body, `id="contract-form-error"`) || !strings.Contains(awardPagesText(body), "Error: The lot is in standstill until midnight at the end of") {
 		t.Fatalf("the early award is not refused on the form:\n%s", awardPagesText(body))
 	}
-	resp, body = lead.post(ev+"/contract", url.Values{"contract_reference": {"MS-AWARD-1"}, "start_date": {"2026-10-01"}, "term_months": {"25"}, "value": {"230,000"}})
+	resp, body = lead.post(ev+"/contract", withDate(t, url.Values{"contract_reference": {"MS-AWARD-1"}, "term_months": {"25"}, "value": {"230,000"}}, "start_date", "2026-10-01"))
 	awardPagesWant(t, resp, body, 422, "")
 	if !strings.Contains(body, `id="contract-term_months-error"`) {
 		t.Fatal("a term that is not whole years is not refused beside its field")
+	}
+	// A start date with no month: the message beside the date input, on the month box, and
+	// everything typed kept.
+	resp, body = lead.post(ev+"/contract", url.Values{"contract_reference": {"MS-AWARD-1"}, "start_date-day": {"1"}, "start_date-year": {"2026"},
+		"term_months": {"24"}, "value": {"230,000"}})
+	awardPagesWant(t, resp, body, 422, "")
+	for _, want := range []string{`id="contract-start_date-error"`, "Start date must include a month", `href="#contract-start_date"`,
+		`class="nhsuk-input nhsuk-date-input__input nhsuk-input--width-2 nhsuk-input--error" id="contract-start_date" name="start_date-month" type="text" inputmode="numeric" value=""`,
+		`id="contract-start_date-day" name="start_date-day" type="text" inputmode="numeric" value="1"`,
+		`name="start_date-year" type="text" inputmode="numeric" value="2026"`, `value="MS-AWARD-1"`} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("the start date without a month: no %s in\n%s", want, body)
+		}
 	}
 	av, err := s.App.Award.Award(ctx, leadActor, lot)
 	if err != nil {

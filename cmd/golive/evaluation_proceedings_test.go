@@ -124,14 +124,14 @@ func TestAwardSuspendedByCourtProceedingsOverTheAPIAndThePage(t *testing.T) {
 	}
 
 	// The page's forms: a second claim, bad input beside the fields with what was typed kept.
-	resp, body := b.post(ev+"/award/proceedings", url.Values{"claimant_org_id": {org["Estuary Urgent Care CIC"]}, "notified_on": {today()},
-		"court": {"County Court at Central London"}, "claim_reference": {"K00CL123 <x>"}})
+	resp, body := b.post(ev+"/award/proceedings", withDate(t, url.Values{"claimant_org_id": {org["Estuary Urgent Care CIC"]},
+		"court": {"County Court at Central London"}, "claim_reference": {"K00CL123 <x>"}}, "notified_on", today()))
 	awardPagesWant(t, resp, body, 422, "")
 	if !strings.Contains(body, `id="proc-claim_reference-error"`) || !strings.Contains(body, `value="County Court at Central London"`) {
 		t.Fatalf("the bad claim reference is not refused beside its field:\n%s", awardPagesText(body))
 	}
-	resp, body = b.post(ev+"/award/proceedings", url.Values{"claimant_org_id": {org["Estuary Urgent Care CIC"]}, "notified_on": {today()},
-		"court": {"County Court at Central London"}, "claim_reference": {"K00CL123"}})
+	resp, body = b.post(ev+"/award/proceedings", withDate(t, url.Values{"claimant_org_id": {org["Estuary Urgent Care CIC"]},
+		"court": {"County Court at Central London"}, "claim_reference": {"K00CL123"}}, "notified_on", today()))
 	awardPagesWant(t, resp, body, 303, ev+"/award")
 	lotsAPIWant(t, s, 200, "GET", ev+"/award", lead, nil, &view)
 	if len(view.Proceedings) != 2 {
@@ -145,14 +145,14 @@ func TestAwardSuspendedByCourtProceedingsOverTheAPIAndThePage(t *testing.T) {
 	// Ending Weald's through the page: bad input beside the field, then recorded; the contract
 	// still waits for Estuary's.
 	end := ev + "/award/proceedings/" + p.ID + "/end"
-	resp, body = b.post(end, url.Values{"ended_on": {today()}})
+	resp, body = b.post(end, withDate(t, url.Values{}, "ended_on", today()))
 	awardPagesWant(t, resp, body, 422, "")
 	if !strings.Contains(body, `id="proc-1-end-how-error"`) {
 		t.Fatalf("the missing way is not refused beside its field:\n%s", awardPagesText(body))
 	}
-	resp, body = b.post(end, url.Values{"ended_on": {today()}, "how": {"discontinued"}, "note": {"Notice of discontinuance filed"}})
+	resp, body = b.post(end, withDate(t, url.Values{"how": {"discontinued"}, "note": {"Notice of discontinuance filed"}}, "ended_on", today()))
 	awardPagesWant(t, resp, body, 303, ev+"/award")
-	resp, body = b.post(end, url.Values{"ended_on": {today()}, "how": {"discontinued"}})
+	resp, body = b.post(end, withDate(t, url.Values{"how": {"discontinued"}}, "ended_on", today()))
 	awardPagesWant(t, resp, body, 409, "")
 	raw = lotsAPIWant(t, s, 409, "POST", ev+"/contract", lead, contract, nil)
 	if !strings.Contains(string(raw), "proceedings issued by Estuary Urgent Care CIC") || strings.Contains(string(raw), claimant) {

@@ -63,18 +63,24 @@ func (f awardForm) mark(name, label string) *int {
 	return &n
 }
 
-// date reads a date (YYYY-MM-DD, as a date input sends it) as the start of that UK day.
-func (f awardForm) date(name, label string) time.Time {
-	v := strings.TrimSpace(f.Str(name))
-	if v == "" {
-		return time.Time{}
-	}
-	t, err := ukclock.LondonTime(v, "00:00")
-	if err != nil {
-		f.Errs[name] = web.Capitalise(label) + ": " + err.Error()
-		return time.Time{}
-	}
-	return t
+// The award's dates, as the pages ask for them. The API takes the same days as "2006-01-02"
+// (proceedings) or RFC 3339 (the contract); the pages read day, month and year boxes.
+var (
+	startDate  = ukclock.DateQuestion{Label: "start date", Required: true}
+	notifiedOn = ukclock.DateQuestion{Label: "day the authority was told", Required: true}
+	endedOn    = ukclock.DateQuestion{Label: "day the suspension ended", Required: true}
+)
+
+func notifiedOnField(now time.Time) web.DateField {
+	in := ukclock.InputOf(now)
+	in.Time = ""
+	return web.DateField{Name: "notified_on", Prefix: "proc-", Legend: "Day the authority was told",
+		Hint: "Not in the future, nor before standstill began.", DateInput: in}
+}
+
+func endedOnField(rowPrefix string) web.DateField {
+	return web.DateField{Name: "ended_on", Prefix: rowPrefix + "end-", Legend: "Day the suspension ended",
+		Hint: "Not in the future, nor before the authority was told."}
 }
 
 // pounds reads money typed in pounds, exactly, into pence.
@@ -157,10 +163,11 @@ type ContractView struct {
 
 // ContractForm is the contract award form and what it shows.
 type ContractForm struct {
-	Show                                    bool
-	Provider                                string
-	Reference, StartDate, TermMonths, Value string
-	Errs                                    map[string]string
+	Show                         bool
+	Provider                     string
+	Reference, TermMonths, Value string
+	StartDate                    web.DateField
+	Errs                         map[string]string
 }
 
 // ProceedingRow is court proceedings against the award, with the end of their suspension or
@@ -175,16 +182,18 @@ type ProceedingRow struct {
 	CanEnd                                    bool
 	Prefix                                    string
 	Items                                     []web.Option
-	EndedOnTyped, NoteTyped                   string
+	EndedOnTyped                              web.DateField
+	NoteTyped                                 string
 	Errs                                      map[string]string
 }
 
 // ProceedingForm is the form to record court proceedings and what it shows.
 type ProceedingForm struct {
-	Show                                    bool
-	Items                                   []web.Option // the lot's bidders
-	NotifiedOn, Court, ClaimReference, Note string
-	Errs                                    map[string]string
+	Show                        bool
+	Items                       []web.Option // the lot's bidders
+	NotifiedOn                  web.DateField
+	Court, ClaimReference, Note string
+	Errs                        map[string]string
 }
 
 // RankedBid is a compliant bid that may be recommended.
@@ -272,7 +281,8 @@ func newAwardPage(ov Overview) AwardPage {
 	p.representations(ov, *cur)
 	p.proceedings(ov, *cur)
 	if _, ok := Offered(ov.Next, ActAwardContract, ""); ok {
-		p.ContractForm = ContractForm{Show: true, Provider: ov.Orgs[cur.BidderOrgID], TermMonths: strconv.Itoa(ov.Lot.TermYears * 12), Errs: map[string]string{}}
+		p.ContractForm = ContractForm{Show: true, Provider: ov.Orgs[cur.BidderOrgID], TermMonths: strconv.Itoa(ov.Lot.TermYears * 12), Errs: map[string]string{},
+			StartDate: web.DateField{Name: "start_date", Prefix: "contract-", Legend: "Start date", Hint: "The day the service starts."}}
 	}
 	return p
 }
@@ -338,6 +348,7 @@ func (p *AwardPage) proceedings(ov Overview, cur Recommendation) {
 			}
 		}
 		_, row.CanEnd = Offered(ov.Next, ActEndSuspension, pr.ID)
+		row.EndedOnTyped = endedOnField(row.Prefix)
 		row.fillEnd("")
 		p.Proceedings = append(p.Proceedings, row)
 	}
@@ -360,7 +371,7 @@ func (p *AwardPage) proceedings(ov Overview, cur Recommendation) {
 		}
 	}
 	if _, ok := Offered(ov.Next, ActRecordProceedings, ""); ok {
-		p.ProceedingForm = ProceedingForm{Show: true, Items: web.OptionsOf(ids, bidders), NotifiedOn: ov.Facts.Now.In(london).Format("2006-01-02"), Errs: map[string]string{}}
+		p.ProceedingForm = ProceedingForm{Show: true, Items: web.OptionsOf(ids, bidders), NotifiedOn: notifiedOnField(ov.Facts.Now), Errs: map[string]string{}}
 	}
 }
 
@@ -555,7 +566,7 @@ func contractFields(fields map[string]string) map[string]string {
 func (h *Pages) awardContractPage(c *fiber.Ctx) error {
 	f := newAwardForm(c)
 	in := ContractInput{ContractReference: strings.TrimSpace(f.Str("contract_reference"))}
-	in.StartDate = f.date("start_date", "the start date")
+	in.StartDate = f.Date("start_date", startDate)
 	in.ValuePence = f.pounds("value", "the contract value")
 	if strings.TrimSpace(f.Str("value")) == "" {
 		f.Errs["value"] = "Enter the contract value, in pounds"
@@ -585,7 +596,7 @@ func (h *Pages) awardContractPage(c *fiber.Ctx) error {
 				return ""
 			}
 			p.ContractForm.Errs = fields
-			p.ContractForm.Reference, p.ContractForm.StartDate = in.ContractReference, f.Str("start_date")
+			p.ContractForm.Reference, p.ContractForm.StartDate.DateInput = in.ContractReference, f.DateInputOf("start_date")
 			p.ContractForm.TermMonths, p.ContractForm.Value = f.Str("term_months"), f.Str("value")
 			return "contract-"
 		})
@@ -595,7 +606,7 @@ func (h *Pages) awardContractPage(c *fiber.Ctx) error {
 
 func (h *Pages) recordProceedingsPage(c *fiber.Ctx) error {
 	f := newAwardForm(c)
-	in := ProceedingsInput{ClaimantOrgID: f.Str("claimant_org_id"), NotifiedOn: f.Str("notified_on"), Court: f.Str("court"),
+	in := ProceedingsInput{ClaimantOrgID: f.Str("claimant_org_id"), NotifiedOn: ukclock.ISODay(f.Date("notified_on", notifiedOn)), Court: f.Str("court"),
 		ClaimReference: f.Str("claim_reference"), Note: f.Str("note")}
 	typed := in
 	var err error
@@ -610,7 +621,7 @@ func (h *Pages) recordProceedingsPage(c *fiber.Ctx) error {
 				return ""
 			}
 			pf := &p.ProceedingForm
-			pf.Errs, pf.NotifiedOn, pf.Court, pf.ClaimReference, pf.Note = fields, typed.NotifiedOn, typed.Court, typed.ClaimReference, typed.Note
+			pf.Errs, pf.NotifiedOn.DateInput, pf.Court, pf.ClaimReference, pf.Note = fields, f.DateInputOf("notified_on"), typed.Court, typed.ClaimReference, typed.Note
 			for i := range pf.Items {
 				pf.Items[i].Checked = pf.Items[i].Value == typed.ClaimantOrgID
 			}
@@ -623,7 +634,7 @@ func (h *Pages) recordProceedingsPage(c *fiber.Ctx) error {
 func (h *Pages) endSuspensionPage(c *fiber.Ctx) error {
 	f := newAwardForm(c)
 	id := c.Params("proceeding")
-	in := SuspensionEndInput{EndedOn: f.Str("ended_on"), How: SuspensionEnd(f.Str("how")), Note: f.Str("note")}
+	in := SuspensionEndInput{EndedOn: ukclock.ISODay(f.Date("ended_on", endedOn)), How: SuspensionEnd(f.Str("how")), Note: f.Str("note")}
 	typed := in
 	var err error
 	if fields := f.Check(&in); fields != nil {
@@ -638,7 +649,7 @@ func (h *Pages) endSuspensionPage(c *fiber.Ctx) error {
 				if r.ID != id || !r.CanEnd {
 					continue
 				}
-				r.Errs, r.EndedOnTyped, r.NoteTyped = fields, typed.EndedOn, typed.Note
+				r.Errs, r.EndedOnTyped.DateInput, r.NoteTyped = fields, f.DateInputOf("ended_on"), typed.Note
 				r.fillEnd(string(typed.How))
 				return r.Prefix + "end-"
 			}
