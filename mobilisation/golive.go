@@ -172,7 +172,7 @@ func (s *Service) GoLive(ctx context.Context, a *access.Actor, planID, phaseID s
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s (%s), lot %d: %s\n\n", proc.Title, proc.Reference, l.Number, l.Title)
 		fmt.Fprintf(&b, "%s went live on %s, declared by %s. The service is now provided by %s under contract %s.\n\nReadiness decisions:\n",
-			ph.Name, now.In(ukclock.London).Format("2 January 2006 at 15:04"), a.Name, names[p.ProviderOrgID], p.ContractReference)
+			ph.Name, ukclock.DateTime(now), a.Name, names[p.ProviderOrgID], p.ContractReference)
 		for _, d := range ds {
 			if d.PhaseID == ph.ID {
 				fmt.Fprintf(&b, "  %s: %s (%s)\n", names[d.OrgID], d.Decision, d.Reason)

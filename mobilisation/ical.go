@@ -296,7 +296,7 @@ func PlanEvents(v PlanView, baseURL, owner string) []CalendarEvent {
 		modified := v.Plan.CreatedAt
 		if ph.State == Live && ph.LiveAt != nil {
 			summary += " (live)"
-			lines = append(lines, "Live since "+ph.LiveAt.In(ukclock.London).Format("15:04 on 2 January 2006"))
+			lines = append(lines, "Live since "+ukclock.DateTime(*ph.LiveAt))
 			modified = *ph.LiveAt
 		} else {
 			lines = append(lines, "RAG: "+ragLabel(ph.RAG)+reasonSuffix(ph.Reason))

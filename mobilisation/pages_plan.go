@@ -292,11 +292,11 @@ func (h *Pages) milestonePage(c *fiber.Ctx, typed milestoneForms) (MilestonePage
 		page.Errs = map[string]map[string]string{}
 	}
 	if m.CompletionRequestedAt != nil {
-		page.Requested = fmt.Sprintf("%s asked for it to be accepted at %s", orNobody(m.CompletionRequestedByName),
-			m.CompletionRequestedAt.In(ukclock.London).Format("15:04 on 2 January 2006"))
+		page.Requested = fmt.Sprintf("%s asked for it to be accepted on %s", orNobody(m.CompletionRequestedByName),
+			ukclock.DateTime(*m.CompletionRequestedAt))
 	}
 	if m.AcceptedAt != nil {
-		page.Accepted = fmt.Sprintf("Accepted as done by %s at %s", orNobody(m.AcceptedByName), m.AcceptedAt.In(ukclock.London).Format("15:04 on 2 January 2006"))
+		page.Accepted = fmt.Sprintf("Accepted as done by %s on %s", orNobody(m.AcceptedByName), ukclock.DateTime(*m.AcceptedAt))
 	}
 	for _, x := range d.DependsOn {
 		page.DependsOn = append(page.DependsOn, milestoneRow(v.Plan.ID, x))

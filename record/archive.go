@@ -278,7 +278,7 @@ events are still those of golive's audit chain, run <code>golive record verify r
 `))
 
 func indexPage(c contents) ([]byte, error) {
-	d := indexData{H: c.header, ExportedAt: c.exportedAt.In(ukclock.London).Format("2 January 2006 15:04"), ExportedBy: c.exportedBy,
+	d := indexData{H: c.header, ExportedAt: ukclock.DateTime(c.exportedAt), ExportedBy: c.exportedBy,
 		Head: c.head, Events: len(c.events)}
 	byItem := map[Item][]string{}
 	for _, s := range c.sections {

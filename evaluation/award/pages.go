@@ -108,13 +108,13 @@ func renamed(fields map[string]string, pairs ...string) map[string]string {
 }
 
 // ukInstant is how these pages show a moment: an end of day as the day it ends ("midnight at
-// the end of Friday 9 January 2026 (UK time)"), anything else as "14:05 on 9 January 2026".
+// the end of Friday 9 January 2026 (UK time)"), anything else as "9 January 2026 at 2:05pm".
 func ukInstant(t time.Time) string {
 	l := t.In(london)
 	if l.Hour() == 0 && l.Minute() == 0 && l.Second() == 0 {
 		return ukDay(t)
 	}
-	return l.Format("15:04 on 2 January 2006")
+	return ukclock.DateTime(l)
 }
 
 // --- the award ---

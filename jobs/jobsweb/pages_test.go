@@ -104,7 +104,7 @@ func TestThePlatformAdminSeesQueuedMailNewestFirstInLondonTime(t *testing.T) {
 	if newer < 0 || older < 0 || newer > older {
 		t.Fatalf("the newer message is not listed first:\n%s", body)
 	}
-	for _, want := range []string{"1 July 2025 13:00", "1 July 2025 14:00", "lead0@example.nhs.uk",
+	for _, want := range []string{"1 July 2025 at 1pm", "1 July 2025 at 2pm", "lead0@example.nhs.uk",
 		"Kept in local outbox, not emailed", ">Sent<", ">Waiting<", `href="/platform/outbox/` + ids[0] + `"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("outbox page does not show %q", want)
@@ -161,7 +161,7 @@ func TestThePlatformAdminReadsOneMessageAndUnknownIdsAreNotFound(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("GET message = %d:\n%s", status, body)
 	}
-	for _, want := range []string{"<h1>Clarification answered</h1>", "lead@example.nhs.uk", "1 December 2025 09:30",
+	for _, want := range []string{"<h1>Clarification answered</h1>", "lead@example.nhs.uk", "1 December 2025 at 9:30am",
 		"<p>Dear bidder,<br>Your question has an answer.</p>", "&lt;script&gt;alert(1)&lt;/script&gt;", "org-7"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("message page does not show %q", want)
