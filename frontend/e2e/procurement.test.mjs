@@ -8,6 +8,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { checkA11y, demo, theH1, useGolive, visit } from './harness.mjs'
+import { dateTyped, fillDate } from './dates.mjs'
 import { errorBeside, flash, lotPeople, press, sessions, summary, text } from './walkthrough.mjs'
 
 const START = '2027-03-29T09:00:00+01:00' // the Monday after the clocks go forward
@@ -23,10 +24,6 @@ const golive = useGolive({ env: { GOLIVE_NOW: START } })
 const { as, closePages } = sessions(golive, people)
 const state = {}
 
-async function fillWhen (page, id, date, time) {
-  await page.locator(`#${id}`).fill(date)
-  if (time) await page.locator(`#${id}_time`).fill(time)
-}
 
 describe('a procurement from draft to opened responses', () => {
   test('the lead creates a procurement with Medway and Swale; bad input is shown beside its field', async () => {
@@ -39,14 +36,23 @@ describe('a procurement from draft to opened responses', () => {
     await theH1(page)
     await checkA11y(page, 'the new procurement form')
 
-    // Bad input first: no reference, a term in words, a time but no date.
+    // Bad input first: no reference, a term in words, a time but no date, 31 February.
     await page.locator('#title').fill('Medway and Swale integrated urgent care 2027')
     await page.locator('#term_years').fill('five')
-    await page.locator('#submission_deadline_time').fill('12:00')
+    await page.getByRole('group', { name: 'Clarification deadline', exact: true }).getByLabel('Time', { exact: true }).fill('12:00')
+    await fillDate(page, 'Submission deadline', '2027-02-28', '12:00')
+    await page.getByRole('group', { name: 'Submission deadline', exact: true }).getByLabel('Day', { exact: true }).fill('31')
     await press(page, 'Create procurement')
     assert.match(await errorBeside(page, 'reference'), /reference/i)
     assert.match(await errorBeside(page, 'term_years'), /whole number/)
-    assert.match(await errorBeside(page, 'submission_deadline'), /date of the submission deadline/)
+    assert.match(await errorBeside(page, 'clarification_deadline'), /Enter the clarification deadline$/)
+    assert.match(await errorBeside(page, 'submission_deadline'), /Submission deadline must be a real date$/)
+    // The day is the part in error: highlighted, and the error summary's link lands on it.
+    assert.match(await page.locator('#submission_deadline').getAttribute('name'), /^submission_deadline-day$/)
+    assert.match(await page.locator('#submission_deadline').getAttribute('class'), /nhsuk-input--error/)
+    assert.doesNotMatch(await page.locator('#submission_deadline-month').getAttribute('class'), /nhsuk-input--error/)
+    assert.equal(await dateTyped(page, 'Submission deadline'), '31 2 2027 12:00', 'the date typed is lost')
+    assert.equal(await dateTyped(page, 'Clarification deadline'), '   12:00', 'the time typed is lost')
     assert.equal(await page.locator('#title').inputValue(), 'Medway and Swale integrated urgent care 2027', 'what was typed is lost')
     await checkA11y(page, 'the new procurement form with errors')
 
@@ -58,18 +64,18 @@ describe('a procurement from draft to opened responses', () => {
     await page.locator('#term_years').fill('5')
     await page.locator('#extension_years').fill('2')
     await page.locator('#estimated_value').fill(VALUE_TYPED)
-    await fillWhen(page, 'clarification_deadline', '2027-04-07', '12:00')
-    await fillWhen(page, 'submission_deadline', '2027-04-14', '12:00')
-    await fillWhen(page, 'evaluation_start', '2027-04-15', '09:00')
-    await fillWhen(page, 'award_date', '2027-06-01', '12:00')
-    await fillWhen(page, 'contract_start', '2027-10-01', '08:00')
+    await fillDate(page, 'Clarification deadline', '2027-04-07', '12:00')
+    await fillDate(page, 'Submission deadline', '2027-04-14', '12:00')
+    await fillDate(page, 'Opening and evaluation start', '2027-04-15', '09:00')
+    await fillDate(page, 'Award date', '2027-06-01', '12:00')
+    await fillDate(page, 'Contract start', '2027-10-01', '08:00')
     await press(page, 'Create procurement')
     const m = new URL(page.url()).pathname.match(/^\/procurements\/([0-9a-f-]{36})$/)
     assert.ok(m, `creating landed on ${page.url()}: ${await summary(page)}`)
     state.id = m[1]
     assert.equal(await theH1(page), 'Medway and Swale integrated urgent care 2027')
     const body = await text(page)
-    assert.ok(body.includes('12:00 on 14 April 2027'), 'the submission deadline does not read 12:00 UK time')
+    assert.ok(body.includes('14 April 2027 at midday'), 'the submission deadline does not read 12:00 UK time')
     assert.ok(body.includes(VALUE_SHOWN), 'the lead does not see the estimated value')
     assert.ok(body.includes('NHS Swale CCG'), 'Swale is not listed as taking part')
     await checkA11y(page, 'the procurement overview (draft)')
@@ -137,10 +143,10 @@ describe('a procurement from draft to opened responses', () => {
 
     await page.locator('#phase-name').fill('NHS 111 and CAS go live')
     await page.locator('#phase-service').selectOption('nhs111')
-    await fillWhen(page, 'phase-go_live', '2027-10-01', '08:00')
+    await fillDate(page, 'Go-live date and time', '2027-10-01', '08:00')
     await press(page, 'Add phase')
     assert.match(await flash(page), /Phase .* added/, await summary(page))
-    assert.ok((await text(page)).includes('08:00 on 1 October 2027'))
+    assert.ok((await text(page)).includes('1 October 2027 at 8am'))
   })
 
   test('the lead submits it for approval and both governing bodies approve', async () => {
@@ -159,14 +165,14 @@ describe('a procurement from draft to opened responses', () => {
         await checkA11y(page, 'the decision page')
         // Rejecting needs a reason.
         await page.getByLabel('Reject', { exact: true }).check()
-        await fillWhen(page, 'meeting_date', '2027-03-25')
+        await fillDate(page, 'Date of the governing body meeting', '2027-03-25')
         await page.locator('#minute_ref').fill('GB/2027/031')
         await press(page, 'Record decision')
         assert.match(await errorBeside(page, 'reason'), /reason/i)
         await checkA11y(page, 'the decision page with an error')
       }
       await page.getByLabel('Approve', { exact: true }).check()
-      await fillWhen(page, 'meeting_date', '2027-03-25')
+      await fillDate(page, 'Date of the governing body meeting', '2027-03-25')
       await page.locator('#minute_ref').fill(who === 'medwayApprover' ? 'GB/2027/031' : 'SW/27/14')
       await page.locator('#part2').check()
       await press(page, 'Record decision')
@@ -221,7 +227,7 @@ describe('a procurement from draft to opened responses', () => {
     assert.ok(html.includes('the current clinical system contract runs to 2029'), 'the published answer is not shown')
     assert.ok(!html.includes('Weald'), 'the opportunity page names the bidder who asked')
     assert.ok(!html.includes('12,500,000') && !html.includes('12500000'), 'a bidder sees the estimated value')
-    assert.ok((await text(page)).includes('12:00 on 14 April 2027'), 'the deadline does not read 12:00 UK time')
+    assert.ok((await text(page)).includes('14 April 2027 at midday'), 'the deadline does not read 12:00 UK time')
     await checkA11y(page, 'an opportunity after registering')
     const res = await page.goto(`/procurements/${state.id}`)
     assert.ok([403, 404].includes(res.status()), `a bidder opened the commissioners' overview: HTTP ${res.status()}`)
