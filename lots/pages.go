@@ -338,7 +338,6 @@ type OverviewPage struct {
 	Decide, Opening, Clarify                           bool
 	Record                                             bool // may download record.zip (package record)
 	LotCommissioners, ServiceOptions, Kinds, Templates []web.Option
-	ConfirmTender                                      []web.Option // shown once publishing names a short tender period
 	Lot                                                struct{ Number, Title, Description string }
 	Errs                                               map[string]map[string]string
 	Progress                                           []LotProgress // each lot's tracker, once opened
@@ -539,13 +538,7 @@ func (h *Pages) publish(c *fiber.Ctx) error {
 	id := c.Params("id")
 	in := PublishInput{ConfirmShortTenderPeriod: c.FormValue(TenderPeriodField) == "yes"}
 	if err := h.Svc.Publish(c.UserContext(), web.ActorFrom(c), id, in); err != nil {
-		if fields, _ := web.FormFields(err); fields[TenderPeriodField] != "" {
-			// The form comes back naming the period, with a box to confirm it.
-			return h.overviewError(c, err, "publish", "publish-", func(p *OverviewPage) {
-				p.ConfirmTender = []web.Option{{Value: "yes", Label: "I confirm the short tender period"}}
-			})
-		}
-		return h.overviewError(c, err, "", "", nil)
+		return h.publishError(c, err)
 	}
 	return web.RedirectFlash(c, "/procurements/"+id, "Published: providers can now register interest and respond.")
 }

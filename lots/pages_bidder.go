@@ -300,6 +300,10 @@ func (h *Pages) saveResponse(c *fiber.Ctx) error {
 	if _, err := h.Svc.SaveDraft(c.UserContext(), web.ActorFrom(c), c.Params("lot"), in); err != nil {
 		return h.responseError(c, err, typed)
 	}
+	if f.Str("then") == "check" {
+		return web.RedirectFlash(c, "/opportunities/"+c.Params("id")+"/lots/"+c.Params("lot")+"/submit",
+			"Draft saved. Check it before you submit it.")
+	}
 	return web.RedirectFlash(c, c.Path(), "Draft saved. It is not submitted until you submit it.")
 }
 

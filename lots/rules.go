@@ -374,7 +374,7 @@ func CheckTenderPeriod(publication, deadline time.Time, confirmed bool) map[stri
 	if confirmed || period >= MinTenderDays*24*time.Hour {
 		return nil
 	}
-	days := int(period / (24 * time.Hour))
+	days := TenderPeriodDays(publication, deadline)
 	named := fmt.Sprintf("%d days", days)
 	switch {
 	case days < 1:
@@ -384,4 +384,10 @@ func CheckTenderPeriod(publication, deadline time.Time, confirmed bool) map[stri
 	}
 	return map[string]string{TenderPeriodField: fmt.Sprintf(
 		"The tender period is %s, shorter than %d days. Confirm that bidders have enough time to respond", named, MinTenderDays)}
+}
+
+// TenderPeriodDays is the tender period in whole days, publication to submission deadline:
+// what the check before publishing names, and what CheckTenderPeriod counts.
+func TenderPeriodDays(publication, deadline time.Time) int {
+	return int(deadline.Sub(publication) / (24 * time.Hour))
 }

@@ -157,6 +157,8 @@ func specs() []routeSpec {
 		{method: "GET", path: "/procurements/:id/documents/:doc", roles: procView, owner: "medway", obj: "draft"},
 		{method: "POST", path: "/procurements/:id/submit-for-approval", roles: lead, owner: "medway", obj: "draft"},
 		{method: "POST", path: "/procurements/:id/return-to-draft", roles: lead, owner: "medway", obj: "draft"},
+		// The check before publishing: a draft cannot be published yet, so the lead gets 409.
+		{method: "GET", path: "/procurements/:id/publish", roles: lead, owner: "medway", obj: "draft"},
 		{method: "POST", path: "/procurements/:id/publish", roles: lead, owner: "medway", obj: "draft"},
 		{method: "POST", path: "/procurements/:id/cancel", roles: lead, owner: "medway", obj: "draft"},
 		{method: "GET", path: "/procurements/:id/decision", roles: approver, owner: "medway", obj: "draft"},
@@ -174,6 +176,8 @@ func specs() []routeSpec {
 		{method: "POST", path: "/opportunities/:id/clarifications", roles: bidder, obj: "published"},
 		{method: "GET", path: "/opportunities/:id/lots/:lot/response", roles: bidder, obj: "published"},
 		{method: "POST", path: "/opportunities/:id/lots/:lot/response", roles: bidder, obj: "published"},
+		// The check before submitting shows each bidder its own draft, if it has one (else 409).
+		{method: "GET", path: "/opportunities/:id/lots/:lot/submit", roles: bidder, obj: "published"},
 		{method: "POST", path: "/opportunities/:id/lots/:lot/submit", roles: bidder, obj: "published"},
 		{method: "POST", path: "/opportunities/:id/lots/:lot/attachments", roles: bidder, obj: "published"},
 		{method: "GET", path: "/opportunities/:id/lots/:lot/attachments/:att", roles: bidder, owner: "weald", obj: "published"},
