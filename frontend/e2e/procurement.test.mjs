@@ -185,10 +185,12 @@ describe('a procurement from draft to opened responses', () => {
     await visit(page, `/procurements/${state.id}`)
     const body = await text(page)
     assert.ok(body.includes('GB/2027/031') && body.includes('SW/27/14'), 'the decisions table lacks the minute references')
-    // This timetable's tender period is 16 days: publishing names it and asks for confirmation.
-    await press(page, 'Publish to bidders')
-    assert.match(await summary(page), /16 days, shorter than 30 days/)
-    await page.locator('input[name="confirm_short_tender_period"]').check()
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Check and publish' }).click()])
+    assert.equal(await theH1(page), 'Check before you publish')
+    await checkA11y(page, 'the check before publishing')
+    // This timetable's tender period is 16 days: the check page names it and asks for confirmation.
+    assert.match(await text(page), /16 days, shorter than 30 days/)
+    await page.locator('#publish-confirm_short_tender_period').check()
     await press(page, 'Publish to bidders')
     assert.match(await flash(page), /Published/, await summary(page))
     await checkA11y(page, 'the procurement overview (published)')
@@ -267,6 +269,8 @@ describe('a procurement from draft to opened responses', () => {
         assert.match(await flash(page), /Attached cqc-registration.txt/, await summary(page))
         assert.ok((await text(page)).includes('cqc-registration.txt'), 'the attachment is not listed')
       }
+      await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Check and submit your response' }).click()])
+      if (who === 'estuary') await checkA11y(page, 'the check before submitting')
       await press(page, 'Submit response')
       assert.match(await flash(page), /submitted/, await summary(page))
       const sha = (await page.locator('#receipt-sha256').innerText()).trim()
