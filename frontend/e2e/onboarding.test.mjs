@@ -10,6 +10,7 @@
 import { describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { checkA11y, newPage, signIn, theH1, useGolive, visit } from './harness.mjs'
+import { fillDate } from './dates.mjs'
 import { errorBeside, flash, press, summary, text } from './walkthrough.mjs'
 
 const golive = useGolive({ empty: true })
@@ -147,16 +148,11 @@ describe('from an empty install to a published procurement and a registered bidd
     await page.locator('#procedure').selectOption('Open')
     await page.locator('#term_years').fill('5')
     await page.locator('#extension_years').fill('2')
-    await page.locator('#clarification_deadline').fill(day(30))
-    await page.locator('#clarification_deadline_time').fill('12:00')
-    await page.locator('#submission_deadline').fill(day(45))
-    await page.locator('#submission_deadline_time').fill('12:00')
-    await page.locator('#evaluation_start').fill(day(46))
-    await page.locator('#evaluation_start_time').fill('09:00')
-    await page.locator('#award_date').fill(day(90))
-    await page.locator('#award_date_time').fill('12:00')
-    await page.locator('#contract_start').fill(day(240))
-    await page.locator('#contract_start_time').fill('08:00')
+    await fillDate(page, 'Clarification deadline', day(30), '12:00')
+    await fillDate(page, 'Submission deadline', day(45), '12:00')
+    await fillDate(page, 'Opening and evaluation start', day(46), '09:00')
+    await fillDate(page, 'Award date', day(90), '12:00')
+    await fillDate(page, 'Contract start', day(240), '08:00')
     await press(page, 'Create procurement')
     const m = new URL(page.url()).pathname.match(/^\/procurements\/([0-9a-f-]{36})$/)
     assert.ok(m, `creating landed on ${page.url()}: ${await summary(page)}`)
@@ -174,8 +170,7 @@ describe('from an empty install to a published procurement and a registered bidd
     await press(page, 'Apply template')
     await page.locator('#phase-name').fill('NHS 111 and CAS go live')
     await page.locator('#phase-service').selectOption('nhs111')
-    await page.locator('#phase-go_live').fill(day(240))
-    await page.locator('#phase-go_live_time').fill('08:00')
+    await fillDate(page, 'Go-live date and time', day(240), '08:00')
     await press(page, 'Add phase')
     assert.match(await flash(page), /Phase .* added/, await summary(page))
 
@@ -184,7 +179,7 @@ describe('from an empty install to a published procurement and a registered bidd
     assert.match(await flash(page), /Sent to every participating governing body/, await summary(page))
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: "Record your governing body's decision" }).click()])
     await page.getByLabel('Approve', { exact: true }).check()
-    await page.locator('#meeting_date').fill(day(-3))
+    await fillDate(page, 'Date of the governing body meeting', day(-3))
     await page.locator('#minute_ref').fill('KMICB/BD/01')
     await press(page, 'Record decision')
     assert.match(await flash(page), /approval is recorded/, await summary(page))
