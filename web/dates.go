@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"time"
 
 	"golive/ukclock"
@@ -50,16 +51,50 @@ func (d DateField) InputID(part, msg string) string {
 	return d.Key() + "-" + part
 }
 
-// DateInputOf reads what was typed into the date input name.
+// DateInputOf reads what was typed into the date input name. A part that is not text (NUL,
+// invalid UTF-8: no person types them) reads as blank, as it cannot be shown again.
 func (f *Form) DateInputOf(name string) ukclock.DateInput {
-	return ukclock.DateInput{Day: f.Str(name + "-day"), Month: f.Str(name + "-month"), Year: f.Str(name + "-year"),
-		Time: f.Str(name + "-time")}
+	in, _ := f.dateInput(name)
+	return in
+}
+
+// dateInput is DateInputOf and the first part that was not text ("" when all were).
+func (f *Form) dateInput(name string) (in ukclock.DateInput, notText string) {
+	part := func(p string) string {
+		v := f.C.FormValue(name + "-" + p)
+		if !PlainText(v) {
+			if notText == "" {
+				notText = p
+			}
+			return ""
+		}
+		return v
+	}
+	in = ukclock.DateInput{Day: part(ukclock.PartDay), Month: part(ukclock.PartMonth), Year: part(ukclock.PartYear),
+		Time: part(ukclock.PartTime)}
+	return in, notText
 }
 
 // Date reads the date input name with the one reader every page uses; a date it cannot read
-// leaves its message under name and gives the zero time.
+// leaves its message under name (so it is shown beside the date input, whichever part is
+// wrong) and gives the zero time.
 func (f *Form) Date(name string, q ukclock.DateQuestion) time.Time {
-	t, err := q.Read(f.DateInputOf(name))
+	in, notText := f.dateInput(name)
+	if notText == ukclock.PartTime && !q.WithTime {
+		notText = "" // a time box this question does not show is not read
+	}
+	if notText != "" {
+		label, what := strings.TrimSpace(q.Label), "date"
+		if label == "" {
+			label = "date"
+		}
+		if notText == ukclock.PartTime {
+			what = "time"
+		}
+		f.Errs[name] = Capitalise(label) + " must be a real " + what
+		return time.Time{}
+	}
+	t, err := q.Read(in)
 	if err != nil {
 		f.Errs[name] = err.Message
 		return time.Time{}
