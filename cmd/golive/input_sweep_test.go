@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 
 	"golive/database"
 	"golive/tenants"
@@ -39,6 +42,7 @@ func TestNoInputGivesAServerError(t *testing.T) {
 	sw := &sweeper{t: t, s: s, doc: doc, tokens: map[string]string{}, browsers: map[string]*browser{}}
 
 	ops := 0
+	datesShown := map[string]bool{}
 	for _, sp := range specs() {
 		if sp.public || sp.path == "/sign-out" || strings.HasSuffix(sp.path, "/revoke") {
 			continue // public routes are swept below; revocations would end the sweep's own sign-ins
@@ -60,6 +64,10 @@ func TestNoInputGivesAServerError(t *testing.T) {
 		}
 		if sp.method == "POST" {
 			sw.form(c, path)
+			sw.dates(c, sp, path, datesShown)
+		}
+		if sp.method == "GET" && sp.path == "/admin/audit" {
+			sw.auditDates(c, datesShown)
 		}
 		sw.badIDs(c, sp, func(p string) { sw.page(c, sp.method, p) })
 	}
@@ -68,6 +76,15 @@ func TestNoInputGivesAServerError(t *testing.T) {
 	}
 	sw.public()
 	sw.transport()
+	// The sweep reached these date inputs with the form shown again; the others (the contract's
+	// start date, the court proceedings' days, a milestone's due date) belong to forms the
+	// sweep's objects no longer offer by then, and are tested with their pages.
+	for _, want := range dateInputsShown {
+		if !datesShown[want] {
+			t.Errorf("the date sweep did not see the %s date input shown again", want)
+		}
+	}
+	t.Logf("date inputs shown again: %v", slices.Sorted(maps.Keys(datesShown)))
 
 	// Still healthy, and still answering a signed-in caller.
 	resp, err := http.Get(s.URL + "/healthz")
@@ -242,16 +259,33 @@ func (sw *sweeper) sendWith(b *browser, what string, req *http.Request) {
 }
 
 // formFields are the names every form of golive uses (collected once from the templates'
-// name="…" attributes would be nicer, but the pages need objects to render; these cover them).
-var formFields = []string{"title", "reference", "regime", "procedure", "term_years", "term_months", "estimated_value",
-	"participants", "number", "service_types", "name", "service", "go_live", "go_live-day", "go_live-month", "go_live-year",
-	"clarification_deadline", "submission_deadline", "evaluation_start", "award_date", "contract_start", "text", "question",
+// name="…" attributes would be nicer, but the pages need objects to render; these cover them),
+// then the parts of every date input (dateFields).
+var formFields = append([]string{"title", "reference", "regime", "procedure", "term_years", "term_months", "estimated_value",
+	"participants", "number", "service_types", "name", "service", "text", "question",
 	"answer", "reason", "decision", "minute", "score", "rationale", "passed", "bidder", "user_id", "questions", "email",
-	"roles", "active", "password", "confirm", "note", "status", "owner", "due", "due_day", "workstream", "critical",
-	"depends_on", "summary", "formula", "claimant", "court", "claim_reference", "notified_on", "ended_on", "how",
-	"contract_reference", "start_date", "word_limit", "weight", "min_score", "scale", "panel", "kind", "section", "prices",
+	"roles", "active", "password", "confirm", "note", "status", "owner", "workstream", "critical",
+	"depends_on", "summary", "formula", "claimant", "court", "claim_reference", "how",
+	"contract_reference", "word_limit", "weight", "min_score", "scale", "panel", "kind", "section", "prices",
 	"year", "pence", "value", "offsets", "escalate_after_days", "weekly_digest", "milestone", "phase", "acknowledge",
-	"acknowledge_open_critical", "acknowledgement"}
+	"acknowledge_open_critical", "acknowledgement"}, dateInputNames(dateFields...)...)
+
+// dateFields are the NHS.UK date inputs of golive's page forms. Each is sent as its parts
+// (name-day, name-month, name-year and name-time), as the browser sends them; the API keeps its
+// RFC 3339 fields and is swept from the OpenAPI document.
+var dateFields = []string{"clarification_deadline", "submission_deadline", "evaluation_start", "award_date", "contract_start",
+	"go_live", "meeting_date", "new_submission_deadline", "effective_date", "start_date", "notified_on", "ended_on", "due_on"}
+
+// dateInputNames are the names of the inputs of the date inputs given.
+func dateInputNames(fields ...string) []string {
+	var out []string
+	for _, f := range fields {
+		for _, part := range []string{"day", "month", "year", "time"} {
+			out = append(out, f+"-"+part)
+		}
+	}
+	return out
+}
 
 // form posts variants of a form with every known field set to the same hostile value.
 func (sw *sweeper) form(c caller, path string) {
@@ -543,4 +577,288 @@ func (d openAPIDoc) plausible(s map[string]any, name string, depth int) any {
 		obj[k] = d.plausible(ps, k, depth+1)
 	}
 	return obj
+}
+
+// dateForms are the page forms with a date input, by route, and the date inputs each reads.
+var dateForms = map[string][]string{
+	"/procurements/new":                                        {"clarification_deadline", "submission_deadline", "evaluation_start", "award_date", "contract_start"},
+	"/procurements/:id/edit":                                   {"clarification_deadline", "submission_deadline", "evaluation_start", "award_date", "contract_start"},
+	"/procurements/:id/lots/:lot/phases":                       {"go_live"},
+	"/procurements/:id/decision":                               {"meeting_date"},
+	"/procurements/:id/addenda":                                {"new_submission_deadline"},
+	"/platform/successions":                                    {"effective_date"},
+	"/evaluations/lots/:lot/contract":                          {"start_date"},
+	"/evaluations/lots/:lot/award/proceedings":                 {"notified_on"},
+	"/evaluations/lots/:lot/award/proceedings/:proceeding/end": {"ended_on"},
+	"/mobilisation/plans/:plan/milestones/:ms":                 {"due_on"},
+}
+
+// dateInputsShown are the date inputs (route and name) the sweep must see shown again.
+var dateInputsShown = []string{"/admin/audit from", "/admin/audit to", "/platform/successions effective_date",
+	"/procurements/:id/addenda new_submission_deadline", "/procurements/:id/decision meeting_date",
+	"/procurements/:id/lots/:lot/phases go_live", "/procurements/new clarification_deadline", "/procurements/new submission_deadline",
+	"/procurements/new evaluation_start", "/procurements/new award_date", "/procurements/new contract_start",
+	"/procurements/:id/edit clarification_deadline", "/procurements/:id/edit submission_deadline",
+	"/procurements/:id/edit evaluation_start", "/procurements/:id/edit award_date", "/procurements/:id/edit contract_start"}
+
+// dateTyped is one thing typed into a date input's parts; kept says the page must show it
+// again as typed (text no database can hold is refused, not shown back).
+type dateTyped struct {
+	day, month, year, time string
+	kept                   bool
+}
+
+var datesTyped = map[string]dateTyped{
+	"empty":                {},
+	"not a date":           {"32/13/0000", "32/13/0000", "32/13/0000", "32/13/0000", true},
+	"negative":             {"-1", "-1", "-1", "-1", true},
+	"huge number":          {"99999999999999999999", "99999999999999999999", "99999999999999999999", "99999999999999999999", true},
+	"script":               {`<script>alert(1)</script>`, `"><b>`, `'`, `&amp;`, true},
+	"10k":                  {strings.Repeat("9", 10_000), strings.Repeat("1", 10_000), strings.Repeat("2", 10_000), strings.Repeat("3", 10_000), true},
+	"Arabic digits":        {"٣", "٤", "٢٠٢٧", "١٢:٠٠", true},
+	"no month":             {"1", "", "2027", "09:00", true},
+	"31 February at 25:00": {"31", "2", "2027", "25:00", true},
+	"NUL":                  {"1\x00", "2", "2027", "09:00", false},
+	"invalid utf8":         {"1", "\xff\xfe", "2027", "09:00", false},
+}
+
+// dates posts the date inputs of a date form (sp.path in dateForms), and nothing else, with
+// each of datesTyped in turn. Nothing may answer 5xx; where the answer shows the form again,
+// each date input must show an error beside it, the error summary must link to one of its
+// boxes, and what was typed must be shown again. shown records the inputs seen so.
+func (sw *sweeper) dates(c caller, sp routeSpec, path string, shown map[string]bool) {
+	fields, ok := dateForms[sp.path]
+	if !ok {
+		return
+	}
+	b := sw.browser(c)
+	for label, typed := range datesTyped {
+		form := url.Values{"csrf": {b.csrf}}
+		for _, f := range fields {
+			form.Set(f+"-day", typed.day)
+			form.Set(f+"-month", typed.month)
+			form.Set(f+"-year", typed.year)
+			form.Set(f+"-time", typed.time)
+		}
+		what := fmt.Sprintf("POST %s as %s, dates %s", path, c.key, label)
+		req, _ := http.NewRequest("POST", sw.s.URL+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		body, status := sw.sendForBody(b, what, req)
+		if status >= 500 || status == 0 {
+			continue // reported by sendForBody
+		}
+		doc, err := html.Parse(strings.NewReader(body))
+		if err != nil {
+			sw.t.Errorf("%s: the page does not parse: %v", what, err)
+			continue
+		}
+		for i, f := range fields {
+			group := dateGroup(doc, f)
+			if group == nil {
+				continue // the answer is not the form (a redirect, or a page without it)
+			}
+			if i == 0 {
+				checkSummaryLands(sw.t, what, doc)
+			}
+			shown[sp.path+" "+f] = true
+			if label == "empty" {
+				continue // a date may be optional
+			}
+			checkDateBeside(sw.t, what, doc, group, f, typed)
+		}
+	}
+}
+
+// auditDates sends the audit log's date filter (a GET form) each of datesTyped.
+func (sw *sweeper) auditDates(c caller, shown map[string]bool) {
+	b := sw.browser(c)
+	for label, typed := range datesTyped {
+		q := url.Values{}
+		for _, f := range []string{"from", "to"} {
+			q.Set(f+"-day", typed.day)
+			q.Set(f+"-month", typed.month)
+			q.Set(f+"-year", typed.year)
+		}
+		what := fmt.Sprintf("GET /admin/audit as %s, dates %s", c.key, label)
+		req, _ := http.NewRequest("GET", sw.s.URL+"/admin/audit?"+q.Encode(), nil)
+		body, status := sw.sendForBody(b, what, req)
+		if status != 200 && status != 422 {
+			continue // 431 for the 10k parts, which make a URL too long; a 5xx is reported by sendForBody
+		}
+		doc, err := html.Parse(strings.NewReader(body))
+		if err != nil {
+			sw.t.Errorf("%s: the page does not parse: %v", what, err)
+			continue
+		}
+		checkSummaryLands(sw.t, what, doc)
+		for _, f := range []string{"from", "to"} {
+			group := dateGroup(doc, f)
+			if group == nil {
+				sw.t.Errorf("%s: the audit log does not show its %q date input", what, f)
+				continue
+			}
+			shown["/admin/audit "+f] = true
+			if label == "empty" {
+				continue
+			}
+			typed.time = ""
+			checkDateBeside(sw.t, what, doc, group, f, typed)
+		}
+	}
+}
+
+// sendForBody is send for a page whose answer the caller reads: its body and status (0 when
+// the request failed).
+func (sw *sweeper) sendForBody(b *browser, what string, req *http.Request) (string, int) {
+	sw.t.Helper()
+	sw.sent++
+	for _, ck := range b.c.Jar.Cookies(req.URL) {
+		req.AddCookie(ck)
+	}
+	client := &http.Client{Timeout: 60 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		sw.t.Errorf("%s: %v", what, err)
+		return "", 0
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode >= 500 {
+		sw.t.Errorf("%s: %d %s", what, resp.StatusCode, trimBody(raw))
+	}
+	return string(raw), resp.StatusCode
+}
+
+// dateGroup is the form group (div.nhsuk-form-group) of the date input name: the nearest one
+// holding its fieldset, or nil when the page has no input name-day.
+func dateGroup(doc *html.Node, name string) *html.Node {
+	day := findNode(doc, func(n *html.Node) bool { return n.Data == "input" && attr(n, "name") == name+"-day" })
+	if day == nil {
+		return nil
+	}
+	for n := day.Parent; n != nil; n = n.Parent {
+		if n.Data == "fieldset" {
+			for g := n.Parent; g != nil; g = g.Parent {
+				if g.Data == "div" && hasClass(g, "nhsuk-form-group") {
+					return g
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// checkDateBeside asserts the date input name, in group, shows an error beside it that the
+// error summary links to, and, when typed.kept, shows again what was typed.
+func checkDateBeside(t *testing.T, what string, doc, group *html.Node, name string, typed dateTyped) {
+	t.Helper()
+	if !hasClass(group, "nhsuk-form-group--error") {
+		t.Errorf("%s: the %s date input is not shown in error", what, name)
+		return
+	}
+	msg := findNode(group, func(n *html.Node) bool { return n.Data == "span" && hasClass(n, "nhsuk-error-message") })
+	if msg == nil || strings.TrimSpace(strings.TrimPrefix(nodeText(msg), "Error:")) == "" {
+		t.Errorf("%s: no message beside the %s date input", what, name)
+		return
+	}
+	ids := map[string]bool{}
+	values := map[string]string{}
+	for _, part := range []string{"day", "month", "year", "time"} {
+		in := findNode(group, func(n *html.Node) bool { return n.Data == "input" && attr(n, "name") == name+"-"+part })
+		if in == nil {
+			continue
+		}
+		ids[attr(in, "id")] = true
+		values[part] = attr(in, "value")
+	}
+	linked := false
+	for _, a := range findAll(doc, func(n *html.Node) bool { return n.Data == "a" && strings.HasPrefix(attr(n, "href"), "#") }) {
+		if ids[strings.TrimPrefix(attr(a, "href"), "#")] && findUp(a, func(n *html.Node) bool { return hasClass(n, "nhsuk-error-summary") }) {
+			linked = true
+		}
+	}
+	if !linked {
+		t.Errorf("%s: the error summary does not link to a box of the %s date input (%v)", what, name, ids)
+	}
+	if !typed.kept {
+		return
+	}
+	want := map[string]string{"day": typed.day, "month": typed.month, "year": typed.year, "time": typed.time}
+	for part, got := range values {
+		if got != want[part] {
+			t.Errorf("%s: the %s %s box shows %.40q, not what was typed, %.40q", what, name, part, got, want[part])
+		}
+	}
+}
+
+// checkSummaryLands asserts every link of the page's error summary lands on something on it.
+func checkSummaryLands(t *testing.T, what string, doc *html.Node) {
+	t.Helper()
+	for _, a := range findAll(doc, func(n *html.Node) bool {
+		return n.Data == "a" && findUp(n, func(p *html.Node) bool { return hasClass(p, "nhsuk-error-summary") })
+	}) {
+		id := strings.TrimPrefix(attr(a, "href"), "#")
+		if findNode(doc, func(n *html.Node) bool { return attr(n, "id") == id }) == nil {
+			t.Errorf("%s: the error summary links to #%s, which is not on the page (%q)", what, id, nodeText(a))
+		}
+	}
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasClass(n *html.Node, class string) bool {
+	return n.Type == html.ElementNode && slices.Contains(strings.Fields(attr(n, "class")), class)
+}
+
+func findNode(n *html.Node, match func(*html.Node) bool) *html.Node {
+	if all := findAll(n, match); len(all) > 0 {
+		return all[0]
+	}
+	return nil
+}
+
+func findAll(n *html.Node, match func(*html.Node) bool) []*html.Node {
+	var out []*html.Node
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && match(n) {
+			out = append(out, n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+func findUp(n *html.Node, match func(*html.Node) bool) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p.Type == html.ElementNode && match(p) {
+			return true
+		}
+	}
+	return false
+}
+
+func nodeText(n *html.Node) string {
+	var sb strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			sb.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(sb.String()), " ")
 }
