@@ -14,6 +14,7 @@
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { checkA11y, demo, theH1, useGolive, visit } from './harness.mjs'
+import { dateTyped, fillDate } from './dates.mjs'
 import { ESTUARY, WEALD, errorBeside, flash, lotPeople, openedLot, press, sessions, shown, summary, text } from './walkthrough.mjs'
 
 const START = '2027-06-07T09:00:00+01:00'
@@ -264,7 +265,7 @@ describe('a lot moderated, ranked and awarded through the pages', () => {
     const ends = award.recommendations[0].standstill_ends_at
     const timeline = await shown(page, '#award-timeline')
     assert.ok(timeline.includes(`Standstill ends: midnight at the end of ${ukDay(ends)} (UK time)`), `the timeline: ${timeline}`)
-    assert.match(timeline, /Standstill starts: \d\d:\d\d on 17 June 2027/)
+    assert.match(timeline, /Standstill starts: 17 June 2027 at (\d{1,2}(:\d\d)?[ap]m|midday) \(done\)/)
     await checkA11y(page, 'the award page in standstill')
   })
 
@@ -302,14 +303,21 @@ describe('a lot moderated, ranked and awarded through the pages', () => {
   })
 
   test('the contract award is refused before the day and made after it', async () => {
-    const fill = async (page) => {
+    const fill = async (page, startDay = '2027-12-01') => {
       await page.locator('#contract-contract_reference').fill('MS-AWARD-2027-1')
-      await page.locator('#contract-start_date').fill('2027-12-01')
+      await fillDate(page, 'Start date', startDay)
       await page.locator('#contract-term_months').fill('24')
       await page.locator('#contract-value').fill('4,100,000')
     }
     let page = await as('lead')
     await visit(page, `/evaluations/lots/${ids.lot}/award`)
+    // 31 November is no day: refused beside the start date, with what was typed kept.
+    await fill(page, '2027-11-31')
+    await press(page, 'Award the contract')
+    assert.match(await errorBeside(page, 'contract-start_date'), /Start date must be a real date$/)
+    assert.equal(await dateTyped(page, 'Start date'), '31 11 2027', 'the date typed is lost')
+    assert.equal(await page.locator('#contract-contract_reference').inputValue(), 'MS-AWARD-2027-1', 'what was typed is lost')
+    await checkA11y(page, 'the contract award with a bad start date')
     await fill(page)
     await press(page, 'Award the contract')
     const refusal = await shown(page, '#contract-form-error')
@@ -398,7 +406,10 @@ describe('court proceedings suspend the contract on a PCR 2015 lot', () => {
     assert.equal(await shown(page, '#award-state'), 'In standstill')
     const form = page.locator(`form[action="/evaluations/lots/${pcr.lot}/award/proceedings"]`)
     await form.getByLabel(WEALD, { exact: true }).check()
-    const today = await page.locator('#proc-notified_on').inputValue()
+    // The day the authority was told starts as today; the suspension ends on the same day.
+    const [d, m, y] = (await dateTyped(form, 'Day the authority was told')).split(' ')
+    assert.ok(d && m && y, 'the day the authority was told does not start as today')
+    const today = `${y}-${m}-${d}`
     await page.locator('#proc-court').fill('High Court, Technology and Construction Court')
     await page.locator('#proc-claim_reference').fill('HT-2027-<0042>')
     await press(page, 'Record the proceedings')
@@ -416,7 +427,7 @@ describe('court proceedings suspend the contract on a PCR 2015 lot', () => {
     assert.equal(await page.locator(`form[action$="/contract"]`).count(), 0, 'the contract form is offered while suspended')
     await checkA11y(page, 'the award page with the contract suspended')
 
-    await page.locator('#proc-1-end-ended_on').fill(today)
+    await fillDate(page.locator('form[action$="/end"]'), 'Day the suspension ended', today)
     await page.getByLabel('The court lifted the suspension (interim order)', { exact: true }).check()
     await press(page, `Record the end of the suspension by ${WEALD}'s proceedings`)
     assert.match(await flash(page), /end of the suspension is recorded/, await summary(page))
