@@ -40,7 +40,8 @@ type Layout struct {
 	Title     string
 	User      *User
 	CSRF      string
-	Nav       []Link
+	Nav       []Link // the header's menu
+	Account   []Link // links in the header's account section, before Sign out
 	Path      string
 	Errors    []FieldError // the error summary, in field order
 	FieldErrs map[string]string

@@ -280,6 +280,12 @@ func (s *Service) TokenIdentity(ctx context.Context, bearer string) (Identity, e
 	if err != nil {
 		return Identity{}, err
 	}
+	// A token carries no more than its owner holds: the API is PermOwnTokens's, so a token whose
+	// owner's roles no longer grant it (a Healthwatch volunteer's, made before Healthwatch lost
+	// the API, or an evaluator's since made Healthwatch) is refused on every call, here, once.
+	if !s.Authz.Can(ident.User.ID, ident.Org.ID, access.PermOwnTokens) {
+		return Identity{}, apperr.Forbiddenf("Your role does not use the API: sign in to golive and use its pages instead")
+	}
 	ident.TokenID = t.ID
 	// issue 17: a token's last use is recorded at most once a minute, and only the request that
 	// finds it older writes
@@ -679,6 +685,9 @@ type TokenInput struct {
 
 // CreateToken makes a token for the actor; the plain value is returned this once only.
 func (s *Service) CreateToken(ctx context.Context, a *access.Actor, in TokenInput) (string, APIToken, error) {
+	if !access.Grants(a.Roles, access.PermOwnTokens) {
+		return "", APIToken{}, apperr.Forbiddenf("Your role does not use the API, so it has no API tokens")
+	}
 	plain, hash := newToken(tokenPrefix)
 	t := APIToken{ID: NewID(), UserID: a.UserID, OrgID: a.OrgID, Name: strings.TrimSpace(in.Name),
 		Prefix: plain[:len(tokenPrefix)+6], TokenHash: hash, CreatedAt: s.Now()}

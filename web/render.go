@@ -83,14 +83,25 @@ func (s *Server) layout(c *fiber.Ctx, title string, fieldErrs map[string]string)
 		return l
 	}
 	l.User = &frontend.User{Name: a.Name, Email: a.Email, OrgName: a.OrgName, OrgKind: string(a.OrgKind), Roles: a.RoleKeys()}
-	for _, n := range s.Nav {
+	l.Nav = s.links(c, a, s.Nav)
+	l.Account = s.links(c, a, s.Account)
+	return l
+}
+
+// links are the items the actor is offered, marked current on their own pages and below.
+func (s *Server) links(c *fiber.Ctx, a *access.Actor, items []NavItem) []frontend.Link {
+	var out []frontend.Link
+	for _, n := range items {
 		if n.Perm != (access.Permission{}) && (s.Can == nil || !s.Can(a, n.Perm)) {
 			continue
 		}
+		if len(n.Kinds) > 0 && !slices.Contains(n.Kinds, a.OrgKind) {
+			continue
+		}
 		cur := c.Path() == n.Href || (n.Href != "/" && strings.HasPrefix(c.Path(), n.Href+"/"))
-		l.Nav = append(l.Nav, frontend.Link{Label: n.Label, Href: n.Href, Current: cur})
+		out = append(out, frontend.Link{Label: n.Label, Href: n.Href, Current: cur})
 	}
-	return l
+	return out
 }
 
 const flashKey = "golive.flash"

@@ -30,10 +30,13 @@ type Renderer interface {
 	Render(w io.Writer, name string, data any) error
 }
 
-// NavItem is a link in the header, shown when the actor has Perm.
+// NavItem is a link in the header, shown when the actor has Perm and, when Kinds is set, acts
+// in an organisation of one of those kinds (a provider's admin runs no procurements, so is not
+// offered "Procurements" though the role's permission would let them open an empty list).
 type NavItem struct {
 	Label, Href string
 	Perm        access.Permission
+	Kinds       []access.OrgKind
 }
 
 // Server holds what handlers share: the renderer, the permission check for navigation, logging.
@@ -42,8 +45,11 @@ type Server struct {
 	Logger   *slog.Logger
 	Metrics  *Metrics
 	// Can answers casbin's question for navigation; routes enforce it themselves.
-	Can     func(a *access.Actor, p access.Permission) bool
-	Nav     []NavItem
+	Can func(a *access.Actor, p access.Permission) bool
+	Nav []NavItem
+	// Account are the links in the header's account section (NHS.UK header: account items with
+	// an href): what is about the person rather than the work, such as their API tokens.
+	Account []NavItem
 	Secure  bool // the base URL is https: cookies get Secure
 	BaseURL string
 }

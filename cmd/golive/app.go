@@ -194,19 +194,27 @@ func (a *App) buildHTTP() error {
 	}
 	mw := &tenants.Middleware{Svc: a.Tenants, Secure: a.Cfg.Secure(), CSRFExempt: []string{"/platform/jobs/"}}
 	srv := &web.Server{Renderer: renderer, Logger: a.Log, Metrics: a.Metrics, Can: mw.Can,
-		Secure: a.Cfg.Secure(), BaseURL: a.Cfg.BaseURL, Nav: []web.NavItem{
+		Secure: a.Cfg.Secure(), BaseURL: a.Cfg.BaseURL,
+		// The menu offers each person only what their role uses (issue 14 item 7): the work first,
+		// then administration. Procurements are commissioners' (a provider's or Healthwatch's admin
+		// would find an empty list); mobilisation and the inbox are for those who can be on a plan.
+		// TestMenuOffersEachRoleWhatItUses holds every role's menu.
+		Nav: []web.NavItem{
 			{Label: "Dashboard", Href: "/", Perm: access.PermDashboard},
-			{Label: "Procurements", Href: "/procurements", Perm: access.PermProcView},
+			{Label: "Procurements", Href: "/procurements", Perm: access.PermProcView, Kinds: []access.OrgKind{access.Commissioner}},
 			{Label: "Opportunities", Href: "/opportunities", Perm: access.PermOpportunity},
 			{Label: "Evaluations", Href: "/evaluations", Perm: access.PermEvaluate},
+			{Label: "Mobilisation", Href: "/mobilisation", Perm: access.PermPlanView, Kinds: []access.OrgKind{access.Commissioner, access.Provider}},
+			{Label: "Inbox", Href: "/inbox", Perm: access.PermInbox, Kinds: []access.OrgKind{access.Commissioner, access.Provider}},
 			{Label: "Users", Href: "/admin/users", Perm: access.PermUsersManage},
-			{Label: "Organisations", Href: "/platform/organisations", Perm: access.PermOrganisations},
 			{Label: "Audit log", Href: "/admin/audit", Perm: access.PermAuditRead},
+			{Label: "Organisations", Href: "/platform/organisations", Perm: access.PermOrganisations},
+			{Label: "Successions", Href: "/platform/successions", Perm: access.PermSuccessions},
 			{Label: "Mail outbox", Href: "/platform/outbox", Perm: access.PermOutbox},
 			{Label: "Jobs", Href: "/platform/jobs", Perm: access.PermJobs},
-			{Label: "Successions", Href: "/platform/successions", Perm: access.PermSuccessions},
-			{Label: "Mobilisation", Href: "/mobilisation", Perm: access.PermPlanView},
-			{Label: "Inbox", Href: "/inbox", Perm: access.PermInbox},
+		},
+		// API tokens are the person's own, beside their name, and only for roles that use the API.
+		Account: []web.NavItem{
 			{Label: "API tokens", Href: "/account/tokens", Perm: access.PermOwnTokens},
 		}}
 	app := srv.NewApp(web.Options{TrustedProxies: a.Cfg.TrustedProxies})

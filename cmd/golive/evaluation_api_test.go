@@ -1,9 +1,16 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
+
+	"golive/apperr"
+	"golive/database"
 )
 
 // evalAPIUser reads a user's id: the API lists no users to a lead, and this is an id only.
@@ -58,7 +65,12 @@ func TestEvaluationAPIFromPanelToContractAward(t *testing.T) {
 	swaleApprover := s.apiToken(t, "approver@swale-ccg.test")
 	clinical := s.apiToken(t, "evaluator@medway-ccg.test")
 	finance := s.apiToken(t, "finance@medway-ccg.test")
-	healthwatch := s.apiToken(t, "reviewer@healthwatch-kent.test")
+	// Healthwatch's lay reviewer has no API (issue 14 item 7): they score on the pages, and what
+	// this test checks of them is checked there, as the person signed in.
+	healthwatch := s.browser(t)
+	healthwatch.signIn("reviewer@healthwatch-kent.test")
+	hwActor := signInActor(t, s, "reviewer@healthwatch-kent.test")
+	hwCtx := database.WithTenant(context.Background(), hwActor.OrgID)
 	weald := s.apiToken(t, "bids@weald-ambulance.test")
 	estuary := s.apiToken(t, "bids@estuary-urgent-care.test")
 	bedsLead := s.apiToken(t, "lead@bedfordshire-ccg.test")
@@ -155,29 +167,28 @@ func TestEvaluationAPIFromPanelToContractAward(t *testing.T) {
 		t.Fatalf("scoring before declaring: %d %s", status, raw)
 	}
 	lotsAPIWant(t, s, 409, "GET", ev+"/bidders/"+estuaryOrg+"/response", clinical, nil, nil)
-	for _, tok := range []string{clinical, finance, healthwatch} {
+	for _, tok := range []string{clinical, finance} {
 		for _, b := range []string{estuaryOrg, wealdOrg} {
 			lotsAPIWant(t, s, 204, "POST", ev+"/declarations", tok, map[string]any{"bidder_org_id": b, "decision": "none"}, nil)
 		}
 	}
-	var ws struct {
-		Questions []struct {
-			Number string `json:"number"`
-		} `json:"questions"`
-		DeclaredAll bool `json:"declared_all"`
+	if resp, body := healthwatch.post(ev+"/declarations", url.Values{"decision-" + estuaryOrg: {"none"}, "decision-" + wealdOrg: {"none"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("Healthwatch's declarations: %d\n%s", resp.StatusCode, body)
 	}
-	raw = lotsAPIWant(t, s, 200, "GET", ev+"/workspace", healthwatch, nil, &ws)
-	if len(ws.Questions) != 1 || ws.Questions[0].Number != "1.2" || !ws.DeclaredAll || strings.Contains(string(raw), "pence") {
-		t.Fatalf("Healthwatch's workspace: %s", raw)
+	// Their workspace has the patient question alone, and no money; so has each bidder's sheet.
+	ws, err := s.App.Eval.Workspace(hwCtx, hwActor, lot.ID)
+	if err != nil || len(ws.Questions) != 1 || ws.Questions[0].Number != "1.2" || !ws.DeclaredAll {
+		t.Fatalf("Healthwatch's workspace: %+v %v", ws, err)
 	}
-	var answers struct {
-		Answers []struct {
-			Number string `json:"number"`
-		} `json:"answers"`
+	code, body := healthwatch.get(ev + "/workspace")
+	if code != 200 || !strings.Contains(body, "How will patients experience the service?") || strings.Contains(body, "Describe your workforce model") ||
+		strings.Contains(body, "Price schedule") || strings.Contains(body, "£") {
+		t.Fatalf("Healthwatch's workspace page (%d) shows another question or money:\n%s", code, body)
 	}
-	lotsAPIWant(t, s, 200, "GET", ev+"/bidders/"+estuaryOrg+"/response", healthwatch, nil, &answers)
-	if len(answers.Answers) != 1 || answers.Answers[0].Number != "1.2" {
-		t.Fatalf("Healthwatch reads %+v, want only its patient question", answers.Answers)
+	code, body = healthwatch.get(ev + "/bidders/" + estuaryOrg)
+	if code != 200 || !strings.Contains(body, "Patients first.") || strings.Contains(body, "Our workforce model.") ||
+		strings.Contains(body, "Registered.") || strings.Contains(body, "£") {
+		t.Fatalf("Healthwatch reads (%d) more than its patient question of Estuary's response:\n%s", code, body)
 	}
 
 	// Independent scores: Estuary stronger on both scored questions.
@@ -195,8 +206,9 @@ func TestEvaluationAPIFromPanelToContractAward(t *testing.T) {
 		}
 	}
 	for b, m := range marks {
-		if status, raw := score(healthwatch, "1.2", b, m["1.2"]); status != 204 {
-			t.Fatalf("Healthwatch's score: %d %s", status, raw)
+		resp, body := healthwatch.post(ev+"/bidders/"+b, url.Values{"score-" + q["1.2"]: {fmt.Sprint(m["1.2"])}, "rationale-" + q["1.2"]: {rationale("meets 1.2")}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("Healthwatch's score: %d\n%s", resp.StatusCode, body)
 		}
 	}
 	var own struct {
@@ -210,11 +222,16 @@ func TestEvaluationAPIFromPanelToContractAward(t *testing.T) {
 	}
 	// Nobody reads another's marks before moderation: not a fellow evaluator, not Healthwatch, not the lead.
 	lotsAPIRefused(t, s, "an evaluator reading another's scores", "GET", ev+"/evaluators/"+financeID+"/scores", clinical)
-	lotsAPIRefused(t, s, "Healthwatch reading another's scores", "GET", ev+"/evaluators/"+clinicalID+"/scores", healthwatch)
+	if _, err := s.App.Eval.Scores(hwCtx, hwActor, lot.ID, clinicalID); !apperr.IsKind(err, apperr.Forbidden) && !apperr.IsKind(err, apperr.NotFound) {
+		t.Fatalf("Healthwatch reading another's scores: %v", err)
+	}
 	lotsAPIRefused(t, s, "the lead reading scores", "GET", ev+"/evaluators/"+clinicalID+"/scores", lead)
 	lotsAPIWant(t, s, 409, "POST", ev+"/questions/"+q["1.1"]+"/moderation", lead, nil, nil) // not everyone has submitted
-	for _, tok := range []string{clinical, finance, healthwatch} {
+	for _, tok := range []string{clinical, finance} {
 		lotsAPIWant(t, s, 204, "POST", ev+"/scores/submit", tok, nil, nil)
+	}
+	if resp, body := healthwatch.post(ev+"/scores/submit", url.Values{}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("Healthwatch submits: %d\n%s", resp.StatusCode, body)
 	}
 	if status, _ := score(clinical, "1.1", wealdOrg, 4); status != 409 {
 		t.Fatalf("changing a mark after submitting: %d", status)
@@ -266,7 +283,12 @@ func TestEvaluationAPIFromPanelToContractAward(t *testing.T) {
 			t.Fatalf("the ranking: %+v", results.Results)
 		}
 	}
-	lotsAPIWant(t, s, 403, "GET", ev+"/results", healthwatch, nil, nil)
+	if code, body := healthwatch.get(ev + "/results"); code != 403 || strings.Contains(body, "82.50") {
+		t.Fatalf("Healthwatch's results page: %d", code)
+	}
+	if _, err := s.App.Eval.Results(hwCtx, hwActor, lot.ID); !apperr.IsKind(err, apperr.Forbidden) {
+		t.Fatalf("the service gives Healthwatch the results: %v", err)
+	}
 	lotsAPIWant(t, s, 403, "GET", ev+"/results", clinical, nil, nil)
 	lotsAPIRefused(t, s, "another tenant's lead", "GET", ev+"/results", bedsLead)
 
@@ -296,7 +318,14 @@ func TestEvaluationAPIFromPanelToContractAward(t *testing.T) {
 			}
 		}
 	}
-	lotsAPIWant(t, s, 403, "GET", ev+"/prices", healthwatch, nil, nil)
+	// Healthwatch never sees a price: not on the results page (above), not in the export, not
+	// from the service.
+	if code, _ := healthwatch.get(ev + "/export.csv"); code != 403 {
+		t.Fatalf("Healthwatch's export of prices: %d", code)
+	}
+	if _, err := s.App.Eval.Prices(hwCtx, hwActor, lot.ID); !apperr.IsKind(err, apperr.Forbidden) {
+		t.Fatalf("the service gives Healthwatch the prices: %v", err)
+	}
 	lotsAPIWant(t, s, 403, "GET", ev+"/prices", clinical, nil, nil)
 	lotsAPIRefused(t, s, "another tenant's lead", "GET", ev+"/prices", bedsLead)
 
@@ -353,7 +382,9 @@ func TestEvaluationAPIFromPanelToContractAward(t *testing.T) {
 		len(award.Recommendations[0].Approvals) != 2 || award.Contract != nil {
 		t.Fatalf("after the approvals: %+v", award)
 	}
-	lotsAPIWant(t, s, 403, "GET", ev+"/award", healthwatch, nil, nil)
+	if code, _ := healthwatch.get(ev + "/award"); code != 403 {
+		t.Fatalf("Healthwatch's award page: %d", code)
+	}
 	standstillEnds := *award.Recommendations[0].StandstillEndsAt
 
 	// During standstill: no contract; Weald's representation is heard and rejected.

@@ -67,7 +67,14 @@ func TestTheEvaluationExportDownloadsAsAFileOrAClearProblem(t *testing.T) {
 		t.Fatalf("the workbook's sheets: %v", sheets)
 	}
 
-	lotsAPIRefused(t, s, "Healthwatch", "GET", path, s.apiToken(t, "reviewer@healthwatch-kent.test"))
+	// Healthwatch, who has no API (issue 14 item 7), is refused the pages' downloads.
+	hw := s.browser(t)
+	hw.signIn("reviewer@healthwatch-kent.test")
+	for _, ext := range []string{"xlsx", "csv"} {
+		if code, _ := hw.get("/evaluations/lots/" + lot + "/export." + ext); code != http.StatusForbidden {
+			t.Fatalf("Healthwatch's %s download: %d", ext, code)
+		}
+	}
 
 	// The pages' downloads, as the links on the results page follow them.
 	b := s.browser(t)

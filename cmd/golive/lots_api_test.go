@@ -146,7 +146,9 @@ func TestLotsAPIProcurementFromDraftToOpening(t *testing.T) {
 	weald := s.apiToken(t, "bids@weald-ambulance.test")
 	estuary := s.apiToken(t, "bids@estuary-urgent-care.test")
 	northDowns := s.apiToken(t, "bids@north-downs-gp.test")
-	healthwatch := s.apiToken(t, "reviewer@healthwatch-kent.test")
+	// Healthwatch has no API (issue 14 item 7): it is refused on the pages, signed in.
+	healthwatch := s.browser(t)
+	healthwatch.signIn("reviewer@healthwatch-kent.test")
 	bedsLead := s.apiToken(t, "lead@bedfordshire-ccg.test")
 	platform := s.apiToken(t, "admin@golive.test")
 	medway, swale := lotsAPIOrg(t, s, "NHS Medway CCG"), lotsAPIOrg(t, s, "NHS Swale CCG")
@@ -311,8 +313,11 @@ func TestLotsAPIProcurementFromDraftToOpening(t *testing.T) {
 	}
 
 	// Those outside are refused the procurement, the other bidder's response and the asker.
-	lotsAPIRefused(t, s, "Healthwatch", "GET", base, healthwatch)
-	lotsAPIRefused(t, s, "Healthwatch", "GET", opp, healthwatch)
+	for _, path := range []string{base, opp, opp + "/lots/" + lot.ID + "/response"} {
+		if code, body := healthwatch.get(path); (code != 403 && code != 404) || strings.Contains(body, "sealed-") {
+			t.Fatalf("Healthwatch opened %s: %d", path, code)
+		}
+	}
 	lotsAPIRefused(t, s, "another tenant's lead", "GET", base, bedsLead)
 	lotsAPIRefused(t, s, "another tenant's lead", "GET", lotBase+"/responses", bedsLead)
 	lotsAPIRefused(t, s, "a bidder", "GET", base, estuary)

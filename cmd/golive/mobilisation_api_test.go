@@ -237,7 +237,8 @@ func TestMobilisationAPIFromContractAwardToGoLive(t *testing.T) {
 	for _, email := range []string{"bids@weald-ambulance.test", "lead@bedfordshire-ccg.test", "admin@healthwatch-kent.test", "admin@dgs-ccg.test"} {
 		lotsAPIWant(t, s, 404, "GET", planPath, s.apiToken(t, email), nil, nil)
 	}
-	lotsAPIWant(t, s, 403, "GET", planPath, s.apiToken(t, "reviewer@healthwatch-kent.test"), nil, nil)
+	// Healthwatch's reviewer, who has no API (issue 14 item 7), is refused the plan's page.
+	refusedPage(t, s, "reviewer@healthwatch-kent.test", planPath, http.StatusForbidden)
 
 	// The provider reports progress and attaches evidence, then asks for completion.
 	tupe := plan.milestone(t, 0, "tupe_information")

@@ -163,7 +163,12 @@ func TestSealedMeansSealedEverywhere(t *testing.T) {
 	crawl := func(t *testing.T, email string, leak func(where, body string)) {
 		br := s.browser(t)
 		br.signIn(email)
-		token := s.apiToken(t, email)
+		var token string
+		if email == "reviewer@healthwatch-kent.test" {
+			token = heldToken(t, s, email) // Healthwatch has no API: a token held anyway reads nothing
+		} else {
+			token = s.apiToken(t, email)
+		}
 		for _, path := range pages {
 			status, body := br.get(path)
 			if status == http.StatusOK {

@@ -8,14 +8,15 @@
 //
 // The lot is the test's own, not the demo's (whose Kent and Medway lots are evaluated, awarded or
 // being scored): it is built and scored over the API with tokens made on /account/tokens, on a
-// clock that starts in June 2027 (GOLIVE_NOW). It depends on the demo's people and organisations
+// clock that starts in June 2027 (GOLIVE_NOW), but for Healthwatch's part, which its reviewer
+// gives on the pages (Healthwatch has no API). It depends on the demo's people and organisations
 // only: the Medway lead and admin, the Medway and Swale approvers, the two Medway evaluators,
 // Healthwatch Kent's reviewer, and the Weald and Estuary bidders.
 import { before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { checkA11y, demo, theH1, useGolive, visit } from './harness.mjs'
 import { dateTyped, fillDate } from './dates.mjs'
-import { ESTUARY, WEALD, errorBeside, flash, lotPeople, openedLot, press, sessions, shown, summary, text } from './walkthrough.mjs'
+import { ESTUARY, WEALD, errorBeside, flash, lotPeople, openedLot, panelCandidate, press, sessions, shown, summary, text } from './walkthrough.mjs'
 
 const START = '2027-06-07T09:00:00+01:00'
 const AFTER_DEADLINE = '2027-06-17T13:00:00+01:00' // an hour after the submission deadline below
@@ -71,9 +72,9 @@ function ukDay (end) {
 
 describe('a lot moderated, ranked and awarded through the pages', () => {
   before(async () => {
-    for (const who of Object.keys(people)) await tokenFor(who)
+    for (const who of Object.keys(people)) if (who !== 'healthwatch') await tokenFor(who) // Healthwatch has no API
     await closePages()
-    for (const who of ['clinical', 'finance', 'healthwatch']) ids.user[who] = (await api(who, 'GET', '/me', undefined, 200)).id
+    for (const who of ['clinical', 'finance']) ids.user[who] = (await api(who, 'GET', '/me', undefined, 200)).id
 
     // One lot under the Provider Selection Regime: a clinical question (1.1, a minimum of 2), a
     // patient question (1.2), a pass/fail (1.3) and a price schedule (2.1).
@@ -89,15 +90,16 @@ describe('a lot moderated, ranked and awarded through the pages', () => {
       afterDeadline: AFTER_DEADLINE
     }))
 
-    // The panel scores over the API: the two Medway evaluators every quality question, Healthwatch
-    // the patient one. Nic Finance marks Estuary's 1.1 at 1 where Sam marks it 4: a wide spread.
-    // Nic does not submit yet.
+    // The panel scores over the API: the two Medway evaluators every quality question; Healthwatch
+    // the patient one, on the pages. Nic Finance marks Estuary's 1.1 at 1 where Sam marks it 4: a
+    // wide spread. Nic does not submit yet.
     const ev = `/evaluations/lots/${ids.lot}`
     const all = ['1.1', '1.2', '1.3'].map((n) => ids.q[n])
+    ids.user.healthwatch = await panelCandidate(await as('lead'), ids.lot, 'Robin Reviewer, Healthwatch Kent')
     await api('lead', 'POST', `${ev}/panel`, { user_id: ids.user.clinical, questions: all }, 201)
     await api('lead', 'POST', `${ev}/panel`, { user_id: ids.user.finance, questions: all }, 201)
     await api('lead', 'POST', `${ev}/panel`, { user_id: ids.user.healthwatch, questions: [ids.q['1.2']] }, 201)
-    for (const [who, numbers] of [['clinical', ['1.1', '1.2', '1.3']], ['finance', ['1.1', '1.2', '1.3']], ['healthwatch', ['1.2']]]) {
+    for (const [who, numbers] of [['clinical', ['1.1', '1.2', '1.3']], ['finance', ['1.1', '1.2', '1.3']]]) {
       for (const bidder of [ESTUARY, WEALD]) {
         await api(who, 'POST', `${ev}/declarations`, { bidder_org_id: ids.org[bidder], decision: 'none' }, 204)
       }
@@ -113,6 +115,22 @@ describe('a lot moderated, ranked and awarded through the pages', () => {
       }
       if (who !== 'finance') await api(who, 'POST', `${ev}/scores/submit`, undefined, 204)
     }
+    const hw = await as('healthwatch')
+    await visit(hw, `${ev}/workspace`)
+    for (const bidder of [ESTUARY, WEALD]) await hw.getByLabel(`I have no interest in ${bidder}`).check()
+    await press(hw, 'Record my declarations')
+    assert.match(await flash(hw), /declarations are recorded/, await summary(hw))
+    const patient = ids.q['1.2']
+    for (const bidder of [ESTUARY, WEALD]) {
+      await visit(hw, `${ev}/bidders/${ids.org[bidder]}`)
+      await hw.locator(`input[name="score-${patient}"][value="${agreed[bidder]['1.2']}"]`).check()
+      await hw.locator(`[id="rationale-${patient}"]`).fill('The response to 1.2 sets out the evidence we looked for.')
+      await press(hw, 'Save marks')
+      assert.match(await flash(hw), /are saved/, await summary(hw))
+    }
+    await visit(hw, `${ev}/scores/check`)
+    await press(hw, 'Submit scores')
+    assert.match(await flash(hw), /scores are submitted/, await summary(hw))
   }, { timeout: 300_000 })
 
   test('moderation waits for the last evaluator, then shows the marks side by side with a wide spread flagged', async () => {

@@ -8,17 +8,20 @@ const golive = useGolive()
 
 const DENIED = [403, 404]
 
-// What each role may and may not open, besides the dashboard. Every role may manage its own API
-// tokens; /admin/* is the organisation admin's, /platform/* the platform admin's.
+// What each role may and may not open, besides the dashboard, and the header it is offered:
+// the menu and the links beside its name (issue 14 item 7: each role sees what it uses). Every
+// role but Healthwatch's lay reviewers, who score on the pages, manages its own API tokens;
+// /admin/* is the organisation admin's, /platform/* the platform admin's.
+const TOKENS = ['API tokens']
 const roles = [
-  { who: 'the platform admin', email: demo.platformAdmin, may: ['/account/tokens', '/platform/outbox', '/platform/organisations', '/platform/organisations/new'], mayNot: [] },
-  { who: 'the Medway organisation admin', email: demo.tenantAdmin, may: ['/admin/users', '/admin/users/invite', '/admin/audit', '/account/tokens'], mayNot: ['/platform/outbox', '/platform/organisations'] },
-  { who: 'the Medway procurement lead', email: demo.lead, may: ['/account/tokens'], mayNot: ['/admin/users', '/platform/outbox'] },
-  { who: 'a Medway evaluator', email: demo.evaluator, may: ['/account/tokens'], mayNot: ['/admin/users'] },
-  { who: 'the Medway governing-body approver', email: demo.approver, may: ['/account/tokens'], mayNot: ['/admin/users'] },
-  { who: 'a Medway observer', email: demo.observer, may: ['/account/tokens'], mayNot: ['/admin/users'] },
-  { who: 'a Healthwatch evaluator', email: demo.healthwatch, may: ['/account/tokens'], mayNot: ['/admin/users', '/admin/audit'] },
-  { who: 'a bidder', email: demo.bidder, may: ['/account/tokens'], mayNot: ['/admin/users', '/admin/audit', '/platform/outbox', '/platform/organisations'] }
+  { who: 'the platform admin', email: demo.platformAdmin, may: ['/account/tokens', '/platform/outbox', '/platform/organisations', '/platform/organisations/new'], mayNot: [], menu: ['Dashboard', 'Organisations', 'Successions', 'Mail outbox', 'Jobs'], account: TOKENS },
+  { who: 'the Medway organisation admin', email: demo.tenantAdmin, may: ['/admin/users', '/admin/users/invite', '/admin/audit', '/account/tokens'], mayNot: ['/platform/outbox', '/platform/organisations'], menu: ['Dashboard', 'Procurements', 'Mobilisation', 'Inbox', 'Users', 'Audit log'], account: TOKENS },
+  { who: 'the Medway procurement lead', email: demo.lead, may: ['/account/tokens'], mayNot: ['/admin/users', '/platform/outbox'], menu: ['Dashboard', 'Procurements', 'Mobilisation', 'Inbox'], account: TOKENS },
+  { who: 'a Medway evaluator', email: demo.evaluator, may: ['/account/tokens'], mayNot: ['/admin/users'], menu: ['Dashboard', 'Procurements', 'Evaluations', 'Inbox'], account: TOKENS },
+  { who: 'the Medway governing-body approver', email: demo.approver, may: ['/account/tokens'], mayNot: ['/admin/users'], menu: ['Dashboard', 'Procurements', 'Mobilisation', 'Inbox'], account: TOKENS },
+  { who: 'a Medway observer', email: demo.observer, may: ['/account/tokens'], mayNot: ['/admin/users'], menu: ['Dashboard', 'Procurements', 'Mobilisation', 'Inbox'], account: TOKENS },
+  { who: 'a Healthwatch evaluator', email: demo.healthwatch, may: ['/evaluations'], mayNot: ['/account/tokens', '/inbox', '/admin/users', '/admin/audit'], menu: ['Dashboard', 'Evaluations'], account: [] },
+  { who: 'a bidder', email: demo.bidder, may: ['/account/tokens'], mayNot: ['/admin/users', '/admin/audit', '/platform/outbox', '/platform/organisations'], menu: ['Dashboard', 'Opportunities', 'Mobilisation', 'Inbox'], account: TOKENS }
 ]
 
 for (const role of roles) {
@@ -38,6 +41,14 @@ for (const role of roles) {
       await account.waitFor()
       assert.ok(await account.getByRole('button', { name: 'Sign out' }).isVisible(), 'no Sign out button in the header')
       await checkA11y(page, `dashboard of ${role.who}`)
+    })
+
+    test('the header offers exactly what the role uses', async () => {
+      await visit(page, '/')
+      // textContent, not what is visible: on a narrow screen NHS.UK's script folds items into "More".
+      const labels = (nav) => page.getByRole('navigation', { name: nav }).locator('a').evaluateAll((as) => as.map((a) => a.textContent.trim()))
+      assert.deepEqual(await labels('Menu'), role.menu, 'the menu')
+      assert.deepEqual(await labels('Account'), role.account, 'the links beside the name')
     })
 
     for (const path of role.may) {

@@ -3,7 +3,7 @@
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { checkA11y, checkNoOverflow, demo, newPage, signIn, theH1, useGolive } from './harness.mjs'
-import { ESTUARY, WEALD, flash, lotPeople, openedLot, press, sessions, summary, text } from './walkthrough.mjs'
+import { ESTUARY, WEALD, flash, lotPeople, openedLot, panelCandidate, press, sessions, summary, text } from './walkthrough.mjs'
 
 const golive = useGolive()
 
@@ -99,12 +99,12 @@ describe('dashboard tasks and findable pages, by following links', () => {
 describe('the evaluator and the Healthwatch evaluator, by following links', () => {
   const TITLE = 'Swale urgent treatment centre (tasks walk)'
   const people = { ...lotPeople, evaluator: demo.evaluator, healthwatch: demo.healthwatch }
-  const { closePages, tokenFor, api } = sessions(golive, people, { tokenName: 'tasks walk' })
+  const { as, closePages, tokenFor, api } = sessions(golive, people, { tokenName: 'tasks walk' })
   const ids = {}
   let page
 
   before(async () => {
-    for (const who of Object.keys(people)) await tokenFor(who)
+    for (const who of Object.keys(people)) if (who !== 'healthwatch') await tokenFor(who) // Healthwatch has no API
     await closePages()
     const day = 24 * 60 * 60 * 1000
     const at = (days) => new Date(Date.now() + days * day).toISOString()
@@ -121,7 +121,9 @@ describe('the evaluator and the Healthwatch evaluator, by following links', () =
     const ev = `/evaluations/lots/${ids.lot}/panel`
     const q = ids.q
     await api('lead', 'POST', ev, { user_id: (await api('evaluator', 'GET', '/me', undefined, 200)).id, questions: [q['1.1'], q['1.2'], q['1.3']] }, 201)
-    await api('lead', 'POST', ev, { user_id: (await api('healthwatch', 'GET', '/me', undefined, 200)).id, questions: [q['1.2']] }, 201)
+    const robin = await panelCandidate(await as('lead'), ids.lot, 'Robin Reviewer, Healthwatch Kent')
+    await api('lead', 'POST', ev, { user_id: robin, questions: [q['1.2']] }, 201)
+    await closePages()
   }, { timeout: 300_000 })
   beforeEach(async () => { page = await newPage(golive.browser, golive.baseURL) })
   afterEach(async () => { await page?.context().close() })

@@ -1,6 +1,7 @@
 // What the walk-through tests share (a procurement, its evaluation, award and mobilisation,
 // through the pages as its people would): the demo's people each signed in on a page of their
-// own and given an API token on /account/tokens, calls to the API as them, the small readers of
+// own and, if their role uses the API (Healthwatch's does not), given an API token on
+// /account/tokens, calls to the API as them, the small readers of
 // pages that the walks assert on, and a lot built, approved, published, bid for and opened over
 // the API for the tests that start after all that.
 //
@@ -86,6 +87,16 @@ export function sessions (golive, people, { tokenName = 'e2e test' } = {}) {
   }
 
   return { as, closePages, tokenFor, api, pages }
+}
+
+// panelCandidate is the user id of the person the lead's panel forms offer as label ("Robin
+// Reviewer, Healthwatch Kent"), read from the evaluation overview of lot on the lead's page: how
+// a test learns who a Healthwatch reviewer is, for Healthwatch has no API (issue 14 item 7).
+export async function panelCandidate (leadPage, lot, label) {
+  await visit(leadPage, `/evaluations/lots/${lot}`)
+  const option = leadPage.locator('select option').filter({ hasText: label })
+  assert.equal(await option.count(), 1, `the panel forms do not offer ${label}`)
+  return option.getAttribute('value')
 }
 
 // The two demo providers that bid for a lot built by openedLot, by their organisations' names.

@@ -100,7 +100,11 @@ func (p Permission) String() string { return p.obj + ":" + p.act }
 
 // The permissions routes are guarded by. Everything not granted below is denied.
 var (
-	PermDashboard   = Permission{"dashboard", "view"}
+	PermDashboard = Permission{"dashboard", "view"}
+	// PermOwnTokens is using the API: making, listing and revoking one's own API tokens, and
+	// calling /api/v1 with them. A token carries no more than its owner holds: while the owner's
+	// roles grant no PermOwnTokens (Healthwatch's, who score on the pages), their tokens are
+	// refused (Service.TokenIdentity), whenever they were made.
 	PermOwnTokens   = Permission{"tokens", "manage"}
 	PermUsersManage = Permission{"users", "manage"}
 	PermAuditRead   = Permission{"audit", "read"}
@@ -132,8 +136,9 @@ var (
 
 	// Mobilisation: commissioners taking part and the provider see the plan; the lead runs it
 	// and accepts evidence; the provider reports progress; approvers sign the go/no-go; everyone
-	// signed in has an inbox and reminder preferences. Which plan, milestone and phase each may
-	// touch is the service's rule.
+	// signed in who can be given a milestone (the people of the commissioners and providers) has
+	// an inbox and reminder preferences; Healthwatch, never on a plan, has none. Which plan,
+	// milestone and phase each may touch is the service's rule.
 	PermPlanView   = Permission{"mobilisation", "view"}
 	PermPlanManage = Permission{"mobilisation", "manage"}
 	PermPlanUpdate = Permission{"mobilisation", "update"}
@@ -158,10 +163,12 @@ var RolePermissions = map[Role][]Permission{
 	RoleTenantAdmin:     {PermDashboard, PermOwnTokens, PermUsersManage, PermAuditRead, PermProcView, PermOpenBids, PermPlanView, PermInbox, PermRecordExport},
 	RoleProcurementLead: {PermDashboard, PermOwnTokens, PermProcView, PermProcManage, PermProcValue, PermOpenBids, PermPanelManage, PermPlanView, PermPlanManage, PermInbox, PermRecordExport},
 	RoleEvaluator:       {PermDashboard, PermOwnTokens, PermProcView, PermEvaluate, PermInbox},
-	RoleHealthwatch:     {PermDashboard, PermOwnTokens, PermEvaluate, PermInbox},
-	RoleApprover:        {PermDashboard, PermOwnTokens, PermProcView, PermProcValue, PermDecide, PermAwardDecide, PermPlanView, PermGoLive, PermInbox},
-	RoleBidder:          {PermDashboard, PermOwnTokens, PermOpportunity, PermBid, PermRepresent, PermPlanView, PermPlanUpdate, PermInbox},
-	RoleObserver:        {PermDashboard, PermOwnTokens, PermProcView, PermPlanView, PermInbox},
+	// Healthwatch volunteers are lay patient representatives who score on the pages: no API, and
+	// no inbox (reminders are of mobilisation milestones, never theirs).
+	RoleHealthwatch: {PermDashboard, PermEvaluate},
+	RoleApprover:    {PermDashboard, PermOwnTokens, PermProcView, PermProcValue, PermDecide, PermAwardDecide, PermPlanView, PermGoLive, PermInbox},
+	RoleBidder:      {PermDashboard, PermOwnTokens, PermOpportunity, PermBid, PermRepresent, PermPlanView, PermPlanUpdate, PermInbox},
+	RoleObserver:    {PermDashboard, PermOwnTokens, PermProcView, PermPlanView, PermInbox},
 }
 
 // Grants reports whether any of roles grants p, by the table above (the casbin policy is
