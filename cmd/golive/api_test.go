@@ -234,7 +234,7 @@ func TestThePlatformAdminCanDriveTheJobMonitor(t *testing.T) {
 	b := s.browser(t)
 	b.signIn("admin@golive.test")
 	do := func(origin string) int {
-		req, _ := http.NewRequest("POST", s.URL+"/platform/jobs/api/queues/default:pause", nil)
+		req, _ := http.NewRequest("POST", s.URL+"/platform/jobs/monitor/api/queues/default:pause", nil)
 		if origin != "" {
 			req.Header.Set("Origin", origin)
 		}
@@ -253,7 +253,7 @@ func TestThePlatformAdminCanDriveTheJobMonitor(t *testing.T) {
 	}
 	lead := s.browser(t)
 	lead.signIn("lead@medway-ccg.test")
-	req, _ := http.NewRequest("POST", s.URL+"/platform/jobs/api/queues/default:resume", nil)
+	req, _ := http.NewRequest("POST", s.URL+"/platform/jobs/monitor/api/queues/default:resume", nil)
 	req.Header.Set("Origin", s.URL)
 	resp, err := lead.c.Do(req)
 	if err != nil {

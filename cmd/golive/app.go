@@ -192,7 +192,7 @@ func (a *App) buildHTTP() error {
 	if err != nil {
 		return err
 	}
-	mw := &tenants.Middleware{Svc: a.Tenants, Secure: a.Cfg.Secure(), CSRFExempt: []string{"/platform/jobs/"}}
+	mw := &tenants.Middleware{Svc: a.Tenants, Secure: a.Cfg.Secure(), CSRFExempt: []string{jobsweb.MonitorPath + "/"}}
 	srv := &web.Server{Renderer: renderer, Logger: a.Log, Metrics: a.Metrics, Can: mw.Can,
 		Secure: a.Cfg.Secure(), BaseURL: a.Cfg.BaseURL,
 		// The menu offers each person only what their role uses (issue 14 item 7): the work first,
@@ -264,7 +264,9 @@ func (a *App) buildHTTP() error {
 	auditH.MountPages(app.Group("/admin/audit", mw.Require(access.PermAuditRead)))
 	jobsH := &jobsweb.Handlers{Outbox: jobs.NewOutbox(a.DB), Server: srv}
 	jobsH.MountPages(app.Group("/platform/outbox", mw.Require(access.PermOutbox)))
-	app.Use("/platform/jobs", mw.Require(access.PermJobs), jobsweb.AsynqmonHandler(a.redisURL, "/platform/jobs"))
+	// The monitor first: the Jobs page's group would otherwise also answer its paths.
+	app.Use(jobsweb.MonitorPath, mw.Require(access.PermJobs), jobsweb.AsynqmonHandler(a.redisURL, jobsweb.MonitorPath))
+	jobsH.MountMonitorPage(app.Group("/platform/jobs", mw.Require(access.PermJobs)))
 
 	// Anything else: the API answers problem+json 404, pages the NHS.UK 404 page.
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -113,6 +113,7 @@ func specs() []routeSpec {
 		{method: "GET", path: "/platform/outbox", roles: platform},
 		{method: "GET", path: "/platform/outbox/:id", roles: platform},
 		{method: "GET", path: "/platform/jobs", roles: platform},
+		{method: "GET", path: "/platform/jobs/monitor/", roles: platform},
 		// Successions (NHS reorganisations): the platform admin's alone, on its own object.
 		{method: "GET", path: "/platform/successions", roles: platform},
 		{method: "GET", path: "/platform/successions/new", roles: platform},

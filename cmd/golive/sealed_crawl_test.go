@@ -151,7 +151,7 @@ func TestSealedMeansSealedEverywhere(t *testing.T) {
 		"reviewer@healthwatch-kent.test", "admin@healthwatch-kent.test", "admin@golive.test"}
 	pages := []string{"/", "/inbox", "/admin/users", "/admin/audit", "/admin/audit?object_type=submission",
 		"/admin/audit?object_type=procurement", "/admin/audit?object_type=clarification", "/admin/audit?object_id=" + p.ID,
-		"/admin/audit?object_id=" + l.ID, "/admin/audit?page=2", "/platform/outbox", "/platform/outbox?page=2", "/platform/jobs", "/platform/organisations",
+		"/admin/audit?object_id=" + l.ID, "/admin/audit?page=2", "/platform/outbox", "/platform/outbox?page=2", "/platform/jobs", "/platform/jobs/monitor/", "/platform/organisations",
 		"/metrics"}
 	apis := []string{"/audit", "/audit?limit=500", "/audit?object_type=submission&limit=500", "/audit?object_type=procurement",
 		"/audit?object_type=clarification", "/audit?object_id=" + p.ID, "/inbox"}

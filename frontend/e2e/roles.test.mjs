@@ -107,3 +107,24 @@ describe('the organisation admin manages users', () => {
     await checkA11y(page, 'the invite form with errors')
   })
 })
+
+describe('the platform admin watches background jobs inside golive', () => {
+  let page
+  before(async () => {
+    page = await newPage(golive.browser, golive.baseURL)
+    await signIn(page, demo.platformAdmin)
+  })
+  after(async () => { await page?.context().close() })
+
+  test('Jobs in the menu shows the job monitor in golive\'s frame, and the menu leads back', async () => {
+    await visit(page, '/')
+    await Promise.all([page.waitForNavigation(), page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Jobs', exact: true }).click()])
+    assert.equal(await theH1(page), 'Jobs')
+    // asynqmon draws itself with script inside the frame: its queue list names the default queue.
+    const monitor = page.frameLocator('iframe[title^="Job monitor"]')
+    await monitor.getByText('default', { exact: true }).first().waitFor()
+    await checkA11y(page, 'the Jobs page')
+    await Promise.all([page.waitForNavigation(), page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Dashboard', exact: true }).click()])
+    assert.equal(new URL(page.url()).pathname, '/')
+  })
+})

@@ -1,5 +1,6 @@
 // Package jobsweb is the platform admin's view of background work: the mail outbox pages
-// (/platform/outbox) and the asynq job monitor (/platform/jobs). It sits above jobs, which keeps
+// (/platform/outbox) and the asynq job monitor (/platform/jobs, which frames the monitor itself,
+// served at /platform/jobs/monitor). It sits above jobs, which keeps
 // the worker, the queue and the outbox free of HTTP and pages.
 package jobsweb
 
@@ -178,10 +179,28 @@ func item(r jobs.MailRow) OutboxItem {
 // golive's own policy, including no framing.
 const asynqmonCSP = "default-src 'self'; script-src 'self' 'unsafe-inline'; " +
 	"style-src 'self' 'unsafe-inline' https://fonts.googleapis.com; font-src 'self' data: https://fonts.gstatic.com; " +
-	"img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+	"img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'none'"
+
+// MonitorPath is where the asynq monitor itself is served; /platform/jobs is golive's page that
+// frames it, so that the platform admin keeps golive's header and menu around it.
+const MonitorPath = "/platform/jobs/monitor"
+
+// MountMonitorPage registers golive's Jobs page on r, the group at /platform/jobs.
+func (h *Handlers) MountMonitorPage(r fiber.Router) {
+	r.Get("/", h.monitor)
+}
+
+// MonitorPage is what /platform/jobs shows around the framed monitor.
+type MonitorPage struct {
+	MonitorHref string
+}
+
+func (h *Handlers) monitor(c *fiber.Ctx) error {
+	return h.Server.Render(c, "jobs/monitor", "Jobs", MonitorPage{MonitorHref: MonitorPath + "/"}, nil)
+}
 
 // AsynqmonHandler serves the asynq monitor (queues, tasks, retries, the archive) at rootPath,
-// e.g. "/platform/jobs". Mount it for both rootPath and rootPath+"/*", behind the platform-admin
+// e.g. MonitorPath. Mount it for both rootPath and rootPath+"/*", behind the platform-admin
 // route group. A Redis URL that cannot be read gives a handler that answers with an error.
 //
 // The monitor's own API changes state (delete, run, archive tasks) with fetch calls that carry
@@ -203,6 +222,7 @@ func AsynqmonHandler(redisURL, rootPath string) fiber.Handler {
 			return err
 		}
 		c.Set(fiber.HeaderContentSecurityPolicy, asynqmonCSP)
+		c.Set(fiber.HeaderXFrameOptions, "SAMEORIGIN")
 		return nil
 	}
 }

@@ -201,7 +201,7 @@ func TestThePlatformAdminReadsOneMessageAndUnknownIdsAreNotFound(t *testing.T) {
 func TestTheJobMonitorGetsItsOwnContentSecurityPolicyAndRefusesCrossSiteChanges(t *testing.T) {
 	db, redisURL := dbtest.Open(t), dbtest.RedisURL(t)
 	app := pagesApp(t, db)
-	app.Use("/platform/jobs", AsynqmonHandler(redisURL, "/platform/jobs"))
+	app.Use(MonitorPath, AsynqmonHandler(redisURL, MonitorPath))
 	client, err := jobs.NewClient(redisURL)
 	if err != nil {
 		t.Fatal(err)
@@ -211,33 +211,58 @@ func TestTheJobMonitorGetsItsOwnContentSecurityPolicyAndRefusesCrossSiteChanges(
 		t.Fatal(err)
 	}
 
-	status, body, h := get(t, app, "/platform/jobs")
-	if status != 200 || !strings.Contains(body, "Asynq") || !strings.Contains(body, `window.FLAG_ROOT_PATH="\/platform\/jobs"`) {
-		t.Fatalf("GET /platform/jobs = %d:\n%s", status, body)
+	status, body, h := get(t, app, "/platform/jobs/monitor")
+	if status != 200 || !strings.Contains(body, "Asynq") || !strings.Contains(body, `window.FLAG_ROOT_PATH="\/platform\/jobs\/monitor"`) {
+		t.Fatalf("GET /platform/jobs/monitor = %d:\n%s", status, body)
 	}
-	if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self' 'unsafe-inline'") || !strings.Contains(csp, "frame-ancestors 'none'") {
-		t.Errorf("monitor CSP = %q, want inline script allowed and framing refused", csp)
+	// golive's Jobs page frames the monitor; no other site may.
+	if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self' 'unsafe-inline'") || !strings.Contains(csp, "frame-ancestors 'self'") {
+		t.Errorf("monitor CSP = %q, want inline script allowed and framing by this site only", csp)
 	}
-	status, body, _ = get(t, app, "/platform/jobs/api/queues")
+	if xfo := h.Get("X-Frame-Options"); xfo != "SAMEORIGIN" {
+		t.Errorf("monitor X-Frame-Options = %q, want SAMEORIGIN", xfo)
+	}
+	status, body, _ = get(t, app, "/platform/jobs/monitor/api/queues")
 	if status != 200 || !strings.Contains(body, `"queue":"default"`) {
-		t.Fatalf("GET /platform/jobs/api/queues = %d: %s", status, body)
+		t.Fatalf("GET /platform/jobs/monitor/api/queues = %d: %s", status, body)
 	}
-	// Other pages keep golive's strict policy.
-	if _, _, h := get(t, app, "/platform/outbox"); strings.Contains(h.Get("Content-Security-Policy"), "unsafe-inline") {
-		t.Errorf("the outbox page allows inline script: %q", h.Get("Content-Security-Policy"))
+	// Other pages keep golive's strict policy, and may not be framed.
+	if _, _, h := get(t, app, "/platform/outbox"); strings.Contains(h.Get("Content-Security-Policy"), "unsafe-inline") ||
+		!strings.Contains(h.Get("Content-Security-Policy"), "frame-ancestors 'none'") || h.Get("X-Frame-Options") != "DENY" {
+		t.Errorf("the outbox page allows inline script or framing: %q, X-Frame-Options %q", h.Get("Content-Security-Policy"), h.Get("X-Frame-Options"))
 	}
 
 	// Pausing the queue from another site is refused; from the monitor's own page it works.
-	if status, _, _ := do(t, app, http.MethodPost, "/platform/jobs/api/queues/default:pause", "Sec-Fetch-Site", "cross-site"); status != 403 {
+	if status, _, _ := do(t, app, http.MethodPost, "/platform/jobs/monitor/api/queues/default:pause", "Sec-Fetch-Site", "cross-site"); status != 403 {
 		t.Errorf("cross-site pause = %d, want 403", status)
 	}
-	if status, _, _ := do(t, app, http.MethodPost, "/platform/jobs/api/queues/default:pause", "Origin", "https://evil.example"); status != 403 {
+	if status, _, _ := do(t, app, http.MethodPost, "/platform/jobs/monitor/api/queues/default:pause", "Origin", "https://evil.example"); status != 403 {
 		t.Errorf("pause from another origin = %d, want 403", status)
 	}
-	if status, _, _ := do(t, app, http.MethodPost, "/platform/jobs/api/queues/default:pause"); status != 403 {
+	if status, _, _ := do(t, app, http.MethodPost, "/platform/jobs/monitor/api/queues/default:pause"); status != 403 {
 		t.Errorf("pause without Origin = %d, want 403", status)
 	}
-	if status, body, _ := do(t, app, http.MethodPost, "/platform/jobs/api/queues/default:pause", "Sec-Fetch-Site", "same-origin"); status != 204 && status != 200 {
+	if status, body, _ := do(t, app, http.MethodPost, "/platform/jobs/monitor/api/queues/default:pause", "Sec-Fetch-Site", "same-origin"); status != 204 && status != 200 {
 		t.Errorf("same-origin pause = %d: %s", status, body)
+	}
+}
+
+func TestTheJobsPageFramesTheMonitorInsideGolive(t *testing.T) {
+	db := dbtest.Open(t)
+	r, err := frontend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &web.Server{Renderer: r, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	app := s.NewApp(web.Options{})
+	(&Handlers{Outbox: jobs.NewOutbox(db), Server: s}).MountMonitorPage(app.Group("/platform/jobs"))
+	status, body, _ := get(t, app, "/platform/jobs")
+	if status != 200 {
+		t.Fatalf("GET /platform/jobs = %d:\n%s", status, body)
+	}
+	for _, want := range []string{`<h1>Jobs</h1>`, `<iframe class="golive-job-monitor" src="/platform/jobs/monitor/" title="Job monitor`, `href="/platform/jobs/monitor/"`, `nhsuk-header`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the Jobs page lacks %s:\n%s", want, body)
+		}
 	}
 }
