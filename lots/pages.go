@@ -341,6 +341,7 @@ type OverviewPage struct {
 	Lot                                                struct{ Number, Title, Description string }
 	Errs                                               map[string]map[string]string
 	Progress                                           []LotProgress // each lot's tracker, once opened
+	SetUp                                              []Stage       // the lead's task list until publication
 }
 
 func (h *Pages) overview(c *fiber.Ctx, v ProcurementView) OverviewPage {
@@ -354,6 +355,9 @@ func (h *Pages) overview(c *fiber.Ctx, v ProcurementView) OverviewPage {
 		Record:  v.CanManage && h.can(c, access.PermRecordExport),
 		Errs:    map[string]map[string]string{}}
 	page.Upload = manage && slices.Contains([]State{Draft, AwaitingApproval, Published, Rejected}, v.Effective)
+	if manage {
+		page.SetUp = SetUpTasks(v, h.Svc.Now())
+	}
 	if v.ShowValue {
 		page.Value = FormatPence(v.EstimatedValuePence)
 	}

@@ -17,6 +17,7 @@ import (
 // tracker shows it: Href is "" when the viewer has no page for it.
 type Stage struct {
 	Name, Status, Href string
+	Hint               string // what is missing or waited for, under the name
 	Done               bool
 	NotYet             bool // cannot start yet
 }

@@ -184,7 +184,7 @@ describe('from an empty install to a published procurement and a registered bidd
     await press(page, 'Record decision')
     assert.match(await flash(page), /approval is recorded/, await summary(page))
     await visit(page, `/procurements/${state.procurement}`)
-    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Check and publish' }).click()])
+    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Check and publish', exact: true }).click()])
     if (await page.locator('#publish-confirm_short_tender_period').count()) await page.locator('#publish-confirm_short_tender_period').check()
     await press(page, 'Publish to bidders')
     assert.match(await flash(page), /Published/, await summary(page))

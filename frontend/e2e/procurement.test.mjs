@@ -116,8 +116,12 @@ describe('a procurement from draft to opened responses', () => {
     assert.match(await flash(page), /Question 6.1 added/, await summary(page))
     assert.ok((await text(page)).includes('the weights add up to 10%; they must add up to 100%'), 'no weight message')
 
-    // Not ready: the overview says why.
+    // Not ready: the overview's set-up task list and the refusal both say why.
     await visit(page, `/procurements/${state.id}`)
+    const task = (name) => page.locator('#set-up-tasks li').filter({ hasText: name })
+    assert.match(await task('Lots and questionnaires').innerText(), /Lot 1: the weights add up to 10%[\s\S]*Incomplete/)
+    assert.match(await task('Business case approved').innerText(), /Cannot start yet/)
+    assert.equal(await task('Check and publish to bidders').getByRole('link').count(), 0, 'publishing is offered before approval')
     await press(page, 'Submit for approval')
     assert.match(await summary(page), /Lot 1: the weights add up to 10%/)
     await checkA11y(page, 'the overview refusing approval')
@@ -185,7 +189,9 @@ describe('a procurement from draft to opened responses', () => {
     await visit(page, `/procurements/${state.id}`)
     const body = await text(page)
     assert.ok(body.includes('GB/2027/031') && body.includes('SW/27/14'), 'the decisions table lacks the minute references')
-    await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Check and publish' }).click()])
+    // Approved by every body: the task list offers publishing, and it is done from there.
+    assert.match(await page.locator('#set-up-tasks li').filter({ hasText: 'Business case approved' }).innerText(), /Completed/)
+    await Promise.all([page.waitForNavigation(), page.locator('#set-up-tasks').getByRole('link', { name: 'Check and publish to bidders' }).click()])
     assert.equal(await theH1(page), 'Check before you publish')
     await checkA11y(page, 'the check before publishing')
     // This timetable's tender period is 16 days: the check page names it and asks for confirmation.
