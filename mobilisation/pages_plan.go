@@ -5,6 +5,7 @@ import (
 	"io"
 	"mime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -64,8 +65,12 @@ func milestoneRow(planID string, m MilestoneView) MilestoneRow {
 		r.Owner = "Nobody yet"
 	}
 	if r.Done {
-		r.Status = "Done: accepted " + dayText(m.CompletedOn)
+		r.Status = "Accepted"
+		if m.CompletedOn != "" {
+			r.Status += " " + dayText(m.CompletedOn)
+		}
 	}
+	r.Reason = statusNote(r, m.Reason)
 	if f := m.Forecast.Finish; f != "" && f != m.DueOn && !r.Done {
 		r.Forecast = dayText(f)
 	}
@@ -73,6 +78,25 @@ func milestoneRow(planID string, m MilestoneView) MilestoneRow {
 		r.Slip = daysText(m.Forecast.SlipDays) + " late"
 	}
 	return r
+}
+
+// statusNote is what a milestone's reason adds to its status tag and progress, so that the
+// pages say each thing once ("Done" then "Accepted 1 October 2018", not "Done Done: accepted 1
+// October 2018 Done on 1 October 2018"): nothing for a done milestone (its status says when it
+// was accepted) or an on-track one (its Green tag says so), and none of the words its progress
+// or the waiting for acceptance already say ("Due in 5 days", not "Due in 5 days and not
+// started" after "Not started").
+func statusNote(r MilestoneRow, reason string) string {
+	if r.Done || reason == "On track" {
+		return ""
+	}
+	if r.Waiting {
+		reason = strings.TrimSuffix(reason, "; completion is waiting for acceptance")
+	}
+	if strings.EqualFold(reason, r.Status) {
+		return ""
+	}
+	return strings.TrimSuffix(reason, " and "+strings.ToLower(r.Status))
 }
 
 // --- the plan ---

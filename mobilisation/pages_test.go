@@ -403,6 +403,49 @@ func TestThePlanFilterNarrowsTheTimelineAndTable(t *testing.T) {
 	}
 }
 
+// The status cell of the milestones table says each thing once: the tag, then the progress,
+// then what the reason adds (issue 14 item 6: not "Done Done: accepted 1 October 2018 Done on 1
+// October 2018" or "Green In progress On track"). The reasons are the rules' own.
+func TestTheMilestoneStatusSaysEachThingOnce(t *testing.T) {
+	const today = "2019-01-21"
+	at := time.Date(2019, 1, 10, 12, 0, 0, 0, time.UTC)
+	tag := func(class, label string) string {
+		return `<strong class="nhsuk-tag nhsuk-tag--` + class + `">` + label + `</strong> `
+	}
+	for _, c := range []struct {
+		name string
+		m    Milestone
+		want string
+	}{
+		{"accepted", Milestone{DueOn: "2018-10-03", Status: Done, AcceptedAt: &at, CompletedOn: "2018-10-01"},
+			tag("grey", "Done") + "Accepted 1 October 2018"},
+		{"on track", Milestone{DueOn: "2019-02-15", Status: InProgress},
+			tag("green", "Green") + "In progress"},
+		{"due soon", Milestone{DueOn: "2019-01-26", Status: NotStarted},
+			tag("orange", "Amber") + `Not started<br><span class="nhsuk-body-s">Due in 5 days</span>`},
+		{"overdue, waiting for acceptance", Milestone{DueOn: "2019-01-16", Status: InProgress, CompletionRequestedAt: &at},
+			tag("red", "Red") + `In progress, waiting for acceptance<br><span class="nhsuk-body-s">Overdue by 5 days (due 16 January 2019)</span>`},
+		{"blocked", Milestone{DueOn: "2019-03-01", Status: Blocked},
+			tag("red", "Red") + "Blocked"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.m.ID, c.m.Title = newID(), "Telephony installed"
+			rag, reason := MilestoneRAG(c.m, MilestoneForecast{}, nil, today)
+			row := string(milestoneRow("plan", MilestoneView{Milestone: c.m, RAG: rag, Reason: reason, OwnerName: "Eli Weald"}).PlanTableRow())
+			const open = `<span class="nhsuk-table__heading" aria-hidden="true">Status </span><span>`
+			i := strings.Index(row, open)
+			if i < 0 {
+				t.Fatalf("no status cell in %s", row)
+			}
+			cell := row[i+len(open):]
+			cell = cell[:strings.Index(cell, "</span></td>")]
+			if cell != c.want {
+				t.Errorf("the status cell (reason %q)\n got %s\nwant %s", reason, cell, c.want)
+			}
+		})
+	}
+}
+
 func hasAttr(n *html.Node, key string) bool {
 	for _, a := range n.Attr {
 		if a.Key == key {
@@ -521,7 +564,8 @@ func TestMilestoneJourneyOnPages(t *testing.T) {
 			t.Fatalf("accept: %d %s\n%s", status, loc, body)
 		}
 		_, body = w.get(t, "bidder", cqc)
-		if !strings.Contains(body, "Done: accepted 11 February 2019") || strings.Contains(body, "Report progress") {
+		if !strings.Contains(body, `<p id="milestone-status"><strong class="nhsuk-tag nhsuk-tag--grey">Done</strong> Accepted 11 February 2019</p>`) ||
+			strings.Contains(body, "Report progress") {
 			t.Errorf("after acceptance the page should say done and offer no progress form")
 		}
 	})

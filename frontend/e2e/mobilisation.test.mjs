@@ -46,18 +46,39 @@ const golive = useGolive({ env: { GOLIVE_NOW: START } })
 const { as, closePages, tokenFor, api, pages } = sessions(golive, people, { tokenName: 'mobilisation test' })
 const ids = {}
 
-// tableRows reads the body rows of the table that follows the heading with id, as text cells.
-async function rowsAfter (page, headingID) {
-  return page.locator(`h2[id="${headingID}"] ~ table`).first().locator('tbody tr').evaluateAll((rows) =>
+// rowsOf reads the body rows of the table named name (its caption), as text cells: found by its
+// role and name as a screen reader finds it, wherever the page puts it (in a scroll region).
+async function rowsOf (page, name) {
+  const table = page.getByRole('table', { name })
+  assert.equal(await table.count(), 1, `no one table named ${name}`)
+  return table.locator('tbody tr').evaluateAll((rows) =>
     rows.map((r) => [...r.querySelectorAll('th, td')].map((c) => c.innerText.replace(/\s+/g, ' ').trim())))
 }
 
+// The tables the walk reads, by their captions.
+const PLANS = "Each plan's status and the status of each of its phases"
+const PHASES = "Each phase's go-live date, forecast and status"
+const OVERDUE = /^Milestones past their due date and not yet accepted/
+const MILESTONES = /^Every milestone/
+const decisionsOn = (phase) => `Each participating commissioner's go or no-go decision on ${phase}`
+
 // phaseRow is the phase's row of the plan page's phases table.
 async function phaseRow (page, name) {
-  const rows = await rowsAfter(page, 'phases')
+  const rows = await rowsOf(page, PHASES)
   const row = rows.find((r) => r[0] === name)
   assert.ok(row, `no row for ${name} in ${JSON.stringify(rows)}`)
   return { goLive: row[1], forecast: row[2], status: row[3] }
+}
+
+const escapeRe = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
+// phaseChart is the phase's timeline chart, a group named by its title, inside the phase's
+// section of the timeline (a <details>), opened as a person would if it starts closed.
+async function phaseChart (page, phase) {
+  const section = page.locator('details.golive-gantt__phase').filter({ has: page.locator('summary', { hasText: `${phase}: ` }) })
+  assert.equal(await section.count(), 1, `no timeline section for ${phase}`)
+  if (!(await section.evaluate((d) => d.open))) await section.locator('summary').click()
+  return section.getByRole('group', { name: new RegExp(`^Timeline of .*, ${escapeRe(phase)}$`) })
 }
 
 const planPath = () => `/mobilisation/plans/${ids.plan}`
@@ -96,7 +117,7 @@ describe('a mobilisation plan from contract award to go-live', () => {
     const page = await as('lead')
     await visit(page, '/mobilisation')
     assert.equal(await theH1(page), 'Mobilisation')
-    const plans = await rowsAfter(page, 'plans')
+    const plans = await rowsOf(page, PLANS)
     const row = plans.find((r) => r[0].startsWith(CONTRACT))
     assert.ok(row, `the dashboard does not list ${CONTRACT}: ${JSON.stringify(plans)}`)
     assert.ok(row[2].includes(ids.phaseName) && row[2].includes('go-live 1 April 2019'), `phases on the dashboard: ${row[2]}`)
@@ -110,11 +131,18 @@ describe('a mobilisation plan from contract award to go-live', () => {
     assert.equal(ph.forecast, '1 April 2019', 'on time at the start')
     assert.ok(!ph.status.startsWith('Red'), `the phase is red before anything slipped: ${ph.status}`)
 
-    // The timeline: an image with a title, described by its <desc> and by the milestones table.
-    const svg = page.locator('svg[role="img"][aria-labelledby="gantt-title"]')
-    assert.equal(await svg.count(), 1, 'no timeline chart')
-    assert.match(await svg.getAttribute('aria-describedby'), /milestones-table/)
-    assert.ok((await page.locator('#milestones-table tbody tr').count()) >= 30, 'the table alternative lacks milestones')
+    // The timeline: a chart per phase, a group named by its title, described by its <desc> and by
+    // the milestones table; each milestone on it is a link named by its title.
+    const svg = await phaseChart(page, ids.phaseName)
+    assert.equal(await svg.count(), 1, 'no timeline chart for the phase')
+    const described = (await svg.getAttribute('aria-describedby')).split(' ')
+    assert.ok(described.includes('milestones-table'), `the chart is described by ${described}`)
+    assert.match(await page.locator(`[id="${described[0]}"]`).textContent(), /./, 'the chart has no description')
+    const milestones = page.getByRole('table', { name: MILESTONES })
+    assert.equal(await milestones.getAttribute('id'), 'milestones-table', 'the chart is not described by the milestones table')
+    assert.ok((await milestones.locator('tbody tr').count()) >= 30, 'the table alternative lacks milestones')
+    assert.equal(await svg.getByRole('link', { name: new RegExp(`^${escapeRe(ids.milestoneTitle)}`) }).count(), 1,
+      `${ids.milestoneTitle} is not a link on the timeline`)
     assert.equal(await svg.locator('text', { hasText: /^Go-live 1 Apr 2019: / }).count(), 1, 'the go-live line is not labelled')
     assert.ok((await svg.locator('text', { hasText: /CP$/ }).count()) > 0, 'the critical path is not marked')
     assert.equal(await svg.locator('text', { hasText: 'Forecast go-live' }).count(), 0, 'a forecast line while on time')
@@ -158,7 +186,7 @@ describe('a mobilisation plan from contract award to go-live', () => {
     await lead.locator('#accept-note').fill('Acknowledgement from CQC checked.')
     await press(lead, 'Accept as done')
     assert.match(await flash(lead), /accepted as done/, await summary(lead))
-    assert.match(await shown(lead, '#milestone-status'), /Done: accepted/)
+    assert.match(await shown(lead, '#milestone-status'), /^Done Accepted 20 September 2018$/, 'accepted on the day of the clock')
     await checkA11y(lead, 'a milestone accepted as done')
   })
 
@@ -171,13 +199,13 @@ describe('a mobilisation plan from contract award to go-live', () => {
     assert.ok(ph.status.startsWith('Red'), `the phase is not red after the slip: ${ph.status}`)
     assert.notEqual(ph.forecast.split(' ').slice(0, 3).join(' '), '1 April 2019', `the forecast did not move: ${ph.forecast}`)
     assert.match(ph.forecast, /days? late/)
-    const svg = lead.locator('svg[role="img"]')
+    const svg = await phaseChart(lead, ids.phaseName)
     assert.equal(await svg.locator('text', { hasText: 'Forecast go-live' }).count(), 1, 'no forecast line on the timeline')
     assert.ok((await svg.locator('text', { hasText: /^R( CP)?$/ }).count()) > 0, 'no red milestone marked R')
     await checkA11y(lead, 'the plan page after the slip')
 
     await visit(lead, '/mobilisation')
-    const overdue = await rowsAfter(lead, 'overdue')
+    const overdue = await rowsOf(lead, OVERDUE)
     assert.ok(overdue.length > 0, 'the dashboard lists nothing overdue')
     assert.ok(overdue.every((r) => r[1].length > 0), 'an overdue milestone without whose it is')
     await checkA11y(lead, 'the dashboard with overdue milestones')
@@ -215,7 +243,7 @@ describe('a mobilisation plan from contract award to go-live', () => {
     await approver.context().close()
     delete pages[name]
     await visit(lead, phasePath())
-    const row = (await rowsAfter(lead, 'decisions')).find((r) => r[0] === name)
+    const row = (await rowsOf(lead, decisionsOn(ids.phaseName))).find((r) => r[0] === name)
     assert.match(row[2], new RegExp(`Signed go with ${open} critical milestones open: The outstanding items are covered`))
     await checkA11y(lead, 'the go/no-go page with an acknowledged go')
   })
@@ -256,7 +284,7 @@ describe('a mobilisation plan from contract award to go-live', () => {
     const lead = await as('lead')
     await visit(lead, phasePath())
     assert.match(await shown(lead, '#readiness ~ .nhsuk-inset-text'), /Ready to go live/)
-    const decisions = await rowsAfter(lead, 'decisions')
+    const decisions = await rowsOf(lead, decisionsOn(ids.phaseName))
     assert.equal(decisions.length, ids.participants.length)
     assert.ok(decisions.every((r) => r[1] === 'Go'), `not every commissioner signed go: ${JSON.stringify(decisions)}`)
     await checkA11y(lead, 'the go/no-go page, ready')
@@ -267,7 +295,7 @@ describe('a mobilisation plan from contract award to go-live', () => {
     await checkA11y(lead, 'the go/no-go page of a live phase')
 
     await visit(lead, '/mobilisation')
-    const row = (await rowsAfter(lead, 'plans')).find((r) => r[0].startsWith(CONTRACT))
+    const row = (await rowsOf(lead, PLANS)).find((r) => r[0].startsWith(CONTRACT))
     assert.match(row[2], new RegExp(`${ids.phaseName}: .*live since`), `the dashboard does not say it is live: ${row[2]}`)
     await checkA11y(lead, 'the dashboard with a live phase')
   })
