@@ -13,7 +13,9 @@ func TestTheSetUpTaskListFollowsTheRulesThatGuardTheButtons(t *testing.T) {
 		EvaluationStart: now.Add(41 * day), AwardDate: now.Add(80 * day), ContractStart: now.Add(200 * day)}
 	weighted := LotView{Lot: Lot{Number: 1}, Questions: []Question{{WeightBP: 10000}}}
 	two := []Participant{{OrgID: "a"}, {OrgID: "b"}}
-	approve := func(org string) ApprovalView { return ApprovalView{OrgID: org, Decision: &Approval{OrgID: org, Decision: "approve"}} }
+	approve := func(org string) ApprovalView {
+		return ApprovalView{OrgID: org, Decision: &Approval{OrgID: org, Decision: "approve"}}
+	}
 
 	// status of each task, in order: details, timetable, lots, documents, approval, publish
 	type want struct{ status, href []string }
