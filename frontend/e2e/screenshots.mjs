@@ -61,6 +61,11 @@ try {
   const mob = await newPage(browser, app.baseURL, { bypassCSP: false })
   await mob.setViewportSize(VIEWPORT)
   await signIn(mob, demo.lead)
+  // The lead's dashboard on that morning: what they must do next, each task linked.
+  await mob.goto('/', { waitUntil: 'networkidle' })
+  const tasksOut = path.join(docsDir, 'tasks.png')
+  await mob.screenshot({ path: tasksOut, fullPage: false, animations: 'disabled', caret: 'hide' })
+  console.log(`/ → ${path.relative(process.cwd(), tasksOut)} (${Math.round(fs.statSync(tasksOut).size / 1024)} KB)`)
   await mob.goto('/mobilisation')
   const plan = await mob.getByRole('link', { name: /^KM-IUCS-2018-L1/ }).first().getAttribute('href')
   const res = await mob.goto(plan, { waitUntil: 'networkidle' })
