@@ -48,7 +48,7 @@ const ids = {}
 
 // tableRows reads the body rows of the table that follows the heading with id, as text cells.
 async function rowsAfter (page, headingID) {
-  return page.locator(`h2[id="${headingID}"] ~ table`).first().locator('tbody tr').evaluateAll((rows) =>
+  return page.locator(`h2[id="${headingID}"] ~ table, h2[id="${headingID}"] ~ .golive-table-scroll table`).first().locator('tbody tr').evaluateAll((rows) =>
     rows.map((r) => [...r.querySelectorAll('th, td')].map((c) => c.innerText.replace(/\s+/g, ' ').trim())))
 }
 
