@@ -141,7 +141,7 @@ describe('a lot\'s panel formed, declared and scored through the pages', () => {
     await page.locator(`[id="remove-${nic}-reason"]`).fill('Added to the wrong lot by mistake: re-adding with the right questions')
     await press(page, `Take ${NIC} off the panel`)
     assert.match(await flash(page), /no longer on the panel/, await summary(page))
-    assert.ok(!(await shown(page, '#panel ~ table')).includes(NIC), 'Nic is still on the panel')
+    assert.ok(!(await shown(page, '#panel ~ .golive-table-scroll table')).includes(NIC), 'Nic is still on the panel')
 
     await page.locator('[id="add-user_id"]').selectOption({ label: `${NIC}, NHS Medway CCG` })
     const add = page.locator('form:has([id="add-user_id"])')

@@ -1,0 +1,488 @@
+// One procurement from draft to go-live, walked by every role from its dashboard (issue 14, "must
+// show"): each person signs in, lands on `/`, and reaches each of their tasks only by following
+// links and pressing buttons. A guard wraps page.goto on every walked page and fails the walk on
+// any goto to a page other than /sign-in and /. Every page walked passes axe and, at 390 px,
+// does not scroll sideways.
+//
+//   the lead          drafts the procurement and its lot, sends it for approval, publishes it
+//                     through the check page, starts the opening, builds the panel, moderates,
+//                     opens the prices, recommends, awards the contract after standstill, reads
+//                     the mobilisation plan, accepts milestones and declares the phase live;
+//   the org admin     confirms the opening as the second person;
+//   the approver      the business case, the Part 2 award decision and the go/no-go decision;
+//   the bidder        responds through the check page, reads its outcome letter, reports on its
+//                     milestone and asks for it to be accepted;
+//   the evaluator and Healthwatch declare, score, check and submit.
+//
+// What only sets the stage is done outside the walk: API tokens made on /account/tokens, the
+// clock moved by restarting golive on the same data (GOLIVE_NOW: after the deadline, after
+// standstill), and the 29 other critical milestones of the plan accepted over the API, as
+// mobilisation.test.mjs does (the walk does one of them by the pages).
+import { after, before, describe, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { checkA11y, checkNoOverflow, demo, newPage, signIn, theH1, useGolive } from './harness.mjs'
+import { fillDate } from './dates.mjs'
+import { ESTUARY, flash, press, sessions, shown, summary, text } from './walkthrough.mjs'
+
+const START = '2027-09-06T09:00:00+01:00' // a Monday, before the procurement exists
+const AFTER_DEADLINE = '2027-09-17T13:00:00+01:00' // an hour after the submission deadline
+const MOBILISING = '2027-10-11T09:00:00+01:00' // after standstill: the contract is awarded then
+const TITLE = 'Medway urgent treatment centre 2028 (lifecycle walk)'
+const LOT = `lot 1 of ${TITLE}`
+const PHASE = 'Service start' // the plan's one phase: the lot has none of its own
+
+const people = {
+  lead: demo.lead,
+  admin: demo.tenantAdmin,
+  approver: demo.approver,
+  bidder: demo.bidder, // Estuary Urgent Care CIC
+  evaluator: demo.evaluator,
+  healthwatch: demo.healthwatch
+}
+
+const golive = useGolive({ env: { GOLIVE_NOW: START } })
+// The setup's own sessions (tokens, reads for the clock): never a walked page.
+const setup = sessions(golive, people, { tokenName: 'lifecycle setup' })
+const state = {}
+
+// Every page.goto of a walked page, by path: only sign-in and the dashboard are allowed.
+const ALLOWED = new Set(['/sign-in', '/'])
+const gotos = []
+
+// walker opens a page for who, guarded, signs them in and checks they land on the dashboard.
+async function walker (who) {
+  const page = await newPage(golive.browser, golive.baseURL)
+  const goto = page.goto.bind(page)
+  page.goto = async (url, options) => {
+    const path = new URL(url, golive.baseURL).pathname
+    gotos.push(path)
+    assert.ok(ALLOWED.has(path), `${who} went to ${url} with page.goto: a walk reaches its pages by links and buttons only`)
+    return goto(url, options)
+  }
+  await signIn(page, people[who])
+  assert.equal(new URL(page.url()).pathname, '/')
+  assert.equal(await theH1(page), 'Dashboard')
+  return page
+}
+
+// walk runs steps as who on a guarded page of their own, closed afterwards.
+async function walk (who, steps) {
+  const page = await walker(who)
+  try {
+    await steps(page)
+  } finally {
+    await page.context().close()
+  }
+}
+
+// looks checks a page as a person meets it: one h1, axe, and no sideways scroll on a phone.
+async function looks (page, label) {
+  await theH1(page)
+  await checkA11y(page, label)
+  await checkNoOverflow(page, label)
+}
+
+// follow clicks a link (the first that locator finds) and waits for the page it leads to.
+async function follow (page, link) {
+  await link.first().waitFor()
+  await Promise.all([page.waitForNavigation(), link.first().click()])
+  await page.waitForLoadState('load')
+}
+
+// dashboard goes back to `/` (the one address a walk may type) and checks it.
+async function dashboard (page, label) {
+  await page.goto('/')
+  assert.equal(await theH1(page), 'Dashboard')
+  await looks(page, `${label}: the dashboard`)
+}
+
+// task follows the dashboard's one task about this procurement (named in its title or its
+// detail) whose link has words.
+async function task (page, label, words) {
+  await dashboard(page, label)
+  const ours = page.locator('main ul.nhsuk-list--border li').filter({ hasText: TITLE })
+  const t = ours.locator('a').filter({ hasText: words })
+  assert.equal(await t.count(), 1, `${label}: no task "${words}" on the dashboard; its tasks on ${TITLE}: ${(await ours.locator('a').allInnerTexts()).join(' | ') || 'none'}`)
+  await follow(page, t)
+  await looks(page, `${label}: ${words}`)
+}
+
+// noTask checks the dashboard no longer lists a task about this procurement with words.
+async function noTask (page, label, words) {
+  await dashboard(page, label)
+  const t = page.locator('main ul.nhsuk-list--border li').filter({ hasText: TITLE }).locator('a').filter({ hasText: words })
+  assert.equal(await t.count(), 0, `${label}: the task "${words}" is still on the dashboard once done`)
+}
+
+// nav follows a link of the header's navigation, by name.
+async function nav (page, name) {
+  await follow(page, page.locator('header').getByRole('link', { name, exact: true }))
+}
+
+// restart moves golive's clock: sessions do not survive it, and the walks sign in again.
+async function restart (now) {
+  await setup.closePages()
+  await golive.app.restart({ GOLIVE_NOW: now })
+}
+
+// step is a test of the walk: each goes on from where the one before left the procurement, so
+// once one fails the rest are skipped, saying so.
+let broken = ''
+function step (name, fn) {
+  test(name, async (t) => {
+    if (broken) return t.skip(`the step before failed: ${broken}`)
+    try {
+      await fn()
+    } catch (err) {
+      broken = name
+      throw err
+    }
+  })
+}
+
+describe('one procurement from draft to go-live, each role by links from its dashboard', () => {
+  before(async () => {
+    await setup.tokenFor('lead')
+    await setup.tokenFor('bidder')
+    await setup.closePages()
+  }, { timeout: 120_000 })
+
+  after(() => {
+    const bad = gotos.filter((p) => !ALLOWED.has(p))
+    assert.deepEqual(bad, [], `a walk went to ${bad.join(', ')} with page.goto`)
+  })
+
+  step('the lead creates the procurement and drafts its lot and questions', async () => {
+    await walk('lead', async (page) => {
+      await dashboard(page, 'the lead')
+      await nav(page, 'Procurements')
+      await looks(page, 'the list of procurements')
+      await follow(page, page.getByRole('link', { name: 'Create a procurement' }))
+      await looks(page, 'the new procurement form')
+      await page.locator('#title').fill(TITLE)
+      await page.locator('#reference').fill('MED-UTC-2028')
+      assert.ok(await page.getByLabel('NHS Medway CCG', { exact: true }).isChecked(), 'the lead commissioner is not chosen')
+      await page.getByLabel('Provider Selection Regime', { exact: true }).check()
+      await page.locator('#procedure').selectOption('Open')
+      await page.locator('#term_years').fill('2')
+      await page.locator('#estimated_value').fill('4,000,000')
+      await fillDate(page, 'Clarification deadline', '2027-09-10', '12:00')
+      await fillDate(page, 'Submission deadline', '2027-09-17', '12:00')
+      await fillDate(page, 'Opening and evaluation start', '2027-09-20', '09:00')
+      await fillDate(page, 'Award date', '2027-11-01', '12:00')
+      await fillDate(page, 'Contract start', '2028-04-01', '08:00')
+      await press(page, 'Create procurement')
+      const m = new URL(page.url()).pathname.match(/^\/procurements\/([0-9a-f-]{36})$/)
+      assert.ok(m, `creating landed on ${page.url()}: ${await summary(page)}`)
+      state.id = m[1]
+      await looks(page, 'the draft procurement')
+
+      await page.locator('#lot-title').fill('Urgent treatment centre')
+      await page.getByLabel('Urgent treatment centre', { exact: true }).check()
+      await page.locator('form[action$="/lots"]').getByLabel('NHS Medway CCG', { exact: true }).check()
+      await press(page, 'Add lot')
+      assert.match(await flash(page), /Lot 1 added/, await summary(page))
+      await looks(page, 'the lot page')
+
+      const question = async ({ section, number, words, kind, panel, weight, limit = '500' }) => {
+        await page.locator('#question-section').fill(section)
+        await page.locator('#question-number').fill(number)
+        await page.locator('#question-text').fill(words)
+        await page.locator(kind).check()
+        await page.locator(panel).check()
+        await page.locator('#question-weight').fill(weight)
+        await page.locator('#question-word_limit').fill(limit)
+        await press(page, 'Add question')
+        assert.match(await flash(page), new RegExp(`Question ${number.replace('.', '\\.')} added`), await summary(page))
+      }
+      await question({ section: 'Quality', number: '1.1', words: 'Describe your clinical workforce model', kind: '#question-kind', panel: '#question-panel', weight: '40' })
+      await question({ section: 'Quality', number: '1.2', words: 'How will patients experience the service?', kind: '#question-kind', panel: '#question-panel-1', weight: '30' })
+      await question({ section: 'Price', number: '2.1', words: 'Price schedule', kind: '#question-kind-2', panel: '#question-panel-2', weight: '30', limit: '0' })
+      assert.ok((await text(page)).includes('Total weight of lot 1: 100%'), 'the questions do not weigh 100%')
+      await looks(page, 'the lot page with its questionnaire')
+    })
+  })
+
+  step('the lead finishes the draft and sends it to the governing body', async () => {
+    await walk('lead', async (page) => {
+      await task(page, 'the lead', 'and send it for approval')
+      await press(page, 'Submit for approval')
+      assert.match(await flash(page), /Sent to every participating governing body/, await summary(page))
+      await looks(page, 'the procurement awaiting approval')
+      await noTask(page, 'the lead', 'and send it for approval')
+    })
+  })
+
+  step('the approver records the governing body’s decision on the business case', async () => {
+    await walk('approver', async (page) => {
+      await task(page, 'the approver', 'decision on the business case')
+      assert.equal(new URL(page.url()).pathname, `/procurements/${state.id}/decision`)
+      await page.getByLabel('Approve', { exact: true }).check()
+      await fillDate(page, 'Date of the governing body meeting', '2027-09-03')
+      await page.locator('#minute_ref').fill('GB/2027/120')
+      await page.locator('#part2').check()
+      await press(page, 'Record decision')
+      assert.match(await flash(page), /approval is recorded/, await summary(page))
+      await looks(page, 'the procurement after the approval')
+      await noTask(page, 'the approver', 'decision on the business case')
+    })
+  })
+
+  step('the lead publishes it through the check page', async () => {
+    await walk('lead', async (page) => {
+      await task(page, 'the lead', 'every governing body has approved')
+      await follow(page, page.getByRole('link', { name: 'Check and publish' }))
+      assert.equal(await theH1(page), 'Check before you publish')
+      await looks(page, 'the check before publishing')
+      // 11 days of tender: shorter than 30, which the check asks the lead to confirm.
+      await page.locator('#publish-confirm_short_tender_period').check()
+      await press(page, 'Publish to bidders')
+      assert.match(await flash(page), /Published/, await summary(page))
+      await looks(page, 'the published procurement')
+    })
+  })
+
+  step('the bidder responds through the check page', async () => {
+    await walk('bidder', async (page) => {
+      // Every published opportunity is a task until the bidder submits, registered or not.
+      await task(page, 'the bidder', `Respond to ${TITLE}`)
+      assert.equal(new URL(page.url()).pathname, `/opportunities/${state.id}`)
+      await press(page, 'Register interest')
+      assert.match(await flash(page), /Interest registered/, await summary(page))
+      await follow(page, page.getByRole('link', { name: 'Write or change your response to lot 1' }))
+      await looks(page, 'the response form')
+      const answers = page.locator('textarea[name^="answer_"]')
+      assert.equal(await answers.count(), 2, 'not the two quality questions to answer')
+      for (let i = 0; i < 2; i++) await answers.nth(i).fill(`Estuary answers question ${i + 1}: a named clinical lead and weekly reporting.`)
+      for (let y = 1; y <= 2; y++) await page.locator(y === 1 ? '#prices' : `#price_${y}`).fill('1,950,000')
+      await press(page, 'Save draft')
+      assert.match(await flash(page), /Draft saved/, await summary(page))
+      await follow(page, page.getByRole('link', { name: 'Check and submit your response' }))
+      await looks(page, 'the check before submitting')
+      await press(page, 'Submit response')
+      assert.match(await flash(page), /submitted/, await summary(page))
+      assert.match((await page.locator('#receipt-sha256').innerText()).trim(), /^[0-9a-f]{64}$/, 'no receipt')
+      await looks(page, 'the receipt')
+      await noTask(page, 'the bidder', `Respond to ${TITLE}`)
+    })
+  })
+
+  step('after the deadline the lead starts the opening and the organisation admin confirms it', async () => {
+    await restart(AFTER_DEADLINE)
+    await walk('lead', async (page) => {
+      await task(page, 'the lead', 'Open the responses')
+      assert.equal(new URL(page.url()).pathname, `/procurements/${state.id}/opening`)
+      await press(page, 'Start the opening')
+      assert.match(await flash(page), /Opening started/, await summary(page))
+      await looks(page, 'the opening, started')
+      await noTask(page, 'the lead', 'as the second person')
+    })
+    await walk('admin', async (page) => {
+      await task(page, 'the organisation admin', 'as the second person')
+      await press(page, 'Confirm the opening as the second person')
+      assert.match(await flash(page), /Opening confirmed/, await summary(page))
+      await looks(page, 'the opening, confirmed')
+      await noTask(page, 'the organisation admin', 'as the second person')
+    })
+  })
+
+  step('the lead builds the panel: the evaluator for the clinical question, Healthwatch for the patient one', async () => {
+    await walk('lead', async (page) => {
+      await task(page, 'the lead', 'Build the evaluation panel')
+      await page.locator('[id="add-user_id"]').selectOption({ label: 'Dr Sam Evaluator, NHS Medway CCG' })
+      await page.locator('form:has([id="add-user_id"])').getByLabel(/^1\.1/).check()
+      await press(page, 'Add evaluator')
+      assert.match(await flash(page), /Evaluator added/, await summary(page))
+      await page.locator('[id="addhw-user_id"]').selectOption({ label: 'Robin Reviewer, Healthwatch Kent' })
+      await page.locator('form:has([id="addhw-user_id"])').getByLabel(/^1\.2/).check()
+      await press(page, 'Add Healthwatch evaluator')
+      assert.match(await flash(page), /Evaluator added/, await summary(page))
+      await looks(page, 'the evaluation overview with its panel')
+      await noTask(page, 'the lead', 'Build the evaluation panel')
+    })
+  })
+
+  // scores walks one evaluator's part: declare, score, check, submit, each from the dashboard.
+  async function scores (who, label) {
+    await walk(who, async (page) => {
+      await task(page, label, 'Declare your interests')
+      await page.getByLabel(`I have no interest in ${ESTUARY}`).check()
+      await press(page, 'Record my declarations')
+      assert.match(await flash(page), /declarations are recorded/, await summary(page))
+      await looks(page, `${label}: declared`)
+
+      await task(page, label, 'Score lot 1')
+      await follow(page, page.getByRole('link', { name: `Score ${ESTUARY}` }))
+      await looks(page, `${label}: the scoring sheet`)
+      const names = [...new Set(await page.locator('input[name^="score-"]').evaluateAll((els) => els.map((e) => e.name)))]
+      assert.equal(names.length, 1, `${label} is asked to score ${names.length} questions, not 1`)
+      for (const name of names) {
+        await page.locator(`input[name="${name}"][value="3"]`).check()
+        await page.locator(`[id="rationale-${name.slice('score-'.length)}"]`).fill(`The answer of ${ESTUARY} shows the evidence we asked for.`)
+      }
+      await press(page, 'Save marks')
+      assert.match(await flash(page), /are saved/, await summary(page))
+
+      await task(page, label, 'Submit your scores')
+      assert.equal(await theH1(page), 'Check your scores before submitting')
+      await press(page, 'Submit scores')
+      assert.match(await flash(page), /scores are submitted/, await summary(page))
+      await looks(page, `${label}: submitted`)
+      await noTask(page, label, 'Submit your scores')
+    })
+  }
+
+  step('the evaluator declares, scores, checks and submits', async () => {
+    await scores('evaluator', 'the evaluator')
+  })
+
+  step('the Healthwatch evaluator declares, scores, checks and submits', async () => {
+    await scores('healthwatch', 'Healthwatch')
+  })
+
+  step('the lead moderates both questions and opens the prices', async () => {
+    await walk('lead', async (page) => {
+      await task(page, 'the lead', 'Moderate')
+      // The task leads to the evaluation, whose questions link to their moderation.
+      for (const n of ['1.1', '1.2']) {
+        if (!new URL(page.url()).pathname.endsWith('/moderation') || !(await theH1(page)).endsWith(n)) {
+          await follow(page, page.getByRole('link', { name: new RegExp(`^${n.replace('.', '\\.')}:? `) }))
+        }
+        assert.equal(await theH1(page), `Moderation of question ${n}`)
+        await press(page, 'Start moderation')
+        assert.match(await flash(page), /Moderation started/, await summary(page))
+        await looks(page, `moderation of ${n}`)
+        const form = page.locator('form[action$="/consensus"]')
+        await form.locator('input[name="score"][value="3"]').check()
+        await form.locator('textarea[name="rationale"]').fill(`The panel agreed this mark for ${n} on the evidence.`)
+        await press(page, `Record consensus for ${ESTUARY}`)
+        assert.match(await flash(page), new RegExp(`Consensus recorded for ${ESTUARY}`), await summary(page))
+      }
+      assert.ok((await text(page)).includes('Quality moderation of this lot is complete'), 'quality moderation is not complete')
+      await looks(page, 'moderation complete')
+
+      await task(page, 'the lead', 'Open the price envelopes')
+      assert.equal(await theH1(page), 'Results and ranking')
+      await press(page, 'Open the price envelopes')
+      assert.match(await flash(page), /Price envelopes opened/, await summary(page))
+      await looks(page, 'the results with the ranking')
+    })
+  })
+
+  step('the lead recommends the preferred bidder', async () => {
+    await walk('lead', async (page) => {
+      await task(page, 'the lead', 'Recommend a preferred bidder')
+      assert.equal(await theH1(page), 'Award')
+      await page.getByLabel(new RegExp(`^1\\. ${ESTUARY}`)).check()
+      await page.locator('#rec-reason').fill('Estuary is ranked first, with a sound clinical model at a price within the budget.')
+      await press(page, 'Recommend the preferred bidder')
+      assert.match(await flash(page), /Preferred bidder recommended/, await summary(page))
+      await looks(page, 'the award page with a recommendation')
+    })
+  })
+
+  step('the approver approves the award as a Part 2 matter; standstill starts', async () => {
+    await walk('approver', async (page) => {
+      await task(page, 'the approver', 'decision on the award of')
+      await page.getByLabel('Approve the recommendation', { exact: true }).check()
+      await press(page, 'Record the decision')
+      assert.match(await flash(page), /approval is recorded/, await summary(page))
+      assert.equal(await shown(page, '#award-state'), 'In standstill')
+      await looks(page, 'the award page in standstill, as the approver')
+      await noTask(page, 'the approver', 'decision on the award of')
+    })
+  })
+
+  step('the bidder reads its outcome letter during standstill', async () => {
+    await walk('bidder', async (page) => {
+      await task(page, 'the bidder', 'Read the outcome of your response')
+      assert.match(await theH1(page), /^Outcome of lot 1/)
+      assert.match(await shown(page, '#outcome-status'), /intend to award the contract for this lot to you/)
+    })
+  })
+
+  step('after standstill the lead awards the contract and reads the mobilisation plan', async () => {
+    const award = await setup.api('lead', 'GET', `/evaluations/lots/${await lotID()}/award`, undefined, 200)
+    const from = Date.parse(award.recommendations[0].award_not_before)
+    assert.ok(from < Date.parse(MOBILISING), `standstill ends ${award.recommendations[0].award_not_before}, after ${MOBILISING}`)
+    await restart(MOBILISING)
+    await walk('lead', async (page) => {
+      await task(page, 'the lead', 'standstill is over')
+      await page.locator('#contract-contract_reference').fill('MED-UTC-2028-1')
+      await fillDate(page, 'Start date', '2028-04-01')
+      await page.locator('#contract-term_months').fill('24')
+      await page.locator('#contract-value').fill('3,900,000')
+      await press(page, 'Award the contract')
+      assert.match(await flash(page), /Contract awarded/, await summary(page))
+      assert.equal(await shown(page, '#award-state'), 'Contract awarded')
+      await looks(page, 'the award page after the contract award')
+
+      await dashboard(page, 'the lead')
+      await nav(page, 'Mobilisation')
+      await looks(page, 'the mobilisation dashboard')
+      await follow(page, page.getByRole('link', { name: /^MED-UTC-2028-1/ }))
+      assert.ok((await theH1(page)).startsWith('MED-UTC-2028-1'), 'not the plan of the contract')
+      state.plan = new URL(page.url()).pathname.split('/')[3]
+      await looks(page, 'the mobilisation plan')
+    })
+  })
+
+  step('the bidder reports on its milestone and asks for it to be accepted; the lead accepts it', async () => {
+    await walk('bidder', async (page) => {
+      await task(page, 'the bidder', 'Complete “Employee liability information')
+      state.milestone = (await theH1(page))
+      await page.getByLabel('In progress', { exact: true }).check()
+      await page.locator('#progress-note').fill('Information requested from the outgoing provider; first returns received.')
+      await press(page, 'Save progress')
+      assert.match(await flash(page), /Progress recorded/, await summary(page))
+      await page.locator('#completion-note').fill('Every return received and checked against the staff list.')
+      await press(page, 'Ask the commissioner to accept it')
+      assert.match(await flash(page), /asked the commissioner to accept/, await summary(page))
+      await looks(page, 'the milestone waiting for acceptance, as the provider')
+    })
+    await walk('lead', async (page) => {
+      await task(page, 'the lead', `Accept or return “${state.milestone}”`)
+      await page.locator('#accept-note').fill('Checked against the staff list.')
+      await press(page, 'Accept as done')
+      assert.match(await flash(page), /accepted as done/, await summary(page))
+      assert.match(await shown(page, '#milestone-status'), /Done: accepted/)
+      await looks(page, 'the milestone accepted')
+      await noTask(page, 'the lead', `Accept or return “${state.milestone}”`)
+    })
+  })
+
+  step('every critical milestone done, the approver signs go and the lead declares the service live', async () => {
+    // The other critical milestones, over the API: the provider asks, the lead accepts.
+    const plan = await setup.api('lead', 'GET', `/mobilisation/plans/${state.plan}`, undefined, 200)
+    for (const m of plan.milestones.filter((x) => x.critical && !x.accepted_at)) {
+      const path = `/mobilisation/plans/${state.plan}/milestones/${m.id}`
+      if (m.owner_side === 'provider' && !m.completion_requested_at) {
+        await setup.api('bidder', 'POST', `${path}/completion-request`, { note: `Done: see the board papers for “${m.title}”.` }, 200)
+      }
+      await setup.api('lead', 'POST', `${path}/accept`, { note: 'Checked at the mobilisation board.' }, 200)
+    }
+
+    await walk('approver', async (page) => {
+      await task(page, 'the approver', `go/no-go decision on ${PHASE}`)
+      await page.getByLabel('Go: ready to go live', { exact: true }).check()
+      await page.locator('#decide-reason').fill('The governing body is assured of readiness.')
+      await press(page, 'Sign the decision')
+      assert.match(await flash(page), /decision is recorded: go/, await summary(page))
+      await looks(page, 'the go/no-go page after signing')
+      await noTask(page, 'the approver', `go/no-go decision on ${PHASE}`)
+    })
+    await walk('lead', async (page) => {
+      await task(page, 'the lead', `Declare ${PHASE} live`)
+      await press(page, 'Declare live')
+      assert.match(await flash(page), new RegExp(`${PHASE} is live`), await summary(page))
+      await looks(page, 'the live phase')
+      await noTask(page, 'the lead', `Declare ${PHASE} live`)
+    })
+  })
+})
+
+// lotID reads the lot's id from the procurement, over the API (for the clock only).
+async function lotID () {
+  const p = await setup.api('lead', 'GET', `/procurements/${state.id}`, undefined, 200)
+  return p.lots[0].id
+}
