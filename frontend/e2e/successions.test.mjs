@@ -43,7 +43,7 @@ test('successions: list, record one to come, see it and cancel it', async () => 
   await fillDate(page, 'Takes effect from', '2099-04-01')
   await page.getByRole('button', { name: 'Record the succession' }).click()
   await page.waitForURL(/\/platform\/successions\/[0-9a-f-]{36}$/)
-  assert.match(await theH1(page), /Channel Coast Health Partnership from 1 Apr 2099/)
+  assert.match(await theH1(page), /Channel Coast Health Partnership from 1 April 2099/)
   await checkA11y(page, 'a succession to come')
 
   await page.getByRole('button', { name: 'Cancel this succession' }).click()
