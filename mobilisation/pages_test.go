@@ -234,10 +234,24 @@ func attr(n *html.Node, key string) string {
 }
 
 // nextElement is the first element named tag after n among its following siblings.
+// nextElement is the first tag element after n among its following siblings, or inside one of
+// them (a table sits in a scrolling region on the pages).
 func nextElement(n *html.Node, tag string) *html.Node {
-	for s := n; s != nil; s = s.NextSibling {
-		if s != n && s.Type == html.ElementNode && s.Data == tag {
-			return s
+	var find func(*html.Node) *html.Node
+	find = func(x *html.Node) *html.Node {
+		if x.Type == html.ElementNode && x.Data == tag {
+			return x
+		}
+		for c := x.FirstChild; c != nil; c = c.NextSibling {
+			if f := find(c); f != nil {
+				return f
+			}
+		}
+		return nil
+	}
+	for s := n.NextSibling; s != nil; s = s.NextSibling {
+		if f := find(s); f != nil {
+			return f
 		}
 	}
 	return &html.Node{}

@@ -1285,7 +1285,14 @@ func TestEscalationsCannotBeTurnedOffButTheDigestCan(t *testing.T) {
 	srv := smtpServer(t)
 	startWorker(t, db, dbtest.RedisURL(t), smtpURL(srv), newClock(scenarioNow).Now, 2)
 	// The owner: overdue and digest; the lead: the escalation, and no digest.
-	eventually(t, "three messages", time.Minute, func() bool { return len(deliveries(srv)) >= 3 })
+	// A bound, not a timing: on a busy machine a send that failed waits for asynq's retry.
+	eventually(t, "three messages", 4*time.Minute, func() bool { return len(deliveries(srv)) >= 3 }, func() string {
+		var got []string
+		for _, d := range deliveries(srv) {
+			got = append(got, d.To+": "+d.Subject)
+		}
+		return "delivered so far:\n  " + strings.Join(got, "\n  ")
+	})
 	time.Sleep(2 * time.Second)
 	to := map[string][]string{}
 	for _, d := range deliveries(srv) {
