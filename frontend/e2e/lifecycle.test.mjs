@@ -445,7 +445,7 @@ describe('one procurement from draft to go-live, each role by links from its das
       await page.locator('#accept-note').fill('Checked against the staff list.')
       await press(page, 'Accept as done')
       assert.match(await flash(page), /accepted as done/, await summary(page))
-      assert.match(await shown(page, '#milestone-status'), /Done: accepted/)
+      assert.match(await shown(page, '#milestone-status'), /^Done\s*Accepted \d/)
       await looks(page, 'the milestone accepted')
       await noTask(page, 'the lead', `Accept or return “${state.milestone}”`)
     })
