@@ -17,7 +17,8 @@ import (
 // This file turns a lot's moderated scores and its bids' prices into weighted results and a
 // ranking. It is pure arithmetic: no database, no clock. Every value is exact (*big.Rat, in
 // percentage points of the lot's total: 100 is full marks); only the display strings are
-// rounded, and only at the end, so that a total is never the sum of rounded parts.
+// rounded, and only at the end, so that a total is never the sum of rounded parts. Quality is
+// summed in whole units (exactSum) and divided once per section and once per bid.
 
 // PriceFormula is how a bid's price is turned into a price score.
 type PriceFormula string
@@ -55,11 +56,17 @@ type QuestionScore struct {
 	Consensus  int
 	MaxScore   int
 	WeightBP   int
-	Weighted   *big.Rat // consensus ÷ MaxScore × WeightBP, in percentage points
+}
+
+// Weighted is the question's exact weighted score: consensus ÷ MaxScore × WeightBP, in
+// percentage points. It is made when asked for (a page shows it), not when the results are
+// computed: the sums do not need it (see exactSum).
+func (q QuestionScore) Weighted() *big.Rat {
+	return big.NewRat(int64(q.Consensus)*int64(q.WeightBP), int64(q.MaxScore)*100)
 }
 
 // Percent is the weighted score for display, e.g. "18.75".
-func (q QuestionScore) Percent() string { return Percent(q.Weighted) }
+func (q QuestionScore) Percent() string { return Percent(q.Weighted()) }
 
 // SectionScore is the quality score of one section: the sum of its scored questions.
 type SectionScore struct {
@@ -166,9 +173,10 @@ func Compute(sections []lots.Section, qs []lots.Question, bids []Bid, formula Pr
 		return nil, err
 	}
 
+	unit := scoreUnit(ordered)
 	results := make([]Result, len(bids))
 	for i, b := range bids {
-		results[i] = quality(secs, ordered, b)
+		results[i] = quality(secs, ordered, b, unit)
 	}
 
 	// The lowest price among compliant bids only: an excluded bid cannot set the benchmark.
@@ -352,26 +360,29 @@ func checkBids(qs []lots.Question, price *lots.Question, bids []Bid) error {
 }
 
 // quality scores one bid's quality and applies the thresholds; its marks are complete and valid.
-func quality(secs []section, qs []lots.Question, b Bid) Result {
-	r := Result{Bidder: b.Bidder, PricePence: b.PricePence, Quality: new(big.Rat)}
+func quality(secs []section, qs []lots.Question, b Bid, unit int64) Result {
+	r := Result{Bidder: b.Bidder, PricePence: b.PricePence, Sections: make([]SectionScore, 0, len(secs))}
+	total := exactSum{unit: unit}
 	for _, s := range secs {
-		ss := SectionScore{SectionID: s.ID, Position: s.Position, Title: s.Title, Score: new(big.Rat)}
+		ss := SectionScore{SectionID: s.ID, Position: s.Position, Title: s.Title, Questions: make([]QuestionScore, 0, len(s.questions))}
+		sum := exactSum{unit: unit}
 		for _, q := range s.questions {
 			if q.Kind != lots.Scored {
 				continue
 			}
 			c := b.Scores[q.ID]
-			w := big.NewRat(int64(c)*int64(q.WeightBP), int64(q.MaxScore)*100)
 			ss.Questions = append(ss.Questions, QuestionScore{QuestionID: q.ID, Number: q.Number,
-				Consensus: c, MaxScore: q.MaxScore, WeightBP: q.WeightBP, Weighted: w})
+				Consensus: c, MaxScore: q.MaxScore, WeightBP: q.WeightBP})
 			ss.WeightBP += q.WeightBP
-			ss.Score.Add(ss.Score, w)
+			sum.add(c, q.WeightBP, q.MaxScore)
+			total.add(c, q.WeightBP, q.MaxScore)
 		}
 		if len(ss.Questions) > 0 {
+			ss.Score = sum.rat()
 			r.Sections = append(r.Sections, ss)
-			r.Quality.Add(r.Quality, ss.Score)
 		}
 	}
+	r.Quality = total.rat()
 	for _, q := range qs {
 		switch {
 		case q.Kind == lots.Scored && b.Scores[q.ID] < q.MinScore:
@@ -382,4 +393,67 @@ func quality(secs []section, qs []lots.Question, b Bid) Result {
 	}
 	r.Excluded = len(r.Reasons) > 0
 	return r
+}
+
+// maxUnit bounds scoreUnit so that a sum of consensus × WeightBP × (unit ÷ MaxScore) over a
+// lot's questions (the weights add up to at most 10,000 basis points) stays far inside int64.
+const maxUnit = 1 << 40
+
+// scoreUnit is the least common multiple of the scored questions' top scores: every weighted
+// score is a whole number of 1/(unit × 100) percentage points, so the sums can be taken in
+// int64 and divided once. It is 0 when the multiple would be too large for that (top scores
+// such as 97, 89 and 83 together), and the sums are then taken in math/big.
+func scoreUnit(qs []lots.Question) int64 {
+	unit := int64(1)
+	for _, q := range qs {
+		if q.Kind != lots.Scored {
+			continue
+		}
+		m := int64(q.MaxScore)
+		unit = unit / gcd(unit, m) * m
+		if unit > maxUnit {
+			return 0
+		}
+	}
+	return unit
+}
+
+func gcd(a, b int64) int64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
+}
+
+// exactSum adds weighted scores exactly. Ranking decides a contract, so nothing is rounded:
+// with a unit (scoreUnit) the sum is whole numbers of 1/(unit × 100) percentage points and
+// costs no allocation per question; without one it falls back to adding *big.Rat.
+type exactSum struct {
+	unit int64
+	n    int64
+	big  *big.Rat
+}
+
+// add adds consensus ÷ top × weightBP basis points.
+func (s *exactSum) add(consensus, weightBP, top int) {
+	if s.unit > 0 {
+		s.n += int64(consensus) * int64(weightBP) * (s.unit / int64(top))
+		return
+	}
+	if s.big == nil {
+		s.big = new(big.Rat)
+	}
+	s.big.Add(s.big, big.NewRat(int64(consensus)*int64(weightBP), int64(top)*100))
+}
+
+// rat is the sum in percentage points.
+func (s *exactSum) rat() *big.Rat {
+	switch {
+	case s.unit > 0:
+		return big.NewRat(s.n, s.unit*100)
+	case s.big == nil:
+		return new(big.Rat)
+	default:
+		return s.big
+	}
 }

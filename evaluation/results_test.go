@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"errors"
+	"fmt"
 	"math/big"
 	"strings"
 	"testing"
@@ -358,8 +359,8 @@ func TestComputeRoundsOnlyForDisplayAtTheEnd(t *testing.T) {
 			t.Errorf("%s: %s, want %s", tc.what, tc.got, tc.want)
 		}
 	}
-	if !sameRat(r.Sections[0].Questions[0].Weighted, rat(41, 8)) {
-		t.Errorf("question 1.1 exact %v, want 41/8", r.Sections[0].Questions[0].Weighted)
+	if !sameRat(r.Sections[0].Questions[0].Weighted(), rat(41, 8)) {
+		t.Errorf("question 1.1 exact %v, want 41/8", r.Sections[0].Questions[0].Weighted())
 	}
 }
 
@@ -486,5 +487,98 @@ func TestPriceTotalOfASchedule(t *testing.T) {
 				t.Errorf("PriceTotal = %d, %v; want %d, error %v", got, err, tc.want, tc.wantErr)
 			}
 		})
+	}
+}
+
+// Quality is summed in whole units of the top scores' least common multiple, or, when that
+// multiple is too large, in math/big. Either way each section and the quality must equal the
+// fractions consensus ÷ top × weight added one by one, which is what this test adds.
+func TestComputeSumsExactlyWhateverTheTopScores(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		tops []int
+	}{
+		{"usual top scores (whole units)", []int{4, 5, 10, 3, 7, 4, 9}},
+		{"large prime top scores (math/big)", []int{97, 89, 83, 79, 73, 71, 67}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			secs := []lots.Section{{ID: "s1", Position: 1, Title: "A"}, {ID: "s2", Position: 2, Title: "B"}, {ID: "s3", Position: 3, Title: "Price"}}
+			weights := []int{1111, 937, 1303, 501, 777, 1371, 1000} // 7,000 basis points: 70 % quality
+			qs := []lots.Question{{ID: "p", SectionID: "s3", Position: 1, Number: "3.1", Kind: lots.Price, WeightBP: 3000, Panel: lots.Finance}}
+			for i, top := range tc.tops {
+				sec := "s1"
+				if i >= 3 {
+					sec = "s2"
+				}
+				qs = append(qs, lots.Question{ID: fmt.Sprint("q", i), SectionID: sec, Position: i, Number: fmt.Sprint("1.", i),
+					Kind: lots.Scored, WeightBP: weights[i], MaxScore: top})
+			}
+			var bids []Bid
+			for b := range 5 {
+				bid := Bid{Bidder: fmt.Sprint("Bidder ", b), PricePence: int64(1000 + b), Scores: map[string]int{}}
+				for i, top := range tc.tops {
+					bid.Scores[fmt.Sprint("q", i)] = (b*7 + i*13) % (top + 1)
+				}
+				bids = append(bids, bid)
+			}
+			rs, err := Compute(secs, qs, bids, LowestPrice)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range byBidder(t, rs) {
+				var bid Bid
+				for _, b := range bids {
+					if b.Bidder == r.Bidder {
+						bid = b
+					}
+				}
+				want := map[string]*big.Rat{"s1": new(big.Rat), "s2": new(big.Rat)}
+				quality := new(big.Rat)
+				for i, top := range tc.tops {
+					w := big.NewRat(int64(bid.Scores[fmt.Sprint("q", i)]*weights[i]), int64(top*100))
+					sec := "s1"
+					if i >= 3 {
+						sec = "s2"
+					}
+					want[sec].Add(want[sec], w)
+					quality.Add(quality, w)
+				}
+				for _, s := range r.Sections {
+					if !sameRat(s.Score, want[s.SectionID]) {
+						t.Errorf("%s section %s: %v, want %v", r.Bidder, s.SectionID, s.Score, want[s.SectionID])
+					}
+				}
+				if !sameRat(r.Quality, quality) {
+					t.Errorf("%s quality: %v, want %v", r.Bidder, r.Quality, quality)
+				}
+				if quality.Sign() == 0 {
+					t.Errorf("%s: the fixture should give some quality marks", r.Bidder)
+				}
+			}
+		})
+	}
+}
+
+func TestScoreUnitIsTheTopScoresLeastCommonMultipleOrNone(t *testing.T) {
+	q := func(tops ...int) []lots.Question {
+		var qs []lots.Question
+		for _, top := range tops {
+			qs = append(qs, lots.Question{Kind: lots.Scored, MaxScore: top})
+		}
+		return append(qs, lots.Question{Kind: lots.PassFail}, lots.Question{Kind: lots.Price})
+	}
+	for _, tc := range []struct {
+		tops []int
+		want int64
+	}{
+		{[]int{4, 4, 4}, 4},
+		{[]int{4, 6, 10}, 60},
+		{[]int{5}, 5},
+		{nil, 1},
+		{[]int{97, 89, 83, 79, 73, 71, 67}, 0}, // 1.3 × 10^13: beyond maxUnit
+	} {
+		if got := scoreUnit(q(tc.tops...)); got != tc.want {
+			t.Errorf("scoreUnit(%v) = %d, want %d", tc.tops, got, tc.want)
+		}
 	}
 }
