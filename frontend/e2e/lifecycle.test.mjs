@@ -7,17 +7,20 @@
 //   the lead          drafts the procurement and its lot, sends it for approval, publishes it
 //                     through the check page, starts the opening, builds the panel, moderates,
 //                     opens the prices, recommends, awards the contract after standstill, reads
-//                     the mobilisation plan, accepts milestones and declares the phase live;
+//                     the mobilisation plan, accepts every critical milestone and declares the
+//                     phase live;
 //   the org admin     confirms the opening as the second person;
 //   the approver      the business case, the Part 2 award decision and the go/no-go decision;
 //   the bidder        responds through the check page, reads its outcome letter, reports on its
-//                     milestone and asks for it to be accepted;
+//                     milestones and asks for each critical one to be accepted;
 //   the evaluator and Healthwatch declare, score, check and submit.
 //
-// What only sets the stage is done outside the walk: API tokens made on /account/tokens, the
+// What only sets the stage is done outside the walk: API tokens made on /account/tokens, and the
 // clock moved by restarting golive on the same data (GOLIVE_NOW: after the deadline, after
-// standstill), and the 29 other critical milestones of the plan accepted over the API, as
-// mobilisation.test.mjs does (the walk does one of them by the pages).
+// standstill). Every one of the plan's 30 critical milestones is done by the pages: the provider
+// asks for each of its 24 to be accepted, and the lead accepts them and the commissioner's 6,
+// from the phase's readiness page that lists them (axe and the phone width are checked on the
+// first of each kind of page only: the milestone pages are all alike).
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { checkA11y, checkNoOverflow, demo, newPage, signIn, theH1, useGolive } from './harness.mjs'
@@ -143,7 +146,6 @@ function step (name, fn) {
 describe('one procurement from draft to go-live, each role by links from its dashboard', () => {
   before(async () => {
     await setup.tokenFor('lead')
-    await setup.tokenFor('bidder')
     await setup.closePages()
   }, { timeout: 120_000 })
 
@@ -427,10 +429,31 @@ describe('one procurement from draft to go-live, each role by links from its das
     })
   })
 
-  step('the bidder reports on its milestone and asks for it to be accepted; the lead accepts it', async () => {
+  // openCritical reads the phase page's table of critical milestones: the title of each not yet
+  // accepted as done, with its owner and whether it waits for acceptance.
+  async function openCritical (page) {
+    const rows = page.getByRole('region', { name: `The milestones that must be done before ${PHASE} goes live` }).locator('tbody tr')
+    const all = await rows.evaluateAll((trs) => trs.map((tr) => {
+      const td = [...tr.querySelectorAll('td')].map((c) => c.innerText.replace(/\s+/g, ' ').trim())
+      return { title: tr.querySelector('td a').innerText.trim(), owner: td[2], done: td[3] }
+    }))
+    assert.equal(all.length, 30, `the phase lists ${all.length} critical milestones, not the plan's 30`)
+    return all.filter((m) => m.done !== 'Yes').map((m) => ({ ...m, waiting: m.done.endsWith('waiting for acceptance') }))
+  }
+
+  // toPhase follows a milestone's link to its phase, whose page lists the critical milestones.
+  async function toPhase (page) {
+    await follow(page, page.locator('main .nhsuk-summary-list').getByRole('link', { name: PHASE, exact: true }))
+    assert.equal(await theH1(page), `Go or no-go: ${PHASE}`)
+  }
+
+  step('the bidder reports on its first milestone, then asks for each of its critical milestones to be accepted', async () => {
     await walk('bidder', async (page) => {
       await task(page, 'the bidder', 'Complete “Employee liability information')
       state.milestone = (await theH1(page))
+      // The provider's milestones are its bid contact's: the owner the phase page names.
+      const owner = page.locator('main .nhsuk-summary-list__row').filter({ has: page.locator('dt', { hasText: /^Owner$/ }) }).locator('dd')
+      state.provider = (await owner.innerText()).split(',')[0].trim()
       await page.getByLabel('In progress', { exact: true }).check()
       await page.locator('#progress-note').fill('Information requested from the outgoing provider; first returns received.')
       await press(page, 'Save progress')
@@ -439,29 +462,61 @@ describe('one procurement from draft to go-live, each role by links from its das
       await press(page, 'Ask the commissioner to accept it')
       assert.match(await flash(page), /asked the commissioner to accept/, await summary(page))
       await looks(page, 'the milestone waiting for acceptance, as the provider')
+
+      // The rest of its critical work, from the phase's readiness page: each milestone it owns
+      // that is neither done nor already waiting, asked for one after the other.
+      await toPhase(page)
+      await looks(page, 'the phase’s readiness, as the provider')
+      const mine = (await openCritical(page)).filter((m) => m.owner === state.provider && !m.waiting)
+      assert.equal(mine.length, 23, `the provider has ${mine.length} critical milestones left to ask for, not 23: ${mine.map((m) => m.title).join(' | ')}`)
+      for (const m of mine) {
+        await follow(page, page.getByRole('link', { name: m.title, exact: true }))
+        assert.equal(await theH1(page), m.title)
+        await page.locator('#completion-note').fill(`Done: the evidence for “${m.title}” went to the mobilisation board.`)
+        await press(page, 'Ask the commissioner to accept it')
+        assert.match(await flash(page), /asked the commissioner to accept/, `${m.title}: ${await summary(page)}`)
+        await toPhase(page)
+      }
+      const left = (await openCritical(page)).filter((m) => m.owner === state.provider && !m.waiting)
+      assert.deepEqual(left.map((m) => m.title), [], 'provider milestones not yet asked for')
     })
+  })
+
+  step('the lead accepts every critical milestone: the provider’s it asked for, and the commissioner’s own', async () => {
     await walk('lead', async (page) => {
+      // One task a milestone waiting for acceptance: all 24 the provider asked for.
+      await dashboard(page, 'the lead')
+      const waiting = page.locator('main ul.nhsuk-list--border li').filter({ hasText: TITLE }).locator('a').filter({ hasText: /^Accept or return “/ })
+      assert.equal(await waiting.count(), 24, `the lead has ${await waiting.count()} milestones to accept or return, not 24`)
+
       await task(page, 'the lead', `Accept or return “${state.milestone}”`)
       await page.locator('#accept-note').fill('Checked against the staff list.')
       await press(page, 'Accept as done')
       assert.match(await flash(page), /accepted as done/, await summary(page))
       assert.match(await shown(page, '#milestone-status'), /^Done\s*Accepted \d/)
       await looks(page, 'the milestone accepted')
-      await noTask(page, 'the lead', `Accept or return “${state.milestone}”`)
+
+      // The other 29 from the phase's readiness page: each open critical milestone in turn, the
+      // provider's once it asked, the commissioner's own on the lead's word.
+      await toPhase(page)
+      await looks(page, 'the phase’s readiness, as the lead')
+      const open = await openCritical(page)
+      assert.equal(open.length, 29, `${open.length} critical milestones open, not 29`)
+      assert.deepEqual(open.filter((m) => m.owner === state.provider && !m.waiting).map((m) => m.title), [], 'provider milestones not asked for')
+      for (const m of open) {
+        await follow(page, page.getByRole('link', { name: m.title, exact: true }))
+        assert.equal(await theH1(page), m.title)
+        await page.locator('#accept-note').fill('Checked at the mobilisation board.')
+        await press(page, 'Accept as done')
+        assert.match(await flash(page), /accepted as done/, `${m.title}: ${await summary(page)}`)
+        await toPhase(page)
+      }
+      assert.deepEqual((await openCritical(page)).map((m) => m.title), [], 'critical milestones still open')
+      await noTask(page, 'the lead', /^Accept or return “/)
     })
   })
 
   step('every critical milestone done, the approver signs go and the lead declares the service live', async () => {
-    // The other critical milestones, over the API: the provider asks, the lead accepts.
-    const plan = await setup.api('lead', 'GET', `/mobilisation/plans/${state.plan}`, undefined, 200)
-    for (const m of plan.milestones.filter((x) => x.critical && !x.accepted_at)) {
-      const path = `/mobilisation/plans/${state.plan}/milestones/${m.id}`
-      if (m.owner_side === 'provider' && !m.completion_requested_at) {
-        await setup.api('bidder', 'POST', `${path}/completion-request`, { note: `Done: see the board papers for “${m.title}”.` }, 200)
-      }
-      await setup.api('lead', 'POST', `${path}/accept`, { note: 'Checked at the mobilisation board.' }, 200)
-    }
-
     await walk('approver', async (page) => {
       await task(page, 'the approver', `go/no-go decision on ${PHASE}`)
       await page.getByLabel('Go: ready to go live', { exact: true }).check()
