@@ -6,14 +6,19 @@
 //
 //   the lead          drafts the procurement and its lot, sends it for approval, publishes it
 //                     through the check page, starts the opening, builds the panel, moderates,
-//                     opens the prices, recommends, awards the contract after standstill, reads
-//                     the mobilisation plan, accepts every critical milestone and declares the
-//                     phase live;
+//                     opens the prices, recommends, rejects a representation, awards the contract
+//                     after standstill (the procurement then says "Awarded"), reads the
+//                     mobilisation plan, accepts every critical milestone and declares the phase
+//                     live;
 //   the org admin     confirms the opening as the second person;
 //   the approver      the business case, the Part 2 award decision and the go/no-go decision;
-//   the bidder        responds through the check page, reads its outcome letter, reports on its
-//                     milestones and asks for each critical one to be accepted;
-//   the evaluator and Healthwatch declare, score, check and submit.
+//   the bidder        (Estuary, which wins) responds through the check page, reads its outcome
+//                     letter and sees "Successful", then "Awarded", on its opportunity, reports on
+//                     its milestones and asks for each critical one to be accepted;
+//   a second bidder   (Weald, which does not) responds through the check page, reads its letter
+//                     from its task and from its opportunity ("Not successful"), and makes a
+//                     representation within standstill;
+//   the evaluator and Healthwatch declare, score both bidders, check and submit.
 //
 // What only sets the stage is done outside the walk: API tokens made on /account/tokens, and the
 // clock moved by restarting golive on the same data (GOLIVE_NOW: after the deadline, after
@@ -25,7 +30,7 @@ import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { checkA11y, checkNoOverflow, demo, newPage, signIn, theH1, useGolive } from './harness.mjs'
 import { fillDate } from './dates.mjs'
-import { ESTUARY, flash, press, sessions, shown, summary, text } from './walkthrough.mjs'
+import { ESTUARY, WEALD, flash, press, sessions, shown, summary, text } from './walkthrough.mjs'
 
 const START = '2027-09-06T09:00:00+01:00' // a Monday, before the procurement exists
 const AFTER_DEADLINE = '2027-09-17T13:00:00+01:00' // an hour after the submission deadline
@@ -38,7 +43,8 @@ const people = {
   lead: demo.lead,
   admin: demo.tenantAdmin,
   approver: demo.approver,
-  bidder: demo.bidder, // Estuary Urgent Care CIC
+  bidder: demo.bidder, // Estuary Urgent Care CIC, which wins
+  weald: 'bids@weald-ambulance.test', // Weald Ambulance Service NHS Trust, which does not
   evaluator: demo.evaluator,
   healthwatch: demo.healthwatch
 }
@@ -244,29 +250,39 @@ describe('one procurement from draft to go-live, each role by links from its das
     })
   })
 
-  step('the bidder responds through the check page', async () => {
-    await walk('bidder', async (page) => {
+  // respond walks a bidder's response: from its Respond task it registers interest, writes its
+  // answers and prices, and submits them through the check page.
+  async function respond (who, label, name, price) {
+    await walk(who, async (page) => {
       // Every published opportunity is a task until the bidder submits, registered or not.
-      await task(page, 'the bidder', `Respond to ${TITLE}`)
+      await task(page, label, `Respond to ${TITLE}`)
       assert.equal(new URL(page.url()).pathname, `/opportunities/${state.id}`)
       await press(page, 'Register interest')
       assert.match(await flash(page), /Interest registered/, await summary(page))
       await follow(page, page.getByRole('link', { name: 'Write or change your response to lot 1' }))
-      await looks(page, 'the response form')
+      await looks(page, `${label}: the response form`)
       const answers = page.locator('textarea[name^="answer_"]')
       assert.equal(await answers.count(), 2, 'not the two quality questions to answer')
-      for (let i = 0; i < 2; i++) await answers.nth(i).fill(`Estuary answers question ${i + 1}: a named clinical lead and weekly reporting.`)
-      for (let y = 1; y <= 2; y++) await page.locator(y === 1 ? '#prices' : `#price_${y}`).fill('1,950,000')
+      for (let i = 0; i < 2; i++) await answers.nth(i).fill(`${name} answers question ${i + 1}: a named clinical lead and weekly reporting.`)
+      for (let y = 1; y <= 2; y++) await page.locator(y === 1 ? '#prices' : `#price_${y}`).fill(price)
       await press(page, 'Save draft')
       assert.match(await flash(page), /Draft saved/, await summary(page))
       await follow(page, page.getByRole('link', { name: 'Check and submit your response' }))
-      await looks(page, 'the check before submitting')
+      await looks(page, `${label}: the check before submitting`)
       await press(page, 'Submit response')
       assert.match(await flash(page), /submitted/, await summary(page))
       assert.match((await page.locator('#receipt-sha256').innerText()).trim(), /^[0-9a-f]{64}$/, 'no receipt')
-      await looks(page, 'the receipt')
-      await noTask(page, 'the bidder', `Respond to ${TITLE}`)
+      await looks(page, `${label}: the receipt`)
+      await noTask(page, label, `Respond to ${TITLE}`)
     })
+  }
+
+  step('the bidder responds through the check page', async () => {
+    await respond('bidder', 'the bidder', ESTUARY, '1,950,000')
+  })
+
+  step('a second bidder, Weald, responds through the check page too', async () => {
+    await respond('weald', 'Weald', WEALD, '2,050,000')
   })
 
   step('after the deadline the lead starts the opening and the organisation admin confirms it', async () => {
@@ -308,22 +324,26 @@ describe('one procurement from draft to go-live, each role by links from its das
   async function scores (who, label) {
     await walk(who, async (page) => {
       await task(page, label, 'Declare your interests')
-      await page.getByLabel(`I have no interest in ${ESTUARY}`).check()
+      for (const name of [ESTUARY, WEALD]) await page.getByLabel(`I have no interest in ${name}`).check()
       await press(page, 'Record my declarations')
       assert.match(await flash(page), /declarations are recorded/, await summary(page))
       await looks(page, `${label}: declared`)
 
+      // Each bidder from the evaluation's list of them: Estuary's answers earn a 3, Weald's a 2.
       await task(page, label, 'Score lot 1')
-      await follow(page, page.getByRole('link', { name: `Score ${ESTUARY}` }))
-      await looks(page, `${label}: the scoring sheet`)
-      const names = [...new Set(await page.locator('input[name^="score-"]').evaluateAll((els) => els.map((e) => e.name)))]
-      assert.equal(names.length, 1, `${label} is asked to score ${names.length} questions, not 1`)
-      for (const name of names) {
-        await page.locator(`input[name="${name}"][value="3"]`).check()
-        await page.locator(`[id="rationale-${name.slice('score-'.length)}"]`).fill(`The answer of ${ESTUARY} shows the evidence we asked for.`)
+      for (const [bidder, mark] of [[ESTUARY, '3'], [WEALD, '2']]) {
+        if (bidder !== ESTUARY) await follow(page, page.getByRole('link', { name: 'Back to your evaluation of lot 1' }))
+        await follow(page, page.getByRole('link', { name: `Score ${bidder}` }))
+        if (bidder === ESTUARY) await looks(page, `${label}: the scoring sheet`)
+        const names = [...new Set(await page.locator('input[name^="score-"]').evaluateAll((els) => els.map((e) => e.name)))]
+        assert.equal(names.length, 1, `${label} is asked to score ${names.length} questions of ${bidder}, not 1`)
+        for (const name of names) {
+          await page.locator(`input[name="${name}"][value="${mark}"]`).check()
+          await page.locator(`[id="rationale-${name.slice('score-'.length)}"]`).fill(`The answer of ${bidder} shows ${mark === '3' ? 'the' : 'some of the'} evidence we asked for.`)
+        }
+        await press(page, 'Save marks')
+        assert.match(await flash(page), /are saved/, await summary(page))
       }
-      await press(page, 'Save marks')
-      assert.match(await flash(page), /are saved/, await summary(page))
 
       await task(page, label, 'Submit your scores')
       assert.equal(await theH1(page), 'Check your scores before submitting')
@@ -354,11 +374,13 @@ describe('one procurement from draft to go-live, each role by links from its das
         await press(page, 'Start moderation')
         assert.match(await flash(page), /Moderation started/, await summary(page))
         await looks(page, `moderation of ${n}`)
-        const form = page.locator('form[action$="/consensus"]')
-        await form.locator('input[name="score"][value="3"]').check()
-        await form.locator('textarea[name="rationale"]').fill(`The panel agreed this mark for ${n} on the evidence.`)
-        await press(page, `Record consensus for ${ESTUARY}`)
-        assert.match(await flash(page), new RegExp(`Consensus recorded for ${ESTUARY}`), await summary(page))
+        for (const [bidder, mark] of [[ESTUARY, '3'], [WEALD, '2']]) {
+          const form = page.locator('form[action$="/consensus"]').filter({ hasText: `Consensus score for ${bidder}` })
+          await form.locator(`input[name="score"][value="${mark}"]`).check()
+          await form.locator('textarea[name="rationale"]').fill(`The panel agreed this mark for ${bidder} on ${n} on the evidence.`)
+          await press(page, `Record consensus for ${bidder}`)
+          assert.match(await flash(page), new RegExp(`Consensus recorded for ${bidder}`), await summary(page))
+        }
       }
       assert.ok((await text(page)).includes('Quality moderation of this lot is complete'), 'quality moderation is not complete')
       await looks(page, 'moderation complete')
@@ -395,11 +417,59 @@ describe('one procurement from draft to go-live, each role by links from its das
     })
   })
 
-  step('the bidder reads its outcome letter during standstill', async () => {
+  // ourStatus goes from the dashboard to the bidder's opportunity, by the menu's list of them,
+  // and returns what it says of the bidder's response to lot 1.
+  async function ourStatus (page, label) {
+    await dashboard(page, label)
+    await nav(page, 'Opportunities')
+    await follow(page, page.getByRole('link', { name: TITLE, exact: true }))
+    assert.equal(await theH1(page), TITLE)
+    const row = page.locator('main .nhsuk-summary-list__row').filter({ has: page.locator('dt', { hasText: /^Your response$/ }) })
+    return (await row.locator('strong.nhsuk-tag').innerText()).trim()
+  }
+
+  step('the bidder reads its outcome letter during standstill: successful', async () => {
     await walk('bidder', async (page) => {
       await task(page, 'the bidder', 'Read the outcome of your response')
       assert.match(await theH1(page), /^Outcome of lot 1/)
       assert.match(await shown(page, '#outcome-status'), /intend to award the contract for this lot to you/)
+      assert.equal(await ourStatus(page, 'the bidder'), 'Successful', 'the winner’s opportunity does not say “Successful” in standstill')
+      await looks(page, 'the opportunity of the successful bidder')
+    })
+  })
+
+  step('Weald reads its letter: not successful; it makes a representation within standstill', async () => {
+    await walk('weald', async (page) => {
+      await task(page, 'Weald', 'Read the outcome of your response')
+      assert.match(await theH1(page), /^Outcome of lot 1/)
+      assert.match(await shown(page, '#outcome-status'), new RegExp(`to ${ESTUARY}\\. Your response was not successful`))
+      await page.locator('#rep-text').fill('Our clinical workforce model was marked down without reason given.')
+      await press(page, 'Send the representation')
+      assert.match(await flash(page), /representation has been received/, await summary(page))
+      await looks(page, 'the outcome with a representation')
+
+      // The same letter from its opportunity, which says how its response fared.
+      assert.equal(await ourStatus(page, 'Weald'), 'Not successful', 'the opportunity of the bidder that lost does not say “Not successful”')
+      await looks(page, 'the opportunity of a bidder that was not successful')
+      await follow(page, page.getByRole('link', { name: 'Read the outcome letter for lot 1' }))
+      assert.match(await theH1(page), /^Outcome of lot 1/)
+      assert.ok((await text(page)).includes('Our clinical workforce model was marked down'), 'the letter does not show the representation made')
+    })
+  })
+
+  step('the lead rejects the representation; the award goes back to standstill', async () => {
+    await walk('lead', async (page) => {
+      await task(page, 'the lead', 'Decide on a representation against the award of')
+      assert.equal(await theH1(page), 'Award')
+      assert.match(await shown(page, '#award-state'), /Paused/)
+      const rep = page.locator('form[action*="/representations/"]')
+      await rep.getByLabel('Reject it: the award goes ahead', { exact: true }).check()
+      await rep.locator('textarea[name="reason"]').fill('The moderation record gives the evidence for each mark.')
+      await press(page, `Record the decision on the representation from ${WEALD}`)
+      assert.match(await flash(page), /Representation rejected/, await summary(page))
+      assert.equal(await shown(page, '#award-state'), 'In standstill')
+      await looks(page, 'the award page after the representation is decided')
+      await noTask(page, 'the lead', 'Decide on a representation against the award of')
     })
   })
 
@@ -419,6 +489,12 @@ describe('one procurement from draft to go-live, each role by links from its das
       assert.equal(await shown(page, '#award-state'), 'Contract awarded')
       await looks(page, 'the award page after the contract award')
 
+      // Its one lot awarded, the procurement says so in the list of them.
+      await dashboard(page, 'the lead')
+      await nav(page, 'Procurements')
+      const row = page.locator('main tbody tr').filter({ has: page.getByRole('link', { name: TITLE, exact: true }) })
+      assert.match(await row.locator('td').nth(2).innerText(), /Awarded$/, 'the list of procurements does not say “Awarded”')
+
       await dashboard(page, 'the lead')
       await nav(page, 'Mobilisation')
       await looks(page, 'the mobilisation dashboard')
@@ -426,6 +502,17 @@ describe('one procurement from draft to go-live, each role by links from its das
       assert.ok((await theH1(page)).startsWith('MED-UTC-2028-1'), 'not the plan of the contract')
       state.plan = new URL(page.url()).pathname.split('/')[3]
       await looks(page, 'the mobilisation plan')
+    })
+  })
+
+  step('once the contract is awarded the winner’s opportunity says “Awarded”, Weald’s still “Not successful”', async () => {
+    await walk('bidder', async (page) => {
+      assert.equal(await ourStatus(page, 'the bidder'), 'Awarded', 'the winner’s opportunity does not say “Awarded”')
+    })
+    await walk('weald', async (page) => {
+      assert.equal(await ourStatus(page, 'Weald'), 'Not successful', 'Weald’s opportunity does not say “Not successful” after the award')
+      await follow(page, page.getByRole('link', { name: 'Read the outcome letter for lot 1' }))
+      assert.ok((await text(page)).includes('Contract awarded'), 'Weald is not told of the contract')
     })
   })
 
