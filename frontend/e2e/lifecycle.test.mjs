@@ -1,8 +1,8 @@
 // One procurement from draft to go-live, walked by every role from its dashboard (issue 14, "must
 // show"): each person signs in, lands on `/`, and reaches each of their tasks only by following
 // links and pressing buttons. A guard wraps page.goto on every walked page and fails the walk on
-// any goto to a page other than /sign-in and /. Every page walked passes axe and, at 390 px,
-// does not scroll sideways.
+// any goto to a page other than /sign-in and /. Every kind of page walked passes axe and, at
+// 390 px, does not scroll sideways.
 //
 //   the lead          drafts the procurement and its lot, sends it for approval, publishes it
 //                     through the check page, starts the opening, builds the panel, moderates,
