@@ -1,28 +1,36 @@
 // One procurement from draft to go-live, walked by every role from its dashboard (issue 14, "must
 // show"): each person signs in, lands on `/`, and reaches each of their tasks only by following
 // links and pressing buttons. A guard wraps page.goto on every walked page and fails the walk on
-// any goto to a page other than /sign-in and /. Every page walked passes axe and, at 390 px,
-// does not scroll sideways.
+// any goto to a page other than /sign-in and /. Every kind of page walked passes axe and, at
+// 390 px, does not scroll sideways.
 //
 //   the lead          drafts the procurement and its lot, sends it for approval, publishes it
 //                     through the check page, starts the opening, builds the panel, moderates,
-//                     opens the prices, recommends, awards the contract after standstill, reads
-//                     the mobilisation plan, accepts milestones and declares the phase live;
+//                     opens the prices, recommends, rejects a representation, awards the contract
+//                     after standstill (the procurement then says "Awarded"), reads the
+//                     mobilisation plan, accepts every critical milestone and declares the phase
+//                     live;
 //   the org admin     confirms the opening as the second person;
 //   the approver      the business case, the Part 2 award decision and the go/no-go decision;
-//   the bidder        responds through the check page, reads its outcome letter, reports on its
-//                     milestone and asks for it to be accepted;
-//   the evaluator and Healthwatch declare, score, check and submit.
+//   the bidder        (Estuary, which wins) responds through the check page, reads its outcome
+//                     letter and sees "Successful", then "Awarded", on its opportunity, reports on
+//                     its milestones and asks for each critical one to be accepted;
+//   a second bidder   (Weald, which does not) responds through the check page, reads its letter
+//                     from its task and from its opportunity ("Not successful"), and makes a
+//                     representation within standstill;
+//   the evaluator and Healthwatch declare, score both bidders, check and submit.
 //
-// What only sets the stage is done outside the walk: API tokens made on /account/tokens, the
+// What only sets the stage is done outside the walk: API tokens made on /account/tokens, and the
 // clock moved by restarting golive on the same data (GOLIVE_NOW: after the deadline, after
-// standstill), and the 29 other critical milestones of the plan accepted over the API, as
-// mobilisation.test.mjs does (the walk does one of them by the pages).
+// standstill). Every one of the plan's 30 critical milestones is done by the pages: the provider
+// asks for each of its 24 to be accepted, and the lead accepts them and the commissioner's 6,
+// from the phase's readiness page that lists them (axe and the phone width are checked on the
+// first of each kind of page only: the milestone pages are all alike).
 import { after, before, describe, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { checkA11y, checkNoOverflow, demo, newPage, signIn, theH1, useGolive } from './harness.mjs'
 import { fillDate } from './dates.mjs'
-import { ESTUARY, flash, press, sessions, shown, summary, text } from './walkthrough.mjs'
+import { ESTUARY, WEALD, flash, press, sessions, shown, summary, text } from './walkthrough.mjs'
 
 const START = '2027-09-06T09:00:00+01:00' // a Monday, before the procurement exists
 const AFTER_DEADLINE = '2027-09-17T13:00:00+01:00' // an hour after the submission deadline
@@ -35,7 +43,8 @@ const people = {
   lead: demo.lead,
   admin: demo.tenantAdmin,
   approver: demo.approver,
-  bidder: demo.bidder, // Estuary Urgent Care CIC
+  bidder: demo.bidder, // Estuary Urgent Care CIC, which wins
+  weald: 'bids@weald-ambulance.test', // Weald Ambulance Service NHS Trust, which does not
   evaluator: demo.evaluator,
   healthwatch: demo.healthwatch
 }
@@ -143,7 +152,6 @@ function step (name, fn) {
 describe('one procurement from draft to go-live, each role by links from its dashboard', () => {
   before(async () => {
     await setup.tokenFor('lead')
-    await setup.tokenFor('bidder')
     await setup.closePages()
   }, { timeout: 120_000 })
 
@@ -242,29 +250,39 @@ describe('one procurement from draft to go-live, each role by links from its das
     })
   })
 
-  step('the bidder responds through the check page', async () => {
-    await walk('bidder', async (page) => {
+  // respond walks a bidder's response: from its Respond task it registers interest, writes its
+  // answers and prices, and submits them through the check page.
+  async function respond (who, label, name, price) {
+    await walk(who, async (page) => {
       // Every published opportunity is a task until the bidder submits, registered or not.
-      await task(page, 'the bidder', `Respond to ${TITLE}`)
+      await task(page, label, `Respond to ${TITLE}`)
       assert.equal(new URL(page.url()).pathname, `/opportunities/${state.id}`)
       await press(page, 'Register interest')
       assert.match(await flash(page), /Interest registered/, await summary(page))
       await follow(page, page.getByRole('link', { name: 'Write or change your response to lot 1' }))
-      await looks(page, 'the response form')
+      await looks(page, `${label}: the response form`)
       const answers = page.locator('textarea[name^="answer_"]')
       assert.equal(await answers.count(), 2, 'not the two quality questions to answer')
-      for (let i = 0; i < 2; i++) await answers.nth(i).fill(`Estuary answers question ${i + 1}: a named clinical lead and weekly reporting.`)
-      for (let y = 1; y <= 2; y++) await page.locator(y === 1 ? '#prices' : `#price_${y}`).fill('1,950,000')
+      for (let i = 0; i < 2; i++) await answers.nth(i).fill(`${name} answers question ${i + 1}: a named clinical lead and weekly reporting.`)
+      for (let y = 1; y <= 2; y++) await page.locator(y === 1 ? '#prices' : `#price_${y}`).fill(price)
       await press(page, 'Save draft')
       assert.match(await flash(page), /Draft saved/, await summary(page))
       await follow(page, page.getByRole('link', { name: 'Check and submit your response' }))
-      await looks(page, 'the check before submitting')
+      await looks(page, `${label}: the check before submitting`)
       await press(page, 'Submit response')
       assert.match(await flash(page), /submitted/, await summary(page))
       assert.match((await page.locator('#receipt-sha256').innerText()).trim(), /^[0-9a-f]{64}$/, 'no receipt')
-      await looks(page, 'the receipt')
-      await noTask(page, 'the bidder', `Respond to ${TITLE}`)
+      await looks(page, `${label}: the receipt`)
+      await noTask(page, label, `Respond to ${TITLE}`)
     })
+  }
+
+  step('the bidder responds through the check page', async () => {
+    await respond('bidder', 'the bidder', ESTUARY, '1,950,000')
+  })
+
+  step('a second bidder, Weald, responds through the check page too', async () => {
+    await respond('weald', 'Weald', WEALD, '2,050,000')
   })
 
   step('after the deadline the lead starts the opening and the organisation admin confirms it', async () => {
@@ -306,22 +324,26 @@ describe('one procurement from draft to go-live, each role by links from its das
   async function scores (who, label) {
     await walk(who, async (page) => {
       await task(page, label, 'Declare your interests')
-      await page.getByLabel(`I have no interest in ${ESTUARY}`).check()
+      for (const name of [ESTUARY, WEALD]) await page.getByLabel(`I have no interest in ${name}`).check()
       await press(page, 'Record my declarations')
       assert.match(await flash(page), /declarations are recorded/, await summary(page))
       await looks(page, `${label}: declared`)
 
+      // Each bidder from the evaluation's list of them: Estuary's answers earn a 3, Weald's a 2.
       await task(page, label, 'Score lot 1')
-      await follow(page, page.getByRole('link', { name: `Score ${ESTUARY}` }))
-      await looks(page, `${label}: the scoring sheet`)
-      const names = [...new Set(await page.locator('input[name^="score-"]').evaluateAll((els) => els.map((e) => e.name)))]
-      assert.equal(names.length, 1, `${label} is asked to score ${names.length} questions, not 1`)
-      for (const name of names) {
-        await page.locator(`input[name="${name}"][value="3"]`).check()
-        await page.locator(`[id="rationale-${name.slice('score-'.length)}"]`).fill(`The answer of ${ESTUARY} shows the evidence we asked for.`)
+      for (const [bidder, mark] of [[ESTUARY, '3'], [WEALD, '2']]) {
+        if (bidder !== ESTUARY) await follow(page, page.getByRole('link', { name: 'Back to your evaluation of lot 1' }))
+        await follow(page, page.getByRole('link', { name: `Score ${bidder}` }))
+        if (bidder === ESTUARY) await looks(page, `${label}: the scoring sheet`)
+        const names = [...new Set(await page.locator('input[name^="score-"]').evaluateAll((els) => els.map((e) => e.name)))]
+        assert.equal(names.length, 1, `${label} is asked to score ${names.length} questions of ${bidder}, not 1`)
+        for (const name of names) {
+          await page.locator(`input[name="${name}"][value="${mark}"]`).check()
+          await page.locator(`[id="rationale-${name.slice('score-'.length)}"]`).fill(`The answer of ${bidder} shows ${mark === '3' ? 'the' : 'some of the'} evidence we asked for.`)
+        }
+        await press(page, 'Save marks')
+        assert.match(await flash(page), /are saved/, await summary(page))
       }
-      await press(page, 'Save marks')
-      assert.match(await flash(page), /are saved/, await summary(page))
 
       await task(page, label, 'Submit your scores')
       assert.equal(await theH1(page), 'Check your scores before submitting')
@@ -352,11 +374,13 @@ describe('one procurement from draft to go-live, each role by links from its das
         await press(page, 'Start moderation')
         assert.match(await flash(page), /Moderation started/, await summary(page))
         await looks(page, `moderation of ${n}`)
-        const form = page.locator('form[action$="/consensus"]')
-        await form.locator('input[name="score"][value="3"]').check()
-        await form.locator('textarea[name="rationale"]').fill(`The panel agreed this mark for ${n} on the evidence.`)
-        await press(page, `Record consensus for ${ESTUARY}`)
-        assert.match(await flash(page), new RegExp(`Consensus recorded for ${ESTUARY}`), await summary(page))
+        for (const [bidder, mark] of [[ESTUARY, '3'], [WEALD, '2']]) {
+          const form = page.locator('form[action$="/consensus"]').filter({ hasText: `Consensus score for ${bidder}` })
+          await form.locator(`input[name="score"][value="${mark}"]`).check()
+          await form.locator('textarea[name="rationale"]').fill(`The panel agreed this mark for ${bidder} on ${n} on the evidence.`)
+          await press(page, `Record consensus for ${bidder}`)
+          assert.match(await flash(page), new RegExp(`Consensus recorded for ${bidder}`), await summary(page))
+        }
       }
       assert.ok((await text(page)).includes('Quality moderation of this lot is complete'), 'quality moderation is not complete')
       await looks(page, 'moderation complete')
@@ -393,11 +417,59 @@ describe('one procurement from draft to go-live, each role by links from its das
     })
   })
 
-  step('the bidder reads its outcome letter during standstill', async () => {
+  // ourStatus goes from the dashboard to the bidder's opportunity, by the menu's list of them,
+  // and returns what it says of the bidder's response to lot 1.
+  async function ourStatus (page, label) {
+    await dashboard(page, label)
+    await nav(page, 'Opportunities')
+    await follow(page, page.getByRole('link', { name: TITLE, exact: true }))
+    assert.equal(await theH1(page), TITLE)
+    const row = page.locator('main .nhsuk-summary-list__row').filter({ has: page.locator('dt', { hasText: /^Your response$/ }) })
+    return (await row.locator('strong.nhsuk-tag').innerText()).trim()
+  }
+
+  step('the bidder reads its outcome letter during standstill: successful', async () => {
     await walk('bidder', async (page) => {
       await task(page, 'the bidder', 'Read the outcome of your response')
       assert.match(await theH1(page), /^Outcome of lot 1/)
       assert.match(await shown(page, '#outcome-status'), /intend to award the contract for this lot to you/)
+      assert.equal(await ourStatus(page, 'the bidder'), 'Successful', 'the winner’s opportunity does not say “Successful” in standstill')
+      await looks(page, 'the opportunity of the successful bidder')
+    })
+  })
+
+  step('Weald reads its letter: not successful; it makes a representation within standstill', async () => {
+    await walk('weald', async (page) => {
+      await task(page, 'Weald', 'Read the outcome of your response')
+      assert.match(await theH1(page), /^Outcome of lot 1/)
+      assert.match(await shown(page, '#outcome-status'), new RegExp(`to ${ESTUARY}\\. Your response was not successful`))
+      await page.locator('#rep-text').fill('Our clinical workforce model was marked down without reason given.')
+      await press(page, 'Send the representation')
+      assert.match(await flash(page), /representation has been received/, await summary(page))
+      await looks(page, 'the outcome with a representation')
+
+      // The same letter from its opportunity, which says how its response fared.
+      assert.equal(await ourStatus(page, 'Weald'), 'Not successful', 'the opportunity of the bidder that lost does not say “Not successful”')
+      await looks(page, 'the opportunity of a bidder that was not successful')
+      await follow(page, page.getByRole('link', { name: 'Read the outcome letter for lot 1' }))
+      assert.match(await theH1(page), /^Outcome of lot 1/)
+      assert.ok((await text(page)).includes('Our clinical workforce model was marked down'), 'the letter does not show the representation made')
+    })
+  })
+
+  step('the lead rejects the representation; the award goes back to standstill', async () => {
+    await walk('lead', async (page) => {
+      await task(page, 'the lead', 'Decide on a representation against the award of')
+      assert.equal(await theH1(page), 'Award')
+      assert.match(await shown(page, '#award-state'), /Paused/)
+      const rep = page.locator('form[action*="/representations/"]')
+      await rep.getByLabel('Reject it: the award goes ahead', { exact: true }).check()
+      await rep.locator('textarea[name="reason"]').fill('The moderation record gives the evidence for each mark.')
+      await press(page, `Record the decision on the representation from ${WEALD}`)
+      assert.match(await flash(page), /Representation rejected/, await summary(page))
+      assert.equal(await shown(page, '#award-state'), 'In standstill')
+      await looks(page, 'the award page after the representation is decided')
+      await noTask(page, 'the lead', 'Decide on a representation against the award of')
     })
   })
 
@@ -417,6 +489,12 @@ describe('one procurement from draft to go-live, each role by links from its das
       assert.equal(await shown(page, '#award-state'), 'Contract awarded')
       await looks(page, 'the award page after the contract award')
 
+      // Its one lot awarded, the procurement says so in the list of them.
+      await dashboard(page, 'the lead')
+      await nav(page, 'Procurements')
+      const row = page.locator('main tbody tr').filter({ has: page.getByRole('link', { name: TITLE, exact: true }) })
+      assert.match(await row.locator('td').nth(2).innerText(), /Awarded$/, 'the list of procurements does not say “Awarded”')
+
       await dashboard(page, 'the lead')
       await nav(page, 'Mobilisation')
       await looks(page, 'the mobilisation dashboard')
@@ -427,10 +505,42 @@ describe('one procurement from draft to go-live, each role by links from its das
     })
   })
 
-  step('the bidder reports on its milestone and asks for it to be accepted; the lead accepts it', async () => {
+  step('once the contract is awarded the winner’s opportunity says “Awarded”, Weald’s still “Not successful”', async () => {
+    await walk('bidder', async (page) => {
+      assert.equal(await ourStatus(page, 'the bidder'), 'Awarded', 'the winner’s opportunity does not say “Awarded”')
+    })
+    await walk('weald', async (page) => {
+      assert.equal(await ourStatus(page, 'Weald'), 'Not successful', 'Weald’s opportunity does not say “Not successful” after the award')
+      await follow(page, page.getByRole('link', { name: 'Read the outcome letter for lot 1' }))
+      assert.ok((await text(page)).includes('Contract awarded'), 'Weald is not told of the contract')
+    })
+  })
+
+  // openCritical reads the phase page's table of critical milestones: the title of each not yet
+  // accepted as done, with its owner and whether it waits for acceptance.
+  async function openCritical (page) {
+    const rows = page.getByRole('region', { name: `The milestones that must be done before ${PHASE} goes live` }).locator('tbody tr')
+    const all = await rows.evaluateAll((trs) => trs.map((tr) => {
+      const td = [...tr.querySelectorAll('td')].map((c) => c.innerText.replace(/\s+/g, ' ').trim())
+      return { title: tr.querySelector('td a').innerText.trim(), owner: td[2], done: td[3] }
+    }))
+    assert.equal(all.length, 30, `the phase lists ${all.length} critical milestones, not the plan's 30`)
+    return all.filter((m) => m.done !== 'Yes').map((m) => ({ ...m, waiting: m.done.endsWith('waiting for acceptance') }))
+  }
+
+  // toPhase follows a milestone's link to its phase, whose page lists the critical milestones.
+  async function toPhase (page) {
+    await follow(page, page.locator('main .nhsuk-summary-list').getByRole('link', { name: PHASE, exact: true }))
+    assert.equal(await theH1(page), `Go or no-go: ${PHASE}`)
+  }
+
+  step('the bidder reports on its first milestone, then asks for each of its critical milestones to be accepted', async () => {
     await walk('bidder', async (page) => {
       await task(page, 'the bidder', 'Complete “Employee liability information')
       state.milestone = (await theH1(page))
+      // The provider's milestones are its bid contact's: the owner the phase page names.
+      const owner = page.locator('main .nhsuk-summary-list__row').filter({ has: page.locator('dt', { hasText: /^Owner$/ }) }).locator('dd')
+      state.provider = (await owner.innerText()).split(',')[0].trim()
       await page.getByLabel('In progress', { exact: true }).check()
       await page.locator('#progress-note').fill('Information requested from the outgoing provider; first returns received.')
       await press(page, 'Save progress')
@@ -439,29 +549,61 @@ describe('one procurement from draft to go-live, each role by links from its das
       await press(page, 'Ask the commissioner to accept it')
       assert.match(await flash(page), /asked the commissioner to accept/, await summary(page))
       await looks(page, 'the milestone waiting for acceptance, as the provider')
+
+      // The rest of its critical work, from the phase's readiness page: each milestone it owns
+      // that is neither done nor already waiting, asked for one after the other.
+      await toPhase(page)
+      await looks(page, 'the phase’s readiness, as the provider')
+      const mine = (await openCritical(page)).filter((m) => m.owner === state.provider && !m.waiting)
+      assert.equal(mine.length, 23, `the provider has ${mine.length} critical milestones left to ask for, not 23: ${mine.map((m) => m.title).join(' | ')}`)
+      for (const m of mine) {
+        await follow(page, page.getByRole('link', { name: m.title, exact: true }))
+        assert.equal(await theH1(page), m.title)
+        await page.locator('#completion-note').fill(`Done: the evidence for “${m.title}” went to the mobilisation board.`)
+        await press(page, 'Ask the commissioner to accept it')
+        assert.match(await flash(page), /asked the commissioner to accept/, `${m.title}: ${await summary(page)}`)
+        await toPhase(page)
+      }
+      const left = (await openCritical(page)).filter((m) => m.owner === state.provider && !m.waiting)
+      assert.deepEqual(left.map((m) => m.title), [], 'provider milestones not yet asked for')
     })
+  })
+
+  step('the lead accepts every critical milestone: the provider’s it asked for, and the commissioner’s own', async () => {
     await walk('lead', async (page) => {
+      // One task a milestone waiting for acceptance: all 24 the provider asked for.
+      await dashboard(page, 'the lead')
+      const waiting = page.locator('main ul.nhsuk-list--border li').filter({ hasText: TITLE }).locator('a').filter({ hasText: /^Accept or return “/ })
+      assert.equal(await waiting.count(), 24, `the lead has ${await waiting.count()} milestones to accept or return, not 24`)
+
       await task(page, 'the lead', `Accept or return “${state.milestone}”`)
       await page.locator('#accept-note').fill('Checked against the staff list.')
       await press(page, 'Accept as done')
       assert.match(await flash(page), /accepted as done/, await summary(page))
       assert.match(await shown(page, '#milestone-status'), /^Done\s*Accepted \d/)
       await looks(page, 'the milestone accepted')
-      await noTask(page, 'the lead', `Accept or return “${state.milestone}”`)
+
+      // The other 29 from the phase's readiness page: each open critical milestone in turn, the
+      // provider's once it asked, the commissioner's own on the lead's word.
+      await toPhase(page)
+      await looks(page, 'the phase’s readiness, as the lead')
+      const open = await openCritical(page)
+      assert.equal(open.length, 29, `${open.length} critical milestones open, not 29`)
+      assert.deepEqual(open.filter((m) => m.owner === state.provider && !m.waiting).map((m) => m.title), [], 'provider milestones not asked for')
+      for (const m of open) {
+        await follow(page, page.getByRole('link', { name: m.title, exact: true }))
+        assert.equal(await theH1(page), m.title)
+        await page.locator('#accept-note').fill('Checked at the mobilisation board.')
+        await press(page, 'Accept as done')
+        assert.match(await flash(page), /accepted as done/, `${m.title}: ${await summary(page)}`)
+        await toPhase(page)
+      }
+      assert.deepEqual((await openCritical(page)).map((m) => m.title), [], 'critical milestones still open')
+      await noTask(page, 'the lead', /^Accept or return “/)
     })
   })
 
   step('every critical milestone done, the approver signs go and the lead declares the service live', async () => {
-    // The other critical milestones, over the API: the provider asks, the lead accepts.
-    const plan = await setup.api('lead', 'GET', `/mobilisation/plans/${state.plan}`, undefined, 200)
-    for (const m of plan.milestones.filter((x) => x.critical && !x.accepted_at)) {
-      const path = `/mobilisation/plans/${state.plan}/milestones/${m.id}`
-      if (m.owner_side === 'provider' && !m.completion_requested_at) {
-        await setup.api('bidder', 'POST', `${path}/completion-request`, { note: `Done: see the board papers for “${m.title}”.` }, 200)
-      }
-      await setup.api('lead', 'POST', `${path}/accept`, { note: 'Checked at the mobilisation board.' }, 200)
-    }
-
     await walk('approver', async (page) => {
       await task(page, 'the approver', `go/no-go decision on ${PHASE}`)
       await page.getByLabel('Go: ready to go live', { exact: true }).check()
