@@ -30,7 +30,7 @@ ASSETS     := frontend/static/nhsuk/nhsuk-frontend.min.css
 
 .PHONY: help run build assets deps go-deps node-deps chromium services \
         test vet test-go test-go-embedded test-go-real test-faults test-faults-embedded test-faults-real \
-        test-browser clean
+        test-browser bench clean
 
 help:
 	@echo 'make run           install what is missing, build bin/golive, load the demo, serve'
@@ -43,6 +43,8 @@ help:
 	@echo 'make test-faults   the fault-injection tests (workers killed, Redis restarted, two workers), both stacks;'
 	@echo '                   FAULT_COUNT=5 runs each 5 times'
 	@echo 'make test-browser  headless Chromium + axe tests against bin/golive'
+	@echo 'make bench         issue 17 side by side: golive against pgbench replaying its SQL, vegeta p99, cold start,'
+	@echo '                   memory, plan page, authorisation, reminders; a markdown table in bench.md (about 5 minutes)'
 
 ## Running ------------------------------------------------------------------------------------
 
@@ -162,3 +164,13 @@ test-browser: node-deps chromium build
 
 clean:
 	rm -rf bin frontend/static/nhsuk
+
+## Measuring --------------------------------------------------------------------------------------
+
+# Issue 17's figures side by side, each beside the limit it is compared with in the same run. It
+# makes its own PostgreSQL database (on the machine's server) and its own redis-server.
+GOLIVE_BENCH_OUT ?= $(CURDIR)/bench.md
+bench: go-deps services
+	GOLIVE_SIDE_BY_SIDE=1 GOLIVE_BENCH_OUT='$(GOLIVE_BENCH_OUT)' GOLIVE_TEST_DATABASE_URL='$(GOLIVE_TEST_DATABASE_URL)' \
+	  $(GO) test -count=1 -v -timeout 15m -run '^TestSideBySide$$' ./cmd/golive/ | grep -v '^=== \|^--- PASS'
+	@echo 'The table is in $(GOLIVE_BENCH_OUT)'

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"gorm.io/gorm"
 )
@@ -43,7 +44,9 @@ func (s *Store) signIn(ctx context.Context, table, prefix string, model any, use
 		WHERE succession_predecessors.org_id = organisations.id AND successions.state = ? LIMIT 1) AS successor_org_id`, SuccessionApplied).
 		Joins("JOIN users ON users.id = "+userCol).
 		Joins("JOIN organisations ON organisations.id = users.org_id").
-		Where(where, arg).Limit(1).Scan(&rows).Error
+		// Find, not Scan: GORM's Scan runs its statement-explaining regular expressions on every
+		// call, a measurable share of a /me request (issue 17).
+		Where(where, arg).Limit(1).Find(&rows).Error
 	if err != nil {
 		return signedIn{}, fmt.Errorf("sign-in of a %s: %w", table, err)
 	}
@@ -56,6 +59,9 @@ func (s *Store) signIn(ctx context.Context, table, prefix string, model any, use
 // signInColumns is "table.col AS prefix_col, ..., users.col AS u_col, ..., organisations.col AS o_col, ...",
 // from the models (parsed once, in GORM's cache) so that a new column is read without a change here.
 func (s *Store) signInColumns(table, prefix string, model any) (string, error) {
+	if cols, ok := signInColumnCache.Load(table); ok {
+		return cols.(string), nil
+	}
 	var parts []string
 	for _, m := range []struct {
 		table, prefix string
@@ -71,5 +77,11 @@ func (s *Store) signInColumns(table, prefix string, model any) (string, error) {
 			}
 		}
 	}
-	return strings.Join(parts, ", "), nil
+	cols := strings.Join(parts, ", ")
+	signInColumnCache.Store(table, cols)
+	return cols, nil
 }
+
+// signInColumnCache holds signInColumns by table: the models do not change while the binary runs,
+// and joining the list again on every request showed in the profile of /me.
+var signInColumnCache sync.Map

@@ -18,6 +18,11 @@ type QueryCounter struct {
 	n   atomic.Int64
 	mu  sync.Mutex
 	sql []string
+	// explain keeps each statement with its arguments written in (Replayable), for a benchmark
+	// to replay them without golive; off by default, since writing them costs a little per
+	// statement.
+	explain   atomic.Bool
+	explained []string
 }
 
 // CountQueries registers a counter on db's callbacks. Register it once per *gorm.DB.
@@ -29,8 +34,16 @@ func CountQueries(t testing.TB, db *gorm.DB) *QueryCounter {
 			return // a subquery built into another statement (GORM dry-runs it), or one never sent
 		}
 		c.n.Add(1)
+		sql := db.Statement.SQL.String()
+		var explained string
+		if c.explain.Load() {
+			explained = db.Dialector.Explain(sql, db.Statement.Vars...)
+		}
 		c.mu.Lock()
-		c.sql = append(c.sql, db.Statement.SQL.String())
+		c.sql = append(c.sql, sql)
+		if explained != "" {
+			c.explained = append(c.explained, explained)
+		}
 		c.mu.Unlock()
 	}
 	cb := db.Callback()
@@ -52,9 +65,20 @@ func CountQueries(t testing.TB, db *gorm.DB) *QueryCounter {
 // Reset sets the count to zero.
 func (c *QueryCounter) Reset() {
 	c.mu.Lock()
-	c.sql = nil
+	c.sql, c.explained = nil, nil
 	c.mu.Unlock()
 	c.n.Store(0)
+}
+
+// Explain makes the counter keep each statement with its arguments written in, from now on.
+func (c *QueryCounter) Explain() { c.explain.Store(true) }
+
+// Replayable are the statements since the last Reset with their arguments written in (after
+// Explain): SQL that psql or pgbench can run as it is.
+func (c *QueryCounter) Replayable() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.explained)
 }
 
 // Statements are the SQL of the statements since the last Reset, for a failing test to show.
