@@ -56,8 +56,10 @@ func Open(url, dataDir string) (*DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open postgres: %w", err)
 		}
+		// As many idle as open: with fewer, a burst of requests closes the connections it opened
+		// and the next burst opens them again, a PostgreSQL backend started each time.
 		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(10)
+		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 		return &DB{Gorm: g, Dialect: Postgres}, nil
 	}
