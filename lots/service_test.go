@@ -45,6 +45,21 @@ const secretAnswer = "Our unique staffing model uses the Swale rota of 17 parame
 // of two scored questions and a price, approved and published, deadline on 1 March 2026 12:00.
 func (f *fixture) published() (lots.Procurement, lots.Lot, []lots.Question) {
 	t := f.t
+	p, l := f.draft()
+	lead, lctx := f.as("lead@medway-ccg.test")
+	lotstest.OK(t, f.svc.SubmitForApproval(lctx, lead, p.ID))
+	for _, ap := range []string{"approver@medway-ccg.test", "approver@swale-ccg.test"} {
+		a, actx := f.as(ap)
+		lotstest.OK(t, f.svc.Decide(actx, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now.Add(-time.Hour), MinuteRef: "GB/1", Part2: true}))
+	}
+	lotstest.OK(t, f.svc.Publish(lctx, lead, p.ID, lots.PublishInput{ConfirmShortTenderPeriod: true}))
+	qs := lotstest.Must[[]lots.Question](t)(f.svc.Store.Questions(lctx, l.ID))
+	return p, l, qs
+}
+
+// draft is the procurement of published, complete and ready to send for approval.
+func (f *fixture) draft() (lots.Procurement, lots.Lot) {
+	t := f.t
 	lead, lctx := f.as("lead@medway-ccg.test")
 	p := lotstest.Must[lots.Procurement](t)(f.svc.CreateProcurement(lctx, lead, lots.ProcurementInput{
 		Title: "Medway and Swale UTC", Reference: "MS-1", Regime: lots.PSR2024, Procedure: "Competitive process", TermYears: 2,
@@ -61,14 +76,7 @@ func (f *fixture) published() (lots.Procurement, lots.Lot, []lots.Question) {
 	} {
 		lotstest.Must[lots.Question](t)(f.svc.AddQuestion(lctx, lead, l.ID, q))
 	}
-	lotstest.OK(t, f.svc.SubmitForApproval(lctx, lead, p.ID))
-	for _, ap := range []string{"approver@medway-ccg.test", "approver@swale-ccg.test"} {
-		a, actx := f.as(ap)
-		lotstest.OK(t, f.svc.Decide(actx, a, p.ID, lots.DecisionInput{Decision: "approve", MeetingDate: f.now.Add(-time.Hour), MinuteRef: "GB/1", Part2: true}))
-	}
-	lotstest.OK(t, f.svc.Publish(lctx, lead, p.ID, lots.PublishInput{ConfirmShortTenderPeriod: true}))
-	qs := lotstest.Must[[]lots.Question](t)(f.svc.Store.Questions(lctx, l.ID))
-	return p, l, qs
+	return p, l
 }
 
 func (f *fixture) bid(email string, l lots.Lot, qs []lots.Question, text string) lots.Receipt {

@@ -1,50 +1,24 @@
 package award_test
 
 import (
-	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"golive/evaluation/award"
 	"golive/lots/lotstest"
-	"golive/tenants"
 )
 
 // awardTasks is the award's dashboard tasks of email, as "title | href | due".
 func awardTasks(f *fixture, email string) []string {
 	f.t.Helper()
-	a, ctx := f.as(email)
-	ts := lotstest.Must[[]tenants.Task](f.t)(f.svc.Tasks(ctx, a))
-	var out []string
-	for _, t := range ts {
-		due := "no date"
-		if t.Due != nil {
-			due = t.Due.UTC().Format(time.RFC3339)
-		}
-		if t.Href == "" || t.Detail == "" {
-			f.t.Fatalf("%s's task %q does not say where it is done or say more: %+v", email, t.Title, t)
-		}
-		out = append(out, t.Title+" | "+t.Href+" | "+due)
-	}
-	return out
+	return f.env.TaskLines(f.t, f.svc.Tasks, email)
 }
 
 // wantTasks checks that each of the people has exactly the tasks given (a task names its lot
 // and the words of want; nil: none).
 func wantTasks(t *testing.T, f *fixture, when string, want map[string][]string) {
 	t.Helper()
-	for email, ws := range want {
-		got := awardTasks(f, email)
-		if len(got) != len(ws) {
-			t.Fatalf("%s: %s has the tasks %q, want %d: %q", when, email, got, len(ws), ws)
-		}
-		for i, w := range ws {
-			if !strings.Contains(got[i], w) {
-				t.Fatalf("%s: %s's task %q, want one saying %q", when, email, got[i], w)
-			}
-		}
-	}
+	f.env.WantTasks(t, f.svc.Tasks, when, want)
 }
 
 func TestEachAwardTaskAppearsOnTheDashboardWhenDueAndGoesWhenDone(t *testing.T) {
@@ -53,18 +27,10 @@ func TestEachAwardTaskAppearsOnTheDashboardWhenDueAndGoesWhenDone(t *testing.T) 
 	award1 := "/evaluations/lots/" + w.l.ID + "/award"
 	outcome := "/evaluations/lots/" + w.l.ID + "/outcome"
 	byAward, byStart := w.p.AwardDate.UTC().Format(time.RFC3339), w.p.ContractStart.UTC().Format(time.RFC3339)
-	nobody := map[string][]string{}
-	everyone := []string{leadEmail, medwayApprover, swaleApprover, "bids@weald-ambulance.test", "bids@estuary-urgent-care.test",
-		medwayEmail, hwEmail, "lead@bedfordshire-ccg.test", "approver@thanet-ccg.test"}
+	// none: nobody among lotstest.People has an award task but those excepted.
 	none := func(when string, except ...string) {
 		t.Helper()
-		for _, e := range everyone {
-			if !slices.Contains(except, e) {
-				nobody[e] = nil
-			}
-		}
-		wantTasks(t, f, when, nobody)
-		clear(nobody)
+		f.env.WantNoTasks(t, f.svc.Tasks, when, except...)
 	}
 	none("before quality moderation is complete")
 
