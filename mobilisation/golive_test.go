@@ -14,13 +14,14 @@ import (
 
 // finishCritical has every critical milestone of a phase accepted: the provider asks for its
 // own (with a note) and the lead accepts; the lead accepts the commissioners' with a note.
+// Those already accepted stay as they are.
 func (f *fixture) finishCritical(planID string, phase int) {
 	t := f.t
 	v := f.view(leadEmail, planID)
 	bid, bctx := f.as(estuaryBids)
 	lead, lctx := f.as(leadEmail)
 	for _, m := range v.Milestones {
-		if m.PhaseID != v.Phases[phase].ID || !m.Critical {
+		if m.PhaseID != v.Phases[phase].ID || !m.Critical || m.AcceptedAt != nil {
 			continue
 		}
 		if m.OwnerSide == mobilisation.Provider {
