@@ -135,13 +135,17 @@ func (s *Store) DeleteOrgSessions(ctx context.Context, orgID string) error {
 	return nil
 }
 
-// AdminCounts counts each organisation's administrators (by the stored roles).
+// AdminCounts counts each organisation's administrators who can act: those holding the role
+// (by the stored roles) whose account is active. A deactivated account keeps its roles, so
+// counting the roles alone took an organisation whose only administrator was deactivated for
+// one that has an administrator.
 func (s *Store) AdminCounts(ctx context.Context) (map[string]int, error) {
 	var rows []struct {
 		V2 string
 		N  int
 	}
-	err := s.q(ctx).Raw("SELECT v2, COUNT(*) AS n FROM casbin_rule WHERE ptype = 'g' AND v1 = ? GROUP BY v2", access.RoleTenantAdmin.Key()).Scan(&rows).Error
+	err := s.q(ctx).Raw("SELECT c.v2, COUNT(*) AS n FROM casbin_rule c JOIN users u ON c.v0 = ? || u.id "+
+		"WHERE c.ptype = 'g' AND c.v1 = ? AND u.active = ? GROUP BY c.v2", Subject(""), access.RoleTenantAdmin.Key(), true).Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("count administrators: %w", err)
 	}

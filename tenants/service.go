@@ -751,7 +751,8 @@ func (s *Service) AdminTasks(ctx context.Context, a *access.Actor) ([]Task, erro
 	}
 	for _, m := range members {
 		if m.Active && len(m.Roles) == 0 {
-			out = append(out, Task{Title: "Give " + m.Name + " a role", Href: "/admin/users/" + m.ID})
+			out = append(out, Task{Title: "Give " + m.Name + " a role", Href: "/admin/users/" + m.ID,
+				Detail: "They can sign in, but can do nothing until they have a role."})
 		}
 	}
 	return out, nil
