@@ -89,6 +89,10 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 		// Long enough for an SMTP conversation in progress to finish; a job still running after
 		// it is cancelled and goes back to Redis, to be run again (and claimed again) later.
 		ShutdownTimeout: 30 * time.Second,
+		// How long an idle worker waits before it looks for tasks again (asynq's default is a
+		// second): work that comes as a chain of tasks (a batch of reminders, then its mail) would
+		// otherwise wait up to a second at each step. Ten looks a second at Redis while idle.
+		TaskCheckInterval: 100 * time.Millisecond,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			id, _ := asynq.GetTaskID(ctx)
 			n, _ := asynq.GetRetryCount(ctx)
@@ -110,6 +114,7 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 
 	mj := &mailJobs{db: cfg.DB, mailer: cfg.Mailer, client: w.client, log: log}
 	w.Handle(TypeMailSend, mj.send)
+	w.Handle(TypeMailBatch, mj.sendBatch)
 	w.Handle(TypeMailSweep, mj.sweep)
 	// Every minute: a message waits at most about two minutes after its task was lost.
 	// No retry: the next minute's sweep is the retry.

@@ -34,7 +34,8 @@ func (q *nopQueue) Enqueue(context.Context, *asynq.Task, ...asynq.Option) (*asyn
 	q.n.Add(1)
 	return &asynq.TaskInfo{}, nil
 }
-func (q *nopQueue) EnqueueMail(context.Context, string) error { return nil }
+func (q *nopQueue) EnqueueMail(context.Context, string) error     { return nil }
+func (q *nopQueue) EnqueueMails(context.Context, []string) error { return nil }
 
 // The million: 10,000 plans (contracts) of 3 phases, 100 milestones each, their go-lives spread
 // over 2016–2021, each milestone due between 180 days before and 30 after its phase's go-live.

@@ -1016,6 +1016,13 @@ func (q *recordingQueue) EnqueueMail(_ context.Context, id string) error {
 	return nil
 }
 
+func (q *recordingQueue) EnqueueMails(_ context.Context, ids []string) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.mail = append(q.mail, ids...)
+	return nil
+}
+
 // --- (d) what no longer applies is cancelled, and times follow UK time ---
 
 func TestDueRemindersGoAt9UKTimeEitherSideOfTheClockChange(t *testing.T) {
@@ -1677,7 +1684,7 @@ func TestTheInboxIsPagedWithUnreadFirst(t *testing.T) {
 		if i >= 5 {
 			m.ReadAt = &read
 		}
-		if err := w.store.addInbox(ctx, m); err != nil {
+		if err := w.store.addInbox(ctx, []InboxMessage{*m}); err != nil {
 			t.Fatal(err)
 		}
 	}
