@@ -130,7 +130,22 @@ func (j *mailJobs) sendBatch(ctx context.Context, t *asynq.Task) error {
 		}
 	}()
 	var failed []error
-	for chunk := range slices.Chunk(rows, mailChunk) {
+	for k := 0; k < len(rows); k += mailChunk {
+		chunk := rows[k:min(k+mailChunk, len(rows))]
+		if ctx.Err() != nil {
+			// Shutting down, or out of time: what is not sent yet goes back to pending at once
+			// rather than waiting for its claim to go stale, and the task is retried.
+			rest := make([]string, 0, len(rows)-k)
+			for _, r := range rows[k:] {
+				rest = append(rest, r.ID)
+			}
+			wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+			defer cancel()
+			if err := releaseMails(wctx, j.db.Gorm, rest, now); err != nil {
+				j.log.Error("could not put unsent mail back; it is sent once its claim is stale", "mails", len(rest), "err", err)
+			}
+			return fmt.Errorf("send mail batch: %d of %d not sent: %w", len(rest), len(rows), ctx.Err())
+		}
 		msgs := make([]Message, len(chunk))
 		for i, r := range chunk {
 			msgs[i] = Message{ID: r.ID, To: r.ToAddr, Subject: r.Subject, Text: r.BodyText}

@@ -62,6 +62,17 @@ func markMailsSent(ctx context.Context, db *gorm.DB, ids []string, claimedAt, se
 	return res.RowsAffected, nil
 }
 
+// releaseMails puts messages this worker claimed at claimedAt and did not try back to pending.
+func releaseMails(ctx context.Context, db *gorm.DB, ids []string, claimedAt time.Time) error {
+	res := db.WithContext(ctx).Table("mail_messages").
+		Where("id IN ? AND status = ? AND claimed_at = ?", ids, StatusSending, claimedAt).
+		Updates(map[string]any{"status": StatusPending})
+	if res.Error != nil {
+		return fmt.Errorf("release %d mails: %w", len(ids), res.Error)
+	}
+	return nil
+}
+
 // finishMail records the outcome of an attempt. The status condition makes sure only the worker
 // holding the claim (claimed_at unchanged) writes it.
 func finishMail(ctx context.Context, db *gorm.DB, id string, claimedAt time.Time, set map[string]any) error {

@@ -13,7 +13,6 @@ import (
 	"github.com/hibiken/asynq"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
-	smtpmock "github.com/mocktools/go-smtp-mock/v2"
 	"gorm.io/gorm"
 
 	"golive/database"
@@ -484,15 +483,34 @@ func BenchmarkRemindersDeliveredPerSecond(b *testing.B) {
 	srv := smtpServer(b)
 	c := newClock(scenarioNow)
 	w := newWorld(b, db, 50)
+	// The owners have turned the weekly digest off: a Monday's digests are written by the first
+	// scan that finds milestones, which may come before or after the timer starts, and the rounds
+	// are to count the due reminders alone.
+	for _, o := range w.owners {
+		if err := w.store.setPreference(context.Background(), Preference{UserID: o.ID, DigestEnabled: false, UpdatedAt: scenarioMade}); err != nil {
+			b.Fatal(err)
+		}
+	}
 	startWorker(b, db, redisURL, smtpURL(srv), c.Now, 10)
 	client, err := jobs.NewClient(redisURL)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer client.Close()
-	var total int
+	var total, got int
 	var elapsed time.Duration
 	round := 0
+	// What the server has accepted, counted as it comes (taken out of the server's list, so that
+	// each poll copies only the new messages rather than all of them so far: the copies would
+	// otherwise take more and more of the CPU the worker in this process is measured on).
+	arrived := func() int {
+		for _, m := range srv.MessagesAndPurge() {
+			if m.Msg() {
+				got++
+			}
+		}
+		return got
+	}
 	for b.Loop() {
 		b.StopTimer()
 		round++
@@ -517,21 +535,17 @@ func BenchmarkRemindersDeliveredPerSecond(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		before := delivered(srv)
+		before := arrived()
 		b.StartTimer()
 		start := time.Now()
 		if _, err := client.Enqueue(context.Background(), asynq.NewTask(TypeReminderScan, nil)); err != nil {
 			b.Fatal(err)
 		}
-		// Digests are written once, on the first round: count what arrives, whatever it is.
 		want := before + batch
-		if round == 1 {
-			want += len(w.owners)
-		}
 		deadline := time.Now().Add(5 * time.Minute)
-		for delivered(srv) < want {
+		for arrived() < want {
 			if time.Now().After(deadline) {
-				b.Fatalf("%d of %d messages after 5 minutes", delivered(srv)-before, want-before)
+				b.Fatalf("%d of %d messages after 5 minutes", got-before, want-before)
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
@@ -626,15 +640,4 @@ func writeLimit(b *testing.B, db *database.DB, w *world, conc, n int) float64 {
 		}
 	}
 	return float64(n) / time.Since(start).Seconds()
-}
-
-// delivered counts the messages the SMTP server accepted, without reading them.
-func delivered(s *smtpmock.Server) int {
-	n := 0
-	for _, m := range s.Messages() {
-		if m.Msg() {
-			n++
-		}
-	}
-	return n
 }
