@@ -114,8 +114,13 @@ func (j *mailJobs) sendBatch(ctx context.Context, t *asynq.Task) error {
 	if err := json.Unmarshal(t.Payload(), &p); err != nil || len(p.IDs) == 0 || len(p.IDs) > maxMailBatch {
 		return fmt.Errorf("mail:send-batch payload of %d bytes: %v: %w", len(t.Payload()), err, asynq.SkipRetry)
 	}
+	return j.sendIDs(ctx, p.IDs, lastAttempt(ctx))
+}
+
+// sendIDs is sendBatch's work: last says whether a failure is final (the task's last attempt).
+func (j *mailJobs) sendIDs(ctx context.Context, ids []string, last bool) error {
 	now := database.Now().Truncate(time.Microsecond)
-	rows, err := claimMails(ctx, j.db.Gorm, p.IDs, now, now.Add(-claimStale))
+	rows, err := claimMails(ctx, j.db.Gorm, ids, now, now.Add(-claimStale))
 	if err != nil {
 		return err
 	}
@@ -161,7 +166,7 @@ func (j *mailJobs) sendBatch(ctx context.Context, t *asynq.Task) error {
 			}
 			failed = append(failed, fmt.Errorf("mail %s: %w", r.ID, errs[i]))
 			status := StatusPending
-			if lastAttempt(ctx) {
+			if last {
 				status = StatusFailed
 			}
 			if err := finishMail(wctx, j.db.Gorm, r.ID, now, map[string]any{

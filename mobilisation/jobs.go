@@ -52,6 +52,11 @@ type Queue interface {
 	EnqueueMails(ctx context.Context, ids []string) error
 }
 
+// MailSender sends mail queued in the outbox now, from the calling job (*jobs.Worker).
+type MailSender interface {
+	SendMails(ctx context.Context, ids []string) error
+}
+
 // Reminders runs the reminder jobs: a periodic scan that writes the reminders falling due and
 // enqueues send tasks for the due rows, one per batch of them, and the send task, which claims a
 // batch of due rows in the database (one statement) before it writes anything. Every step is
@@ -65,6 +70,10 @@ type Reminders struct {
 	BaseURL string
 	Now     func() time.Time
 	Log     *slog.Logger
+	// Mail, when set (the worker, *jobs.Worker), sends a batch's mail from its send task as soon
+	// as the batch commits, over one SMTP connection; otherwise the mail goes as one task per
+	// batch through Queue.
+	Mail MailSender
 	// Parallel is how many send tasks the scan enqueues at once (one when zero): at 09:00 there
 	// are thousands, each a round trip to Redis. More than one needs a Queue safe for concurrent
 	// use, as *jobs.Client is.
@@ -286,8 +295,8 @@ func (r *Reminders) write(ctx context.Context, now time.Time, res *ScanResult) e
 
 // SendBatch is the send task: claim a batch of due reminders, then, in one transaction, write
 // the mail and the inbox message of each that still applies and mark it sent (and the others
-// cancelled); enqueue the batch's mail as one task after the commit (if that fails, the outbox
-// sweep sends it).
+// cancelled); after the commit, send the batch's mail over one SMTP connection (Mail), or enqueue
+// it as one task (if that fails, the outbox sweep sends it).
 func (r *Reminders) SendBatch(ctx context.Context, t *asynq.Task) error {
 	var p batchPayload
 	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.Max < 1 || p.Max > sendBatch {
@@ -309,6 +318,13 @@ func (r *Reminders) SendBatch(ctx context.Context, t *asynq.Task) error {
 
 func (r *Reminders) enqueueMail(ctx context.Context, mailIDs []string) {
 	if len(mailIDs) == 0 {
+		return
+	}
+	if r.Mail != nil {
+		// Sent now, by this task, as the mail task would; what fails is enqueued as that task.
+		if err := r.Mail.SendMails(ctx, mailIDs); err != nil {
+			r.log().Warn("reminder mail not all sent nor enqueued; the outbox sweep will send it", "mails", len(mailIDs), "err", err)
+		}
 		return
 	}
 	if err := r.Queue.EnqueueMails(ctx, mailIDs); err != nil {

@@ -444,7 +444,7 @@ func newReminderWorker(db *database.DB, redisURL, smtp string, now func() time.T
 	if err != nil {
 		return nil, err
 	}
-	r := &Reminders{Store: NewStore(db), Queue: w.Client(), BaseURL: "https://golive.test", Now: now, Log: log, Parallel: 8}
+	r := &Reminders{Store: NewStore(db), Queue: w.Client(), Mail: w, BaseURL: "https://golive.test", Now: now, Log: log, Parallel: 8}
 	if err := r.Register(w, "@every 1s"); err != nil {
 		w.Shutdown()
 		return nil, err
