@@ -114,7 +114,7 @@ type event struct {
 }
 
 // queue stands in for Redis between the demo's scan and its sends: the scan enqueues a send
-// task per due reminder, and the demo runs each straight away through the task's handler, as a
+// task per batch of due reminders, and the demo runs each straight away through the task's handler, as a
 // worker would; mail goes to the real mail queue.
 type queue struct {
 	mail  mobilisation.MailQueue
@@ -143,6 +143,15 @@ func (q *queue) EnqueueMail(ctx context.Context, id string) error {
 		return nil // the outbox sweep sends it
 	}
 	return q.mail.EnqueueMail(ctx, id)
+}
+
+func (q *queue) EnqueueMails(ctx context.Context, ids []string) error {
+	for _, id := range ids {
+		if err := q.EnqueueMail(ctx, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // add schedules f at t; events at the same moment run in the order added.
@@ -204,7 +213,7 @@ func (d *mobilising) scan() error {
 		d.clock = d.clock.Add(time.Minute)
 	}
 	for _, t := range d.queue.take() {
-		if err := d.rem.Send(d.ctx, t); err != nil {
+		if err := d.rem.SendBatch(d.ctx, t); err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 // Task types of this package.
 const (
 	TypeMailSend  = "mail:send"
+	TypeMailBatch = "mail:send-batch"
 	TypeMailSweep = "mail:sweep"
 )
 
@@ -83,6 +84,33 @@ func (c *Client) EnqueueMail(ctx context.Context, id string) error {
 		return nil
 	}
 	return err
+}
+
+// EnqueueMails asks a worker to send the messages QueueMails wrote as one task, over one
+// connection to the mail server. The task id is derived from the first message's, so the same
+// batch enqueued twice is one task. If this call fails the sweep enqueues each message.
+func (c *Client) EnqueueMails(ctx context.Context, ids []string) error {
+	switch len(ids) {
+	case 0:
+		return nil
+	case 1:
+		return c.EnqueueMail(ctx, ids[0])
+	}
+	b, _ := json.Marshal(mailBatchPayload{IDs: ids}) // a struct of strings always marshals
+	_, err := c.Enqueue(ctx, asynq.NewTask(TypeMailBatch, b), asynq.TaskID("mail-batch:"+ids[0]), asynq.MaxRetry(mailMaxRetry),
+		// Above one SMTP conversation per chunk of the batch and below claimStale.
+		asynq.Timeout(5*time.Minute))
+	if errors.Is(err, asynq.ErrTaskIDConflict) {
+		return nil
+	}
+	return err
+}
+
+// maxMailBatch bounds the messages of one batch task.
+const maxMailBatch = 500
+
+type mailBatchPayload struct {
+	IDs []string `json:"ids"`
 }
 
 type mailPayload struct {

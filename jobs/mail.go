@@ -22,6 +22,9 @@ import (
 // Mail is a message to queue for one recipient. TenantID is the organisation it is sent for
 // ("" for platform mail); it is kept for the record, not used to route.
 type Mail struct {
+	// ID is the message's id: "" for a new one, or one from NewMailID when the caller must name
+	// the message in the same transaction (a reminder records its mail's id as it is marked sent).
+	ID       string
 	TenantID string
 	To       string
 	Subject  string
@@ -57,30 +60,57 @@ const (
 // Client.EnqueueMail(ctx, id) after the commit, never before: a job that ran before the commit
 // would find no row (or a row that is then rolled back).
 func QueueMail(ctx context.Context, tx *gorm.DB, m Mail) (string, error) {
-	if tx == nil {
-		return "", errors.New("queue mail: no transaction")
-	}
-	if err := checkMail(m); err != nil {
+	ids, err := QueueMails(ctx, tx, []Mail{m})
+	if err != nil {
 		return "", err
 	}
-	id, err := uuid.NewV7()
-	if err != nil {
-		return "", fmt.Errorf("queue mail: new id: %w", err)
+	return ids[0], nil
+}
+
+// QueueMails is QueueMail for several messages in one statement (a batch of reminders): all are
+// written or none. Enqueue them after the commit with Client.EnqueueMails, as one task.
+func QueueMails(ctx context.Context, tx *gorm.DB, ms []Mail) ([]string, error) {
+	if tx == nil {
+		return nil, errors.New("queue mail: no transaction")
 	}
-	row := MailRow{
-		ID:          id.String(),
-		TenantID:    m.TenantID,
-		ToAddr:      strings.TrimSpace(m.To),
-		Subject:     m.Subject,
-		BodyText:    m.Text,
-		CreatedAt:   database.Now(),
-		Status:      StatusPending,
-		SealedUnder: m.SealedUnder,
+	if len(ms) == 0 {
+		return nil, nil
 	}
-	if err := insertMail(ctx, tx, &row); err != nil {
-		return "", fmt.Errorf("queue mail to %s: %w", row.ToAddr, err)
+	rows := make([]MailRow, len(ms))
+	ids := make([]string, len(ms))
+	now := database.Now()
+	for i, m := range ms {
+		if err := CheckMail(m); err != nil {
+			return nil, err
+		}
+		if m.ID == "" {
+			m.ID = NewMailID()
+		}
+		rows[i] = MailRow{
+			ID:          m.ID,
+			TenantID:    m.TenantID,
+			ToAddr:      strings.TrimSpace(m.To),
+			Subject:     m.Subject,
+			BodyText:    m.Text,
+			CreatedAt:   now,
+			Status:      StatusPending,
+			SealedUnder: m.SealedUnder,
+		}
+		ids[i] = m.ID
 	}
-	return row.ID, nil
+	if err := insertMail(ctx, tx, rows); err != nil {
+		if len(rows) == 1 {
+			return nil, fmt.Errorf("queue mail to %s: %w", rows[0].ToAddr, err)
+		}
+		return nil, fmt.Errorf("queue %d mails: %w", len(rows), err)
+	}
+	return ids, nil
+}
+
+// NewMailID is a new message id (a version 7 UUID: time first, so new rows go to the end of the
+// index).
+func NewMailID() string {
+	return uuid.Must(uuid.NewV7()).String()
 }
 
 // Unseal shows on the outbox pages the messages sealed under procurementID, in the caller's
@@ -92,9 +122,9 @@ func Unseal(ctx context.Context, tx *gorm.DB, procurementID string) error {
 	return nil
 }
 
-// checkMail refuses what no SMTP server would accept, at the moment the caller can still say so,
-// rather than as a job that fails ten times in the background.
-func checkMail(m Mail) error {
+// CheckMail refuses what no SMTP server would accept, at the moment the caller can still say so,
+// rather than as a job that fails ten times in the background (an apperr.Invalid with the fields).
+func CheckMail(m Mail) error {
 	fields := map[string]string{}
 	if a, err := mail.ParseAddress(strings.TrimSpace(m.To)); err != nil || a.Name != "" || a.Address != strings.TrimSpace(m.To) {
 		fields["to"] = "Enter an email address in the correct format, like name@example.nhs.uk"

@@ -404,3 +404,57 @@ func TestTheLocalOutboxKeepsTheMessageWithoutSendingIt(t *testing.T) {
 		t.Fatalf("row = %+v, want the message kept with transport outbox", row)
 	}
 }
+
+func TestABatchOfMailRunEightTimesAtOnceDeliversEachMessageOnce(t *testing.T) {
+	e := newEnv(t)
+	srv := smtpServer(t, smtpmock.ConfigurationAttr{MultipleMessageReceiving: true})
+	j := e.mailJobs(smtpMailer(t, srv))
+	ctx := context.Background()
+
+	// More than two chunks of mailChunk, written as a batch of reminders writes them.
+	ms := make([]Mail, 2*mailChunk+5)
+	for i := range ms {
+		ms[i] = Mail{To: fmt.Sprintf("owner%02d@example.nhs.uk", i), Subject: fmt.Sprintf("Due tomorrow: milestone %d", i), Text: "Due."}
+	}
+	var ids []string
+	if err := e.db.Tx(ctx, func(tx *gorm.DB) error {
+		var err error
+		ids, err = QueueMails(ctx, tx, ms)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	payload := fmt.Sprintf(`{"ids":["%s"]}`, strings.Join(ids, `","`))
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs <- j.sendBatch(ctx, asynq.NewTask(TypeMailBatch, []byte(payload)))
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]int{}
+	for _, m := range received(srv) {
+		for _, id := range ids {
+			if strings.Contains(m.MsgRequest(), "Message-ID: <"+id+"@golive.test>") {
+				seen[id]++
+			}
+		}
+	}
+	for i, id := range ids {
+		if seen[id] != 1 {
+			t.Errorf("message %d (%s) reached the server %d times, want once", i, id, seen[id])
+		}
+		if r := e.row(t, id); r.Status != StatusSent || r.Attempts != 1 || r.Transport != TransportSMTP {
+			t.Errorf("row %d = %s after %d attempts by %q, want sent after 1 by smtp", i, r.Status, r.Attempts, r.Transport)
+		}
+	}
+}

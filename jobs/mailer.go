@@ -12,6 +12,7 @@ import (
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
+	"github.com/wneessen/go-mail/smtp"
 )
 
 // Mailer delivers one message and says how it left: TransportSMTP or TransportOutbox.
@@ -198,14 +199,14 @@ func (s *SMTPMailer) client() (*gomail.Client, error) {
 	return gomail.NewClient(s.cfg.host, opts...)
 }
 
-// Send delivers m; the error says what the server answered.
-func (s *SMTPMailer) Send(ctx context.Context, m Message) (string, error) {
+// message builds m as go-mail's message.
+func (s *SMTPMailer) message(m Message) (*gomail.Msg, error) {
 	msg := gomail.NewMsg()
 	if err := msg.From(s.from); err != nil {
-		return "", fmt.Errorf("sender %s: %w", s.from, err)
+		return nil, fmt.Errorf("sender %s: %w", s.from, err)
 	}
 	if err := msg.To(m.To); err != nil {
-		return "", fmt.Errorf("recipient %s: %w", m.To, err)
+		return nil, fmt.Errorf("recipient %s: %w", m.To, err)
 	}
 	msg.Subject(m.Subject)
 	msg.SetDate()
@@ -215,6 +216,15 @@ func (s *SMTPMailer) Send(ctx context.Context, m Message) (string, error) {
 		msg.SetMessageID()
 	}
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	return msg, nil
+}
+
+// Send delivers m; the error says what the server answered.
+func (s *SMTPMailer) Send(ctx context.Context, m Message) (string, error) {
+	msg, err := s.message(m)
+	if err != nil {
+		return "", err
+	}
 	c, err := s.client()
 	if err != nil {
 		return "", fmt.Errorf("smtp client: %w", err)
@@ -225,4 +235,115 @@ func (s *SMTPMailer) Send(ctx context.Context, m Message) (string, error) {
 		return "", fmt.Errorf("smtp %s:%d: %w", s.cfg.host, s.cfg.port, err)
 	}
 	return TransportSMTP, nil
+}
+
+// MailSession is one connection to the mail server, over which several messages go in turn: a
+// batch of mail pays for one TCP connection, EHLO, STARTTLS and AUTH rather than one per message.
+// It is used by one goroutine at a time.
+type MailSession interface {
+	// Send delivers ms in order and says how each left: errs[i] is ms[i]'s error, nil when the
+	// server accepted it.
+	Send(ctx context.Context, ms []Message) (transport string, errs []error)
+	Close() error
+}
+
+// SessionMailer is a Mailer that can keep its connection for several messages.
+type SessionMailer interface {
+	Open() MailSession
+}
+
+// openSession is m's own session, or one that sends message by message through m.Send.
+func openSession(m Mailer) MailSession {
+	if sm, ok := m.(SessionMailer); ok {
+		return sm.Open()
+	}
+	return oneByOne{m}
+}
+
+type oneByOne struct{ m Mailer }
+
+func (o oneByOne) Send(ctx context.Context, ms []Message) (string, []error) {
+	errs := make([]error, len(ms))
+	transport := ""
+	for i, m := range ms {
+		t, err := o.m.Send(ctx, m)
+		errs[i] = err
+		if err == nil && t != "" {
+			transport = t
+		}
+	}
+	return transport, errs
+}
+
+func (oneByOne) Close() error { return nil }
+
+// Open starts a session with the server; it dials with its first message.
+func (s *SMTPMailer) Open() MailSession { return &smtpSession{m: s} }
+
+type smtpSession struct {
+	m    *SMTPMailer
+	c    *gomail.Client
+	conn *smtp.Client
+}
+
+func (ss *smtpSession) Send(ctx context.Context, ms []Message) (string, []error) {
+	errs := make([]error, len(ms))
+	msgs := make([]*gomail.Msg, 0, len(ms))
+	at := make([]int, 0, len(ms))
+	for i, m := range ms {
+		msg, err := ss.m.message(m)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		msgs, at = append(msgs, msg), append(at, i)
+	}
+	if len(msgs) == 0 {
+		return TransportSMTP, errs
+	}
+	fail := func(err error) (string, []error) {
+		for _, i := range at {
+			errs[i] = fmt.Errorf("smtp %s:%d: %w", ss.m.cfg.host, ss.m.cfg.port, err)
+		}
+		return TransportSMTP, errs
+	}
+	if ss.conn == nil {
+		c, err := ss.m.client()
+		if err != nil {
+			return fail(fmt.Errorf("smtp client: %w", err))
+		}
+		dctx, cancel := context.WithTimeout(ctx, sendTimeout)
+		conn, err := c.DialToSMTPClientWithContext(dctx)
+		cancel()
+		if err != nil {
+			return fail(fmt.Errorf("dial failed: %w", err))
+		}
+		ss.c, ss.conn = c, conn
+	}
+	err := ss.c.SendWithSMTPClient(ss.conn, msgs...)
+	some := false
+	for j, msg := range msgs {
+		if msg.HasSendError() {
+			errs[at[j]] = fmt.Errorf("smtp %s:%d: %w", ss.m.cfg.host, ss.m.cfg.port, msg.SendError())
+			some = true
+		}
+	}
+	if err != nil {
+		// The next messages start on a fresh connection: this one may be broken.
+		_ = ss.Close()
+		if !some {
+			// The connection failed before any message (go-mail checks it first).
+			return fail(err)
+		}
+	}
+	return TransportSMTP, errs
+}
+
+func (ss *smtpSession) Close() error {
+	if ss.conn == nil {
+		return nil
+	}
+	err := ss.c.CloseWithSMTPClient(ss.conn)
+	ss.c, ss.conn = nil, nil
+	return err
 }

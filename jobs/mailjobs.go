@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/hibiken/asynq"
@@ -95,6 +97,103 @@ func (j *mailJobs) send(ctx context.Context, t *asynq.Task) error {
 	}
 	// Returned so asynq retries with backoff (or archives the task after the last attempt).
 	return fmt.Errorf("send mail %s: %w", row.ID, sendErr)
+}
+
+// mailChunk is how many messages of a batch go to the server between two writes of 'sent': the
+// messages a worker killed mid-batch may have sent without saying so, to be sent again (in
+// doubt) once its claim is stale. The fewer, the more commits.
+const mailChunk = 20
+
+// sendBatch delivers a batch of queued messages over one connection to the server, with the
+// same claim as send: it sends only the rows it wins, all claimed in one statement. Each chunk's
+// sent messages are written 'sent' in one statement; a message the server refused goes back to
+// pending (failed on the last attempt), and the task is retried for those alone, since the
+// claim passes over what is sent.
+func (j *mailJobs) sendBatch(ctx context.Context, t *asynq.Task) error {
+	var p mailBatchPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || len(p.IDs) == 0 || len(p.IDs) > maxMailBatch {
+		return fmt.Errorf("mail:send-batch payload of %d bytes: %v: %w", len(t.Payload()), err, asynq.SkipRetry)
+	}
+	return j.sendIDs(ctx, p.IDs, lastAttempt(ctx))
+}
+
+// sendIDs is sendBatch's work: last says whether a failure is final (the task's last attempt).
+func (j *mailJobs) sendIDs(ctx context.Context, ids []string, last bool) error {
+	now := database.Now().Truncate(time.Microsecond)
+	rows, err := claimMails(ctx, j.db.Gorm, ids, now, now.Add(-claimStale))
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	slices.SortFunc(rows, func(a, b MailRow) int { return strings.Compare(a.ID, b.ID) })
+	sess := openSession(j.mailer)
+	defer func() {
+		if err := sess.Close(); err != nil {
+			j.log.Debug("close mail session", "err", err)
+		}
+	}()
+	var failed []error
+	for k := 0; k < len(rows); k += mailChunk {
+		chunk := rows[k:min(k+mailChunk, len(rows))]
+		if ctx.Err() != nil {
+			// Shutting down, or out of time: what is not sent yet goes back to pending at once
+			// rather than waiting for its claim to go stale, and the task is retried.
+			rest := make([]string, 0, len(rows)-k)
+			for _, r := range rows[k:] {
+				rest = append(rest, r.ID)
+			}
+			wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+			defer cancel()
+			if err := releaseMails(wctx, j.db.Gorm, rest, now); err != nil {
+				j.log.Error("could not put unsent mail back; it is sent once its claim is stale", "mails", len(rest), "err", err)
+			}
+			return fmt.Errorf("send mail batch: %d of %d not sent: %w", len(rest), len(rows), ctx.Err())
+		}
+		msgs := make([]Message, len(chunk))
+		for i, r := range chunk {
+			msgs[i] = Message{ID: r.ID, To: r.ToAddr, Subject: r.Subject, Text: r.BodyText}
+		}
+		transport, errs := sess.Send(ctx, msgs)
+		// Written even if shutdown has cancelled ctx, as in send.
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
+		var sent []string
+		for i, r := range chunk {
+			if errs[i] == nil {
+				sent = append(sent, r.ID)
+				continue
+			}
+			failed = append(failed, fmt.Errorf("mail %s: %w", r.ID, errs[i]))
+			status := StatusPending
+			if last {
+				status = StatusFailed
+			}
+			if err := finishMail(wctx, j.db.Gorm, r.ID, now, map[string]any{
+				"status": status, "last_error": truncate(errs[i].Error(), maxLastError),
+			}); err != nil {
+				j.log.Error("could not record failed mail attempt", "mail_id", r.ID, "err", err)
+			}
+		}
+		if len(sent) > 0 {
+			n, err := markMailsSent(wctx, j.db.Gorm, sent, now, database.Now(), transport)
+			if err != nil {
+				cancel()
+				j.log.Error("mail was sent but could not be marked sent: it may be sent again", "mails", len(sent), "err", err)
+				return err
+			}
+			if int(n) != len(sent) {
+				j.log.Error("mail was sent but its claim was taken over: it may be sent again", "mails", len(sent), "held", n)
+			}
+		}
+		cancel()
+	}
+	j.log.Info("mail batch sent", "mails", len(rows)-len(failed), "failed", len(failed))
+	if len(failed) > 0 {
+		// Returned so asynq retries the batch with backoff: the claim takes only what is not sent.
+		return fmt.Errorf("send mail batch: %d of %d failed: %w", len(failed), len(rows), errors.Join(failed[:min(len(failed), 5)]...))
+	}
+	return nil
 }
 
 // lastAttempt reports whether asynq will not retry this task after a failure.

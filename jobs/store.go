@@ -12,8 +12,8 @@ import (
 // The outbox is platform-wide, not tenant data: the worker delivers every organisation's mail and
 // only platform admins read it, so these queries are deliberately not scoped by tenant.
 
-func insertMail(ctx context.Context, tx *gorm.DB, row *MailRow) error {
-	return tx.WithContext(ctx).Create(row).Error
+func insertMail(ctx context.Context, tx *gorm.DB, rows []MailRow) error {
+	return tx.WithContext(ctx).Create(&rows).Error
 }
 
 // claimMail marks the message as being sent by this worker and reports whether it won the claim.
@@ -33,6 +33,44 @@ func claimMail(ctx context.Context, db *gorm.DB, id string, now, staleBefore tim
 		return false, fmt.Errorf("claim mail %s: %w", id, res.Error)
 	}
 	return res.RowsAffected == 1, nil
+}
+
+// claimMails is claimMail for several messages in one statement: the rows this worker won, with
+// what it needs to send them.
+func claimMails(ctx context.Context, db *gorm.DB, ids []string, now, staleBefore time.Time) ([]MailRow, error) {
+	var rows []MailRow
+	err := db.WithContext(ctx).Raw(`UPDATE mail_messages SET status = ?, claimed_at = ?, attempts = attempts + 1,
+		in_doubt = in_doubt + CASE WHEN status = ? THEN 1 ELSE 0 END
+		WHERE id IN ? AND (status IN (?, ?) OR (status = ? AND claimed_at < ?))
+		RETURNING id, tenant_id, to_addr, subject, body_text`,
+		StatusSending, now, StatusSending, ids, StatusPending, StatusFailed, StatusSending, staleBefore).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("claim %d mails: %w", len(ids), err)
+	}
+	return rows, nil
+}
+
+// markMailsSent records that the messages ids, claimed at claimedAt, were accepted; it says how
+// many this worker still held (all, unless another took a claim over).
+func markMailsSent(ctx context.Context, db *gorm.DB, ids []string, claimedAt, sentAt time.Time, transport string) (int64, error) {
+	res := db.WithContext(ctx).Table("mail_messages").
+		Where("id IN ? AND status = ? AND claimed_at = ?", ids, StatusSending, claimedAt).
+		Updates(map[string]any{"status": StatusSent, "sent_at": sentAt, "transport": transport, "last_error": ""})
+	if res.Error != nil {
+		return 0, fmt.Errorf("mark %d mails sent: %w", len(ids), res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// releaseMails puts messages this worker claimed at claimedAt and did not try back to pending.
+func releaseMails(ctx context.Context, db *gorm.DB, ids []string, claimedAt time.Time) error {
+	res := db.WithContext(ctx).Table("mail_messages").
+		Where("id IN ? AND status = ? AND claimed_at = ?", ids, StatusSending, claimedAt).
+		Updates(map[string]any{"status": StatusPending})
+	if res.Error != nil {
+		return fmt.Errorf("release %d mails: %w", len(ids), res.Error)
+	}
+	return nil
 }
 
 // finishMail records the outcome of an attempt. The status condition makes sure only the worker

@@ -46,6 +46,7 @@ type Worker struct {
 	mux    *asynq.ServeMux
 	rdb    redis.UniversalClient
 	client *Client
+	mail   *mailJobs
 
 	mu      sync.Mutex
 	started bool
@@ -89,6 +90,10 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 		// Long enough for an SMTP conversation in progress to finish; a job still running after
 		// it is cancelled and goes back to Redis, to be run again (and claimed again) later.
 		ShutdownTimeout: 30 * time.Second,
+		// How long an idle worker waits before it looks for tasks again (asynq's default is a
+		// second): work that comes as a chain of tasks (a batch of reminders, then its mail) would
+		// otherwise wait up to a second at each step. Ten looks a second at Redis while idle.
+		TaskCheckInterval: 100 * time.Millisecond,
 		ErrorHandler: asynq.ErrorHandlerFunc(func(ctx context.Context, t *asynq.Task, err error) {
 			id, _ := asynq.GetTaskID(ctx)
 			n, _ := asynq.GetRetryCount(ctx)
@@ -109,7 +114,9 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 	w.mux.Use(countJobs(cfg.Jobs))
 
 	mj := &mailJobs{db: cfg.DB, mailer: cfg.Mailer, client: w.client, log: log}
+	w.mail = mj
 	w.Handle(TypeMailSend, mj.send)
+	w.Handle(TypeMailBatch, mj.sendBatch)
 	w.Handle(TypeMailSweep, mj.sweep)
 	// Every minute: a message waits at most about two minutes after its task was lost.
 	// No retry: the next minute's sweep is the retry.
@@ -128,6 +135,25 @@ func (w *Worker) Handle(pattern string, h asynq.HandlerFunc) {
 func (w *Worker) Schedule(cronspec string, task *asynq.Task, opts ...asynq.Option) error {
 	if _, err := w.sched.Register(cronspec, task, opts...); err != nil {
 		return fmt.Errorf("schedule %s on %q: %w", task.Type(), cronspec, err)
+	}
+	return nil
+}
+
+// SendMails sends the queued messages ids now, from the caller's job, as a mail:send-batch task
+// would (the same claim in one statement, one connection to the server): for a job that has just
+// committed a batch of mail, this saves a trip through Redis and the wait for a free worker. What
+// it could not send (the server refused it, or ctx ended) is enqueued as a mail:send-batch task,
+// for asynq's retries; the error is that enqueue's (then the sweep sends it).
+func (w *Worker) SendMails(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	if err := w.mail.sendIDs(ctx, ids, false); err != nil {
+		w.log.Warn("mail batch not all sent; enqueued for retry", "mails", len(ids), "err", err)
+		// Enqueued even if ctx has ended: the task's claim passes over what was sent.
+		ectx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		return w.client.EnqueueMails(ectx, ids)
 	}
 	return nil
 }

@@ -17,8 +17,8 @@ import (
 
 // Task types of mobilisation's reminders.
 const (
-	TypeReminderScan = "reminder:scan"
-	TypeReminderSend = "reminder:send"
+	TypeReminderScan  = "reminder:scan"
+	TypeReminderBatch = "reminder:send-batch"
 )
 
 // ScanEveryMinute is the cron spec of the reminder scan (Europe/London, as the scheduler reads it).
@@ -33,6 +33,12 @@ const (
 	// scanMax bounds the due reminders one scan enqueues: a backlog beyond it is taken on by the
 	// next minutes', as what is sent leaves it.
 	scanMax = 50_000
+	// sendBatch is the most reminders one send task claims and sends: one claim, one
+	// transaction and one mail task for them all. A smaller backlog is spread over about
+	// sendSpread tasks (of at least sendBatchMin), so that a worker's goroutines share it.
+	sendBatch    = 100
+	sendBatchMin = 10
+	sendSpread   = 8
 	// writeBatch is how many milestones one statement of the daily writes covers, and writeBudget
 	// about how long a scan spends on them before it leaves the rest to the next minute's.
 	writeBatch  = 250
@@ -43,20 +49,31 @@ const (
 type Queue interface {
 	Enqueue(ctx context.Context, t *asynq.Task, opts ...asynq.Option) (*asynq.TaskInfo, error)
 	EnqueueMail(ctx context.Context, id string) error
+	EnqueueMails(ctx context.Context, ids []string) error
+}
+
+// MailSender sends mail queued in the outbox now, from the calling job (*jobs.Worker).
+type MailSender interface {
+	SendMails(ctx context.Context, ids []string) error
 }
 
 // Reminders runs the reminder jobs: a periodic scan that writes the reminders falling due and
-// enqueues a send task per due row, and the send task, which claims its row in the database
-// before it writes anything. Every step is safe to run twice or on several workers at once:
-// rows are named by a unique key, tasks by the row's id, and only the worker that wins the
-// claim writes the mail, in the same transaction that marks the reminder sent. A task lost with
-// Redis is found again by the next scan, since its row is still 'scheduled'.
+// enqueues send tasks for the due rows, one per batch of them, and the send task, which claims a
+// batch of due rows in the database (one statement) before it writes anything. Every step is
+// safe to run twice or on several workers at once: rows are named by a unique key, the claim
+// gives each row to one worker only, and only the worker that holds a row's claim writes its
+// mail, in the same transaction that marks it sent. A task lost with Redis is found again by the
+// next scan, since its rows are still 'scheduled'.
 type Reminders struct {
 	Store   *Store
 	Queue   Queue
 	BaseURL string
 	Now     func() time.Time
 	Log     *slog.Logger
+	// Mail, when set (the worker, *jobs.Worker), sends a batch's mail from its send task as soon
+	// as the batch commits, over one SMTP connection; otherwise the mail goes as one task per
+	// batch through Queue.
+	Mail MailSender
 	// Parallel is how many send tasks the scan enqueues at once (one when zero): at 09:00 there
 	// are thousands, each a round trip to Redis. More than one needs a Queue safe for concurrent
 	// use, as *jobs.Client is.
@@ -83,24 +100,31 @@ func (r *Reminders) Register(w *jobs.Worker, scanSpec string) error {
 		return errors.New("reminders: store, queue and clock are required")
 	}
 	w.Handle(TypeReminderScan, r.Scan)
-	w.Handle(TypeReminderSend, r.Send)
+	w.Handle(TypeReminderBatch, r.SendBatch)
 	// No retry: the next scan is the retry.
 	return w.Schedule(scanSpec, asynq.NewTask(TypeReminderScan, nil), asynq.MaxRetry(0), asynq.Timeout(50*time.Second))
 }
 
-type reminderPayload struct {
-	ID string `json:"id"`
+type batchPayload struct {
+	Max int `json:"max"`
 }
 
-// SendTask is the task that sends reminder id, and its options: the task id is the row's, so
-// Redis refuses a second task for a reminder while one is queued or waiting to retry.
-func SendTask(id string) (*asynq.Task, []asynq.Option) {
-	b, _ := json.Marshal(reminderPayload{ID: id}) // a struct of one string always marshals
-	return asynq.NewTask(TypeReminderSend, b), []asynq.Option{
-		asynq.TaskID("reminder:" + id),
+// BatchTask is the send task that claims and sends up to max due reminders, and its options.
+// It names no rows: it claims whichever are due when it runs. Its id is the scan's minute and
+// the task's place in it, so the scans of one minute (or of several workers) enqueue each task
+// once, while a task that fails and waits for its retry holds up nothing after that minute.
+func BatchTask(minute time.Time, k, max int) (*asynq.Task, []asynq.Option) {
+	b, _ := json.Marshal(batchPayload{Max: max}) // a struct of one int always marshals
+	return asynq.NewTask(TypeReminderBatch, b), []asynq.Option{
+		asynq.TaskID(fmt.Sprintf("reminder-batch:%s:%d", minute.UTC().Format("2006-01-02T15:04"), k)),
 		asynq.MaxRetry(reminderMaxRetry),
 		asynq.Timeout(reminderSendTimeout),
 	}
+}
+
+// batchSize is how many reminders each send task takes when due are due.
+func batchSize(due int) int {
+	return min(sendBatch, max(sendBatchMin, (due+sendSpread-1)/sendSpread))
 }
 
 // ScanResult is what one scan did.
@@ -108,15 +132,17 @@ type ScanResult struct {
 	Overdue, Escalations, Digests int64 // rows written
 	Written                       bool  // today's rows are all written (by this process)
 	Due                           int   // rows found ready to send
-	Enqueued                      int   // send tasks enqueued (the others were queued already)
+	Batches                       int   // send tasks enqueued (the others were queued already)
+	Enqueued                      int   // due rows those tasks are for
 }
 
-// Scan is the periodic task: write what falls due now, then enqueue every due reminder.
+// Scan is the periodic task: write what falls due now, then enqueue the send tasks of every due
+// reminder.
 func (r *Reminders) Scan(ctx context.Context, _ *asynq.Task) error {
 	res, err := r.ScanOnce(ctx)
 	if res.Enqueued > 0 || res.Overdue+res.Escalations+res.Digests > 0 {
 		r.log().Info("reminder scan", "overdue", res.Overdue, "escalations", res.Escalations, "digests", res.Digests,
-			"due", res.Due, "enqueued", res.Enqueued)
+			"due", res.Due, "batches", res.Batches, "enqueued", res.Enqueued)
 	}
 	return err
 }
@@ -128,53 +154,62 @@ func (r *Reminders) ScanOnce(ctx context.Context) (ScanResult, error) {
 	if err := r.write(ctx, now, &res); err != nil {
 		return res, err
 	}
-	ids, err := r.Store.dueReminderIDs(ctx, now, now.Add(-reminderClaimStale), scanMax)
+	due, err := r.Store.dueReminderCount(ctx, now, now.Add(-reminderClaimStale), scanMax)
 	if err != nil {
 		return res, err
 	}
-	if len(ids) == scanMax {
+	if due == scanMax {
 		r.log().Warn("more reminders are due than one scan enqueues; the next scans take the rest", "max", scanMax)
 	}
-	res.Due = len(ids)
+	res.Due = due
+	size := batchSize(due)
+	var tasks []batchTask
+	for k := 0; k*size < due; k++ {
+		tasks = append(tasks, batchTask{k: k, n: min(size, due-k*size)})
+	}
 	var errs []error
-	res.Enqueued, errs = r.enqueueAll(ctx, ids)
+	res.Batches, res.Enqueued, errs = r.enqueueAll(ctx, now.Truncate(time.Minute), size, tasks)
 	if len(errs) > 0 {
 		// Redis down, most likely: the rows are still scheduled, and the next scan tries again.
-		return res, fmt.Errorf("reminder scan: %d of %d could not be enqueued: %w", len(errs), len(ids), errors.Join(errs[:min(len(errs), 5)]...))
+		return res, fmt.Errorf("reminder scan: %d of %d send tasks could not be enqueued: %w", len(errs), len(tasks), errors.Join(errs[:min(len(errs), 5)]...))
 	}
 	return res, nil
 }
 
-// enqueueAll enqueues a send task for each reminder of ids, Parallel at a time.
-func (r *Reminders) enqueueAll(ctx context.Context, ids []string) (int, []error) {
+type batchTask struct{ k, n int }
+
+// enqueueAll enqueues the send tasks, Parallel at a time, and says how many it enqueued and for
+// how many reminders.
+func (r *Reminders) enqueueAll(ctx context.Context, minute time.Time, size int, tasks []batchTask) (int, int, []error) {
 	var (
-		mu       sync.Mutex
-		enqueued int
-		errs     []error
-		wg       sync.WaitGroup
-		slots    = make(chan struct{}, max(1, r.Parallel))
+		mu             sync.Mutex
+		batches, count int
+		errs           []error
+		wg             sync.WaitGroup
+		slots          = make(chan struct{}, max(1, r.Parallel))
 	)
-	for _, id := range ids {
+	for _, bt := range tasks {
 		slots <- struct{}{}
 		wg.Add(1)
-		go func(id string) {
+		go func(bt batchTask) {
 			defer func() { <-slots; wg.Done() }()
-			t, opts := SendTask(id)
+			t, opts := BatchTask(minute, bt.k, size)
 			_, err := r.Queue.Enqueue(ctx, t, opts...)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
 			case err == nil:
-				enqueued++
+				batches++
+				count += bt.n
 			case errors.Is(err, asynq.ErrTaskIDConflict):
-				// Queued already, running, or waiting to retry.
+				// Queued already this minute, running, or waiting to retry.
 			default:
 				errs = append(errs, err)
 			}
-		}(id)
+		}(bt)
 	}
 	wg.Wait()
-	return enqueued, errs
+	return batches, count, errs
 }
 
 // dayWrites is how far a process has got with a UK day's writes: the batches go in milestone id
@@ -258,128 +293,203 @@ func (r *Reminders) write(ctx context.Context, now time.Time, res *ScanResult) e
 	return nil
 }
 
-// Send is the send task: claim the row, then, in one transaction, check the reminder still
-// applies, write the mail and the inbox message and mark the reminder sent; enqueue the mail
-// after the commit (if that fails, the outbox sweep sends it).
-func (r *Reminders) Send(ctx context.Context, t *asynq.Task) error {
-	var p reminderPayload
-	if err := json.Unmarshal(t.Payload(), &p); err != nil || !validID(p.ID) {
-		return fmt.Errorf("reminder:send payload %q: %v: %w", t.Payload(), err, asynq.SkipRetry)
+// SendBatch is the send task: claim a batch of due reminders, then, in one transaction, write
+// the mail and the inbox message of each that still applies and mark it sent (and the others
+// cancelled); after the commit, send the batch's mail over one SMTP connection (Mail), or enqueue
+// it as one task (if that fails, the outbox sweep sends it).
+func (r *Reminders) SendBatch(ctx context.Context, t *asynq.Task) error {
+	var p batchPayload
+	if err := json.Unmarshal(t.Payload(), &p); err != nil || p.Max < 1 || p.Max > sendBatch {
+		return fmt.Errorf("reminder:send-batch payload %q: %v: %w", t.Payload(), err, asynq.SkipRetry)
 	}
-	mailID, err := r.SendOnce(ctx, p.ID)
+	// Microseconds: PostgreSQL keeps no more, and finishing matches the claim by this time.
+	now := r.Now().UTC().Truncate(time.Microsecond)
+	rems, err := r.Store.claimDueReminders(ctx, now, now.Add(-reminderClaimStale), p.Max)
+	if err != nil || len(rems) == 0 {
+		return err
+	}
+	mailIDs, err := r.deliver(ctx, rems, now)
 	if err != nil {
 		return err
 	}
-	if mailID != "" {
-		if err := r.Queue.EnqueueMail(ctx, mailID); err != nil {
-			r.log().Warn("enqueue reminder mail; the outbox sweep will send it", "mail_id", mailID, "err", err)
-		}
-	}
+	r.enqueueMail(ctx, mailIDs)
 	return nil
 }
 
+func (r *Reminders) enqueueMail(ctx context.Context, mailIDs []string) {
+	if len(mailIDs) == 0 {
+		return
+	}
+	if r.Mail != nil {
+		// Sent now, by this task, as the mail task would; what fails is enqueued as that task.
+		if err := r.Mail.SendMails(ctx, mailIDs); err != nil {
+			r.log().Warn("reminder mail not all sent nor enqueued; the outbox sweep will send it", "mails", len(mailIDs), "err", err)
+		}
+		return
+	}
+	if err := r.Queue.EnqueueMails(ctx, mailIDs); err != nil {
+		r.log().Warn("enqueue reminder mail; the outbox sweep will send it", "mails", len(mailIDs), "err", err)
+	}
+}
+
 // SendOnce sends reminder id if this worker wins its claim, and returns the id of the mail it
-// queued ("" when there was none to queue: claimed elsewhere, cancelled, or in-app only).
+// queued ("" when there was none to queue: claimed elsewhere, cancelled, or in-app only). It is
+// the send task for one named reminder; it does not enqueue the mail.
 func (r *Reminders) SendOnce(ctx context.Context, id string) (string, error) {
-	// Microseconds: PostgreSQL keeps no more, and finishing matches the claim by this time.
 	now := r.Now().UTC().Truncate(time.Microsecond)
-	won, err := r.Store.claimReminder(ctx, id, now, now.Add(-reminderClaimStale))
-	if err != nil || !won {
+	rems, err := r.Store.claimReminders(ctx, []string{id}, now, now.Add(-reminderClaimStale))
+	if err != nil || len(rems) == 0 {
 		// Not won: sent already, cancelled, or being sent by another worker.
 		return "", err
 	}
-	mailID, err := r.deliver(ctx, id, now)
+	mailIDs, err := r.deliver(ctx, rems, now)
+	if err != nil || len(mailIDs) == 0 {
+		return "", err
+	}
+	return mailIDs[0], nil
+}
+
+// outgoing is a claimed reminder that still applies, as it is to be written.
+type outgoing struct {
+	rem  Reminder
+	msg  message
+	mail *jobs.Mail // nil: the address can take no mail, and the inbox alone has it
+}
+
+// deliver writes the claimed reminders rems (claimed at claimedAt) in one transaction and returns
+// the ids of the mails it queued. What they speak of is read first, for the whole batch at once:
+// each recipient once, each milestone with its plan and phase once. If it fails, the claims are
+// released for asynq's retry (or, after a crash, the next scan).
+func (r *Reminders) deliver(ctx context.Context, rems []Reminder, claimedAt time.Time) ([]string, error) {
+	ids := make([]string, len(rems))
+	for i, rem := range rems {
+		ids[i] = rem.ID
+	}
+	mailIDs, err := r.deliverClaimed(ctx, rems, claimedAt)
 	if err != nil {
-		// Let asynq's retry (or, after a crash, the next scan) have it again. Written even if
-		// shutdown cancelled ctx, or the retry would wait for the claim to go stale.
+		// Written even if shutdown cancelled ctx, or the retry would wait for the claims to go stale.
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		if rerr := r.Store.releaseReminder(wctx, id, now); rerr != nil {
-			r.log().Error("could not release reminder claim; it is retried once stale", "reminder_id", id, "err", rerr)
+		if rerr := r.Store.releaseReminders(wctx, ids, claimedAt); rerr != nil {
+			r.log().Error("could not release reminder claims; they are retried once stale", "reminders", len(ids), "err", rerr)
 		}
-		return "", fmt.Errorf("send reminder %s: %w", id, err)
+		return nil, fmt.Errorf("send %d reminders: %w", len(ids), err)
 	}
-	return mailID, nil
+	return mailIDs, nil
 }
 
-// deliver does the claimed reminder's one transaction.
-func (r *Reminders) deliver(ctx context.Context, id string, claimedAt time.Time) (string, error) {
+func (r *Reminders) deliverClaimed(ctx context.Context, rems []Reminder, claimedAt time.Time) ([]string, error) {
 	today := DayOf(claimedAt)
-	var mailID string
-	err := r.Store.Tx(ctx, func(tx *Store) error {
-		rem, err := tx.reminder(ctx, id)
-		if err != nil {
-			return err
+	var users, milestones []string
+	for _, rem := range rems {
+		users = append(users, rem.UserID)
+		if rem.MilestoneID != nil && (rem.Kind == DueSoon || rem.Kind == Escalation) {
+			milestones = append(milestones, *rem.MilestoneID)
 		}
-		msg, skip, err := r.compose(ctx, tx, rem, today)
+	}
+	people, err := r.Store.recipients(ctx, users)
+	if err != nil {
+		return nil, err
+	}
+	abouts, err := r.Store.remindersAbout(ctx, milestones)
+	if err != nil {
+		return nil, err
+	}
+	var cancel, send []string
+	var out []outgoing
+	for _, rem := range rems {
+		msg, skip, err := r.compose(ctx, r.Store, rem, today, people, abouts)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if skip != "" {
-			r.log().Info("reminder cancelled: no longer applies", "reminder_id", id, "kind", rem.Kind, "why", skip)
-			return ignoreLost(tx.finishReminder(ctx, id, claimedAt, Cancelled, claimedAt))
+			r.log().Info("reminder cancelled: no longer applies", "reminder_id", rem.ID, "kind", rem.Kind, "why", skip)
+			cancel = append(cancel, rem.ID)
+			continue
 		}
-		// First, so that in PostgreSQL the row is locked against a concurrent cancellation.
-		if err := tx.finishReminder(ctx, id, claimedAt, Sent, claimedAt); err != nil {
-			return err
-		}
-		to, err := tx.recipient(ctx, rem.UserID)
-		if err != nil {
-			return err
-		}
-		if err := tx.addInbox(ctx, &InboxMessage{ID: newID(), UserID: rem.UserID, ReminderID: rem.ID, Subject: msg.Subject,
-			Body: msg.inboxText(), Link: msg.Link, CreatedAt: claimedAt}); err != nil {
-			return err
-		}
-		mailID, err = tx.queueMail(ctx, jobs.Mail{To: to.Email, Subject: msg.Subject, Text: msg.emailText(r.BaseURL)})
-		if apperr.IsKind(err, apperr.Invalid) {
+		o := outgoing{rem: rem, msg: msg}
+		m := jobs.Mail{ID: jobs.NewMailID(), To: people[rem.UserID].Email, Subject: msg.Subject, Text: msg.emailText(r.BaseURL)}
+		if err := jobs.CheckMail(m); apperr.IsKind(err, apperr.Invalid) {
 			// An address no server would take: the inbox still has it, and ten retries would not help.
-			r.log().Warn("reminder shown in the inbox only: the address cannot take mail", "reminder_id", id, "user_id", rem.UserID, "err", err)
-			mailID = ""
+			r.log().Warn("reminder shown in the inbox only: the address cannot take mail", "reminder_id", rem.ID, "user_id", rem.UserID, "err", err)
+		} else if err != nil {
+			return nil, err
+		} else {
+			o.mail = &m
+		}
+		send = append(send, rem.ID)
+		out = append(out, o)
+	}
+	var mailIDs []string
+	err = r.Store.Tx(ctx, func(tx *Store) error {
+		mailIDs = nil
+		if len(cancel) > 0 {
+			if err := tx.cancelReminders(ctx, cancel, claimedAt); err != nil {
+				return err
+			}
+		}
+		if len(send) == 0 {
 			return nil
 		}
+		mailOf := make(map[string]string, len(out))
+		for _, o := range out {
+			if o.mail != nil {
+				mailOf[o.rem.ID] = o.mail.ID
+			}
+		}
+		// First, so that in PostgreSQL the rows are locked against a concurrent cancellation.
+		held, err := tx.markRemindersSent(ctx, send, mailOf, claimedAt, claimedAt)
 		if err != nil {
 			return err
 		}
-		return tx.setReminderMail(ctx, id, mailID)
+		holds := make(map[string]bool, len(held))
+		for _, id := range held {
+			holds[id] = true
+		}
+		var inbox []InboxMessage
+		var mails []jobs.Mail
+		for _, o := range out {
+			if !holds[o.rem.ID] {
+				// Cancelled by a change to the milestone, or taken over: nothing is written for it.
+				r.log().Info("reminder not sent: cancelled or taken over while claimed", "reminder_id", o.rem.ID)
+				continue
+			}
+			inbox = append(inbox, InboxMessage{ID: newID(), UserID: o.rem.UserID, ReminderID: o.rem.ID, Subject: o.msg.Subject,
+				Body: o.msg.inboxText(), Link: o.msg.Link, CreatedAt: claimedAt})
+			if o.mail != nil {
+				mails = append(mails, *o.mail)
+			}
+		}
+		if err := tx.addInbox(ctx, inbox); err != nil {
+			return err
+		}
+		mailIDs, err = tx.queueMails(ctx, mails)
+		return err
 	})
-	if errors.Is(err, errClaimLost) {
-		// Cancelled by a change to the milestone, or taken over: nothing was written.
-		r.log().Info("reminder not sent: cancelled or taken over while claimed", "reminder_id", id)
-		return "", nil
-	}
-	return mailID, err
+	return mailIDs, err
 }
 
-func ignoreLost(err error) error {
-	if errors.Is(err, errClaimLost) {
-		return nil
-	}
-	return err
-}
-
-// compose reads what the reminder speaks of, in the transaction, and writes its message; skip
-// says why it is not to be sent, when it no longer applies.
-func (r *Reminders) compose(ctx context.Context, tx *Store, rem Reminder, today string) (message, string, error) {
-	to, err := tx.recipient(ctx, rem.UserID)
-	if apperr.IsKind(err, apperr.NotFound) {
+// compose writes the reminder's message, from the batch's people and milestones and, for an
+// overdue message or a digest, what it lists, read now; skip says why it is not to be sent, when
+// it no longer applies.
+func (r *Reminders) compose(ctx context.Context, st *Store, rem Reminder, today string, people map[string]recipient,
+	abouts map[string]reminderAbout) (message, string, error) {
+	to, ok := people[rem.UserID]
+	if !ok {
 		return message{}, "the person no longer exists", nil
-	}
-	if err != nil {
-		return message{}, "", err
 	}
 	if !to.Active {
 		return message{}, "the person's account is closed", nil
 	}
 	if rem.Kind == Digest {
-		on, err := tx.digestEnabled(ctx, rem.UserID)
+		on, err := st.digestEnabled(ctx, rem.UserID)
 		if err != nil {
 			return message{}, "", err
 		}
 		if !on {
 			return message{}, "the person turned the digest off", nil
 		}
-		items, err := tx.digestItems(ctx, rem.UserID, today, AddDays(today, digestAheadDays))
+		items, err := st.digestItems(ctx, rem.UserID, today, AddDays(today, digestAheadDays))
 		if err != nil {
 			return message{}, "", err
 		}
@@ -393,7 +503,7 @@ func (r *Reminders) compose(ctx context.Context, tx *Store, rem Reminder, today 
 		if ok, why := overdueApplies(rem, today); !ok {
 			return message{}, why, nil
 		}
-		items, more, err := tx.overdueItems(ctx, rem.UserID, today, overdueMaxItems)
+		items, more, err := st.overdueItems(ctx, rem.UserID, today, overdueMaxItems)
 		if err != nil {
 			return message{}, "", err
 		}
@@ -406,12 +516,9 @@ func (r *Reminders) compose(ctx context.Context, tx *Store, rem Reminder, today 
 	if rem.MilestoneID == nil {
 		return message{}, "not about a milestone", nil
 	}
-	about, err := tx.reminderAbout(ctx, *rem.MilestoneID)
-	if apperr.IsKind(err, apperr.NotFound) {
+	about, ok := abouts[*rem.MilestoneID]
+	if !ok {
 		return message{}, "the milestone no longer exists", nil
-	}
-	if err != nil {
-		return message{}, "", err
 	}
 	if ok, why := reminderApplies(rem, about.Plan, about.Milestone, today); !ok {
 		return message{}, why, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -257,79 +258,123 @@ func (s *Store) digestSQL(week, today, horizon string, sendAt, now time.Time) (s
 		ON CONFLICT (key) DO NOTHING`, []any{week, sendAt, now, horizon, today, false}
 }
 
-// dueReminderIDs lists, oldest first, up to limit reminders whose time has come and that no worker
-// is sending: scheduled, or claimed by a worker that has not finished since staleBefore (it
-// died). One query: at 09:00 on a busy day that is some ten thousand ids.
-func (s *Store) dueReminderIDs(ctx context.Context, now, staleBefore time.Time, limit int) ([]string, error) {
-	var ids []string
+// dueReminderCount counts, up to limit, the reminders whose time has come and that no worker is
+// sending: scheduled, or claimed by a worker that has not finished since staleBefore (it died).
+// The scan enqueues batch tasks for them; each task claims its own (claimDueReminders).
+func (s *Store) dueReminderCount(ctx context.Context, now, staleBefore time.Time, limit int) (int, error) {
+	var n int64
 	sql, args := dueReminderSQL(now, staleBefore, limit)
-	if err := s.q(ctx).Raw(sql, args...).Scan(&ids).Error; err != nil {
-		return nil, fmt.Errorf("due reminders: %w", err)
+	if err := s.q(ctx).Raw(`SELECT count(*) FROM (`+sql+`) d`, args...).Scan(&n).Error; err != nil {
+		return 0, fmt.Errorf("due reminders: %w", err)
 	}
-	return ids, nil
+	return int(n), nil
 }
 
-// dueReminderSQL is the query of dueReminderIDs. The states are written out, not bound: only
-// then can PostgreSQL see that the query matches the partial index reminders_due, which holds
-// just the rows not yet sent, however many have been sent before.
+// dueReminderSQL lists, oldest first, up to limit reminders due and not being sent. The states
+// are written out, not bound: only then can PostgreSQL see that the query matches the partial
+// index reminders_due, which holds just the rows not yet sent, however many have been sent before.
 func dueReminderSQL(now, staleBefore time.Time, limit int) (string, []any) {
 	return `SELECT id FROM reminders
 		WHERE send_at <= ? AND state IN ('scheduled', 'sending') AND (state = 'scheduled' OR claimed_at < ?)
 		ORDER BY send_at LIMIT ?`, []any{now, staleBefore, limit}
 }
 
-// --- sending one ---
+// --- sending: a batch claimed in one statement, sent in one transaction ---
 
-// claimReminder marks the reminder as being sent by this worker, and reports whether it won: of
-// two workers running the same reminder at once exactly one changes the row. A 'sending' row is
-// taken over only once its claim is older than staleBefore (its worker died).
-func (s *Store) claimReminder(ctx context.Context, id string, now, staleBefore time.Time) (bool, error) {
-	res := s.q(ctx).Exec(`UPDATE reminders SET state = ?, claimed_at = ?, attempts = attempts + 1
-		WHERE id = ? AND (state = ? OR (state = ? AND claimed_at < ?))`,
-		Sending, now, id, Scheduled, Sending, staleBefore)
-	if res.Error != nil {
-		return false, fmt.Errorf("claim reminder %s: %w", id, res.Error)
+// claimable is the condition of a row a worker may claim: scheduled, or claimed by a worker
+// that has not finished since staleBefore (it died). Written again in the UPDATE's own WHERE, so
+// that a row changed between the choice and the update is not taken.
+const claimable = `(state = 'scheduled' OR (state = 'sending' AND claimed_at < ?))`
+
+// claimDueReminders marks up to limit due reminders as being sent by this worker (claimed at
+// now), oldest first, and returns them: one statement and one commit for the batch. In
+// PostgreSQL, FOR UPDATE SKIP LOCKED makes workers claiming at once take different rows rather
+// than queue behind each other's locks; SQLite has one writer at a time, so there the statement
+// alone is the claim. A 'sending' row is taken over only once its claim is older than
+// staleBefore (its worker died).
+func (s *Store) claimDueReminders(ctx context.Context, now, staleBefore time.Time, limit int) ([]Reminder, error) {
+	pick, args := dueReminderSQL(now, staleBefore, limit)
+	if s.postgres() {
+		pick += " FOR UPDATE SKIP LOCKED"
 	}
-	return res.RowsAffected == 1, nil
+	return s.claim(ctx, "id IN ("+pick+")", args, now, staleBefore)
 }
 
-// releaseReminder puts a reminder this worker claimed back, for asynq's retry (or the next scan).
-func (s *Store) releaseReminder(ctx context.Context, id string, claimedAt time.Time) error {
-	res := s.q(ctx).Exec(`UPDATE reminders SET state = ?, claimed_at = NULL WHERE id = ? AND state = ? AND claimed_at = ?`,
-		Scheduled, id, Sending, claimedAt)
+// claimReminders claims the reminders ids that are still to send (SendOnce).
+func (s *Store) claimReminders(ctx context.Context, ids []string, now, staleBefore time.Time) ([]Reminder, error) {
+	return s.claim(ctx, "id IN ?", []any{ids}, now, staleBefore)
+}
+
+func (s *Store) claim(ctx context.Context, which string, args []any, now, staleBefore time.Time) ([]Reminder, error) {
+	var rs []Reminder
+	all := append([]any{Sending, now}, args...)
+	all = append(all, staleBefore)
+	err := s.q(ctx).Raw(`UPDATE reminders SET state = ?, claimed_at = ?, attempts = attempts + 1
+		WHERE `+which+` AND `+claimable+`
+		RETURNING id, key, milestone_id, plan_id, user_id, kind, send_at, state, attempts, claimed_at, sent_at, mail_id, created_at`,
+		all...).Scan(&rs).Error
+	if err != nil {
+		return nil, fmt.Errorf("claim reminders: %w", err)
+	}
+	for i := range rs {
+		// What PostgreSQL hands back is the session's zone; the claim is matched by this instant.
+		rs[i].SendAt = rs[i].SendAt.UTC()
+	}
+	return rs, nil
+}
+
+// releaseReminders puts reminders this worker claimed at claimedAt back, for asynq's retry (or
+// the next scan).
+func (s *Store) releaseReminders(ctx context.Context, ids []string, claimedAt time.Time) error {
+	res := s.q(ctx).Exec(`UPDATE reminders SET state = ?, claimed_at = NULL WHERE id IN ? AND state = ? AND claimed_at = ?`,
+		Scheduled, ids, Sending, claimedAt)
 	if res.Error != nil {
-		return fmt.Errorf("release reminder %s: %w", id, res.Error)
+		return fmt.Errorf("release %d reminders: %w", len(ids), res.Error)
 	}
 	return nil
 }
 
-// errClaimLost: the reminder was cancelled, or taken over, while this worker held it.
-var errClaimLost = errors.New("the reminder's claim was lost: cancelled or taken over")
-
-// finishReminder moves a reminder this worker holds (claimed at claimedAt) to state, in the
-// transaction: errClaimLost if it no longer holds it. In PostgreSQL the update also locks the
-// row, so a RescheduleReminders that wants to cancel it waits for this transaction and then
-// finds it sent.
-func (s *Store) finishReminder(ctx context.Context, id string, claimedAt time.Time, state ReminderState, now time.Time) error {
-	set := map[string]any{"state": state}
-	if state == Sent {
-		set["sent_at"] = now
-	}
-	res := s.q(ctx).Model(&Reminder{}).Where("id = ? AND state = ? AND claimed_at = ?", id, Sending, claimedAt).Updates(set)
+// cancelReminders marks the reminders ids, held by this worker since claimedAt, cancelled: they
+// no longer apply. One cancelled meanwhile by a change is left as it is.
+func (s *Store) cancelReminders(ctx context.Context, ids []string, claimedAt time.Time) error {
+	res := s.q(ctx).Exec(`UPDATE reminders SET state = ? WHERE id IN ? AND state = ? AND claimed_at = ?`,
+		Cancelled, ids, Sending, claimedAt)
 	if res.Error != nil {
-		return fmt.Errorf("finish reminder %s: %w", id, res.Error)
-	}
-	if res.RowsAffected != 1 {
-		return errClaimLost
+		return fmt.Errorf("cancel %d reminders: %w", len(ids), res.Error)
 	}
 	return nil
 }
 
-func (s *Store) setReminderMail(ctx context.Context, id, mailID string) error {
-	if err := s.q(ctx).Model(&Reminder{}).Where("id = ?", id).Update("mail_id", mailID).Error; err != nil {
-		return fmt.Errorf("record mail of reminder %s: %w", id, err)
+// markRemindersSent marks sent, in the transaction, those of the reminders ids that this worker
+// still holds (claimed at claimedAt), each with its mail's id (mailIDs, "" for none), and returns
+// which. One cancelled by a change to its milestone, or taken over, is not among them. In
+// PostgreSQL the update also locks the rows, so a RescheduleReminders that wants to cancel one
+// waits for this transaction and then finds it sent.
+func (s *Store) markRemindersSent(ctx context.Context, ids []string, mailIDs map[string]string, claimedAt, now time.Time) ([]string, error) {
+	var cases strings.Builder
+	args := []any{Sent, now}
+	cases.WriteString("CASE id")
+	n := 0
+	for _, id := range ids {
+		if m := mailIDs[id]; m != "" {
+			cases.WriteString(" WHEN ? THEN ?")
+			args = append(args, id, m)
+			n++
+		}
 	}
-	return nil
+	cases.WriteString(" ELSE mail_id END")
+	set := "mail_id"
+	if n > 0 {
+		set = cases.String()
+	}
+	args = append(args, ids, Sending, claimedAt)
+	var held []string
+	err := s.q(ctx).Raw(`UPDATE reminders SET state = ?, sent_at = ?, mail_id = `+set+`
+		WHERE id IN ? AND state = ? AND claimed_at = ? RETURNING id`, args...).Scan(&held).Error
+	if err != nil {
+		return nil, fmt.Errorf("mark %d reminders sent: %w", len(ids), err)
+	}
+	return held, nil
 }
 
 func (s *Store) reminder(ctx context.Context, id string) (Reminder, error) {
@@ -340,32 +385,75 @@ func (s *Store) reminder(ctx context.Context, id string) (Reminder, error) {
 	return r, nil
 }
 
-// reminderAbout loads the milestone a reminder speaks of, with its plan, phase and owner.
-func (s *Store) reminderAbout(ctx context.Context, milestoneID string) (reminderAbout, error) {
-	var a reminderAbout
-	if err := s.q(ctx).Where("id = ?", milestoneID).Take(&a.Milestone).Error; err != nil {
-		return a, notFound(err, "Milestone")
+// remindersAbout loads the milestones ids that reminders speak of, each with its plan, phase and
+// owner: four queries (and the lots' and the owners') for the whole batch, whatever its size. A milestone that no longer exists is left out.
+func (s *Store) remindersAbout(ctx context.Context, milestoneIDs []string) (map[string]reminderAbout, error) {
+	out := map[string]reminderAbout{}
+	if len(milestoneIDs) == 0 {
+		return out, nil
 	}
-	if err := s.q(ctx).Where("id = ?", a.Milestone.PlanID).Take(&a.Plan).Error; err != nil {
-		return a, notFound(err, "Plan")
+	var ms []Milestone
+	if err := s.q(ctx).Where("id IN ?", milestoneIDs).Find(&ms).Error; err != nil {
+		return nil, fmt.Errorf("milestones of reminders: %w", err)
 	}
-	var ph Phase
-	if err := s.q(ctx).Where("id = ?", a.Milestone.PhaseID).Take(&ph).Error; err == nil {
-		a.PhaseName, a.GoLive = ph.Name, ph.GoLive
-	} else if !errors.Is(err, gorm.ErrRecordNotFound) {
-		return a, fmt.Errorf("phase %s: %w", a.Milestone.PhaseID, err)
-	}
-	names, err := s.planNames(ctx, []string{a.Plan.ID})
-	if err != nil {
-		return a, err
-	}
-	a.PlanName = names[a.Plan.ID]
-	if a.Milestone.OwnerUserID != "" {
-		if u, err := s.recipient(ctx, a.Milestone.OwnerUserID); err == nil {
-			a.OwnerName = u.Name
+	var planIDs, phaseIDs, ownerIDs []string
+	for _, m := range ms {
+		planIDs, phaseIDs = append(planIDs, m.PlanID), append(phaseIDs, m.PhaseID)
+		if m.OwnerUserID != "" {
+			ownerIDs = append(ownerIDs, m.OwnerUserID)
 		}
 	}
-	return a, nil
+	var plans []Plan
+	if err := s.q(ctx).Where("id IN ?", planIDs).Find(&plans).Error; err != nil {
+		return nil, fmt.Errorf("plans of reminders: %w", err)
+	}
+	planOf := make(map[string]Plan, len(plans))
+	for _, p := range plans {
+		planOf[p.ID] = p
+	}
+	var phases []Phase
+	if err := s.q(ctx).Where("id IN ?", phaseIDs).Find(&phases).Error; err != nil {
+		return nil, fmt.Errorf("phases of reminders: %w", err)
+	}
+	phaseOf := make(map[string]Phase, len(phases))
+	for _, ph := range phases {
+		phaseOf[ph.ID] = ph
+	}
+	names, err := s.planNames(ctx, planIDs)
+	if err != nil {
+		return nil, err
+	}
+	owners, err := s.recipients(ctx, ownerIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range ms {
+		p, ok := planOf[m.PlanID]
+		if !ok {
+			continue
+		}
+		a := reminderAbout{Plan: p, Milestone: m, PlanName: names[p.ID], OwnerName: owners[m.OwnerUserID].Name}
+		if ph, ok := phaseOf[m.PhaseID]; ok {
+			a.PhaseName, a.GoLive = ph.Name, ph.GoLive
+		}
+		out[m.ID] = a
+	}
+	return out, nil
+}
+
+// recipients are the people reminders go to, as a reminder needs them, in one call for a batch;
+// an unknown id is left out. Users are not tenant data here: a reminder goes to whoever the plan
+// names, in whichever organisation.
+func (s *Store) recipients(ctx context.Context, userIDs []string) (map[string]recipient, error) {
+	ps, err := s.people().People(ctx, userIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]recipient, len(ps))
+	for id, p := range ps {
+		out[id] = recipient{ID: p.ID, Name: p.Name, Email: p.Email, Active: p.Active}
+	}
+	return out, nil
 }
 
 // planNames names plans as people know them: the lot (asked of lots) and the contract reference.
@@ -389,16 +477,6 @@ func (s *Store) planNames(ctx context.Context, planIDs []string) (map[string]str
 		}
 	}
 	return out, nil
-}
-
-// recipient is a user as a reminder needs them. Users are not tenant data here: a reminder
-// goes to whoever the plan names, in whichever organisation.
-func (s *Store) recipient(ctx context.Context, userID string) (recipient, error) {
-	p, err := s.people().Person(ctx, userID)
-	if err != nil {
-		return recipient{}, err
-	}
-	return recipient{ID: p.ID, Name: p.Name, Email: p.Email, Active: p.Active}, nil
 }
 
 // digestItems is what goes in a person's digest on today: their open milestones due by horizon
@@ -483,14 +561,19 @@ func (s *Store) overdueItems(ctx context.Context, userID, today string, limit in
 	return out, more, nil
 }
 
-// queueMail writes the reminder's email to the outbox in this transaction.
-func (s *Store) queueMail(ctx context.Context, m jobs.Mail) (string, error) {
-	return s.QueueMail(ctx, m)
+// queueMails writes a batch of reminders' emails to the outbox in this transaction, in one
+// statement.
+func (s *Store) queueMails(ctx context.Context, ms []jobs.Mail) ([]string, error) {
+	return jobs.QueueMails(ctx, s.db, ms)
 }
 
-func (s *Store) addInbox(ctx context.Context, m *InboxMessage) error {
-	if err := s.q(ctx).Create(m).Error; err != nil {
-		return fmt.Errorf("inbox message for %s: %w", m.UserID, err)
+// addInbox writes a batch of inbox messages in one statement.
+func (s *Store) addInbox(ctx context.Context, ms []InboxMessage) error {
+	if len(ms) == 0 {
+		return nil
+	}
+	if err := s.q(ctx).Create(&ms).Error; err != nil {
+		return fmt.Errorf("%d inbox messages: %w", len(ms), err)
 	}
 	return nil
 }

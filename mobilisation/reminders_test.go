@@ -444,7 +444,7 @@ func newReminderWorker(db *database.DB, redisURL, smtp string, now func() time.T
 	if err != nil {
 		return nil, err
 	}
-	r := &Reminders{Store: NewStore(db), Queue: w.Client(), BaseURL: "https://golive.test", Now: now, Log: log, Parallel: 8}
+	r := &Reminders{Store: NewStore(db), Queue: w.Client(), Mail: w, BaseURL: "https://golive.test", Now: now, Log: log, Parallel: 8}
 	if err := r.Register(w, "@every 1s"); err != nil {
 		w.Shutdown()
 		return nil, err
@@ -1013,6 +1013,13 @@ func (q *recordingQueue) EnqueueMail(_ context.Context, id string) error {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.mail = append(q.mail, id)
+	return nil
+}
+
+func (q *recordingQueue) EnqueueMails(_ context.Context, ids []string) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.mail = append(q.mail, ids...)
 	return nil
 }
 
@@ -1677,7 +1684,7 @@ func TestTheInboxIsPagedWithUnreadFirst(t *testing.T) {
 		if i >= 5 {
 			m.ReadAt = &read
 		}
-		if err := w.store.addInbox(ctx, m); err != nil {
+		if err := w.store.addInbox(ctx, []InboxMessage{*m}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -169,7 +169,7 @@ func (a *App) newWorker() (*jobs.Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	reminders := &mobilisation.Reminders{Store: mobilisation.NewStore(a.DB), Queue: w.Client(), BaseURL: a.Cfg.BaseURL,
+	reminders := &mobilisation.Reminders{Store: mobilisation.NewStore(a.DB), Queue: w.Client(), Mail: w, BaseURL: a.Cfg.BaseURL,
 		Now: a.Cfg.Now, Log: a.Log, Parallel: 8}
 	if err := reminders.Register(w, mobilisation.ScanEveryMinute); err != nil {
 		w.Shutdown()
