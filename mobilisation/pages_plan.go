@@ -111,8 +111,8 @@ type PlanPage struct {
 	RAG                    Tag
 	Phases                 []PhaseRow
 	Timeline               GanttTimeline
-	Milestones             []MilestoneRow // in the chart's order, narrowed by the filter
-	AllMilestones          int            // how many the plan has, filter or not
+	Milestones             MilestoneRows // in the chart's order, narrowed by the filter
+	AllMilestones          int           // how many the plan has, filter or not
 	Filter                 PlanFilterForm
 	Workstreams            WorkstreamTable
 	CanManage              bool
