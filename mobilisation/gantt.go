@@ -1,7 +1,6 @@
 package mobilisation
 
 import (
-	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -234,47 +233,70 @@ func Gantt(p GanttPlan) GanttChart {
 	// appearance, keeping the plan's order within a workstream. Milestones of no known phase
 	// come last under their own heading.
 	y := c.BodyY
-	byPhase := map[string][]GanttMilestone{}
 	known := map[string]bool{}
 	for _, ph := range p.Phases {
 		known[ph.ID] = true
 	}
-	titles, shortened := 0, 0
-	for _, m := range p.Milestones {
-		id := m.PhaseID
-		if !known[id] {
-			id = ""
+	// phaseOf is the phase a milestone is drawn under: "" when its own is not in the plan.
+	phaseOf := func(m *GanttMilestone) string {
+		if !known[m.PhaseID] {
+			return ""
 		}
-		byPhase[id] = append(byPhase[id], m)
+		return m.PhaseID
+	}
+	titles, shortened, orphans := 0, 0, false
+	for i := range p.Milestones {
+		m := &p.Milestones[i]
+		orphans = orphans || phaseOf(m) == ""
 		titles += len(m.Title)
 		if utf8.RuneCountInString(m.Title) > ganttLabelChars {
 			shortened++
 		}
 	}
 	phases := p.Phases
-	if len(byPhase[""]) > 0 {
+	if orphans {
 		phases = append(append([]GanttPhase(nil), phases...), GanttPhase{Name: "Not in a phase"})
 	}
-	// Each phase's milestones in the order they are drawn (order[ends[i-1]:ends[i]]), counting
-	// the workstreams' headings, so that the rows are allocated once.
-	order := make([]GanttMilestone, 0, len(p.Milestones))
+	// Each phase's milestones in the order they are drawn (order[ends[i-1]:ends[i]]): by
+	// workstream in order of first appearance, each workstream's in plan order (a counting
+	// sort); with the workstreams' headings counted, so that the rows are allocated once.
+	order := make([]GanttMilestone, 0, len(p.Milestones)) // more only when phases share an id
 	ends := make([]int, len(phases))
 	rows := len(phases)
 	streamAt := map[string]int{}
+	var stream, at []int // each milestone's workstream (-1: another phase's); where each workstream's go
 	for i, ph := range phases {
-		from := len(order)
 		clear(streamAt)
-		for _, m := range byPhase[ph.ID] {
-			if _, ok := streamAt[m.Workstream]; !ok {
-				streamAt[m.Workstream] = len(streamAt)
+		stream, at = stream[:0], at[:0]
+		for j := range p.Milestones {
+			m := &p.Milestones[j]
+			if phaseOf(m) != ph.ID {
+				stream = append(stream, -1)
+				continue
 			}
-			order = append(order, m)
+			k, ok := streamAt[m.Workstream]
+			if !ok {
+				k = len(at)
+				streamAt[m.Workstream] = k
+				at = append(at, 0)
+			}
+			stream = append(stream, k)
+			at[k]++
 		}
-		slices.SortStableFunc(order[from:], func(a, b GanttMilestone) int {
-			return cmp.Compare(streamAt[a.Workstream], streamAt[b.Workstream])
-		})
-		ends[i] = len(order)
-		rows += len(streamAt) + ends[i] - from
+		from, next := len(order), len(order)
+		for k, n := range at {
+			at[k] = next
+			next += n
+		}
+		order = slices.Grow(order, next-from)[:next]
+		for j, k := range stream {
+			if k >= 0 {
+				order[at[k]] = p.Milestones[j]
+				at[k]++
+			}
+		}
+		ends[i] = next
+		rows += len(at) + next - from
 	}
 	c.Rows = make([]GanttRow, 0, rows)
 	// What the rows point to or name is made in a few buffers for the whole chart rather than
@@ -433,6 +455,9 @@ func ganttTip(text string, y float64, lines []GanttTipLine) (GanttTip, []GanttTi
 // wrapWords appends to dst the lines of text broken into at most n characters, between words
 // where it can. A line whose words were one space apart in text is a slice of text.
 func wrapWords(dst []string, text string, n int) []string {
+	if len(text) <= n && oneSpaced(text) { // most titles: one line, as they are
+		return append(dst, text)
+	}
 	line, end := "", -1 // end: where line ends in text, when it is a slice of text
 	add := func(w string, at int) {
 		switch {
@@ -476,6 +501,19 @@ func wrapWords(dst []string, text string, n int) []string {
 		dst = append(dst, line)
 	}
 	return dst
+}
+
+// oneSpaced says whether text is ASCII words one space apart, with no space around them.
+func oneSpaced(text string) bool {
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c >= utf8.RuneSelf, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && (i == 0 || i == len(text)-1 || text[i-1] == ' '):
+			return false
+		}
+	}
+	return true
 }
 
 // runeOffset is where the n+1th rune of s starts (len(s) if it has no more).
@@ -544,9 +582,33 @@ func ganttNum(f float64) string { return string(appendGanttNum(nil, f)) }
 
 // appendGanttNum writes f to one decimal place, without a trailing ".0".
 func appendGanttNum(b []byte, f float64) []byte {
+	if t, ok := tenths(f); ok {
+		return appendTenths(b, t)
+	}
 	b = strconv.AppendFloat(b, f, 'f', 1, 64)
 	if n := len(b); n >= 2 && b[n-2] == '.' && b[n-1] == '0' {
 		b = b[:n-2]
+	}
+	return b
+}
+
+// tenths is f in tenths, when f is a whole number of tenths as ganttRound makes them (the
+// double nearest to it) and not negative: then it can be written with integer arithmetic, which
+// a chart of hundreds of rows, each a dozen numbers, notices.
+func tenths(f float64) (int64, bool) {
+	if !(f >= 0 && f < 1e12) {
+		return 0, false
+	}
+	t := int64(math.Round(f * 10))
+	return t, float64(t)/10 == f
+}
+
+// appendTenths writes t tenths as a decimal, without a trailing ".0": what AppendFloat writes
+// for the double nearest to it, to the shortest or to one decimal place.
+func appendTenths(b []byte, t int64) []byte {
+	b = strconv.AppendInt(b, t/10, 10)
+	if d := t % 10; d != 0 {
+		b = append(b, '.', byte('0'+d))
 	}
 	return b
 }

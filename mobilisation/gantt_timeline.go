@@ -42,7 +42,22 @@ func GanttSections(p GanttPlan) GanttTimeline {
 	for _, ph := range p.Phases {
 		known[ph.ID] = true
 	}
-	byPhase := map[string][]GanttMilestone{}
+	// Each phase's milestones in plan order, in one array for all of them.
+	count := map[string]int{}
+	for i := range p.Milestones {
+		id := p.Milestones[i].PhaseID
+		if !known[id] {
+			id = ""
+		}
+		count[id]++
+	}
+	all := make([]GanttMilestone, len(p.Milestones))
+	byPhase := make(map[string][]GanttMilestone, len(count))
+	at := 0
+	for id, n := range count {
+		byPhase[id] = all[at : at : at+n]
+		at += n
+	}
 	for _, m := range p.Milestones {
 		id := m.PhaseID
 		if !known[id] {

@@ -133,7 +133,11 @@ func (w *htmlWriter) s(raw string) *htmlWriter { w.b.WriteString(raw); return w 
 
 // f writes a coordinate without an exponent, as few digits as it needs.
 func (w *htmlWriter) f(v float64) *htmlWriter {
-	w.b.Write(strconv.AppendFloat(w.num[:0], v, 'f', -1, 64))
+	if t, ok := tenths(v); ok { // most are: the layout rounds to tenths
+		w.b.Write(appendTenths(w.num[:0], t))
+	} else {
+		w.b.Write(strconv.AppendFloat(w.num[:0], v, 'f', -1, 64))
+	}
 	return w
 }
 
