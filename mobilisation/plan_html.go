@@ -17,10 +17,25 @@ import (
 // milestone is a link to its page, named with its whole title, so it can be reached and read
 // with the keyboard as well as the mouse; app.css shows the tip on hover and on focus.
 func (g GanttChart) Drawing() template.HTML {
-	if g.Empty {
-		return ""
-	}
 	var w htmlWriter
+	g.draw(&w)
+	return w.html()
+}
+
+// DrawingParts is Drawing in parts of a few tens of KB, for the page's template to write one
+// after another: html/template copies each value it writes into a buffer of its own, which it
+// keeps for the next value only up to 64 KB, so a whole 100 KB drawing would be copied into a
+// new buffer every time.
+func (g GanttChart) DrawingParts() []template.HTML {
+	var w htmlWriter
+	g.draw(&w)
+	return w.parts()
+}
+
+func (g GanttChart) draw(w *htmlWriter) {
+	if g.Empty {
+		return
+	}
 	w.b.Grow(g.drawingSize())
 	for _, r := range g.Rows {
 		switch {
@@ -90,9 +105,9 @@ func (g GanttChart) Drawing() template.HTML {
 			w.s("</g>")
 		}
 		w.s("\n  </a>")
+		w.cut()
 	}
 	w.s("\n")
-	return w.html()
 }
 
 // drawingSize is about how long Drawing's SVG is, so that it is written into one buffer: the
@@ -123,10 +138,41 @@ func (g GanttChart) drawingSize() int {
 }
 
 // htmlWriter writes a fragment of HTML into one buffer, so a chart or a table is one
-// allocation rather than one per number, and html hands the buffer over without copying it.
+// allocation rather than one per number, and html hands the buffer over without copying it;
+// parts hands it over in parts, cut where the writer was told it may be cut.
 type htmlWriter struct {
-	b   strings.Builder
-	num [32]byte
+	b    strings.Builder
+	num  [32]byte
+	cuts []int // where parts ends each part but the last
+}
+
+// htmlPart is how long a part grows before it is cut: with the row that passes it, a part stays
+// well under the 64 KB that html/template's printing (fmt) keeps a buffer for.
+const htmlPart = 32 << 10
+
+// cut marks the end of a row, where a part may end.
+func (w *htmlWriter) cut() {
+	last := 0
+	if len(w.cuts) > 0 {
+		last = w.cuts[len(w.cuts)-1]
+	}
+	if w.b.Len()-last >= htmlPart {
+		w.cuts = append(w.cuts, w.b.Len())
+	}
+}
+
+func (w *htmlWriter) parts() []template.HTML {
+	s := w.b.String()
+	parts := make([]template.HTML, 0, len(w.cuts)+1)
+	from := 0
+	for _, to := range w.cuts {
+		parts = append(parts, template.HTML(s[from:to])) //nolint:gosec // every text written went through t
+		from = to
+	}
+	if from < len(s) {
+		parts = append(parts, template.HTML(s[from:])) //nolint:gosec // as above
+	}
+	return parts
 }
 
 func (w *htmlWriter) s(raw string) *htmlWriter { w.b.WriteString(raw); return w }
@@ -175,9 +221,10 @@ func (w *htmlWriter) html() template.HTML {
 // MilestoneRows are milestones as rows of a table.
 type MilestoneRows []MilestoneRow
 
-// PlanTable is the rows of the plan page's milestones table, in one piece: the template would
-// spend more on calling PlanTableRow for each of hundreds of rows than the rows cost to write.
-func (rows MilestoneRows) PlanTable() template.HTML {
+// PlanTable is the rows of the plan page's milestones table, written at once (the template
+// would spend more on calling PlanTableRow for each of hundreds of rows than the rows cost to
+// write), in parts as DrawingParts is.
+func (rows MilestoneRows) PlanTable() []template.HTML {
 	var w htmlWriter
 	n := 0
 	for _, r := range rows {
@@ -187,8 +234,9 @@ func (rows MilestoneRows) PlanTable() template.HTML {
 	w.b.Grow(planTableRowSize*len(rows) + n + n/8) // an eighth more for escaping
 	for i := range rows {
 		rows[i].writePlanTableRow(&w)
+		w.cut()
 	}
-	return w.html()
+	return w.parts()
 }
 
 // planTableRowSize is the markup of a row of the milestones table without its texts, rounded up.
