@@ -257,10 +257,11 @@ func Gantt(p GanttPlan) GanttChart {
 	if orphans {
 		phases = append(append([]GanttPhase(nil), phases...), GanttPhase{Name: "Not in a phase"})
 	}
-	// Each phase's milestones in the order they are drawn (order[ends[i-1]:ends[i]]): by
-	// workstream in order of first appearance, each workstream's in plan order (a counting
-	// sort); with the workstreams' headings counted, so that the rows are allocated once.
-	order := make([]GanttMilestone, 0, len(p.Milestones)) // more only when phases share an id
+	// Each phase's milestones in the order they are drawn (order[ends[i-1]:ends[i]], positions in
+	// p.Milestones): by workstream in order of first appearance, each workstream's in plan order
+	// (a counting sort); with the workstreams' headings counted, so that the rows are allocated
+	// once.
+	order := make([]int, 0, len(p.Milestones)) // more only when phases share an id
 	ends := make([]int, len(phases))
 	rows := len(phases)
 	streamAt := map[string]int{}
@@ -291,7 +292,7 @@ func Gantt(p GanttPlan) GanttChart {
 		order = slices.Grow(order, next-from)[:next]
 		for j, k := range stream {
 			if k >= 0 {
-				order[at[k]] = p.Milestones[j]
+				order[at[k]] = j
 				at[k]++
 			}
 		}
@@ -329,8 +330,9 @@ func Gantt(p GanttPlan) GanttChart {
 		if i > 0 {
 			from = ends[i-1]
 		}
-		for j, m := range order[from:ends[i]] {
-			if j == 0 || m.Workstream != order[from+j-1].Workstream {
+		for j, mi := range order[from:ends[i]] {
+			m := &p.Milestones[mi]
+			if j == 0 || m.Workstream != p.Milestones[order[from+j-1]].Workstream {
 				c.Rows = append(c.Rows, textRow(texts, "workstream", y, ganttStreamRow, m.Workstream))
 				y += ganttStreamRow
 			}
@@ -619,8 +621,45 @@ func parseGanttDay(s string) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
+	if y, m, d, ok := dayParts(s); ok {
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), true
+	}
 	t, err := time.Parse("2006-01-02", s)
 	return t, err == nil
+}
+
+// dayParts reads a valid day written "2006-01-02" in digits, as time.Parse would, without its
+// generality: a plan's chart and table read a few days for each of hundreds of milestones. ok
+// is false for anything else, which time.Parse is left to read (or refuse).
+func dayParts(s string) (year int, month time.Month, day int, ok bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, 0, 0, false
+	}
+	var n [3]int
+	for i, f := range [3][2]int{{0, 4}, {5, 7}, {8, 10}} {
+		for _, c := range []byte(s[f[0]:f[1]]) {
+			if c < '0' || c > '9' {
+				return 0, 0, 0, false
+			}
+			n[i] = n[i]*10 + int(c-'0')
+		}
+	}
+	year, month, day = n[0], time.Month(n[1]), n[2]
+	if month < time.January || month > time.December || day < 1 || day > daysIn(month, year) {
+		return 0, 0, 0, false
+	}
+	return year, month, day, true
+}
+
+// daysIn is how many days month has in year.
+func daysIn(month time.Month, year int) int {
+	if month == time.February {
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return [...]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[month-1]
 }
 
 // ukDay shows a day as people read it: "1 Apr 2019".

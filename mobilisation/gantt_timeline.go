@@ -42,28 +42,38 @@ func GanttSections(p GanttPlan) GanttTimeline {
 	for _, ph := range p.Phases {
 		known[ph.ID] = true
 	}
-	// Each phase's milestones in plan order, in one array for all of them.
-	count := map[string]int{}
+	// Each phase's milestones in plan order: a slice of p.Milestones when they are next to each
+	// other there (a plan view lists them by phase), else copied together.
+	type span struct{ first, last, n int }
+	spans := map[string]span{}
+	phaseOf := func(m *GanttMilestone) string {
+		if !known[m.PhaseID] {
+			return ""
+		}
+		return m.PhaseID
+	}
 	for i := range p.Milestones {
-		id := p.Milestones[i].PhaseID
-		if !known[id] {
-			id = ""
+		id := phaseOf(&p.Milestones[i])
+		sp, ok := spans[id]
+		if !ok {
+			sp.first = i
 		}
-		count[id]++
+		sp.last, sp.n = i, sp.n+1
+		spans[id] = sp
 	}
-	all := make([]GanttMilestone, len(p.Milestones))
-	byPhase := make(map[string][]GanttMilestone, len(count))
-	at := 0
-	for id, n := range count {
-		byPhase[id] = all[at : at : at+n]
-		at += n
-	}
-	for _, m := range p.Milestones {
-		id := m.PhaseID
-		if !known[id] {
-			id = ""
+	byPhase := make(map[string][]GanttMilestone, len(spans))
+	for id, sp := range spans {
+		if sp.last-sp.first+1 == sp.n {
+			byPhase[id] = p.Milestones[sp.first : sp.last+1 : sp.last+1]
+			continue
 		}
-		byPhase[id] = append(byPhase[id], m)
+		ms := make([]GanttMilestone, 0, sp.n)
+		for i := sp.first; i <= sp.last; i++ {
+			if phaseOf(&p.Milestones[i]) == id {
+				ms = append(ms, p.Milestones[i])
+			}
+		}
+		byPhase[id] = ms
 	}
 	var t GanttTimeline
 	add := func(id, name string, phases []GanttPhase) {

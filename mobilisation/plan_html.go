@@ -191,28 +191,18 @@ func (w *htmlWriter) f(v float64) *htmlWriter {
 func (w *htmlWriter) t(text string) *htmlWriter {
 	last := 0
 	for i := 0; i < len(text); i++ {
-		var esc string
-		switch text[i] {
-		case '&':
-			esc = "&amp;"
-		case '\'':
-			esc = "&#39;"
-		case '<':
-			esc = "&lt;"
-		case '>':
-			esc = "&gt;"
-		case '"':
-			esc = "&#34;"
-		default:
-			continue
+		if esc := htmlEscapes[text[i]]; esc != "" {
+			w.b.WriteString(text[last:i])
+			w.b.WriteString(esc)
+			last = i + 1
 		}
-		w.b.WriteString(text[last:i])
-		w.b.WriteString(esc)
-		last = i + 1
 	}
 	w.b.WriteString(text[last:])
 	return w
 }
+
+// htmlEscapes are html.EscapeString's replacements, by byte.
+var htmlEscapes = [256]string{'&': "&amp;", '\'': "&#39;", '<': "&lt;", '>': "&gt;", '"': "&#34;"}
 
 func (w *htmlWriter) html() template.HTML {
 	return template.HTML(w.b.String()) //nolint:gosec // every text written went through t

@@ -45,11 +45,16 @@ func (t *textBuf) bytes(b []byte) string {
 
 // day is dayText: a UK calendar day as people read it, "1 April 2019".
 func (t *textBuf) day(d string) string {
+	var b [32]byte
+	if y, m, day, ok := dayParts(d); ok && y >= 1000 { // as Format writes it, without its generality
+		out := strconv.AppendInt(b[:0], int64(day), 10)
+		out = append(append(append(out, ' '), m.String()...), ' ')
+		return t.bytes(strconv.AppendInt(out, int64(y), 10))
+	}
 	day, err := time.Parse(dayFormat, d)
 	if err != nil {
 		return d
 	}
-	var b [32]byte
 	return t.bytes(day.AppendFormat(b[:0], "2 January 2006"))
 }
 
