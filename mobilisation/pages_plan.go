@@ -203,10 +203,18 @@ func ganttOf(texts *textBuf, v PlanView) GanttPlan {
 // planPage builds the plan page from its view, its timeline and milestones narrowed by f; errs
 // are the filter's messages, shown beside its fields.
 func planPage(v PlanView, f GanttFilter, errs map[string]string) PlanPage {
-	// The page's short texts (hrefs, days, counts) share one buffer: a plan has hundreds of
-	// milestones, each with a few.
-	texts := newTextBuf(160*len(v.Milestones) + 24*len(v.Workstreams)*(len(v.Phases)+1))
-	all := ganttOf(texts, v)
+	texts := planTexts(v)
+	return planPageOf(texts, v, ganttOf(texts, v), f, errs)
+}
+
+// planTexts is the buffer of the plan page's short texts (hrefs, days, counts): a plan has
+// hundreds of milestones, each with a few.
+func planTexts(v PlanView) *textBuf {
+	return newTextBuf(160*len(v.Milestones) + 24*len(v.Workstreams)*(len(v.Phases)+1))
+}
+
+// planPageOf is planPage from the plan's chart, all (ganttOf(texts, v)).
+func planPageOf(texts *textBuf, v PlanView, all GanttPlan, f GanttFilter, errs map[string]string) PlanPage {
 	g := f.Filter(all)
 	page := PlanPage{ID: v.Plan.ID, Title: planTitle(v), Procurement: v.ProcurementTitle + " (" + v.ProcurementReference + ")",
 		Provider: v.ProviderName, Lead: v.LeadOrgName, LeadUser: v.LeadUserName, Template: v.TemplateName, Today: dayText(v.Today),
@@ -284,11 +292,13 @@ func (h *Pages) plan(c *fiber.Ctx) error {
 		return err
 	}
 	f := GanttFilter{Phase: c.Query("phase"), Workstream: c.Query("workstream")}
-	errs := f.Check(ganttOf(nil, v))
+	texts := planTexts(v)
+	all := ganttOf(texts, v)
+	errs := f.Check(all)
 	if errs != nil {
 		f = GanttFilter{}
 	}
-	return h.render(c, "mobilisation/plan", planTitle(v), planPage(v, f, errs), errs)
+	return h.render(c, "mobilisation/plan", planTitle(v), planPageOf(texts, v, all, f, errs), errs)
 }
 
 // --- a milestone ---
