@@ -265,7 +265,7 @@ func Gantt(p GanttPlan) GanttChart {
 	ends := make([]int, len(phases))
 	rows := len(phases)
 	streamAt := map[string]int{}
-	var stream, at []int // each milestone's workstream (-1: another phase's); where each workstream's go
+	var stream, at []int // each milestone's workstream (-1: another phase's); where each workstream's next goes
 	for i, ph := range phases {
 		clear(streamAt)
 		stream, at = stream[:0], at[:0]
