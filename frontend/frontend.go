@@ -14,6 +14,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"golive/tenants/access"
@@ -75,7 +76,15 @@ type Page struct {
 // Renderer renders pages from the embedded templates.
 type Renderer struct {
 	pages map[string]*template.Template
+	// bufs are the buffers pages are rendered into, kept for the next page: growing a new one
+	// to a large page's size (a plan of 300 milestones is 700 KB) made more garbage than the
+	// page itself (mobilisation's BenchmarkPlanPage300).
+	bufs sync.Pool
 }
+
+// maxKeptBuffer is the largest buffer kept for the next page; a larger one is left to the
+// garbage collector, so one huge page does not hold its memory for good.
+const maxKeptBuffer = 4 << 20
 
 // New parses every page with the layout and partials.
 func New() (*Renderer, error) {
@@ -112,8 +121,17 @@ func (r *Renderer) Render(w io.Writer, name string, data any) error {
 	if !ok {
 		return fmt.Errorf("render: no page template %q", name)
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout", data); err != nil {
+	buf, _ := r.bufs.Get().(*bytes.Buffer)
+	if buf == nil {
+		buf = new(bytes.Buffer)
+	}
+	defer func() {
+		if buf.Cap() <= maxKeptBuffer {
+			buf.Reset()
+			r.bufs.Put(buf)
+		}
+	}()
+	if err := t.ExecuteTemplate(buf, "layout", data); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	_, err := w.Write(buf.Bytes())

@@ -3,9 +3,12 @@ package mobilisation
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // The plan's timeline (Gantt chart) as a drawing model: every coordinate is worked out here, in
@@ -138,7 +141,11 @@ var ragFill = map[RAG]string{
 
 var ragLetter = map[RAG]string{RAGRed: "R", RAGAmber: "A", RAGGreen: "G", RAGDone: "D"}
 
-var ragWord = map[RAG]string{RAGRed: "red", RAGAmber: "amber", RAGGreen: "green", RAGDone: "done"}
+// ragLetterCP is the marker of a milestone on the critical path.
+var ragLetterCP = map[RAG]string{RAGRed: "R CP", RAGAmber: "A CP", RAGGreen: "G CP", RAGDone: "D CP"}
+
+// ragNamed is what a milestone's link adds to its title: ": red".
+var ragNamed = map[RAG]string{RAGRed: ": red", RAGAmber: ": amber", RAGGreen: ": green", RAGDone: ": done"}
 
 // Gantt lays out the chart. Days that do not parse are left out of the drawing (the table still
 // lists the milestone); it never fails, so a page always renders.
@@ -170,6 +177,7 @@ func Gantt(p GanttPlan) GanttChart {
 		every++
 	}
 	named := false
+	c.Months = make([]GanttMonth, 0, months)
 	for m := start; m.Before(end); m = m.AddDate(0, 1, 0) {
 		next := m.AddDate(0, 1, 0)
 		gm := GanttMonth{X: dayStart(m), Width: ganttRound(dayStart(next) - dayStart(m))}
@@ -225,24 +233,81 @@ func Gantt(p GanttPlan) GanttChart {
 	// appearance, keeping the plan's order within a workstream. Milestones of no known phase
 	// come last under their own heading.
 	y := c.BodyY
-	byPhase := map[string][]GanttMilestone{}
 	known := map[string]bool{}
 	for _, ph := range p.Phases {
 		known[ph.ID] = true
 	}
-	for _, m := range p.Milestones {
-		id := m.PhaseID
-		if !known[id] {
-			id = ""
+	// phaseOf is the phase a milestone is drawn under: "" when its own is not in the plan.
+	phaseOf := func(m *GanttMilestone) string {
+		if !known[m.PhaseID] {
+			return ""
 		}
-		byPhase[id] = append(byPhase[id], m)
+		return m.PhaseID
+	}
+	titles, shortened, orphans := 0, 0, false
+	for i := range p.Milestones {
+		m := &p.Milestones[i]
+		orphans = orphans || phaseOf(m) == ""
+		titles += len(m.Title)
+		if utf8.RuneCountInString(m.Title) > ganttLabelChars {
+			shortened++
+		}
 	}
 	phases := p.Phases
-	if len(byPhase[""]) > 0 {
+	if orphans {
 		phases = append(append([]GanttPhase(nil), phases...), GanttPhase{Name: "Not in a phase"})
 	}
+	// Each phase's milestones in the order they are drawn (order[ends[i-1]:ends[i]], positions in
+	// p.Milestones): by workstream in order of first appearance, each workstream's in plan order
+	// (a counting sort); with the workstreams' headings counted, so that the rows are allocated
+	// once.
+	order := make([]int, 0, len(p.Milestones)) // more only when phases share an id
+	ends := make([]int, len(phases))
+	rows := len(phases)
+	streamAt := map[string]int{}
+	var stream, at []int // each milestone's workstream (-1: another phase's); where each workstream's next goes
+	for i, ph := range phases {
+		clear(streamAt)
+		stream, at = stream[:0], at[:0]
+		for j := range p.Milestones {
+			m := &p.Milestones[j]
+			if phaseOf(m) != ph.ID {
+				stream = append(stream, -1)
+				continue
+			}
+			k, ok := streamAt[m.Workstream]
+			if !ok {
+				k = len(at)
+				streamAt[m.Workstream] = k
+				at = append(at, 0)
+			}
+			stream = append(stream, k)
+			at[k]++
+		}
+		from, next := len(order), len(order)
+		for k, n := range at {
+			at[k] = next
+			next += n
+		}
+		order = slices.Grow(order, next-from)[:next]
+		for j, k := range stream {
+			if k >= 0 {
+				order[at[k]] = j
+				at[k]++
+			}
+		}
+		ends[i] = next
+		rows += len(at) + next - from
+	}
+	c.Rows = make([]GanttRow, 0, rows)
+	// What the rows point to or name is made in a few buffers for the whole chart rather than
+	// one allocation per row: a plan has hundreds of rows.
+	texts := newTextBuf(2*titles + 100*len(p.Milestones) + 64*len(phases))
+	bars := make([]GanttBar, 0, len(p.Milestones))
+	tips := make([]GanttTip, 0, shortened)
+	var tipLines []GanttTipLine
 	shade := false
-	for _, ph := range phases {
+	for i, ph := range phases {
 		head := ph.Name
 		if d, ok := parseGanttDay(ph.GoLive); ok {
 			head += ", go-live " + ganttDay(d)
@@ -253,64 +318,70 @@ func Gantt(p GanttPlan) GanttChart {
 		if ph.Live {
 			head += ": live"
 		}
-		pr := textRow("phase", y, ganttPhaseRow, head)
+		pr := textRow(texts, "phase", y, ganttPhaseRow, head)
 		// A phase's heading has the whole width of the chart to itself.
-		pr.Label, pr.Full = shortenText(head, 2*ganttLabelChars+20), ""
+		pr.Label, pr.Full = shortenText(texts, head, 2*ganttLabelChars+20), ""
 		if pr.Label != head {
 			pr.Full = head
 		}
 		c.Rows = append(c.Rows, pr)
 		y += ganttPhaseRow
-		var streams []string
-		rows := map[string][]GanttMilestone{}
-		for _, m := range byPhase[ph.ID] {
-			if _, ok := rows[m.Workstream]; !ok {
-				streams = append(streams, m.Workstream)
-			}
-			rows[m.Workstream] = append(rows[m.Workstream], m)
+		from := 0
+		if i > 0 {
+			from = ends[i-1]
 		}
-		for _, ws := range streams {
-			c.Rows = append(c.Rows, textRow("workstream", y, ganttStreamRow, ws))
-			y += ganttStreamRow
-			for _, m := range rows[ws] {
-				r := textRow("milestone", y, ganttRowH, m.Title)
-				r.ID, r.Href, r.RAG, r.Shaded = m.ID, m.Href, m.RAG, shade
-				shade = !shade
-				r.Fill = ragFill[m.RAG]
-				if r.Fill == "" {
-					r.Fill = "#ffffff"
-				}
-				r.StrokeWidth = 1
-				r.Code = ragLetter[m.RAG]
-				r.Name = m.Title
-				if w := ragWord[m.RAG]; w != "" {
-					r.Name += ": " + w
-				}
-				if m.Critical {
-					r.StrokeWidth = 3
-					r.Code = strings.TrimSpace(r.Code + " CP")
-					r.Name += ", on the critical path"
-				}
-				if r.Full != "" {
-					r.Tip = ganttTip(r.Full, y)
-				}
-				if due, ok := parseGanttDay(m.DueOn); ok {
-					x, cy := dayMid(due), y+ganttRowH/2
-					r.Diamond = diamond(x, cy, 7)
-					r.CodeX = ganttRound(x + 10)
-					if fin, ok := parseGanttDay(m.Finish); ok && fin.After(due) {
-						fx := dayMid(fin)
-						r.Slip = &GanttBar{X: x, Y: ganttRound(cy - 4), W: ganttRound(fx - x), H: 8}
-						r.CodeX = ganttRound(fx + 10)
-					}
-				}
-				c.Rows = append(c.Rows, r)
-				y += ganttRowH
+		for j, mi := range order[from:ends[i]] {
+			m := &p.Milestones[mi]
+			if j == 0 || m.Workstream != p.Milestones[order[from+j-1]].Workstream {
+				c.Rows = append(c.Rows, textRow(texts, "workstream", y, ganttStreamRow, m.Workstream))
+				y += ganttStreamRow
 			}
+			r := textRow(texts, "milestone", y, ganttRowH, m.Title)
+			r.ID, r.Href, r.RAG, r.Shaded = m.ID, m.Href, m.RAG, shade
+			shade = !shade
+			r.Fill = ragFill[m.RAG]
+			if r.Fill == "" {
+				r.Fill = "#ffffff"
+			}
+			r.StrokeWidth = 1
+			r.Code = ragLetter[m.RAG]
+			r.Name = m.Title
+			word, critical := ragNamed[m.RAG], ""
+			if m.Critical {
+				r.StrokeWidth = 3
+				r.Code = ragLetterCP[m.RAG]
+				if r.Code == "" {
+					r.Code = "CP"
+				}
+				critical = ", on the critical path"
+			}
+			if word != "" || critical != "" {
+				r.Name = texts.cat(m.Title, word, critical)
+			}
+			if r.Full != "" {
+				var tip GanttTip
+				tip, tipLines = ganttTip(r.Full, y, tipLines)
+				tips = append(tips, tip)
+				r.Tip = &tips[len(tips)-1]
+			}
+			if due, ok := parseGanttDay(m.DueOn); ok {
+				x, cy := dayMid(due), y+ganttRowH/2
+				r.Diamond = diamond(texts, x, cy, 7)
+				r.CodeX = ganttRound(x + 10)
+				if fin, ok := parseGanttDay(m.Finish); ok && fin.After(due) {
+					fx := dayMid(fin)
+					bars = append(bars, GanttBar{X: x, Y: ganttRound(cy - 4), W: ganttRound(fx - x), H: 8})
+					r.Slip = &bars[len(bars)-1]
+					r.CodeX = ganttRound(fx + 10)
+				}
+			}
+			c.Rows = append(c.Rows, r)
+			y += ganttRowH
 		}
 	}
 	c.Height = ganttRound(y + 8)
 
+	c.Lines = make([]GanttLine, 0, len(marks))
 	for i, mk := range marks {
 		x := dayMid(mk.day)
 		l := GanttLine{Kind: mk.kind, X: x, Y1: ganttRound(ganttMonthRow + float64(i)*ganttLineRow + 4), Y2: c.Height,
@@ -354,55 +425,107 @@ func ganttRange(p GanttPlan) (first, last time.Time, ok bool) {
 	return first, last, ok
 }
 
-func textRow(kind string, y, h float64, text string) GanttRow {
+func textRow(texts *textBuf, kind string, y, h float64, text string) GanttRow {
 	r := GanttRow{Kind: kind, IsPhase: kind == "phase", IsWorkstream: kind == "workstream", Y: ganttRound(y), H: h,
-		TextY: ganttRound(y + h/2 + 5), Label: shortenText(text, ganttLabelChars)}
+		TextY: ganttRound(y + h/2 + 5), Label: shortenText(texts, text, ganttLabelChars)}
 	if r.Label != text {
 		r.Full = text
 	}
 	return r
 }
 
-// ganttTip boxes a whole title above the row at y, in lines that fit the chart's width.
-func ganttTip(text string, y float64) *GanttTip {
-	lines := wrapWords(text, int((ganttWidth-40)/ganttCharW))
-	t := &GanttTip{X: 14, H: float64(len(lines))*(ganttFontSize+4) + 8}
+// ganttTip boxes a whole title above the row at y, in lines that fit the chart's width; the
+// lines are appended to lines, which the tip's Lines is a slice of.
+func ganttTip(text string, y float64, lines []GanttTipLine) (GanttTip, []GanttTipLine) {
+	var buf [4]string
+	words := wrapWords(buf[:0], text, int((ganttWidth-40)/ganttCharW))
+	t := GanttTip{X: 14, H: float64(len(words))*(ganttFontSize+4) + 8}
 	longest := 0
-	for _, l := range lines {
-		longest = max(longest, len([]rune(l)))
+	for _, l := range words {
+		longest = max(longest, utf8.RuneCountInString(l))
 	}
 	t.W = ganttRound(min(float64(longest)*ganttCharW+12, ganttWidth-t.X-2))
 	t.Y = ganttRound(max(y-t.H-1, 0))
-	for i, l := range lines {
-		t.Lines = append(t.Lines, GanttTipLine{Text: l, Y: ganttRound(t.Y + 4 + float64(i+1)*(ganttFontSize+4) - 4)})
+	from := len(lines)
+	for i, l := range words {
+		lines = append(lines, GanttTipLine{Text: l, Y: ganttRound(t.Y + 4 + float64(i+1)*(ganttFontSize+4) - 4)})
 	}
-	return t
+	t.Lines = lines[from:len(lines):len(lines)]
+	return t, lines
 }
 
-// wrapWords breaks text into lines of at most n characters, between words where it can.
-func wrapWords(text string, n int) []string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(text) {
-		for len([]rune(w)) > n { // a word longer than a line is cut
-			if line != "" {
-				lines, line = append(lines, line), ""
-			}
-			lines, w = append(lines, string([]rune(w)[:n])), string([]rune(w)[n:])
-		}
+// wrapWords appends to dst the lines of text broken into at most n characters, between words
+// where it can. A line whose words were one space apart in text is a slice of text.
+func wrapWords(dst []string, text string, n int) []string {
+	if len(text) <= n && oneSpaced(text) { // most titles: one line, as they are
+		return append(dst, text)
+	}
+	line, end := "", -1 // end: where line ends in text, when it is a slice of text
+	add := func(w string, at int) {
 		switch {
 		case line == "":
-			line = w
-		case len([]rune(line))+1+len([]rune(w)) <= n:
-			line += " " + w
+			line, end = w, at+len(w)
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) <= n:
+			if end >= 0 && at == end+1 && text[end] == ' ' {
+				line, end = text[end-len(line):at+len(w)], at+len(w)
+			} else {
+				line, end = line+" "+w, -1
+			}
 		default:
-			lines, line = append(lines, line), w
+			dst, line, end = append(dst, line), w, at+len(w)
 		}
 	}
-	if line != "" || len(lines) == 0 {
-		lines = append(lines, line)
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		if unicode.IsSpace(r) {
+			i += size
+			continue
+		}
+		at := i
+		for i < len(text) {
+			r, size := utf8.DecodeRuneInString(text[i:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			i += size
+		}
+		w := text[at:i]
+		for utf8.RuneCountInString(w) > n { // a word longer than a line is cut
+			if line != "" {
+				dst, line, end = append(dst, line), "", -1
+			}
+			cut := runeOffset(w, n)
+			dst, w, at = append(dst, w[:cut]), w[cut:], at+cut
+		}
+		add(w, at)
 	}
-	return lines
+	if line != "" || len(dst) == 0 {
+		dst = append(dst, line)
+	}
+	return dst
+}
+
+// oneSpaced says whether text is ASCII words one space apart, with no space around them.
+func oneSpaced(text string) bool {
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c >= utf8.RuneSelf, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && (i == 0 || i == len(text)-1 || text[i-1] == ' '):
+			return false
+		}
+	}
+	return true
+}
+
+// runeOffset is where the n+1th rune of s starts (len(s) if it has no more).
+func runeOffset(s string, n int) int {
+	i := 0
+	for ; n > 0 && i < len(s); n-- {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return i
 }
 
 // ganttDesc says in words what the drawing shows, for its <desc>.
@@ -441,8 +564,9 @@ func ganttDesc(p GanttPlan, start, end time.Time) string {
 	return b.String()
 }
 
-func diamond(x, y, r float64) string {
-	b := make([]byte, 0, 64) // one allocation a diamond: a big plan has hundreds
+func diamond(texts *textBuf, x, y, r float64) string {
+	var buf [64]byte
+	b := buf[:0]
 	for i, p := range [8]float64{x, y - r, x + r, y, x, y + r, x - r, y} {
 		switch {
 		case i == 0:
@@ -453,16 +577,40 @@ func diamond(x, y, r float64) string {
 		}
 		b = appendGanttNum(b, p)
 	}
-	return string(b)
+	return texts.bytes(b)
 }
 
 func ganttNum(f float64) string { return string(appendGanttNum(nil, f)) }
 
 // appendGanttNum writes f to one decimal place, without a trailing ".0".
 func appendGanttNum(b []byte, f float64) []byte {
+	if t, ok := tenths(f); ok {
+		return appendTenths(b, t)
+	}
 	b = strconv.AppendFloat(b, f, 'f', 1, 64)
 	if n := len(b); n >= 2 && b[n-2] == '.' && b[n-1] == '0' {
 		b = b[:n-2]
+	}
+	return b
+}
+
+// tenths is f in tenths, when f is a whole number of tenths as ganttRound makes them (the
+// double nearest to it) and not negative: then it can be written with integer arithmetic, which
+// a chart of hundreds of rows, each a dozen numbers, notices.
+func tenths(f float64) (int64, bool) {
+	if !(f >= 0 && f < 1e12) {
+		return 0, false
+	}
+	t := int64(math.Round(f * 10))
+	return t, float64(t)/10 == f
+}
+
+// appendTenths writes t tenths as a decimal, without a trailing ".0": what AppendFloat writes
+// for the double nearest to it, to the shortest or to one decimal place.
+func appendTenths(b []byte, t int64) []byte {
+	b = strconv.AppendInt(b, t/10, 10)
+	if d := t % 10; d != 0 {
+		b = append(b, '.', byte('0'+d))
 	}
 	return b
 }
@@ -473,20 +621,60 @@ func parseGanttDay(s string) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, false
 	}
+	if y, m, d, ok := dayParts(s); ok {
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), true
+	}
 	t, err := time.Parse("2006-01-02", s)
 	return t, err == nil
+}
+
+// dayParts reads a valid day written "2006-01-02" in digits, as time.Parse would, without its
+// generality: a plan's chart and table read a few days for each of hundreds of milestones. ok
+// is false for anything else, which time.Parse is left to read (or refuse).
+func dayParts(s string) (year int, month time.Month, day int, ok bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, 0, 0, false
+	}
+	var n [3]int
+	for i, f := range [3][2]int{{0, 4}, {5, 7}, {8, 10}} {
+		for _, c := range []byte(s[f[0]:f[1]]) {
+			if c < '0' || c > '9' {
+				return 0, 0, 0, false
+			}
+			n[i] = n[i]*10 + int(c-'0')
+		}
+	}
+	year, month, day = n[0], time.Month(n[1]), n[2]
+	if month < time.January || month > time.December || day < 1 || day > daysIn(month, year) {
+		return 0, 0, 0, false
+	}
+	return year, month, day, true
+}
+
+// daysIn is how many days month has in year.
+func daysIn(month time.Month, year int) int {
+	if month == time.February {
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	return [...]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[month-1]
 }
 
 // ukDay shows a day as people read it: "1 Apr 2019".
 func ganttDay(t time.Time) string { return t.Format("2 Jan 2006") }
 
-// shorten cuts text to n characters with an ellipsis, on a rune boundary.
-func shortenText(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
+// shortenText cuts text to n characters with an ellipsis, on a rune boundary.
+func shortenText(texts *textBuf, s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
-	return strings.TrimSpace(string(r[:n-1])) + "…"
+	head := s[:runeOffset(s, n-1)]
+	if !utf8.ValidString(head) { // as []rune would: each invalid byte becomes U+FFFD
+		head = string([]rune(head))
+	}
+	return texts.cat(strings.TrimSpace(head), "…")
 }
 
 func ganttPlural(n int) string {

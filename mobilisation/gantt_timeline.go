@@ -42,13 +42,38 @@ func GanttSections(p GanttPlan) GanttTimeline {
 	for _, ph := range p.Phases {
 		known[ph.ID] = true
 	}
-	byPhase := map[string][]GanttMilestone{}
-	for _, m := range p.Milestones {
-		id := m.PhaseID
-		if !known[id] {
-			id = ""
+	// Each phase's milestones in plan order: a slice of p.Milestones when they are next to each
+	// other there (a plan view lists them by phase), else copied together.
+	type span struct{ first, last, n int }
+	spans := map[string]span{}
+	phaseOf := func(m *GanttMilestone) string {
+		if !known[m.PhaseID] {
+			return ""
 		}
-		byPhase[id] = append(byPhase[id], m)
+		return m.PhaseID
+	}
+	for i := range p.Milestones {
+		id := phaseOf(&p.Milestones[i])
+		sp, ok := spans[id]
+		if !ok {
+			sp.first = i
+		}
+		sp.last, sp.n = i, sp.n+1
+		spans[id] = sp
+	}
+	byPhase := make(map[string][]GanttMilestone, len(spans))
+	for id, sp := range spans {
+		if sp.last-sp.first+1 == sp.n {
+			byPhase[id] = p.Milestones[sp.first : sp.last+1 : sp.last+1]
+			continue
+		}
+		ms := make([]GanttMilestone, 0, sp.n)
+		for i := sp.first; i <= sp.last; i++ {
+			if phaseOf(&p.Milestones[i]) == id {
+				ms = append(ms, p.Milestones[i])
+			}
+		}
+		byPhase[id] = ms
 	}
 	var t GanttTimeline
 	add := func(id, name string, phases []GanttPhase) {

@@ -130,9 +130,12 @@ func planTitle(v PlanView) string {
 	return fmt.Sprintf("%s: lot %d, %s", v.Plan.ContractReference, v.LotNumber, v.LotTitle)
 }
 
-func planHref(id string) string        { return "/mobilisation/plans/" + id }
-func milestoneHref(p, m string) string { return planHref(p) + "/milestones/" + m }
-func phaseHref(p, ph string) string    { return planHref(p) + "/phases/" + ph }
+// plansHref is where the address of every plan starts.
+const plansHref = "/mobilisation/plans/"
+
+func planHref(id string) string        { return plansHref + id }
+func milestoneHref(p, m string) string { return plansHref + p + "/milestones/" + m }
+func phaseHref(p, ph string) string    { return plansHref + p + "/phases/" + ph }
 
 // --- the plan's export ---
 

@@ -5,8 +5,10 @@ import (
 	"io"
 	"mime"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -57,8 +59,13 @@ type MilestoneRow struct {
 }
 
 func milestoneRow(planID string, m MilestoneView) MilestoneRow {
-	r := MilestoneRow{ID: m.ID, Href: milestoneHref(planID, m.ID), Title: m.Title, Workstream: m.Workstream, Phase: m.PhaseName,
-		Owner: m.OwnerName, OwnerOrg: m.OwnerOrgName, Side: ownerSideLabel(m.OwnerSide), Due: dayText(m.DueOn),
+	return milestoneRowOf(nil, milestoneHref(planID, m.ID), m)
+}
+
+// milestoneRowOf is milestoneRow linking to href, its texts made in texts.
+func milestoneRowOf(texts *textBuf, href string, m MilestoneView) MilestoneRow {
+	r := MilestoneRow{ID: m.ID, Href: href, Title: m.Title, Workstream: m.Workstream, Phase: m.PhaseName,
+		Owner: m.OwnerName, OwnerOrg: m.OwnerOrgName, Side: ownerSideLabel(m.OwnerSide), Due: texts.day(m.DueOn),
 		Status: statusLabel(m.Status), RAG: ragTag(m.RAG), Reason: m.Reason, CriticalPath: m.OnCriticalPath, Critical: m.Critical,
 		Done: m.AcceptedAt != nil, Waiting: m.AcceptedAt == nil && m.CompletionRequestedAt != nil, Evidence: m.EvidenceCount}
 	if r.Owner == "" {
@@ -67,15 +74,15 @@ func milestoneRow(planID string, m MilestoneView) MilestoneRow {
 	if r.Done {
 		r.Status = "Accepted"
 		if m.CompletedOn != "" {
-			r.Status += " " + dayText(m.CompletedOn)
+			r.Status = texts.cat("Accepted ", texts.day(m.CompletedOn))
 		}
 	}
 	r.Reason = statusNote(r, m.Reason)
 	if f := m.Forecast.Finish; f != "" && f != m.DueOn && !r.Done {
-		r.Forecast = dayText(f)
+		r.Forecast = texts.day(f)
 	}
 	if m.Forecast.SlipDays > 0 && !r.Done {
-		r.Slip = daysText(m.Forecast.SlipDays) + " late"
+		r.Slip = texts.days(m.Forecast.SlipDays, " late")
 	}
 	return r
 }
@@ -96,7 +103,32 @@ func statusNote(r MilestoneRow, reason string) string {
 	if strings.EqualFold(reason, r.Status) {
 		return ""
 	}
-	return strings.TrimSuffix(reason, " and "+strings.ToLower(r.Status))
+	return trimAndLower(reason, r.Status)
+}
+
+// trimAndLower is strings.TrimSuffix(reason, " and "+strings.ToLower(status)), without making
+// the suffix when status is ASCII (as statuses are): a page of hundreds of milestones asks it
+// of each.
+func trimAndLower(reason, status string) string {
+	for i := 0; i < len(status); i++ {
+		if status[i] >= utf8.RuneSelf {
+			return strings.TrimSuffix(reason, " and "+strings.ToLower(status))
+		}
+	}
+	n := len(reason) - len(status)
+	if n < len(" and ") || reason[n-len(" and "):n] != " and " {
+		return reason
+	}
+	for i := 0; i < len(status); i++ {
+		c := status[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if reason[n+i] != c {
+			return reason
+		}
+	}
+	return reason[:n-len(" and ")]
 }
 
 // --- the plan ---
@@ -111,8 +143,8 @@ type PlanPage struct {
 	RAG                    Tag
 	Phases                 []PhaseRow
 	Timeline               GanttTimeline
-	Milestones             []MilestoneRow // in the chart's order, narrowed by the filter
-	AllMilestones          int            // how many the plan has, filter or not
+	Milestones             MilestoneRows // in the chart's order, narrowed by the filter
+	AllMilestones          int           // how many the plan has, filter or not
 	Filter                 PlanFilterForm
 	Workstreams            WorkstreamTable
 	CanManage              bool
@@ -145,19 +177,25 @@ type WorkstreamCell struct {
 	Done  string // "3 of 5 done"
 }
 
-func workstreamCell(w WorkstreamView) WorkstreamCell {
-	return WorkstreamCell{RAG: ragTag(w.RAG), Done: fmt.Sprintf("%d of %d done", w.Done, w.Milestones)}
+func workstreamCell(texts *textBuf, w WorkstreamView) WorkstreamCell {
+	var b [48]byte
+	done := strconv.AppendInt(b[:0], int64(w.Done), 10)
+	done = append(done, " of "...)
+	done = strconv.AppendInt(done, int64(w.Milestones), 10)
+	return WorkstreamCell{RAG: ragTag(w.RAG), Done: texts.bytes(append(done, " done"...))} // "3 of 5 done"
 }
 
-// ganttOf reduces a plan view to what the chart draws.
-func ganttOf(v PlanView) GanttPlan {
-	g := GanttPlan{Title: planTitle(v), Today: v.Today}
+// ganttOf reduces a plan view to what the chart draws, its hrefs made in texts.
+func ganttOf(texts *textBuf, v PlanView) GanttPlan {
+	g := GanttPlan{Title: planTitle(v), Today: v.Today, Phases: make([]GanttPhase, 0, len(v.Phases)),
+		Milestones: make([]GanttMilestone, 0, len(v.Milestones))}
 	for _, ph := range v.Phases {
 		g.Phases = append(g.Phases, GanttPhase{ID: ph.ID, Name: ph.Name, GoLive: ph.GoLiveDay, Forecast: ph.Outlook.ForecastDay, Live: ph.State == Live})
 	}
 	for _, m := range v.Milestones {
 		g.Milestones = append(g.Milestones, GanttMilestone{ID: m.ID, PhaseID: m.PhaseID, Workstream: m.Workstream, Title: m.Title,
-			Href: milestoneHref(v.Plan.ID, m.ID), DueOn: m.DueOn, Finish: m.Forecast.Finish, RAG: m.RAG, Critical: m.OnCriticalPath, Done: m.AcceptedAt != nil})
+			Href: texts.cat(plansHref, v.Plan.ID, "/milestones/", m.ID), DueOn: m.DueOn, Finish: m.Forecast.Finish, RAG: m.RAG,
+			Critical: m.OnCriticalPath, Done: m.AcceptedAt != nil})
 	}
 	return g
 }
@@ -165,47 +203,63 @@ func ganttOf(v PlanView) GanttPlan {
 // planPage builds the plan page from its view, its timeline and milestones narrowed by f; errs
 // are the filter's messages, shown beside its fields.
 func planPage(v PlanView, f GanttFilter, errs map[string]string) PlanPage {
-	all := ganttOf(v)
+	texts := planTexts(v)
+	return planPageOf(texts, v, ganttOf(texts, v), f, errs)
+}
+
+// planTexts is the buffer of the plan page's short texts (hrefs, days, counts): a plan has
+// hundreds of milestones, each with a few.
+func planTexts(v PlanView) *textBuf {
+	return newTextBuf(160*len(v.Milestones) + 24*len(v.Workstreams)*(len(v.Phases)+1))
+}
+
+// planPageOf is planPage from the plan's chart, all (ganttOf(texts, v)).
+func planPageOf(texts *textBuf, v PlanView, all GanttPlan, f GanttFilter, errs map[string]string) PlanPage {
 	g := f.Filter(all)
 	page := PlanPage{ID: v.Plan.ID, Title: planTitle(v), Procurement: v.ProcurementTitle + " (" + v.ProcurementReference + ")",
 		Provider: v.ProviderName, Lead: v.LeadOrgName, LeadUser: v.LeadUserName, Template: v.TemplateName, Today: dayText(v.Today),
 		RAG: ragTag(v.RAG), CanManage: v.CanManage, Timeline: GanttSections(g), AllMilestones: len(v.Milestones)}
 	page.Filter = planFilterForm(all, f, errs)
+	page.Phases = make([]PhaseRow, 0, len(v.Phases))
+	page.Workstreams.Phases = make([]string, 0, len(v.Phases))
 	for _, ph := range v.Phases {
 		page.Phases = append(page.Phases, phaseRow(v.Plan.ID, ph))
 		page.Workstreams.Phases = append(page.Workstreams.Phases, ph.Name)
 	}
 	// The table lists the milestones in the order the chart draws them, so the two read alike.
-	byID := make(map[string]MilestoneView, len(g.Milestones))
-	for _, m := range v.Milestones {
-		byID[m.ID] = m
+	// all.Milestones[i] is v.Milestones[i], with its href.
+	byID := make(map[string]int, len(v.Milestones))
+	for i, m := range v.Milestones {
+		byID[m.ID] = i
 	}
 	shown := make(map[string]bool, len(g.Milestones))
 	for _, m := range g.Milestones {
 		shown[m.ID] = true
 	}
+	page.Milestones = make(MilestoneRows, 0, len(g.Milestones))
 	for _, s := range page.Timeline.Sections {
 		for _, r := range s.Chart.Rows {
-			if m, ok := byID[r.ID]; ok && r.Kind == "milestone" && shown[r.ID] {
-				page.Milestones = append(page.Milestones, milestoneRow(v.Plan.ID, m))
+			if i, ok := byID[r.ID]; ok && r.Kind == "milestone" && shown[r.ID] {
+				page.Milestones = append(page.Milestones, milestoneRowOf(texts, all.Milestones[i].Href, v.Milestones[i]))
 				delete(shown, r.ID)
 			}
 		}
 	}
-	for _, m := range v.Milestones { // anything the chart could not place (no phase) still listed
+	for i, m := range v.Milestones { // anything the chart could not place (no phase) still listed
 		if shown[m.ID] {
-			page.Milestones = append(page.Milestones, milestoneRow(v.Plan.ID, m))
+			page.Milestones = append(page.Milestones, milestoneRowOf(texts, all.Milestones[i].Href, m))
 		}
 	}
+	page.Workstreams.Rows = make([]WorkstreamRow, 0, len(v.Workstreams))
 	for _, w := range v.Workstreams {
-		row := WorkstreamRow{Name: w.Name, Overall: workstreamCell(w)}
+		row := WorkstreamRow{Name: w.Name, Overall: workstreamCell(texts, w), Cells: make([]WorkstreamCell, 0, len(v.Phases))}
 		for _, ph := range v.Phases {
 			i := slices.IndexFunc(ph.Workstreams, func(x WorkstreamView) bool { return x.Name == w.Name })
 			if i < 0 {
 				row.Cells = append(row.Cells, WorkstreamCell{Empty: true})
 				continue
 			}
-			row.Cells = append(row.Cells, workstreamCell(ph.Workstreams[i]))
+			row.Cells = append(row.Cells, workstreamCell(texts, ph.Workstreams[i]))
 		}
 		page.Workstreams.Rows = append(page.Workstreams.Rows, row)
 	}
@@ -238,11 +292,13 @@ func (h *Pages) plan(c *fiber.Ctx) error {
 		return err
 	}
 	f := GanttFilter{Phase: c.Query("phase"), Workstream: c.Query("workstream")}
-	errs := f.Check(ganttOf(v))
+	texts := planTexts(v)
+	all := ganttOf(texts, v)
+	errs := f.Check(all)
 	if errs != nil {
 		f = GanttFilter{}
 	}
-	return h.render(c, "mobilisation/plan", planTitle(v), planPage(v, f, errs), errs)
+	return h.render(c, "mobilisation/plan", planTitle(v), planPageOf(texts, v, all, f, errs), errs)
 }
 
 // --- a milestone ---

@@ -1,26 +1,42 @@
 package mobilisation
 
 import (
-	"html"
 	"html/template"
 	"strconv"
+	"strings"
 )
 
 // Drawing is the chart's rows, months, lines and milestones as SVG, for the plan page to place
 // inside its <svg> after the patterns. It is written here rather than in the template because a
 // plan of 300 milestones is a few thousand numbers: html/template formats and escapes each
 // through reflection, which cost more than the rest of the page together (BenchmarkPlanPage300).
-// Every number is made here; every text is escaped here.
+// Every number is made here; every text is escaped here (htmlWriter.t).
 //
 // The milestones come last: SVG paints in document order, so a milestone's tip (its whole
 // title, in a box above its row) covers the rows, months and lines drawn before it. Each
 // milestone is a link to its page, named with its whole title, so it can be reached and read
 // with the keyboard as well as the mouse; app.css shows the tip on hover and on focus.
 func (g GanttChart) Drawing() template.HTML {
+	var w htmlWriter
+	g.draw(&w)
+	return w.html()
+}
+
+// DrawingParts is Drawing in parts of a few tens of KB, for the page's template to write one
+// after another: html/template copies each value it writes into a buffer of its own, which it
+// keeps for the next value only up to 64 KB, so a whole 100 KB drawing would be copied into a
+// new buffer every time.
+func (g GanttChart) DrawingParts() []template.HTML {
+	var w htmlWriter
+	g.draw(&w)
+	return w.parts()
+}
+
+func (g GanttChart) draw(w *htmlWriter) {
 	if g.Empty {
-		return ""
+		return
 	}
-	w := svgWriter{b: make([]byte, 0, 700*len(g.Rows)+128*len(g.Months)+1024)}
+	w.b.Grow(g.drawingSize())
 	for _, r := range g.Rows {
 		switch {
 		case r.IsPhase:
@@ -89,31 +105,144 @@ func (g GanttChart) Drawing() template.HTML {
 			w.s("</g>")
 		}
 		w.s("\n  </a>")
+		w.cut()
 	}
 	w.s("\n")
-	return template.HTML(w.b) //nolint:gosec // every text above went through html.EscapeString
 }
 
-// svgWriter appends to one buffer, so a chart is one allocation rather than one per number.
-type svgWriter struct{ b []byte }
+// drawingSize is about how long Drawing's SVG is, so that it is written into one buffer: the
+// markup of each kind of row (measured on BenchmarkPlanPage300's chart) and its texts, with an
+// eighth more for escaping.
+func (g GanttChart) drawingSize() int {
+	n, texts := 512+150*len(g.Months)+350*len(g.Lines), 0
+	for _, r := range g.Rows {
+		texts += len(r.Label) + len(r.Full)
+		switch {
+		case r.IsPhase:
+			n += 200
+		case r.IsWorkstream:
+			n += 90
+		default:
+			n += 400
+			texts += len(r.Href) + len(r.Name) + len(r.Label) + len(r.Diamond) + len(r.Code)
+			if r.Slip != nil {
+				n += 110
+			}
+			if r.Tip != nil {
+				n += 100 + 50*len(r.Tip.Lines)
+				texts += len(r.Full)
+			}
+		}
+	}
+	return n + texts + texts/8
+}
 
-func (w *svgWriter) s(raw string) *svgWriter { w.b = append(w.b, raw...); return w }
+// htmlWriter writes a fragment of HTML into one buffer, so a chart or a table is one
+// allocation rather than one per number, and html hands the buffer over without copying it;
+// parts hands it over in parts, cut where the writer was told it may be cut.
+type htmlWriter struct {
+	b    strings.Builder
+	num  [32]byte
+	cuts []int // where parts ends each part but the last
+}
+
+// htmlPart is how long a part grows before it is cut: with the row that passes it, a part stays
+// well under the 64 KB that html/template's printing (fmt) keeps a buffer for.
+const htmlPart = 32 << 10
+
+// cut marks the end of a row, where a part may end.
+func (w *htmlWriter) cut() {
+	last := 0
+	if len(w.cuts) > 0 {
+		last = w.cuts[len(w.cuts)-1]
+	}
+	if w.b.Len()-last >= htmlPart {
+		w.cuts = append(w.cuts, w.b.Len())
+	}
+}
+
+func (w *htmlWriter) parts() []template.HTML {
+	s := w.b.String()
+	parts := make([]template.HTML, 0, len(w.cuts)+1)
+	from := 0
+	for _, to := range w.cuts {
+		parts = append(parts, template.HTML(s[from:to])) //nolint:gosec // every text written went through t
+		from = to
+	}
+	if from < len(s) {
+		parts = append(parts, template.HTML(s[from:])) //nolint:gosec // as above
+	}
+	return parts
+}
+
+func (w *htmlWriter) s(raw string) *htmlWriter { w.b.WriteString(raw); return w }
 
 // f writes a coordinate without an exponent, as few digits as it needs.
-func (w *svgWriter) f(v float64) *svgWriter { w.b = strconv.AppendFloat(w.b, v, 'f', -1, 64); return w }
-
-// t writes text, escaped for an element or a quoted attribute.
-func (w *svgWriter) t(text string) *svgWriter {
-	w.b = append(w.b, html.EscapeString(text)...)
+func (w *htmlWriter) f(v float64) *htmlWriter {
+	if t, ok := tenths(v); ok { // most are: the layout rounds to tenths
+		w.b.Write(appendTenths(w.num[:0], t))
+	} else {
+		w.b.Write(strconv.AppendFloat(w.num[:0], v, 'f', -1, 64))
+	}
 	return w
 }
+
+// t writes text escaped for an element or a quoted attribute, as html.EscapeString does.
+func (w *htmlWriter) t(text string) *htmlWriter {
+	last := 0
+	for i := 0; i < len(text); i++ {
+		if esc := htmlEscapes[text[i]]; esc != "" {
+			w.b.WriteString(text[last:i])
+			w.b.WriteString(esc)
+			last = i + 1
+		}
+	}
+	w.b.WriteString(text[last:])
+	return w
+}
+
+// htmlEscapes are html.EscapeString's replacements, by byte.
+var htmlEscapes = [256]string{'&': "&amp;", '\'': "&#39;", '<': "&lt;", '>': "&gt;", '"': "&#34;"}
+
+func (w *htmlWriter) html() template.HTML {
+	return template.HTML(w.b.String()) //nolint:gosec // every text written went through t
+}
+
+// MilestoneRows are milestones as rows of a table.
+type MilestoneRows []MilestoneRow
+
+// PlanTable is the rows of the plan page's milestones table, written at once (the template
+// would spend more on calling PlanTableRow for each of hundreds of rows than the rows cost to
+// write), in parts as DrawingParts is.
+func (rows MilestoneRows) PlanTable() []template.HTML {
+	var w htmlWriter
+	n := 0
+	for _, r := range rows {
+		n += len(r.Href) + len(r.Title) + len(r.Phase) + len(r.Workstream) + len(r.Owner) + len(r.OwnerOrg) +
+			len(r.Due) + len(r.Forecast) + len(r.Slip) + len(r.RAG.Class) + len(r.RAG.Label) + len(r.Status) + len(r.Reason)
+	}
+	w.b.Grow(planTableRowSize*len(rows) + n + n/8) // an eighth more for escaping
+	for i := range rows {
+		rows[i].writePlanTableRow(&w)
+		w.cut()
+	}
+	return w.parts()
+}
+
+// planTableRowSize is the markup of a row of the milestones table without its texts, rounded up.
+const planTableRowSize = 1200
 
 // PlanTableRow is the milestone as a row of the plan page's milestones table, written here for
 // the reason Drawing is: a plan's table is hundreds of rows of a dozen values each. The table is
 // NHS.UK's responsive table: on a phone each row becomes a card, each value under its heading
 // (the nhsuk-table__heading spans), and the roles keep it a table to screen readers.
 func (r MilestoneRow) PlanTableRow() template.HTML {
-	w := svgWriter{b: make([]byte, 0, 1280)}
+	var w htmlWriter
+	r.writePlanTableRow(&w)
+	return w.html()
+}
+
+func (r *MilestoneRow) writePlanTableRow(w *htmlWriter) {
 	cell := func(heading string) {
 		w.s("\n      <td role=\"cell\" class=\"nhsuk-table__cell\"><span class=\"nhsuk-table__heading\" aria-hidden=\"true\">").s(heading).s(" </span><span>")
 	}
@@ -156,5 +285,4 @@ func (r MilestoneRow) PlanTableRow() template.HTML {
 		w.s("No")
 	}
 	w.s("</span></td>\n    </tr>")
-	return template.HTML(w.b) //nolint:gosec // every value above went through html.EscapeString
 }
