@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,10 +73,14 @@ func Open(url, dataDir string) (*DB, error) {
 	return OpenSQLiteFile(filepath.Join(dataDir, "golive.db"))
 }
 
+// sqliteBusyTimeout is how long a statement waits for SQLite's lock, and a transaction for the
+// writer, before it fails as busy.
+const sqliteBusyTimeout = 10 * time.Second
+
 // OpenSQLiteFile opens (creating) one SQLite file with foreign keys on and WAL, which SQLite
 // needs set per connection.
 func OpenSQLiteFile(path string) (*DB, error) {
-	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_txlock=immediate"
+	dsn := "file:" + path + "?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(" + strconv.Itoa(int(sqliteBusyTimeout.Milliseconds())) + ")&_txlock=immediate"
 	g, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{
 		NowFunc:                func() time.Time { return Now() },
 		Logger:                 logger.Discard,
@@ -89,8 +94,11 @@ func OpenSQLiteFile(path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	// SQLite has one writer; a small pool with immediate transactions avoids SQLITE_BUSY upgrades.
+	// SQLite has one writer; a small pool with immediate transactions avoids SQLITE_BUSY upgrades,
+	// and transactions wait for the writer before they take a connection (writerPool).
 	sqlDB.SetMaxOpenConns(4)
+	g.ConnPool = newWriterPool(sqlDB, sqliteBusyTimeout)
+	g.Statement.ConnPool = g.ConnPool
 	return &DB{Gorm: g, Dialect: SQLite}, nil
 }
 

@@ -1,0 +1,141 @@
+package database
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+func openSQLiteForPool(t *testing.T) (*DB, *writerPool) {
+	t.Helper()
+	d, err := OpenSQLiteFile(filepath.Join(t.TempDir(), "pool.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	if err := d.Gorm.Exec("CREATE TABLE things (n INTEGER NOT NULL)").Error; err != nil {
+		t.Fatal(err)
+	}
+	p, ok := d.Gorm.ConnPool.(*writerPool)
+	if !ok {
+		t.Fatalf("the SQLite pool is a %T, not the writer pool", d.Gorm.ConnPool)
+	}
+	return d, p
+}
+
+// waitFor polls cond; the deadline only keeps a broken pool from hanging the suite.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("still waiting after a minute for %s", what)
+		}
+	}
+}
+
+// Transactions queued behind SQLite's writer hold no connection, so the writing transaction can
+// still read through the pool (as a service reading another owner's store does).
+func TestSQLiteTransactionsWaitForTheWriterWithoutHoldingAConnection(t *testing.T) {
+	d, p := openSQLiteForPool(t)
+	sqlDB, err := d.SQL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := d.Gorm.Begin()
+	if a.Error != nil {
+		t.Fatal(a.Error)
+	}
+	if err := a.Exec("INSERT INTO things (n) VALUES (1)").Error; err != nil {
+		t.Fatal(err)
+	}
+	const queued = 6 // more than the pool's 4 connections
+	var wg sync.WaitGroup
+	errs := make(chan error, queued)
+	for i := range queued {
+		wg.Go(func() {
+			errs <- d.Gorm.Transaction(func(tx *gorm.DB) error {
+				return tx.Exec("INSERT INTO things (n) VALUES (?)", i+2).Error
+			})
+		})
+	}
+	waitFor(t, "the transactions to queue for the writer", func() bool { return p.waiting.Load() == queued })
+	if inUse := sqlDB.Stats().InUse; inUse != 1 {
+		t.Fatalf("%d connections in use with %d transactions queued behind one writer: want only the writer's", inUse, queued)
+	}
+	// A read outside the transaction, while it is open: it gets a connection.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var before int
+	if err := d.Gorm.WithContext(ctx).Raw("SELECT count(*) FROM things").Scan(&before).Error; err != nil {
+		t.Fatalf("a read beside the writing transaction: %v", err)
+	}
+	if before != 0 {
+		t.Fatalf("the read saw %d rows of an uncommitted transaction", before)
+	}
+	if err := a.Commit().Error; err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("a queued transaction: %v", err)
+		}
+	}
+	var after int
+	if err := d.Gorm.Raw("SELECT count(*) FROM things").Scan(&after).Error; err != nil {
+		t.Fatal(err)
+	}
+	if after != 1+queued {
+		t.Fatalf("%d rows, want %d: every queued transaction commits once the writer is free", after, 1+queued)
+	}
+}
+
+// A rollback gives the writer back, a nested transaction (a savepoint) takes no second one, and a
+// transaction that waits longer than SQLite's busy timeout fails as busy, as BEGIN did.
+func TestSQLiteWriterIsGivenBackAndWaitedForAtMostTheBusyTimeout(t *testing.T) {
+	d, p := openSQLiteForPool(t)
+	boom := errors.New("boom")
+	if err := d.Gorm.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("INSERT INTO things (n) VALUES (1)").Error; err != nil {
+			return err
+		}
+		return boom
+	}); !errors.Is(err, boom) {
+		t.Fatalf("rolled back with %v, want boom", err)
+	}
+	err := d.Gorm.Transaction(func(tx *gorm.DB) error {
+		return tx.Transaction(func(inner *gorm.DB) error {
+			return inner.Exec("INSERT INTO things (n) VALUES (2)").Error
+		})
+	})
+	if err != nil {
+		t.Fatalf("a nested transaction after a rollback: %v", err)
+	}
+	var n int
+	if err := d.Gorm.Raw("SELECT count(*) FROM things").Scan(&n).Error; err != nil || n != 1 {
+		t.Fatalf("%d rows (%v), want the nested transaction's one", n, err)
+	}
+
+	p.wait = 50 * time.Millisecond
+	a := d.Gorm.Begin()
+	if a.Error != nil {
+		t.Fatal(a.Error)
+	}
+	defer a.Rollback()
+	err = d.Gorm.Transaction(func(tx *gorm.DB) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "busy") {
+		t.Fatalf("a transaction behind a writer that never finishes: %v, want busy", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := d.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled request waiting for the writer: %v, want context.Canceled", err)
+	}
+}
