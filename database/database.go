@@ -61,6 +61,9 @@ func Open(url, dataDir string) (*DB, error) {
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		if err := InstallMemo(g); err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
 		return &DB{Gorm: g, Dialect: Postgres}, nil
 	}
 	if url != "" {
@@ -91,6 +94,9 @@ func OpenSQLiteFile(path string) (*DB, error) {
 	}
 	// SQLite has one writer; a small pool with immediate transactions avoids SQLITE_BUSY upgrades.
 	sqlDB.SetMaxOpenConns(4)
+	if err := InstallMemo(g); err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
 	return &DB{Gorm: g, Dialect: SQLite}, nil
 }
 

@@ -3,6 +3,7 @@ package lots
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -34,9 +35,11 @@ func (r *Reads) Procurement(ctx context.Context, id string, lock bool) (Procurem
 // ProcurementByID loads a procurement whoever asks: call it only with the procurement id of a
 // row the caller has already let in (a panel membership, the acting bidder's bid, a plan).
 func (r *Reads) ProcurementByID(ctx context.Context, id string) (Procurement, error) {
-	var p Procurement
-	err := r.s.q(ctx).Where("id = ?", id).Take(&p).Error
-	return p, notFound(err, "Procurement")
+	return database.Memoize(ctx, r.s.db, "procurements|"+id, cloneProcurement, func() (Procurement, error) {
+		var p Procurement
+		err := r.s.q(ctx).Where("id = ?", id).Take(&p).Error
+		return p, notFound(err, "Procurement")
+	})
 }
 
 // ProcurementsOfActingOrg lists the ids of the procurements the acting organisation takes part in.
@@ -65,11 +68,7 @@ func (r *Reads) Participates(ctx context.Context, procurementID, orgID string) (
 
 // Lot loads a lot without its participants (LotParticipants); whether the caller may see it
 // is decided on its procurement.
-func (r *Reads) Lot(ctx context.Context, id string) (Lot, error) {
-	var l Lot
-	err := r.s.q(ctx).Where("id = ?", id).Take(&l).Error
-	return l, notFound(err, "Lot")
-}
+func (r *Reads) Lot(ctx context.Context, id string) (Lot, error) { return r.s.lotRow(ctx, id) }
 
 // Lots loads lots by id, without their participants; unknown ids are left out.
 func (r *Reads) Lots(ctx context.Context, ids []string) (map[string]Lot, error) {
@@ -95,11 +94,7 @@ func (r *Reads) LotsOf(ctx context.Context, procurementID string) ([]Lot, error)
 // LotParticipants lists the commissioners a lot covers, by id: those whose governing bodies
 // decide on its award and sign its go-live.
 func (r *Reads) LotParticipants(ctx context.Context, lotID string) ([]string, error) {
-	var out []string
-	if err := r.s.q(ctx).Model(&LotParticipant{}).Where("lot_id = ?", lotID).Order("org_id").Pluck("org_id", &out).Error; err != nil {
-		return nil, fmt.Errorf("participants of lot %s: %w", lotID, err)
-	}
-	return out, nil
+	return r.s.lotParticipants(ctx, lotID)
 }
 
 // Phases lists a lot's phases by go-live.
@@ -146,12 +141,14 @@ func (r *Reads) Opening(ctx context.Context, procurementID string) (*Opening, er
 // ciphertext (hundreds of KB for a large lot) is needed only to open one bid or the prices —
 // Sealed and SealedPrices load it then.
 func (r *Reads) Bids(ctx context.Context, procurementID, lotID string) ([]Submission, error) {
-	var all []Submission
-	if err := r.s.q(ctx).Omit("answers_sealed", "price_sealed").Where("procurement_id = ? AND lot_id = ?", procurementID, lotID).
-		Order("bidder_org_id, version").Find(&all).Error; err != nil {
-		return nil, fmt.Errorf("submissions to %s: %w", lotID, err)
-	}
-	return LastCounted(all), nil
+	return database.Memoize(ctx, r.s.db, "submissions.bids|"+procurementID+"|"+lotID, slices.Clone[[]Submission], func() ([]Submission, error) {
+		var all []Submission
+		if err := r.s.q(ctx).Omit("answers_sealed", "price_sealed").Where("procurement_id = ? AND lot_id = ?", procurementID, lotID).
+			Order("bidder_org_id, version").Find(&all).Error; err != nil {
+			return nil, fmt.Errorf("submissions to %s: %w", lotID, err)
+		}
+		return LastCounted(all), nil
+	})
 }
 
 // OwnBid loads the acting bidder's counted response to a lot: a provider that did not bid
@@ -199,16 +196,24 @@ func (r *Reads) SealedPrices(ctx context.Context, subs []Submission) error {
 	for i, sub := range subs {
 		ids[i] = sub.ID
 	}
-	var rows []struct {
-		ID          string
-		PriceSealed []byte
-	}
-	if err := r.s.q(ctx).Model(&Submission{}).Select("id", "price_sealed").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
-		return fmt.Errorf("price envelopes: %w", err)
-	}
-	sealed := make(map[string][]byte, len(rows))
-	for _, row := range rows {
-		sealed[row.ID] = row.PriceSealed
+	// A submission's envelope never changes once sealed; a page that both ranks and lists the
+	// prices asks twice.
+	sealed, err := database.MemoizeEach(ctx, r.s.db, "submissions.price_sealed", ids, func(ids []string) (map[string][]byte, error) {
+		var rows []struct {
+			ID          string
+			PriceSealed []byte
+		}
+		if err := r.s.q(ctx).Model(&Submission{}).Select("id", "price_sealed").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+			return nil, fmt.Errorf("price envelopes: %w", err)
+		}
+		out := make(map[string][]byte, len(rows))
+		for _, row := range rows {
+			out[row.ID] = row.PriceSealed
+		}
+		return out, nil
+	})
+	if err != nil {
+		return err
 	}
 	for i := range subs {
 		env, ok := sealed[subs[i].ID]

@@ -94,9 +94,22 @@ func participating(ctx context.Context) func(*gorm.DB) *gorm.DB {
 
 // Procurement loads a procurement the acting organisation takes part in; any other is not found.
 func (s *Store) Procurement(ctx context.Context, id string) (Procurement, error) {
-	var p Procurement
-	err := s.q(ctx).Scopes(participating(ctx)).Where("id = ?", id).Take(&p).Error
-	return p, notFound(err, "Procurement")
+	return database.Memoize(ctx, s.db, "procurements.participating|"+id, cloneProcurement, func() (Procurement, error) {
+		var p Procurement
+		err := s.q(ctx).Scopes(participating(ctx)).Where("id = ?", id).Take(&p).Error
+		return p, notFound(err, "Procurement")
+	})
+}
+
+// The memo's copies (database.Memoize): what a caller could change in a row two loads share.
+func cloneProcurement(p Procurement) Procurement {
+	p.WrappedKey = slices.Clone(p.WrappedKey)
+	return p
+}
+
+func cloneLot(l Lot) Lot {
+	l.Participants = slices.Clone(l.Participants)
+	return l
 }
 
 // ProcurementForUpdate loads it and locks its row until the transaction ends, so two state
@@ -316,13 +329,32 @@ func (s *Store) Contents(ctx context.Context, lotIDs []string) (map[string]*LotC
 
 // Lot loads a lot and its procurement id; visibility is checked on the procurement.
 func (s *Store) Lot(ctx context.Context, id string) (Lot, error) {
-	var l Lot
-	err := s.q(ctx).Where("id = ?", id).Take(&l).Error
+	l, err := s.lotRow(ctx, id)
 	if err != nil {
-		return l, notFound(err, "Lot")
+		return l, err
 	}
-	err = s.q(ctx).Model(&LotParticipant{}).Where("lot_id = ?", id).Order("org_id").Pluck("org_id", &l.Participants).Error
+	l.Participants, err = s.lotParticipants(ctx, id)
 	return l, err
+}
+
+// lotRow loads a lot without its participants.
+func (s *Store) lotRow(ctx context.Context, id string) (Lot, error) {
+	return database.Memoize(ctx, s.db, "lots|"+id, cloneLot, func() (Lot, error) {
+		var l Lot
+		err := s.q(ctx).Where("id = ?", id).Take(&l).Error
+		return l, notFound(err, "Lot")
+	})
+}
+
+// lotParticipants lists the commissioners a lot covers, by id.
+func (s *Store) lotParticipants(ctx context.Context, lotID string) ([]string, error) {
+	return database.Memoize(ctx, s.db, "lot_participants|"+lotID, slices.Clone[[]string], func() ([]string, error) {
+		var out []string
+		if err := s.q(ctx).Model(&LotParticipant{}).Where("lot_id = ?", lotID).Order("org_id").Pluck("org_id", &out).Error; err != nil {
+			return nil, fmt.Errorf("participants of lot %s: %w", lotID, err)
+		}
+		return out, nil
+	})
 }
 
 // SaveLot writes a lot and replaces its participants.
@@ -592,15 +624,17 @@ func (s *Store) RoleEmails(ctx context.Context, orgIDs []string, role access.Rol
 
 // Opening loads the opening record, or nil.
 func (s *Store) Opening(ctx context.Context, procurementID string) (*Opening, error) {
-	var o Opening
-	err := s.q(ctx).Where("procurement_id = ?", procurementID).Take(&o).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load opening: %w", err)
-	}
-	return &o, nil
+	return database.Memoize(ctx, s.db, "openings|"+procurementID, database.ClonePtr[Opening], func() (*Opening, error) {
+		var o Opening
+		err := s.q(ctx).Where("procurement_id = ?", procurementID).Take(&o).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("load opening: %w", err)
+		}
+		return &o, nil
+	})
 }
 
 // SaveOpening writes the opening record.

@@ -3,9 +3,11 @@ package tenants
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
+	"golive/database"
 	"golive/tenants/access"
 )
 
@@ -113,18 +115,20 @@ func (s *Store) CancelSuccession(ctx context.Context, id, by string, now time.Ti
 
 // AppliedSuccessors maps each organisation succeeded by an applied succession to its successor.
 func (s *Store) AppliedSuccessors(ctx context.Context) (map[string]string, error) {
-	var rows []struct{ OrgID, SuccessorOrgID string }
-	err := s.q(ctx).Raw(`SELECT succession_predecessors.org_id, successions.successor_org_id
-		FROM succession_predecessors JOIN successions ON successions.id = succession_predecessors.succession_id
-		WHERE successions.state = ?`, SuccessionApplied).Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("applied successions: %w", err)
-	}
-	out := make(map[string]string, len(rows))
-	for _, r := range rows {
-		out[r.OrgID] = r.SuccessorOrgID
-	}
-	return out, nil
+	return database.Memoize(ctx, s.db, "successions.applied", maps.Clone[map[string]string], func() (map[string]string, error) {
+		var rows []struct{ OrgID, SuccessorOrgID string }
+		err := s.q(ctx).Raw(`SELECT succession_predecessors.org_id, successions.successor_org_id
+			FROM succession_predecessors JOIN successions ON successions.id = succession_predecessors.succession_id
+			WHERE successions.state = ?`, SuccessionApplied).Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("applied successions: %w", err)
+		}
+		out := make(map[string]string, len(rows))
+		for _, r := range rows {
+			out[r.OrgID] = r.SuccessorOrgID
+		}
+		return out, nil
+	})
 }
 
 // SucceededBy is the successor of an organisation succeeded by an applied succession, or "".
