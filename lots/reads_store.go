@@ -66,7 +66,7 @@ func (r *Reads) Participates(ctx context.Context, procurementID, orgID string) (
 	return n > 0, nil
 }
 
-// Lot loads a lot without its participants (LotParticipants); whether the caller may see it
+// Lot loads a lot with its participants (read in the same statement); whether the caller may see it
 // is decided on its procurement.
 func (r *Reads) Lot(ctx context.Context, id string) (Lot, error) { return r.s.lotRow(ctx, id) }
 

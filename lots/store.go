@@ -328,33 +328,43 @@ func (s *Store) Contents(ctx context.Context, lotIDs []string) (map[string]*LotC
 }
 
 // Lot loads a lot and its procurement id; visibility is checked on the procurement.
-func (s *Store) Lot(ctx context.Context, id string) (Lot, error) {
-	l, err := s.lotRow(ctx, id)
-	if err != nil {
-		return l, err
-	}
-	l.Participants, err = s.lotParticipants(ctx, id)
-	return l, err
-}
+func (s *Store) Lot(ctx context.Context, id string) (Lot, error) { return s.lotRow(ctx, id) }
 
-// lotRow loads a lot without its participants.
+// lotRow loads a lot with its participants in one statement, once a request (database.Memoize).
 func (s *Store) lotRow(ctx context.Context, id string) (Lot, error) {
 	return database.Memoize(ctx, s.db, "lots|"+id, cloneLot, func() (Lot, error) {
-		var l Lot
-		err := s.q(ctx).Where("id = ?", id).Take(&l).Error
-		return l, notFound(err, "Lot")
+		agg := "group_concat(org_id, ',')"
+		if s.db.Dialector.Name() == "postgres" {
+			agg = "string_agg(org_id, ',')"
+		}
+		var rows []struct {
+			Lot
+			ParticipantIDs *string
+		}
+		err := s.q(ctx).Model(&Lot{}).Select("lots.*, (SELECT "+agg+" FROM lot_participants WHERE lot_participants.lot_id = lots.id) AS participant_ids").
+			Where("lots.id = ?", id).Limit(1).Find(&rows).Error
+		if err != nil {
+			return Lot{}, fmt.Errorf("load lot %s: %w", id, err)
+		}
+		if len(rows) == 0 {
+			return Lot{}, notFound(gorm.ErrRecordNotFound, "Lot")
+		}
+		l := rows[0].Lot
+		if p := rows[0].ParticipantIDs; p != nil && *p != "" {
+			l.Participants = strings.Split(*p, ",")
+			slices.Sort(l.Participants)
+		}
+		return l, nil
 	})
 }
 
-// lotParticipants lists the commissioners a lot covers, by id.
+// lotParticipants lists the commissioners a lot covers, by id (none for a lot that does not exist).
 func (s *Store) lotParticipants(ctx context.Context, lotID string) ([]string, error) {
-	return database.Memoize(ctx, s.db, "lot_participants|"+lotID, slices.Clone[[]string], func() ([]string, error) {
-		var out []string
-		if err := s.q(ctx).Model(&LotParticipant{}).Where("lot_id = ?", lotID).Order("org_id").Pluck("org_id", &out).Error; err != nil {
-			return nil, fmt.Errorf("participants of lot %s: %w", lotID, err)
-		}
-		return out, nil
-	})
+	l, err := s.lotRow(ctx, lotID)
+	if apperr.IsKind(err, apperr.NotFound) {
+		return nil, nil
+	}
+	return l.Participants, err
 }
 
 // SaveLot writes a lot and replaces its participants.

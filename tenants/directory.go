@@ -132,17 +132,15 @@ func (d *Directory) Organisation(ctx context.Context, id string) (Organisation, 
 
 // Organisations loads organisations by id; unknown ids are left out of the map.
 func (d *Directory) Organisations(ctx context.Context, ids []string) (map[string]Organisation, error) {
-	return database.MemoizeEach(ctx, d.s.db, "organisations", distinct(ids), func(ids []string) (map[string]Organisation, error) {
-		out := map[string]Organisation{}
-		var rows []Organisation
-		if err := d.s.q(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
-			return nil, fmt.Errorf("organisations %v: %w", ids, err)
-		}
-		for _, o := range rows {
-			out[o.ID] = o
-		}
-		return out, nil
-	})
+	rows, err := d.s.orgsWithSuccessors(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]Organisation, len(rows))
+	for id, r := range rows {
+		out[id] = r.Organisation
+	}
+	return out, nil
 }
 
 // OrganisationsOfKind lists every active organisation of a kind, by name (a procurement's
