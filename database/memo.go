@@ -156,14 +156,11 @@ func (m *Memo) put(key string, v any) {
 // organisation included, when the query is scoped by it). Errors are not memoised. clone, when
 // not nil, copies what a caller could change in a value shared by two loads (slices, pointers).
 func Memoize[T any](ctx context.Context, db *gorm.DB, key string, clone func(T) T, load func() (T, error)) (T, error) {
-	m := MemoFrom(ctx)
-	p, _ := db.Config.Plugins[memoPluginName].(*memoPlugin)
-	if m == nil || p == nil || inTransaction(db) {
+	m := usableMemo(ctx, db)
+	if m == nil {
 		return load()
 	}
-	if org, ok := TenantFrom(ctx); ok {
-		key += "|org=" + org
-	}
+	key = scopedKey(ctx, key)
 	if v, ok := m.get(key); ok {
 		t := v.(T)
 		if clone != nil {
@@ -181,6 +178,50 @@ func Memoize[T any](ctx context.Context, db *gorm.DB, key string, clone func(T) 
 	}
 	m.put(key, stored)
 	return t, nil
+}
+
+// MemoPut stores v under key in the request's memo, as if Memoize had loaded it: for a row read
+// in the same statement as another (a procurement's opening, with the procurement). Store a
+// copy the caller will not change.
+func MemoPut[T any](ctx context.Context, db *gorm.DB, key string, v T) {
+	if m := usableMemo(ctx, db); m != nil {
+		m.put(scopedKey(ctx, key), v)
+	}
+}
+
+// Memoised reports whether the request's memo holds key (Memoize's key): a load that would
+// read it with other rows in one statement need not run.
+func Memoised(ctx context.Context, db *gorm.DB, key string) bool {
+	m := usableMemo(ctx, db)
+	if m == nil {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, ok := m.rows[scopedKey(ctx, key)]
+	return ok && !m.off
+}
+
+// MemoUsable reports whether loads through db in ctx are memoised.
+func MemoUsable(ctx context.Context, db *gorm.DB) bool { return usableMemo(ctx, db) != nil }
+
+// usableMemo is the memo of ctx when db may use it: db has the plugin (its writes are seen) and
+// is not a transaction.
+func usableMemo(ctx context.Context, db *gorm.DB) *Memo {
+	m := MemoFrom(ctx)
+	if m == nil || inTransaction(db) {
+		return nil
+	}
+	if _, ok := db.Config.Plugins[memoPluginName].(*memoPlugin); !ok {
+		return nil
+	}
+	return m
+}
+
+// scopedKey adds the acting organisation to a key: a load scoped by it differs between them.
+func scopedKey(ctx context.Context, key string) string {
+	org, _ := TenantFrom(ctx)
+	return key + "|org=" + org
 }
 
 // inTransaction reports whether db runs its statements in a transaction.
@@ -206,16 +247,14 @@ func ClonePtr[T any](p *T) *T {
 // (under prefix) are answered from the memo, and load is called once with the others (none:
 // not called). Ids load does not return are left out, and asked again next time.
 func MemoizeEach[T any](ctx context.Context, db *gorm.DB, prefix string, ids []string, load func(ids []string) (map[string]T, error)) (map[string]T, error) {
-	m := MemoFrom(ctx)
-	p, _ := db.Config.Plugins[memoPluginName].(*memoPlugin)
-	if m == nil || p == nil || inTransaction(db) {
+	m := usableMemo(ctx, db)
+	if m == nil {
 		if len(ids) == 0 {
 			return map[string]T{}, nil
 		}
 		return load(ids)
 	}
-	org, _ := TenantFrom(ctx)
-	key := func(id string) string { return prefix + "|" + id + "|org=" + org }
+	key := func(id string) string { return scopedKey(ctx, prefix+"|"+id) }
 	out := make(map[string]T, len(ids))
 	var missing []string
 	for _, id := range ids {

@@ -108,6 +108,12 @@ func (s *Store) Bids(ctx context.Context, procurementID, lotID string) ([]lots.S
 	return s.lots().Bids(ctx, procurementID, lotID)
 }
 
+// PreloadBidsWithPrices reads a lot's bids with their price envelopes in one statement, for
+// the Bids and SealedPrices of the same request (lots.Reads.PreloadBidsWithPrices).
+func (s *Store) PreloadBidsWithPrices(ctx context.Context, procurementID, lotID string) error {
+	return s.lots().PreloadBidsWithPrices(ctx, procurementID, lotID)
+}
+
 // Sealed fills in a submission's envelopes (ciphertext), left out by Bids.
 func (s *Store) Sealed(ctx context.Context, sub *lots.Submission) error {
 	return s.lots().Sealed(ctx, sub)
