@@ -62,6 +62,9 @@ func Open(url, dataDir string) (*DB, error) {
 		sqlDB.SetMaxOpenConns(20)
 		sqlDB.SetMaxIdleConns(20)
 		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+		if err := InstallMemo(g); err != nil {
+			return nil, fmt.Errorf("open postgres: %w", err)
+		}
 		return &DB{Gorm: g, Dialect: Postgres}, nil
 	}
 	if url != "" {
@@ -99,6 +102,9 @@ func OpenSQLiteFile(path string) (*DB, error) {
 	sqlDB.SetMaxOpenConns(4)
 	g.ConnPool = newWriterPool(sqlDB, sqliteBusyTimeout)
 	g.Statement.ConnPool = g.ConnPool
+	if err := InstallMemo(g); err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
 	return &DB{Gorm: g, Dialect: SQLite}, nil
 }
 

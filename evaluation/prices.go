@@ -148,6 +148,14 @@ func (s *Service) prices(ctx context.Context, tx *Store, p lots.Procurement, l l
 // priceState is the part of a lot's state its prices need: the bids and the milestones.
 func priceState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) (lotState, error) {
 	var st lotState
+	// Once the prices are open, the pages that read them read the bids with their envelopes.
+	if o, err := tx.PriceOpening(ctx, l.ID); err != nil {
+		return st, err
+	} else if o != nil {
+		if err := tx.PreloadBidsWithPrices(ctx, p.ID, l.ID); err != nil {
+			return st, err
+		}
+	}
 	if err := st.loadBids(ctx, tx, p, l); err != nil {
 		return st, err
 	}

@@ -2,10 +2,8 @@ package evaluation
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -14,15 +12,8 @@ import (
 
 // LotSettings loads a lot's evaluation settings, or nil while its lead has chosen none.
 func (s *Store) LotSettings(ctx context.Context, lotID string) (*LotSettings, error) {
-	var set LotSettings
-	err := s.q(ctx).Where("lot_id = ?", lotID).Take(&set).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("evaluation settings of %s: %w", lotID, err)
-	}
-	return &set, nil
+	r, err := s.lotRecords(ctx, lotID)
+	return r.settings, err
 }
 
 // SaveLotSettings records or replaces a lot's evaluation settings.

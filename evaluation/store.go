@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -107,6 +108,12 @@ func (s *Store) Bids(ctx context.Context, procurementID, lotID string) ([]lots.S
 	return s.lots().Bids(ctx, procurementID, lotID)
 }
 
+// PreloadBidsWithPrices reads a lot's bids with their price envelopes in one statement, for
+// the Bids and SealedPrices of the same request (lots.Reads.PreloadBidsWithPrices).
+func (s *Store) PreloadBidsWithPrices(ctx context.Context, procurementID, lotID string) error {
+	return s.lots().PreloadBidsWithPrices(ctx, procurementID, lotID)
+}
+
 // Sealed fills in a submission's envelopes (ciphertext), left out by Bids.
 func (s *Store) Sealed(ctx context.Context, sub *lots.Submission) error {
 	return s.lots().Sealed(ctx, sub)
@@ -167,10 +174,31 @@ func (s *Store) PanelCandidates(ctx context.Context, commissionerIDs []string) (
 // Member loads the acting user's own membership of a lot's panel, in the acting organisation:
 // another organisation's evaluator, or someone not on the panel, gets not found.
 func (s *Store) Member(ctx context.Context, lotID, userID string, lock bool) (PanelMember, error) {
-	var m PanelMember
-	q := s.q(ctx).Scopes(database.Tenant(ctx, "org_id")).Where("lot_id = ? AND user_id = ?", lotID, userID)
-	err := s.locked(q, lock).Take(&m).Error
-	return m, notFound(err, "Lot")
+	load := func() (PanelMember, error) {
+		var m PanelMember
+		q := s.q(ctx).Scopes(database.Tenant(ctx, "org_id")).Where("lot_id = ? AND user_id = ?", lotID, userID)
+		err := s.locked(q, lock).Take(&m).Error
+		return m, notFound(err, "Lot")
+	}
+	if lock {
+		return load()
+	}
+	// Not on the panel is memoised too: the lead, on no panel, is asked on every read of the lot.
+	type member struct {
+		m   PanelMember
+		err error
+	}
+	r, err := database.Memoize(ctx, s.db, "panel_members.own|"+lotID+"|"+userID, nil, func() (member, error) {
+		m, err := load()
+		if apperr.IsKind(err, apperr.NotFound) {
+			return member{err: err}, nil
+		}
+		return member{m: m}, err
+	})
+	if err != nil {
+		return PanelMember{}, err
+	}
+	return r.m, r.err
 }
 
 // PanelMember loads any member of a lot's panel, for the lead: check the lot first.
@@ -376,15 +404,66 @@ func (s *Store) SaveConsensus(ctx context.Context, c *Consensus) error {
 
 // LotEvaluation loads a lot's evaluation milestones; a lot without any has a zero record.
 func (s *Store) LotEvaluation(ctx context.Context, l lots.Lot) (LotEvaluation, error) {
-	var e LotEvaluation
-	err := s.q(ctx).Where("lot_id = ?", l.ID).Take(&e).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return LotEvaluation{LotID: l.ID, ProcurementID: l.ProcurementID}, nil
+	r, err := s.lotRecords(ctx, l.ID)
+	if err != nil || r.evaluation == nil {
+		return LotEvaluation{LotID: l.ID, ProcurementID: l.ProcurementID}, err
 	}
-	if err != nil {
-		return e, fmt.Errorf("evaluation of %s: %w", l.ID, err)
-	}
-	return e, nil
+	return *r.evaluation, nil
+}
+
+// lotRecords are a lot's one-row records of its evaluation: its milestones, its price opening
+// and its settings, each nil while there is none. A lot's pages read all three (results,
+// award, status), so they are read in one statement, once a request (database.Memoize).
+type lotRecords struct {
+	evaluation *LotEvaluation
+	opening    *PriceOpening
+	settings   *LotSettings
+}
+
+func cloneLotRecords(r lotRecords) lotRecords {
+	return lotRecords{database.ClonePtr(r.evaluation), database.ClonePtr(r.opening), database.ClonePtr(r.settings)}
+}
+
+func (s *Store) lotRecords(ctx context.Context, lotID string) (lotRecords, error) {
+	return database.Memoize(ctx, s.db, "lot_records|"+lotID, cloneLotRecords, func() (lotRecords, error) {
+		var row struct {
+			LeLotID, LeProcurementID, LeQualityModeratedBy *string
+			LeQualityModeratedAt                           *time.Time
+			PoLotID, PoProcurementID, PoOpenedBy           *string
+			PoOpenedAt                                     *time.Time
+			StLotID, StPriceFormula, StSetBy               *string
+			StSetAt                                        *time.Time
+		}
+		err := s.q(ctx).Raw(`SELECT le.lot_id AS le_lot_id, le.procurement_id AS le_procurement_id,
+			le.quality_moderated_at AS le_quality_moderated_at, le.quality_moderated_by AS le_quality_moderated_by,
+			po.lot_id AS po_lot_id, po.procurement_id AS po_procurement_id, po.opened_by AS po_opened_by, po.opened_at AS po_opened_at,
+			st.lot_id AS st_lot_id, st.price_formula AS st_price_formula, st.set_by AS st_set_by, st.set_at AS st_set_at
+			FROM (SELECT CAST(? AS TEXT) AS id) k
+			LEFT JOIN lot_evaluations le ON le.lot_id = k.id
+			LEFT JOIN price_openings po ON po.lot_id = k.id
+			LEFT JOIN lot_evaluation_settings st ON st.lot_id = k.id`, lotID).Scan(&row).Error
+		if err != nil {
+			return lotRecords{}, fmt.Errorf("evaluation records of %s: %w", lotID, err)
+		}
+		var r lotRecords
+		str := func(p *string) string {
+			if p == nil {
+				return ""
+			}
+			return *p
+		}
+		if row.LeLotID != nil {
+			r.evaluation = &LotEvaluation{LotID: *row.LeLotID, ProcurementID: str(row.LeProcurementID),
+				QualityModeratedAt: row.LeQualityModeratedAt, QualityModeratedBy: str(row.LeQualityModeratedBy)}
+		}
+		if row.PoLotID != nil && row.PoOpenedAt != nil {
+			r.opening = &PriceOpening{LotID: *row.PoLotID, ProcurementID: str(row.PoProcurementID), OpenedBy: str(row.PoOpenedBy), OpenedAt: *row.PoOpenedAt}
+		}
+		if row.StLotID != nil && row.StSetAt != nil {
+			r.settings = &LotSettings{LotID: *row.StLotID, PriceFormula: PriceFormula(str(row.StPriceFormula)), SetBy: str(row.StSetBy), SetAt: *row.StSetAt}
+		}
+		return r, nil
+	})
 }
 
 // SaveLotEvaluation writes a lot's milestones.
@@ -444,15 +523,8 @@ func (s *Store) LotParticipants(ctx context.Context, lotID string) ([]string, er
 
 // PriceOpening loads a lot's price opening, or nil while the prices are sealed.
 func (s *Store) PriceOpening(ctx context.Context, lotID string) (*PriceOpening, error) {
-	var o PriceOpening
-	err := s.q(ctx).Where("lot_id = ?", lotID).Take(&o).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("price opening of %s: %w", lotID, err)
-	}
-	return &o, nil
+	r, err := s.lotRecords(ctx, lotID)
+	return r.opening, err
 }
 
 // AddPriceOpening records that a lot's prices were opened.

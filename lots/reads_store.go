@@ -3,6 +3,7 @@ package lots
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"gorm.io/gorm"
 
@@ -34,9 +35,9 @@ func (r *Reads) Procurement(ctx context.Context, id string, lock bool) (Procurem
 // ProcurementByID loads a procurement whoever asks: call it only with the procurement id of a
 // row the caller has already let in (a panel membership, the acting bidder's bid, a plan).
 func (r *Reads) ProcurementByID(ctx context.Context, id string) (Procurement, error) {
-	var p Procurement
-	err := r.s.q(ctx).Where("id = ?", id).Take(&p).Error
-	return p, notFound(err, "Procurement")
+	return database.Memoize(ctx, r.s.db, "procurements|"+id, cloneProcurement, func() (Procurement, error) {
+		return r.s.procurementWithOpening(ctx, r.s.q(ctx), id)
+	})
 }
 
 // ProcurementsOfActingOrg lists the ids of the procurements the acting organisation takes part in.
@@ -63,22 +64,18 @@ func (r *Reads) Participates(ctx context.Context, procurementID, orgID string) (
 	return n > 0, nil
 }
 
-// Lot loads a lot without its participants (LotParticipants); whether the caller may see it
+// Lot loads a lot with its participants (read in the same statement); whether the caller may see it
 // is decided on its procurement.
-func (r *Reads) Lot(ctx context.Context, id string) (Lot, error) {
-	var l Lot
-	err := r.s.q(ctx).Where("id = ?", id).Take(&l).Error
-	return l, notFound(err, "Lot")
-}
+func (r *Reads) Lot(ctx context.Context, id string) (Lot, error) { return r.s.lotRow(ctx, id) }
 
-// Lots loads lots by id, without their participants; unknown ids are left out.
+// Lots loads lots by id, with their participants (in the same statement); unknown ids are left out.
 func (r *Reads) Lots(ctx context.Context, ids []string) (map[string]Lot, error) {
 	out := map[string]Lot{}
 	if len(ids) == 0 {
 		return out, nil
 	}
-	var rows []Lot
-	if err := r.s.q(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
+	rows, err := r.s.lotsWith(ctx, "lots.id IN ?", ids)
+	if err != nil {
 		return nil, fmt.Errorf("lots %v: %w", ids, err)
 	}
 	for _, l := range rows {
@@ -95,11 +92,7 @@ func (r *Reads) LotsOf(ctx context.Context, procurementID string) ([]Lot, error)
 // LotParticipants lists the commissioners a lot covers, by id: those whose governing bodies
 // decide on its award and sign its go-live.
 func (r *Reads) LotParticipants(ctx context.Context, lotID string) ([]string, error) {
-	var out []string
-	if err := r.s.q(ctx).Model(&LotParticipant{}).Where("lot_id = ?", lotID).Order("org_id").Pluck("org_id", &out).Error; err != nil {
-		return nil, fmt.Errorf("participants of lot %s: %w", lotID, err)
-	}
-	return out, nil
+	return r.s.lotParticipants(ctx, lotID)
 }
 
 // Phases lists a lot's phases by go-live.
@@ -146,12 +139,39 @@ func (r *Reads) Opening(ctx context.Context, procurementID string) (*Opening, er
 // ciphertext (hundreds of KB for a large lot) is needed only to open one bid or the prices —
 // Sealed and SealedPrices load it then.
 func (r *Reads) Bids(ctx context.Context, procurementID, lotID string) ([]Submission, error) {
-	var all []Submission
-	if err := r.s.q(ctx).Omit("answers_sealed", "price_sealed").Where("procurement_id = ? AND lot_id = ?", procurementID, lotID).
-		Order("bidder_org_id, version").Find(&all).Error; err != nil {
-		return nil, fmt.Errorf("submissions to %s: %w", lotID, err)
+	return database.Memoize(ctx, r.s.db, bidsKey(procurementID, lotID), slices.Clone[[]Submission], func() ([]Submission, error) {
+		var all []Submission
+		if err := r.s.q(ctx).Omit("answers_sealed", "price_sealed").Where("procurement_id = ? AND lot_id = ?", procurementID, lotID).
+			Order("bidder_org_id, version").Find(&all).Error; err != nil {
+			return nil, fmt.Errorf("submissions to %s: %w", lotID, err)
+		}
+		return LastCounted(all), nil
+	})
+}
+
+func bidsKey(procurementID, lotID string) string {
+	return "submissions.bids|" + procurementID + "|" + lotID
+}
+
+// PreloadBidsWithPrices reads a lot's bids with their price envelopes (not their answers) in
+// one statement into the request's memo, for the Bids and SealedPrices that follow on a page
+// of opened prices. Without a memo, or with the bids already in it, it reads nothing.
+func (r *Reads) PreloadBidsWithPrices(ctx context.Context, procurementID, lotID string) error {
+	if !database.MemoUsable(ctx, r.s.db) || database.Memoised(ctx, r.s.db, bidsKey(procurementID, lotID)) {
+		return nil
 	}
-	return LastCounted(all), nil
+	var all []Submission
+	if err := r.s.q(ctx).Omit("answers_sealed").Where("procurement_id = ? AND lot_id = ?", procurementID, lotID).
+		Order("bidder_org_id, version").Find(&all).Error; err != nil {
+		return fmt.Errorf("submissions to %s with their prices: %w", lotID, err)
+	}
+	bids := LastCounted(all)
+	for i := range bids {
+		database.MemoPut(ctx, r.s.db, "submissions.price_sealed|"+bids[i].ID, bids[i].PriceSealed)
+		bids[i].PriceSealed = nil
+	}
+	database.MemoPut(ctx, r.s.db, bidsKey(procurementID, lotID), bids)
+	return nil
 }
 
 // OwnBid loads the acting bidder's counted response to a lot: a provider that did not bid
@@ -199,16 +219,24 @@ func (r *Reads) SealedPrices(ctx context.Context, subs []Submission) error {
 	for i, sub := range subs {
 		ids[i] = sub.ID
 	}
-	var rows []struct {
-		ID          string
-		PriceSealed []byte
-	}
-	if err := r.s.q(ctx).Model(&Submission{}).Select("id", "price_sealed").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
-		return fmt.Errorf("price envelopes: %w", err)
-	}
-	sealed := make(map[string][]byte, len(rows))
-	for _, row := range rows {
-		sealed[row.ID] = row.PriceSealed
+	// A submission's envelope never changes once sealed; a page that both ranks and lists the
+	// prices asks twice.
+	sealed, err := database.MemoizeEach(ctx, r.s.db, "submissions.price_sealed", ids, func(ids []string) (map[string][]byte, error) {
+		var rows []struct {
+			ID          string
+			PriceSealed []byte
+		}
+		if err := r.s.q(ctx).Model(&Submission{}).Select("id", "price_sealed").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+			return nil, fmt.Errorf("price envelopes: %w", err)
+		}
+		out := make(map[string][]byte, len(rows))
+		for _, row := range rows {
+			out[row.ID] = row.PriceSealed
+		}
+		return out, nil
+	})
+	if err != nil {
+		return err
 	}
 	for i := range subs {
 		env, ok := sealed[subs[i].ID]
@@ -240,16 +268,26 @@ func (r *Reads) ProcurementsByID(ctx context.Context, ids []string) (map[string]
 // LotsParticipants maps each of the lots to the commissioners it covers, by id (as
 // LotParticipants, for many lots in one statement).
 func (r *Reads) LotsParticipants(ctx context.Context, lotIDs []string) (map[string][]string, error) {
-	out := map[string][]string{}
-	if len(lotIDs) == 0 {
+	// Lots read the participants with the lots: those are answered from the request's memo.
+	got, err := database.MemoizeEach(ctx, r.s.db, "lot_participants", lotIDs, func(ids []string) (map[string][]string, error) {
+		out := map[string][]string{}
+		var rows []LotParticipant
+		if err := r.s.q(ctx).Where("lot_id IN ?", ids).Order("lot_id, org_id").Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("participants of lots %v: %w", ids, err)
+		}
+		for _, p := range rows {
+			out[p.LotID] = append(out[p.LotID], p.OrgID)
+		}
 		return out, nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	var rows []LotParticipant
-	if err := r.s.q(ctx).Where("lot_id IN ?", lotIDs).Order("lot_id, org_id").Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("participants of lots %v: %w", lotIDs, err)
-	}
-	for _, p := range rows {
-		out[p.LotID] = append(out[p.LotID], p.OrgID)
+	out := make(map[string][]string, len(got))
+	for id, orgs := range got {
+		if len(orgs) > 0 {
+			out[id] = slices.Clone(orgs)
+		}
 	}
 	return out, nil
 }

@@ -94,9 +94,55 @@ func participating(ctx context.Context) func(*gorm.DB) *gorm.DB {
 
 // Procurement loads a procurement the acting organisation takes part in; any other is not found.
 func (s *Store) Procurement(ctx context.Context, id string) (Procurement, error) {
-	var p Procurement
-	err := s.q(ctx).Scopes(participating(ctx)).Where("id = ?", id).Take(&p).Error
-	return p, notFound(err, "Procurement")
+	return database.Memoize(ctx, s.db, "procurements.participating|"+id, cloneProcurement, func() (Procurement, error) {
+		return s.procurementWithOpening(ctx, s.q(ctx).Scopes(participating(ctx)), id)
+	})
+}
+
+// procurementWithOpening loads procurement id through q with its opening record in the same
+// statement: every read of a lot's evaluation asks whether its procurement has been opened. The
+// opening goes into the request's memo for Opening.
+func (s *Store) procurementWithOpening(ctx context.Context, q *gorm.DB, id string) (Procurement, error) {
+	var rows []struct {
+		Procurement
+		OProcurementID, OStartedBy, OConfirmedBy *string
+		OStartedAt, OConfirmedAt                 *time.Time
+	}
+	err := q.Model(&Procurement{}).Select(`procurements.*, openings.procurement_id AS o_procurement_id,
+		openings.started_by AS o_started_by, openings.started_at AS o_started_at,
+		openings.confirmed_by AS o_confirmed_by, openings.confirmed_at AS o_confirmed_at`).
+		Joins("LEFT JOIN openings ON openings.procurement_id = procurements.id").
+		Where("procurements.id = ?", id).Limit(1).Find(&rows).Error
+	if err != nil {
+		return Procurement{}, fmt.Errorf("load procurement %s: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return Procurement{}, notFound(gorm.ErrRecordNotFound, "Procurement")
+	}
+	r := rows[0]
+	var o *Opening
+	if r.OProcurementID != nil && r.OStartedAt != nil {
+		o = &Opening{ProcurementID: *r.OProcurementID, StartedAt: *r.OStartedAt, ConfirmedAt: r.OConfirmedAt}
+		if r.OStartedBy != nil {
+			o.StartedBy = *r.OStartedBy
+		}
+		if r.OConfirmedBy != nil {
+			o.ConfirmedBy = *r.OConfirmedBy
+		}
+	}
+	database.MemoPut(ctx, s.db, "openings|"+id, o)
+	return r.Procurement, nil
+}
+
+// The memo's copies (database.Memoize): what a caller could change in a row two loads share.
+func cloneProcurement(p Procurement) Procurement {
+	p.WrappedKey = slices.Clone(p.WrappedKey)
+	return p
+}
+
+func cloneLot(l Lot) Lot {
+	l.Participants = slices.Clone(l.Participants)
+	return l
 }
 
 // ProcurementForUpdate loads it and locks its row until the transaction ends, so two state
@@ -240,27 +286,38 @@ func (s *Store) Commissioners(ctx context.Context) ([]Participant, error) {
 
 // Lots lists a procurement's lots with their participants.
 func (s *Store) Lots(ctx context.Context, procurementID string) ([]Lot, error) {
-	var out []Lot
-	if err := s.q(ctx).Where("procurement_id = ?", procurementID).Order("number").Find(&out).Error; err != nil {
+	out, err := s.lotsWith(ctx, "lots.procurement_id = ?", procurementID)
+	if err != nil {
 		return nil, fmt.Errorf("list lots: %w", err)
 	}
-	if len(out) == 0 {
-		return out, nil
+	return out, nil
+}
+
+// lotsWith lists the lots where says, by number, each with its participants read in the same
+// statement (group_concat / string_agg, sorted here), and puts their participants into the
+// request's memo for LotsParticipants.
+func (s *Store) lotsWith(ctx context.Context, where string, args ...any) ([]Lot, error) {
+	agg := "group_concat(org_id, ',')"
+	if s.db.Dialector.Name() == "postgres" {
+		agg = "string_agg(org_id, ',')"
 	}
-	ids := make([]string, len(out))
-	for i := range out {
-		ids[i] = out[i].ID
+	var rows []struct {
+		Lot
+		ParticipantIDs *string
 	}
-	var parts []LotParticipant
-	if err := s.q(ctx).Where("lot_id IN ?", ids).Order("lot_id, org_id").Find(&parts).Error; err != nil {
-		return nil, fmt.Errorf("lot participants: %w", err)
+	err := s.q(ctx).Model(&Lot{}).Select("lots.*, (SELECT "+agg+" FROM lot_participants WHERE lot_participants.lot_id = lots.id) AS participant_ids").
+		Where(where, args...).Order("lots.number, lots.id").Find(&rows).Error
+	if err != nil {
+		return nil, err
 	}
-	byLot := map[string][]string{}
-	for _, p := range parts {
-		byLot[p.LotID] = append(byLot[p.LotID], p.OrgID)
-	}
-	for i := range out {
-		out[i].Participants = byLot[out[i].ID]
+	out := make([]Lot, len(rows))
+	for i, r := range rows {
+		out[i] = r.Lot
+		if p := r.ParticipantIDs; p != nil && *p != "" {
+			out[i].Participants = strings.Split(*p, ",")
+			slices.Sort(out[i].Participants)
+		}
+		database.MemoPut(ctx, s.db, "lot_participants|"+r.ID, slices.Clone(out[i].Participants))
 	}
 	return out, nil
 }
@@ -315,14 +372,43 @@ func (s *Store) Contents(ctx context.Context, lotIDs []string) (map[string]*LotC
 }
 
 // Lot loads a lot and its procurement id; visibility is checked on the procurement.
-func (s *Store) Lot(ctx context.Context, id string) (Lot, error) {
-	var l Lot
-	err := s.q(ctx).Where("id = ?", id).Take(&l).Error
-	if err != nil {
-		return l, notFound(err, "Lot")
+func (s *Store) Lot(ctx context.Context, id string) (Lot, error) { return s.lotRow(ctx, id) }
+
+// lotRow loads a lot with its participants in one statement, once a request (database.Memoize).
+func (s *Store) lotRow(ctx context.Context, id string) (Lot, error) {
+	return database.Memoize(ctx, s.db, "lots|"+id, cloneLot, func() (Lot, error) {
+		agg := "group_concat(org_id, ',')"
+		if s.db.Dialector.Name() == "postgres" {
+			agg = "string_agg(org_id, ',')"
+		}
+		var rows []struct {
+			Lot
+			ParticipantIDs *string
+		}
+		err := s.q(ctx).Model(&Lot{}).Select("lots.*, (SELECT "+agg+" FROM lot_participants WHERE lot_participants.lot_id = lots.id) AS participant_ids").
+			Where("lots.id = ?", id).Limit(1).Find(&rows).Error
+		if err != nil {
+			return Lot{}, fmt.Errorf("load lot %s: %w", id, err)
+		}
+		if len(rows) == 0 {
+			return Lot{}, notFound(gorm.ErrRecordNotFound, "Lot")
+		}
+		l := rows[0].Lot
+		if p := rows[0].ParticipantIDs; p != nil && *p != "" {
+			l.Participants = strings.Split(*p, ",")
+			slices.Sort(l.Participants)
+		}
+		return l, nil
+	})
+}
+
+// lotParticipants lists the commissioners a lot covers, by id (none for a lot that does not exist).
+func (s *Store) lotParticipants(ctx context.Context, lotID string) ([]string, error) {
+	l, err := s.lotRow(ctx, lotID)
+	if apperr.IsKind(err, apperr.NotFound) {
+		return nil, nil
 	}
-	err = s.q(ctx).Model(&LotParticipant{}).Where("lot_id = ?", id).Order("org_id").Pluck("org_id", &l.Participants).Error
-	return l, err
+	return l.Participants, err
 }
 
 // SaveLot writes a lot and replaces its participants.
@@ -592,15 +678,17 @@ func (s *Store) RoleEmails(ctx context.Context, orgIDs []string, role access.Rol
 
 // Opening loads the opening record, or nil.
 func (s *Store) Opening(ctx context.Context, procurementID string) (*Opening, error) {
-	var o Opening
-	err := s.q(ctx).Where("procurement_id = ?", procurementID).Take(&o).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load opening: %w", err)
-	}
-	return &o, nil
+	return database.Memoize(ctx, s.db, "openings|"+procurementID, database.ClonePtr[Opening], func() (*Opening, error) {
+		var o Opening
+		err := s.q(ctx).Where("procurement_id = ?", procurementID).Take(&o).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("load opening: %w", err)
+		}
+		return &o, nil
+	})
 }
 
 // SaveOpening writes the opening record.

@@ -1,8 +1,11 @@
 package mobilisation
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 
 	"golive/apperr"
 	"golive/lots"
@@ -74,35 +77,68 @@ func (s *Store) plansData(ctx context.Context, ps []Plan) (map[string]*planData,
 		d.proc, d.lot, d.templateName, d.parts = pr, l, tplNames[p.TemplateID], parts[p.LotID]
 	}
 
-	var phases []Phase
-	if err := s.q(ctx).Where("plan_id IN ?", planIDs).Order("position, go_live, id").Find(&phases).Error; err != nil {
+	// Each phase with its lot phases, each milestone with what it depends on and its evidence
+	// count: subqueries in the same statement, so that the plans cost two statements here.
+	agg := func(col string) string {
+		if s.postgres() {
+			return "string_agg(" + col + ", ',')"
+		}
+		return "group_concat(" + col + ", ',')"
+	}
+	split := func(p *string) []string {
+		if p == nil || *p == "" {
+			return nil
+		}
+		out := strings.Split(*p, ",")
+		slices.Sort(out)
+		return out
+	}
+	var phases []struct {
+		Phase
+		LotPhaseIDs *string
+	}
+	if err := s.q(ctx).Model(&Phase{}).Select("plan_phases.*, (SELECT "+agg("lot_phase_id")+
+		" FROM plan_phase_lot_phases WHERE plan_phase_lot_phases.plan_phase_id = plan_phases.id) AS lot_phase_ids").
+		Where("plan_phases.plan_id IN ?", planIDs).Order("position, go_live, id").Find(&phases).Error; err != nil {
 		return nil, fmt.Errorf("phases of plans: %w", err)
+	}
+	for _, ph := range phases {
+		d := out[ph.PlanID]
+		d.phases = append(d.phases, ph.Phase)
+		if ids := split(ph.LotPhaseIDs); len(ids) > 0 {
+			d.links[ph.ID] = ids
+		}
+	}
+	var ms []struct {
+		Milestone
+		DependsOnIDs *string
+		EvidenceN    int
+	}
+	err = s.q(ctx).Model(&Milestone{}).Select("milestones.*, (SELECT "+agg("depends_on_id")+
+		" FROM milestone_dependencies WHERE milestone_dependencies.milestone_id = milestones.id) AS depends_on_ids, "+
+		"(SELECT COUNT(*) FROM milestone_evidence WHERE milestone_evidence.milestone_id = milestones.id) AS evidence_n").
+		Where("milestones.plan_id IN ?", planIDs).Order("due_on, position, id").Find(&ms).Error
+	if err != nil {
+		return nil, fmt.Errorf("milestones of plans: %w", err)
+	}
+	for _, m := range ms {
+		d := out[m.PlanID]
+		d.milestones = append(d.milestones, m.Milestone)
+		for _, on := range split(m.DependsOnIDs) {
+			d.deps = append(d.deps, Dependency{MilestoneID: m.ID, DependsOnID: on})
+		}
+		if m.EvidenceN > 0 {
+			d.evidence[m.ID] = m.EvidenceN
+		}
+	}
+	for _, d := range out {
+		slices.SortFunc(d.deps, func(a, b Dependency) int {
+			return cmp.Or(strings.Compare(a.MilestoneID, b.MilestoneID), strings.Compare(a.DependsOnID, b.DependsOnID))
+		})
 	}
 	phasePlan := map[string]string{}
 	for _, ph := range phases {
-		out[ph.PlanID].phases = append(out[ph.PlanID].phases, ph)
 		phasePlan[ph.ID] = ph.PlanID
-	}
-	var ms []Milestone
-	if err := s.q(ctx).Where("plan_id IN ?", planIDs).Order("due_on, position, id").Find(&ms).Error; err != nil {
-		return nil, fmt.Errorf("milestones of plans: %w", err)
-	}
-	msPlan := map[string]string{}
-	for _, m := range ms {
-		out[m.PlanID].milestones = append(out[m.PlanID].milestones, m)
-		msPlan[m.ID] = m.PlanID
-	}
-	var deps []Dependency
-	err = s.q(ctx).Table("milestone_dependencies").Select("milestone_dependencies.*").
-		Joins("JOIN milestones ON milestones.id = milestone_dependencies.milestone_id").
-		Where("milestones.plan_id IN ?", planIDs).Order("milestone_dependencies.milestone_id, milestone_dependencies.depends_on_id").Scan(&deps).Error
-	if err != nil {
-		return nil, fmt.Errorf("dependencies of plans: %w", err)
-	}
-	for _, d := range deps {
-		if pid, ok := msPlan[d.MilestoneID]; ok {
-			out[pid].deps = append(out[pid].deps, d)
-		}
 	}
 	var ds []GoLiveDecision
 	err = s.q(ctx).Table("go_live_decisions").Select("go_live_decisions.*").
@@ -114,33 +150,6 @@ func (s *Store) plansData(ctx context.Context, ps []Plan) (map[string]*planData,
 	for _, d := range ds {
 		if pid, ok := phasePlan[d.PhaseID]; ok {
 			out[pid].decisions = append(out[pid].decisions, d)
-		}
-	}
-	var links []PhaseLotPhase
-	err = s.q(ctx).Table("plan_phase_lot_phases").Select("plan_phase_lot_phases.*").
-		Joins("JOIN plan_phases ON plan_phases.id = plan_phase_lot_phases.plan_phase_id").
-		Where("plan_phases.plan_id IN ?", planIDs).Order("plan_phase_lot_phases.lot_phase_id").Scan(&links).Error
-	if err != nil {
-		return nil, fmt.Errorf("lot phases of plans: %w", err)
-	}
-	for _, r := range links {
-		if pid, ok := phasePlan[r.PlanPhaseID]; ok {
-			out[pid].links[r.PlanPhaseID] = append(out[pid].links[r.PlanPhaseID], r.LotPhaseID)
-		}
-	}
-	var counts []struct {
-		MilestoneID string
-		N           int
-	}
-	err = s.q(ctx).Table("milestone_evidence").Select("milestone_evidence.milestone_id, COUNT(*) AS n").
-		Joins("JOIN milestones ON milestones.id = milestone_evidence.milestone_id").
-		Where("milestones.plan_id IN ?", planIDs).Group("milestone_evidence.milestone_id").Scan(&counts).Error
-	if err != nil {
-		return nil, fmt.Errorf("evidence counts of plans: %w", err)
-	}
-	for _, c := range counts {
-		if pid, ok := msPlan[c.MilestoneID]; ok {
-			out[pid].evidence[c.MilestoneID] = c.N
 		}
 	}
 	return out, nil

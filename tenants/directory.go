@@ -79,19 +79,17 @@ func (d *Directory) People(ctx context.Context, ids []string) (map[string]Person
 // Names maps people's ids to their names (active or not); unknown ids are left out. One
 // query, for pages that only name people.
 func (d *Directory) Names(ctx context.Context, ids []string) (map[string]string, error) {
-	out := map[string]string{}
-	ids = distinct(ids)
-	if len(ids) == 0 {
+	return database.MemoizeEach(ctx, d.s.db, "users.name", distinct(ids), func(ids []string) (map[string]string, error) {
+		out := map[string]string{}
+		var rows []struct{ ID, Name string }
+		if err := d.s.q(ctx).Model(&User{}).Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+			return nil, fmt.Errorf("names of %v: %w", ids, err)
+		}
+		for _, r := range rows {
+			out[r.ID] = r.Name
+		}
 		return out, nil
-	}
-	var rows []struct{ ID, Name string }
-	if err := d.s.q(ctx).Model(&User{}).Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
-		return nil, fmt.Errorf("names of %v: %w", ids, err)
-	}
-	for _, r := range rows {
-		out[r.ID] = r.Name
-	}
-	return out, nil
+	})
 }
 
 // ActivePeople lists the active people of the organisations given, by name then email.
@@ -134,17 +132,13 @@ func (d *Directory) Organisation(ctx context.Context, id string) (Organisation, 
 
 // Organisations loads organisations by id; unknown ids are left out of the map.
 func (d *Directory) Organisations(ctx context.Context, ids []string) (map[string]Organisation, error) {
-	out := map[string]Organisation{}
-	ids = distinct(ids)
-	if len(ids) == 0 {
-		return out, nil
+	rows, err := d.s.orgsWithSuccessors(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
-	var rows []Organisation
-	if err := d.s.q(ctx).Where("id IN ?", ids).Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("organisations %v: %w", ids, err)
-	}
-	for _, o := range rows {
-		out[o.ID] = o
+	out := make(map[string]Organisation, len(rows))
+	for id, r := range rows {
+		out[id] = r.Organisation
 	}
 	return out, nil
 }

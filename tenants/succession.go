@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -409,7 +410,7 @@ func (s *Service) succeededRefusal(ctx context.Context, o Organisation, to strin
 // DisplayNames maps organisation ids to their names as pages show them: "NHS Medway CCG (now
 // NHS Kent and Medway ICB)" for one succeeded, following the chain to who holds its place today.
 func (d *Directory) DisplayNames(ctx context.Context, ids []string) (map[string]string, error) {
-	orgs, err := d.Organisations(ctx, ids)
+	orgs, err := d.s.orgsWithSuccessors(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -417,22 +418,36 @@ func (d *Directory) DisplayNames(ctx context.Context, ids []string) (map[string]
 	if len(orgs) == 0 {
 		return out, nil
 	}
-	next, err := d.s.AppliedSuccessors(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var finals []string
-	for id := range orgs {
-		if f := FinalSuccessor(id, next); f != id {
-			finals = append(finals, f)
+	// Each organisation comes with its successor: load the successors not loaded yet, and theirs,
+	// until the chains end (a statement per step of the longest chain, none when nobody was
+	// succeeded).
+	all := maps.Clone(orgs)
+	next := map[string]string{}
+	for range len(all) + 8 {
+		var missing []string
+		for id, o := range all {
+			if o.SuccessorOrgID == nil || *o.SuccessorOrgID == "" {
+				continue
+			}
+			next[id] = *o.SuccessorOrgID
+			if _, ok := all[*o.SuccessorOrgID]; !ok {
+				missing = append(missing, *o.SuccessorOrgID)
+			}
 		}
-	}
-	now, err := d.Organisations(ctx, finals)
-	if err != nil {
-		return nil, err
+		if len(missing) == 0 {
+			break
+		}
+		more, err := d.s.orgsWithSuccessors(ctx, missing)
+		if err != nil {
+			return nil, err
+		}
+		if len(more) == 0 {
+			break
+		}
+		maps.Copy(all, more)
 	}
 	for id, o := range orgs {
-		out[id] = SucceededName(o.Name, now[FinalSuccessor(id, next)].Name)
+		out[id] = SucceededName(o.Name, all[FinalSuccessor(id, next)].Name)
 	}
 	return out, nil
 }

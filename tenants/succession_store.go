@@ -3,9 +3,11 @@ package tenants
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
+	"golive/database"
 	"golive/tenants/access"
 )
 
@@ -111,20 +113,48 @@ func (s *Store) CancelSuccession(ctx context.Context, id, by string, now time.Ti
 	return res.RowsAffected == 1, nil
 }
 
+// orgWithSuccessor is an organisation with the successor an applied succession gave it ("" if none).
+type orgWithSuccessor struct {
+	Organisation
+	SuccessorOrgID *string
+}
+
+// orgsWithSuccessors loads organisations by id, each with its successor, in one statement (as
+// signing in does), once a request (database.MemoizeEach); unknown ids are left out.
+func (s *Store) orgsWithSuccessors(ctx context.Context, ids []string) (map[string]orgWithSuccessor, error) {
+	return database.MemoizeEach(ctx, s.db, "organisations", distinct(ids), func(ids []string) (map[string]orgWithSuccessor, error) {
+		var rows []orgWithSuccessor
+		err := s.q(ctx).Model(&Organisation{}).Select(`organisations.*, (SELECT successions.successor_org_id
+			FROM succession_predecessors JOIN successions ON successions.id = succession_predecessors.succession_id
+			WHERE succession_predecessors.org_id = organisations.id AND successions.state = ? LIMIT 1) AS successor_org_id`, SuccessionApplied).
+			Where("organisations.id IN ?", ids).Find(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("organisations %v: %w", ids, err)
+		}
+		out := make(map[string]orgWithSuccessor, len(rows))
+		for _, r := range rows {
+			out[r.ID] = r
+		}
+		return out, nil
+	})
+}
+
 // AppliedSuccessors maps each organisation succeeded by an applied succession to its successor.
 func (s *Store) AppliedSuccessors(ctx context.Context) (map[string]string, error) {
-	var rows []struct{ OrgID, SuccessorOrgID string }
-	err := s.q(ctx).Raw(`SELECT succession_predecessors.org_id, successions.successor_org_id
-		FROM succession_predecessors JOIN successions ON successions.id = succession_predecessors.succession_id
-		WHERE successions.state = ?`, SuccessionApplied).Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("applied successions: %w", err)
-	}
-	out := make(map[string]string, len(rows))
-	for _, r := range rows {
-		out[r.OrgID] = r.SuccessorOrgID
-	}
-	return out, nil
+	return database.Memoize(ctx, s.db, "successions.applied", maps.Clone[map[string]string], func() (map[string]string, error) {
+		var rows []struct{ OrgID, SuccessorOrgID string }
+		err := s.q(ctx).Raw(`SELECT succession_predecessors.org_id, successions.successor_org_id
+			FROM succession_predecessors JOIN successions ON successions.id = succession_predecessors.succession_id
+			WHERE successions.state = ?`, SuccessionApplied).Scan(&rows).Error
+		if err != nil {
+			return nil, fmt.Errorf("applied successions: %w", err)
+		}
+		out := make(map[string]string, len(rows))
+		for _, r := range rows {
+			out[r.OrgID] = r.SuccessorOrgID
+		}
+		return out, nil
+	})
 }
 
 // SucceededBy is the successor of an organisation succeeded by an applied succession, or "".

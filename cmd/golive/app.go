@@ -237,7 +237,8 @@ func (a *App) buildHTTP() error {
 	// Public notices: anyone, signed in or not, reads only what was published.
 	(&notices.Web{Svc: a.Notices, Server: srv}).Mount(app)
 
-	app.Use(mw.Authenticate, mw.CSRF)
+	// The memo after sign-in: a session touched (once a minute) would turn it off for the request.
+	app.Use(mw.Authenticate, mw.CSRF, web.Memo)
 	pages := &tenants.Pages{Svc: a.Tenants, Web: srv, MW: mw, Tasks: []tenants.TaskSource{a.Tenants.AdminTasks, a.Tenants.PlatformTasks, a.Lots.Tasks, a.Eval.Tasks, a.Award.Tasks, a.Mob.Tasks}}
 	guard := web.Guard(mw.Require)
 	pages.MountPublic(app)
