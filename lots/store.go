@@ -377,28 +377,14 @@ func (s *Store) Lot(ctx context.Context, id string) (Lot, error) { return s.lotR
 // lotRow loads a lot with its participants in one statement, once a request (database.Memoize).
 func (s *Store) lotRow(ctx context.Context, id string) (Lot, error) {
 	return database.Memoize(ctx, s.db, "lots|"+id, cloneLot, func() (Lot, error) {
-		agg := "group_concat(org_id, ',')"
-		if s.db.Dialector.Name() == "postgres" {
-			agg = "string_agg(org_id, ',')"
-		}
-		var rows []struct {
-			Lot
-			ParticipantIDs *string
-		}
-		err := s.q(ctx).Model(&Lot{}).Select("lots.*, (SELECT "+agg+" FROM lot_participants WHERE lot_participants.lot_id = lots.id) AS participant_ids").
-			Where("lots.id = ?", id).Limit(1).Find(&rows).Error
+		ls, err := s.lotsWith(ctx, "lots.id = ?", id)
 		if err != nil {
 			return Lot{}, fmt.Errorf("load lot %s: %w", id, err)
 		}
-		if len(rows) == 0 {
+		if len(ls) == 0 {
 			return Lot{}, notFound(gorm.ErrRecordNotFound, "Lot")
 		}
-		l := rows[0].Lot
-		if p := rows[0].ParticipantIDs; p != nil && *p != "" {
-			l.Participants = strings.Split(*p, ",")
-			slices.Sort(l.Participants)
-		}
-		return l, nil
+		return ls[0], nil
 	})
 }
 

@@ -33,7 +33,7 @@ func (q *nopQueue) Enqueue(context.Context, *asynq.Task, ...asynq.Option) (*asyn
 	q.n.Add(1)
 	return &asynq.TaskInfo{}, nil
 }
-func (q *nopQueue) EnqueueMail(context.Context, string) error     { return nil }
+func (q *nopQueue) EnqueueMail(context.Context, string) error    { return nil }
 func (q *nopQueue) EnqueueMails(context.Context, []string) error { return nil }
 
 // The million: 10,000 plans (contracts) of 3 phases, 100 milestones each, their go-lives spread
