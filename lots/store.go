@@ -247,12 +247,17 @@ func (s *Store) Participants(ctx context.Context, procurementID string) ([]Parti
 	if err != nil {
 		return nil, err
 	}
+	return namedParticipants(procurementID, orgs, names), nil
+}
+
+// namedParticipants are a procurement's commissioners orgs with their names, by name.
+func namedParticipants(procurementID string, orgs []string, names map[string]string) []Participant {
 	out := make([]Participant, len(orgs))
 	for i, o := range orgs {
 		out[i] = Participant{ProcurementID: procurementID, OrgID: o, OrgName: names[o]}
 	}
 	slices.SortStableFunc(out, func(a, b Participant) int { return strings.Compare(a.OrgName, b.OrgName) })
-	return out, nil
+	return out
 }
 
 // people is tenants' directory on the store's connection (inside Tx, the transaction's): who
@@ -330,8 +335,8 @@ type LotContents struct {
 	Questions []Question
 }
 
-// Contents loads the sites, phases, sections and questions of many lots, one statement each
-// (in the orders Sites, Phases, Sections and Questions give one lot's).
+// Contents loads the sites, phases, sections and questions of many lots in one statement (in
+// the orders Sites, Phases, Sections and Questions give one lot's).
 func (s *Store) Contents(ctx context.Context, lotIDs []string) (map[string]*LotContents, error) {
 	out := make(map[string]*LotContents, len(lotIDs))
 	for _, id := range lotIDs {
@@ -340,34 +345,87 @@ func (s *Store) Contents(ctx context.Context, lotIDs []string) (map[string]*LotC
 	if len(lotIDs) == 0 {
 		return out, nil
 	}
-	var sites []Site
-	if err := s.q(ctx).Where("lot_id IN ?", lotIDs).Order("lot_id, name").Find(&sites).Error; err != nil {
-		return nil, fmt.Errorf("sites of lots: %w", err)
+	var c LotContents
+	if err := database.FindAll(ctx, s.db, contentFinds(&c, lotIDs)...); err != nil {
+		return nil, fmt.Errorf("contents of lots %v: %w", lotIDs, err)
 	}
-	for _, x := range sites {
+	c.spread(out)
+	return out, nil
+}
+
+// contentFinds are Contents' reads, for FindAll.
+func contentFinds(c *LotContents, lotIDs []string) []database.Find {
+	return []database.Find{
+		{Dest: &c.Sites, Where: "lot_id IN ?", Args: []any{lotIDs}, Order: "lot_id, name"},
+		{Dest: &c.Phases, Where: "lot_id IN ?", Args: []any{lotIDs}, Order: "lot_id, go_live, name"},
+		{Dest: &c.Sections, Where: "lot_id IN ?", Args: []any{lotIDs}, Order: "lot_id, position"},
+		{Dest: &c.Questions, Where: "lot_id IN ?", Args: []any{lotIDs}, Order: "lot_id, position"},
+	}
+}
+
+// spread shares out the contents of many lots, read together, to each lot's.
+func (c *LotContents) spread(out map[string]*LotContents) {
+	for _, x := range c.Sites {
 		out[x.LotID].Sites = append(out[x.LotID].Sites, x)
 	}
-	var phases []Phase
-	if err := s.q(ctx).Where("lot_id IN ?", lotIDs).Order("lot_id, go_live, name").Find(&phases).Error; err != nil {
-		return nil, fmt.Errorf("phases of lots: %w", err)
-	}
-	for _, x := range phases {
+	for _, x := range c.Phases {
 		out[x.LotID].Phases = append(out[x.LotID].Phases, x)
 	}
-	var sections []Section
-	if err := s.q(ctx).Where("lot_id IN ?", lotIDs).Order("lot_id, position").Find(&sections).Error; err != nil {
-		return nil, fmt.Errorf("sections of lots: %w", err)
-	}
-	for _, x := range sections {
+	for _, x := range c.Sections {
 		out[x.LotID].Sections = append(out[x.LotID].Sections, x)
 	}
-	var questions []Question
-	if err := s.q(ctx).Where("lot_id IN ?", lotIDs).Order("lot_id, position").Find(&questions).Error; err != nil {
-		return nil, fmt.Errorf("questions of lots: %w", err)
-	}
-	for _, x := range questions {
+	for _, x := range c.Questions {
 		out[x.LotID].Questions = append(out[x.LotID].Questions, x)
 	}
+}
+
+// Records is what a procurement's page shows besides the procurement and its lots.
+type Records struct {
+	ParticipantOrgs []string     // by id
+	Counted         []Submission // as Counted gives them, without their envelopes
+	Contents        map[string]*LotContents
+	Approvals       []Approval
+	Documents       []Document // without their content
+	Interests       []Interest
+	Clarifications  []Clarification
+	Addenda         []Addendum
+}
+
+// Records loads a procurement's records, and the contents of its lots lotIDs, in one statement
+// (issue 17: the procurement page's queries do not grow with its lots, nor with its tables).
+func (s *Store) Records(ctx context.Context, procurementID string, lotIDs []string) (Records, error) {
+	out := Records{Contents: make(map[string]*LotContents, len(lotIDs))}
+	for _, id := range lotIDs {
+		out.Contents[id] = &LotContents{}
+	}
+	var (
+		parts    []Participant
+		subs     []Submission
+		contents LotContents
+	)
+	byProcurement := func(dest any, order string, omit ...string) database.Find {
+		return database.Find{Dest: dest, Where: "procurement_id = ?", Args: []any{procurementID}, Order: order, Omit: omit}
+	}
+	finds := []database.Find{
+		byProcurement(&parts, "org_id"),
+		byProcurement(&subs, "lot_id, bidder_org_id, version", "answers_sealed", "price_sealed"),
+		byProcurement(&out.Approvals, "decided_at"),
+		byProcurement(&out.Documents, "uploaded_at", "content"),
+		byProcurement(&out.Interests, "registered_at"),
+		byProcurement(&out.Clarifications, "number"),
+		byProcurement(&out.Addenda, "number"),
+	}
+	if len(lotIDs) > 0 {
+		finds = append(finds, contentFinds(&contents, lotIDs)...)
+	}
+	if err := database.FindAll(ctx, s.db, finds...); err != nil {
+		return out, fmt.Errorf("records of procurement %s: %w", procurementID, err)
+	}
+	for _, p := range parts {
+		out.ParticipantOrgs = append(out.ParticipantOrgs, p.OrgID)
+	}
+	out.Counted = LastCounted(subs)
+	contents.spread(out.Contents)
 	return out, nil
 }
 

@@ -58,9 +58,31 @@ func (s *Service) Procurement(ctx context.Context, a *access.Actor, id string) (
 		return ProcurementView{}, err
 	}
 	v := ProcurementView{Procurement: p, CanManage: CanManage(a, p)}
-	if v.Participants, err = s.Store.Participants(ctx, p.ID); err != nil {
+	lots, err := s.Store.Lots(ctx, p.ID)
+	if err != nil {
 		return v, err
 	}
+	ids := make([]string, len(lots))
+	for i, l := range lots {
+		ids[i] = l.ID
+	}
+	rec, err := s.Store.Records(ctx, p.ID, ids)
+	if err != nil {
+		return v, err
+	}
+	// Every organisation the page names, in one read.
+	orgs := slices.Clone(rec.ParticipantOrgs)
+	for _, in := range rec.Interests {
+		orgs = append(orgs, in.ProviderOrgID)
+	}
+	for _, ap := range rec.Approvals {
+		orgs = append(orgs, ap.OrgID)
+	}
+	names, err := s.Store.OrgNames(ctx, orgs)
+	if err != nil {
+		return v, err
+	}
+	v.Participants = namedParticipants(p.ID, rec.ParticipantOrgs, names)
 	v.ShowValue = CanSeeValue(a, v.Participants, s.Authz.Can(a.UserID, a.OrgID, access.PermProcValue))
 	if !v.ShowValue {
 		v.EstimatedValuePence = 0
@@ -71,35 +93,19 @@ func (s *Service) Procurement(ctx context.Context, a *access.Actor, id string) (
 	}
 	v.Effective = EffectiveState(p, v.Opening, s.Now())
 	v.ResponsesOpen = CanReadResponses(p, v.Opening)
-	names := map[string]string{}
-	for _, pt := range v.Participants {
-		names[pt.OrgID] = pt.OrgName
+	counts := map[string]int{}
+	for _, sub := range rec.Counted {
+		counts[sub.LotID]++
 	}
-	counts, err := s.Store.SubmissionCounts(ctx, p.ID)
-	if err != nil {
-		return v, err
-	}
-	lots, err := s.Store.Lots(ctx, p.ID)
-	if err != nil {
-		return v, err
-	}
-	lvs, err := s.lotViews(ctx, lots, names)
-	if err != nil {
-		return v, err
-	}
-	for _, lv := range lvs {
+	for _, lv := range lotViewsOf(lots, names, rec.Contents) {
 		lv.Responses = counts[lv.ID]
 		v.Lots = append(v.Lots, lv)
 	}
-	approvals, err := s.Store.Approvals(ctx, p.ID)
-	if err != nil {
-		return v, err
-	}
 	for _, pt := range v.Participants {
 		av := ApprovalView{OrgID: pt.OrgID, OrgName: pt.OrgName}
-		for i := range approvals {
-			if approvals[i].OrgID == pt.OrgID {
-				av.Decision = &approvals[i]
+		for i := range rec.Approvals {
+			if rec.Approvals[i].OrgID == pt.OrgID {
+				av.Decision = &rec.Approvals[i]
 			}
 		}
 		v.Approvals = append(v.Approvals, av)
@@ -107,26 +113,17 @@ func (s *Service) Procurement(ctx context.Context, a *access.Actor, id string) (
 			v.MyDecisionDue = true
 		}
 	}
-	past, err := s.succeededApprovals(ctx, v.Approvals, approvals)
+	past, err := s.succeededApprovals(ctx, v.Approvals, rec.Approvals)
 	if err != nil {
 		return v, err
 	}
 	v.Approvals = append(v.Approvals, past...)
-	if v.Documents, err = s.Store.Documents(ctx, p.ID); err != nil {
-		return v, err
+	v.Documents = rec.Documents
+	for _, in := range rec.Interests {
+		v.Interests = append(v.Interests, names[in.ProviderOrgID])
 	}
-	interests, orgNames, err := s.Store.Interests(ctx, p.ID)
-	if err != nil {
-		return v, err
-	}
-	for _, in := range interests {
-		v.Interests = append(v.Interests, orgNames[in.ProviderOrgID])
-	}
-	if v.Clarifications, err = s.Store.Clarifications(ctx, p.ID); err != nil {
-		return v, err
-	}
-	v.Addenda, err = s.Store.Addenda(ctx, p.ID)
-	return v, err
+	v.Clarifications, v.Addenda = rec.Clarifications, rec.Addenda
+	return v, nil
 }
 
 func (s *Service) lotView(ctx context.Context, l Lot, names map[string]string) (LotView, error) {
@@ -148,6 +145,11 @@ func (s *Service) lotViews(ctx context.Context, ls []Lot, names map[string]strin
 	if err != nil {
 		return nil, err
 	}
+	return lotViewsOf(ls, names, contents), nil
+}
+
+// lotViewsOf makes the views of lots from their contents.
+func lotViewsOf(ls []Lot, names map[string]string, contents map[string]*LotContents) []LotView {
 	out := make([]LotView, 0, len(ls))
 	for _, l := range ls {
 		lv := LotView{Lot: l}
@@ -162,7 +164,7 @@ func (s *Service) lotViews(ctx context.Context, ls []Lot, names map[string]strin
 		}
 		out = append(out, lv)
 	}
-	return out, nil
+	return out
 }
 
 // Procurements lists those the actor's organisation takes part in.
