@@ -41,6 +41,14 @@ func PlainText(s string) bool {
 	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
 }
 
+// Printable is s as a page may show it back: NUL and bytes that are not UTF-8 become U+FFFD.
+func Printable(s string) string {
+	if PlainText(s) {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}
+
 // badText lists the string fields of v (by json or form name) that are not PlainText, walking
 // nested structs, slices and maps.
 func badText(v reflect.Value, name string, out map[string]string) {

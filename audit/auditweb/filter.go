@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"golive/ukclock"
+	"golive/web"
 )
 
 // Object types are code names such as "lot" or "evaluation.question".
@@ -24,6 +25,8 @@ func textFilter(objectType, objectID, user string, names [3]string, errs map[str
 	var f query
 	objectType, objectID, user = strings.TrimSpace(objectType), strings.TrimSpace(objectID), strings.TrimSpace(user)
 	switch {
+	case !web.PlainText(objectType):
+		errs[names[0]] = web.BadTextMessage
 	case len(objectType) > maxObjectType:
 		errs[names[0]] = fmt.Sprintf("Object type must be %d characters or fewer", maxObjectType)
 	case objectType != "" && !objectTypeRe.MatchString(objectType):
@@ -31,12 +34,17 @@ func textFilter(objectType, objectID, user string, names [3]string, errs map[str
 	default:
 		f.ObjectType = objectType
 	}
-	if len(objectID) > maxObjectID {
+	switch {
+	case !web.PlainText(objectID):
+		errs[names[1]] = web.BadTextMessage
+	case len(objectID) > maxObjectID:
 		errs[names[1]] = fmt.Sprintf("Object id must be %d characters or fewer", maxObjectID)
-	} else {
+	default:
 		f.ObjectID = objectID
 	}
 	switch {
+	case !web.PlainText(user):
+		errs[names[2]] = web.BadTextMessage
 	case len(user) > maxUser:
 		errs[names[2]] = fmt.Sprintf("User must be %d characters or fewer", maxUser)
 	case strings.Contains(user, "@"):

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"gorm.io/gorm"
@@ -135,6 +136,23 @@ func TestBadFiltersOnThePageGetMessagesBesideTheFields(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
 		}
+	}
+	// NUL and bytes that are not UTF-8 get the message every form gives them, and are not echoed.
+	status, body = get(t, a, "/admin/audit?object_id=a%00b&user=%ff%fe&from-day=%00")
+	if status != 422 {
+		t.Fatalf("NUL and invalid UTF-8: want 422, got %d", status)
+	}
+	for _, want := range []string{`href="#object_id"`, `href="#user"`, web.BadTextMessage, "a\uFFFDb", "value=\"\uFFFD\""} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.ContainsRune(body, 0) || !utf8.ValidString(body) {
+		t.Error("the page echoes NUL or bytes that are not UTF-8")
+	}
+	status, body = get(t, a, "/api/v1/audit?object_id=a%00b&user=%ff")
+	if status != 422 || !strings.Contains(body, `"field":"object_id"`) || !strings.Contains(body, `"field":"user"`) {
+		t.Fatalf("the API with NUL and invalid UTF-8: want 422 naming object_id and user, got %d %s", status, body)
 	}
 	status, body = get(t, a, "/admin/audit?from-day=2&from-month=3&from-year=2025&to-day=1&to-month=3&to-year=2025")
 	if status != 422 || !strings.Contains(body, "Date to must be the same as or after date from") {

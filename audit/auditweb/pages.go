@@ -88,6 +88,10 @@ func (h *Handlers) logPage(c *fiber.Ctx) error {
 	f := textFilter(p.ObjectType, p.ObjectID, p.User, [3]string{"object_type", "object_id", "user"}, errs)
 	from, fromSet := p.From.parse(errs)
 	to, toSet := p.To.parse(errs)
+	// What was typed comes back beside its message, but not bytes a page cannot hold.
+	for _, s := range []*string{&p.ObjectType, &p.ObjectID, &p.User, &p.From.Day, &p.From.Month, &p.From.Year, &p.To.Day, &p.To.Month, &p.To.Year} {
+		*s = web.Printable(*s)
+	}
 	if toSet && !to.IsZero() {
 		to = to.AddDate(0, 0, 1) // "to 3 March" includes 3 March
 	}
