@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -732,11 +733,36 @@ func truncate(s string, n int) string {
 
 var _ = database.Now
 
+// AskForRole is the one task of a person without a role: to ask one of their organisation's
+// admins (admins, oldest first), whom it names and links to by email, for one.
+func AskForRole(admins []Person) Task {
+	t := Task{Title: "Ask your organisation admin for a role"}
+	switch len(admins) {
+	case 0:
+		t.Detail = "Your account has no role yet, and your organisation has no admin to give you one: ask the team that runs golive."
+		return t
+	case 1:
+		t.Detail = fmt.Sprintf("Your account has no role yet, so there is nothing you can do here. Your admin is %s (%s).", admins[0].Name, admins[0].Email)
+	default:
+		names := make([]string, len(admins))
+		for i, p := range admins {
+			names[i] = fmt.Sprintf("%s (%s)", p.Name, p.Email)
+		}
+		t.Detail = "Your account has no role yet, so there is nothing you can do here. Your admins are " + strings.Join(names, ", ") + "."
+	}
+	t.Href = (&url.URL{Scheme: "mailto", Opaque: admins[0].Email, RawQuery: "subject=A%20role%20in%20golive"}).String()
+	return t
+}
+
 // AdminTasks is the dashboard's list of what an organisation admin should attend to.
 func (s *Service) AdminTasks(ctx context.Context, a *access.Actor) ([]Task, error) {
 	var out []Task
 	if len(a.Roles) == 0 {
-		out = append(out, Task{Title: "Ask your organisation admin for a role", Detail: "Your account has no role yet, so there is nothing you can do here."})
+		admins, err := DirectoryOn(s.Store.db).Holders(ctx, access.RoleTenantAdmin, []string{a.OrgID})
+		if err != nil {
+			return nil, fmt.Errorf("admins of %s to ask for a role: %w", a.OrgID, err)
+		}
+		out = append(out, AskForRole(admins))
 	}
 	if !a.HasRole(access.RoleTenantAdmin) {
 		return out, nil

@@ -2,6 +2,7 @@ package tenants_test
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -60,8 +61,9 @@ func TestEachOrganisationAdminTaskAppearsWhenDueAndGoesWhenDone(t *testing.T) {
 	}))
 	lotstest.OK(t, svc.Authz.Changed(ctx))
 	ra, rctx := e.As(t, u.Email)
-	if own := lotstest.Must[[]tenants.Task](t)(tasks(rctx, ra)); len(own) != 1 || own[0].Title != "Ask your organisation admin for a role" || own[0].Detail == "" {
-		t.Fatalf("a person without a role has the tasks %+v, want to ask for one", own)
+	if own := lotstest.Must[[]tenants.Task](t)(tasks(rctx, ra)); len(own) != 1 || own[0].Title != "Ask your organisation admin for a role" ||
+		!strings.Contains(own[0].Detail, admin) || own[0].Href != "mailto:"+admin+"?subject=A%20role%20in%20golive" {
+		t.Fatalf("a person without a role has the tasks %+v, want to ask their admin (%s) for one", own, admin)
 	}
 	e.WantTasks(t, tasks, "a person without a role", map[string][]string{admin: {"Give Ray Roleless a role | /admin/users/" + u.ID + " | no date"}})
 	e.WantNoTasks(t, tasks, "a person without a role", admin)
@@ -107,4 +109,21 @@ func TestEachPlatformAdminTaskAppearsWhenDueAndGoesWhenDone(t *testing.T) {
 	// A deactivated organisation needs no administrator.
 	lotstest.Must[tenants.Organisation](t)(svc.SetOrganisationStatus(pctx, pa, o.ID, tenants.OrgStatusInput{Status: "deactivated", Reason: "Merged"}))
 	e.WantTaskOnlyFor(t, tasks, "organisation deactivated", give)
+}
+
+// A person without a role is told whom to ask, by name and email, with a link to write to the
+// first; with no admin to ask, they are told who can give the organisation one.
+func TestAskForRoleNamesTheAdminsToAsk(t *testing.T) {
+	none := tenants.AskForRole(nil)
+	if none.Href != "" || !strings.Contains(none.Detail, "no admin") {
+		t.Errorf("with no admin: %+v", none)
+	}
+	one := tenants.AskForRole([]tenants.Person{{Name: "Ada Admin", Email: "ada+golive@medway.test"}})
+	if one.Href != "mailto:ada+golive@medway.test?subject=A%20role%20in%20golive" || !strings.Contains(one.Detail, "Your admin is Ada Admin (ada+golive@medway.test).") {
+		t.Errorf("with one admin: %+v", one)
+	}
+	two := tenants.AskForRole([]tenants.Person{{Name: "Ada Admin", Email: "ada@medway.test"}, {Name: "Bo Boss", Email: "bo@medway.test"}})
+	if two.Href != "mailto:ada@medway.test?subject=A%20role%20in%20golive" || !strings.Contains(two.Detail, "Your admins are Ada Admin (ada@medway.test), Bo Boss (bo@medway.test).") {
+		t.Errorf("with two admins: %+v", two)
+	}
 }
