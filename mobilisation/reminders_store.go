@@ -495,26 +495,35 @@ func (s *Store) digestItems(ctx context.Context, userID, today, horizon string) 
 	if err != nil {
 		return nil, fmt.Errorf("digest of %s: %w", userID, err)
 	}
-	var plans []string
-	for _, r := range rows {
-		plans = append(plans, r.PlanID)
-	}
-	names := map[string]string{}
-	if len(plans) > 0 {
-		if names, err = s.planNames(ctx, plans); err != nil {
-			return nil, err
-		}
-	}
 	out := make([]digestItem, len(rows))
 	for i, r := range rows {
 		owner := r.OwnerUserID
 		if owner == "" {
 			owner = r.LeadUserID
 		}
-		out[i] = digestItem{PlanID: r.PlanID, MilestoneID: r.MilestoneID, Title: r.Title, PlanName: names[r.PlanID],
+		out[i] = digestItem{PlanID: r.PlanID, MilestoneID: r.MilestoneID, Title: r.Title,
 			PhaseName: r.PhaseName, DueOn: r.DueOn, Owned: owner == userID}
 	}
-	return out, nil
+	return out, s.namePlans(ctx, out)
+}
+
+// namePlans fills in the names of the items' plans, in one read.
+func (s *Store) namePlans(ctx context.Context, items []digestItem) error {
+	if len(items) == 0 {
+		return nil
+	}
+	plans := make([]string, len(items))
+	for i, it := range items {
+		plans[i] = it.PlanID
+	}
+	names, err := s.planNames(ctx, plans)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		items[i].PlanName = names[items[i].PlanID]
+	}
+	return nil
 }
 
 // overdueItems is what goes in a person's overdue message on today: their open milestones past
@@ -543,20 +552,13 @@ func (s *Store) overdueItems(ctx context.Context, userID, today string, limit in
 		}
 		more = int(n) - len(rows)
 	}
-	var plans []string
-	for _, r := range rows {
-		plans = append(plans, r.PlanID)
-	}
-	names := map[string]string{}
-	if len(plans) > 0 {
-		if names, err = s.planNames(ctx, plans); err != nil {
-			return nil, 0, err
-		}
-	}
 	out := make([]digestItem, len(rows))
 	for i, r := range rows {
-		out[i] = digestItem{PlanID: r.PlanID, MilestoneID: r.MilestoneID, Title: r.Title, PlanName: names[r.PlanID],
+		out[i] = digestItem{PlanID: r.PlanID, MilestoneID: r.MilestoneID, Title: r.Title,
 			PhaseName: r.PhaseName, DueOn: r.DueOn, Owned: true}
+	}
+	if err := s.namePlans(ctx, out); err != nil {
+		return nil, 0, err
 	}
 	return out, more, nil
 }
