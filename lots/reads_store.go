@@ -41,13 +41,17 @@ func (r *Reads) ProcurementByID(ctx context.Context, id string) (Procurement, er
 }
 
 // ProcurementsOfActingOrg lists the ids of the procurements the acting organisation takes part in.
+// A page that lets plans in by it asks for each plan it loads: once a request (the memo's key is
+// scoped by the acting organisation).
 func (r *Reads) ProcurementsOfActingOrg(ctx context.Context) ([]string, error) {
-	var out []string
-	err := r.s.q(ctx).Model(&Procurement{}).Scopes(participating(ctx)).Order("id").Pluck("id", &out).Error
-	if err != nil {
-		return nil, fmt.Errorf("procurements taken part in: %w", err)
-	}
-	return out, nil
+	return database.Memoize(ctx, r.s.db, "participants.procurements", slices.Clone[[]string], func() ([]string, error) {
+		var out []string
+		err := r.s.q(ctx).Model(&Procurement{}).Scopes(participating(ctx)).Order("id").Pluck("id", &out).Error
+		if err != nil {
+			return nil, fmt.Errorf("procurements taken part in: %w", err)
+		}
+		return out, nil
+	})
 }
 
 // ParticipantOrgs lists the commissioners taking part in a procurement, by id.

@@ -103,6 +103,19 @@ func (s *Store) Procurement(ctx context.Context, id string) (Procurement, error)
 // statement: every read of a lot's evaluation asks whether its procurement has been opened. The
 // opening goes into the request's memo for Opening.
 func (s *Store) procurementWithOpening(ctx context.Context, q *gorm.DB, id string) (Procurement, error) {
+	ps, err := s.withOpenings(ctx, q.Where("procurements.id = ?", id).Limit(1))
+	if err != nil {
+		return Procurement{}, fmt.Errorf("load procurement %s: %w", id, err)
+	}
+	if len(ps) == 0 {
+		return Procurement{}, notFound(gorm.ErrRecordNotFound, "Procurement")
+	}
+	return ps[0], nil
+}
+
+// withOpenings loads the procurements q selects, each with its opening record read in the same
+// statement and put into the request's memo for Opening.
+func (s *Store) withOpenings(ctx context.Context, q *gorm.DB) ([]Procurement, error) {
 	var rows []struct {
 		Procurement
 		OProcurementID, OStartedBy, OConfirmedBy *string
@@ -111,27 +124,26 @@ func (s *Store) procurementWithOpening(ctx context.Context, q *gorm.DB, id strin
 	err := q.Model(&Procurement{}).Select(`procurements.*, openings.procurement_id AS o_procurement_id,
 		openings.started_by AS o_started_by, openings.started_at AS o_started_at,
 		openings.confirmed_by AS o_confirmed_by, openings.confirmed_at AS o_confirmed_at`).
-		Joins("LEFT JOIN openings ON openings.procurement_id = procurements.id").
-		Where("procurements.id = ?", id).Limit(1).Find(&rows).Error
+		Joins("LEFT JOIN openings ON openings.procurement_id = procurements.id").Find(&rows).Error
 	if err != nil {
-		return Procurement{}, fmt.Errorf("load procurement %s: %w", id, err)
+		return nil, err
 	}
-	if len(rows) == 0 {
-		return Procurement{}, notFound(gorm.ErrRecordNotFound, "Procurement")
-	}
-	r := rows[0]
-	var o *Opening
-	if r.OProcurementID != nil && r.OStartedAt != nil {
-		o = &Opening{ProcurementID: *r.OProcurementID, StartedAt: *r.OStartedAt, ConfirmedAt: r.OConfirmedAt}
-		if r.OStartedBy != nil {
-			o.StartedBy = *r.OStartedBy
+	out := make([]Procurement, len(rows))
+	for i, r := range rows {
+		var o *Opening
+		if r.OProcurementID != nil && r.OStartedAt != nil {
+			o = &Opening{ProcurementID: *r.OProcurementID, StartedAt: *r.OStartedAt, ConfirmedAt: r.OConfirmedAt}
+			if r.OStartedBy != nil {
+				o.StartedBy = *r.OStartedBy
+			}
+			if r.OConfirmedBy != nil {
+				o.ConfirmedBy = *r.OConfirmedBy
+			}
 		}
-		if r.OConfirmedBy != nil {
-			o.ConfirmedBy = *r.OConfirmedBy
-		}
+		database.MemoPut(ctx, s.db, "openings|"+r.ID, o)
+		out[i] = r.Procurement
 	}
-	database.MemoPut(ctx, s.db, "openings|"+id, o)
-	return r.Procurement, nil
+	return out, nil
 }
 
 // The memo's copies (database.Memoize): what a caller could change in a row two loads share.
@@ -158,12 +170,25 @@ func (s *Store) ProcurementForUpdate(ctx context.Context, id string) (Procuremen
 }
 
 // Procurements lists those the acting organisation takes part in, newest first.
+//
+// The dashboard's task lists each ask for them (once a request, with their openings, which each
+// procurement's state needs).
 func (s *Store) Procurements(ctx context.Context) ([]Procurement, error) {
-	var out []Procurement
-	if err := s.q(ctx).Scopes(participating(ctx)).Order("created_at DESC").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("list procurements: %w", err)
+	return database.Memoize(ctx, s.db, "procurements.participating", cloneProcurements, func() ([]Procurement, error) {
+		out, err := s.withOpenings(ctx, s.q(ctx).Scopes(participating(ctx)).Order("procurements.created_at DESC, procurements.id"))
+		if err != nil {
+			return nil, fmt.Errorf("list procurements: %w", err)
+		}
+		return out, nil
+	})
+}
+
+func cloneProcurements(ps []Procurement) []Procurement {
+	out := make([]Procurement, len(ps))
+	for i, p := range ps {
+		out[i] = cloneProcurement(p)
 	}
-	return out, nil
+	return out
 }
 
 // LotCounts says how many lots each of the given procurements has.

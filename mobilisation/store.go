@@ -97,13 +97,21 @@ func (s *Store) visiblePlans(ctx context.Context) (*gorm.DB, error) {
 // Plan loads a plan the acting organisation may see; any other is not found. lock holds the
 // row until the transaction ends, so changes to one plan do not interleave.
 func (s *Store) Plan(ctx context.Context, id string, lock bool) (Plan, error) {
-	var p Plan
-	q, err := s.visiblePlans(ctx)
-	if err != nil {
-		return p, err
+	load := func() (Plan, error) {
+		var p Plan
+		q, err := s.visiblePlans(ctx)
+		if err != nil {
+			return p, err
+		}
+		err = s.locked(q.Where("mobilisation_plans.id = ?", id), lock).Take(&p).Error
+		return p, notFound(err, "Plan")
 	}
-	err = s.locked(q.Where("mobilisation_plans.id = ?", id), lock).Take(&p).Error
-	return p, notFound(err, "Plan")
+	if lock {
+		return load()
+	}
+	// A plan's pages ask for it from several services; once a request (scoped by the acting
+	// organisation, as visiblePlans is).
+	return database.Memoize(ctx, s.db, "mobilisation_plans.visible|"+id, nil, load)
 }
 
 // Plans lists the plans the acting organisation may see, oldest first.
