@@ -171,6 +171,32 @@ func TestQueryCountLotResults(t *testing.T) {
 func TestQueryCountDashboard(t *testing.T) {
 	one, ten := countsFor1And10(t, "lead@medway-ccg.test", func(queryFixture) string { return "/" })
 	assertConstant(t, "dashboard", "lots and plans", one, ten)
+	// And from every procurement: 1 and 10 more drafts beside the fixture's.
+	var counts [2]int
+	for i, n := range []int{1, 10} {
+		s := startServer(t, nil)
+		q := dbtest.CountQueries(t, s.App.DB.Gorm)
+		queryCountFixture(t, s, 1)
+		ctx := context.Background()
+		lead, err := s.App.Tenants.ActorByEmail(ctx, "lead@medway-ccg.test")
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := s.App.Cfg.Now()
+		for k := 1; k <= n; k++ {
+			_, err := s.App.Lots.CreateProcurement(database.WithTenant(ctx, lead.OrgID), lead, lots.ProcurementInput{
+				Title: fmt.Sprintf("Draft %d", k), Reference: fmt.Sprintf("QC-D%d", k), Regime: lots.PSR2024, Procedure: "Competitive process",
+				TermYears: 5, EstimatedValuePence: 1_000_000_00, Participants: []string{lead.OrgID},
+				ClarificationDeadline: now.AddDate(0, 0, 20), SubmissionDeadline: now.AddDate(0, 0, 30), EvaluationStart: now.AddDate(0, 0, 31),
+				AwardDate: now.AddDate(0, 0, 60), ContractStart: now.AddDate(0, 0, 200)})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		counts[i] = pageQueries(t, s, q, "lead@medway-ccg.test", "/")
+		t.Logf("/ with %d more procurements: %d queries", n, counts[i])
+	}
+	assertConstant(t, "dashboard", "procurements", counts[0], counts[1])
 }
 
 // lotMatrix builds a lot evaluated to its opened prices with n bidders (evaltest), on a server
