@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -36,16 +37,61 @@ func (p *writerPool) PrepareContext(ctx context.Context, query string) (*sql.Stm
 	return p.db.PrepareContext(ctx, query)
 }
 
+// ExecContext runs a write outside a transaction (a session's last use, a mail marked sent) after
+// it has the writer, like a transaction: waiting in SQLite's busy handler instead, it would hold a
+// pooled connection that a writing transaction's read through the pool may need.
 func (p *writerPool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if !writes(query) {
+		return p.db.ExecContext(ctx, query, args...)
+	}
+	release, err := p.takeWriter(ctx, "write")
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	return p.db.ExecContext(ctx, query, args...)
 }
 
+// QueryContext runs an INSERT … RETURNING (GORM's Create on SQLite) after it has the writer too.
+// The writer is given back when the statement has run, before its rows are read.
 func (p *writerPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if !writes(query) {
+		return p.db.QueryContext(ctx, query, args...)
+	}
+	release, err := p.takeWriter(ctx, "write")
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	return p.db.QueryContext(ctx, query, args...)
 }
 
 func (p *writerPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if !writes(query) {
+		return p.db.QueryRowContext(ctx, query, args...)
+	}
+	release, err := p.takeWriter(ctx, "write")
+	if err != nil {
+		// A *sql.Row carries its error only from a query: a cancelled context gives one.
+		cancelled, cancel := context.WithCancelCause(ctx)
+		cancel(err)
+		return p.db.QueryRowContext(cancelled, query, args...)
+	}
+	defer release()
 	return p.db.QueryRowContext(ctx, query, args...)
+}
+
+// writes reports whether a statement certainly writes: INSERT, UPDATE, DELETE or REPLACE. Only
+// those wait for the writer; a read never does (WAL lets it run beside the writer), so a
+// transaction's reads through the pool cannot wait for the writer it holds itself.
+func writes(query string) bool {
+	s := strings.TrimLeft(query, " \t\r\n(")
+	for _, w := range []string{"insert", "update", "delete", "replace"} {
+		if len(s) >= len(w) && strings.EqualFold(s[:len(w)], w) {
+			return true
+		}
+	}
+	return false
 }
 
 // GetDBConn is how gorm.DB.DB() finds the *sql.DB under this pool.
@@ -56,26 +102,33 @@ func (p *writerPool) BeginTx(ctx context.Context, opts *sql.TxOptions) (gorm.Con
 	if opts != nil && opts.ReadOnly {
 		return p.db.BeginTx(ctx, opts)
 	}
-	p.waiting.Add(1)
-	timer := time.NewTimer(p.wait)
-	select {
-	case p.writer <- struct{}{}:
-		p.waiting.Add(-1)
-		timer.Stop()
-	case <-timer.C:
-		p.waiting.Add(-1)
-		return nil, fmt.Errorf("begin a transaction: the database is busy: another transaction has been writing for over %s", p.wait)
-	case <-ctx.Done():
-		p.waiting.Add(-1)
-		timer.Stop()
-		return nil, fmt.Errorf("begin a transaction: %w", ctx.Err())
+	release, err := p.takeWriter(ctx, "begin a transaction")
+	if err != nil {
+		return nil, err
 	}
 	tx, err := p.db.BeginTx(ctx, opts)
 	if err != nil {
-		<-p.writer
+		release()
 		return nil, err
 	}
-	return &writerTx{Tx: tx, release: sync.OnceFunc(func() { <-p.writer })}, nil
+	return &writerTx{Tx: tx, release: sync.OnceFunc(release)}, nil
+}
+
+// takeWriter waits for SQLite's writer, at most as long as SQLite's busy timeout, and returns the
+// function that gives it back.
+func (p *writerPool) takeWriter(ctx context.Context, what string) (func(), error) {
+	p.waiting.Add(1)
+	defer p.waiting.Add(-1)
+	timer := time.NewTimer(p.wait)
+	defer timer.Stop()
+	select {
+	case p.writer <- struct{}{}:
+		return func() { <-p.writer }, nil
+	case <-timer.C:
+		return nil, fmt.Errorf("%s: the database is busy: another transaction has been writing for over %s", what, p.wait)
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%s: %w", what, ctx.Err())
+	}
 }
 
 // writerTx gives the writer back when it commits or rolls back.

@@ -97,6 +97,77 @@ func TestSQLiteTransactionsWaitForTheWriterWithoutHoldingAConnection(t *testing.
 	}
 }
 
+// Writes outside a transaction (a session's last use, GORM's Create with RETURNING) wait for the
+// writer as transactions do, holding no connection: four of them, as many as the pool has, no
+// longer leave the writing transaction without a connection for its read through the pool until
+// SQLite's busy timeout frees one (the contract award's stall on a busy machine).
+func TestSQLiteWritesOutsideATransactionWaitForTheWriterWithoutHoldingAConnection(t *testing.T) {
+	d, p := openSQLiteForPool(t)
+	sqlDB, err := d.SQL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := d.Gorm.Begin()
+	if a.Error != nil {
+		t.Fatal(a.Error)
+	}
+	if err := a.Exec("INSERT INTO things (n) VALUES (1)").Error; err != nil {
+		t.Fatal(err)
+	}
+	type thing struct{ N int }
+	const queued = 6
+	var wg sync.WaitGroup
+	errs := make(chan error, queued)
+	for i := range queued {
+		wg.Go(func() {
+			if i%2 == 0 {
+				errs <- d.Gorm.Exec("INSERT INTO things (n) VALUES (?)", i+2).Error
+			} else {
+				errs <- d.Gorm.Table("things").Create(&thing{N: i + 2}).Error
+			}
+		})
+	}
+	waitFor(t, "the writes to queue for the writer", func() bool { return p.waiting.Load() == queued })
+	if inUse := sqlDB.Stats().InUse; inUse != 1 {
+		t.Fatalf("%d connections in use with %d writes queued behind one writer: want only the writer's", inUse, queued)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var before int
+	if err := d.Gorm.WithContext(ctx).Raw("SELECT count(*) FROM things").Scan(&before).Error; err != nil {
+		t.Fatalf("a read beside the writing transaction: %v", err)
+	}
+	if err := a.Commit().Error; err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("a queued write: %v", err)
+		}
+	}
+	var after int
+	if err := d.Gorm.Raw("SELECT count(*) FROM things").Scan(&after).Error; err != nil {
+		t.Fatal(err)
+	}
+	if before != 0 || after != 1+queued {
+		t.Fatalf("%d rows before the commit and %d after, want 0 and %d", before, after, 1+queued)
+	}
+	for _, c := range []struct {
+		sql   string
+		write bool
+	}{
+		{"INSERT INTO things VALUES (1)", true}, {"  update things SET n = 2", true}, {"\n\tDELETE FROM things", true},
+		{"REPLACE INTO things VALUES (1)", true}, {"SELECT 1", false}, {"WITH x AS (SELECT 1) SELECT * FROM x", false},
+		{"PRAGMA journal_mode", false}, {"", false},
+	} {
+		if got := writes(c.sql); got != c.write {
+			t.Errorf("writes(%q) = %v, want %v", c.sql, got, c.write)
+		}
+	}
+}
+
 // A rollback gives the writer back, a nested transaction (a savepoint) takes no second one, and a
 // transaction that waits longer than SQLite's busy timeout fails as busy, as BEGIN did.
 func TestSQLiteWriterIsGivenBackAndWaitedForAtMostTheBusyTimeout(t *testing.T) {
