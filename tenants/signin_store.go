@@ -117,8 +117,8 @@ var orgColumns = []signInColumn{
 
 // newSignInQuery writes the statement: the row of table (r, found by where, whose one argument
 // is the id or hash), its user (u), the user's organisation (o) and the organisation's successor,
-// in the order of the columns. Short aliases: GORM copies the statement byte by byte on every
-// call, and SQLite parses it every time.
+// in the order of the columns. Short aliases: SQLite parses the statement on every call (its
+// driver keeps no prepared statements).
 func newSignInQuery(what, table string, first []signInColumn, where string) *signInQuery {
 	q := &signInQuery{what: what}
 	var sel []string
