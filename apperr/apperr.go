@@ -89,6 +89,9 @@ func Conflictf(format string, a ...any) *Error {
 
 // As returns the *Error in err's chain, if any.
 func As(err error) (*Error, bool) {
+	if err == nil {
+		return nil, false // without errors.As's target, which escapes: IsKind(nil) on every signed-in request
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e, true

@@ -96,9 +96,10 @@ type Memo struct {
 
 type memoKey struct{}
 
-// WithMemo gives ctx a new, empty memo.
+// WithMemo gives ctx a new, empty memo. Its map is made by the first row put: every read
+// request gets a memo, and many (an API call answered from the sign-in alone) put nothing.
 func WithMemo(ctx context.Context) context.Context {
-	return context.WithValue(ctx, memoKey{}, &Memo{rows: map[string]any{}})
+	return context.WithValue(ctx, memoKey{}, &Memo{})
 }
 
 // MemoFrom returns the memo of ctx, or nil.
@@ -146,6 +147,9 @@ func (m *Memo) put(key string, v any) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if !m.off {
+		if m.rows == nil {
+			m.rows = map[string]any{}
+		}
 		m.rows[key] = v
 	}
 }

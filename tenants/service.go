@@ -85,7 +85,9 @@ func HashToken(token string) string {
 // NewID returns a time-ordered unique id.
 func NewID() string { return uuid.Must(uuid.NewV7()).String() }
 
-// Identity is who a session or API token belongs to.
+// Identity is who a session or API token belongs to. Its User and Org hold what the sign-in
+// reads (signin_store.go: the actor's fields and what the checks at sign-in need), not every
+// column: load the user or organisation for anything more.
 type Identity struct {
 	User      User
 	Org       Organisation

@@ -4,6 +4,7 @@ import (
 	"crypto/subtle"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -19,6 +20,21 @@ type Metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
 	Jobs     *prometheus.CounterVec
+
+	// series holds each route, method and status's counter and histogram once looked up: the
+	// vectors hash the label values and compare them on every lookup, on every request.
+	mu     sync.RWMutex
+	series map[seriesKey]requestSeries
+}
+
+type seriesKey struct {
+	route, method string
+	status        int
+}
+
+type requestSeries struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
 }
 
 // NewMetrics registers the request, latency and job series.
@@ -52,14 +68,34 @@ func (m *Metrics) Middleware(c *fiber.Ctx) error {
 			_ = c.SendStatus(fiber.StatusInternalServerError)
 		}
 	}
-	route := strings.Clone(c.Route().Path)
+	route := c.Route().Path
 	if route == "" || route == "/" && c.Path() != "/" {
 		route = "unmatched"
 	}
-	method := strings.Clone(c.Method())
-	m.requests.WithLabelValues(route, method, strconv.Itoa(c.Response().StatusCode())).Inc()
-	m.latency.WithLabelValues(route, method).Observe(time.Since(start).Seconds())
+	s := m.seriesFor(seriesKey{route, c.Method(), c.Response().StatusCode()})
+	s.requests.Inc()
+	s.latency.Observe(time.Since(start).Seconds())
 	return nil
+}
+
+func (m *Metrics) seriesFor(k seriesKey) requestSeries {
+	m.mu.RLock()
+	s, ok := m.series[k]
+	m.mu.RUnlock()
+	if ok {
+		return s
+	}
+	// Kept beyond the request: copies, not strings that may point into Fiber's buffers.
+	k.route, k.method = strings.Clone(k.route), strings.Clone(k.method)
+	s = requestSeries{requests: m.requests.WithLabelValues(k.route, k.method, strconv.Itoa(k.status)),
+		latency: m.latency.WithLabelValues(k.route, k.method)}
+	m.mu.Lock()
+	if m.series == nil {
+		m.series = map[seriesKey]requestSeries{}
+	}
+	m.series[k] = s
+	m.mu.Unlock()
+	return s
 }
 
 // MetricsAccess guards /metrics. The series name routes and count requests, jobs and mail per

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
+	dto "github.com/prometheus/client_model/go"
 )
 
 func metricsApp(token string) *fiber.App {
@@ -89,5 +90,52 @@ func TestMetricsWithATokenNeedItFromAnywhere(t *testing.T) {
 	}
 	if resp.StatusCode != 200 {
 		t.Errorf("the token from another machine got %d, want 200", resp.StatusCode)
+	}
+}
+
+// The middleware keeps each route's series after the first request: the counts must still be
+// each route's, method's and status's own.
+func TestRequestsAreCountedByRouteMethodAndStatus(t *testing.T) {
+	m := NewMetrics()
+	srv := &Server{Logger: discardLogger()}
+	app := fiber.New(fiber.Config{ErrorHandler: srv.HandleError, DisableStartupMessage: true})
+	app.Use(m.Middleware)
+	app.Get("/things/:id", func(c *fiber.Ctx) error {
+		if c.Params("id") == "missing" {
+			return fiber.ErrNotFound
+		}
+		return c.SendString("ok")
+	})
+	for _, path := range []string{"/things/1", "/things/2", "/things/missing", "/things/3", "/nowhere"} {
+		resp, err := app.Test(httptest.NewRequest("GET", path, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	for _, c := range []struct {
+		labels []string
+		want   float64
+	}{
+		{[]string{"/things/:id", "GET", "200"}, 3},
+		{[]string{"/things/:id", "GET", "404"}, 1},
+		{[]string{"unmatched", "GET", "404"}, 1},
+	} {
+		var got dto.Metric
+		if err := m.requests.WithLabelValues(c.labels...).Write(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got.GetCounter().GetValue() != c.want {
+			t.Errorf("golive_http_requests_total%v = %v, want %v", c.labels, got.GetCounter().GetValue(), c.want)
+		}
+	}
+	families, err := m.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() == "golive_http_request_duration_seconds" && len(f.GetMetric()) != 2 {
+			t.Errorf("%d latency series, want 2 (the route, and unmatched)", len(f.GetMetric()))
+		}
 	}
 }

@@ -59,13 +59,17 @@ var parallelTests sync.Map
 // process-wide, so they share nothing; most of their time is the server, the worker and the
 // database working, which the other core can do for another test meanwhile. Every test that
 // starts a server or runs a command comes through testConfig, so this is done there once.
-func runBeside(t *testing.T) {
-	if _, seen := parallelTests.LoadOrStore(t, true); !seen {
-		t.Parallel()
+func runBeside(t testing.TB) {
+	tt, ok := t.(*testing.T)
+	if !ok {
+		return // a benchmark runs alone: its figures are the machine's, not shared with a test's
+	}
+	if _, seen := parallelTests.LoadOrStore(tt, true); !seen {
+		tt.Parallel()
 	}
 }
 
-func testConfig(t *testing.T, extra map[string]string) Config {
+func testConfig(t testing.TB, extra map[string]string) Config {
 	t.Helper()
 	runBeside(t)
 	dbURL, dir := dbtest.URL(t)
