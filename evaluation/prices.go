@@ -221,7 +221,7 @@ func (s *Service) results(ctx context.Context, tx *Store, p lots.Procurement, l 
 	}
 	bids := make([]Bid, 0, len(prices))
 	for _, pr := range prices {
-		b := Bid{Bidder: pr.OrgID, Scores: map[string]int{}, Passed: map[string]bool{}, PricePence: pr.TotalPence}
+		b := Bid{Bidder: pr.OrgID, Scores: make(map[string]int, len(st.qs)), Passed: map[string]bool{}, PricePence: pr.TotalPence}
 		for _, c := range st.cons {
 			if c.BidderOrgID != pr.OrgID {
 				continue
