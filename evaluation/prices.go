@@ -175,7 +175,7 @@ func resultsState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot
 	if st.qs, err = tx.Questions(ctx, l.ID); err != nil {
 		return st, err
 	}
-	st.cons, err = tx.ConsensusMarks(ctx, l.ID)
+	st.cons, err = tx.ConsensusMarks(ctx, l.ID, len(st.qs)*len(st.bids))
 	return st, err
 }
 

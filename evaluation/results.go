@@ -306,7 +306,17 @@ func questionnaire(sections []lots.Section, qs []lots.Question) ([]section, []lo
 		return nil, nil, nil, apperr.Invalidf("The results cannot be computed: %s", msg)
 	}
 	var price *lots.Question
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(qs))
+	// Each section's list sized for its questions at once: a large lot has dozens per section.
+	counts := make([]int, len(secs))
+	for _, q := range qs {
+		if i, ok := idx[q.SectionID]; ok {
+			counts[i]++
+		}
+	}
+	for i := range secs {
+		secs[i].questions = make([]lots.Question, 0, counts[i])
+	}
 	for _, q := range qs {
 		i, ok := idx[q.SectionID]
 		switch {
@@ -327,7 +337,7 @@ func questionnaire(sections []lots.Section, qs []lots.Question) ([]section, []lo
 		}
 		secs[i].questions = append(secs[i].questions, q)
 	}
-	var ordered []lots.Question
+	ordered := make([]lots.Question, 0, len(qs))
 	for i := range secs {
 		slices.SortStableFunc(secs[i].questions, func(a, b lots.Question) int { return cmp.Compare(a.Position, b.Position) })
 		ordered = append(ordered, secs[i].questions...)

@@ -424,15 +424,18 @@ func (s *Store) QuestionConsensus(ctx context.Context, lotID, questionID string)
 // ConsensusMarks lists a lot's consensus marks as Consensus does, with the marks only (no
 // rationale or who recorded them): what the ranking reads. The rows are scanned by hand: a
 // large lot has hundreds, read on every results page, and GORM's scan into structs costs
-// several times the query.
-func (s *Store) ConsensusMarks(ctx context.Context, lotID string) ([]Consensus, error) {
+// several times the query. expect is how many the caller expects (questions × bids): the list
+// and the scores are allocated for that many at once rather than grown mark by mark.
+func (s *Store) ConsensusMarks(ctx context.Context, lotID string, expect int) ([]Consensus, error) {
 	rows, err := s.q(ctx).Model(&Consensus{}).Select("question_id", "bidder_org_id", "score", "passed").Where("lot_id = ?", lotID).
 		Order("question_id, bidder_org_id").Rows()
 	if err != nil {
 		return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
 	}
 	defer rows.Close()
-	var out []Consensus
+	expect = max(expect, 0)
+	out := make([]Consensus, 0, expect)
+	scores := make([]int, 0, expect)
 	for rows.Next() {
 		c := Consensus{LotID: lotID}
 		var score sql.NullInt64
@@ -440,7 +443,13 @@ func (s *Store) ConsensusMarks(ctx context.Context, lotID string) ([]Consensus, 
 		if err := rows.Scan(&c.QuestionID, &c.BidderOrgID, &score, &passed); err != nil {
 			return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
 		}
-		c.Score, c.Passed = nullInt(score), nullBool(passed)
+		if score.Valid && len(scores) < cap(scores) {
+			scores = append(scores, int(score.Int64))
+			c.Score = &scores[len(scores)-1] // scores never grows, so this stays the mark's own
+		} else {
+			c.Score = nullInt(score)
+		}
+		c.Passed = nullBool(passed)
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
