@@ -306,11 +306,11 @@ func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (
 	defer rows.Close()
 	started := false
 	var out []IndividualScore
+	var user, bidder, rationale sql.NullString // declared once: what Scan is given escapes
+	var score sql.NullInt64
+	var passed sql.NullBool
 	for rows.Next() {
 		started = true
-		var user, bidder, rationale sql.NullString
-		var score sql.NullInt64
-		var passed sql.NullBool
 		if err := rows.Scan(&user, &bidder, &score, &passed, &rationale); err != nil {
 			return false, nil, fmt.Errorf("marks of %s: %w", questionID, err)
 		}
@@ -405,15 +405,15 @@ func (s *Store) QuestionConsensus(ctx context.Context, lotID, questionID string)
 	}
 	defer rows.Close()
 	var out []Consensus
+	var score sql.NullInt64 // declared once, and the rest scanned in place: what Scan is given escapes
+	var passed sql.NullBool
 	for rows.Next() {
-		c := Consensus{LotID: lotID, QuestionID: questionID}
-		var score sql.NullInt64
-		var passed sql.NullBool
+		out = append(out, Consensus{LotID: lotID, QuestionID: questionID})
+		c := &out[len(out)-1]
 		if err := rows.Scan(&c.BidderOrgID, &score, &passed, &c.Rationale, &c.RecordedBy, &c.RecordedAt); err != nil {
 			return nil, fmt.Errorf("consensus of %s: %w", questionID, err)
 		}
 		c.Score, c.Passed = nullInt(score), nullBool(passed)
-		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("consensus of %s: %w", questionID, err)
@@ -436,10 +436,13 @@ func (s *Store) ConsensusMarks(ctx context.Context, lotID string, expect int) ([
 	expect = max(expect, 0)
 	out := make([]Consensus, 0, expect)
 	scores := make([]int, 0, expect)
+	// Scanned straight into the list's element, with one score and result to scan into: what
+	// rows.Scan is given escapes, and would otherwise be allocated again for every row.
+	var score sql.NullInt64
+	var passed sql.NullBool
 	for rows.Next() {
-		c := Consensus{LotID: lotID}
-		var score sql.NullInt64
-		var passed sql.NullBool
+		out = append(out, Consensus{LotID: lotID})
+		c := &out[len(out)-1]
 		if err := rows.Scan(&c.QuestionID, &c.BidderOrgID, &score, &passed); err != nil {
 			return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
 		}
@@ -450,7 +453,6 @@ func (s *Store) ConsensusMarks(ctx context.Context, lotID string, expect int) ([
 			c.Score = nullInt(score)
 		}
 		c.Passed = nullBool(passed)
-		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)

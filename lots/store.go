@@ -464,12 +464,12 @@ func (s *Store) questions(ctx context.Context, where string, args ...any) ([]Que
 	defer rows.Close()
 	var out []Question
 	for rows.Next() {
-		var q Question
+		out = append(out, Question{}) // scanned in place: a variable given to Scan would escape, a copy a row
+		q := &out[len(out)-1]
 		if err := rows.Scan(&q.ID, &q.LotID, &q.SectionID, &q.Position, &q.Number, &q.Text, &q.Guidance, (*string)(&q.Kind),
 			&q.WeightBP, &q.MaxScore, &q.MinScore, &q.WordLimit, (*string)(&q.Panel)); err != nil {
 			return nil, err
 		}
-		out = append(out, q)
 	}
 	return out, rows.Err()
 }
