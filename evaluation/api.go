@@ -389,13 +389,15 @@ func (h *API) results(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := ResultsJSON{LotID: v.Lot.ID, PriceFormula: v.Formula, Results: []ResultJSON{}}
+	// Sized up front: a large lot has hundreds of question scores to copy.
+	out := ResultsJSON{LotID: v.Lot.ID, PriceFormula: v.Formula, Results: make([]ResultJSON, 0, len(v.Results))}
 	for _, r := range v.Results {
-		rj := ResultJSON{BidderOrgID: r.Bidder, Name: v.Names[r.Bidder], PricePence: r.PricePence, Sections: []SectionScoreJSON{},
+		rj := ResultJSON{BidderOrgID: r.Bidder, Name: v.Names[r.Bidder], PricePence: r.PricePence, Sections: make([]SectionScoreJSON, 0, len(r.Sections)),
 			Quality: r.QualityPercent(), PriceScore: r.PriceScorePercent(), Total: r.TotalPercent(), Excluded: r.Excluded,
 			Reasons: web.OrEmpty(r.Reasons), Rank: r.Rank}
 		for _, s := range r.Sections {
-			sj := SectionScoreJSON{SectionID: s.SectionID, Title: s.Title, WeightBP: s.WeightBP, Score: s.Percent(), Questions: []QuestionScoreJSON{}}
+			sj := SectionScoreJSON{SectionID: s.SectionID, Title: s.Title, WeightBP: s.WeightBP, Score: s.Percent(),
+				Questions: make([]QuestionScoreJSON, 0, len(s.Questions))}
 			for _, q := range s.Questions {
 				sj.Questions = append(sj.Questions, QuestionScoreJSON{QuestionID: q.QuestionID, Number: q.Number, Consensus: q.Consensus,
 					MaxScore: q.MaxScore, WeightBP: q.WeightBP, Weighted: q.Percent()})

@@ -175,7 +175,7 @@ func resultsState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot
 	if st.qs, err = tx.Questions(ctx, l.ID); err != nil {
 		return st, err
 	}
-	st.cons, err = tx.ConsensusMarks(ctx, l.ID)
+	st.cons, err = tx.ConsensusMarks(ctx, l.ID, len(st.qs)*len(st.bids))
 	return st, err
 }
 
@@ -221,7 +221,7 @@ func (s *Service) results(ctx context.Context, tx *Store, p lots.Procurement, l 
 	}
 	bids := make([]Bid, 0, len(prices))
 	for _, pr := range prices {
-		b := Bid{Bidder: pr.OrgID, Scores: map[string]int{}, Passed: map[string]bool{}, PricePence: pr.TotalPence}
+		b := Bid{Bidder: pr.OrgID, Scores: make(map[string]int, len(st.qs)), Passed: map[string]bool{}, PricePence: pr.TotalPence}
 		for _, c := range st.cons {
 			if c.BidderOrgID != pr.OrgID {
 				continue

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golive/apperr"
@@ -65,8 +66,17 @@ func (q QuestionScore) Weighted() *big.Rat {
 	return big.NewRat(int64(q.Consensus)*int64(q.WeightBP), int64(q.MaxScore)*100)
 }
 
-// Percent is the weighted score for display, e.g. "18.75".
-func (q QuestionScore) Percent() string { return Percent(q.Weighted()) }
+// Percent is the weighted score for display, e.g. "18.75": Percent(q.Weighted()) without
+// making the fraction. A results page shows one for every question of every bid (480 for
+// 8 bidders and 60 questions), so it is worked out in integers: the score is
+// consensus × WeightBP ÷ MaxScore hundredths of a percentage point, rounded half-up once.
+func (q QuestionScore) Percent() string {
+	if q.MaxScore < 1 || q.Consensus < 0 || q.WeightBP < 0 {
+		return Percent(q.Weighted()) // cannot be (Compute refuses such marks), but stays exact if it is
+	}
+	n, d := int64(q.Consensus)*int64(q.WeightBP), int64(q.MaxScore)
+	return hundredths((2*n + d) / (2 * d))
+}
 
 // SectionScore is the quality score of one section: the sum of its scored questions.
 type SectionScore struct {
@@ -112,8 +122,28 @@ func Percent(x *big.Rat) string {
 	if x == nil {
 		return ""
 	}
+	// A score's fraction is small (its denominator divides 100 × the top scores' least common
+	// multiple, or a bid price): in int64 the rounding is the same and makes no big.Int.
+	if n, d := x.Num(), x.Denom(); n.Sign() >= 0 && n.IsInt64() && d.IsInt64() {
+		if n, d := n.Int64(), d.Int64(); n <= maxExactPercent && d <= maxExactPercent {
+			return hundredths((200*n + d) / (2 * d))
+		}
+	}
 	// FloatString rounds halves away from zero: half-up for the non-negative scores here.
 	return x.FloatString(2)
+}
+
+// maxExactPercent bounds the numerator and denominator Percent rounds in int64: 200 × n + d
+// must not overflow.
+const maxExactPercent = (1<<63 - 1) / 256
+
+// hundredths writes n hundredths (n ≥ 0) as a decimal with two places: 1875 → "18.75".
+func hundredths(n int64) string {
+	var b [24]byte
+	out := strconv.AppendInt(b[:0], n/100, 10)
+	r := n % 100
+	out = append(out, '.', byte('0'+r/10), byte('0'+r%10))
+	return string(out)
 }
 
 // PriceTotal is a bid price: the sum of its price schedule's years, in pence. A negative
@@ -276,7 +306,17 @@ func questionnaire(sections []lots.Section, qs []lots.Question) ([]section, []lo
 		return nil, nil, nil, apperr.Invalidf("The results cannot be computed: %s", msg)
 	}
 	var price *lots.Question
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(qs))
+	// Each section's list sized for its questions at once: a large lot has dozens per section.
+	counts := make([]int, len(secs))
+	for _, q := range qs {
+		if i, ok := idx[q.SectionID]; ok {
+			counts[i]++
+		}
+	}
+	for i := range secs {
+		secs[i].questions = make([]lots.Question, 0, counts[i])
+	}
 	for _, q := range qs {
 		i, ok := idx[q.SectionID]
 		switch {
@@ -297,7 +337,7 @@ func questionnaire(sections []lots.Section, qs []lots.Question) ([]section, []lo
 		}
 		secs[i].questions = append(secs[i].questions, q)
 	}
-	var ordered []lots.Question
+	ordered := make([]lots.Question, 0, len(qs))
 	for i := range secs {
 		slices.SortStableFunc(secs[i].questions, func(a, b lots.Question) int { return cmp.Compare(a.Position, b.Position) })
 		ordered = append(ordered, secs[i].questions...)

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -383,6 +384,46 @@ func TestResultPercentRoundsHalfUp(t *testing.T) {
 	for _, tc := range tests {
 		if got := Percent(tc.x); got != tc.want {
 			t.Errorf("Percent(%v) = %q, want %q", tc.x, got, tc.want)
+		}
+	}
+}
+
+// Percent and QuestionScore.Percent round in int64 where the fraction fits: they must show
+// what big.Rat's FloatString(2) shows, digit for digit, for every score and at the edges.
+func TestPercentInIntegersIsFloatString(t *testing.T) {
+	check := func(x *big.Rat) {
+		t.Helper()
+		if got, want := Percent(x), x.FloatString(2); got != want {
+			t.Fatalf("Percent(%v) = %q, FloatString(2) = %q", x, got, want)
+		}
+	}
+	for _, d := range []int64{1, 2, 3, 7, 8, 12, 16, 200, 400, 1000, 1200, 99999, 1 << 40} {
+		for n := int64(0); n <= 3000; n++ {
+			check(big.NewRat(n, d))
+		}
+		check(big.NewRat(maxExactPercent, d))
+		check(big.NewRat(maxExactPercent+1, d))
+		check(big.NewRat(1<<62, d))
+	}
+	check(big.NewRat(5, maxExactPercent))
+	check(big.NewRat(5, maxExactPercent+2))
+	check(big.NewRat(-1, 1000)) // not a score: falls back to FloatString's "-0.00"
+	check(big.NewRat(-12345, 100))
+	huge := new(big.Rat).SetFrac(new(big.Int).Lsh(big.NewInt(3), 100), big.NewInt(7))
+	check(huge)
+	rnd := rand.New(rand.NewPCG(17, 5))
+	for range 100_000 {
+		check(big.NewRat(rnd.Int64N(1<<50), 1+rnd.Int64N(1<<40)))
+	}
+
+	for top := 1; top <= 100; top++ {
+		for _, w := range []int{0, 1, 7, 100, 125, 333, 1000, 2500, 10000} {
+			for c := 0; c <= top; c++ {
+				q := QuestionScore{Consensus: c, MaxScore: top, WeightBP: w}
+				if got, want := q.Percent(), q.Weighted().FloatString(2); got != want {
+					t.Fatalf("%d of %d at %d bp: Percent() = %q, want %q", c, top, w, got, want)
+				}
+			}
 		}
 	}
 }

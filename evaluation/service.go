@@ -899,7 +899,7 @@ func (s *Service) Moderation(ctx context.Context, a *access.Actor, lotID, questi
 	if q.Kind == lots.Price {
 		return ModerationView{}, apperr.NotFoundf("Question not found")
 	}
-	started, err := s.Store.ModerationStarted(ctx, l.ID, q.ID)
+	started, marks, err := s.Store.ModerationMarks(ctx, l.ID, q.ID)
 	if err != nil {
 		return ModerationView{}, err
 	}
@@ -910,11 +910,14 @@ func (s *Service) Moderation(ctx context.Context, a *access.Actor, lotID, questi
 	if err := st.loadBids(ctx, s.Store, p, l); err != nil {
 		return ModerationView{}, err
 	}
-	marks, err := s.Store.QuestionScores(ctx, l.ID, q.ID)
-	if err != nil {
-		return ModerationView{}, err
+	// The names of those who marked, not of the whole panel: the same names, since a mark's
+	// evaluator is on the panel (scores references panel_members, and a removal takes the
+	// evaluator's marks with them), without reading the panel.
+	markers := make([]string, len(marks))
+	for i, m := range marks {
+		markers[i] = m.UserID
 	}
-	names, err := s.Store.PanelNames(ctx, l.ID)
+	names, err := s.Store.UserNames(ctx, markers)
 	if err != nil {
 		return ModerationView{}, err
 	}

@@ -291,13 +291,54 @@ func (s *Store) ScoresOf(ctx context.Context, lotID, userID string) ([]Individua
 	return out, nil
 }
 
-// QuestionScores lists every evaluator's marks of one question: for moderation only.
-func (s *Store) QuestionScores(ctx context.Context, lotID, questionID string) ([]IndividualScore, error) {
-	var out []IndividualScore
-	if err := s.q(ctx).Where("lot_id = ? AND question_id = ?", lotID, questionID).Order("bidder_org_id, user_id").Find(&out).Error; err != nil {
-		return nil, fmt.Errorf("marks of %s: %w", questionID, err)
+// ModerationMarks reports whether moderation of a question of a lot has started and, if it
+// has, lists every evaluator's marks of it by bidder then evaluator, without when each was
+// recorded: for moderation only. One statement for both, the question's hot read (a
+// moderation meeting reloads it question after question); the rows are scanned by hand, as
+// in ConsensusMarks.
+func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (bool, []IndividualScore, error) {
+	rows, err := s.q(ctx).Raw(`SELECT s.user_id, s.bidder_org_id, s.score, s.passed, s.rationale
+		FROM moderations m LEFT JOIN scores s ON s.lot_id = m.lot_id AND s.question_id = m.question_id
+		WHERE m.lot_id = ? AND m.question_id = ? ORDER BY s.bidder_org_id, s.user_id`, lotID, questionID).Rows()
+	if err != nil {
+		return false, nil, fmt.Errorf("marks of %s: %w", questionID, err)
 	}
-	return out, nil
+	defer rows.Close()
+	started := false
+	var out []IndividualScore
+	var user, bidder, rationale sql.NullString // declared once: what Scan is given escapes
+	var score sql.NullInt64
+	var passed sql.NullBool
+	for rows.Next() {
+		started = true
+		if err := rows.Scan(&user, &bidder, &score, &passed, &rationale); err != nil {
+			return false, nil, fmt.Errorf("marks of %s: %w", questionID, err)
+		}
+		if !user.Valid {
+			continue // moderation has started on a question nobody has marked
+		}
+		out = append(out, IndividualScore{LotID: lotID, QuestionID: questionID, UserID: user.String, BidderOrgID: bidder.String,
+			Score: nullInt(score), Passed: nullBool(passed), Rationale: rationale.String})
+	}
+	if err := rows.Err(); err != nil {
+		return false, nil, fmt.Errorf("marks of %s: %w", questionID, err)
+	}
+	return started, out, nil
+}
+
+func nullInt(n sql.NullInt64) *int {
+	if !n.Valid {
+		return nil
+	}
+	i := int(n.Int64)
+	return &i
+}
+
+func nullBool(b sql.NullBool) *bool {
+	if !b.Valid {
+		return nil
+	}
+	return &b.Bool
 }
 
 // SaveScore records or changes a mark.
@@ -354,10 +395,27 @@ func (s *Store) Consensus(ctx context.Context, lotID string) ([]Consensus, error
 	return out, nil
 }
 
-// QuestionConsensus lists the consensus marks of one question of a lot, by bidder.
+// QuestionConsensus lists the consensus marks of one question of a lot, by bidder. Moderation
+// reads it with every question, so it is scanned by hand too.
 func (s *Store) QuestionConsensus(ctx context.Context, lotID, questionID string) ([]Consensus, error) {
+	rows, err := s.q(ctx).Raw(`SELECT bidder_org_id, score, passed, rationale, recorded_by, recorded_at FROM consensus_scores
+		WHERE lot_id = ? AND question_id = ? ORDER BY bidder_org_id`, lotID, questionID).Rows()
+	if err != nil {
+		return nil, fmt.Errorf("consensus of %s: %w", questionID, err)
+	}
+	defer rows.Close()
 	var out []Consensus
-	if err := s.q(ctx).Where("lot_id = ? AND question_id = ?", lotID, questionID).Order("bidder_org_id").Find(&out).Error; err != nil {
+	var score sql.NullInt64 // declared once, and the rest scanned in place: what Scan is given escapes
+	var passed sql.NullBool
+	for rows.Next() {
+		out = append(out, Consensus{LotID: lotID, QuestionID: questionID})
+		c := &out[len(out)-1]
+		if err := rows.Scan(&c.BidderOrgID, &score, &passed, &c.Rationale, &c.RecordedBy, &c.RecordedAt); err != nil {
+			return nil, fmt.Errorf("consensus of %s: %w", questionID, err)
+		}
+		c.Score, c.Passed = nullInt(score), nullBool(passed)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("consensus of %s: %w", questionID, err)
 	}
 	return out, nil
@@ -366,30 +424,35 @@ func (s *Store) QuestionConsensus(ctx context.Context, lotID, questionID string)
 // ConsensusMarks lists a lot's consensus marks as Consensus does, with the marks only (no
 // rationale or who recorded them): what the ranking reads. The rows are scanned by hand: a
 // large lot has hundreds, read on every results page, and GORM's scan into structs costs
-// several times the query.
-func (s *Store) ConsensusMarks(ctx context.Context, lotID string) ([]Consensus, error) {
+// several times the query. expect is how many the caller expects (questions × bids): the list
+// and the scores are allocated for that many at once rather than grown mark by mark.
+func (s *Store) ConsensusMarks(ctx context.Context, lotID string, expect int) ([]Consensus, error) {
 	rows, err := s.q(ctx).Model(&Consensus{}).Select("question_id", "bidder_org_id", "score", "passed").Where("lot_id = ?", lotID).
 		Order("question_id, bidder_org_id").Rows()
 	if err != nil {
 		return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
 	}
 	defer rows.Close()
-	var out []Consensus
+	expect = max(expect, 0)
+	out := make([]Consensus, 0, expect)
+	scores := make([]int, 0, expect)
+	// Scanned straight into the list's element, with one score and result to scan into: what
+	// rows.Scan is given escapes, and would otherwise be allocated again for every row.
+	var score sql.NullInt64
+	var passed sql.NullBool
 	for rows.Next() {
-		c := Consensus{LotID: lotID}
-		var score sql.NullInt64
-		var passed sql.NullBool
+		out = append(out, Consensus{LotID: lotID})
+		c := &out[len(out)-1]
 		if err := rows.Scan(&c.QuestionID, &c.BidderOrgID, &score, &passed); err != nil {
 			return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
 		}
-		if score.Valid {
-			n := int(score.Int64)
-			c.Score = &n
+		if score.Valid && len(scores) < cap(scores) {
+			scores = append(scores, int(score.Int64))
+			c.Score = &scores[len(scores)-1] // scores never grows, so this stays the mark's own
+		} else {
+			c.Score = nullInt(score)
 		}
-		if passed.Valid {
-			c.Passed = &passed.Bool
-		}
-		out = append(out, c)
+		c.Passed = nullBool(passed)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)

@@ -1,9 +1,12 @@
 package evaluation_test
 
 import (
+	"cmp"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"golive/apperr"
 	"golive/evaluation"
@@ -38,6 +41,36 @@ func TestTheReadsOfOneQuestionAgreeWithTheReadsOfTheWholeLot(t *testing.T) {
 		}
 	}
 
+	// ModerationMarks: started as ModerationStarted says, with the marks every evaluator's own
+	// read has of that question (without when they were recorded), by bidder then evaluator;
+	// none before moderation starts.
+	var every []evaluation.IndividualScore
+	for _, m := range lotstest.Must[[]evaluation.PanelMember](t)(st.Members(lctx, w.l.ID)) {
+		every = append(every, lotstest.Must[[]evaluation.IndividualScore](t)(st.ScoresOf(lctx, w.l.ID, m.UserID))...)
+	}
+	for num, started := range map[string]bool{"1.1": true, "1.2": true, "1.3": true, "2.1": false} {
+		var want []evaluation.IndividualScore
+		for _, sc := range every {
+			if started && sc.QuestionID == w.q[num].ID {
+				sc.RecordedAt = time.Time{}
+				want = append(want, sc)
+			}
+		}
+		slices.SortFunc(want, func(a, b evaluation.IndividualScore) int {
+			return cmp.Or(strings.Compare(a.BidderOrgID, b.BidderOrgID), strings.Compare(a.UserID, b.UserID))
+		})
+		gotStarted, got, err := st.ModerationMarks(lctx, w.l.ID, w.q[num].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if gotStarted != started || len(got) != len(want) || (len(want) > 0 && !reflect.DeepEqual(got, want)) {
+			t.Fatalf("moderation marks of %s: started %v, %+v; want started %v, %+v", num, gotStarted, got, started, want)
+		}
+		if started && len(got) == 0 {
+			t.Fatalf("moderation of %s has no marks to compare", num)
+		}
+	}
+
 	// QuestionConsensus is the lot's consensus of that question; ConsensusMarks the lot's
 	// consensus without rationales.
 	all := lotstest.Must[[]evaluation.Consensus](t)(st.Consensus(lctx, w.l.ID))
@@ -51,7 +84,7 @@ func TestTheReadsOfOneQuestionAgreeWithTheReadsOfTheWholeLot(t *testing.T) {
 			t.Fatalf("consensus of %s: %+v, want %+v", num, got, want)
 		}
 	}
-	marks := lotstest.Must[[]evaluation.Consensus](t)(st.ConsensusMarks(lctx, w.l.ID))
+	marks := lotstest.Must[[]evaluation.Consensus](t)(st.ConsensusMarks(lctx, w.l.ID, 2)) // fewer than there are: the list grows past what was expected
 	if len(marks) != len(all) {
 		t.Fatalf("%d consensus marks, want %d", len(marks), len(all))
 	}

@@ -128,8 +128,7 @@ func (r *Reads) Questions(ctx context.Context, lotID string) ([]Question, error)
 
 // Question loads one question of a lot; a question of another lot is not found.
 func (r *Reads) Question(ctx context.Context, lotID, questionID string) (Question, error) {
-	var q Question
-	err := r.s.q(ctx).Where("lot_id = ? AND id = ?", lotID, questionID).Take(&q).Error
+	q, err := r.s.question(ctx, lotID, questionID)
 	return q, notFound(err, "Question")
 }
 

@@ -1,6 +1,7 @@
 package lots
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -522,9 +523,38 @@ func (s *Store) Sections(ctx context.Context, lotID string) ([]Section, error) {
 
 // Questions lists a lot's questions in order.
 func (s *Store) Questions(ctx context.Context, lotID string) ([]Question, error) {
+	return s.questions(ctx, "lot_id = ? ORDER BY position", lotID)
+}
+
+// question loads one question of a lot: gorm.ErrRecordNotFound when the lot has no such question.
+func (s *Store) question(ctx context.Context, lotID, questionID string) (Question, error) {
+	qs, err := s.questions(ctx, "lot_id = ? AND id = ? LIMIT 1", lotID, questionID)
+	if err != nil || len(qs) == 0 {
+		return Question{}, cmp.Or(err, gorm.ErrRecordNotFound)
+	}
+	return qs[0], nil
+}
+
+// questions reads questions with rows.Scan into their fields: every results and moderation
+// read loads a lot's questions (60 or more in a large lot), and GORM's reflective scan into
+// structs cost more than the query. The columns are all NOT NULL.
+func (s *Store) questions(ctx context.Context, where string, args ...any) ([]Question, error) {
+	rows, err := s.q(ctx).Raw(`SELECT id, lot_id, section_id, position, number, text, guidance, kind, weight_bp,
+		max_score, min_score, word_limit, panel FROM questions WHERE `+where, args...).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	var out []Question
-	err := s.q(ctx).Where("lot_id = ?", lotID).Order("position").Find(&out).Error
-	return out, err
+	for rows.Next() {
+		out = append(out, Question{}) // scanned in place: a variable given to Scan would escape, a copy a row
+		q := &out[len(out)-1]
+		if err := rows.Scan(&q.ID, &q.LotID, &q.SectionID, &q.Position, &q.Number, &q.Text, &q.Guidance, (*string)(&q.Kind),
+			&q.WeightBP, &q.MaxScore, &q.MinScore, &q.WordLimit, (*string)(&q.Panel)); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
 }
 
 // Add inserts any lot-owned row (site, phase, section, question).

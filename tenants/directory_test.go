@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -139,6 +140,23 @@ func TestDirectoryBatchReadsLeaveUnknownIdsOut(t *testing.T) {
 	}
 	if len(on) != 2 || on[medway] != "NHS Medway CCG" || on[luton] != "NHS Luton CCG" {
 		t.Errorf("organisation names: %v", on)
+	}
+	// The batch read (scanned by hand) reads every field as the one-by-one read does.
+	orgs, err := w.dir.Organisations(w.ctx, []string{medway, luton, unknown})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{medway, luton} {
+		one, err := w.dir.Organisation(w.ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(orgs[id], one) {
+			t.Errorf("organisation %s in a batch: %+v, alone: %+v", id, orgs[id], one)
+		}
+	}
+	if len(orgs) != 2 {
+		t.Errorf("organisations: %d, want 2 (the unknown id left out)", len(orgs))
 	}
 	for _, empty := range [][]string{nil, {""}} {
 		if m, err := w.dir.People(w.ctx, empty); err != nil || len(m) != 0 {

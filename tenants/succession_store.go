@@ -123,17 +123,30 @@ type orgWithSuccessor struct {
 // signing in does), once a request (database.MemoizeEach); unknown ids are left out.
 func (s *Store) orgsWithSuccessors(ctx context.Context, ids []string) (map[string]orgWithSuccessor, error) {
 	return database.MemoizeEach(ctx, s.db, "organisations", distinct(ids), func(ids []string) (map[string]orgWithSuccessor, error) {
-		var rows []orgWithSuccessor
-		err := s.q(ctx).Model(&Organisation{}).Select(`organisations.*, (SELECT successions.successor_org_id
+		// Scanned with rows.Scan, not GORM's reflective scan: every page and API read that names
+		// bidders or participants comes here, and the scan cost more than the query.
+		rows, err := s.q(ctx).Raw(`SELECT organisations.id, organisations.name, organisations.kind, organisations.ods_code,
+			organisations.created_at, organisations.legal_form, organisations.companies_house_number, organisations.charity_number,
+			organisations.deactivated_at, organisations.suspended_at, organisations.self_registered,
+			(SELECT successions.successor_org_id
 			FROM succession_predecessors JOIN successions ON successions.id = succession_predecessors.succession_id
-			WHERE succession_predecessors.org_id = organisations.id AND successions.state = ? LIMIT 1) AS successor_org_id`, SuccessionApplied).
-			Where("organisations.id IN ?", ids).Find(&rows).Error
+			WHERE succession_predecessors.org_id = organisations.id AND successions.state = ? LIMIT 1) AS successor_org_id
+			FROM organisations WHERE organisations.id IN ?`, SuccessionApplied, ids).Rows()
 		if err != nil {
 			return nil, fmt.Errorf("organisations %v: %w", ids, err)
 		}
-		out := make(map[string]orgWithSuccessor, len(rows))
-		for _, r := range rows {
-			out[r.ID] = r
+		defer rows.Close()
+		out := make(map[string]orgWithSuccessor, len(ids))
+		for rows.Next() {
+			var o orgWithSuccessor
+			if err := rows.Scan(&o.ID, &o.Name, (*string)(&o.Kind), &o.ODSCode, &o.CreatedAt, (*string)(&o.LegalForm),
+				&o.CompaniesHouseNumber, &o.CharityNumber, &o.DeactivatedAt, &o.SuspendedAt, &o.SelfRegistered, &o.SuccessorOrgID); err != nil {
+				return nil, fmt.Errorf("organisations %v: %w", ids, err)
+			}
+			out[o.ID] = o
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("organisations %v: %w", ids, err)
 		}
 		return out, nil
 	})

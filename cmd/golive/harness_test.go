@@ -71,7 +71,9 @@ func runBeside(t testing.TB) {
 
 func testConfig(t testing.TB, extra map[string]string) Config {
 	t.Helper()
-	runBeside(t)
+	if tt, ok := t.(*testing.T); ok {
+		runBeside(tt)
+	}
 	dbURL, dir := dbtest.URL(t)
 	env := map[string]string{"GOLIVE_DATA_DIR": dir, "GOLIVE_ADDR": "127.0.0.1:0", "GOLIVE_LOG_LEVEL": "error"}
 	if dbURL != "" {
@@ -89,7 +91,7 @@ func testConfig(t testing.TB, extra map[string]string) Config {
 	return cfg
 }
 
-func startServer(t *testing.T, extra map[string]string) *server {
+func startServer(t testing.TB, extra map[string]string) *server {
 	t.Helper()
 	cfg := testConfig(t, extra)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -128,13 +130,13 @@ func startServer(t *testing.T, extra map[string]string) *server {
 
 // browser is a cookie-keeping client that does not follow redirects, so tests see them.
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	s    *server
 	c    *http.Client
 	csrf string
 }
 
-func (s *server) browser(t *testing.T) *browser {
+func (s *server) browser(t testing.TB) *browser {
 	jar, _ := cookiejar.New(nil)
 	return &browser{t: t, s: s, c: &http.Client{Jar: jar, Timeout: 30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
@@ -189,7 +191,7 @@ func (b *browser) signIn(email string) {
 }
 
 // apiToken creates an API token for a demo user through the service.
-func (s *server) apiToken(t *testing.T, email string) string {
+func (s *server) apiToken(t testing.TB, email string) string {
 	t.Helper()
 	b := s.browser(t)
 	b.signIn(email)
