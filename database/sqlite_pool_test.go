@@ -39,9 +39,13 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// Transactions queued behind SQLite's writer hold no connection, so the writing transaction can
-// still read through the pool (as a service reading another owner's store does).
-func TestSQLiteTransactionsWaitForTheWriterWithoutHoldingAConnection(t *testing.T) {
+// queueBehindOneWriter opens a writing transaction, starts queued writes (write(i) each) and
+// checks, once they all wait for the writer, that they hold no connection: only the writer's is
+// in use, and a read through the pool beside the open transaction gets one (as a service reading
+// another owner's store does) and sees none of its rows. Then it commits and checks every queued
+// write went in.
+func queueBehindOneWriter(t *testing.T, what string, write func(d *DB, i int) error) {
+	t.Helper()
 	d, p := openSQLiteForPool(t)
 	sqlDB, err := d.SQL()
 	if err != nil {
@@ -58,17 +62,12 @@ func TestSQLiteTransactionsWaitForTheWriterWithoutHoldingAConnection(t *testing.
 	var wg sync.WaitGroup
 	errs := make(chan error, queued)
 	for i := range queued {
-		wg.Go(func() {
-			errs <- d.Gorm.Transaction(func(tx *gorm.DB) error {
-				return tx.Exec("INSERT INTO things (n) VALUES (?)", i+2).Error
-			})
-		})
+		wg.Go(func() { errs <- write(d, i) })
 	}
-	waitFor(t, "the transactions to queue for the writer", func() bool { return p.waiting.Load() == queued })
+	waitFor(t, what+" to queue for the writer", func() bool { return p.waiting.Load() == queued })
 	if inUse := sqlDB.Stats().InUse; inUse != 1 {
-		t.Fatalf("%d connections in use with %d transactions queued behind one writer: want only the writer's", inUse, queued)
+		t.Fatalf("%d connections in use with %d %s queued behind one writer: want only the writer's", inUse, queued, what)
 	}
-	// A read outside the transaction, while it is open: it gets a connection.
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var before int
@@ -85,7 +84,7 @@ func TestSQLiteTransactionsWaitForTheWriterWithoutHoldingAConnection(t *testing.
 	close(errs)
 	for err := range errs {
 		if err != nil {
-			t.Errorf("a queued transaction: %v", err)
+			t.Errorf("one of the %s: %v", what, err)
 		}
 	}
 	var after int
@@ -93,8 +92,17 @@ func TestSQLiteTransactionsWaitForTheWriterWithoutHoldingAConnection(t *testing.
 		t.Fatal(err)
 	}
 	if after != 1+queued {
-		t.Fatalf("%d rows, want %d: every queued transaction commits once the writer is free", after, 1+queued)
+		t.Fatalf("%d rows, want %d: every one of the %s goes in once the writer is free", after, 1+queued, what)
 	}
+}
+
+// Transactions queued behind SQLite's writer hold no connection.
+func TestSQLiteTransactionsWaitForTheWriterWithoutHoldingAConnection(t *testing.T) {
+	queueBehindOneWriter(t, "transactions", func(d *DB, i int) error {
+		return d.Gorm.Transaction(func(tx *gorm.DB) error {
+			return tx.Exec("INSERT INTO things (n) VALUES (?)", i+2).Error
+		})
+	})
 }
 
 // Writes outside a transaction (a session's last use, GORM's Create with RETURNING) wait for the
@@ -102,58 +110,17 @@ func TestSQLiteTransactionsWaitForTheWriterWithoutHoldingAConnection(t *testing.
 // longer leave the writing transaction without a connection for its read through the pool until
 // SQLite's busy timeout frees one (the contract award's stall on a busy machine).
 func TestSQLiteWritesOutsideATransactionWaitForTheWriterWithoutHoldingAConnection(t *testing.T) {
-	d, p := openSQLiteForPool(t)
-	sqlDB, err := d.SQL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := d.Gorm.Begin()
-	if a.Error != nil {
-		t.Fatal(a.Error)
-	}
-	if err := a.Exec("INSERT INTO things (n) VALUES (1)").Error; err != nil {
-		t.Fatal(err)
-	}
 	type thing struct{ N int }
-	const queued = 6
-	var wg sync.WaitGroup
-	errs := make(chan error, queued)
-	for i := range queued {
-		wg.Go(func() {
-			if i%2 == 0 {
-				errs <- d.Gorm.Exec("INSERT INTO things (n) VALUES (?)", i+2).Error
-			} else {
-				errs <- d.Gorm.Table("things").Create(&thing{N: i + 2}).Error
-			}
-		})
-	}
-	waitFor(t, "the writes to queue for the writer", func() bool { return p.waiting.Load() == queued })
-	if inUse := sqlDB.Stats().InUse; inUse != 1 {
-		t.Fatalf("%d connections in use with %d writes queued behind one writer: want only the writer's", inUse, queued)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	var before int
-	if err := d.Gorm.WithContext(ctx).Raw("SELECT count(*) FROM things").Scan(&before).Error; err != nil {
-		t.Fatalf("a read beside the writing transaction: %v", err)
-	}
-	if err := a.Commit().Error; err != nil {
-		t.Fatal(err)
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Errorf("a queued write: %v", err)
+	queueBehindOneWriter(t, "writes", func(d *DB, i int) error {
+		if i%2 == 0 {
+			return d.Gorm.Exec("INSERT INTO things (n) VALUES (?)", i+2).Error
 		}
-	}
-	var after int
-	if err := d.Gorm.Raw("SELECT count(*) FROM things").Scan(&after).Error; err != nil {
-		t.Fatal(err)
-	}
-	if before != 0 || after != 1+queued {
-		t.Fatalf("%d rows before the commit and %d after, want 0 and %d", before, after, 1+queued)
-	}
+		return d.Gorm.Table("things").Create(&thing{N: i + 2}).Error
+	})
+}
+
+// writes tells the statements that wait for the writer from those that never do.
+func TestSQLiteWritesAreInsertsUpdatesDeletesAndReplaces(t *testing.T) {
 	for _, c := range []struct {
 		sql   string
 		write bool
