@@ -30,7 +30,7 @@ ASSETS     := frontend/static/nhsuk/nhsuk-frontend.min.css
 
 .PHONY: help run build assets deps go-deps node-deps chromium services \
         test vet test-go test-go-embedded test-go-real test-faults test-faults-embedded test-faults-real \
-        test-browser bench clean
+        test-browser bench wrk clean
 
 help:
 	@echo 'make run           install what is missing, build bin/golive, load the demo, serve'
@@ -43,7 +43,7 @@ help:
 	@echo 'make test-faults   the fault-injection tests (workers killed, Redis restarted, two workers), both stacks;'
 	@echo '                   FAULT_COUNT=5 runs each 5 times'
 	@echo 'make test-browser  headless Chromium + axe tests against bin/golive'
-	@echo 'make bench         issue 17 side by side: golive against pgbench replaying its SQL, vegeta p99, cold start,'
+	@echo 'make bench         issue 17 side by side: golive under wrk against pgbench replaying its SQL, vegeta p99, cold start,'
 	@echo '                   memory, plan page, authorisation, reminders; a markdown table in bench.md (about 5 minutes)'
 
 ## Running ------------------------------------------------------------------------------------
@@ -86,6 +86,16 @@ chromium:
 	else \
 	  echo 'chromium: installing Debian chromium'; \
 	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; \
+	fi
+
+# Debian's wrk, the closed-loop load generator of `make bench` (a small C program, like pgbench on
+# the other side of each ratio).
+wrk:
+	@if command -v wrk >/dev/null 2>&1; then \
+	  echo "wrk: present"; \
+	else \
+	  echo 'wrk: installing Debian wrk'; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends wrk; \
 	fi
 
 ## Services -----------------------------------------------------------------------------------
@@ -170,7 +180,7 @@ clean:
 # Issue 17's figures side by side, each beside the limit it is compared with in the same run. It
 # makes its own PostgreSQL database (on the machine's server) and its own redis-server.
 GOLIVE_BENCH_OUT ?= $(CURDIR)/bench.md
-bench: go-deps services
+bench: go-deps services wrk
 	GOLIVE_SIDE_BY_SIDE=1 GOLIVE_BENCH_OUT='$(GOLIVE_BENCH_OUT)' GOLIVE_TEST_DATABASE_URL='$(GOLIVE_TEST_DATABASE_URL)' \
 	  $(GO) test -count=1 -v -timeout 15m -run '^TestSideBySide$$' ./cmd/golive/ | grep -v '^=== \|^--- PASS'
 	@echo 'The table is in $(GOLIVE_BENCH_OUT)'
