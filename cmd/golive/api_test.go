@@ -425,6 +425,10 @@ func TestBadConfigurationStopsStartUpWithAClearMessage(t *testing.T) {
 		"shared key":                  {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_REDIS_URL": "redis://127.0.0.1:6379/0"},
 		"shared redis":                {"GOLIVE_DATABASE_URL": "postgres://x@127.0.0.1/db", "GOLIVE_SECRET_KEY": strings.Repeat("ab", 32)},
 		"GOLIVE_OLD_SECRET_KEY":       {"GOLIVE_OLD_SECRET_KEY": "0123"},
+		// Profiles are for this machine: every interface, or a host name, is refused.
+		"GOLIVE_PPROF_ADDR":           {"GOLIVE_PPROF_ADDR": "0.0.0.0:6060"},
+		"profiles on every interface": {"GOLIVE_PPROF_ADDR": ":6060"},
+		"profiles on a host name":     {"GOLIVE_PPROF_ADDR": "golive.internal:6060"},
 		"old key is the key":          {"GOLIVE_SECRET_KEY": strings.Repeat("ab", 32), "GOLIVE_OLD_SECRET_KEY": strings.Repeat("ab", 32)},
 	}
 	for name, env := range cases {
@@ -441,6 +445,10 @@ func TestBadConfigurationStopsStartUpWithAClearMessage(t *testing.T) {
 			want = "GOLIVE_OLD_SECRET_KEY is the same as GOLIVE_SECRET_KEY"
 		case "GOLIVE_TRUSTED_PROXIES":
 			want = `GOLIVE_TRUSTED_PROXIES entry "proxy.internal" is not an IP address`
+		case "profiles on every interface":
+			want = `GOLIVE_PPROF_ADDR ":6060" must be a loopback host:port`
+		case "profiles on a host name":
+			want = `GOLIVE_PPROF_ADDR "golive.internal:6060" must be a loopback host:port`
 		}
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%s: %v", name, err)

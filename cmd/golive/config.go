@@ -47,6 +47,11 @@ type Config struct {
 	// notices: the prefix registered with the Open Contracting Partnership, "ocds-" and 6
 	// characters; default ocds-golive, which a real deployment replaces with its own.
 	OCIDPrefix string
+	// ProfileAddr (GOLIVE_PPROF_ADDR) is a loopback host:port where `golive serve` answers Go's
+	// profiles (net/http/pprof), to find where a slow request's time goes on the machine it is
+	// slow on; unset = none. Loopback only: a goroutine dump shows what the process is doing
+	// with whose request.
+	ProfileAddr string
 }
 
 // Embedded reports whether golive runs with nothing installed: SQLite and miniredis in process.
@@ -67,6 +72,7 @@ func loadConfig(getenv func(string) string) (Config, error) {
 		LogLevel:     or(getenv("GOLIVE_LOG_LEVEL"), "info"),
 		MetricsToken: getenv("GOLIVE_METRICS_TOKEN"),
 		OCIDPrefix:   or(getenv("GOLIVE_OCID_PREFIX"), "ocds-golive"),
+		ProfileAddr:  getenv("GOLIVE_PPROF_ADDR"),
 		Now:          func() time.Time { return time.Now().UTC() },
 	}
 	var problems []string
@@ -103,6 +109,9 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	}
 	if !ocidPrefix.MatchString(c.OCIDPrefix) {
 		problems = append(problems, fmt.Sprintf("GOLIVE_OCID_PREFIX %q must be an OCID prefix: ocds- and up to 20 letters or digits, like ocds-b5fd17", c.OCIDPrefix))
+	}
+	if c.ProfileAddr != "" && !loopbackAddr(c.ProfileAddr) {
+		problems = append(problems, fmt.Sprintf("GOLIVE_PPROF_ADDR %q must be a loopback host:port, like 127.0.0.1:6060 (profiles are for this machine only)", c.ProfileAddr))
 	}
 	if v := getenv("GOLIVE_TRUSTED_PROXIES"); v != "" {
 		proxies, err := web.ParseTrustedProxies(v)
@@ -200,4 +209,17 @@ func or(v, d string) string {
 		return d
 	}
 	return v
+}
+
+// loopbackAddr reports whether addr is host:port with a port and a loopback IP or localhost.
+func loopbackAddr(addr string) bool {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

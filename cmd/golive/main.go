@@ -198,6 +198,14 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- a.Fiber.Listen(cfg.Addr) }()
+	if cfg.ProfileAddr != "" {
+		_, stop, err := serveProfiles(cfg.ProfileAddr)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		log.Info("profiles served", "addr", cfg.ProfileAddr)
+	}
 	go tenants.WarmSignIn()
 	log.Info("golive serving", "addr", cfg.Addr, "base_url", cfg.BaseURL, "embedded", cfg.Embedded(),
 		"database", string(a.DB.Dialect), "startup_ms", time.Since(start).Milliseconds())
