@@ -56,11 +56,7 @@ func (s *Service) leadLot(ctx context.Context, tx *Store, a *access.Actor, lotID
 	if !validID(lotID) {
 		return lots.Procurement{}, lots.Lot{}, apperr.NotFoundf("Lot not found")
 	}
-	l, err := tx.Lot(ctx, lotID)
-	if err != nil {
-		return lots.Procurement{}, l, err
-	}
-	p, err := tx.Procurement(ctx, l.ProcurementID, lock)
+	l, p, err := lotAndProcurement(ctx, tx, lotID, lock)
 	if apperr.IsKind(err, apperr.NotFound) {
 		return p, l, apperr.NotFoundf("Lot not found")
 	}
@@ -71,6 +67,21 @@ func (s *Service) leadLot(ctx context.Context, tx *Store, a *access.Actor, lotID
 		return p, l, apperr.Forbiddenf("Only the lead commissioner's procurement lead can do this")
 	}
 	return p, l, s.opened(ctx, tx, p)
+}
+
+// lotAndProcurement loads a lot and its procurement, when the acting organisation takes part
+// in it (else a not found error); lock holds the procurement row. Without the lock, one
+// statement reads both and the opening (none when the route's scope check, Visible, has).
+func lotAndProcurement(ctx context.Context, tx *Store, lotID string, lock bool) (lots.Lot, lots.Procurement, error) {
+	if !lock {
+		return tx.LotWithProcurement(ctx, lotID)
+	}
+	l, err := tx.Lot(ctx, lotID)
+	if err != nil {
+		return l, lots.Procurement{}, err
+	}
+	p, err := tx.Procurement(ctx, l.ProcurementID, true)
+	return l, p, err
 }
 
 // panelLot loads a lot for the acting evaluator: only a member of its panel, in their own

@@ -78,6 +78,13 @@ func (s *Store) Procurement(ctx context.Context, id string, lock bool) (lots.Pro
 	return s.lots().Procurement(ctx, id, lock)
 }
 
+// LotWithProcurement loads a lot and, in the same statement, its procurement when the acting
+// organisation takes part in it (as Lot, then Procurement without the lock); when it takes no
+// part, the lot with Procurement's not found.
+func (s *Store) LotWithProcurement(ctx context.Context, lotID string) (lots.Lot, lots.Procurement, error) {
+	return s.lots().LotWithProcurement(ctx, lotID)
+}
+
 // PanelProcurement loads the procurement of a panel the acting evaluator sits on: call it only
 // with the procurement id of a membership loaded through Member.
 func (s *Store) PanelProcurement(ctx context.Context, m PanelMember) (lots.Procurement, error) {

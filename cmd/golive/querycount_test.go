@@ -335,3 +335,57 @@ func TestQueryCountAuthentication(t *testing.T) {
 		}
 	}
 }
+
+// apiQueries is the statements one GET of /api/v1 path runs with token.
+func apiQueries(t *testing.T, s *server, q *dbtest.QueryCounter, token, path string) int {
+	t.Helper()
+	n := q.QueriesFor(3, func() {
+		if resp, body := s.api(t, "GET", path, token, nil, nil); resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d\n%s", path, resp.StatusCode, body)
+		}
+	})
+	if os.Getenv("GOLIVE_TEST_SHOW_SQL") != "" {
+		q.Reset()
+		s.api(t, "GET", path, token, nil, nil)
+		for _, s := range q.Statements() {
+			t.Log(s)
+		}
+	}
+	return n
+}
+
+// lotAPICounts measures a lot's API read with 1 and with 10 bidders, with the lead's token.
+func lotAPICounts(t *testing.T, path func(evaltest.Matrix) string) (one, ten int) {
+	t.Helper()
+	for _, n := range []int{1, 10} {
+		s, q, m := lotMatrix(t, n)
+		c := apiQueries(t, s, q, s.apiToken(t, m.LeadEmail), path(m))
+		t.Logf("%s with %d bidders: %d queries", path(m), n, c)
+		if n == 1 {
+			one = c
+		} else {
+			ten = c
+		}
+	}
+	return one, ten
+}
+
+// The lead's two hot API reads (BenchmarkModerationMatrixAPI): each round trip costs the
+// server's CPU as well as time.
+func TestQueryCountModerationAPI(t *testing.T) {
+	one, ten := lotAPICounts(t, func(m evaltest.Matrix) string {
+		return "/evaluations/lots/" + m.Lot.ID + "/questions/" + m.Questions[0].ID + "/moderation"
+	})
+	// 8: the token, the lot with its procurement, its opening and the participation check (lots'
+	// LotWithProcurement), the question, the marks, the submissions, the organisations' names,
+	// the evaluators' names and the consensus.
+	assertQueries(t, "moderation API", "bidders", one, ten, 8, "")
+}
+
+func TestQueryCountResultsAPI(t *testing.T) {
+	one, ten := lotAPICounts(t, func(m evaltest.Matrix) string { return "/evaluations/lots/" + m.Lot.ID + "/results" })
+	// 8: the token, the lot with its procurement (LotWithProcurement), the lot's evaluation
+	// state, the submissions with their prices, the organisations' names, the questions, the
+	// consensus and the sections.
+	assertQueries(t, "results API", "bidders", one, ten, 8, "")
+}
