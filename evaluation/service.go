@@ -910,7 +910,7 @@ func (s *Service) Moderation(ctx context.Context, a *access.Actor, lotID, questi
 	if q.Kind == lots.Price {
 		return ModerationView{}, apperr.NotFoundf("Question not found")
 	}
-	started, marks, err := s.Store.ModerationMarks(ctx, l.ID, q.ID)
+	started, marks, cons, err := s.Store.ModerationMarks(ctx, l.ID, q.ID)
 	if err != nil {
 		return ModerationView{}, err
 	}
@@ -929,10 +929,6 @@ func (s *Service) Moderation(ctx context.Context, a *access.Actor, lotID, questi
 		markers[i] = m.UserID
 	}
 	names, err := s.Store.UserNames(ctx, markers)
-	if err != nil {
-		return ModerationView{}, err
-	}
-	cons, err := s.Store.QuestionConsensus(ctx, l.ID, q.ID)
 	if err != nil {
 		return ModerationView{}, err
 	}

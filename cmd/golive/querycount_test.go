@@ -376,10 +376,10 @@ func TestQueryCountModerationAPI(t *testing.T) {
 	one, ten := lotAPICounts(t, func(m evaltest.Matrix) string {
 		return "/evaluations/lots/" + m.Lot.ID + "/questions/" + m.Questions[0].ID + "/moderation"
 	})
-	// 8: the token, the lot with its procurement, its opening and the participation check (lots'
-	// LotWithProcurement), the question, the marks, the submissions, the organisations' names,
-	// the evaluators' names and the consensus.
-	assertQueries(t, "moderation API", "bidders", one, ten, 8, "")
+	// 7: the token, the lot with its procurement, its opening and the participation check (lots'
+	// LotWithProcurement), the question, the marks with the consensus (evaluation's
+	// ModerationMarks), the submissions, the organisations' names and the evaluators' names.
+	assertQueries(t, "moderation API", "bidders", one, ten, 7, "")
 }
 
 func TestQueryCountResultsAPI(t *testing.T) {
