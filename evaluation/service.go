@@ -429,19 +429,32 @@ func (s *Service) lotState(ctx context.Context, tx *Store, p lots.Procurement, l
 // loadBids fills in the lot's counted bids and their bidders' names: the part of the state
 // every read of a lot needs.
 func (st *lotState) loadBids(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) error {
+	if err := st.readBids(ctx, tx, p, l); err != nil {
+		return err
+	}
+	names, err := tx.OrgNames(ctx, st.bidderIDs)
+	if err != nil {
+		return err
+	}
+	st.nameBidders(names)
+	return nil
+}
+
+// readBids is loadBids without the names, for a read that asks for them with others'.
+func (st *lotState) readBids(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) error {
 	var err error
 	if st.bids, err = tx.Bids(ctx, p.ID, l.ID); err != nil {
 		return err
 	}
 	st.bidderIDs = bidderIDs(st.bids)
-	names, err := tx.OrgNames(ctx, st.bidderIDs)
-	if err != nil {
-		return err
-	}
+	return nil
+}
+
+// nameBidders fills in the bidders of the bids read, with their organisations' names.
+func (st *lotState) nameBidders(names map[string]string) {
 	for _, b := range st.bidderIDs {
 		st.bidders = append(st.bidders, Bidder{OrgID: b, Name: names[b]})
 	}
-	return nil
 }
 
 func (st lotState) bidderName(id string) string {
@@ -918,20 +931,22 @@ func (s *Service) Moderation(ctx context.Context, a *access.Actor, lotID, questi
 		return ModerationView{}, apperr.Conflictf("Moderation of question %s has not started", q.Number)
 	}
 	var st lotState
-	if err := st.loadBids(ctx, s.Store, p, l); err != nil {
+	if err := st.readBids(ctx, s.Store, p, l); err != nil {
 		return ModerationView{}, err
 	}
 	// The names of those who marked, not of the whole panel: the same names, since a mark's
 	// evaluator is on the panel (scores references panel_members, and a removal takes the
-	// evaluator's marks with them), without reading the panel.
+	// evaluator's marks with them), without reading the panel. With the bidders', in one
+	// statement.
 	markers := make([]string, len(marks))
 	for i, m := range marks {
 		markers[i] = m.UserID
 	}
-	names, err := s.Store.UserNames(ctx, markers)
+	orgs, names, err := s.Store.OrgAndUserNames(ctx, st.bidderIDs, markers)
 	if err != nil {
 		return ModerationView{}, err
 	}
+	st.nameBidders(orgs)
 	return moderationView(q, st.bidders, marks, names, cons), nil
 }
 

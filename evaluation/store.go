@@ -146,6 +146,12 @@ func (s *Store) OrgNames(ctx context.Context, ids []string) (map[string]string, 
 	return s.people().OrgNames(ctx, ids)
 }
 
+// OrgAndUserNames maps organisation ids to names (as OrgNames) and user ids to names (as
+// UserNames), in one statement.
+func (s *Store) OrgAndUserNames(ctx context.Context, orgIDs, userIDs []string) (map[string]string, map[string]string, error) {
+	return s.people().OrgAndPeopleNames(ctx, orgIDs, userIDs)
+}
+
 // UserNames maps user ids to names.
 func (s *Store) UserNames(ctx context.Context, ids []string) (map[string]string, error) {
 	return s.people().Names(ctx, ids)

@@ -376,10 +376,11 @@ func TestQueryCountModerationAPI(t *testing.T) {
 	one, ten := lotAPICounts(t, func(m evaltest.Matrix) string {
 		return "/evaluations/lots/" + m.Lot.ID + "/questions/" + m.Questions[0].ID + "/moderation"
 	})
-	// 7: the token, the lot with its procurement, its opening and the participation check (lots'
+	// 6: the token, the lot with its procurement, its opening and the participation check (lots'
 	// LotWithProcurement), the question, the marks with the consensus (evaluation's
-	// ModerationMarks), the submissions, the organisations' names and the evaluators' names.
-	assertQueries(t, "moderation API", "bidders", one, ten, 7, "")
+	// ModerationMarks), the submissions, and the bidders' and evaluators' names (tenants'
+	// OrgAndPeopleNames).
+	assertQueries(t, "moderation API", "bidders", one, ten, 6, "")
 }
 
 func TestQueryCountResultsAPI(t *testing.T) {
