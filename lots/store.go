@@ -521,7 +521,7 @@ func (s *Store) lotWithProcurement(ctx context.Context, id string) (Lot, Procure
 		p, err := s.Procurement(ctx, l.ProcurementID)
 		return l, p, err
 	}
-	cols, err := procurementColumns(s.db)
+	cols, err := lotColumns(s.db)
 	if err != nil {
 		return Lot{}, Procurement{}, err
 	}
@@ -530,12 +530,12 @@ func (s *Store) lotWithProcurement(ctx context.Context, id string) (Lot, Procure
 		return Lot{}, Procurement{}, fmt.Errorf("load lot %s: %w", id, err)
 	}
 	var rows []struct {
-		Lot
+		L              Lot `gorm:"embedded;embeddedPrefix:l_"`
 		ParticipantIDs *string
-		P              Procurement   `gorm:"embedded;embeddedPrefix:p_"`
-		O              joinedOpening `gorm:"embedded;embeddedPrefix:o_"`
+		Procurement
+		O joinedOpening `gorm:"embedded;embeddedPrefix:o_"`
 	}
-	err = s.q(ctx).Model(&Lot{}).Select("lots.*, "+s.participantIDs()+" AS participant_ids, "+cols+", "+joinedOpeningColumns).
+	err = s.q(ctx).Model(&Lot{}).Select(cols+", "+s.participantIDs()+" AS participant_ids, procurements.*, "+joinedOpeningColumns).
 		Joins("LEFT JOIN procurements ON procurements.id = lots.procurement_id AND ?", visible).
 		Joins("LEFT JOIN openings ON openings.procurement_id = procurements.id").
 		Where("lots.id = ?", id).Limit(1).Find(&rows).Error
@@ -546,40 +546,40 @@ func (s *Store) lotWithProcurement(ctx context.Context, id string) (Lot, Procure
 		return Lot{}, Procurement{}, notFound(gorm.ErrRecordNotFound, "Lot")
 	}
 	r := rows[0]
-	l := r.Lot
+	l := r.L
 	l.Participants = splitParticipants(r.ParticipantIDs)
 	database.MemoPut(ctx, s.db, "lot_participants|"+l.ID, slices.Clone(l.Participants))
 	database.MemoPut(ctx, s.db, "lots|"+l.ID, cloneLot(l))
-	if r.P.ID == "" {
+	if r.Procurement.ID == "" {
 		return l, Procurement{}, notFound(gorm.ErrRecordNotFound, "Procurement")
 	}
-	database.MemoPut(ctx, s.db, "openings|"+r.P.ID, r.O.opening())
-	database.MemoPut(ctx, s.db, "procurements.participating|"+r.P.ID, cloneProcurement(r.P))
-	return l, r.P, nil
+	database.MemoPut(ctx, s.db, "openings|"+r.Procurement.ID, r.O.opening())
+	database.MemoPut(ctx, s.db, "procurements.participating|"+r.Procurement.ID, cloneProcurement(r.Procurement))
+	return l, r.Procurement, nil
 }
 
-// procurementColumns selects every column of procurements as p_<column>, for a row that embeds
-// a Procurement with the prefix p_ beside another table's columns of the same names.
-func procurementColumns(db *gorm.DB) (string, error) {
-	procurementColumnsOnce.Do(func() {
+// lotColumns selects every column of lots as l_<column>, for a row that embeds a Lot with the
+// prefix l_ beside a procurement's columns of the same names.
+func lotColumns(db *gorm.DB) (string, error) {
+	lotColumnsOnce.Do(func() {
 		stmt := &gorm.Statement{DB: db}
-		if err := stmt.Parse(&Procurement{}); err != nil {
-			procurementColumnsErr = fmt.Errorf("the columns of procurements: %w", err)
+		if err := stmt.Parse(&Lot{}); err != nil {
+			lotColumnsErr = fmt.Errorf("the columns of lots: %w", err)
 			return
 		}
 		cols := make([]string, 0, len(stmt.Schema.DBNames))
 		for _, c := range stmt.Schema.DBNames {
-			cols = append(cols, "procurements."+c+" AS p_"+c)
+			cols = append(cols, "lots."+c+" AS l_"+c)
 		}
-		procurementColumnsSQL = strings.Join(cols, ", ")
+		lotColumnsSQL = strings.Join(cols, ", ")
 	})
-	return procurementColumnsSQL, procurementColumnsErr
+	return lotColumnsSQL, lotColumnsErr
 }
 
 var (
-	procurementColumnsOnce sync.Once
-	procurementColumnsSQL  string
-	procurementColumnsErr  error
+	lotColumnsOnce sync.Once
+	lotColumnsSQL  string
+	lotColumnsErr  error
 )
 
 // lotParticipants lists the commissioners a lot covers, by id (none for a lot that does not exist).
