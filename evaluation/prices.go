@@ -52,11 +52,7 @@ func (s *Service) ValueLot(ctx context.Context, tx *Store, a *access.Actor, lotI
 	if !validID(lotID) {
 		return lots.Procurement{}, lots.Lot{}, nil, apperr.NotFoundf("Lot not found")
 	}
-	l, err := tx.Lot(ctx, lotID)
-	if err != nil {
-		return lots.Procurement{}, l, nil, err
-	}
-	p, err := tx.Procurement(ctx, l.ProcurementID, lock)
+	l, p, err := lotAndProcurement(ctx, tx, lotID, lock)
 	if apperr.IsKind(err, apperr.NotFound) {
 		return p, l, nil, apperr.NotFoundf("Lot not found")
 	}

@@ -23,14 +23,11 @@ func (s *Service) Visible(ctx context.Context, a *access.Actor, lotID string) er
 	}
 	// The procurement first: each of the lot's reads that follow loads the lot and its
 	// procurement anyway (once a request, through the memo), so a commissioner's page costs
-	// nothing more here, while asking for a panel place the lead does not have would.
-	l, err := s.Store.Lot(ctx, lotID)
-	if err != nil {
-		return err
-	}
-	if _, err := s.Store.Procurement(ctx, l.ProcurementID, false); err == nil {
+	// nothing more here, while asking for a panel place the lead does not have would. The lot
+	// and its procurement come in one statement; a lot that does not exist is not found at once.
+	if l, _, err := s.Store.LotWithProcurement(ctx, lotID); err == nil {
 		return nil
-	} else if !apperr.IsKind(err, apperr.NotFound) {
+	} else if l.ID == "" || !apperr.IsKind(err, apperr.NotFound) {
 		return err
 	}
 	if _, err := s.Store.Member(ctx, lotID, a.UserID, false); err == nil {

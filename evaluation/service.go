@@ -56,11 +56,7 @@ func (s *Service) leadLot(ctx context.Context, tx *Store, a *access.Actor, lotID
 	if !validID(lotID) {
 		return lots.Procurement{}, lots.Lot{}, apperr.NotFoundf("Lot not found")
 	}
-	l, err := tx.Lot(ctx, lotID)
-	if err != nil {
-		return lots.Procurement{}, l, err
-	}
-	p, err := tx.Procurement(ctx, l.ProcurementID, lock)
+	l, p, err := lotAndProcurement(ctx, tx, lotID, lock)
 	if apperr.IsKind(err, apperr.NotFound) {
 		return p, l, apperr.NotFoundf("Lot not found")
 	}
@@ -71,6 +67,21 @@ func (s *Service) leadLot(ctx context.Context, tx *Store, a *access.Actor, lotID
 		return p, l, apperr.Forbiddenf("Only the lead commissioner's procurement lead can do this")
 	}
 	return p, l, s.opened(ctx, tx, p)
+}
+
+// lotAndProcurement loads a lot and its procurement, when the acting organisation takes part
+// in it (else a not found error); lock holds the procurement row. Without the lock, one
+// statement reads both and the opening (none when the route's scope check, Visible, has).
+func lotAndProcurement(ctx context.Context, tx *Store, lotID string, lock bool) (lots.Lot, lots.Procurement, error) {
+	if !lock {
+		return tx.LotWithProcurement(ctx, lotID)
+	}
+	l, err := tx.Lot(ctx, lotID)
+	if err != nil {
+		return l, lots.Procurement{}, err
+	}
+	p, err := tx.Procurement(ctx, l.ProcurementID, true)
+	return l, p, err
 }
 
 // panelLot loads a lot for the acting evaluator: only a member of its panel, in their own
@@ -418,19 +429,32 @@ func (s *Service) lotState(ctx context.Context, tx *Store, p lots.Procurement, l
 // loadBids fills in the lot's counted bids and their bidders' names: the part of the state
 // every read of a lot needs.
 func (st *lotState) loadBids(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) error {
+	if err := st.readBids(ctx, tx, p, l); err != nil {
+		return err
+	}
+	names, err := tx.OrgNames(ctx, st.bidderIDs)
+	if err != nil {
+		return err
+	}
+	st.nameBidders(names)
+	return nil
+}
+
+// readBids is loadBids without the names, for a read that asks for them with others'.
+func (st *lotState) readBids(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) error {
 	var err error
 	if st.bids, err = tx.Bids(ctx, p.ID, l.ID); err != nil {
 		return err
 	}
 	st.bidderIDs = bidderIDs(st.bids)
-	names, err := tx.OrgNames(ctx, st.bidderIDs)
-	if err != nil {
-		return err
-	}
+	return nil
+}
+
+// nameBidders fills in the bidders of the bids read, with their organisations' names.
+func (st *lotState) nameBidders(names map[string]string) {
 	for _, b := range st.bidderIDs {
 		st.bidders = append(st.bidders, Bidder{OrgID: b, Name: names[b]})
 	}
-	return nil
 }
 
 func (st lotState) bidderName(id string) string {
@@ -899,7 +923,7 @@ func (s *Service) Moderation(ctx context.Context, a *access.Actor, lotID, questi
 	if q.Kind == lots.Price {
 		return ModerationView{}, apperr.NotFoundf("Question not found")
 	}
-	started, marks, err := s.Store.ModerationMarks(ctx, l.ID, q.ID)
+	started, marks, cons, err := s.Store.ModerationMarks(ctx, l.ID, q.ID)
 	if err != nil {
 		return ModerationView{}, err
 	}
@@ -907,24 +931,22 @@ func (s *Service) Moderation(ctx context.Context, a *access.Actor, lotID, questi
 		return ModerationView{}, apperr.Conflictf("Moderation of question %s has not started", q.Number)
 	}
 	var st lotState
-	if err := st.loadBids(ctx, s.Store, p, l); err != nil {
+	if err := st.readBids(ctx, s.Store, p, l); err != nil {
 		return ModerationView{}, err
 	}
 	// The names of those who marked, not of the whole panel: the same names, since a mark's
 	// evaluator is on the panel (scores references panel_members, and a removal takes the
-	// evaluator's marks with them), without reading the panel.
+	// evaluator's marks with them), without reading the panel. With the bidders', in one
+	// statement.
 	markers := make([]string, len(marks))
 	for i, m := range marks {
 		markers[i] = m.UserID
 	}
-	names, err := s.Store.UserNames(ctx, markers)
+	orgs, names, err := s.Store.OrgAndUserNames(ctx, st.bidderIDs, markers)
 	if err != nil {
 		return ModerationView{}, err
 	}
-	cons, err := s.Store.QuestionConsensus(ctx, l.ID, q.ID)
-	if err != nil {
-		return ModerationView{}, err
-	}
+	st.nameBidders(orgs)
 	return moderationView(q, st.bidders, marks, names, cons), nil
 }
 

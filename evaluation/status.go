@@ -29,11 +29,10 @@ func (s *Service) LotCaption(ctx context.Context, a *access.Actor, lotID string)
 	if err := s.Visible(ctx, a, lotID); err != nil {
 		return LotCaption{}, err
 	}
-	l, err := s.Store.Lot(ctx, lotID)
-	if err != nil {
+	l, p, err := s.Store.LotWithProcurement(ctx, lotID)
+	if l.ID == "" {
 		return LotCaption{}, err
 	}
-	p, err := s.Store.Procurement(ctx, l.ProcurementID, false)
 	if apperr.IsKind(err, apperr.NotFound) {
 		if m, merr := s.Store.Member(ctx, l.ID, a.UserID, false); merr == nil {
 			p, err = s.Store.PanelProcurement(ctx, m)

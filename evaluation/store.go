@@ -78,6 +78,13 @@ func (s *Store) Procurement(ctx context.Context, id string, lock bool) (lots.Pro
 	return s.lots().Procurement(ctx, id, lock)
 }
 
+// LotWithProcurement loads a lot and, in the same statement, its procurement when the acting
+// organisation takes part in it (as Lot, then Procurement without the lock); when it takes no
+// part, the lot with Procurement's not found.
+func (s *Store) LotWithProcurement(ctx context.Context, lotID string) (lots.Lot, lots.Procurement, error) {
+	return s.lots().LotWithProcurement(ctx, lotID)
+}
+
 // PanelProcurement loads the procurement of a panel the acting evaluator sits on: call it only
 // with the procurement id of a membership loaded through Member.
 func (s *Store) PanelProcurement(ctx context.Context, m PanelMember) (lots.Procurement, error) {
@@ -137,6 +144,12 @@ func (s *Store) Participates(ctx context.Context, procurementID, orgID string) (
 // OrgNames maps organisation ids to names.
 func (s *Store) OrgNames(ctx context.Context, ids []string) (map[string]string, error) {
 	return s.people().OrgNames(ctx, ids)
+}
+
+// OrgAndUserNames maps organisation ids to names (as OrgNames) and user ids to names (as
+// UserNames), in one statement.
+func (s *Store) OrgAndUserNames(ctx context.Context, orgIDs, userIDs []string) (map[string]string, map[string]string, error) {
+	return s.people().OrgAndPeopleNames(ctx, orgIDs, userIDs)
 }
 
 // UserNames maps user ids to names.
@@ -293,37 +306,55 @@ func (s *Store) ScoresOf(ctx context.Context, lotID, userID string) ([]Individua
 
 // ModerationMarks reports whether moderation of a question of a lot has started and, if it
 // has, lists every evaluator's marks of it by bidder then evaluator, without when each was
-// recorded: for moderation only. One statement for both, the question's hot read (a
-// moderation meeting reloads it question after question); the rows are scanned by hand, as
-// in ConsensusMarks.
-func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (bool, []IndividualScore, error) {
-	rows, err := s.q(ctx).Raw(`SELECT s.user_id, s.bidder_org_id, s.score, s.passed, s.rationale
+// recorded (for moderation only), and the question's consensus marks by bidder. One statement
+// for all three, the question's hot read (a moderation meeting reloads it question after
+// question): a UNION ALL of the consensus and of the moderation's row joined to the marks,
+// told apart by its first column. The rows are scanned by hand, as in ConsensusMarks.
+func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (bool, []IndividualScore, []Consensus, error) {
+	// The consensus first: SQLite types a UNION's columns by its first SELECT's, and recorded_at
+	// is read as a time only when typed by its table's column. The marks carry no time.
+	rows, err := s.q(ctx).Raw(`SELECT 0 AS part, c.recorded_by AS user_id, c.bidder_org_id, c.score, c.passed, c.rationale, c.recorded_at
+		FROM consensus_scores c WHERE c.lot_id = ? AND c.question_id = ?
+		UNION ALL
+		SELECT 1, s.user_id, s.bidder_org_id, s.score, s.passed, s.rationale, NULL
 		FROM moderations m LEFT JOIN scores s ON s.lot_id = m.lot_id AND s.question_id = m.question_id
-		WHERE m.lot_id = ? AND m.question_id = ? ORDER BY s.bidder_org_id, s.user_id`, lotID, questionID).Rows()
+		WHERE m.lot_id = ? AND m.question_id = ?
+		ORDER BY 1, 3, 2`, lotID, questionID, lotID, questionID).Rows()
 	if err != nil {
-		return false, nil, fmt.Errorf("marks of %s: %w", questionID, err)
+		return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
 	}
 	defer rows.Close()
 	started := false
-	var out []IndividualScore
-	var user, bidder, rationale sql.NullString // declared once: what Scan is given escapes
-	var score sql.NullInt64
-	var passed sql.NullBool
+	var (
+		marks []IndividualScore
+		cons  []Consensus
+		// declared once: what Scan is given escapes
+		part                    int
+		user, bidder, rationale sql.NullString
+		score                   sql.NullInt64
+		passed                  sql.NullBool
+		at                      sql.NullTime
+	)
 	for rows.Next() {
-		started = true
-		if err := rows.Scan(&user, &bidder, &score, &passed, &rationale); err != nil {
-			return false, nil, fmt.Errorf("marks of %s: %w", questionID, err)
+		if err := rows.Scan(&part, &user, &bidder, &score, &passed, &rationale, &at); err != nil {
+			return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
 		}
+		if part == 0 {
+			cons = append(cons, Consensus{LotID: lotID, QuestionID: questionID, BidderOrgID: bidder.String,
+				Score: nullInt(score), Passed: nullBool(passed), Rationale: rationale.String, RecordedBy: user.String, RecordedAt: at.Time})
+			continue
+		}
+		started = true
 		if !user.Valid {
 			continue // moderation has started on a question nobody has marked
 		}
-		out = append(out, IndividualScore{LotID: lotID, QuestionID: questionID, UserID: user.String, BidderOrgID: bidder.String,
+		marks = append(marks, IndividualScore{LotID: lotID, QuestionID: questionID, UserID: user.String, BidderOrgID: bidder.String,
 			Score: nullInt(score), Passed: nullBool(passed), Rationale: rationale.String})
 	}
 	if err := rows.Err(); err != nil {
-		return false, nil, fmt.Errorf("marks of %s: %w", questionID, err)
+		return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
 	}
-	return started, out, nil
+	return started, marks, cons, nil
 }
 
 func nullInt(n sql.NullInt64) *int {
@@ -391,32 +422,6 @@ func (s *Store) Consensus(ctx context.Context, lotID string) ([]Consensus, error
 	var out []Consensus
 	if err := s.q(ctx).Where("lot_id = ?", lotID).Order("question_id, bidder_org_id").Find(&out).Error; err != nil {
 		return nil, fmt.Errorf("consensus of %s: %w", lotID, err)
-	}
-	return out, nil
-}
-
-// QuestionConsensus lists the consensus marks of one question of a lot, by bidder. Moderation
-// reads it with every question, so it is scanned by hand too.
-func (s *Store) QuestionConsensus(ctx context.Context, lotID, questionID string) ([]Consensus, error) {
-	rows, err := s.q(ctx).Raw(`SELECT bidder_org_id, score, passed, rationale, recorded_by, recorded_at FROM consensus_scores
-		WHERE lot_id = ? AND question_id = ? ORDER BY bidder_org_id`, lotID, questionID).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("consensus of %s: %w", questionID, err)
-	}
-	defer rows.Close()
-	var out []Consensus
-	var score sql.NullInt64 // declared once, and the rest scanned in place: what Scan is given escapes
-	var passed sql.NullBool
-	for rows.Next() {
-		out = append(out, Consensus{LotID: lotID, QuestionID: questionID})
-		c := &out[len(out)-1]
-		if err := rows.Scan(&c.BidderOrgID, &score, &passed, &c.Rationale, &c.RecordedBy, &c.RecordedAt); err != nil {
-			return nil, fmt.Errorf("consensus of %s: %w", questionID, err)
-		}
-		c.Score, c.Passed = nullInt(score), nullBool(passed)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("consensus of %s: %w", questionID, err)
 	}
 	return out, nil
 }

@@ -59,7 +59,7 @@ func TestTheReadsOfOneQuestionAgreeWithTheReadsOfTheWholeLot(t *testing.T) {
 		slices.SortFunc(want, func(a, b evaluation.IndividualScore) int {
 			return cmp.Or(strings.Compare(a.BidderOrgID, b.BidderOrgID), strings.Compare(a.UserID, b.UserID))
 		})
-		gotStarted, got, err := st.ModerationMarks(lctx, w.l.ID, w.q[num].ID)
+		gotStarted, got, _, err := st.ModerationMarks(lctx, w.l.ID, w.q[num].ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,15 +71,18 @@ func TestTheReadsOfOneQuestionAgreeWithTheReadsOfTheWholeLot(t *testing.T) {
 		}
 	}
 
-	// QuestionConsensus is the lot's consensus of that question; ConsensusMarks the lot's
-	// consensus without rationales.
+	// ModerationMarks's consensus is the lot's consensus of that question; ConsensusMarks the
+	// lot's consensus without rationales.
 	all := lotstest.Must[[]evaluation.Consensus](t)(st.Consensus(lctx, w.l.ID))
 	if len(all) != 6 {
 		t.Fatalf("%d consensus marks, want 6", len(all))
 	}
 	for _, num := range []string{"1.1", "1.2", "1.3", "2.1"} {
 		want := slices.DeleteFunc(slices.Clone(all), func(c evaluation.Consensus) bool { return c.QuestionID != w.q[num].ID })
-		got := lotstest.Must[[]evaluation.Consensus](t)(st.QuestionConsensus(lctx, w.l.ID, w.q[num].ID))
+		_, _, got, err := st.ModerationMarks(lctx, w.l.ID, w.q[num].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(got) != len(want) || (len(want) > 0 && !reflect.DeepEqual(got, want)) {
 			t.Fatalf("consensus of %s: %+v, want %+v", num, got, want)
 		}

@@ -32,9 +32,22 @@ func (r *Reads) Procurement(ctx context.Context, id string, lock bool) (Procurem
 	return r.s.Procurement(ctx, id)
 }
 
+// LotWithProcurement loads a lot with its participants and, in the same statement, its
+// procurement with its opening record when the acting organisation takes part in it: Lot, then
+// Procurement(l.ProcurementID, false), in one round trip, memoised as they are. When the
+// organisation takes no part, it returns the lot with Procurement's not found error.
+func (r *Reads) LotWithProcurement(ctx context.Context, lotID string) (Lot, Procurement, error) {
+	return r.s.lotWithProcurement(ctx, lotID)
+}
+
 // ProcurementByID loads a procurement whoever asks: call it only with the procurement id of a
 // row the caller has already let in (a panel membership, the acting bidder's bid, a plan).
 func (r *Reads) ProcurementByID(ctx context.Context, id string) (Procurement, error) {
+	// The same row, when this request has loaded it as one the acting organisation takes part in
+	// (a commissioner on the panel, whose lot's route checked that first).
+	if database.Memoised(ctx, r.s.db, "procurements.participating|"+id) {
+		return r.s.Procurement(ctx, id)
+	}
 	return database.Memoize(ctx, r.s.db, "procurements|"+id, cloneProcurement, func() (Procurement, error) {
 		return r.s.procurementWithOpening(ctx, r.s.q(ctx), id)
 	})

@@ -1,10 +1,17 @@
 package lots_test
 
 import (
+	"context"
+	"reflect"
 	"slices"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 
 	"golive/apperr"
+	"golive/database"
+	"golive/database/dbtest"
 	"golive/lots"
 	"golive/lots/lotstest"
 )
@@ -62,5 +69,66 @@ func TestReadsGiveOtherFeaturesTheOneParticipationScope(t *testing.T) {
 	_, octx := f.as("bids@weald-ambulance.test")
 	if _, err := r.OwnBid(octx, l.ID); !apperr.IsKind(err, apperr.NotFound) {
 		t.Errorf("another bidder reads a bid it did not make: %v", err)
+	}
+}
+
+// LotWithProcurement is Lot, then Procurement without the lock, in one statement: the same rows
+// (the opening's too), the same not found for an organisation taking no part, and with the
+// request's memo, nothing more to read for either.
+func TestLotWithProcurementIsLotThenProcurementInOneStatement(t *testing.T) {
+	f := newFixture(t)
+	p, l, qs := f.published()
+	f.bid("bids@estuary-urgent-care.test", l, qs, secretAnswer)
+	lead, lctx := f.as("lead@medway-ccg.test")
+	r := lots.ReadsOn(f.db.Gorm)
+	q := dbtest.CountQueries(t, f.db.Gorm)
+
+	check := func(ctx context.Context, who string, wantOpening bool) {
+		t.Helper()
+		wantLot := lotstest.Must[lots.Lot](t)(r.Lot(ctx, l.ID))
+		wantProc := lotstest.Must[lots.Procurement](t)(r.Procurement(ctx, p.ID, false))
+		q.Reset()
+		gotLot, gotProc, err := r.LotWithProcurement(ctx, l.ID)
+		if err != nil || q.Count() != 1 {
+			t.Fatalf("%s: %v, in %d statements", who, err, q.Count())
+		}
+		if !reflect.DeepEqual(gotLot, wantLot) || !reflect.DeepEqual(gotProc, wantProc) {
+			t.Errorf("%s: %+v %+v, want %+v %+v", who, gotLot, gotProc, wantLot, wantProc)
+		}
+		if len(gotLot.Participants) != 2 {
+			t.Errorf("%s: the lot's participants %v", who, gotLot.Participants)
+		}
+		// In a request: the opening, the lot and the procurement are read with it, once.
+		mctx := database.WithMemo(ctx)
+		q.Reset()
+		lotstest.Must[lots.Lot](t)(func() (lots.Lot, error) { l, _, err := r.LotWithProcurement(mctx, l.ID); return l, err }())
+		o := lotstest.Must[*lots.Opening](t)(r.Opening(mctx, p.ID))
+		lotstest.Must[lots.Lot](t)(r.Lot(mctx, l.ID))
+		lotstest.Must[lots.Procurement](t)(r.Procurement(mctx, p.ID, false))
+		lotstest.Must[lots.Procurement](t)(r.ProcurementByID(mctx, p.ID))
+		lotstest.Must[[]string](t)(r.LotParticipants(mctx, l.ID))
+		lotstest.Must[lots.Lot](t)(func() (lots.Lot, error) { l, _, err := r.LotWithProcurement(mctx, l.ID); return l, err }())
+		if q.Count() != 1 {
+			t.Errorf("%s: %d statements for the lot, its procurement and opening, twice; want 1", who, q.Count())
+		}
+		if (o != nil) != wantOpening {
+			t.Errorf("%s: opening %+v", who, o)
+		}
+	}
+	check(lctx, "the lead, before opening", false)
+	f.now = p.SubmissionDeadline.Add(time.Minute)
+	lotstest.OK(t, f.svc.StartOpening(lctx, lead, p.ID))
+	check(lctx, "the lead, once opening has started", true)
+
+	// Taking no part: the lot, and the procurement not found (as Procurement says).
+	for _, email := range []string{"lead@bedfordshire-ccg.test", "bids@estuary-urgent-care.test"} {
+		_, ctx := f.as(email)
+		got, _, err := r.LotWithProcurement(database.WithMemo(ctx), l.ID)
+		if e, ok := apperr.As(err); !ok || e.Kind != apperr.NotFound || e.Message != "Procurement not found" || got.ID != l.ID {
+			t.Errorf("%s, taking no part: %+v %v", email, got, err)
+		}
+	}
+	if _, _, err := r.LotWithProcurement(lctx, uuid.Must(uuid.NewV7()).String()); !apperr.IsKind(err, apperr.NotFound) || err.Error() != "Lot not found" {
+		t.Errorf("a lot that does not exist: %v", err)
 	}
 }

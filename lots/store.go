@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -84,13 +85,22 @@ func (s *Store) save(ctx context.Context, what string, v any) error {
 // participating limits procurements to those the acting organisation takes part in.
 func participating(ctx context.Context) func(*gorm.DB) *gorm.DB {
 	return func(db *gorm.DB) *gorm.DB {
-		sub := db.Session(&gorm.Session{NewDB: true}).Table("participants").Select("procurement_id").Scopes(database.Tenant(ctx, "org_id"))
-		if sub.Error != nil {
-			_ = db.AddError(sub.Error)
+		cond, err := participation(ctx, db)
+		if err != nil {
+			_ = db.AddError(err)
 			return db
 		}
-		return db.Where("procurements.id IN (?)", sub)
+		return db.Where(cond)
 	}
+}
+
+// participation is participating's condition on procurements.id, for a WHERE or a join's ON.
+func participation(ctx context.Context, db *gorm.DB) (clause.Expr, error) {
+	sub := db.Session(&gorm.Session{NewDB: true}).Table("participants").Select("procurement_id").Scopes(database.Tenant(ctx, "org_id"))
+	if sub.Error != nil {
+		return clause.Expr{}, sub.Error
+	}
+	return clause.Expr{SQL: "procurements.id IN (?)", Vars: []any{sub}}, nil
 }
 
 // Procurement loads a procurement the acting organisation takes part in; any other is not found.
@@ -119,32 +129,45 @@ func (s *Store) procurementWithOpening(ctx context.Context, q *gorm.DB, id strin
 func (s *Store) withOpenings(ctx context.Context, q *gorm.DB) ([]Procurement, error) {
 	var rows []struct {
 		Procurement
-		OProcurementID, OStartedBy, OConfirmedBy *string
-		OStartedAt, OConfirmedAt                 *time.Time
+		O joinedOpening `gorm:"embedded;embeddedPrefix:o_"`
 	}
-	err := q.Model(&Procurement{}).Select(`procurements.*, openings.procurement_id AS o_procurement_id,
-		openings.started_by AS o_started_by, openings.started_at AS o_started_at,
-		openings.confirmed_by AS o_confirmed_by, openings.confirmed_at AS o_confirmed_at`).
+	err := q.Model(&Procurement{}).Select("procurements.*, " + joinedOpeningColumns).
 		Joins("LEFT JOIN openings ON openings.procurement_id = procurements.id").Find(&rows).Error
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Procurement, len(rows))
 	for i, r := range rows {
-		var o *Opening
-		if r.OProcurementID != nil && r.OStartedAt != nil {
-			o = &Opening{ProcurementID: *r.OProcurementID, StartedAt: *r.OStartedAt, ConfirmedAt: r.OConfirmedAt}
-			if r.OStartedBy != nil {
-				o.StartedBy = *r.OStartedBy
-			}
-			if r.OConfirmedBy != nil {
-				o.ConfirmedBy = *r.OConfirmedBy
-			}
-		}
-		database.MemoPut(ctx, s.db, "openings|"+r.ID, o)
+		database.MemoPut(ctx, s.db, "openings|"+r.ID, r.O.opening())
 		out[i] = r.Procurement
 	}
 	return out, nil
+}
+
+// joinedOpening is a procurement's opening record read in a LEFT JOIN (all nil when there is none),
+// selected by joinedOpeningColumns.
+type joinedOpening struct {
+	ProcurementID, StartedBy, ConfirmedBy *string
+	StartedAt, ConfirmedAt                *time.Time
+}
+
+const joinedOpeningColumns = `openings.procurement_id AS o_procurement_id,
+		openings.started_by AS o_started_by, openings.started_at AS o_started_at,
+		openings.confirmed_by AS o_confirmed_by, openings.confirmed_at AS o_confirmed_at`
+
+// opening is the record, or nil.
+func (j joinedOpening) opening() *Opening {
+	if j.ProcurementID == nil || j.StartedAt == nil {
+		return nil
+	}
+	o := &Opening{ProcurementID: *j.ProcurementID, StartedAt: *j.StartedAt, ConfirmedAt: j.ConfirmedAt}
+	if j.StartedBy != nil {
+		o.StartedBy = *j.StartedBy
+	}
+	if j.ConfirmedBy != nil {
+		o.ConfirmedBy = *j.ConfirmedBy
+	}
+	return o
 }
 
 // The memo's copies (database.Memoize): what a caller could change in a row two loads share.
@@ -328,15 +351,11 @@ func (s *Store) Lots(ctx context.Context, procurementID string) ([]Lot, error) {
 // statement (group_concat / string_agg, sorted here), and puts their participants into the
 // request's memo for LotsParticipants.
 func (s *Store) lotsWith(ctx context.Context, where string, args ...any) ([]Lot, error) {
-	agg := "group_concat(org_id, ',')"
-	if s.db.Dialector.Name() == "postgres" {
-		agg = "string_agg(org_id, ',')"
-	}
 	var rows []struct {
 		Lot
 		ParticipantIDs *string
 	}
-	err := s.q(ctx).Model(&Lot{}).Select("lots.*, (SELECT "+agg+" FROM lot_participants WHERE lot_participants.lot_id = lots.id) AS participant_ids").
+	err := s.q(ctx).Model(&Lot{}).Select("lots.*, "+s.participantIDs()+" AS participant_ids").
 		Where(where, args...).Order("lots.number, lots.id").Find(&rows).Error
 	if err != nil {
 		return nil, err
@@ -344,13 +363,28 @@ func (s *Store) lotsWith(ctx context.Context, where string, args ...any) ([]Lot,
 	out := make([]Lot, len(rows))
 	for i, r := range rows {
 		out[i] = r.Lot
-		if p := r.ParticipantIDs; p != nil && *p != "" {
-			out[i].Participants = strings.Split(*p, ",")
-			slices.Sort(out[i].Participants)
-		}
+		out[i].Participants = splitParticipants(r.ParticipantIDs)
 		database.MemoPut(ctx, s.db, "lot_participants|"+r.ID, slices.Clone(out[i].Participants))
 	}
 	return out, nil
+}
+
+// participantIDs is a lot's participants as one column, by comma (group_concat / string_agg).
+func (s *Store) participantIDs() string {
+	if s.db.Dialector.Name() == "postgres" {
+		return "(SELECT string_agg(org_id, ',') FROM lot_participants WHERE lot_participants.lot_id = lots.id)"
+	}
+	return "(SELECT group_concat(org_id, ',') FROM lot_participants WHERE lot_participants.lot_id = lots.id)"
+}
+
+// splitParticipants reads participantIDs' column, sorted (nil for none).
+func splitParticipants(ids *string) []string {
+	if ids == nil || *ids == "" {
+		return nil
+	}
+	out := strings.Split(*ids, ",")
+	slices.Sort(out)
+	return out
 }
 
 // LotContents is what the lots' pages show of each lot: sites, phases, sections and questions.
@@ -471,6 +505,82 @@ func (s *Store) lotRow(ctx context.Context, id string) (Lot, error) {
 		return ls[0], nil
 	})
 }
+
+// lotWithProcurement loads a lot with its participants and, in the same statement, its
+// procurement with its opening record when the acting organisation takes part in it (as
+// Procurement): every page of a lot reads both. When it takes no part, the lot comes back with
+// Procurement's "Procurement not found"; a lot that does not exist is "Lot not found". What it
+// reads goes into the request's memo, for Lot, Procurement and Opening, and a second call in
+// the request reads nothing.
+func (s *Store) lotWithProcurement(ctx context.Context, id string) (Lot, Procurement, error) {
+	if database.Memoised(ctx, s.db, "lots|"+id) {
+		l, err := s.lotRow(ctx, id)
+		if err != nil {
+			return l, Procurement{}, err
+		}
+		p, err := s.Procurement(ctx, l.ProcurementID)
+		return l, p, err
+	}
+	cols, err := lotColumns(s.db)
+	if err != nil {
+		return Lot{}, Procurement{}, err
+	}
+	visible, err := participation(ctx, s.db)
+	if err != nil {
+		return Lot{}, Procurement{}, fmt.Errorf("load lot %s: %w", id, err)
+	}
+	var rows []struct {
+		L              Lot `gorm:"embedded;embeddedPrefix:l_"`
+		ParticipantIDs *string
+		Procurement
+		O joinedOpening `gorm:"embedded;embeddedPrefix:o_"`
+	}
+	err = s.q(ctx).Model(&Lot{}).Select(cols+", "+s.participantIDs()+" AS participant_ids, procurements.*, "+joinedOpeningColumns).
+		Joins("LEFT JOIN procurements ON procurements.id = lots.procurement_id AND ?", visible).
+		Joins("LEFT JOIN openings ON openings.procurement_id = procurements.id").
+		Where("lots.id = ?", id).Limit(1).Find(&rows).Error
+	if err != nil {
+		return Lot{}, Procurement{}, fmt.Errorf("load lot %s with its procurement: %w", id, err)
+	}
+	if len(rows) == 0 {
+		return Lot{}, Procurement{}, notFound(gorm.ErrRecordNotFound, "Lot")
+	}
+	r := rows[0]
+	l := r.L
+	l.Participants = splitParticipants(r.ParticipantIDs)
+	database.MemoPut(ctx, s.db, "lot_participants|"+l.ID, slices.Clone(l.Participants))
+	database.MemoPut(ctx, s.db, "lots|"+l.ID, cloneLot(l))
+	if r.Procurement.ID == "" {
+		return l, Procurement{}, notFound(gorm.ErrRecordNotFound, "Procurement")
+	}
+	database.MemoPut(ctx, s.db, "openings|"+r.Procurement.ID, r.O.opening())
+	database.MemoPut(ctx, s.db, "procurements.participating|"+r.Procurement.ID, cloneProcurement(r.Procurement))
+	return l, r.Procurement, nil
+}
+
+// lotColumns selects every column of lots as l_<column>, for a row that embeds a Lot with the
+// prefix l_ beside a procurement's columns of the same names.
+func lotColumns(db *gorm.DB) (string, error) {
+	lotColumnsOnce.Do(func() {
+		stmt := &gorm.Statement{DB: db}
+		if err := stmt.Parse(&Lot{}); err != nil {
+			lotColumnsErr = fmt.Errorf("the columns of lots: %w", err)
+			return
+		}
+		cols := make([]string, 0, len(stmt.Schema.DBNames))
+		for _, c := range stmt.Schema.DBNames {
+			cols = append(cols, "lots."+c+" AS l_"+c)
+		}
+		lotColumnsSQL = strings.Join(cols, ", ")
+	})
+	return lotColumnsSQL, lotColumnsErr
+}
+
+var (
+	lotColumnsOnce sync.Once
+	lotColumnsSQL  string
+	lotColumnsErr  error
+)
 
 // lotParticipants lists the commissioners a lot covers, by id (none for a lot that does not exist).
 func (s *Store) lotParticipants(ctx context.Context, lotID string) ([]string, error) {

@@ -79,10 +79,27 @@ func (d *Directory) People(ctx context.Context, ids []string) (map[string]Person
 // Names maps people's ids to their names (active or not); unknown ids are left out. One
 // query, for pages that only name people.
 func (d *Directory) Names(ctx context.Context, ids []string) (map[string]string, error) {
-	return database.MemoizeEach(ctx, d.s.db, "users.name", distinct(ids), func(ids []string) (map[string]string, error) {
+	return d.s.names(ctx, ids)
+}
+
+// OrgAndPeopleNames is DisplayNames of orgIDs and Names of userIDs in one statement (and no
+// more, unless an organisation has been succeeded: DisplayNames then follows the chain), for a
+// page that names both. As theirs, its answers are kept for the rest of the request.
+func (d *Directory) OrgAndPeopleNames(ctx context.Context, orgIDs, userIDs []string) (orgNames, userNames map[string]string, err error) {
+	orgs, userNames, err := d.s.orgsAndNames(ctx, orgIDs, userIDs)
+	if err != nil {
+		return nil, nil, err
+	}
+	orgNames, err = d.displayNames(ctx, orgs)
+	return orgNames, userNames, err
+}
+
+// names maps people's ids to their names (Directory.Names), once a request.
+func (s *Store) names(ctx context.Context, ids []string) (map[string]string, error) {
+	return database.MemoizeEach(ctx, s.db, "users.name", distinct(ids), func(ids []string) (map[string]string, error) {
 		out := map[string]string{}
 		var rows []struct{ ID, Name string }
-		if err := d.s.q(ctx).Model(&User{}).Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
+		if err := s.q(ctx).Model(&User{}).Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
 			return nil, fmt.Errorf("names of %v: %w", ids, err)
 		}
 		for _, r := range rows {

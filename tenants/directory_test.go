@@ -15,6 +15,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"golive/apperr"
+	"golive/database"
 	"golive/database/dbtest"
 	"golive/demo"
 	"golive/tenants"
@@ -30,6 +31,7 @@ type dirWorld struct {
 	svc  *tenants.Service
 	dir  *tenants.Directory
 	orgs map[string]string // name → id
+	db   *database.DB
 }
 
 func newDirWorld(t *testing.T) *dirWorld {
@@ -52,7 +54,7 @@ func newDirWorld(t *testing.T) *dirWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &dirWorld{ctx: ctx, svc: svc, dir: tenants.NewDirectory(db), orgs: orgs}
+	return &dirWorld{ctx: ctx, svc: svc, dir: tenants.NewDirectory(db), orgs: orgs, db: db}
 }
 
 // person adds someone to an organisation, joined at a given time, with roles granted in it.
@@ -298,5 +300,90 @@ func TestDirectoryOnATransactionReadsThroughIt(t *testing.T) {
 	}
 	if _, err := w.dir.Person(context.Background(), id); !apperr.IsKind(err, apperr.NotFound) {
 		t.Errorf("after the rollback: got %v, want not found", err)
+	}
+}
+
+// OrgAndPeopleNames is OrgNames and Names in one statement: the same answers (unknown ids left
+// out), and in a request, once, with what the memo holds not read again.
+func TestDirectoryOrgAndPeopleNamesAreOrgNamesAndNamesInOneStatement(t *testing.T) {
+	w := newDirWorld(t)
+	q := dbtest.CountQueries(t, w.db.Gorm)
+	gone := w.person(t, w.svc.Store, "gone@medway-ccg.test", "Gail Gone", "NHS Medway CCG", time.Now(), false, access.RoleEvaluator)
+	lead, unknown := w.userID(t, "lead@medway-ccg.test"), uuid.NewString()
+	medway, luton := w.orgs["NHS Medway CCG"], w.orgs["NHS Luton CCG"]
+	orgIDs, userIDs := []string{medway, luton, unknown, "", medway}, []string{lead, gone, unknown, lead}
+
+	wantOrgs := namesMust(t)(w.dir.OrgNames(w.ctx, orgIDs))
+	wantUsers := namesMust(t)(w.dir.Names(w.ctx, userIDs))
+	wantFull := func() map[string]tenants.Organisation {
+		m, err := w.dir.Organisations(w.ctx, []string{medway, luton})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}()
+	if len(wantOrgs) != 2 || len(wantUsers) != 2 {
+		t.Fatalf("the fixture: %v %v", wantOrgs, wantUsers)
+	}
+	check := func(ctx context.Context, what string, orgIDs, userIDs []string, statements int) {
+		t.Helper()
+		q.Reset()
+		orgs, users, err := w.dir.OrgAndPeopleNames(ctx, orgIDs, userIDs)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if q.Count() != statements {
+			t.Errorf("%s: %d statements, want %d", what, q.Count(), statements)
+		}
+		for _, c := range []struct {
+			got, all map[string]string
+			ids      []string
+		}{{orgs, wantOrgs, orgIDs}, {users, wantUsers, userIDs}} {
+			want := map[string]string{}
+			for _, id := range c.ids {
+				if n, ok := c.all[id]; ok {
+					want[id] = n
+				}
+			}
+			if !reflect.DeepEqual(c.got, want) {
+				t.Errorf("%s: %v, want %v", what, c.got, want)
+			}
+		}
+	}
+	check(w.ctx, "without a memo", orgIDs, userIDs, 1)
+	check(w.ctx, "organisations only", orgIDs, nil, 1)
+	check(w.ctx, "people only", nil, userIDs, 1)
+	check(w.ctx, "nobody", nil, []string{""}, 0)
+
+	// In a request (known ids only: an unknown one is asked again, as OrgNames and Names do).
+	orgIDs, userIDs = []string{medway, luton}, []string{lead, gone}
+	mctx := database.WithMemo(w.ctx)
+	check(mctx, "in a request", orgIDs, userIDs, 1)
+	check(mctx, "again in the request", orgIDs, userIDs, 0)
+	// What it put in the memo is what the organisations' own read gives.
+	q.Reset()
+	if got, err := w.dir.Organisations(mctx, orgIDs); err != nil || !reflect.DeepEqual(got, wantFull) || q.Count() != 0 {
+		t.Errorf("the organisations from the memo: %+v, %v, in %d statements; want %+v", got, err, q.Count(), wantFull)
+	}
+	q.Reset()
+	if got, err := w.dir.Names(mctx, userIDs); err != nil || !reflect.DeepEqual(got, wantUsers) || q.Count() != 0 {
+		t.Errorf("the names from the memo: %v, %v, in %d statements; want %v", got, err, q.Count(), wantUsers)
+	}
+	mctx = database.WithMemo(w.ctx)
+	namesMust(t)(w.dir.OrgNames(mctx, orgIDs))
+	check(mctx, "in a request that has named the organisations", orgIDs, userIDs, 1)
+	mctx = database.WithMemo(w.ctx)
+	namesMust(t)(w.dir.Names(mctx, userIDs))
+	check(mctx, "in a request that has named the people", orgIDs, append(userIDs, lead), 1)
+	check(mctx, "and then both", orgIDs, userIDs, 0)
+}
+
+func namesMust(t *testing.T) func(map[string]string, error) map[string]string {
+	return func(m map[string]string, err error) map[string]string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return m
 	}
 }

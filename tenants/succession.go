@@ -414,6 +414,11 @@ func (d *Directory) DisplayNames(ctx context.Context, ids []string) (map[string]
 	if err != nil {
 		return nil, err
 	}
+	return d.displayNames(ctx, orgs)
+}
+
+// displayNames is DisplayNames of the organisations loaded, each with its successor.
+func (d *Directory) displayNames(ctx context.Context, orgs map[string]orgWithSuccessor) (map[string]string, error) {
 	out := make(map[string]string, len(orgs))
 	if len(orgs) == 0 {
 		return out, nil
