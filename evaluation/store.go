@@ -1,10 +1,14 @@
 package evaluation
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -422,13 +426,21 @@ func (s *Store) QuestionConsensus(ctx context.Context, lotID, questionID string)
 }
 
 // ConsensusMarks lists a lot's consensus marks as Consensus does, with the marks only (no
-// rationale or who recorded them): what the ranking reads. The rows are scanned by hand: a
-// large lot has hundreds, read on every results page, and GORM's scan into structs costs
-// several times the query. expect is how many the caller expects (questions × bids): the list
-// and the scores are allocated for that many at once rather than grown mark by mark.
+// rationale or who recorded them): what the ranking reads, on every results page. A large lot
+// has hundreds, and every text value the driver hands over is a string or two allocated (and
+// collected): so they are read one row per bidder, each with its marks joined into one text
+// (group_concat / string_agg) as question:score:passed, and cut up here: the question ids are
+// slices of that text. Sorted here by question then bidder, as Consensus orders them. expect is
+// how many the caller expects (questions × bids): the list, the scores and the results are
+// allocated for that many at once rather than grown mark by mark.
 func (s *Store) ConsensusMarks(ctx context.Context, lotID string, expect int) ([]Consensus, error) {
-	rows, err := s.q(ctx).Model(&Consensus{}).Select("question_id", "bidder_org_id", "score", "passed").Where("lot_id = ?", lotID).
-		Order("question_id, bidder_org_id").Rows()
+	mark := `question_id || ':' || COALESCE(CAST(score AS TEXT), '') || ':' ||
+		CASE WHEN passed IS NULL THEN '' WHEN passed THEN '1' ELSE '0' END`
+	agg := "group_concat(" + mark + ", ',')"
+	if s.db.Dialector.Name() == "postgres" {
+		agg = "string_agg(" + mark + ", ',')"
+	}
+	rows, err := s.q(ctx).Raw(`SELECT bidder_org_id, `+agg+` FROM consensus_scores WHERE lot_id = ? GROUP BY bidder_org_id`, lotID).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
 	}
@@ -436,28 +448,51 @@ func (s *Store) ConsensusMarks(ctx context.Context, lotID string, expect int) ([
 	expect = max(expect, 0)
 	out := make([]Consensus, 0, expect)
 	scores := make([]int, 0, expect)
-	// Scanned straight into the list's element, with one score and result to scan into: what
-	// rows.Scan is given escapes, and would otherwise be allocated again for every row.
-	var score sql.NullInt64
-	var passed sql.NullBool
+	passes := make([]bool, 0, expect)
+	var bidder, marks string
 	for rows.Next() {
-		out = append(out, Consensus{LotID: lotID})
-		c := &out[len(out)-1]
-		if err := rows.Scan(&c.QuestionID, &c.BidderOrgID, &score, &passed); err != nil {
+		if err := rows.Scan(&bidder, &marks); err != nil {
 			return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
 		}
-		if score.Valid && len(scores) < cap(scores) {
-			scores = append(scores, int(score.Int64))
-			c.Score = &scores[len(scores)-1] // scores never grows, so this stays the mark's own
-		} else {
-			c.Score = nullInt(score)
+		for m := range strings.SplitSeq(marks, ",") {
+			q, rest, ok1 := strings.Cut(m, ":")
+			score, passed, ok2 := strings.Cut(rest, ":")
+			if !ok1 || !ok2 {
+				return nil, fmt.Errorf("consensus marks of %s: unreadable mark %q", lotID, m)
+			}
+			c := Consensus{LotID: lotID, QuestionID: q, BidderOrgID: bidder}
+			if score != "" {
+				n, err := strconv.Atoi(score)
+				if err != nil {
+					return nil, fmt.Errorf("consensus marks of %s: score %q: %w", lotID, score, err)
+				}
+				c.Score = keep(&scores, n)
+			}
+			if passed != "" {
+				c.Passed = keep(&passes, passed == "1")
+			}
+			out = append(out, c)
 		}
-		c.Passed = nullBool(passed)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
 	}
+	slices.SortFunc(out, func(a, b Consensus) int {
+		return cmp.Or(strings.Compare(a.QuestionID, b.QuestionID), strings.Compare(a.BidderOrgID, b.BidderOrgID))
+	})
 	return out, nil
+}
+
+// keep appends v to *list and points at it while the list has room (it then never grows, so
+// the pointer stays v's own); past that, v is allocated on its own.
+func keep[T any](list *[]T, v T) *T {
+	if len(*list) < cap(*list) {
+		*list = append(*list, v)
+		return &(*list)[len(*list)-1]
+	}
+	p := new(T) // not &v: v would then be allocated on every call
+	*p = v
+	return p
 }
 
 // SaveConsensus records or changes a consensus mark.

@@ -84,16 +84,42 @@ func TestTheReadsOfOneQuestionAgreeWithTheReadsOfTheWholeLot(t *testing.T) {
 			t.Fatalf("consensus of %s: %+v, want %+v", num, got, want)
 		}
 	}
-	marks := lotstest.Must[[]evaluation.Consensus](t)(st.ConsensusMarks(lctx, w.l.ID, 2)) // fewer than there are: the list grows past what was expected
-	if len(marks) != len(all) {
-		t.Fatalf("%d consensus marks, want %d", len(marks), len(all))
-	}
-	for i, c := range all {
-		want := evaluation.Consensus{LotID: c.LotID, QuestionID: c.QuestionID, BidderOrgID: c.BidderOrgID, Score: c.Score, Passed: c.Passed}
-		if !reflect.DeepEqual(marks[i], want) {
-			t.Fatalf("consensus mark %d: %+v, want %+v", i, marks[i], want)
+	sameMarks := func(all []evaluation.Consensus, expect int) {
+		t.Helper()
+		marks := lotstest.Must[[]evaluation.Consensus](t)(st.ConsensusMarks(lctx, w.l.ID, expect))
+		if len(marks) != len(all) {
+			t.Fatalf("%d consensus marks, want %d", len(marks), len(all))
+		}
+		for i, c := range all {
+			want := evaluation.Consensus{LotID: c.LotID, QuestionID: c.QuestionID, BidderOrgID: c.BidderOrgID, Score: c.Score, Passed: c.Passed}
+			if !reflect.DeepEqual(marks[i], want) {
+				t.Fatalf("consensus mark %d: %+v, want %+v", i, marks[i], want)
+			}
 		}
 	}
+	sameMarks(all, 2)        // fewer than there are: the marks past those expected are allocated one by one
+	sameMarks(all, len(all)) // as many as there are
+	// A failed pass/fail mark and a score of zero read as themselves too (the fixture's
+	// consensus passes every pass/fail question and scores above zero).
+	changed := 0
+	for _, c := range all {
+		zero, failed := 0, false
+		switch {
+		case c.Passed != nil && *c.Passed:
+			c.Passed = &failed
+		case c.Score != nil && *c.Score > 0:
+			c.Score = &zero
+		default:
+			continue
+		}
+		lotstest.OK(t, st.SaveConsensus(lctx, &c))
+		changed++
+	}
+	all = lotstest.Must[[]evaluation.Consensus](t)(st.Consensus(lctx, w.l.ID))
+	if changed < 2 || !slices.ContainsFunc(all, func(c evaluation.Consensus) bool { return c.Passed != nil && !*c.Passed }) {
+		t.Fatalf("%d marks changed, to %+v", changed, all)
+	}
+	sameMarks(all, len(all))
 
 	// PanelNames names the panel and nobody else.
 	names := lotstest.Must[map[string]string](t)(st.PanelNames(lctx, w.l.ID))
