@@ -425,6 +425,12 @@ func (s *Store) QuestionConsensus(ctx context.Context, lotID, questionID string)
 	return out, nil
 }
 
+// RankingQuestions lists a lot's questions as Questions does, without their text, guidance,
+// word limit or panel: what the ranking reads.
+func (s *Store) RankingQuestions(ctx context.Context, lotID string) ([]lots.Question, error) {
+	return s.lots().RankingQuestions(ctx, lotID)
+}
+
 // ConsensusMarks lists a lot's consensus marks as Consensus does, with the marks only (no
 // rationale or who recorded them): what the ranking reads, on every results page. A large lot
 // has hundreds, and every text value the driver hands over is a string or two allocated (and

@@ -34,6 +34,26 @@ func TestTheReadsOfOneQuestionAgreeWithTheReadsOfTheWholeLot(t *testing.T) {
 	_, err = st.Question(lctx, w.l.ID, w.l.ID)
 	lotstest.WantKind(t, err, apperr.NotFound, "a question that does not exist")
 
+	// RankingQuestions: the lot's questions in the same order, without text, guidance, word
+	// limit or panel.
+	whole := lotstest.Must[[]lots.Question](t)(st.Questions(lctx, w.l.ID))
+	ranking := lotstest.Must[[]lots.Question](t)(st.RankingQuestions(lctx, w.l.ID))
+	if len(whole) != 4 || len(ranking) != len(whole) {
+		t.Fatalf("%d ranking questions, %d questions", len(ranking), len(whole))
+	}
+	for i, q := range whole {
+		if q.Text == "" || q.Panel == "" {
+			t.Fatalf("question %s has no text or panel to leave out: %+v", q.Number, q)
+		}
+		q.Text, q.Guidance, q.WordLimit, q.Panel = "", "", 0, ""
+		if !reflect.DeepEqual(ranking[i], q) {
+			t.Fatalf("ranking question %d: %+v, want %+v", i, ranking[i], q)
+		}
+	}
+	if got := lotstest.Must[[]lots.Question](t)(st.RankingQuestions(lctx, w.p.ID)); len(got) != 0 {
+		t.Fatalf("the procurement's id reads questions %+v", got)
+	}
+
 	// ModerationStarted: the quality questions, not the price schedule.
 	for num, want := range map[string]bool{"1.1": true, "1.2": true, "1.3": true, "2.1": false} {
 		if got := lotstest.Must[bool](t)(st.ModerationStarted(lctx, w.l.ID, w.q[num].ID)); got != want {

@@ -126,6 +126,16 @@ func (r *Reads) Questions(ctx context.Context, lotID string) ([]Question, error)
 	return out, nil
 }
 
+// RankingQuestions lists a lot's questions in order as Questions does, without their text,
+// guidance, word limit or panel: what results and ranking read.
+func (r *Reads) RankingQuestions(ctx context.Context, lotID string) ([]Question, error) {
+	out, err := r.s.RankingQuestions(ctx, lotID)
+	if err != nil {
+		return nil, fmt.Errorf("questions of %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
 // Question loads one question of a lot; a question of another lot is not found.
 func (r *Reads) Question(ctx context.Context, lotID, questionID string) (Question, error) {
 	q, err := r.s.question(ctx, lotID, questionID)

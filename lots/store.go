@@ -557,6 +557,28 @@ func (s *Store) questions(ctx context.Context, where string, args ...any) ([]Que
 	return out, rows.Err()
 }
 
+// RankingQuestions lists a lot's questions in order with what scoring and ranking read
+// (number, kind, section, position, weight and scale), without their text, guidance, word
+// limit or panel: the results page reads every question of a large lot, and each text value
+// read is a string allocated (the text and guidance are the long ones).
+func (s *Store) RankingQuestions(ctx context.Context, lotID string) ([]Question, error) {
+	rows, err := s.q(ctx).Raw(`SELECT id, section_id, position, number, kind, weight_bp, max_score, min_score
+		FROM questions WHERE lot_id = ? ORDER BY position`, lotID).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Question
+	for rows.Next() {
+		out = append(out, Question{LotID: lotID}) // scanned in place, as questions does
+		q := &out[len(out)-1]
+		if err := rows.Scan(&q.ID, &q.SectionID, &q.Position, &q.Number, (*string)(&q.Kind), &q.WeightBP, &q.MaxScore, &q.MinScore); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
+}
+
 // Add inserts any lot-owned row (site, phase, section, question).
 func (s *Store) Add(ctx context.Context, what string, v any) error { return s.create(ctx, what, v) }
 
