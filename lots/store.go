@@ -514,11 +514,23 @@ func (s *Store) Phases(ctx context.Context, lotID string) ([]Phase, error) {
 	return out, err
 }
 
-// Sections lists a lot's questionnaire sections.
+// Sections lists a lot's questionnaire sections by position, scanned by hand as questions
+// are: every results page reads them.
 func (s *Store) Sections(ctx context.Context, lotID string) ([]Section, error) {
+	rows, err := s.q(ctx).Raw(`SELECT id, position, title FROM sections WHERE lot_id = ? ORDER BY position`, lotID).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	var out []Section
-	err := s.q(ctx).Where("lot_id = ?", lotID).Order("position").Find(&out).Error
-	return out, err
+	for rows.Next() {
+		out = append(out, Section{LotID: lotID})
+		sec := &out[len(out)-1]
+		if err := rows.Scan(&sec.ID, &sec.Position, &sec.Title); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
 }
 
 // Questions lists a lot's questions in order.
