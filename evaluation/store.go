@@ -434,54 +434,49 @@ func (s *Store) RankingQuestions(ctx context.Context, lotID string) ([]lots.Ques
 // ConsensusMarks lists a lot's consensus marks as Consensus does, with the marks only (no
 // rationale or who recorded them): what the ranking reads, on every results page. A large lot
 // has hundreds, and every text value the driver hands over is a string or two allocated (and
-// collected): so they are read one row per bidder, each with its marks joined into one text
-// (group_concat / string_agg) as question:score:passed, and cut up here: the question ids are
-// slices of that text. Sorted here by question then bidder, as Consensus orders them. expect is
-// how many the caller expects (questions × bids): the list, the scores and the results are
-// allocated for that many at once rather than grown mark by mark.
+// collected): so they are read as one text, the lot's marks joined (group_concat / string_agg)
+// as question:bidder:score:passed, and cut up here: the ids are slices of that text. One row,
+// aggregated in the primary key's order, so the database sorts nothing (grouping by bidder
+// made SQLite sort the rows); they are sorted here by question then bidder, as Consensus orders
+// them. expect is how many the caller expects (questions × bids): the list, the scores and the
+// results are allocated for that many at once rather than grown mark by mark.
 func (s *Store) ConsensusMarks(ctx context.Context, lotID string, expect int) ([]Consensus, error) {
-	mark := `question_id || ':' || COALESCE(CAST(score AS TEXT), '') || ':' ||
+	mark := `question_id || ':' || bidder_org_id || ':' || COALESCE(CAST(score AS TEXT), '') || ':' ||
 		CASE WHEN passed IS NULL THEN '' WHEN passed THEN '1' ELSE '0' END`
 	agg := "group_concat(" + mark + ", ',')"
 	if s.db.Dialector.Name() == "postgres" {
 		agg = "string_agg(" + mark + ", ',')"
 	}
-	rows, err := s.q(ctx).Raw(`SELECT bidder_org_id, `+agg+` FROM consensus_scores WHERE lot_id = ? GROUP BY bidder_org_id`, lotID).Rows()
-	if err != nil {
+	var marks sql.NullString // NULL when the lot has no marks
+	if err := s.q(ctx).Raw(`SELECT `+agg+` FROM consensus_scores WHERE lot_id = ?`, lotID).Row().Scan(&marks); err != nil {
 		return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
 	}
-	defer rows.Close()
 	expect = max(expect, 0)
 	out := make([]Consensus, 0, expect)
 	scores := make([]int, 0, expect)
 	passes := make([]bool, 0, expect)
-	var bidder, marks string
-	for rows.Next() {
-		if err := rows.Scan(&bidder, &marks); err != nil {
-			return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
-		}
-		for m := range strings.SplitSeq(marks, ",") {
-			q, rest, ok1 := strings.Cut(m, ":")
-			score, passed, ok2 := strings.Cut(rest, ":")
-			if !ok1 || !ok2 {
-				return nil, fmt.Errorf("consensus marks of %s: unreadable mark %q", lotID, m)
-			}
-			c := Consensus{LotID: lotID, QuestionID: q, BidderOrgID: bidder}
-			if score != "" {
-				n, err := strconv.Atoi(score)
-				if err != nil {
-					return nil, fmt.Errorf("consensus marks of %s: score %q: %w", lotID, score, err)
-				}
-				c.Score = keep(&scores, n)
-			}
-			if passed != "" {
-				c.Passed = keep(&passes, passed == "1")
-			}
-			out = append(out, c)
-		}
+	if !marks.Valid || marks.String == "" {
+		return out, nil
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
+	for m := range strings.SplitSeq(marks.String, ",") {
+		q, rest, ok1 := strings.Cut(m, ":")
+		bidder, rest, ok2 := strings.Cut(rest, ":")
+		score, passed, ok3 := strings.Cut(rest, ":")
+		if !ok1 || !ok2 || !ok3 {
+			return nil, fmt.Errorf("consensus marks of %s: unreadable mark %q", lotID, m)
+		}
+		c := Consensus{LotID: lotID, QuestionID: q, BidderOrgID: bidder}
+		if score != "" {
+			n, err := strconv.Atoi(score)
+			if err != nil {
+				return nil, fmt.Errorf("consensus marks of %s: score %q: %w", lotID, score, err)
+			}
+			c.Score = keep(&scores, n)
+		}
+		if passed != "" {
+			c.Passed = keep(&passes, passed == "1")
+		}
+		out = append(out, c)
 	}
 	slices.SortFunc(out, func(a, b Consensus) int {
 		return cmp.Or(strings.Compare(a.QuestionID, b.QuestionID), strings.Compare(a.BidderOrgID, b.BidderOrgID))

@@ -118,6 +118,9 @@ func TestTheReadsOfOneQuestionAgreeWithTheReadsOfTheWholeLot(t *testing.T) {
 		}
 	}
 	sameMarks(all, 2)        // fewer than there are: the marks past those expected are allocated one by one
+	if got := lotstest.Must[[]evaluation.Consensus](t)(st.ConsensusMarks(lctx, w.p.ID, 4)); len(got) != 0 { // no lot: no marks
+		t.Fatalf("marks of no lot: %+v", got)
+	}
 	sameMarks(all, len(all)) // as many as there are
 	// A failed pass/fail mark and a score of zero read as themselves too (the fixture's
 	// consensus passes every pass/fail question and scores above zero).
