@@ -407,7 +407,7 @@ func (h *API) results(c *fiber.Ctx) error {
 		out.Results = append(out.Results, rj)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(out)
+	return web.JSON(c, &out) // c.JSON's bytes, written by hand (api_json.go)
 }
 
 // export downloads the lot's whole evaluation (export.go) as ?format=xlsx (the default) or csv.

@@ -161,14 +161,14 @@ func priceState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) 
 }
 
 // resultsState is the part of a lot's state the ranking needs: the prices' part, the
-// questions and the consensus marks (without their rationales). Not the panel, its
-// assignments or declarations: notice reads those itself.
+// questions (without their text and guidance) and the consensus marks (without their
+// rationales). Not the panel, its assignments or declarations: notice reads those itself.
 func resultsState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) (lotState, error) {
 	st, err := priceState(ctx, tx, p, l)
 	if err != nil {
 		return st, err
 	}
-	if st.qs, err = tx.Questions(ctx, l.ID); err != nil {
+	if st.qs, err = tx.RankingQuestions(ctx, l.ID); err != nil {
 		return st, err
 	}
 	st.cons, err = tx.ConsensusMarks(ctx, l.ID, len(st.qs)*len(st.bids))

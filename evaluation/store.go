@@ -1,10 +1,14 @@
 package evaluation
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -426,43 +430,75 @@ func (s *Store) Consensus(ctx context.Context, lotID string) ([]Consensus, error
 	return out, nil
 }
 
+// RankingQuestions lists a lot's questions as Questions does, without their text, guidance,
+// word limit or panel: what the ranking reads.
+func (s *Store) RankingQuestions(ctx context.Context, lotID string) ([]lots.Question, error) {
+	return s.lots().RankingQuestions(ctx, lotID)
+}
+
 // ConsensusMarks lists a lot's consensus marks as Consensus does, with the marks only (no
-// rationale or who recorded them): what the ranking reads. The rows are scanned by hand: a
-// large lot has hundreds, read on every results page, and GORM's scan into structs costs
-// several times the query. expect is how many the caller expects (questions × bids): the list
-// and the scores are allocated for that many at once rather than grown mark by mark.
+// rationale or who recorded them): what the ranking reads, on every results page. A large lot
+// has hundreds, and every text value the driver hands over is a string or two allocated (and
+// collected): so they are read as one text, the lot's marks joined (group_concat / string_agg)
+// as question:bidder:score:passed, and cut up here: the ids are slices of that text. One row,
+// aggregated in the primary key's order, so the database sorts nothing (grouping by bidder
+// made SQLite sort the rows); they are sorted here by question then bidder, as Consensus orders
+// them. expect is how many the caller expects (questions × bids): the list, the scores and the
+// results are allocated for that many at once rather than grown mark by mark.
 func (s *Store) ConsensusMarks(ctx context.Context, lotID string, expect int) ([]Consensus, error) {
-	rows, err := s.q(ctx).Model(&Consensus{}).Select("question_id", "bidder_org_id", "score", "passed").Where("lot_id = ?", lotID).
-		Order("question_id, bidder_org_id").Rows()
-	if err != nil {
+	mark := `question_id || ':' || bidder_org_id || ':' || COALESCE(CAST(score AS TEXT), '') || ':' ||
+		CASE WHEN passed IS NULL THEN '' WHEN passed THEN '1' ELSE '0' END`
+	agg := "group_concat(" + mark + ", ',')"
+	if s.db.Dialector.Name() == "postgres" {
+		agg = "string_agg(" + mark + ", ',')"
+	}
+	var marks sql.NullString // NULL when the lot has no marks
+	if err := s.q(ctx).Raw(`SELECT `+agg+` FROM consensus_scores WHERE lot_id = ?`, lotID).Row().Scan(&marks); err != nil {
 		return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
 	}
-	defer rows.Close()
 	expect = max(expect, 0)
 	out := make([]Consensus, 0, expect)
 	scores := make([]int, 0, expect)
-	// Scanned straight into the list's element, with one score and result to scan into: what
-	// rows.Scan is given escapes, and would otherwise be allocated again for every row.
-	var score sql.NullInt64
-	var passed sql.NullBool
-	for rows.Next() {
-		out = append(out, Consensus{LotID: lotID})
-		c := &out[len(out)-1]
-		if err := rows.Scan(&c.QuestionID, &c.BidderOrgID, &score, &passed); err != nil {
-			return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
-		}
-		if score.Valid && len(scores) < cap(scores) {
-			scores = append(scores, int(score.Int64))
-			c.Score = &scores[len(scores)-1] // scores never grows, so this stays the mark's own
-		} else {
-			c.Score = nullInt(score)
-		}
-		c.Passed = nullBool(passed)
+	passes := make([]bool, 0, expect)
+	if !marks.Valid || marks.String == "" {
+		return out, nil
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
+	for m := range strings.SplitSeq(marks.String, ",") {
+		q, rest, ok1 := strings.Cut(m, ":")
+		bidder, rest, ok2 := strings.Cut(rest, ":")
+		score, passed, ok3 := strings.Cut(rest, ":")
+		if !ok1 || !ok2 || !ok3 {
+			return nil, fmt.Errorf("consensus marks of %s: unreadable mark %q", lotID, m)
+		}
+		c := Consensus{LotID: lotID, QuestionID: q, BidderOrgID: bidder}
+		if score != "" {
+			n, err := strconv.Atoi(score)
+			if err != nil {
+				return nil, fmt.Errorf("consensus marks of %s: score %q: %w", lotID, score, err)
+			}
+			c.Score = keep(&scores, n)
+		}
+		if passed != "" {
+			c.Passed = keep(&passes, passed == "1")
+		}
+		out = append(out, c)
 	}
+	slices.SortFunc(out, func(a, b Consensus) int {
+		return cmp.Or(strings.Compare(a.QuestionID, b.QuestionID), strings.Compare(a.BidderOrgID, b.BidderOrgID))
+	})
 	return out, nil
+}
+
+// keep appends v to *list and points at it while the list has room (it then never grows, so
+// the pointer stays v's own); past that, v is allocated on its own.
+func keep[T any](list *[]T, v T) *T {
+	if len(*list) < cap(*list) {
+		*list = append(*list, v)
+		return &(*list)[len(*list)-1]
+	}
+	p := new(T) // not &v: v would then be allocated on every call
+	*p = v
+	return p
 }
 
 // SaveConsensus records or changes a consensus mark.

@@ -34,6 +34,26 @@ func TestTheReadsOfOneQuestionAgreeWithTheReadsOfTheWholeLot(t *testing.T) {
 	_, err = st.Question(lctx, w.l.ID, w.l.ID)
 	lotstest.WantKind(t, err, apperr.NotFound, "a question that does not exist")
 
+	// RankingQuestions: the lot's questions in the same order, without text, guidance, word
+	// limit or panel.
+	whole := lotstest.Must[[]lots.Question](t)(st.Questions(lctx, w.l.ID))
+	ranking := lotstest.Must[[]lots.Question](t)(st.RankingQuestions(lctx, w.l.ID))
+	if len(whole) != 4 || len(ranking) != len(whole) {
+		t.Fatalf("%d ranking questions, %d questions", len(ranking), len(whole))
+	}
+	for i, q := range whole {
+		if q.Text == "" || q.Panel == "" {
+			t.Fatalf("question %s has no text or panel to leave out: %+v", q.Number, q)
+		}
+		q.Text, q.Guidance, q.WordLimit, q.Panel = "", "", 0, ""
+		if !reflect.DeepEqual(ranking[i], q) {
+			t.Fatalf("ranking question %d: %+v, want %+v", i, ranking[i], q)
+		}
+	}
+	if got := lotstest.Must[[]lots.Question](t)(st.RankingQuestions(lctx, w.p.ID)); len(got) != 0 {
+		t.Fatalf("the procurement's id reads questions %+v", got)
+	}
+
 	// ModerationStarted: the quality questions, not the price schedule.
 	for num, want := range map[string]bool{"1.1": true, "1.2": true, "1.3": true, "2.1": false} {
 		if got := lotstest.Must[bool](t)(st.ModerationStarted(lctx, w.l.ID, w.q[num].ID)); got != want {
@@ -87,16 +107,46 @@ func TestTheReadsOfOneQuestionAgreeWithTheReadsOfTheWholeLot(t *testing.T) {
 			t.Fatalf("consensus of %s: %+v, want %+v", num, got, want)
 		}
 	}
-	marks := lotstest.Must[[]evaluation.Consensus](t)(st.ConsensusMarks(lctx, w.l.ID, 2)) // fewer than there are: the list grows past what was expected
-	if len(marks) != len(all) {
-		t.Fatalf("%d consensus marks, want %d", len(marks), len(all))
-	}
-	for i, c := range all {
-		want := evaluation.Consensus{LotID: c.LotID, QuestionID: c.QuestionID, BidderOrgID: c.BidderOrgID, Score: c.Score, Passed: c.Passed}
-		if !reflect.DeepEqual(marks[i], want) {
-			t.Fatalf("consensus mark %d: %+v, want %+v", i, marks[i], want)
+	sameMarks := func(all []evaluation.Consensus, expect int) {
+		t.Helper()
+		marks := lotstest.Must[[]evaluation.Consensus](t)(st.ConsensusMarks(lctx, w.l.ID, expect))
+		if len(marks) != len(all) {
+			t.Fatalf("%d consensus marks, want %d", len(marks), len(all))
+		}
+		for i, c := range all {
+			want := evaluation.Consensus{LotID: c.LotID, QuestionID: c.QuestionID, BidderOrgID: c.BidderOrgID, Score: c.Score, Passed: c.Passed}
+			if !reflect.DeepEqual(marks[i], want) {
+				t.Fatalf("consensus mark %d: %+v, want %+v", i, marks[i], want)
+			}
 		}
 	}
+	sameMarks(all, 2) // fewer than there are: the marks past those expected are allocated one by one
+	// No lot: no marks.
+	if got := lotstest.Must[[]evaluation.Consensus](t)(st.ConsensusMarks(lctx, w.p.ID, 4)); len(got) != 0 {
+		t.Fatalf("marks of no lot: %+v", got)
+	}
+	sameMarks(all, len(all)) // as many as there are
+	// A failed pass/fail mark and a score of zero read as themselves too (the fixture's
+	// consensus passes every pass/fail question and scores above zero).
+	changed := 0
+	for _, c := range all {
+		zero, failed := 0, false
+		switch {
+		case c.Passed != nil && *c.Passed:
+			c.Passed = &failed
+		case c.Score != nil && *c.Score > 0:
+			c.Score = &zero
+		default:
+			continue
+		}
+		lotstest.OK(t, st.SaveConsensus(lctx, &c))
+		changed++
+	}
+	all = lotstest.Must[[]evaluation.Consensus](t)(st.Consensus(lctx, w.l.ID))
+	if changed < 2 || !slices.ContainsFunc(all, func(c evaluation.Consensus) bool { return c.Passed != nil && !*c.Passed }) {
+		t.Fatalf("%d marks changed, to %+v", changed, all)
+	}
+	sameMarks(all, len(all))
 
 	// PanelNames names the panel and nobody else.
 	names := lotstest.Must[map[string]string](t)(st.PanelNames(lctx, w.l.ID))

@@ -2,6 +2,7 @@ package lots
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 
@@ -139,6 +140,16 @@ func (r *Reads) Questions(ctx context.Context, lotID string) ([]Question, error)
 	return out, nil
 }
 
+// RankingQuestions lists a lot's questions in order as Questions does, without their text,
+// guidance, word limit or panel: what results and ranking read.
+func (r *Reads) RankingQuestions(ctx context.Context, lotID string) ([]Question, error) {
+	out, err := r.s.RankingQuestions(ctx, lotID)
+	if err != nil {
+		return nil, fmt.Errorf("questions of %s: %w", lotID, err)
+	}
+	return out, nil
+}
+
 // Question loads one question of a lot; a question of another lot is not found.
 func (r *Reads) Question(ctx context.Context, lotID, questionID string) (Question, error) {
 	q, err := r.s.question(ctx, lotID, questionID)
@@ -156,9 +167,8 @@ func (r *Reads) Opening(ctx context.Context, procurementID string) (*Opening, er
 // Sealed and SealedPrices load it then.
 func (r *Reads) Bids(ctx context.Context, procurementID, lotID string) ([]Submission, error) {
 	return database.Memoize(ctx, r.s.db, bidsKey(procurementID, lotID), slices.Clone[[]Submission], func() ([]Submission, error) {
-		var all []Submission
-		if err := r.s.q(ctx).Omit("answers_sealed", "price_sealed").Where("procurement_id = ? AND lot_id = ?", procurementID, lotID).
-			Order("bidder_org_id, version").Find(&all).Error; err != nil {
+		all, err := r.s.lotSubmissions(ctx, procurementID, lotID, false)
+		if err != nil {
 			return nil, fmt.Errorf("submissions to %s: %w", lotID, err)
 		}
 		return LastCounted(all), nil
@@ -176,9 +186,8 @@ func (r *Reads) PreloadBidsWithPrices(ctx context.Context, procurementID, lotID 
 	if !database.MemoUsable(ctx, r.s.db) || database.Memoised(ctx, r.s.db, bidsKey(procurementID, lotID)) {
 		return nil
 	}
-	var all []Submission
-	if err := r.s.q(ctx).Omit("answers_sealed").Where("procurement_id = ? AND lot_id = ?", procurementID, lotID).
-		Order("bidder_org_id, version").Find(&all).Error; err != nil {
+	all, err := r.s.lotSubmissions(ctx, procurementID, lotID, true)
+	if err != nil {
 		return fmt.Errorf("submissions to %s with their prices: %w", lotID, err)
 	}
 	bids := LastCounted(all)
@@ -188,6 +197,43 @@ func (r *Reads) PreloadBidsWithPrices(ctx context.Context, procurementID, lotID 
 	}
 	database.MemoPut(ctx, r.s.db, bidsKey(procurementID, lotID), bids)
 	return nil
+}
+
+// lotSubmissions reads every version of the submissions to a lot, by bidder then version,
+// without their answers envelope, and with their price envelope if withPrice. Every results,
+// moderation and workspace read loads them: they are scanned with rows.Scan into their fields,
+// where GORM's reflective scan into structs cost more than the query.
+func (s *Store) lotSubmissions(ctx context.Context, procurementID, lotID string, withPrice bool) ([]Submission, error) {
+	cols := `id, procurement_id, lot_id, bidder_org_id, version, state, partners, content_sha256, needs_reconfirm,
+		created_by, created_at, updated_at, submitted_by, submitted_at`
+	if withPrice {
+		cols += ", price_sealed"
+	}
+	rows, err := s.q(ctx).Raw(`SELECT `+cols+` FROM submissions WHERE procurement_id = ? AND lot_id = ?
+		ORDER BY bidder_org_id, version`, procurementID, lotID).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Submission
+	var submittedAt sql.NullTime // declared once: what Scan is given escapes
+	for rows.Next() {
+		out = append(out, Submission{}) // scanned in place, as questions does
+		sub := &out[len(out)-1]
+		dest := []any{&sub.ID, &sub.ProcurementID, &sub.LotID, &sub.BidderOrgID, &sub.Version, (*string)(&sub.State), &sub.Partners,
+			&sub.ContentSHA256, &sub.NeedsReconfirm, &sub.CreatedBy, &sub.CreatedAt, &sub.UpdatedAt, &sub.SubmittedBy, &submittedAt}
+		if withPrice {
+			dest = append(dest, &sub.PriceSealed)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		if submittedAt.Valid {
+			at := submittedAt.Time
+			sub.SubmittedAt = &at
+		}
+	}
+	return out, rows.Err()
 }
 
 // OwnBid loads the acting bidder's counted response to a lot: a provider that did not bid

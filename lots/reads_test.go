@@ -70,6 +70,49 @@ func TestReadsGiveOtherFeaturesTheOneParticipationScope(t *testing.T) {
 	if _, err := r.OwnBid(octx, l.ID); !apperr.IsKind(err, apperr.NotFound) {
 		t.Errorf("another bidder reads a bid it did not make: %v", err)
 	}
+
+	// Bids scans its rows by hand: it is the last counted of what GORM reads of the same rows,
+	// without the envelopes; and what PreloadBidsWithPrices puts into a request's memo gives
+	// Bids and SealedPrices the same again. Estuary bids twice, Weald once.
+	f.bid("bids@estuary-urgent-care.test", l, qs, secretAnswer)
+	f.bid("bids@weald-ambulance.test", l, qs, secretAnswer)
+	var every []lots.Submission
+	lotstest.OK(t, f.db.Gorm.Where("procurement_id = ? AND lot_id = ?", p.ID, l.ID).Find(&every).Error)
+	want := lots.LastCounted(every)
+	prices := map[string][]byte{}
+	for i := range want {
+		prices[want[i].ID] = want[i].PriceSealed
+		want[i].AnswersSealed, want[i].PriceSealed = nil, nil
+	}
+	bids = lotstest.Must[[]lots.Submission](t)(r.Bids(lctx, p.ID, l.ID))
+	if len(every) < 3 || len(want) != 2 || !reflect.DeepEqual(bids, want) {
+		t.Fatalf("bids of %d submissions:\n%+v\nwant\n%+v", len(every), bids, want)
+	}
+	if bids[0].SubmittedAt == nil || bids[0].CreatedAt.IsZero() || bids[0].ContentSHA256 == "" {
+		t.Fatalf("a bid without its times or hash: %+v", bids[0])
+	}
+	// Sections scans by hand too: what GORM reads of the same rows.
+	var sections []lots.Section
+	lotstest.OK(t, f.db.Gorm.Where("lot_id = ?", l.ID).Order("position").Find(&sections).Error)
+	if got := lotstest.Must[[]lots.Section](t)(r.Sections(lctx, l.ID)); len(sections) == 0 || !reflect.DeepEqual(got, sections) {
+		t.Fatalf("sections %+v, want %+v", got, sections)
+	}
+
+	mctx := database.WithMemo(lctx)
+	lotstest.OK(t, r.PreloadBidsWithPrices(mctx, p.ID, l.ID))
+	if !database.Memoised(mctx, f.db.Gorm, "submissions.bids|"+p.ID+"|"+l.ID) {
+		t.Fatal("the bids were not preloaded")
+	}
+	bids = lotstest.Must[[]lots.Submission](t)(r.Bids(mctx, p.ID, l.ID))
+	if !reflect.DeepEqual(bids, want) {
+		t.Fatalf("preloaded bids:\n%+v\nwant\n%+v", bids, want)
+	}
+	lotstest.OK(t, r.SealedPrices(mctx, bids))
+	for _, b := range bids {
+		if len(prices[b.ID]) == 0 || !slices.Equal(b.PriceSealed, prices[b.ID]) || b.AnswersSealed != nil {
+			t.Fatalf("the preloaded price envelope of %s", b.BidderOrgID)
+		}
+	}
 }
 
 // LotWithProcurement is Lot, then Procurement without the lock, in one statement: the same rows

@@ -624,11 +624,23 @@ func (s *Store) Phases(ctx context.Context, lotID string) ([]Phase, error) {
 	return out, err
 }
 
-// Sections lists a lot's questionnaire sections.
+// Sections lists a lot's questionnaire sections by position, scanned by hand as questions
+// are: every results page reads them.
 func (s *Store) Sections(ctx context.Context, lotID string) ([]Section, error) {
+	rows, err := s.q(ctx).Raw(`SELECT id, position, title FROM sections WHERE lot_id = ? ORDER BY position`, lotID).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	var out []Section
-	err := s.q(ctx).Where("lot_id = ?", lotID).Order("position").Find(&out).Error
-	return out, err
+	for rows.Next() {
+		out = append(out, Section{LotID: lotID})
+		sec := &out[len(out)-1]
+		if err := rows.Scan(&sec.ID, &sec.Position, &sec.Title); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
 }
 
 // Questions lists a lot's questions in order.
@@ -661,6 +673,28 @@ func (s *Store) questions(ctx context.Context, where string, args ...any) ([]Que
 		q := &out[len(out)-1]
 		if err := rows.Scan(&q.ID, &q.LotID, &q.SectionID, &q.Position, &q.Number, &q.Text, &q.Guidance, (*string)(&q.Kind),
 			&q.WeightBP, &q.MaxScore, &q.MinScore, &q.WordLimit, (*string)(&q.Panel)); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
+}
+
+// RankingQuestions lists a lot's questions in order with what scoring and ranking read
+// (number, kind, section, position, weight and scale), without their text, guidance, word
+// limit or panel: the results page reads every question of a large lot, and each text value
+// read is a string allocated (the text and guidance are the long ones).
+func (s *Store) RankingQuestions(ctx context.Context, lotID string) ([]Question, error) {
+	rows, err := s.q(ctx).Raw(`SELECT id, section_id, position, number, kind, weight_bp, max_score, min_score
+		FROM questions WHERE lot_id = ? ORDER BY position`, lotID).Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Question
+	for rows.Next() {
+		out = append(out, Question{LotID: lotID}) // scanned in place, as questions does
+		q := &out[len(out)-1]
+		if err := rows.Scan(&q.ID, &q.SectionID, &q.Position, &q.Number, (*string)(&q.Kind), &q.WeightBP, &q.MaxScore, &q.MinScore); err != nil {
 			return nil, err
 		}
 	}

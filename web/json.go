@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/json"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -32,4 +34,58 @@ func OrEmpty[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+// JSONAppender is a body that writes its own JSON (see AppendJSONString): exactly the bytes
+// c.JSON would write for it, without encoding/json's reflection.
+type JSONAppender interface {
+	AppendJSON(b []byte) []byte
+}
+
+// jsonBuffers are the buffers JSON writes bodies into, kept between requests.
+var jsonBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
+// JSON answers as c.JSON(v) does (the same body and content type), with the body v writes
+// itself: written into a buffer kept between requests, then copied into the response's own
+// (which fasthttp keeps between requests too), so that a large body allocates nothing.
+func JSON(c *fiber.Ctx, v JSONAppender) error {
+	p := jsonBuffers.Get().(*[]byte)
+	b := v.AppendJSON((*p)[:0])
+	c.Response().SetBody(b)
+	c.Response().Header.SetContentType(fiber.MIMEApplicationJSON)
+	if cap(b) <= 1<<20 { // a rare huge body is not kept
+		*p = b
+		jsonBuffers.Put(p)
+	}
+	return nil
+}
+
+// AppendJSONString appends s as encoding/json writes a string (c.JSON's encoder, with its
+// escaping of <, > and &): the plain ASCII that ids, numbers and most names are made of as it
+// is, anything else through encoding/json itself, so the bytes are always the same.
+func AppendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always encodes
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// AppendJSONStrings appends a list of strings as encoding/json writes it: null for nil.
+func AppendJSONStrings(b []byte, list []string) []byte {
+	if list == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, s := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = AppendJSONString(b, s)
+	}
+	return append(b, ']')
 }

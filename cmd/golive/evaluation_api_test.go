@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,6 +12,7 @@ import (
 
 	"golive/apperr"
 	"golive/database"
+	"golive/evaluation"
 )
 
 // evalAPIUser reads a user's id: the API lists no users to a lead, and this is an id only.
@@ -277,10 +279,19 @@ func TestEvaluationAPIFromPanelToContractAward(t *testing.T) {
 		} `json:"results"`
 	}
 	for _, tok := range []string{lead, swaleApprover} {
-		lotsAPIWant(t, s, 200, "GET", ev+"/results", tok, nil, &results)
+		raw := lotsAPIWant(t, s, 200, "GET", ev+"/results", tok, nil, &results)
 		if len(results.Results) != 2 || results.Results[0].BidderOrgID != estuaryOrg || results.Results[0].Rank != 1 || results.Results[1].Rank != 2 ||
 			results.Results[0].Total != "82.50" {
 			t.Fatalf("the ranking: %+v", results.Results)
+		}
+		// The body is written by hand (evaluation/api_json.go): it is what encoding/json writes
+		// for the same answer, byte for byte.
+		var whole evaluation.ResultsJSON
+		if err := json.Unmarshal(raw, &whole); err != nil {
+			t.Fatal(err)
+		}
+		if want, _ := json.Marshal(whole); string(raw) != string(want) {
+			t.Fatalf("the results answer:\n%s\nencoding/json writes:\n%s", raw, want)
 		}
 	}
 	if code, body := healthwatch.get(ev + "/results"); code != 403 || strings.Contains(body, "82.50") {
