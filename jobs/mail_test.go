@@ -46,9 +46,7 @@ func TestAQueuedMailIsDeliveredOnceWithItsRecipientSubjectAndText(t *testing.T) 
 	}
 
 	// The same message enqueued again (a retried request) runs a job that sends nothing.
-	if err := e.client.EnqueueMail(context.Background(), id); err != nil {
-		t.Fatal(err)
-	}
+	e.enqueueAgain(t, id)
 	eventually(t, "the second mail:send job to run", func() bool { return e.jobs(t, TypeMailSend, "ok") == 2 })
 	if n := len(received(srv)); n != 1 {
 		t.Fatalf("after a second job the SMTP server has %d messages, want still 1", n)
@@ -268,16 +266,7 @@ func TestAMessageWhoseWorkerDiedAfterTheServerTookItIsSentOnceMoreAndRecordedInD
 	if err := e.mailJobs(OutboxMailer{}).sweep(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
-	// The takeover's task keeps its id until asynq has moved it out of the active set, which on a
-	// busy machine can come after the row reads sent: EnqueueMail would then take the second task
-	// for a duplicate and queue nothing. Enqueue until the queue takes it.
-	eventually(t, "a second send task to be queued", func() bool {
-		_, err := e.client.Enqueue(ctx, mailSendTask(id), mailSendOptions(id)...)
-		if err != nil && !errors.Is(err, asynq.ErrTaskIDConflict) {
-			t.Fatal(err)
-		}
-		return err == nil
-	})
+	e.enqueueAgain(t, id)
 	eventually(t, "the second send job to finish", func() bool { return e.jobs(t, TypeMailSend, "ok") >= 2 })
 	if n := len(received(srv)); n != 2 {
 		t.Errorf("the SMTP server has %d messages after the sweep and a second job, want still 2", n)
