@@ -215,12 +215,28 @@ func lotMatrix(t *testing.T, n int) (*server, *dbtest.QueryCounter, evaltest.Mat
 	return s, q, m
 }
 
-// lotPageCounts measures a lot's page with 1 and with 10 bidders.
+// lotPageCounts measures a lot's page with 1 and with 10 bidders, signed in as the lead.
 func lotPageCounts(t *testing.T, path func(evaltest.Matrix) string) (one, ten int) {
+	t.Helper()
+	return lotCounts(t, path, func(s *server, q *dbtest.QueryCounter, m evaltest.Matrix, p string) int {
+		return pageQueries(t, s, q, m.LeadEmail, p)
+	})
+}
+
+// lotAPICounts measures a lot's API read with 1 and with 10 bidders, with the lead's token.
+func lotAPICounts(t *testing.T, path func(evaltest.Matrix) string) (one, ten int) {
+	t.Helper()
+	return lotCounts(t, path, func(s *server, q *dbtest.QueryCounter, m evaltest.Matrix, p string) int {
+		return apiQueries(t, s, q, s.apiToken(t, m.LeadEmail), p)
+	})
+}
+
+// lotCounts measures path with 1 and with 10 bidders, each on a matrix of its own.
+func lotCounts(t *testing.T, path func(evaltest.Matrix) string, measure func(*server, *dbtest.QueryCounter, evaltest.Matrix, string) int) (one, ten int) {
 	t.Helper()
 	for _, n := range []int{1, 10} {
 		s, q, m := lotMatrix(t, n)
-		c := pageQueries(t, s, q, m.LeadEmail, path(m))
+		c := measure(s, q, m, path(m))
 		t.Logf("%s with %d bidders: %d queries", path(m), n, c)
 		if n == 1 {
 			one = c
@@ -356,22 +372,6 @@ func apiQueries(t *testing.T, s *server, q *dbtest.QueryCounter, token, path str
 		}
 	}
 	return n
-}
-
-// lotAPICounts measures a lot's API read with 1 and with 10 bidders, with the lead's token.
-func lotAPICounts(t *testing.T, path func(evaltest.Matrix) string) (one, ten int) {
-	t.Helper()
-	for _, n := range []int{1, 10} {
-		s, q, m := lotMatrix(t, n)
-		c := apiQueries(t, s, q, s.apiToken(t, m.LeadEmail), path(m))
-		t.Logf("%s with %d bidders: %d queries", path(m), n, c)
-		if n == 1 {
-			one = c
-		} else {
-			ten = c
-		}
-	}
-	return one, ten
 }
 
 // The lead's two hot API reads (BenchmarkModerationMatrixAPI): each round trip costs the
