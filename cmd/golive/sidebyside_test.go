@@ -147,10 +147,12 @@ func TestSideBySide(t *testing.T) {
 	for _, p := range moderation {
 		modTargets = append(modTargets, vegeta.Target{Method: "GET", URL: srv.url + p, Header: http.Header{"Authorization": {"Bearer " + token}}})
 	}
-	fixed := attackFixedRate(t, modTargets, 500, round) // answers later than 10 s count as failures, not as a failed test
-	rows = append(rows, benchRow{what: "moderation API at a fixed 500 req/s (vegeta)",
-		golive: fmt.Sprintf("p99 %s (%.1f %% answered 200)", fixed.p99.Round(100*time.Microsecond), 100*fixed.success),
-		limit:  "target: p99 ≤ 20 ms", met: fixed.p99 <= 20*time.Millisecond && fixed.success == 1})
+	fixed, opening := attackFixedRate(modTargets, 500, 2*time.Second, round) // answers later than 10 s count as failures, not as a failed test
+	rows = append(rows, benchRow{what: "moderation API at a fixed 500 req/s (vegeta), after 2 s at that rate not counted",
+		golive: fmt.Sprintf("p99 %s; p50 %s, p90 %s, max %s (%.1f %% answered 200); the 2 s before: p99 %s",
+			ms(fixed.Latencies.P99), ms(fixed.Latencies.P50), ms(fixed.Latencies.P90), ms(fixed.Latencies.Max), 100*fixed.Success,
+			ms(opening.Latencies.P99)),
+		limit: "target: p99 ≤ 20 ms", met: fixed.Latencies.P99 <= 20*time.Millisecond && fixed.Success == 1})
 	rows = append(rows, benchRow{what: "memory after the load", golive: fmt.Sprintf("%d MB RSS", srv.rssMB(t)), limit: "was 86–101 MB"})
 	srv.stop()
 
@@ -327,8 +329,6 @@ func (b *binaryServer) rssMB(t *testing.T) int {
 type closedLoop struct {
 	perSecond float64
 	p99       time.Duration
-	success   float64
-	errors    []string
 	// CPU time a request (or transaction) spent by golive's server process and by the load
 	// generator; zero where not measured.
 	serverCPU, clientCPU time.Duration
@@ -399,7 +399,7 @@ func runWrk(t *testing.T, wrk string, srv *binaryServer, script string, d time.D
 	if err != nil || total == 0 {
 		t.Fatalf("wrk's output: %v\n%s", err, out)
 	}
-	return closedLoop{perSecond: rate, p99: p99, success: 1,
+	return closedLoop{perSecond: rate, p99: p99,
 		serverCPU: server / time.Duration(total), clientCPU: childCPU(cmd) / time.Duration(total)}
 }
 
@@ -408,26 +408,29 @@ func childCPU(cmd *exec.Cmd) time.Duration {
 	return cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 }
 
-// attackFixedRate sends rate requests a second for d, whatever the answers' pace.
-func attackFixedRate(t *testing.T, targets []vegeta.Target, rate int, d time.Duration) closedLoop {
-	t.Helper()
+// attackFixedRate sends rate requests a second, whatever the answers' pace: first for warm, then
+// for d on the same connections. The two are measured apart because vegeta opens its
+// connections in the first second, each a new connection to golive, and the steady rate is what
+// the target is about; the table gives both.
+func attackFixedRate(targets []vegeta.Target, rate int, warm, d time.Duration) (measured, opening vegeta.Metrics) {
 	// MaxBody(0): the answers are read to their end (the connection is kept) but not kept in
 	// memory, so that vegeta, which shares the two cores with golive, does not copy ~20 KB a request.
 	a := vegeta.NewAttacker(vegeta.KeepAlive(true), vegeta.Timeout(10*time.Second), vegeta.MaxBody(0))
-	return attack(a, targets, vegeta.Rate{Freq: rate, Per: time.Second}, d)
+	r := vegeta.Rate{Freq: rate, Per: time.Second}
+	tr := vegeta.NewStaticTargeter(targets...)
+	for res := range a.Attack(tr, r, warm, "opening") {
+		opening.Add(res)
+	}
+	opening.Close()
+	for res := range a.Attack(tr, r, d, "golive") {
+		measured.Add(res)
+	}
+	measured.Close()
+	return measured, opening
 }
 
-func attack(a *vegeta.Attacker, targets []vegeta.Target, rate vegeta.Rate, d time.Duration) closedLoop {
-	var m vegeta.Metrics
-	for res := range a.Attack(vegeta.NewStaticTargeter(targets...), rate, d, "golive") {
-		m.Add(res)
-	}
-	m.Close()
-	errs := m.Errors
-	if len(errs) > 3 {
-		errs = errs[:3]
-	}
-	return closedLoop{perSecond: m.Throughput, p99: m.Latencies.P99, success: m.Success, errors: errs}
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
 }
 
 // writePgbenchScript writes statements as a pgbench script: one transaction is one request's
