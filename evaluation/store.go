@@ -313,14 +313,16 @@ func (s *Store) ScoresOf(ctx context.Context, lotID, userID string) ([]Individua
 // recorded (for moderation only), and the question's consensus marks by bidder. One statement
 // for all three, the question's hot read (a moderation meeting reloads it question after
 // question): a UNION ALL of the consensus and of the moderation's row joined to the marks,
-// told apart by its first column. The rows are scanned by hand, as in ConsensusMarks.
+// told apart by its first column. The rows are scanned by hand, as in ConsensusMarks; each
+// row says how many its part has (a window count), so that the lists and the scores they
+// point at are allocated once at their size rather than grown row by row.
 func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (bool, []IndividualScore, []Consensus, error) {
 	// The consensus first: SQLite types a UNION's columns by its first SELECT's, and recorded_at
 	// is read as a time only when typed by its table's column. The marks carry no time.
-	rows, err := s.q(ctx).Raw(`SELECT 0 AS part, c.recorded_by AS user_id, c.bidder_org_id, c.score, c.passed, c.rationale, c.recorded_at
+	rows, err := s.q(ctx).Raw(`SELECT 0 AS part, c.recorded_by AS user_id, c.bidder_org_id, c.score, c.passed, c.rationale, c.recorded_at, COUNT(*) OVER () AS n
 		FROM consensus_scores c WHERE c.lot_id = ? AND c.question_id = ?
 		UNION ALL
-		SELECT 1, s.user_id, s.bidder_org_id, s.score, s.passed, s.rationale, NULL
+		SELECT 1, s.user_id, s.bidder_org_id, s.score, s.passed, s.rationale, NULL, COUNT(*) OVER ()
 		FROM moderations m LEFT JOIN scores s ON s.lot_id = m.lot_id AND s.question_id = m.question_id
 		WHERE m.lot_id = ? AND m.question_id = ?
 		ORDER BY 1, 3, 2`, lotID, questionID, lotID, questionID).Rows()
@@ -330,30 +332,48 @@ func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (
 	defer rows.Close()
 	started := false
 	var (
-		marks []IndividualScore
-		cons  []Consensus
+		marks   []IndividualScore
+		cons    []Consensus
+		scores  []int  // what the marks' and the consensus' Score point at
+		results []bool // and their Passed
 		// declared once: what Scan is given escapes
 		part                    int
 		user, bidder, rationale sql.NullString
 		score                   sql.NullInt64
 		passed                  sql.NullBool
 		at                      sql.NullTime
+		n                       int64
 	)
+	// At the first row of each part: what the earlier part's marks point at stays theirs.
+	grow := func(n int64) {
+		scores, results = make([]int, 0, max(n, 0)), make([]bool, 0, max(n, 0))
+	}
 	for rows.Next() {
-		if err := rows.Scan(&part, &user, &bidder, &score, &passed, &rationale, &at); err != nil {
+		if err := rows.Scan(&part, &user, &bidder, &score, &passed, &rationale, &at, &n); err != nil {
 			return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
 		}
 		if part == 0 {
+			if cons == nil {
+				cons = make([]Consensus, 0, max(n, 0))
+				grow(n)
+			}
 			cons = append(cons, Consensus{LotID: lotID, QuestionID: questionID, BidderOrgID: bidder.String,
-				Score: nullInt(score), Passed: nullBool(passed), Rationale: rationale.String, RecordedBy: user.String, RecordedAt: at.Time})
+				Score: keepNull(&scores, int(score.Int64), score.Valid), Passed: keepNull(&results, passed.Bool, passed.Valid),
+				Rationale: rationale.String, RecordedBy: user.String, RecordedAt: at.Time})
 			continue
 		}
-		started = true
+		if !started {
+			started = true
+			if user.Valid {
+				marks = make([]IndividualScore, 0, max(n, 0))
+				grow(n)
+			}
+		}
 		if !user.Valid {
 			continue // moderation has started on a question nobody has marked
 		}
 		marks = append(marks, IndividualScore{LotID: lotID, QuestionID: questionID, UserID: user.String, BidderOrgID: bidder.String,
-			Score: nullInt(score), Passed: nullBool(passed), Rationale: rationale.String})
+			Score: keepNull(&scores, int(score.Int64), score.Valid), Passed: keepNull(&results, passed.Bool, passed.Valid), Rationale: rationale.String})
 	}
 	if err := rows.Err(); err != nil {
 		return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
@@ -361,19 +381,12 @@ func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (
 	return started, marks, cons, nil
 }
 
-func nullInt(n sql.NullInt64) *int {
-	if !n.Valid {
+// keepNull is keep for a column's value, nil when it is NULL.
+func keepNull[T any](list *[]T, v T, valid bool) *T {
+	if !valid {
 		return nil
 	}
-	i := int(n.Int64)
-	return &i
-}
-
-func nullBool(b sql.NullBool) *bool {
-	if !b.Valid {
-		return nil
-	}
-	return &b.Bool
+	return keep(list, v)
 }
 
 // SaveScore records or changes a mark.
