@@ -938,10 +938,18 @@ func (s *Service) Moderation(ctx context.Context, a *access.Actor, lotID, questi
 	// The names of those who marked, not of the whole panel: the same names, since a mark's
 	// evaluator is on the panel (scores references panel_members, and a removal takes the
 	// evaluator's marks with them), without reading the panel. With the bidders', in one
-	// statement.
-	markers := make([]string, len(marks))
-	for i, m := range marks {
-		markers[i] = m.UserID
+	// statement. Each evaluator once: tenants sizes its work by the ids it is given, and an
+	// evaluator has a mark of every bidder. The marks are by bidder, so the first bidder's are
+	// usually the whole panel's.
+	first := 0
+	for first < len(marks) && marks[first].BidderOrgID == marks[0].BidderOrgID {
+		first++
+	}
+	markers := make([]string, 0, first)
+	for _, m := range marks {
+		if !slices.Contains(markers, m.UserID) {
+			markers = append(markers, m.UserID)
+		}
 	}
 	orgs, names, err := s.Store.OrgAndUserNames(ctx, st.bidderIDs, markers)
 	if err != nil {
