@@ -337,20 +337,32 @@ func (h *API) moderation(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	out := ModerationJSON{Question: questionJSON(v.Question), Bids: []ModeratedBidJSON{}}
+	// Sized up front, every bidder's marks (and consensus) in one array: the lead reloads this
+	// question after question during a moderation meeting.
+	n, agreed := 0, 0
 	for _, b := range v.Bids {
-		bj := ModeratedBidJSON{OrgID: b.OrgID, Name: b.Name, Marks: []MarkJSON{}, Spread: b.Spread, Wide: b.Wide}
-		for _, m := range b.Marks {
-			bj.Marks = append(bj.Marks, MarkJSON{UserID: m.UserID, Evaluator: m.Evaluator, Score: m.Score, Passed: m.Passed, Rationale: m.Rationale})
-		}
+		n += len(b.Marks)
 		if b.Consensus != nil {
-			bj.Consensus = &ConsensusJSON{Score: b.Consensus.Score, Passed: b.Consensus.Passed, Rationale: b.Consensus.Rationale,
-				RecordedBy: b.Consensus.RecordedBy, RecordedAt: b.Consensus.RecordedAt.UTC()}
+			agreed++
+		}
+	}
+	marks, cons := make([]MarkJSON, 0, n), make([]ConsensusJSON, 0, agreed)
+	out := ModerationJSON{Question: questionJSON(v.Question), Bids: make([]ModeratedBidJSON, 0, len(v.Bids))}
+	for _, b := range v.Bids {
+		from := len(marks)
+		for _, m := range b.Marks {
+			marks = append(marks, MarkJSON{UserID: m.UserID, Evaluator: m.Evaluator, Score: m.Score, Passed: m.Passed, Rationale: m.Rationale})
+		}
+		bj := ModeratedBidJSON{OrgID: b.OrgID, Name: b.Name, Marks: marks[from:len(marks):len(marks)], Spread: b.Spread, Wide: b.Wide}
+		if b.Consensus != nil {
+			cons = append(cons, ConsensusJSON{Score: b.Consensus.Score, Passed: b.Consensus.Passed, Rationale: b.Consensus.Rationale,
+				RecordedBy: b.Consensus.RecordedBy, RecordedAt: b.Consensus.RecordedAt.UTC()})
+			bj.Consensus = &cons[len(cons)-1]
 		}
 		out.Bids = append(out.Bids, bj)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(out)
+	return encodeJSON(c, &out)
 }
 
 func (h *API) recordConsensus(c *fiber.Ctx) error {

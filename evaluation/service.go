@@ -452,6 +452,7 @@ func (st *lotState) readBids(ctx context.Context, tx *Store, p lots.Procurement,
 
 // nameBidders fills in the bidders of the bids read, with their organisations' names.
 func (st *lotState) nameBidders(names map[string]string) {
+	st.bidders = slices.Grow(st.bidders, len(st.bidderIDs))
 	for _, b := range st.bidderIDs {
 		st.bidders = append(st.bidders, Bidder{OrgID: b, Name: names[b]})
 	}
@@ -937,10 +938,18 @@ func (s *Service) Moderation(ctx context.Context, a *access.Actor, lotID, questi
 	// The names of those who marked, not of the whole panel: the same names, since a mark's
 	// evaluator is on the panel (scores references panel_members, and a removal takes the
 	// evaluator's marks with them), without reading the panel. With the bidders', in one
-	// statement.
-	markers := make([]string, len(marks))
-	for i, m := range marks {
-		markers[i] = m.UserID
+	// statement. Each evaluator once: tenants sizes its work by the ids it is given, and an
+	// evaluator has a mark of every bidder. The marks are by bidder, so the first bidder's are
+	// usually the whole panel's.
+	first := 0
+	for first < len(marks) && marks[first].BidderOrgID == marks[0].BidderOrgID {
+		first++
+	}
+	markers := make([]string, 0, first)
+	for _, m := range marks {
+		if !slices.Contains(markers, m.UserID) {
+			markers = append(markers, m.UserID)
+		}
 	}
 	orgs, names, err := s.Store.OrgAndUserNames(ctx, st.bidderIDs, markers)
 	if err != nil {
@@ -954,22 +963,33 @@ func (s *Service) Moderation(ctx context.Context, a *access.Actor, lotID, questi
 // must discuss and the consensus so far. names are the panel's (a mark of anyone else, which
 // cannot be, would show no name).
 func moderationView(q lots.Question, bidders []Bidder, marks []IndividualScore, names map[string]string, cons []Consensus) ModerationView {
+	// Every bidder's marks share one array, each bidder's list capped at its own end; the
+	// scores a spread is taken of are one buffer, emptied for each bidder.
+	all := make([]Mark, 0, len(marks))
+	var scores []int
+	var results []bool
 	v := ModerationView{Question: q}
+	if len(bidders) > 0 { // none is nil, as it was
+		v.Bids = make([]ModeratedBid, 0, len(bidders))
+	}
 	for _, b := range bidders {
 		mb := ModeratedBid{Bidder: b}
-		var scores []int
-		var results []bool
+		scores, results = scores[:0], results[:0]
+		from := len(all)
 		for _, sc := range marks {
 			if sc.BidderOrgID != b.OrgID {
 				continue
 			}
-			mb.Marks = append(mb.Marks, Mark{UserID: sc.UserID, Evaluator: names[sc.UserID], Score: sc.Score, Passed: sc.Passed, Rationale: sc.Rationale})
+			all = append(all, Mark{UserID: sc.UserID, Evaluator: names[sc.UserID], Score: sc.Score, Passed: sc.Passed, Rationale: sc.Rationale})
 			if sc.Score != nil {
 				scores = append(scores, *sc.Score)
 			}
 			if sc.Passed != nil {
 				results = append(results, *sc.Passed)
 			}
+		}
+		if len(all) > from { // none is nil, as it was
+			mb.Marks = all[from:len(all):len(all)]
 		}
 		mb.Spread = Spread(scores)
 		mb.Wide = WideSpread(scores) || Split(results)

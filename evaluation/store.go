@@ -308,52 +308,80 @@ func (s *Store) ScoresOf(ctx context.Context, lotID, userID string) ([]Individua
 	return out, nil
 }
 
+// ModerationMarks's statement, one a dialect, written out once: GORM copies a statement byte
+// by byte on every call. The consensus first: SQLite types a UNION's columns by its first
+// SELECT's, and recorded_at is read as a time only when typed by its table's column (the marks
+// carry no time). A mark is evaluator:bidder:score:passed:length:rationale, the rationale's
+// length in bytes (it may hold anything), the next mark following it directly; NULL when
+// there is no mark.
+const (
+	moderationMarksHead = `SELECT 0,c.recorded_by,c.bidder_org_id,c.score,c.passed,c.rationale,c.recorded_at,COUNT(*) OVER ()
+FROM consensus_scores c WHERE c.lot_id=? AND c.question_id=?
+UNION ALL
+SELECT 1,NULL,NULL,NULL,NULL,`
+	moderationMark = `(s.user_id||':'||s.bidder_org_id||':'||COALESCE(CAST(s.score AS TEXT),'')||':'||
+CASE WHEN s.passed IS NULL THEN '' WHEN s.passed THEN '1' ELSE '0' END||':'||CAST(`
+	moderationMarksTail = ` AS TEXT)||':'||COALESCE(s.rationale,''),'' ORDER BY s.bidder_org_id,s.user_id),NULL,COUNT(s.user_id)
+FROM moderations m LEFT JOIN scores s ON s.lot_id=m.lot_id AND s.question_id=m.question_id
+WHERE m.lot_id=? AND m.question_id=? GROUP BY m.lot_id,m.question_id
+ORDER BY 1,3,2`
+	moderationMarksSQLite = moderationMarksHead + "group_concat" + moderationMark +
+		"length(CAST(COALESCE(s.rationale,'') AS BLOB))" + moderationMarksTail
+	moderationMarksPostgres = moderationMarksHead + "string_agg" + moderationMark +
+		"octet_length(COALESCE(s.rationale,''))" + moderationMarksTail
+)
+
 // ModerationMarks reports whether moderation of a question of a lot has started and, if it
 // has, lists every evaluator's marks of it by bidder then evaluator, without when each was
 // recorded (for moderation only), and the question's consensus marks by bidder. One statement
 // for all three, the question's hot read (a moderation meeting reloads it question after
-// question): a UNION ALL of the consensus and of the moderation's row joined to the marks,
-// told apart by its first column. The rows are scanned by hand, as in ConsensusMarks.
+// question): a UNION ALL of the consensus, one row each, and of the moderation's row with its
+// marks aggregated into one text (as ConsensusMarks reads them), told apart by the first
+// column. One text rather than a row a mark: the driver allocates every text it reads, so the
+// marks' evaluators, bidders and rationales are all parts of one string. Each part says how
+// many marks it has, so that the lists are allocated once at their size.
 func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (bool, []IndividualScore, []Consensus, error) {
-	// The consensus first: SQLite types a UNION's columns by its first SELECT's, and recorded_at
-	// is read as a time only when typed by its table's column. The marks carry no time.
-	rows, err := s.q(ctx).Raw(`SELECT 0 AS part, c.recorded_by AS user_id, c.bidder_org_id, c.score, c.passed, c.rationale, c.recorded_at
-		FROM consensus_scores c WHERE c.lot_id = ? AND c.question_id = ?
-		UNION ALL
-		SELECT 1, s.user_id, s.bidder_org_id, s.score, s.passed, s.rationale, NULL
-		FROM moderations m LEFT JOIN scores s ON s.lot_id = m.lot_id AND s.question_id = m.question_id
-		WHERE m.lot_id = ? AND m.question_id = ?
-		ORDER BY 1, 3, 2`, lotID, questionID, lotID, questionID).Rows()
+	query := moderationMarksSQLite
+	if s.db.Dialector.Name() == "postgres" {
+		query = moderationMarksPostgres
+	}
+	rows, err := s.q(ctx).Raw(query, lotID, questionID, lotID, questionID).Rows()
 	if err != nil {
 		return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
 	}
 	defer rows.Close()
 	started := false
 	var (
-		marks []IndividualScore
-		cons  []Consensus
+		marks   []IndividualScore
+		cons    []Consensus
+		scores  []int  // what the marks' and the consensus' Score point at
+		results []bool // and their Passed
 		// declared once: what Scan is given escapes
 		part                    int
 		user, bidder, rationale sql.NullString
 		score                   sql.NullInt64
 		passed                  sql.NullBool
 		at                      sql.NullTime
+		n                       int64
 	)
 	for rows.Next() {
-		if err := rows.Scan(&part, &user, &bidder, &score, &passed, &rationale, &at); err != nil {
+		if err := rows.Scan(&part, &user, &bidder, &score, &passed, &rationale, &at, &n); err != nil {
 			return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
 		}
 		if part == 0 {
+			if cons == nil {
+				cons = make([]Consensus, 0, max(n, 0))
+				scores, results = make([]int, 0, max(n, 0)), make([]bool, 0, max(n, 0))
+			}
 			cons = append(cons, Consensus{LotID: lotID, QuestionID: questionID, BidderOrgID: bidder.String,
-				Score: nullInt(score), Passed: nullBool(passed), Rationale: rationale.String, RecordedBy: user.String, RecordedAt: at.Time})
+				Score: keepNull(&scores, int(score.Int64), score.Valid), Passed: keepNull(&results, passed.Bool, passed.Valid),
+				Rationale: rationale.String, RecordedBy: user.String, RecordedAt: at.Time})
 			continue
 		}
 		started = true
-		if !user.Valid {
-			continue // moderation has started on a question nobody has marked
+		if marks, err = readMarks(lotID, questionID, rationale.String, int(n)); err != nil {
+			return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
 		}
-		marks = append(marks, IndividualScore{LotID: lotID, QuestionID: questionID, UserID: user.String, BidderOrgID: bidder.String,
-			Score: nullInt(score), Passed: nullBool(passed), Rationale: rationale.String})
 	}
 	if err := rows.Err(); err != nil {
 		return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
@@ -361,19 +389,55 @@ func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (
 	return started, marks, cons, nil
 }
 
-func nullInt(n sql.NullInt64) *int {
-	if !n.Valid {
-		return nil
+// readMarks reads the n marks ModerationMarks aggregates into one text; nil for none. Their
+// strings are parts of that text.
+func readMarks(lotID, questionID, text string, n int) ([]IndividualScore, error) {
+	if n <= 0 {
+		if text != "" {
+			return nil, fmt.Errorf("marks %.40q without a count", text)
+		}
+		return nil, nil
 	}
-	i := int(n.Int64)
-	return &i
+	marks := make([]IndividualScore, 0, n)
+	scores, results := make([]int, 0, n), make([]bool, 0, n)
+	for rest := text; rest != ""; {
+		var f [5]string // evaluator, bidder, score, passed, length
+		for i := range f {
+			var ok bool
+			if f[i], rest, ok = strings.Cut(rest, ":"); !ok {
+				return nil, fmt.Errorf("unreadable mark at %.40q", rest)
+			}
+		}
+		size, err := strconv.Atoi(f[4])
+		if err != nil || size < 0 || size > len(rest) {
+			return nil, fmt.Errorf("unreadable rationale length %q", f[4])
+		}
+		m := IndividualScore{LotID: lotID, QuestionID: questionID, UserID: f[0], BidderOrgID: f[1], Rationale: rest[:size]}
+		rest = rest[size:]
+		if f[2] != "" {
+			v, err := strconv.Atoi(f[2])
+			if err != nil {
+				return nil, fmt.Errorf("mark's score %q: %w", f[2], err)
+			}
+			m.Score = keep(&scores, v)
+		}
+		if f[3] != "" {
+			m.Passed = keep(&results, f[3] == "1")
+		}
+		marks = append(marks, m)
+	}
+	if len(marks) != n {
+		return nil, fmt.Errorf("%d marks read, %d counted", len(marks), n)
+	}
+	return marks, nil
 }
 
-func nullBool(b sql.NullBool) *bool {
-	if !b.Valid {
+// keepNull is keep for a column's value, nil when it is NULL.
+func keepNull[T any](list *[]T, v T, valid bool) *T {
+	if !valid {
 		return nil
 	}
-	return &b.Bool
+	return keep(list, v)
 }
 
 // SaveScore records or changes a mark.

@@ -64,8 +64,27 @@ func TestTheReadsOfOneQuestionAgreeWithTheReadsOfTheWholeLot(t *testing.T) {
 	// ModerationMarks: started as ModerationStarted says, with the marks every evaluator's own
 	// read has of that question (without when they were recorded), by bidder then evaluator;
 	// none before moderation starts.
+	// ModerationMarks reads the marks aggregated into one text: rationales that look like its
+	// separators, lengths and marks, in more bytes than characters, or empty, must come back
+	// as they were.
+	members := lotstest.Must[[]evaluation.PanelMember](t)(st.Members(lctx, w.l.ID))
+	awkward := []string{"", ":", "3:1:0:12:", "café 💷 over\nlines", "0f1e2d3c:4b5a:::9:x", "sep\u2028par\u2029 <b>&</b> \"q\" \\", strings.Repeat("é", 300)}
+	awkwardMarks := 0
+	for i, sc := range lotstest.Must[[]evaluation.IndividualScore](t)(st.ScoresOf(lctx, w.l.ID, members[0].UserID)) {
+		if sc.QuestionID != w.q["1.1"].ID && sc.QuestionID != w.q["1.2"].ID {
+			continue
+		}
+		sc.Rationale = awkward[i%len(awkward)]
+		if err := st.SaveScore(lctx, &sc); err != nil {
+			t.Fatal(err)
+		}
+		awkwardMarks++
+	}
+	if awkwardMarks < 2 {
+		t.Fatalf("%d marks given awkward rationales", awkwardMarks)
+	}
 	var every []evaluation.IndividualScore
-	for _, m := range lotstest.Must[[]evaluation.PanelMember](t)(st.Members(lctx, w.l.ID)) {
+	for _, m := range members {
 		every = append(every, lotstest.Must[[]evaluation.IndividualScore](t)(st.ScoresOf(lctx, w.l.ID, m.UserID))...)
 	}
 	for num, started := range map[string]bool{"1.1": true, "1.2": true, "1.3": true, "2.1": false} {
@@ -150,7 +169,7 @@ func TestTheReadsOfOneQuestionAgreeWithTheReadsOfTheWholeLot(t *testing.T) {
 
 	// PanelNames names the panel and nobody else.
 	names := lotstest.Must[map[string]string](t)(st.PanelNames(lctx, w.l.ID))
-	members := lotstest.Must[[]evaluation.PanelMember](t)(st.Members(lctx, w.l.ID))
+	members = lotstest.Must[[]evaluation.PanelMember](t)(st.Members(lctx, w.l.ID))
 	ids := make([]string, len(members))
 	for i, m := range members {
 		ids[i] = m.UserID
