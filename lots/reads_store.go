@@ -206,7 +206,8 @@ func (r *Reads) PreloadBidsWithPrices(ctx context.Context, procurementID, lotID 
 //   - the rows come by bidder then version (a bidder's versions are unique), so countedBids
 //     keeps only each bidder's newest that is not a draft: LastCounted's map and a copy of
 //     every version were a third of the read's bytes;
-//   - the procurement and lot ids are those asked for, not read again for each row.
+//   - the procurement and lot ids are those asked for, not read again for each row;
+//   - the rows come with their count, so that the slice is made once, not grown.
 func (s *Store) lotBids(ctx context.Context, procurementID, lotID string, withPrice bool) ([]Submission, error) {
 	q := lotBidsSQL
 	if withPrice {
@@ -223,6 +224,9 @@ func (s *Store) lotBids(ctx context.Context, procurementID, lotID string, withPr
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
+		}
+		if bids.out == nil {
+			bids.out = make([]Submission, 0, r.n) // as many as there are rows at most
 		}
 		sub := r.sub
 		sub.ProcurementID, sub.LotID = procurementID, lotID
@@ -241,25 +245,26 @@ func (s *Store) lotBids(ctx context.Context, procurementID, lotID string, withPr
 // lotBids' statements; their columns are in submissionRow.dest's order.
 const (
 	lotBidsSQL = `SELECT id, bidder_org_id, version, state, partners, content_sha256, needs_reconfirm,
-		created_by, created_at, updated_at, submitted_by, submitted_at
+		created_by, created_at, updated_at, submitted_by, submitted_at, COUNT(*) OVER ()
 		FROM submissions WHERE procurement_id = ? AND lot_id = ? ORDER BY bidder_org_id, version`
 	lotBidsWithPriceSQL = `SELECT id, bidder_org_id, version, state, partners, content_sha256, needs_reconfirm,
-		created_by, created_at, updated_at, submitted_by, submitted_at, price_sealed
+		created_by, created_at, updated_at, submitted_by, submitted_at, COUNT(*) OVER (), price_sealed
 		FROM submissions WHERE procurement_id = ? AND lot_id = ? ORDER BY bidder_org_id, version`
 )
 
-// submissionRow is a row of lotBids' statements.
+// submissionRow is a row of lotBids' statements: a submission and the count of the rows.
 type submissionRow struct {
 	sub         Submission
 	submittedAt sql.NullTime
-	scan        [13]any // dest's, kept in the row: Scan's arguments escape
+	n           int
+	scan        [14]any // dest's, kept in the row: Scan's arguments escape
 }
 
 // dest is where Scan puts the columns, in their order; the price envelope last, if withPrice.
 func (r *submissionRow) dest(withPrice bool) []any {
 	sub := &r.sub
 	r.scan = [...]any{&sub.ID, &sub.BidderOrgID, &sub.Version, (*string)(&sub.State), &sub.Partners, &sub.ContentSHA256,
-		&sub.NeedsReconfirm, &sub.CreatedBy, &sub.CreatedAt, &sub.UpdatedAt, &sub.SubmittedBy, &r.submittedAt, &sub.PriceSealed}
+		&sub.NeedsReconfirm, &sub.CreatedBy, &sub.CreatedAt, &sub.UpdatedAt, &sub.SubmittedBy, &r.submittedAt, &r.n, &sub.PriceSealed}
 	if withPrice {
 		return r.scan[:]
 	}

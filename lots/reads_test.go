@@ -110,6 +110,19 @@ func TestReadsGiveOtherFeaturesTheOneParticipationScope(t *testing.T) {
 	if got := lotstest.Must[[]lots.Section](t)(r.Sections(lctx, l.ID)); len(sections) == 0 || !reflect.DeepEqual(got, sections) {
 		t.Fatalf("sections %+v, want %+v", got, sections)
 	}
+	// And RankingQuestions: what GORM reads, without the text, guidance, word limit or panel
+	// (position, weight and the two ends of the scale all differ in the first question).
+	var ranking []lots.Question
+	lotstest.OK(t, f.db.Gorm.Where("lot_id = ?", l.ID).Order("position").Find(&ranking).Error)
+	for i := range ranking {
+		ranking[i].Text, ranking[i].Guidance, ranking[i].WordLimit, ranking[i].Panel = "", "", 0, ""
+	}
+	if got := lotstest.Must[[]lots.Question](t)(r.RankingQuestions(lctx, l.ID)); len(ranking) != 3 || !reflect.DeepEqual(got, ranking) {
+		t.Fatalf("ranking questions %+v, want %+v", got, ranking)
+	}
+	if q := ranking[0]; len(map[int]bool{q.Position: true, q.WeightBP: true, q.MaxScore: true, q.MinScore: true}) != 4 {
+		t.Fatalf("the first question's numbers are not all different: %+v", q)
+	}
 
 	mctx := database.WithMemo(lctx)
 	lotstest.OK(t, r.PreloadBidsWithPrices(mctx, p.ID, l.ID))

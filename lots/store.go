@@ -761,23 +761,35 @@ func (s *Store) questions(ctx context.Context, where string, args ...any) ([]Que
 // RankingQuestions lists a lot's questions in order with what scoring and ranking read
 // (number, kind, section, position, weight and scale), without their text, guidance, word
 // limit or panel: the results page reads every question of a large lot, and each text value
-// read is a string allocated (the text and guidance are the long ones).
+// read is a string allocated (the text and guidance are the long ones). The rows come with
+// their count, so that the slice is made once rather than grown to twice the lot's questions.
 func (s *Store) RankingQuestions(ctx context.Context, lotID string) ([]Question, error) {
-	rows, err := s.q(ctx).Raw(`SELECT id, section_id, position, number, kind, weight_bp, max_score, min_score
+	rows, err := s.q(ctx).Raw(`SELECT id, section_id, position, number, kind, weight_bp, max_score, min_score, COUNT(*) OVER ()
 		FROM questions WHERE lot_id = ? ORDER BY position`, lotID).Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	r := &rankingQuestionRow{q: Question{LotID: lotID}} // one allocation: every field's address is given to Scan
+	q := &r.q
+	dest := [...]any{&q.ID, &q.SectionID, &q.Position, &q.Number, (*string)(&q.Kind), &q.WeightBP, &q.MaxScore, &q.MinScore, &r.n}
 	var out []Question
 	for rows.Next() {
-		out = append(out, Question{LotID: lotID}) // scanned in place, as questions does
-		q := &out[len(out)-1]
-		if err := rows.Scan(&q.ID, &q.SectionID, &q.Position, &q.Number, (*string)(&q.Kind), &q.WeightBP, &q.MaxScore, &q.MinScore); err != nil {
+		if err := rows.Scan(dest[:]...); err != nil {
 			return nil, err
 		}
+		if out == nil {
+			out = make([]Question, 0, r.n)
+		}
+		out = append(out, *q)
 	}
 	return out, rows.Err()
+}
+
+// rankingQuestionRow is a row of RankingQuestions: a question and the count of the rows.
+type rankingQuestionRow struct {
+	q Question
+	n int
 }
 
 // Add inserts any lot-owned row (site, phase, section, question).
