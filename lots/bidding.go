@@ -2,6 +2,7 @@ package lots
 
 import (
 	"context"
+	"crypto/cipher"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -282,8 +283,12 @@ func (s *Service) unseal(p Procurement, sub Submission, withPrice bool) (Content
 	if err != nil {
 		return Content{}, err
 	}
+	gcm, err := newGCM(key)
+	if err != nil {
+		return Content{}, fmt.Errorf("the data key of procurement %s: %w", p.ID, err)
+	}
 	var c Content
-	raw, err := Open(key, sub.AnswersSealed, "answers:"+sub.ID+":"+sub.BidderOrgID)
+	raw, err := openWith(gcm, sub.AnswersSealed, "answers:"+sub.ID+":"+sub.BidderOrgID)
 	if err != nil {
 		return c, fmt.Errorf("open answers of %s: %w", sub.ID, err)
 	}
@@ -291,7 +296,7 @@ func (s *Service) unseal(p Procurement, sub Submission, withPrice bool) (Content
 		return c, fmt.Errorf("decode answers of %s: %w", sub.ID, err)
 	}
 	if withPrice {
-		if c.Prices, err = unsealPrices(key, sub); err != nil {
+		if c.Prices, err = unsealPrices(gcm, sub); err != nil {
 			return c, err
 		}
 	}
@@ -313,8 +318,8 @@ func (s *Service) dataKey(p Procurement) ([]byte, error) {
 
 // unsealPrices opens the price envelope alone. The two envelopes are sealed apart (seal), so
 // reading prices never decrypts the answers, which are most of a response.
-func unsealPrices(key []byte, sub Submission) ([]PriceYear, error) {
-	raw, err := Open(key, sub.PriceSealed, "prices:"+sub.ID+":"+sub.BidderOrgID)
+func unsealPrices(gcm cipher.AEAD, sub Submission) ([]PriceYear, error) {
+	raw, err := openWith(gcm, sub.PriceSealed, "prices:"+sub.ID+":"+sub.BidderOrgID)
 	if err != nil {
 		return nil, fmt.Errorf("open prices of %s: %w", sub.ID, err)
 	}

@@ -1,6 +1,9 @@
 package lots
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 func TestTheLastSubmittedVersionCounts(t *testing.T) {
 	sub := func(lot, bidder string, v int, st SubmissionState, reconfirm bool) Submission {
@@ -30,5 +33,32 @@ func TestTheLastSubmittedVersionCounts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// countedBids is LastCounted for one lot's submissions read by bidder then version.
+func TestCountedBidsAreLastCountedOfRowsByBidderThenVersion(t *testing.T) {
+	sub := func(bidder string, v int, st SubmissionState, reconfirm bool) Submission {
+		return Submission{ID: bidder + string(rune('0'+v)), LotID: "L1", BidderOrgID: bidder, Version: v, State: st, NeedsReconfirm: reconfirm}
+	}
+	for _, in := range [][]Submission{
+		nil,
+		{sub("A", 1, SubDraft, false)},
+		{sub("A", 1, SubSubmitted, false), sub("A", 2, SubSubmitted, false)},
+		{sub("A", 1, SubSubmitted, false), sub("A", 2, SubDraft, false)},
+		{sub("A", 1, SubSubmitted, false), sub("A", 2, SubWithdrawn, false), sub("A", 3, SubDraft, false)},
+		{sub("A", 1, SubSubmitted, true), sub("B", 1, SubSubmitted, false)},
+		{sub("A", 1, SubSubmitted, false), sub("A", 2, SubSubmitted, true), sub("B", 1, SubDraft, false),
+			sub("C", 1, SubWithdrawn, false), sub("C", 2, SubSubmitted, false), sub("C", 3, SubDraft, false), sub("D", 1, SubSubmitted, false)},
+		// The database's collation may put the bidders in another order than Go's.
+		{sub("b", 1, SubSubmitted, false), sub("B", 1, SubSubmitted, false), sub("B", 2, SubSubmitted, false), sub("a", 1, SubSubmitted, false)},
+	} {
+		var c countedBids
+		for _, s := range in {
+			c.add(s)
+		}
+		if got, want := c.counted(), LastCounted(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("%v: got %v, want %v", in, got, want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package lots
 
 import (
 	"context"
+	"fmt"
 
 	"golive/apperr"
 )
@@ -43,8 +44,12 @@ func (s *Service) OpenedPriceSchedules(ctx context.Context, p Procurement, subs 
 	if err != nil {
 		return nil, err
 	}
+	gcm, err := newGCM(key)
+	if err != nil {
+		return nil, fmt.Errorf("the data key of procurement %s: %w", p.ID, err)
+	}
 	for i, sub := range subs {
-		if out[i], err = unsealPrices(key, sub); err != nil {
+		if out[i], err = unsealPrices(gcm, sub); err != nil {
 			return nil, err
 		}
 	}

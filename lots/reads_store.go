@@ -167,11 +167,11 @@ func (r *Reads) Opening(ctx context.Context, procurementID string) (*Opening, er
 // Sealed and SealedPrices load it then.
 func (r *Reads) Bids(ctx context.Context, procurementID, lotID string) ([]Submission, error) {
 	return database.Memoize(ctx, r.s.db, bidsKey(procurementID, lotID), slices.Clone[[]Submission], func() ([]Submission, error) {
-		all, err := r.s.lotSubmissions(ctx, procurementID, lotID, false)
+		bids, err := r.s.lotBids(ctx, procurementID, lotID, false)
 		if err != nil {
 			return nil, fmt.Errorf("submissions to %s: %w", lotID, err)
 		}
-		return LastCounted(all), nil
+		return bids, nil
 	})
 }
 
@@ -186,11 +186,10 @@ func (r *Reads) PreloadBidsWithPrices(ctx context.Context, procurementID, lotID 
 	if !database.MemoUsable(ctx, r.s.db) || database.Memoised(ctx, r.s.db, bidsKey(procurementID, lotID)) {
 		return nil
 	}
-	all, err := r.s.lotSubmissions(ctx, procurementID, lotID, true)
+	bids, err := r.s.lotBids(ctx, procurementID, lotID, true)
 	if err != nil {
 		return fmt.Errorf("submissions to %s with their prices: %w", lotID, err)
 	}
-	bids := LastCounted(all)
 	for i := range bids {
 		database.MemoPut(ctx, r.s.db, "submissions.price_sealed|"+bids[i].ID, bids[i].PriceSealed)
 		bids[i].PriceSealed = nil
@@ -199,41 +198,77 @@ func (r *Reads) PreloadBidsWithPrices(ctx context.Context, procurementID, lotID 
 	return nil
 }
 
-// lotSubmissions reads every version of the submissions to a lot, by bidder then version,
-// without their answers envelope, and with their price envelope if withPrice. Every results,
-// moderation and workspace read loads them: they are scanned with rows.Scan into their fields,
-// where GORM's reflective scan into structs cost more than the query.
-func (s *Store) lotSubmissions(ctx context.Context, procurementID, lotID string, withPrice bool) ([]Submission, error) {
-	cols := `id, procurement_id, lot_id, bidder_org_id, version, state, partners, content_sha256, needs_reconfirm,
-		created_by, created_at, updated_at, submitted_by, submitted_at`
+// lotBids reads the submissions to a lot that count (LastCounted's, in its order), without
+// their answers envelope, and with their price envelope if withPrice. Every results,
+// moderation and workspace read loads them, so they are read for as little as can be:
+//   - scanned with rows.Scan into one row reused, where GORM's reflective scan into structs
+//     cost more than the query;
+//   - the rows come by bidder then version (a bidder's versions are unique), so countedBids
+//     keeps only each bidder's newest that is not a draft: LastCounted's map and a copy of
+//     every version were a third of the read's bytes;
+//   - the procurement and lot ids are those asked for, not read again for each row;
+//   - the rows come with their count, so that the slice is made once, not grown.
+func (s *Store) lotBids(ctx context.Context, procurementID, lotID string, withPrice bool) ([]Submission, error) {
+	q := lotBidsSQL
 	if withPrice {
-		cols += ", price_sealed"
+		q = lotBidsWithPriceSQL
 	}
-	rows, err := s.q(ctx).Raw(`SELECT `+cols+` FROM submissions WHERE procurement_id = ? AND lot_id = ?
-		ORDER BY bidder_org_id, version`, procurementID, lotID).Rows()
+	rows, err := s.q(ctx).Raw(q, procurementID, lotID).Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Submission
-	var submittedAt sql.NullTime // declared once: what Scan is given escapes
+	r := &submissionRow{} // one allocation: every field's address is given to Scan
+	dest := r.dest(withPrice)
+	var bids countedBids
 	for rows.Next() {
-		out = append(out, Submission{}) // scanned in place, as questions does
-		sub := &out[len(out)-1]
-		dest := []any{&sub.ID, &sub.ProcurementID, &sub.LotID, &sub.BidderOrgID, &sub.Version, (*string)(&sub.State), &sub.Partners,
-			&sub.ContentSHA256, &sub.NeedsReconfirm, &sub.CreatedBy, &sub.CreatedAt, &sub.UpdatedAt, &sub.SubmittedBy, &submittedAt}
-		if withPrice {
-			dest = append(dest, &sub.PriceSealed)
-		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err
 		}
-		if submittedAt.Valid {
-			at := submittedAt.Time
+		if bids.out == nil {
+			bids.out = make([]Submission, 0, r.n) // as many as there are rows at most
+		}
+		sub := r.sub
+		sub.ProcurementID, sub.LotID = procurementID, lotID
+		if r.submittedAt.Valid {
+			at := r.submittedAt.Time
 			sub.SubmittedAt = &at
 		}
+		bids.add(sub)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return bids.counted(), nil
+}
+
+// lotBids' statements; their columns are in submissionRow.dest's order.
+const (
+	lotBidsSQL = `SELECT id, bidder_org_id, version, state, partners, content_sha256, needs_reconfirm,
+		created_by, created_at, updated_at, submitted_by, submitted_at, COUNT(*) OVER ()
+		FROM submissions WHERE procurement_id = ? AND lot_id = ? ORDER BY bidder_org_id, version`
+	lotBidsWithPriceSQL = `SELECT id, bidder_org_id, version, state, partners, content_sha256, needs_reconfirm,
+		created_by, created_at, updated_at, submitted_by, submitted_at, COUNT(*) OVER (), price_sealed
+		FROM submissions WHERE procurement_id = ? AND lot_id = ? ORDER BY bidder_org_id, version`
+)
+
+// submissionRow is a row of lotBids' statements: a submission and the count of the rows.
+type submissionRow struct {
+	sub         Submission
+	submittedAt sql.NullTime
+	n           int
+	scan        [14]any // dest's, kept in the row: Scan's arguments escape
+}
+
+// dest is where Scan puts the columns, in their order; the price envelope last, if withPrice.
+func (r *submissionRow) dest(withPrice bool) []any {
+	sub := &r.sub
+	r.scan = [...]any{&sub.ID, &sub.BidderOrgID, &sub.Version, (*string)(&sub.State), &sub.Partners, &sub.ContentSHA256,
+		&sub.NeedsReconfirm, &sub.CreatedBy, &sub.CreatedAt, &sub.UpdatedAt, &sub.SubmittedBy, &r.submittedAt, &r.n, &sub.PriceSealed}
+	if withPrice {
+		return r.scan[:]
+	}
+	return r.scan[:len(r.scan)-1]
 }
 
 // OwnBid loads the acting bidder's counted response to a lot: a provider that did not bid

@@ -2,6 +2,7 @@ package lots_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -74,8 +75,20 @@ func TestReadsGiveOtherFeaturesTheOneParticipationScope(t *testing.T) {
 	// Bids scans its rows by hand: it is the last counted of what GORM reads of the same rows,
 	// without the envelopes; and what PreloadBidsWithPrices puts into a request's memo gives
 	// Bids and SealedPrices the same again. Estuary bids twice, Weald once.
+	// A draft after Estuary's second submission leaves that one counting. No two columns of the
+	// same type hold the same value, so that reading one into the other's field shows.
 	f.bid("bids@estuary-urgent-care.test", l, qs, secretAnswer)
 	f.bid("bids@weald-ambulance.test", l, qs, secretAnswer)
+	ea, ectx := f.as("bids@estuary-urgent-care.test")
+	lotstest.Must[lots.Submission](t)(f.svc.SaveDraft(ectx, ea, l.ID, lots.DraftInput{}))
+	var ids []string
+	lotstest.OK(t, f.db.Gorm.Model(&lots.Submission{}).Where("lot_id = ?", l.ID).Order("id").Pluck("id", &ids).Error)
+	for i, id := range ids {
+		at := func(n int) time.Time { return time.Date(2026, 2, 1+3*i+n, 9, 0, 0, 0, time.UTC) }
+		lotstest.OK(t, f.db.Gorm.Model(&lots.Submission{}).Where("id = ?", id).Updates(map[string]any{
+			"partners": fmt.Sprintf("Partner %d", i), "created_by": fmt.Sprintf("creator %d", i), "submitted_by": fmt.Sprintf("submitter %d", i),
+			"created_at": at(0), "updated_at": at(1), "submitted_at": at(2)}).Error)
+	}
 	var every []lots.Submission
 	lotstest.OK(t, f.db.Gorm.Where("procurement_id = ? AND lot_id = ?", p.ID, l.ID).Find(&every).Error)
 	want := lots.LastCounted(every)
@@ -85,7 +98,7 @@ func TestReadsGiveOtherFeaturesTheOneParticipationScope(t *testing.T) {
 		want[i].AnswersSealed, want[i].PriceSealed = nil, nil
 	}
 	bids = lotstest.Must[[]lots.Submission](t)(r.Bids(lctx, p.ID, l.ID))
-	if len(every) < 3 || len(want) != 2 || !reflect.DeepEqual(bids, want) {
+	if len(every) < 4 || len(want) != 2 || !reflect.DeepEqual(bids, want) {
 		t.Fatalf("bids of %d submissions:\n%+v\nwant\n%+v", len(every), bids, want)
 	}
 	if bids[0].SubmittedAt == nil || bids[0].CreatedAt.IsZero() || bids[0].ContentSHA256 == "" {
@@ -96,6 +109,19 @@ func TestReadsGiveOtherFeaturesTheOneParticipationScope(t *testing.T) {
 	lotstest.OK(t, f.db.Gorm.Where("lot_id = ?", l.ID).Order("position").Find(&sections).Error)
 	if got := lotstest.Must[[]lots.Section](t)(r.Sections(lctx, l.ID)); len(sections) == 0 || !reflect.DeepEqual(got, sections) {
 		t.Fatalf("sections %+v, want %+v", got, sections)
+	}
+	// And RankingQuestions: what GORM reads, without the text, guidance, word limit or panel
+	// (position, weight and the two ends of the scale all differ in the first question).
+	var ranking []lots.Question
+	lotstest.OK(t, f.db.Gorm.Where("lot_id = ?", l.ID).Order("position").Find(&ranking).Error)
+	for i := range ranking {
+		ranking[i].Text, ranking[i].Guidance, ranking[i].WordLimit, ranking[i].Panel = "", "", 0, ""
+	}
+	if got := lotstest.Must[[]lots.Question](t)(r.RankingQuestions(lctx, l.ID)); len(ranking) != 3 || !reflect.DeepEqual(got, ranking) {
+		t.Fatalf("ranking questions %+v, want %+v", got, ranking)
+	}
+	if q := ranking[0]; len(map[int]bool{q.Position: true, q.WeightBP: true, q.MaxScore: true, q.MinScore: true}) != 4 {
+		t.Fatalf("the first question's numbers are not all different: %+v", q)
 	}
 
 	mctx := database.WithMemo(lctx)
@@ -124,6 +150,13 @@ func TestLotWithProcurementIsLotThenProcurementInOneStatement(t *testing.T) {
 	f.bid("bids@estuary-urgent-care.test", l, qs, secretAnswer)
 	lead, lctx := f.as("lead@medway-ccg.test")
 	r := lots.ReadsOn(f.db.Gorm)
+	// LotWithProcurement scans its columns by hand: no two of the same type hold the same value,
+	// so that reading one into the other's field shows.
+	at := func(day int) time.Time { return time.Date(2025, 12, day, 8, 30, 0, 0, time.UTC) }
+	lotstest.OK(t, f.db.Gorm.Model(&lots.Procurement{}).Where("id = ?", p.ID).Updates(map[string]any{
+		"description": "Urgent care for Medway and Swale", "extension_years": 1, "key_id": "key-2026", "publish_value": true,
+		"created_at": at(1), "updated_at": at(2), "published_at": at(3)}).Error)
+	lotstest.OK(t, f.db.Gorm.Model(&lots.Lot{}).Where("id = ?", l.ID).Update("description", "The treatment centre at Sheppey").Error)
 	q := dbtest.CountQueries(t, f.db.Gorm)
 
 	check := func(ctx context.Context, who string, wantOpening bool) {
@@ -157,11 +190,20 @@ func TestLotWithProcurementIsLotThenProcurementInOneStatement(t *testing.T) {
 		if (o != nil) != wantOpening {
 			t.Errorf("%s: opening %+v", who, o)
 		}
+		var read []lots.Opening
+		lotstest.OK(t, f.db.Gorm.Where("procurement_id = ?", p.ID).Find(&read).Error)
+		if o != nil && (len(read) != 1 || !reflect.DeepEqual(*o, read[0])) {
+			t.Errorf("%s: opening %+v, want %+v", who, *o, read)
+		}
 	}
 	check(lctx, "the lead, before opening", false)
 	f.now = p.SubmissionDeadline.Add(time.Minute)
 	lotstest.OK(t, f.svc.StartOpening(lctx, lead, p.ID))
 	check(lctx, "the lead, once opening has started", true)
+	f.now = f.now.Add(time.Hour)
+	admin, actx := f.as("admin@medway-ccg.test")
+	lotstest.OK(t, f.svc.ConfirmOpening(actx, admin, p.ID))
+	check(lctx, "the lead, once opened", true)
 
 	// Taking no part: the lot, and the procurement not found (as Procurement says).
 	for _, email := range []string{"lead@bedfordshire-ccg.test", "bids@estuary-urgent-care.test"} {

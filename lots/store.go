@@ -3,11 +3,11 @@ package lots
 import (
 	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -372,10 +372,15 @@ func (s *Store) lotsWith(ctx context.Context, where string, args ...any) ([]Lot,
 // participantIDs is a lot's participants as one column, by comma (group_concat / string_agg).
 func (s *Store) participantIDs() string {
 	if s.db.Dialector.Name() == "postgres" {
-		return "(SELECT string_agg(org_id, ',') FROM lot_participants WHERE lot_participants.lot_id = lots.id)"
+		return participantIDsPostgres
 	}
-	return "(SELECT group_concat(org_id, ',') FROM lot_participants WHERE lot_participants.lot_id = lots.id)"
+	return participantIDsSQLite
 }
+
+const (
+	participantIDsPostgres = "(SELECT string_agg(org_id, ',') FROM lot_participants WHERE lot_participants.lot_id = lots.id)"
+	participantIDsSQLite   = "(SELECT group_concat(org_id, ',') FROM lot_participants WHERE lot_participants.lot_id = lots.id)"
+)
 
 // splitParticipants reads participantIDs' column, sorted (nil for none).
 func splitParticipants(ids *string) []string {
@@ -521,66 +526,140 @@ func (s *Store) lotWithProcurement(ctx context.Context, id string) (Lot, Procure
 		p, err := s.Procurement(ctx, l.ProcurementID)
 		return l, p, err
 	}
-	cols, err := lotColumns(s.db)
-	if err != nil {
-		return Lot{}, Procurement{}, err
-	}
 	visible, err := participation(ctx, s.db)
 	if err != nil {
 		return Lot{}, Procurement{}, fmt.Errorf("load lot %s: %w", id, err)
 	}
-	var rows []struct {
-		L              Lot `gorm:"embedded;embeddedPrefix:l_"`
-		ParticipantIDs *string
-		Procurement
-		O joinedOpening `gorm:"embedded;embeddedPrefix:o_"`
+	q := lotWithProcurementSQLite
+	if s.db.Dialector.Name() == "postgres" {
+		q = lotWithProcurementPostgres
 	}
-	err = s.q(ctx).Model(&Lot{}).Select(cols+", "+s.participantIDs()+" AS participant_ids, procurements.*, "+joinedOpeningColumns).
-		Joins("LEFT JOIN procurements ON procurements.id = lots.procurement_id AND ?", visible).
-		Joins("LEFT JOIN openings ON openings.procurement_id = procurements.id").
-		Where("lots.id = ?", id).Limit(1).Find(&rows).Error
+	rows, err := s.q(ctx).Raw(q, visible, id).Rows()
 	if err != nil {
 		return Lot{}, Procurement{}, fmt.Errorf("load lot %s with its procurement: %w", id, err)
 	}
-	if len(rows) == 0 {
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return Lot{}, Procurement{}, fmt.Errorf("load lot %s with its procurement: %w", id, err)
+		}
 		return Lot{}, Procurement{}, notFound(gorm.ErrRecordNotFound, "Lot")
 	}
-	r := rows[0]
-	l := r.L
-	l.Participants = splitParticipants(r.ParticipantIDs)
+	r := &lotProcurementRow{} // one allocation: every field's address is given to Scan
+	if err := rows.Scan(r.dest()...); err != nil {
+		return Lot{}, Procurement{}, fmt.Errorf("load lot %s with its procurement: %w", id, err)
+	}
+	l := r.l
+	if r.participantIDs.Valid {
+		l.Participants = splitParticipants(&r.participantIDs.String)
+	}
 	database.MemoPut(ctx, s.db, "lot_participants|"+l.ID, slices.Clone(l.Participants))
 	database.MemoPut(ctx, s.db, "lots|"+l.ID, cloneLot(l))
-	if r.Procurement.ID == "" {
+	if !r.p.id.Valid {
 		return l, Procurement{}, notFound(gorm.ErrRecordNotFound, "Procurement")
 	}
-	database.MemoPut(ctx, s.db, "openings|"+r.Procurement.ID, r.O.opening())
-	database.MemoPut(ctx, s.db, "procurements.participating|"+r.Procurement.ID, cloneProcurement(r.Procurement))
-	return l, r.Procurement, nil
+	p := r.p.procurement()
+	database.MemoPut(ctx, s.db, "openings|"+p.ID, r.o.opening())
+	database.MemoPut(ctx, s.db, "procurements.participating|"+p.ID, cloneProcurement(p))
+	return l, p, nil
 }
 
-// lotColumns selects every column of lots as l_<column>, for a row that embeds a Lot with the
-// prefix l_ beside a procurement's columns of the same names.
-func lotColumns(db *gorm.DB) (string, error) {
-	lotColumnsOnce.Do(func() {
-		stmt := &gorm.Statement{DB: db}
-		if err := stmt.Parse(&Lot{}); err != nil {
-			lotColumnsErr = fmt.Errorf("the columns of lots: %w", err)
-			return
-		}
-		cols := make([]string, 0, len(stmt.Schema.DBNames))
-		for _, c := range stmt.Schema.DBNames {
-			cols = append(cols, "lots."+c+" AS l_"+c)
-		}
-		lotColumnsSQL = strings.Join(cols, ", ")
-	})
-	return lotColumnsSQL, lotColumnsErr
-}
-
+// lotWithProcurement's statement, written once for each dialect (the participants' aggregate
+// differs): GORM built the statement again on every call, a byte at a time, and allocated a
+// slice of twenty rows to scan one into. Its columns are in lotProcurementRow.dest's order.
 var (
-	lotColumnsOnce sync.Once
-	lotColumnsSQL  string
-	lotColumnsErr  error
+	lotWithProcurementPostgres = fmt.Sprintf(lotWithProcurementSQL, participantIDsPostgres)
+	lotWithProcurementSQLite   = fmt.Sprintf(lotWithProcurementSQL, participantIDsSQLite)
 )
+
+const lotWithProcurementSQL = `SELECT lots.id, lots.procurement_id, lots.number, lots.title, lots.service_types, lots.description, %s,
+	procurements.id, procurements.lead_org_id, procurements.title, procurements.reference, procurements.regime,
+	procurements.procedure, procurements.description, procurements.term_years, procurements.extension_years,
+	procurements.estimated_value_pence, procurements.publish_value, procurements.state,
+	procurements.clarification_deadline, procurements.submission_deadline, procurements.evaluation_start,
+	procurements.award_date, procurements.contract_start, procurements.wrapped_key, procurements.key_id,
+	procurements.created_by, procurements.created_at, procurements.updated_at, procurements.published_at,
+	openings.procurement_id, openings.started_by, openings.started_at, openings.confirmed_by, openings.confirmed_at
+	FROM lots
+	LEFT JOIN procurements ON procurements.id = lots.procurement_id AND ?
+	LEFT JOIN openings ON openings.procurement_id = procurements.id
+	WHERE lots.id = ? LIMIT 1`
+
+// lotProcurementRow is a row of lotWithProcurementSQL. The lot's columns are all NOT NULL; the
+// procurement's and the opening's are NULL when their LEFT JOIN finds nothing, so they are
+// scanned into sql.Null values and copied.
+type lotProcurementRow struct {
+	l              Lot
+	participantIDs sql.NullString
+	p              nullProcurement
+	o              nullOpening
+	scan           [35]any // dest's, kept in the row: Scan's arguments escape
+}
+
+type nullProcurement struct {
+	id, leadOrgID, title, reference, regime, procedure, description sql.NullString
+	termYears, extensionYears, estimatedValuePence                  sql.NullInt64
+	publishValue                                                    sql.NullBool
+	state                                                           sql.NullString
+	clarificationDeadline, submissionDeadline, evaluationStart      sql.NullTime
+	awardDate, contractStart                                        sql.NullTime
+	wrappedKey                                                      []byte
+	keyID, createdBy                                                sql.NullString
+	createdAt, updatedAt, publishedAt                               sql.NullTime
+}
+
+type nullOpening struct {
+	procurementID, startedBy sql.NullString
+	startedAt                sql.NullTime
+	confirmedBy              sql.NullString
+	confirmedAt              sql.NullTime
+}
+
+// dest is where Scan puts lotWithProcurementSQL's columns, in their order.
+func (r *lotProcurementRow) dest() []any {
+	l, p, o := &r.l, &r.p, &r.o
+	r.scan = [...]any{&l.ID, &l.ProcurementID, &l.Number, &l.Title, &l.ServiceTypes, &l.Description, &r.participantIDs,
+		&p.id, &p.leadOrgID, &p.title, &p.reference, &p.regime,
+		&p.procedure, &p.description, &p.termYears, &p.extensionYears,
+		&p.estimatedValuePence, &p.publishValue, &p.state,
+		&p.clarificationDeadline, &p.submissionDeadline, &p.evaluationStart,
+		&p.awardDate, &p.contractStart, &p.wrappedKey, &p.keyID,
+		&p.createdBy, &p.createdAt, &p.updatedAt, &p.publishedAt,
+		&o.procurementID, &o.startedBy, &o.startedAt, &o.confirmedBy, &o.confirmedAt}
+	return r.scan[:]
+}
+
+// procurement is the row read when its id is not NULL: every other column but published_at is
+// NOT NULL then.
+func (n *nullProcurement) procurement() Procurement {
+	p := Procurement{ID: n.id.String, LeadOrgID: n.leadOrgID.String, Title: n.title.String, Reference: n.reference.String,
+		Regime: Regime(n.regime.String), Procedure: n.procedure.String, Description: n.description.String,
+		TermYears: int(n.termYears.Int64), ExtensionYears: int(n.extensionYears.Int64),
+		EstimatedValuePence: n.estimatedValuePence.Int64, PublishValue: n.publishValue.Bool, State: State(n.state.String),
+		ClarificationDeadline: n.clarificationDeadline.Time, SubmissionDeadline: n.submissionDeadline.Time,
+		EvaluationStart: n.evaluationStart.Time, AwardDate: n.awardDate.Time, ContractStart: n.contractStart.Time,
+		WrappedKey: n.wrappedKey, KeyID: n.keyID.String, CreatedBy: n.createdBy.String,
+		CreatedAt: n.createdAt.Time, UpdatedAt: n.updatedAt.Time}
+	if n.publishedAt.Valid {
+		at := n.publishedAt.Time
+		p.PublishedAt = &at
+	}
+	return p
+}
+
+// opening is the record, or nil (as joinedOpening's).
+func (n *nullOpening) opening() *Opening {
+	if !n.procurementID.Valid || !n.startedAt.Valid {
+		return nil
+	}
+	o := &Opening{ProcurementID: n.procurementID.String, StartedBy: n.startedBy.String, StartedAt: n.startedAt.Time,
+		ConfirmedBy: n.confirmedBy.String}
+	if n.confirmedAt.Valid {
+		at := n.confirmedAt.Time
+		o.ConfirmedAt = &at
+	}
+	return o
+}
 
 // lotParticipants lists the commissioners a lot covers, by id (none for a lot that does not exist).
 func (s *Store) lotParticipants(ctx context.Context, lotID string) ([]string, error) {
@@ -682,23 +761,35 @@ func (s *Store) questions(ctx context.Context, where string, args ...any) ([]Que
 // RankingQuestions lists a lot's questions in order with what scoring and ranking read
 // (number, kind, section, position, weight and scale), without their text, guidance, word
 // limit or panel: the results page reads every question of a large lot, and each text value
-// read is a string allocated (the text and guidance are the long ones).
+// read is a string allocated (the text and guidance are the long ones). The rows come with
+// their count, so that the slice is made once rather than grown to twice the lot's questions.
 func (s *Store) RankingQuestions(ctx context.Context, lotID string) ([]Question, error) {
-	rows, err := s.q(ctx).Raw(`SELECT id, section_id, position, number, kind, weight_bp, max_score, min_score
+	rows, err := s.q(ctx).Raw(`SELECT id, section_id, position, number, kind, weight_bp, max_score, min_score, COUNT(*) OVER ()
 		FROM questions WHERE lot_id = ? ORDER BY position`, lotID).Rows()
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
+	r := &rankingQuestionRow{q: Question{LotID: lotID}} // one allocation: every field's address is given to Scan
+	q := &r.q
+	dest := [...]any{&q.ID, &q.SectionID, &q.Position, &q.Number, (*string)(&q.Kind), &q.WeightBP, &q.MaxScore, &q.MinScore, &r.n}
 	var out []Question
 	for rows.Next() {
-		out = append(out, Question{LotID: lotID}) // scanned in place, as questions does
-		q := &out[len(out)-1]
-		if err := rows.Scan(&q.ID, &q.SectionID, &q.Position, &q.Number, (*string)(&q.Kind), &q.WeightBP, &q.MaxScore, &q.MinScore); err != nil {
+		if err := rows.Scan(dest[:]...); err != nil {
 			return nil, err
 		}
+		if out == nil {
+			out = make([]Question, 0, r.n)
+		}
+		out = append(out, *q)
 	}
 	return out, rows.Err()
+}
+
+// rankingQuestionRow is a row of RankingQuestions: a question and the count of the rows.
+type rankingQuestionRow struct {
+	q Question
+	n int
 }
 
 // Add inserts any lot-owned row (site, phase, section, question).
