@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"sync"
 
@@ -90,8 +91,17 @@ func InstallMemo(g *gorm.DB) error {
 type Memo struct {
 	mu   sync.Mutex
 	off  bool
-	rows map[string]any
+	rows map[rowKey]any
 	hits int
+}
+
+// rowKey is a key with the acting organisation (scopedKey), kept in parts rather than joined
+// into one string: every lookup built that string anew, and MemoizeEach two for each id. The
+// parts are those of the one string: head is the key up to and with its last "|" ("" when it
+// has none) and tail the rest, so that Memoize's "lots|"+id and MemoizeEach's ("lots", id) are
+// the same key, as the strings were.
+type rowKey struct {
+	head, tail, org string
 }
 
 type memoKey struct{}
@@ -129,7 +139,7 @@ func (m *Memo) disable() {
 }
 
 // get returns the row under key, unless the request has written since.
-func (m *Memo) get(key string) (any, bool) {
+func (m *Memo) get(key rowKey) (any, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.off {
@@ -143,12 +153,12 @@ func (m *Memo) get(key string) (any, bool) {
 }
 
 // put stores a row, unless the request has written since: the row may be older than the write.
-func (m *Memo) put(key string, v any) {
+func (m *Memo) put(key rowKey, v any) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if !m.off {
 		if m.rows == nil {
-			m.rows = map[string]any{}
+			m.rows = map[rowKey]any{}
 		}
 		m.rows[key] = v
 	}
@@ -164,8 +174,8 @@ func Memoize[T any](ctx context.Context, db *gorm.DB, key string, clone func(T) 
 	if m == nil {
 		return load()
 	}
-	key = scopedKey(ctx, key)
-	if v, ok := m.get(key); ok {
+	k := scopedKey(ctx, key)
+	if v, ok := m.get(k); ok {
 		t := v.(T)
 		if clone != nil {
 			t = clone(t)
@@ -180,7 +190,7 @@ func Memoize[T any](ctx context.Context, db *gorm.DB, key string, clone func(T) 
 	if clone != nil {
 		stored = clone(t)
 	}
-	m.put(key, stored)
+	m.put(k, stored)
 	return t, nil
 }
 
@@ -223,9 +233,23 @@ func usableMemo(ctx context.Context, db *gorm.DB) *Memo {
 }
 
 // scopedKey adds the acting organisation to a key: a load scoped by it differs between them.
-func scopedKey(ctx context.Context, key string) string {
+func scopedKey(ctx context.Context, key string) rowKey {
 	org, _ := TenantFrom(ctx)
-	return key + "|org=" + org
+	i := strings.LastIndexByte(key, '|') + 1
+	return rowKey{head: key[:i], tail: key[i:], org: org}
+}
+
+// scopedKeys gives MemoizeEach's key of each id under prefix: scopedKey(ctx, prefix+"|"+id),
+// without joining the strings when id has no "|" of its own.
+func scopedKeys(ctx context.Context, prefix string) func(id string) rowKey {
+	org, _ := TenantFrom(ctx)
+	head := prefix + "|"
+	return func(id string) rowKey {
+		if strings.IndexByte(id, '|') >= 0 {
+			return scopedKey(ctx, head+id)
+		}
+		return rowKey{head: head, tail: id, org: org}
+	}
 }
 
 // inTransaction reports whether db runs its statements in a transaction.
@@ -258,17 +282,28 @@ func MemoizeEach[T any](ctx context.Context, db *gorm.DB, prefix string, ids []s
 		}
 		return load(ids)
 	}
-	key := func(id string) string { return scopedKey(ctx, prefix+"|"+id) }
-	out := make(map[string]T, len(ids))
+	key := scopedKeys(ctx, prefix)
+	// out and missing are made when first needed: a batch answered wholly by load is answered
+	// with load's own map, and one wholly from the memo asks for nothing.
+	var out map[string]T
 	var missing []string
-	for _, id := range ids {
+	for i, id := range ids {
 		if v, ok := m.get(key(id)); ok {
+			if out == nil {
+				out = make(map[string]T, len(ids))
+			}
 			out[id] = v.(T)
 		} else {
+			if missing == nil {
+				missing = make([]string, 0, len(ids)-i)
+			}
 			missing = append(missing, id)
 		}
 	}
 	if len(missing) == 0 {
+		if out == nil {
+			out = map[string]T{}
+		}
 		return out, nil
 	}
 	got, err := load(missing)
@@ -276,8 +311,14 @@ func MemoizeEach[T any](ctx context.Context, db *gorm.DB, prefix string, ids []s
 		return nil, err
 	}
 	for id, v := range got {
-		out[id] = v
 		m.put(key(id), v)
 	}
+	if out == nil {
+		if got == nil {
+			got = map[string]T{}
+		}
+		return got, nil
+	}
+	maps.Copy(out, got)
 	return out, nil
 }
