@@ -97,11 +97,11 @@ func (d *Directory) OrgAndPeopleNames(ctx context.Context, orgIDs, userIDs []str
 // names maps people's ids to their names (Directory.Names), once a request.
 func (s *Store) names(ctx context.Context, ids []string) (map[string]string, error) {
 	return database.MemoizeEach(ctx, s.db, "users.name", distinct(ids), func(ids []string) (map[string]string, error) {
-		out := map[string]string{}
-		var rows []struct{ ID, Name string }
+		rows := make([]struct{ ID, Name string }, 0, len(ids)) // GORM's Scan would make room for 20
 		if err := s.q(ctx).Model(&User{}).Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
 			return nil, fmt.Errorf("names of %v: %w", ids, err)
 		}
+		out := make(map[string]string, len(rows))
 		for _, r := range rows {
 			out[r.ID] = r.Name
 		}
@@ -258,9 +258,19 @@ func (s *Store) people(ctx context.Context, where string, args ...any) ([]Person
 	return out, nil
 }
 
+// distinct is ids without "" and repeats, in their order. A short list is searched rather than
+// given a set: most are a page's few bidders or people, and the set cost more than the search.
 func distinct(ids []string) []string {
-	seen := make(map[string]bool, len(ids))
 	out := make([]string, 0, len(ids))
+	if len(ids) <= 32 {
+		for _, id := range ids {
+			if id != "" && !slices.Contains(out, id) {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		if id != "" && !seen[id] {
 			seen[id] = true
