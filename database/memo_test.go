@@ -274,4 +274,13 @@ func TestMemoKeysAreTheirStrings(t *testing.T) {
 	if v := each(other, "x", "y|z"); v != "loaded x+y|z" || loads != 2 {
 		t.Errorf("for org-b: %q with %d loads; want loaded again", v, loads)
 	}
+	if v, w := each(other, "x|y", "z"), each(ctx, "x|y", "z"); v != "loaded x+y|z" || w != "loaded x|y+z" || loads != 2 {
+		t.Errorf("each organisation's own row from the memo: org-b %q, org-a %q, with %d loads", v, w, loads)
+	}
+	if err := db.Gorm.WithContext(ctx).Exec("DELETE FROM memo_probes WHERE id = ?", "none").Error; err != nil {
+		t.Fatal(err)
+	}
+	if database.Memoised(ctx, db.Gorm, "x|y|z") || database.Memoised(other, db.Gorm, "x|y|z") {
+		t.Error("after a write the memo still holds rows")
+	}
 }
