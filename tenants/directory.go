@@ -258,19 +258,31 @@ func (s *Store) people(ctx context.Context, where string, args ...any) ([]Person
 	return out, nil
 }
 
-// distinct is ids without "" and repeats, in their order. A short list is searched rather than
-// given a set: most are a page's few bidders or people, and the set cost more than the search.
+// distinct is ids without "" and repeats, in their order: ids itself when it has neither (read
+// it, never change it). A short list is searched rather than given a set: most are a page's
+// few bidders or people, and the set cost more than the search.
 func distinct(ids []string) []string {
-	out := make([]string, 0, len(ids))
 	if len(ids) <= 32 {
-		for _, id := range ids {
-			if id != "" && !slices.Contains(out, id) {
+		first := func(i int) bool { return ids[i] != "" && !slices.Contains(ids[:i], ids[i]) }
+		n := 0
+		for i := range ids {
+			if first(i) {
+				n++
+			}
+		}
+		if n == len(ids) {
+			return ids[:n:n]
+		}
+		out := make([]string, 0, n)
+		for i, id := range ids {
+			if first(i) {
 				out = append(out, id)
 			}
 		}
 		return out
 	}
 	seen := make(map[string]bool, len(ids))
+	out := make([]string, 0, len(ids))
 	for _, id := range ids {
 		if id != "" && !seen[id] {
 			seen[id] = true
