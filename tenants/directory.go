@@ -259,35 +259,40 @@ func (s *Store) people(ctx context.Context, where string, args ...any) ([]Person
 }
 
 // distinct is ids without "" and repeats, in their order: ids itself when it has neither (read
-// it, never change it). A short list is searched rather than given a set: most are a page's
-// few bidders or people, and the set cost more than the search.
+// it, never change it). What is kept is searched rather than put in a set while it is short:
+// most lists are a page's few bidders or people (repeated, one a score), and the set cost
+// more than the search.
 func distinct(ids []string) []string {
-	if len(ids) <= 32 {
-		first := func(i int) bool { return ids[i] != "" && !slices.Contains(ids[:i], ids[i]) }
-		n := 0
-		for i := range ids {
-			if first(i) {
-				n++
-			}
-		}
-		if n == len(ids) {
-			return ids[:n:n]
-		}
-		out := make([]string, 0, n)
-		for i, id := range ids {
-			if first(i) {
-				out = append(out, id)
-			}
-		}
-		return out
+	const short = 32
+	k := 0 // ids[:k] has neither "" nor a repeat
+	for k < len(ids) && k < short && ids[k] != "" && !slices.Contains(ids[:k], ids[k]) {
+		k++
 	}
-	seen := make(map[string]bool, len(ids))
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if id != "" && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
+	if k == len(ids) {
+		return ids[:k:k]
+	}
+	out := make([]string, k, len(ids))
+	copy(out, ids[:k])
+	var seen map[string]bool
+	for _, id := range ids[k:] {
+		if id == "" {
+			continue
 		}
+		if seen == nil && len(out) >= short {
+			seen = make(map[string]bool, len(ids))
+			for _, o := range out {
+				seen[o] = true
+			}
+		}
+		if seen != nil {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+		} else if slices.Contains(out, id) {
+			continue
+		}
+		out = append(out, id)
 	}
 	return out
 }

@@ -16,12 +16,24 @@ func TestDistinctKeepsTheFirstOfEachInOrder(t *testing.T) {
 			longWant = append(longWant, fmt.Sprint("id", i))
 		}
 	}
+	// more distinct ids than are searched, before a repeat and after one
+	many, manyWant := []string{}, []string{}
+	for i := range 90 {
+		many = append(many, fmt.Sprint("m", i%45))
+		if i < 45 {
+			manyWant = append(manyWant, fmt.Sprint("m", i))
+		}
+	}
+	repeatFirst := append([]string{"m0", "m0"}, many...)
 	for _, c := range []struct{ in, want []string }{
 		{nil, nil},
 		{[]string{""}, nil},
 		{[]string{"b", "a", "c"}, []string{"b", "a", "c"}},
 		{[]string{"b", "", "a", "b", "c", "a"}, []string{"b", "a", "c"}},
 		{long, longWant},
+		{many, manyWant},
+		{repeatFirst, manyWant},
+		{manyWant, manyWant},
 	} {
 		got := distinct(c.in)
 		if !slices.Equal(got, c.want) || len(got) != len(c.want) {
