@@ -2,6 +2,7 @@ package database
 
 import (
 	"context"
+	"maps"
 	"strings"
 	"sync"
 
@@ -86,12 +87,52 @@ func InstallMemo(g *gorm.DB) error {
 	return g.Use(&memoPlugin{})
 }
 
-// Memo holds the rows one request has loaded, by key.
+// Memo holds the rows one request has loaded, by key, apart for each acting organisation
+// (scopedKey): rows holds those of org, the first to put one (a request has one organisation,
+// so the key need not carry it), and others those of any other.
 type Memo struct {
-	mu   sync.Mutex
-	off  bool
-	rows map[string]any
-	hits int
+	mu     sync.Mutex
+	off    bool
+	org    string
+	rows   map[rowKey]any
+	others map[string]map[rowKey]any
+	hits   int
+}
+
+// rowKey is a key kept in parts rather than joined into one string: every lookup built that
+// string anew, and MemoizeEach two for each id. The parts are those of the one string: head is
+// the key up to and with its last "|" ("" when it has none) and tail the rest, so that
+// Memoize's "lots|"+id and MemoizeEach's ("lots", id) are the same key, as the strings were.
+type rowKey struct {
+	head, tail string
+}
+
+// scoped is a key with the acting organisation.
+type scoped struct {
+	org string
+	key rowKey
+}
+
+// rowsOf is the rows memoised under org (nil if none), made when create and there are none.
+func (m *Memo) rowsOf(org string, create bool) map[rowKey]any {
+	switch {
+	case m.rows == nil:
+		if create {
+			m.org, m.rows = org, map[rowKey]any{}
+		}
+		return m.rows
+	case m.org == org:
+		return m.rows
+	}
+	t := m.others[org]
+	if t == nil && create {
+		if m.others == nil {
+			m.others = map[string]map[rowKey]any{}
+		}
+		t = map[rowKey]any{}
+		m.others[org] = t
+	}
+	return t
 }
 
 type memoKey struct{}
@@ -124,18 +165,18 @@ func (m *Memo) Off() bool {
 
 func (m *Memo) disable() {
 	m.mu.Lock()
-	m.off, m.rows = true, nil
+	m.off, m.rows, m.others = true, nil, nil
 	m.mu.Unlock()
 }
 
 // get returns the row under key, unless the request has written since.
-func (m *Memo) get(key string) (any, bool) {
+func (m *Memo) get(key scoped) (any, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.off {
 		return nil, false
 	}
-	v, ok := m.rows[key]
+	v, ok := m.rowsOf(key.org, false)[key.key]
 	if ok {
 		m.hits++
 	}
@@ -143,14 +184,11 @@ func (m *Memo) get(key string) (any, bool) {
 }
 
 // put stores a row, unless the request has written since: the row may be older than the write.
-func (m *Memo) put(key string, v any) {
+func (m *Memo) put(key scoped, v any) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if !m.off {
-		if m.rows == nil {
-			m.rows = map[string]any{}
-		}
-		m.rows[key] = v
+		m.rowsOf(key.org, true)[key.key] = v
 	}
 }
 
@@ -164,8 +202,8 @@ func Memoize[T any](ctx context.Context, db *gorm.DB, key string, clone func(T) 
 	if m == nil {
 		return load()
 	}
-	key = scopedKey(ctx, key)
-	if v, ok := m.get(key); ok {
+	k := scopedKey(ctx, key)
+	if v, ok := m.get(k); ok {
 		t := v.(T)
 		if clone != nil {
 			t = clone(t)
@@ -180,7 +218,7 @@ func Memoize[T any](ctx context.Context, db *gorm.DB, key string, clone func(T) 
 	if clone != nil {
 		stored = clone(t)
 	}
-	m.put(key, stored)
+	m.put(k, stored)
 	return t, nil
 }
 
@@ -202,7 +240,8 @@ func Memoised(ctx context.Context, db *gorm.DB, key string) bool {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	_, ok := m.rows[scopedKey(ctx, key)]
+	k := scopedKey(ctx, key)
+	_, ok := m.rowsOf(k.org, false)[k.key]
 	return ok && !m.off
 }
 
@@ -223,9 +262,23 @@ func usableMemo(ctx context.Context, db *gorm.DB) *Memo {
 }
 
 // scopedKey adds the acting organisation to a key: a load scoped by it differs between them.
-func scopedKey(ctx context.Context, key string) string {
+func scopedKey(ctx context.Context, key string) scoped {
 	org, _ := TenantFrom(ctx)
-	return key + "|org=" + org
+	i := strings.LastIndexByte(key, '|') + 1
+	return scoped{org: org, key: rowKey{head: key[:i], tail: key[i:]}}
+}
+
+// scopedKeys gives MemoizeEach's key of each id under prefix: scopedKey(ctx, prefix+"|"+id),
+// without joining the strings when id has no "|" of its own.
+func scopedKeys(ctx context.Context, prefix string) func(id string) scoped {
+	org, _ := TenantFrom(ctx)
+	head := prefix + "|"
+	return func(id string) scoped {
+		if strings.IndexByte(id, '|') >= 0 {
+			return scopedKey(ctx, head+id)
+		}
+		return scoped{org: org, key: rowKey{head: head, tail: id}}
+	}
 }
 
 // inTransaction reports whether db runs its statements in a transaction.
@@ -258,17 +311,28 @@ func MemoizeEach[T any](ctx context.Context, db *gorm.DB, prefix string, ids []s
 		}
 		return load(ids)
 	}
-	key := func(id string) string { return scopedKey(ctx, prefix+"|"+id) }
-	out := make(map[string]T, len(ids))
+	key := scopedKeys(ctx, prefix)
+	// out and missing are made when first needed: a batch answered wholly by load is answered
+	// with load's own map, and one wholly from the memo asks for nothing.
+	var out map[string]T
 	var missing []string
-	for _, id := range ids {
+	for i, id := range ids {
 		if v, ok := m.get(key(id)); ok {
+			if out == nil {
+				out = make(map[string]T, len(ids))
+			}
 			out[id] = v.(T)
 		} else {
+			if missing == nil {
+				missing = make([]string, 0, len(ids)-i)
+			}
 			missing = append(missing, id)
 		}
 	}
 	if len(missing) == 0 {
+		if out == nil {
+			out = map[string]T{}
+		}
 		return out, nil
 	}
 	got, err := load(missing)
@@ -276,8 +340,14 @@ func MemoizeEach[T any](ctx context.Context, db *gorm.DB, prefix string, ids []s
 		return nil, err
 	}
 	for id, v := range got {
-		out[id] = v
 		m.put(key(id), v)
 	}
+	if out == nil {
+		if got == nil {
+			got = map[string]T{}
+		}
+		return got, nil
+	}
+	maps.Copy(out, got)
 	return out, nil
 }

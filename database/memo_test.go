@@ -220,3 +220,67 @@ func TestMemoizeEachLoadsOnlyTheMissingIDs(t *testing.T) {
 		t.Errorf("asked the database for %v; want [a b] then [c unknown]", asked)
 	}
 }
+
+// A key is one string however it is given: Memoize's and MemoPut's "prefix|id" is
+// MemoizeEach's (prefix, id), whichever of them holds a "|", and the acting organisation is
+// part of it.
+func TestMemoKeysAreTheirStrings(t *testing.T) {
+	db := memoDB(t)
+	ctx := database.WithMemo(database.WithTenant(context.Background(), "org-a"))
+	loads := 0
+	each := func(ctx context.Context, prefix, id string) string {
+		t.Helper()
+		got, err := database.MemoizeEach(ctx, db.Gorm, prefix, []string{id}, func(ids []string) (map[string]string, error) {
+			loads++
+			return map[string]string{ids[0]: "loaded " + prefix + "+" + ids[0]}, nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got[id]
+	}
+	database.MemoPut(ctx, db.Gorm, "names|a", "put names|a")
+	if v := each(ctx, "names", "a"); v != "put names|a" || loads != 0 {
+		t.Errorf(`MemoizeEach("names", "a") after MemoPut("names|a"): %q with %d loads`, v, loads)
+	}
+	if v := each(ctx, "x|y", "z"); v != "loaded x|y+z" || loads != 1 {
+		t.Fatalf("the first load: %q, %d loads", v, loads)
+	}
+	for _, c := range []struct{ prefix, id string }{{"x", "y|z"}, {"x|y", "z"}} {
+		if v := each(ctx, c.prefix, c.id); v != "loaded x|y+z" || loads != 1 {
+			t.Errorf("MemoizeEach(%q, %q): %q with %d loads; want the row of x|y|z from the memo", c.prefix, c.id, v, loads)
+		}
+	}
+	if !database.Memoised(ctx, db.Gorm, "x|y|z") {
+		t.Error(`"x|y|z" is not memoised after MemoizeEach("x|y", "z")`)
+	}
+	for _, other := range []string{"x|y", "x|y|z|", "x|yz", "xy|z", "|x|y|z", "x||y|z"} {
+		if database.Memoised(ctx, db.Gorm, other) {
+			t.Errorf("%q is memoised: only x|y|z was", other)
+		}
+	}
+	v, err := database.Memoize(ctx, db.Gorm, "x|y|z", nil, func() (string, error) { return "loaded by Memoize", nil })
+	if err != nil || v != "loaded x|y+z" {
+		t.Errorf(`Memoize("x|y|z"): %q, %v; want the row MemoizeEach put`, v, err)
+	}
+	database.MemoPut(ctx, db.Gorm, "whole", "w")
+	if !database.Memoised(ctx, db.Gorm, "whole") || database.Memoised(ctx, db.Gorm, "|whole") {
+		t.Error(`a key without "|" is not itself alone`)
+	}
+	other := database.WithTenant(ctx, "org-b")
+	if database.Memoised(other, db.Gorm, "x|y|z") || database.Memoised(other, db.Gorm, "names|a") {
+		t.Error("another organisation's request sees the rows of org-a")
+	}
+	if v := each(other, "x", "y|z"); v != "loaded x+y|z" || loads != 2 {
+		t.Errorf("for org-b: %q with %d loads; want loaded again", v, loads)
+	}
+	if v, w := each(other, "x|y", "z"), each(ctx, "x|y", "z"); v != "loaded x+y|z" || w != "loaded x|y+z" || loads != 2 {
+		t.Errorf("each organisation's own row from the memo: org-b %q, org-a %q, with %d loads", v, w, loads)
+	}
+	if err := db.Gorm.WithContext(ctx).Exec("DELETE FROM memo_probes WHERE id = ?", "none").Error; err != nil {
+		t.Fatal(err)
+	}
+	if database.Memoised(ctx, db.Gorm, "x|y|z") || database.Memoised(other, db.Gorm, "x|y|z") {
+		t.Error("after a write the memo still holds rows")
+	}
+}

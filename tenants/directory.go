@@ -97,11 +97,11 @@ func (d *Directory) OrgAndPeopleNames(ctx context.Context, orgIDs, userIDs []str
 // names maps people's ids to their names (Directory.Names), once a request.
 func (s *Store) names(ctx context.Context, ids []string) (map[string]string, error) {
 	return database.MemoizeEach(ctx, s.db, "users.name", distinct(ids), func(ids []string) (map[string]string, error) {
-		out := map[string]string{}
-		var rows []struct{ ID, Name string }
+		rows := make([]struct{ ID, Name string }, 0, len(ids)) // GORM's Scan would make room for 20
 		if err := s.q(ctx).Model(&User{}).Select("id, name").Where("id IN ?", ids).Scan(&rows).Error; err != nil {
 			return nil, fmt.Errorf("names of %v: %w", ids, err)
 		}
+		out := make(map[string]string, len(rows))
 		for _, r := range rows {
 			out[r.ID] = r.Name
 		}
@@ -258,14 +258,41 @@ func (s *Store) people(ctx context.Context, where string, args ...any) ([]Person
 	return out, nil
 }
 
+// distinct is ids without "" and repeats, in their order: ids itself when it has neither (read
+// it, never change it). What is kept is searched rather than put in a set while it is short:
+// most lists are a page's few bidders or people (repeated, one a score), and the set cost
+// more than the search.
 func distinct(ids []string) []string {
-	seen := make(map[string]bool, len(ids))
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if id != "" && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
+	const short = 32
+	k := 0 // ids[:k] has neither "" nor a repeat
+	for k < len(ids) && k < short && ids[k] != "" && !slices.Contains(ids[:k], ids[k]) {
+		k++
+	}
+	if k == len(ids) {
+		return ids[:k:k]
+	}
+	out := make([]string, k, len(ids))
+	copy(out, ids[:k])
+	var seen map[string]bool
+	for _, id := range ids[k:] {
+		if id == "" {
+			continue
 		}
+		if seen == nil && len(out) >= short {
+			seen = make(map[string]bool, len(ids))
+			for _, o := range out {
+				seen[o] = true
+			}
+		}
+		if seen != nil {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+		} else if slices.Contains(out, id) {
+			continue
+		}
+		out = append(out, id)
 	}
 	return out
 }

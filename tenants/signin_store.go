@@ -159,11 +159,17 @@ func (s *Store) signIn(ctx context.Context, q *signInQuery, arg string) (signedI
 		}
 		return signedIn{}, apperr.NotFoundf("%s not found", q.what)
 	}
-	var r signedIn
+	// The row is scanned into a signedIn from a pool, then copied out: the one scanned into
+	// escapes (its fields' addresses go to the driver), and every request made one.
+	r := signInRows.Get().(*signedIn)
+	defer func() {
+		*r = signedIn{} // keep nothing of this caller's
+		signInRows.Put(r)
+	}()
 	var dest [16]any // as many as any sign-in's columns: on the stack, not one more allocation
 	d := dest[:0]
 	for _, c := range q.cols {
-		d = append(d, c.dest(&r))
+		d = append(d, c.dest(r))
 	}
 	if err := rows.Scan(d...); err != nil {
 		return signedIn{}, fmt.Errorf("sign-in by %s: read the row: %w", q.what, err)
@@ -171,5 +177,7 @@ func (s *Store) signIn(ctx context.Context, q *signInQuery, arg string) (signedI
 	if err := rows.Close(); err != nil {
 		return signedIn{}, fmt.Errorf("sign-in by %s: %w", q.what, err)
 	}
-	return r, nil
+	return *r, nil
 }
+
+var signInRows = sync.Pool{New: func() any { return new(signedIn) }}

@@ -418,41 +418,61 @@ func (d *Directory) DisplayNames(ctx context.Context, ids []string) (map[string]
 }
 
 // displayNames is DisplayNames of the organisations loaded, each with its successor.
-func (d *Directory) displayNames(ctx context.Context, orgs map[string]orgWithSuccessor) (map[string]string, error) {
+func (d *Directory) displayNames(ctx context.Context, orgs map[string]*orgWithSuccessor) (map[string]string, error) {
 	out := make(map[string]string, len(orgs))
 	if len(orgs) == 0 {
 		return out, nil
 	}
 	// Each organisation comes with its successor: load the successors not loaded yet, and theirs,
 	// until the chains end (a statement per step of the longest chain, none when nobody was
-	// succeeded).
-	all := maps.Clone(orgs)
-	next := map[string]string{}
-	for range len(all) + 8 {
+	// succeeded). The successors are kept beside orgs, not in a copy of it: most requests name
+	// nobody succeeded and need neither.
+	var more map[string]*orgWithSuccessor
+	org := func(id string) (*orgWithSuccessor, bool) {
+		if o, ok := orgs[id]; ok {
+			return o, true
+		}
+		o, ok := more[id]
+		return o, ok
+	}
+	var next map[string]string
+	for range len(orgs) + 8 {
 		var missing []string
-		for id, o := range all {
-			if o.SuccessorOrgID == nil || *o.SuccessorOrgID == "" {
-				continue
-			}
-			next[id] = *o.SuccessorOrgID
-			if _, ok := all[*o.SuccessorOrgID]; !ok {
-				missing = append(missing, *o.SuccessorOrgID)
+		for _, loaded := range [2]map[string]*orgWithSuccessor{orgs, more} {
+			for id, o := range loaded {
+				if o.SuccessorOrgID == nil || *o.SuccessorOrgID == "" {
+					continue
+				}
+				if next == nil {
+					next = map[string]string{}
+				}
+				next[id] = *o.SuccessorOrgID
+				if _, ok := org(*o.SuccessorOrgID); !ok {
+					missing = append(missing, *o.SuccessorOrgID)
+				}
 			}
 		}
 		if len(missing) == 0 {
 			break
 		}
-		more, err := d.s.orgsWithSuccessors(ctx, missing)
+		got, err := d.s.orgsWithSuccessors(ctx, missing)
 		if err != nil {
 			return nil, err
 		}
-		if len(more) == 0 {
+		if len(got) == 0 {
 			break
 		}
-		maps.Copy(all, more)
+		if more == nil {
+			more = make(map[string]*orgWithSuccessor, len(got))
+		}
+		maps.Copy(more, got)
 	}
 	for id, o := range orgs {
-		out[id] = SucceededName(o.Name, all[FinalSuccessor(id, next)].Name)
+		var now string
+		if f, ok := org(FinalSuccessor(id, next)); ok {
+			now = f.Name
+		}
+		out[id] = SucceededName(o.Name, now)
 	}
 	return out, nil
 }

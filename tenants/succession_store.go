@@ -2,7 +2,6 @@ package tenants
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"maps"
 	"slices"
@@ -121,15 +120,17 @@ type orgWithSuccessor struct {
 }
 
 // orgsWithSuccessors loads organisations by id, each with its successor, in one statement (as
-// signing in does), once a request (database.MemoizeEach); unknown ids are left out.
-func (s *Store) orgsWithSuccessors(ctx context.Context, ids []string) (map[string]orgWithSuccessor, error) {
-	return database.MemoizeEach(ctx, s.db, "organisations", distinct(ids), func(ids []string) (map[string]orgWithSuccessor, error) {
+// signing in does), once a request (database.MemoizeEach); unknown ids are left out. The rows
+// are the memo's own, shared by every read of the request: read them, never change them (by
+// pointer, so that neither the memo nor a map of them copies each row).
+func (s *Store) orgsWithSuccessors(ctx context.Context, ids []string) (map[string]*orgWithSuccessor, error) {
+	return database.MemoizeEach(ctx, s.db, "organisations", distinct(ids), func(ids []string) (map[string]*orgWithSuccessor, error) {
 		return s.loadOrgsWithSuccessors(ctx, ids)
 	})
 }
 
 // orgWithSuccessorColumns are an organisation's columns and its successor's id, as
-// scanOrgWithSuccessor reads them; the one argument is SuccessionApplied.
+// orgWithSuccessorDest lists them; the one argument is SuccessionApplied.
 const orgWithSuccessorColumns = `organisations.id, organisations.name, organisations.kind, organisations.ods_code,
 			organisations.created_at, organisations.legal_form, organisations.companies_house_number, organisations.charity_number,
 			organisations.deactivated_at, organisations.suspended_at, organisations.self_registered,
@@ -137,27 +138,31 @@ const orgWithSuccessorColumns = `organisations.id, organisations.name, organisat
 			FROM succession_predecessors JOIN successions ON successions.id = succession_predecessors.succession_id
 			WHERE succession_predecessors.org_id = organisations.id AND successions.state = ? LIMIT 1) AS successor_org_id`
 
-// scanOrgWithSuccessor scans orgWithSuccessorColumns (after the columns of before, if any).
-// By hand, not with GORM's reflective scan: every page and API read that names bidders or
-// participants comes here, and the scan cost more than the query.
-func scanOrgWithSuccessor(rows *sql.Rows, o *orgWithSuccessor, before ...any) error {
-	return rows.Scan(append(before, &o.ID, &o.Name, (*string)(&o.Kind), &o.ODSCode, &o.CreatedAt, (*string)(&o.LegalForm),
-		&o.CompaniesHouseNumber, &o.CharityNumber, &o.DeactivatedAt, &o.SuspendedAt, &o.SelfRegistered, &o.SuccessorOrgID)...)
+// orgWithSuccessorDest is what rows.Scan fills from orgWithSuccessorColumns (after the columns
+// of before, if any) into o. By hand, not with GORM's reflective scan: every page and API read
+// that names bidders or participants comes here, and the scan cost more than the query. One
+// list for every row, scanned into the same o: each scan sets every field (a NULL sets a pointer
+// nil, a value gives it a new one), so each row is copied out of o as it is read.
+func orgWithSuccessorDest(o *orgWithSuccessor, before ...any) []any {
+	return append(before, &o.ID, &o.Name, (*string)(&o.Kind), &o.ODSCode, &o.CreatedAt, (*string)(&o.LegalForm),
+		&o.CompaniesHouseNumber, &o.CharityNumber, &o.DeactivatedAt, &o.SuspendedAt, &o.SelfRegistered, &o.SuccessorOrgID)
 }
 
-func (s *Store) loadOrgsWithSuccessors(ctx context.Context, ids []string) (map[string]orgWithSuccessor, error) {
+func (s *Store) loadOrgsWithSuccessors(ctx context.Context, ids []string) (map[string]*orgWithSuccessor, error) {
 	rows, err := s.q(ctx).Raw(`SELECT `+orgWithSuccessorColumns+` FROM organisations WHERE organisations.id IN ?`, SuccessionApplied, ids).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("organisations %v: %w", ids, err)
 	}
 	defer rows.Close()
-	out := make(map[string]orgWithSuccessor, len(ids))
+	out := make(map[string]*orgWithSuccessor, len(ids))
+	var o orgWithSuccessor
+	dest := orgWithSuccessorDest(&o)
 	for rows.Next() {
-		var o orgWithSuccessor
-		if err := scanOrgWithSuccessor(rows, &o); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("organisations %v: %w", ids, err)
 		}
-		out[o.ID] = o
+		row := o
+		out[row.ID] = &row
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("organisations %v: %w", ids, err)
@@ -168,11 +173,12 @@ func (s *Store) loadOrgsWithSuccessors(ctx context.Context, ids []string) (map[s
 // orgsAndNames loads organisations by id with their successors (as orgsWithSuccessors) and
 // people's names by id (as Directory.Names) in one statement, each once a request: what the
 // request's memo holds is not read again, and when it holds every one of either, only the
-// other is read. Unknown ids are left out.
-func (s *Store) orgsAndNames(ctx context.Context, orgIDs, userIDs []string) (map[string]orgWithSuccessor, map[string]string, error) {
+// other is read. Unknown ids are left out. The organisations are the memo's own, as
+// orgsWithSuccessors's.
+func (s *Store) orgsAndNames(ctx context.Context, orgIDs, userIDs []string) (map[string]*orgWithSuccessor, map[string]string, error) {
 	var names map[string]string
-	orgs, err := database.MemoizeEach(ctx, s.db, "organisations", distinct(orgIDs), func(orgIDs []string) (map[string]orgWithSuccessor, error) {
-		var orgs map[string]orgWithSuccessor
+	orgs, err := database.MemoizeEach(ctx, s.db, "organisations", distinct(orgIDs), func(orgIDs []string) (map[string]*orgWithSuccessor, error) {
+		var orgs map[string]*orgWithSuccessor
 		var err error
 		names, err = database.MemoizeEach(ctx, s.db, "users.name", distinct(userIDs), func(userIDs []string) (map[string]string, error) {
 			var names map[string]string
@@ -196,7 +202,7 @@ func (s *Store) orgsAndNames(ctx context.Context, orgIDs, userIDs []string) (map
 // loadOrgsAndNames is orgsAndNames's statement: the organisations, then the people as rows of
 // the same shape (their own columns of the same types where the organisations' have data,
 // never read), told apart by the first column.
-func (s *Store) loadOrgsAndNames(ctx context.Context, orgIDs, userIDs []string) (map[string]orgWithSuccessor, map[string]string, error) {
+func (s *Store) loadOrgsAndNames(ctx context.Context, orgIDs, userIDs []string) (map[string]*orgWithSuccessor, map[string]string, error) {
 	rows, err := s.q(ctx).Raw(`SELECT 0 AS part, `+orgWithSuccessorColumns+` FROM organisations WHERE organisations.id IN ?
 		UNION ALL
 		SELECT 1, users.id, users.name, '', '', users.created_at, '', '', '', NULL, NULL, users.active, NULL FROM users WHERE users.id IN ?`,
@@ -205,16 +211,18 @@ func (s *Store) loadOrgsAndNames(ctx context.Context, orgIDs, userIDs []string) 
 		return nil, nil, fmt.Errorf("organisations %v and people %v: %w", orgIDs, userIDs, err)
 	}
 	defer rows.Close()
-	orgs := make(map[string]orgWithSuccessor, len(orgIDs))
+	orgs := make(map[string]*orgWithSuccessor, len(orgIDs))
 	names := make(map[string]string, len(userIDs))
 	var part int
+	var o orgWithSuccessor
+	dest := orgWithSuccessorDest(&o, &part)
 	for rows.Next() {
-		var o orgWithSuccessor
-		if err := scanOrgWithSuccessor(rows, &o, &part); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, nil, fmt.Errorf("organisations %v and people %v: %w", orgIDs, userIDs, err)
 		}
 		if part == 0 {
-			orgs[o.ID] = o
+			row := o
+			orgs[row.ID] = &row
 		} else {
 			names[o.ID] = o.Name
 		}
