@@ -79,7 +79,7 @@ func TestSideBySide(t *testing.T) {
 	bin := buildBinary(t)
 	redis := dbtest.StartRedisServer(t)
 	s := startServer(t, map[string]string{"GOLIVE_REDIS_URL": redis.URL()})
-	q := dbtest.CountQueries(t, s.App.DB.Gorm)
+	q := requestCounter(t, s)
 	a := s.App
 	m, err := evaltest.Build(context.Background(), evaltest.Services{DB: a.DB, Tenants: a.Tenants, Lots: a.Lots, Eval: a.Eval}, evaltest.Issue5, "bench")
 	if err != nil {
