@@ -362,7 +362,7 @@ func (h *API) moderation(c *fiber.Ctx) error {
 		out.Bids = append(out.Bids, bj)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return encodeJSON(c, &out)
+	return web.EncodeJSON(c, &out)
 }
 
 func (h *API) recordConsensus(c *fiber.Ctx) error {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"golive/web"
 )
 
 // encodeJSON's answer must be c.JSON's, byte for byte, for every moderation answer: values
@@ -19,7 +21,7 @@ func TestEncodeJSONWritesCJSONsBytes(t *testing.T) {
 	var v ModerationJSON
 	app := fiber.New()
 	app.Get("/c", func(c *fiber.Ctx) error { return c.JSON(&v) })
-	app.Get("/e", func(c *fiber.Ctx) error { return encodeJSON(c, &v) })
+	app.Get("/e", func(c *fiber.Ctx) error { return web.EncodeJSON(c, &v) })
 	get := func(path string) (int, string, string) {
 		resp, err := app.Test(httptest.NewRequest("GET", path, nil), -1)
 		if err != nil {

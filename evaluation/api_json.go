@@ -1,37 +1,10 @@
 package evaluation
 
 import (
-	"bytes"
-	"encoding/json"
 	"strconv"
-	"sync"
-
-	"github.com/gofiber/fiber/v2"
 
 	"golive/web"
 )
-
-// encodeBuffers are the buffers encodeJSON writes bodies into, kept between requests.
-var encodeBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// encodeJSON answers as c.JSON(v) does, with encoding/json itself, but writes the body into a
-// buffer kept between requests and copies it into the response's own (which fasthttp keeps):
-// json.Marshal returns a new copy of every body, which c.JSON keeps as the response's. An
-// Encoder writes Marshal's bytes and a newline, which is left out.
-func encodeJSON(c *fiber.Ctx, v any) error {
-	buf := encodeBuffers.Get().(*bytes.Buffer)
-	buf.Reset()
-	if err := json.NewEncoder(buf).Encode(v); err != nil {
-		encodeBuffers.Put(buf)
-		return err
-	}
-	c.Response().SetBody(bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}))
-	c.Response().Header.SetContentType(fiber.MIMEApplicationJSON)
-	if buf.Cap() <= 1<<20 { // a rare huge body is not kept
-		encodeBuffers.Put(buf)
-	}
-	return nil
-}
 
 // The results answer is written by hand rather than by encoding/json's reflection: it is read
 // on every results page, and for a large lot (8 bidders, 60 questions) it is hundreds of

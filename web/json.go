@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"sync"
 	"time"
@@ -88,4 +89,25 @@ func AppendJSONStrings(b []byte, list []string) []byte {
 		b = AppendJSONString(b, s)
 	}
 	return append(b, ']')
+}
+
+// EncodeJSON answers as c.JSON(v) does, with encoding/json itself, for a body that does not
+// write its own: into one of JSON's buffers kept between requests, then copied into the
+// response's own, rather than into the new copy json.Marshal returns for every body. An
+// Encoder writes Marshal's bytes and a newline, which is left out.
+func EncodeJSON(c *fiber.Ctx, v any) error {
+	p := jsonBuffers.Get().(*[]byte)
+	buf := bytes.NewBuffer((*p)[:0])
+	if err := json.NewEncoder(buf).Encode(v); err != nil {
+		jsonBuffers.Put(p)
+		return err
+	}
+	b := buf.Bytes()
+	c.Response().SetBody(bytes.TrimSuffix(b, []byte{'\n'}))
+	c.Response().Header.SetContentType(fiber.MIMEApplicationJSON)
+	if cap(b) <= 1<<20 { // a rare huge body is not kept
+		*p = b
+		jsonBuffers.Put(p)
+	}
+	return nil
 }
