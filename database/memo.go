@@ -78,9 +78,15 @@ func mayWrite(sql string) bool {
 	return len(s) < 6 || !strings.EqualFold(s[:6], "select")
 }
 
-// InstallMemo registers the callbacks that keep memos from serving stale rows on g: Open and
-// OpenSQLiteFile call it; a *gorm.DB without it is never memoised.
+// InstallMemo registers the callbacks that keep memos from serving stale rows on g, and the
+// list of g's Read observers (empty until a test adds one): Open and OpenSQLiteFile call it; a
+// *gorm.DB without it is never memoised.
 func InstallMemo(g *gorm.DB) error {
+	if _, ok := g.Config.Plugins[readsPluginName]; !ok {
+		if err := g.Use(&readsPlugin{}); err != nil {
+			return err
+		}
+	}
 	if _, ok := g.Config.Plugins[memoPluginName]; ok {
 		return nil
 	}

@@ -38,6 +38,16 @@ func Tenant(ctx context.Context, column string) func(*gorm.DB) *gorm.DB {
 	}
 }
 
+// TenantArg is the acting organisation as an argument of a statement written out whole (a
+// Read), which Tenant cannot scope: it fails as Tenant does when there is none.
+func TenantArg(ctx context.Context) (string, error) {
+	id, ok := TenantFrom(ctx)
+	if !ok {
+		return "", ErrNoTenant
+	}
+	return id, nil
+}
+
 // Tx runs fn in one transaction.
 func (d *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	return d.Gorm.WithContext(ctx).Transaction(fn)

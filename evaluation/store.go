@@ -314,6 +314,13 @@ func (s *Store) ScoresOf(ctx context.Context, lotID, userID string) ([]Individua
 // carry no time). A mark is evaluator:bidder:score:passed:length:rationale, the rationale's
 // length in bytes (it may hold anything), the next mark following it directly; NULL when
 // there is no mark.
+var (
+	moderationMarksSQLite = database.NewRead(moderationMarksHead + "group_concat" + moderationMark +
+		"length(CAST(COALESCE(s.rationale,'') AS BLOB))" + moderationMarksTail)
+	moderationMarksPostgres = database.NewRead(moderationMarksHead + "string_agg" + moderationMark +
+		"octet_length(COALESCE(s.rationale,''))" + moderationMarksTail)
+)
+
 const (
 	moderationMarksHead = `SELECT 0,c.recorded_by,c.bidder_org_id,c.score,c.passed,c.rationale,c.recorded_at,COUNT(*) OVER ()
 FROM consensus_scores c WHERE c.lot_id=? AND c.question_id=?
@@ -325,10 +332,6 @@ CASE WHEN s.passed IS NULL THEN '' WHEN s.passed THEN '1' ELSE '0' END||':'||CAS
 FROM moderations m LEFT JOIN scores s ON s.lot_id=m.lot_id AND s.question_id=m.question_id
 WHERE m.lot_id=? AND m.question_id=? GROUP BY m.lot_id,m.question_id
 ORDER BY 1,3,2`
-	moderationMarksSQLite = moderationMarksHead + "group_concat" + moderationMark +
-		"length(CAST(COALESCE(s.rationale,'') AS BLOB))" + moderationMarksTail
-	moderationMarksPostgres = moderationMarksHead + "string_agg" + moderationMark +
-		"octet_length(COALESCE(s.rationale,''))" + moderationMarksTail
 )
 
 // ModerationMarks reports whether moderation of a question of a lot has started and, if it
@@ -345,7 +348,7 @@ func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (
 	if s.db.Dialector.Name() == "postgres" {
 		query = moderationMarksPostgres
 	}
-	rows, err := s.q(ctx).Raw(query, lotID, questionID, lotID, questionID).Rows()
+	rows, err := query.Query(ctx, s.db, lotID, questionID, lotID, questionID)
 	if err != nil {
 		return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
 	}
@@ -592,6 +595,15 @@ func cloneLotRecords(r lotRecords) lotRecords {
 	return lotRecords{database.ClonePtr(r.evaluation), database.ClonePtr(r.opening), database.ClonePtr(r.settings)}
 }
 
+// lotRecordsRead is lotRecords' statement, in the order of its Scan.
+var lotRecordsRead = database.NewRead(`SELECT le.lot_id, le.procurement_id, le.quality_moderated_at, le.quality_moderated_by,
+	po.lot_id, po.procurement_id, po.opened_by, po.opened_at,
+	st.lot_id, st.price_formula, st.set_by, st.set_at
+	FROM (SELECT CAST(? AS TEXT) AS id) k
+	LEFT JOIN lot_evaluations le ON le.lot_id = k.id
+	LEFT JOIN price_openings po ON po.lot_id = k.id
+	LEFT JOIN lot_evaluation_settings st ON st.lot_id = k.id`)
+
 func (s *Store) lotRecords(ctx context.Context, lotID string) (lotRecords, error) {
 	return database.Memoize(ctx, s.db, "lot_records|"+lotID, cloneLotRecords, func() (lotRecords, error) {
 		var row struct {
@@ -602,14 +614,19 @@ func (s *Store) lotRecords(ctx context.Context, lotID string) (lotRecords, error
 			StLotID, StPriceFormula, StSetBy               *string
 			StSetAt                                        *time.Time
 		}
-		err := s.q(ctx).Raw(`SELECT le.lot_id AS le_lot_id, le.procurement_id AS le_procurement_id,
-			le.quality_moderated_at AS le_quality_moderated_at, le.quality_moderated_by AS le_quality_moderated_by,
-			po.lot_id AS po_lot_id, po.procurement_id AS po_procurement_id, po.opened_by AS po_opened_by, po.opened_at AS po_opened_at,
-			st.lot_id AS st_lot_id, st.price_formula AS st_price_formula, st.set_by AS st_set_by, st.set_at AS st_set_at
-			FROM (SELECT CAST(? AS TEXT) AS id) k
-			LEFT JOIN lot_evaluations le ON le.lot_id = k.id
-			LEFT JOIN price_openings po ON po.lot_id = k.id
-			LEFT JOIN lot_evaluation_settings st ON st.lot_id = k.id`, lotID).Scan(&row).Error
+		rows, err := lotRecordsRead.Query(ctx, s.db, lotID)
+		if err != nil {
+			return lotRecords{}, fmt.Errorf("evaluation records of %s: %w", lotID, err)
+		}
+		defer rows.Close()
+		if rows.Next() { // one row always: the lot's id, LEFT JOINed
+			err = rows.Scan(&row.LeLotID, &row.LeProcurementID, &row.LeQualityModeratedAt, &row.LeQualityModeratedBy,
+				&row.PoLotID, &row.PoProcurementID, &row.PoOpenedBy, &row.PoOpenedAt,
+				&row.StLotID, &row.StPriceFormula, &row.StSetBy, &row.StSetAt)
+		}
+		if err == nil {
+			err = cmp.Or(rows.Err(), rows.Close())
+		}
 		if err != nil {
 			return lotRecords{}, fmt.Errorf("evaluation records of %s: %w", lotID, err)
 		}

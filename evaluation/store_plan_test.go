@@ -27,7 +27,7 @@ func TestModerationMarksFindsAQuestionsMarksByTheirIndex(t *testing.T) {
 				return err
 			}
 		}
-		rows, err := tx.Raw(explain+query, "lot", "question", "lot", "question").Rows()
+		rows, err := tx.Statement.ConnPool.QueryContext(ctx, explain+query.SQL(tx), "lot", "question", "lot", "question")
 		if err != nil {
 			return err
 		}

@@ -213,7 +213,7 @@ func (s *Store) lotBids(ctx context.Context, procurementID, lotID string, withPr
 	if withPrice {
 		q = lotBidsWithPriceSQL
 	}
-	rows, err := s.q(ctx).Raw(q, procurementID, lotID).Rows()
+	rows, err := q.Query(ctx, s.db, procurementID, lotID)
 	if err != nil {
 		return nil, err
 	}
@@ -243,13 +243,13 @@ func (s *Store) lotBids(ctx context.Context, procurementID, lotID string, withPr
 }
 
 // lotBids' statements; their columns are in submissionRow.dest's order.
-const (
-	lotBidsSQL = `SELECT id, bidder_org_id, version, state, partners, content_sha256, needs_reconfirm,
+var (
+	lotBidsSQL = database.NewRead(`SELECT id, bidder_org_id, version, state, partners, content_sha256, needs_reconfirm,
 		created_by, created_at, updated_at, submitted_by, submitted_at, COUNT(*) OVER ()
-		FROM submissions WHERE procurement_id = ? AND lot_id = ? ORDER BY bidder_org_id, version`
-	lotBidsWithPriceSQL = `SELECT id, bidder_org_id, version, state, partners, content_sha256, needs_reconfirm,
+		FROM submissions WHERE procurement_id = ? AND lot_id = ? ORDER BY bidder_org_id, version`)
+	lotBidsWithPriceSQL = database.NewRead(`SELECT id, bidder_org_id, version, state, partners, content_sha256, needs_reconfirm,
 		created_by, created_at, updated_at, submitted_by, submitted_at, COUNT(*) OVER (), price_sealed
-		FROM submissions WHERE procurement_id = ? AND lot_id = ? ORDER BY bidder_org_id, version`
+		FROM submissions WHERE procurement_id = ? AND lot_id = ? ORDER BY bidder_org_id, version`)
 )
 
 // submissionRow is a row of lotBids' statements: a submission and the count of the rows.

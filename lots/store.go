@@ -526,7 +526,7 @@ func (s *Store) lotWithProcurement(ctx context.Context, id string) (Lot, Procure
 		p, err := s.Procurement(ctx, l.ProcurementID)
 		return l, p, err
 	}
-	visible, err := participation(ctx, s.db)
+	org, err := database.TenantArg(ctx)
 	if err != nil {
 		return Lot{}, Procurement{}, fmt.Errorf("load lot %s: %w", id, err)
 	}
@@ -534,7 +534,7 @@ func (s *Store) lotWithProcurement(ctx context.Context, id string) (Lot, Procure
 	if s.db.Dialector.Name() == "postgres" {
 		q = lotWithProcurementPostgres
 	}
-	rows, err := s.q(ctx).Raw(q, visible, id).Rows()
+	rows, err := q.Query(ctx, s.db, org, id)
 	if err != nil {
 		return Lot{}, Procurement{}, fmt.Errorf("load lot %s with its procurement: %w", id, err)
 	}
@@ -566,10 +566,12 @@ func (s *Store) lotWithProcurement(ctx context.Context, id string) (Lot, Procure
 
 // lotWithProcurement's statement, written once for each dialect (the participants' aggregate
 // differs): GORM built the statement again on every call, a byte at a time, and allocated a
-// slice of twenty rows to scan one into. Its columns are in lotProcurementRow.dest's order.
+// slice of twenty rows to scan one into. Its columns are in lotProcurementRow.dest's order. The
+// procurement is joined only when the acting organisation takes part in it, as participation
+// scopes every other read of a procurement.
 var (
-	lotWithProcurementPostgres = fmt.Sprintf(lotWithProcurementSQL, participantIDsPostgres)
-	lotWithProcurementSQLite   = fmt.Sprintf(lotWithProcurementSQL, participantIDsSQLite)
+	lotWithProcurementPostgres = database.NewRead(fmt.Sprintf(lotWithProcurementSQL, participantIDsPostgres))
+	lotWithProcurementSQLite   = database.NewRead(fmt.Sprintf(lotWithProcurementSQL, participantIDsSQLite))
 )
 
 const lotWithProcurementSQL = `SELECT lots.id, lots.procurement_id, lots.number, lots.title, lots.service_types, lots.description, %s,
@@ -581,7 +583,8 @@ const lotWithProcurementSQL = `SELECT lots.id, lots.procurement_id, lots.number,
 	procurements.created_by, procurements.created_at, procurements.updated_at, procurements.published_at,
 	openings.procurement_id, openings.started_by, openings.started_at, openings.confirmed_by, openings.confirmed_at
 	FROM lots
-	LEFT JOIN procurements ON procurements.id = lots.procurement_id AND ?
+	LEFT JOIN procurements ON procurements.id = lots.procurement_id
+		AND procurements.id IN (SELECT procurement_id FROM participants WHERE org_id = ?)
 	LEFT JOIN openings ON openings.procurement_id = procurements.id
 	WHERE lots.id = ? LIMIT 1`
 
@@ -706,7 +709,7 @@ func (s *Store) Phases(ctx context.Context, lotID string) ([]Phase, error) {
 // Sections lists a lot's questionnaire sections by position, scanned by hand as questions
 // are: every results page reads them.
 func (s *Store) Sections(ctx context.Context, lotID string) ([]Section, error) {
-	rows, err := s.q(ctx).Raw(`SELECT id, position, title FROM sections WHERE lot_id = ? ORDER BY position`, lotID).Rows()
+	rows, err := sectionsOfLot.Query(ctx, s.db, lotID)
 	if err != nil {
 		return nil, err
 	}
@@ -722,14 +725,16 @@ func (s *Store) Sections(ctx context.Context, lotID string) ([]Section, error) {
 	return out, rows.Err()
 }
 
+var sectionsOfLot = database.NewRead(`SELECT id, position, title FROM sections WHERE lot_id = ? ORDER BY position`)
+
 // Questions lists a lot's questions in order.
 func (s *Store) Questions(ctx context.Context, lotID string) ([]Question, error) {
-	return s.questions(ctx, "lot_id = ? ORDER BY position", lotID)
+	return s.questions(ctx, questionsOfLot, lotID)
 }
 
 // question loads one question of a lot: gorm.ErrRecordNotFound when the lot has no such question.
 func (s *Store) question(ctx context.Context, lotID, questionID string) (Question, error) {
-	qs, err := s.questions(ctx, "lot_id = ? AND id = ? LIMIT 1", lotID, questionID)
+	qs, err := s.questions(ctx, questionOfLot, lotID, questionID)
 	if err != nil || len(qs) == 0 {
 		return Question{}, cmp.Or(err, gorm.ErrRecordNotFound)
 	}
@@ -739,9 +744,8 @@ func (s *Store) question(ctx context.Context, lotID, questionID string) (Questio
 // questions reads questions with rows.Scan into their fields: every results and moderation
 // read loads a lot's questions (60 or more in a large lot), and GORM's reflective scan into
 // structs cost more than the query. The columns are all NOT NULL.
-func (s *Store) questions(ctx context.Context, where string, args ...any) ([]Question, error) {
-	rows, err := s.q(ctx).Raw(`SELECT id, lot_id, section_id, position, number, text, guidance, kind, weight_bp,
-		max_score, min_score, word_limit, panel FROM questions WHERE `+where, args...).Rows()
+func (s *Store) questions(ctx context.Context, read *database.Read, args ...any) ([]Question, error) {
+	rows, err := read.Query(ctx, s.db, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -758,14 +762,23 @@ func (s *Store) questions(ctx context.Context, where string, args ...any) ([]Que
 	return out, rows.Err()
 }
 
+const questionColumns = `SELECT id, lot_id, section_id, position, number, text, guidance, kind, weight_bp,
+		max_score, min_score, word_limit, panel FROM questions WHERE `
+
+var (
+	questionsOfLot   = database.NewRead(questionColumns + `lot_id = ? ORDER BY position`)
+	questionOfLot    = database.NewRead(questionColumns + `lot_id = ? AND id = ? LIMIT 1`)
+	rankingQuestions = database.NewRead(`SELECT id, section_id, position, number, kind, weight_bp, max_score, min_score, COUNT(*) OVER ()
+		FROM questions WHERE lot_id = ? ORDER BY position`)
+)
+
 // RankingQuestions lists a lot's questions in order with what scoring and ranking read
 // (number, kind, section, position, weight and scale), without their text, guidance, word
 // limit or panel: the results page reads every question of a large lot, and each text value
 // read is a string allocated (the text and guidance are the long ones). The rows come with
 // their count, so that the slice is made once rather than grown to twice the lot's questions.
 func (s *Store) RankingQuestions(ctx context.Context, lotID string) ([]Question, error) {
-	rows, err := s.q(ctx).Raw(`SELECT id, section_id, position, number, kind, weight_bp, max_score, min_score, COUNT(*) OVER ()
-		FROM questions WHERE lot_id = ? ORDER BY position`, lotID).Rows()
+	rows, err := rankingQuestions.Query(ctx, s.db, lotID)
 	if err != nil {
 		return nil, err
 	}

@@ -149,7 +149,13 @@ func orgWithSuccessorDest(o *orgWithSuccessor, before ...any) []any {
 }
 
 func (s *Store) loadOrgsWithSuccessors(ctx context.Context, ids []string) (map[string]*orgWithSuccessor, error) {
-	rows, err := s.q(ctx).Raw(`SELECT `+orgWithSuccessorColumns+` FROM organisations WHERE organisations.id IN ?`, SuccessionApplied, ids).Rows()
+	args := make([]any, 0, 1+len(ids))
+	args = append(args, SuccessionApplied)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := database.QueryText(ctx, s.db, database.Bind(s.db, `SELECT `+orgWithSuccessorColumns+
+		` FROM organisations WHERE organisations.id IN (`+database.List(len(ids))+`)`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("organisations %v: %w", ids, err)
 	}
@@ -203,10 +209,19 @@ func (s *Store) orgsAndNames(ctx context.Context, orgIDs, userIDs []string) (map
 // the same shape (their own columns of the same types where the organisations' have data,
 // never read), told apart by the first column.
 func (s *Store) loadOrgsAndNames(ctx context.Context, orgIDs, userIDs []string) (map[string]*orgWithSuccessor, map[string]string, error) {
-	rows, err := s.q(ctx).Raw(`SELECT 0 AS part, `+orgWithSuccessorColumns+` FROM organisations WHERE organisations.id IN ?
+	args := make([]any, 0, 1+len(orgIDs)+len(userIDs))
+	args = append(args, SuccessionApplied)
+	for _, id := range orgIDs {
+		args = append(args, id)
+	}
+	for _, id := range userIDs {
+		args = append(args, id)
+	}
+	rows, err := database.QueryText(ctx, s.db, database.Bind(s.db, `SELECT 0 AS part, `+orgWithSuccessorColumns+
+		` FROM organisations WHERE organisations.id IN (`+database.List(len(orgIDs))+`)
 		UNION ALL
-		SELECT 1, users.id, users.name, '', '', users.created_at, '', '', '', NULL, NULL, users.active, NULL FROM users WHERE users.id IN ?`,
-		SuccessionApplied, orgIDs, userIDs).Rows()
+		SELECT 1, users.id, users.name, '', '', users.created_at, '', '', '', NULL, NULL, users.active, NULL FROM users WHERE users.id IN (`+
+		database.List(len(userIDs))+`)`), args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("organisations %v and people %v: %w", orgIDs, userIDs, err)
 	}

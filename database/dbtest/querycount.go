@@ -7,10 +7,12 @@ import (
 	"testing"
 
 	"gorm.io/gorm"
+
+	"golive/database"
 )
 
 // QueryCounter counts the SQL statements GORM runs on one *gorm.DB (and every session made from
-// it): queries, inserts, updates, deletes, Raw/Exec and Row/Rows. Reset it before a request
+// it): queries, inserts, updates, deletes, Raw/Exec and Row/Rows, and the database.Reads run on it. Reset it before a request
 // and read Count after, to see how many statements the request ran. Statements run on the same
 // database by anything else at the same time (the worker) are counted too; QueriesFor measures
 // a request more than once and keeps the fewest for that reason.
@@ -34,21 +36,11 @@ func CountQueries(t testing.TB, db *gorm.DB) *QueryCounter {
 		if db.DryRun || db.Error != nil && db.Statement.SQL.Len() == 0 {
 			return // a subquery built into another statement (GORM dry-runs it), or one never sent
 		}
-		sql := db.Statement.SQL.String()
-		if c.ignored(sql) {
-			return
-		}
-		c.n.Add(1)
-		var explained string
-		if c.explain.Load() {
-			explained = db.Dialector.Explain(sql, db.Statement.Vars...)
-		}
-		c.mu.Lock()
-		c.sql = append(c.sql, sql)
-		if explained != "" {
-			c.explained = append(c.explained, explained)
-		}
-		c.mu.Unlock()
+		c.saw(db, db.Statement.SQL.String(), db.Statement.Vars)
+	}
+	// The statements stores run as database.Reads, without GORM's callbacks.
+	if err := database.ObserveReads(db, func(db *gorm.DB, sql string, args []any, _ error) { c.saw(db, sql, args) }); err != nil {
+		t.Fatalf("register the query counter: %v", err)
 	}
 	cb := db.Callback()
 	for _, err := range []error{
@@ -64,6 +56,23 @@ func CountQueries(t testing.TB, db *gorm.DB) *QueryCounter {
 		}
 	}
 	return c
+}
+
+func (c *QueryCounter) saw(db *gorm.DB, sql string, vars []any) {
+	if c.ignored(sql) {
+		return
+	}
+	c.n.Add(1)
+	var explained string
+	if c.explain.Load() {
+		explained = db.Dialector.Explain(sql, vars...)
+	}
+	c.mu.Lock()
+	c.sql = append(c.sql, sql)
+	if explained != "" {
+		c.explained = append(c.explained, explained)
+	}
+	c.mu.Unlock()
 }
 
 // Ignore leaves out of the count every statement whose SQL is sql: one a process runs on its
