@@ -2,6 +2,7 @@ package lots_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -215,5 +216,9 @@ func TestLotWithProcurementIsLotThenProcurementInOneStatement(t *testing.T) {
 	}
 	if _, _, err := r.LotWithProcurement(lctx, uuid.Must(uuid.NewV7()).String()); !apperr.IsKind(err, apperr.NotFound) || err.Error() != "Lot not found" {
 		t.Errorf("a lot that does not exist: %v", err)
+	}
+	// Without an acting organisation the read fails, never reading every tenant's procurement.
+	if _, _, err := r.LotWithProcurement(context.Background(), l.ID); !errors.Is(err, database.ErrNoTenant) {
+		t.Errorf("without an organisation: %v, want ErrNoTenant", err)
 	}
 }
