@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 )
 
@@ -46,31 +47,90 @@ func (r *Read) SQL(db *gorm.DB) string {
 	return q
 }
 
-// Query runs r with args in db's connection, or its transaction when db is one, and tells the
-// observers of db (a test's query counter) as GORM's callbacks tell them of every other
-// statement.
-func (r *Read) Query(ctx context.Context, db *gorm.DB, args ...any) (*sql.Rows, error) {
-	return query(ctx, db, r.SQL(db), args)
+// A Row is the row a Read's callback scans: database/sql's on SQLite and in a transaction, pgx's
+// own on PostgreSQL.
+type Row interface {
+	Scan(dest ...any) error
 }
 
-// QueryText runs q, a SELECT already written for db's dialect (Placeholders), as Query runs a
-// Read: for a statement whose text depends on how many arguments an IN list has.
-func QueryText(ctx context.Context, db *gorm.DB, q string, args ...any) (*sql.Rows, error) {
+// Each runs r with args in db's connection, or its transaction when db is one, and calls row
+// for each row, which scans it; an error from row stops the read and is returned. The
+// observers of db (a test's query counter) are told of it as GORM's callbacks tell them of
+// every other statement.
+//
+// Out of a transaction on PostgreSQL the statement runs on the pgx connection underneath
+// database/sql (sql.Conn.Raw): database/sql's scan of a row through the pgx driver (a value
+// converted, then converted again, and per statement a decoder made for each column) was a
+// tenth of the CPU of a request of a few statements, where pgx's own scan plans are kept with
+// the prepared statement.
+func (r *Read) Each(ctx context.Context, db *gorm.DB, args []any, row func(Row) error) error {
+	return each(ctx, db, r.SQL(db), args, row)
+}
+
+// EachText runs q, a SELECT already written for db's dialect (Bind), as Each runs a Read: for
+// a statement whose text depends on how many arguments an IN list has.
+func EachText(ctx context.Context, db *gorm.DB, q string, args []any, row func(Row) error) error {
 	if mayWrite(q) {
-		return nil, fmt.Errorf("database.QueryText: not a SELECT: %.60q", q)
+		return fmt.Errorf("database.EachText: not a SELECT: %.60q", q)
 	}
-	return query(ctx, db, q, args)
+	return each(ctx, db, q, args, row)
 }
 
-func query(ctx context.Context, db *gorm.DB, q string, args []any) (*sql.Rows, error) {
+// pgxConn is what the PostgreSQL driver's connection gives (pgx's stdlib.Conn).
+type pgxConn interface {
+	Conn() *pgx.Conn
+}
+
+func each(ctx context.Context, db *gorm.DB, q string, args []any, row func(Row) error) error {
 	if db.Error != nil {
-		return nil, db.Error
+		return db.Error
+	}
+	if pool, ok := db.Statement.ConnPool.(*sql.DB); ok && db.Dialector.Name() == "postgres" {
+		conn, err := pool.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		return conn.Raw(func(driverConn any) error {
+			c, ok := driverConn.(pgxConn)
+			if !ok {
+				return fmt.Errorf("database: a PostgreSQL connection of type %T, not pgx's", driverConn)
+			}
+			rows, err := c.Conn().Query(ctx, q, args...)
+			observe(db, q, args, err)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				if err := row(rows); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
+		})
 	}
 	rows, err := db.Statement.ConnPool.QueryContext(ctx, q, args...)
+	observe(db, q, args, err)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+func observe(db *gorm.DB, q string, args []any, err error) {
 	if o, ok := db.Config.Plugins[readsPluginName].(*readsPlugin); ok {
 		o.saw(db, q, args, err)
 	}
-	return rows, err
 }
 
 // Bind writes q's ? placeholders for db's dialect, for a statement whose text depends on its

@@ -348,11 +348,6 @@ func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (
 	if s.db.Dialector.Name() == "postgres" {
 		query = moderationMarksPostgres
 	}
-	rows, err := query.Query(ctx, s.db, lotID, questionID, lotID, questionID)
-	if err != nil {
-		return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
-	}
-	defer rows.Close()
 	started := false
 	var (
 		marks   []IndividualScore
@@ -367,9 +362,9 @@ func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (
 		at                      sql.NullTime
 		n                       int64
 	)
-	for rows.Next() {
-		if err := rows.Scan(&part, &user, &bidder, &score, &passed, &rationale, &at, &n); err != nil {
-			return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
+	err := query.Each(ctx, s.db, []any{lotID, questionID, lotID, questionID}, func(row database.Row) error {
+		if err := row.Scan(&part, &user, &bidder, &score, &passed, &rationale, &at, &n); err != nil {
+			return err
 		}
 		if part == 0 {
 			if cons == nil {
@@ -379,14 +374,14 @@ func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (
 			cons = append(cons, Consensus{LotID: lotID, QuestionID: questionID, BidderOrgID: bidder.String,
 				Score: keepNull(&scores, int(score.Int64), score.Valid), Passed: keepNull(&results, passed.Bool, passed.Valid),
 				Rationale: rationale.String, RecordedBy: user.String, RecordedAt: at.Time})
-			continue
+			return nil
 		}
 		started = true
-		if marks, err = readMarks(lotID, questionID, rationale.String, int(n)); err != nil {
-			return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
-		}
-	}
-	if err := rows.Err(); err != nil {
+		var err error
+		marks, err = readMarks(lotID, questionID, rationale.String, int(n))
+		return err
+	})
+	if err != nil {
 		return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
 	}
 	return started, marks, cons, nil
@@ -614,19 +609,12 @@ func (s *Store) lotRecords(ctx context.Context, lotID string) (lotRecords, error
 			StLotID, StPriceFormula, StSetBy               *string
 			StSetAt                                        *time.Time
 		}
-		rows, err := lotRecordsRead.Query(ctx, s.db, lotID)
-		if err != nil {
-			return lotRecords{}, fmt.Errorf("evaluation records of %s: %w", lotID, err)
-		}
-		defer rows.Close()
-		if rows.Next() { // one row always: the lot's id, LEFT JOINed
-			err = rows.Scan(&row.LeLotID, &row.LeProcurementID, &row.LeQualityModeratedAt, &row.LeQualityModeratedBy,
+		// One row always: the lot's id, LEFT JOINed.
+		err := lotRecordsRead.Each(ctx, s.db, []any{lotID}, func(r database.Row) error {
+			return r.Scan(&row.LeLotID, &row.LeProcurementID, &row.LeQualityModeratedAt, &row.LeQualityModeratedBy,
 				&row.PoLotID, &row.PoProcurementID, &row.PoOpenedBy, &row.PoOpenedAt,
 				&row.StLotID, &row.StPriceFormula, &row.StSetBy, &row.StSetAt)
-		}
-		if err == nil {
-			err = cmp.Or(rows.Err(), rows.Close())
-		}
+		})
 		if err != nil {
 			return lotRecords{}, fmt.Errorf("evaluation records of %s: %w", lotID, err)
 		}

@@ -213,17 +213,12 @@ func (s *Store) lotBids(ctx context.Context, procurementID, lotID string, withPr
 	if withPrice {
 		q = lotBidsWithPriceSQL
 	}
-	rows, err := q.Query(ctx, s.db, procurementID, lotID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	r := &submissionRow{} // one allocation: every field's address is given to Scan
 	dest := r.dest(withPrice)
 	var bids countedBids
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
+	err := q.Each(ctx, s.db, []any{procurementID, lotID}, func(row database.Row) error {
+		if err := row.Scan(dest...); err != nil {
+			return err
 		}
 		if bids.out == nil {
 			bids.out = make([]Submission, 0, r.n) // as many as there are rows at most
@@ -235,8 +230,9 @@ func (s *Store) lotBids(ctx context.Context, procurementID, lotID string, withPr
 			sub.SubmittedAt = &at
 		}
 		bids.add(sub)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return bids.counted(), nil

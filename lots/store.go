@@ -534,20 +534,17 @@ func (s *Store) lotWithProcurement(ctx context.Context, id string) (Lot, Procure
 	if s.db.Dialector.Name() == "postgres" {
 		q = lotWithProcurementPostgres
 	}
-	rows, err := q.Query(ctx, s.db, org, id)
+	r := &lotProcurementRow{} // one allocation: every field's address is given to Scan
+	found := false
+	err = q.Each(ctx, s.db, []any{org, id}, func(row database.Row) error {
+		found = true
+		return row.Scan(r.dest()...)
+	})
 	if err != nil {
 		return Lot{}, Procurement{}, fmt.Errorf("load lot %s with its procurement: %w", id, err)
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return Lot{}, Procurement{}, fmt.Errorf("load lot %s with its procurement: %w", id, err)
-		}
+	if !found {
 		return Lot{}, Procurement{}, notFound(gorm.ErrRecordNotFound, "Lot")
-	}
-	r := &lotProcurementRow{} // one allocation: every field's address is given to Scan
-	if err := rows.Scan(r.dest()...); err != nil {
-		return Lot{}, Procurement{}, fmt.Errorf("load lot %s with its procurement: %w", id, err)
 	}
 	l := r.l
 	if r.participantIDs.Valid {
@@ -709,20 +706,13 @@ func (s *Store) Phases(ctx context.Context, lotID string) ([]Phase, error) {
 // Sections lists a lot's questionnaire sections by position, scanned by hand as questions
 // are: every results page reads them.
 func (s *Store) Sections(ctx context.Context, lotID string) ([]Section, error) {
-	rows, err := sectionsOfLot.Query(ctx, s.db, lotID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []Section
-	for rows.Next() {
+	err := sectionsOfLot.Each(ctx, s.db, []any{lotID}, func(row database.Row) error {
 		out = append(out, Section{LotID: lotID})
 		sec := &out[len(out)-1]
-		if err := rows.Scan(&sec.ID, &sec.Position, &sec.Title); err != nil {
-			return nil, err
-		}
-	}
-	return out, rows.Err()
+		return row.Scan(&sec.ID, &sec.Position, &sec.Title)
+	})
+	return out, err
 }
 
 var sectionsOfLot = database.NewRead(`SELECT id, position, title FROM sections WHERE lot_id = ? ORDER BY position`)
@@ -745,21 +735,14 @@ func (s *Store) question(ctx context.Context, lotID, questionID string) (Questio
 // read loads a lot's questions (60 or more in a large lot), and GORM's reflective scan into
 // structs cost more than the query. The columns are all NOT NULL.
 func (s *Store) questions(ctx context.Context, read *database.Read, args ...any) ([]Question, error) {
-	rows, err := read.Query(ctx, s.db, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var out []Question
-	for rows.Next() {
+	err := read.Each(ctx, s.db, args, func(row database.Row) error {
 		out = append(out, Question{}) // scanned in place: a variable given to Scan would escape, a copy a row
 		q := &out[len(out)-1]
-		if err := rows.Scan(&q.ID, &q.LotID, &q.SectionID, &q.Position, &q.Number, &q.Text, &q.Guidance, (*string)(&q.Kind),
-			&q.WeightBP, &q.MaxScore, &q.MinScore, &q.WordLimit, (*string)(&q.Panel)); err != nil {
-			return nil, err
-		}
-	}
-	return out, rows.Err()
+		return row.Scan(&q.ID, &q.LotID, &q.SectionID, &q.Position, &q.Number, &q.Text, &q.Guidance, (*string)(&q.Kind),
+			&q.WeightBP, &q.MaxScore, &q.MinScore, &q.WordLimit, (*string)(&q.Panel))
+	})
+	return out, err
 }
 
 const questionColumns = `SELECT id, lot_id, section_id, position, number, text, guidance, kind, weight_bp,
@@ -778,25 +761,21 @@ var (
 // read is a string allocated (the text and guidance are the long ones). The rows come with
 // their count, so that the slice is made once rather than grown to twice the lot's questions.
 func (s *Store) RankingQuestions(ctx context.Context, lotID string) ([]Question, error) {
-	rows, err := rankingQuestions.Query(ctx, s.db, lotID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	r := &rankingQuestionRow{q: Question{LotID: lotID}} // one allocation: every field's address is given to Scan
 	q := &r.q
 	dest := [...]any{&q.ID, &q.SectionID, &q.Position, &q.Number, (*string)(&q.Kind), &q.WeightBP, &q.MaxScore, &q.MinScore, &r.n}
 	var out []Question
-	for rows.Next() {
-		if err := rows.Scan(dest[:]...); err != nil {
-			return nil, err
+	err := rankingQuestions.Each(ctx, s.db, []any{lotID}, func(row database.Row) error {
+		if err := row.Scan(dest[:]...); err != nil {
+			return err
 		}
 		if out == nil {
 			out = make([]Question, 0, r.n)
 		}
 		out = append(out, *q)
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // rankingQuestionRow is a row of RankingQuestions: a question and the count of the rows.

@@ -116,17 +116,6 @@ func newSignInQuery(what, table string, first []signInColumn, where string) *sig
 }
 
 func (s *Store) signIn(ctx context.Context, q *signInQuery, arg string) (signedIn, error) {
-	rows, err := q.sql.Query(ctx, s.db, arg)
-	if err != nil {
-		return signedIn{}, fmt.Errorf("sign-in by %s: %w", q.what, err)
-	}
-	defer rows.Close()
-	if !rows.Next() {
-		if err := rows.Err(); err != nil {
-			return signedIn{}, fmt.Errorf("sign-in by %s: %w", q.what, err)
-		}
-		return signedIn{}, apperr.NotFoundf("%s not found", q.what)
-	}
 	// The row is scanned into a signedIn from a pool, then copied out: the one scanned into
 	// escapes (its fields' addresses go to the driver), and every request made one.
 	r := signInRows.Get().(*signedIn)
@@ -134,16 +123,21 @@ func (s *Store) signIn(ctx context.Context, q *signInQuery, arg string) (signedI
 		*r = signedIn{} // keep nothing of this caller's
 		signInRows.Put(r)
 	}()
-	var dest [16]any // as many as any sign-in's columns: on the stack, not one more allocation
-	d := dest[:0]
-	for _, c := range q.cols {
-		d = append(d, c.dest(r))
-	}
-	if err := rows.Scan(d...); err != nil {
-		return signedIn{}, fmt.Errorf("sign-in by %s: read the row: %w", q.what, err)
-	}
-	if err := rows.Close(); err != nil {
+	found := false
+	err := q.sql.Each(ctx, s.db, []any{arg}, func(row database.Row) error {
+		var dest [16]any // as many as any sign-in's columns
+		d := dest[:0]
+		for _, c := range q.cols {
+			d = append(d, c.dest(r))
+		}
+		found = true
+		return row.Scan(d...)
+	})
+	if err != nil {
 		return signedIn{}, fmt.Errorf("sign-in by %s: %w", q.what, err)
+	}
+	if !found {
+		return signedIn{}, apperr.NotFoundf("%s not found", q.what)
 	}
 	return *r, nil
 }

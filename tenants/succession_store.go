@@ -154,23 +154,19 @@ func (s *Store) loadOrgsWithSuccessors(ctx context.Context, ids []string) (map[s
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	rows, err := database.QueryText(ctx, s.db, database.Bind(s.db, `SELECT `+orgWithSuccessorColumns+
-		` FROM organisations WHERE organisations.id IN (`+database.List(len(ids))+`)`), args...)
-	if err != nil {
-		return nil, fmt.Errorf("organisations %v: %w", ids, err)
-	}
-	defer rows.Close()
 	out := make(map[string]*orgWithSuccessor, len(ids))
 	var o orgWithSuccessor
 	dest := orgWithSuccessorDest(&o)
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("organisations %v: %w", ids, err)
+	err := database.EachText(ctx, s.db, database.Bind(s.db, `SELECT `+orgWithSuccessorColumns+
+		` FROM organisations WHERE organisations.id IN (`+database.List(len(ids))+`)`), args, func(r database.Row) error {
+		if err := r.Scan(dest...); err != nil {
+			return err
 		}
 		row := o
 		out[row.ID] = &row
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("organisations %v: %w", ids, err)
 	}
 	return out, nil
@@ -217,23 +213,18 @@ func (s *Store) loadOrgsAndNames(ctx context.Context, orgIDs, userIDs []string) 
 	for _, id := range userIDs {
 		args = append(args, id)
 	}
-	rows, err := database.QueryText(ctx, s.db, database.Bind(s.db, `SELECT 0 AS part, `+orgWithSuccessorColumns+
-		` FROM organisations WHERE organisations.id IN (`+database.List(len(orgIDs))+`)
-		UNION ALL
-		SELECT 1, users.id, users.name, '', '', users.created_at, '', '', '', NULL, NULL, users.active, NULL FROM users WHERE users.id IN (`+
-		database.List(len(userIDs))+`)`), args...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("organisations %v and people %v: %w", orgIDs, userIDs, err)
-	}
-	defer rows.Close()
 	orgs := make(map[string]*orgWithSuccessor, len(orgIDs))
 	names := make(map[string]string, len(userIDs))
 	var part int
 	var o orgWithSuccessor
 	dest := orgWithSuccessorDest(&o, &part)
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, nil, fmt.Errorf("organisations %v and people %v: %w", orgIDs, userIDs, err)
+	err := database.EachText(ctx, s.db, database.Bind(s.db, `SELECT 0 AS part, `+orgWithSuccessorColumns+
+		` FROM organisations WHERE organisations.id IN (`+database.List(len(orgIDs))+`)
+		UNION ALL
+		SELECT 1, users.id, users.name, '', '', users.created_at, '', '', '', NULL, NULL, users.active, NULL FROM users WHERE users.id IN (`+
+		database.List(len(userIDs))+`)`), args, func(r database.Row) error {
+		if err := r.Scan(dest...); err != nil {
+			return err
 		}
 		if part == 0 {
 			row := o
@@ -241,8 +232,9 @@ func (s *Store) loadOrgsAndNames(ctx context.Context, orgIDs, userIDs []string) 
 		} else {
 			names[o.ID] = o.Name
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, nil, fmt.Errorf("organisations %v and people %v: %w", orgIDs, userIDs, err)
 	}
 	return orgs, names, nil
