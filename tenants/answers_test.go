@@ -11,20 +11,26 @@ import (
 // until the next reload: a removed role kept. It must not be stored.
 func TestAnAnswerFromRulesSinceReloadedIsNotKept(t *testing.T) {
 	var c answers
-	k := decisionKey{memberKey{"u1", "org-1"}, access.PermEvaluate}
-	_, _, gen := c.decision(k) // a Can starts, reading the generation …
-	c.forget()                 // … the rules are reloaded meanwhile …
-	c.putDecision(gen, k, true)
-	if _, hit, _ := c.decision(k); hit {
+	k, p := memberKey{"u1", "org-1"}, access.PermEvaluate
+	_, _, gen := c.decision(k, p) // a Can starts, reading the generation …
+	c.forget()                    // … the rules are reloaded meanwhile …
+	c.putDecision(gen, k, p, true)
+	if _, hit, _ := c.decision(k, p); hit {
 		t.Fatal("a decision from the rules before the reload was kept")
 	}
-	_, _, gen = c.decision(k)
-	c.putDecision(gen, k, true)
-	if ok, hit, _ := c.decision(k); !hit || !ok {
+	_, _, gen = c.decision(k, p)
+	c.putDecision(gen, k, p, true)
+	if ok, hit, _ := c.decision(k, p); !hit || !ok {
 		t.Fatalf("a decision from the current rules was not kept: %v %v", ok, hit)
 	}
+	if _, hit, _ := c.decision(k, access.PermDashboard); hit {
+		t.Fatal("a decision answered another permission's question")
+	}
+	if _, hit, _ := c.decision(memberKey{"u1", "org-2"}, p); hit {
+		t.Fatal("a decision in one organisation answered for another")
+	}
 	c.forget()
-	if _, hit, _ := c.decision(k); hit {
+	if _, hit, _ := c.decision(k, p); hit {
 		t.Fatal("a reload kept a decision")
 	}
 
@@ -39,12 +45,11 @@ func TestAnAnswerFromRulesSinceReloadedIsNotKept(t *testing.T) {
 
 func TestTheAnswersStayBounded(t *testing.T) {
 	var c answers
-	for i := range maxAnswers + 10 {
-		k := decisionKey{memberKey{"u" + strconv.Itoa(i), "org"}, access.PermEvaluate}
-		c.putDecision(0, k, true)
+	for i := range maxMembers + 10 {
+		c.putDecision(0, memberKey{"u" + strconv.Itoa(i), "org"}, access.PermEvaluate, true)
 	}
-	if n := len(c.can); n > maxAnswers {
-		t.Fatalf("%d decisions kept, more than %d", n, maxAnswers)
+	if n := len(c.members); n > maxMembers {
+		t.Fatalf("the answers of %d members kept, more than %d", n, maxMembers)
 	}
 }
 

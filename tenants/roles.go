@@ -77,82 +77,98 @@ type Authorizer struct {
 	answers answers
 }
 
-// answers are casbin's answers since the rules were last loaded, by user, organisation and
-// permission, and each member's roles. Every signed-in request asks for the caller's roles and
-// for two or more decisions: casbin's own cache (SyncedCachedEnforcer) built a string key from
-// the four values and boxed each, about 1 KB a request in all with the subject ("user:"+id);
-// here a lookup is a map read under a read lock, allocating nothing.
+// answers are casbin's answers since the rules were last loaded: for each member (a user in an
+// organisation), their roles and the decisions asked about them. Every signed-in request asks
+// for the caller's roles and for two or more decisions: casbin's own cache (SyncedCachedEnforcer)
+// built a string key from the four values and boxed each, about 1 KB a request in all with the
+// subject ("user:"+id); here a lookup is a map read under a read lock, allocating nothing.
 //
 // Loading the rules (Refresh) starts a new generation and drops every answer; an answer worked
 // out from the rules of an earlier generation is never stored, so one computed while the rules
 // were being reloaded cannot outlive the reload (casbin's cache could keep it).
 type answers struct {
-	mu    sync.RWMutex
-	gen   uint64
-	can   map[decisionKey]bool
-	roles map[memberKey][]access.Role
+	mu      sync.RWMutex
+	gen     uint64
+	members map[memberKey]*memberAnswers // changed only under mu's write lock, entries included
 }
 
 type memberKey struct{ user, org string }
 
-type decisionKey struct {
-	memberKey
-	perm access.Permission
+type memberAnswers struct {
+	roles    []access.Role // when hasRoles
+	hasRoles bool
+	can      map[access.Permission]bool
 }
 
-// maxAnswers bounds each map: past it the map starts again empty rather than grow with every
-// person ever seen (casbin's cache had no bound). Far above the people active between reloads.
-const maxAnswers = 1 << 16
+// maxMembers bounds the members kept: past it the answers start again empty rather than grow
+// with every person ever seen (casbin's cache had no bound). A member's answers are a few
+// hundred bytes; the bound is far above the people active between two role changes.
+const maxMembers = 1 << 16
 
 // decision returns the cached decision, and the generation a decision worked out now belongs to.
-func (c *answers) decision(k decisionKey) (ok, hit bool, gen uint64) {
+func (c *answers) decision(k memberKey, p access.Permission) (ok, hit bool, gen uint64) {
 	c.mu.RLock()
-	ok, hit = c.can[k]
+	if m := c.members[k]; m != nil {
+		ok, hit = m.can[p]
+	}
 	gen = c.gen
 	c.mu.RUnlock()
 	return ok, hit, gen
 }
 
-func (c *answers) putDecision(gen uint64, k decisionKey, ok bool) {
-	// Kept beyond the caller's request: copies, in case its strings share a buffer.
-	k.user, k.org = strings.Clone(k.user), strings.Clone(k.org)
+func (c *answers) putDecision(gen uint64, k memberKey, p access.Permission, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if gen != c.gen {
-		return // the rules were reloaded meanwhile: the answer may be the old rules'
+	if m := c.member(gen, k); m != nil {
+		if m.can == nil {
+			m.can = map[access.Permission]bool{}
+		}
+		m.can[p] = ok
 	}
-	if c.can == nil || len(c.can) >= maxAnswers {
-		c.can = map[decisionKey]bool{}
-	}
-	c.can[k] = ok
 }
 
 func (c *answers) rolesOf(k memberKey) (roles []access.Role, hit bool, gen uint64) {
 	c.mu.RLock()
-	roles, hit = c.roles[k]
+	if m := c.members[k]; m != nil {
+		roles, hit = m.roles, m.hasRoles
+	}
 	gen = c.gen
 	c.mu.RUnlock()
 	return roles, hit, gen
 }
 
 func (c *answers) putRoles(gen uint64, k memberKey, roles []access.Role) {
-	k.user, k.org = strings.Clone(k.user), strings.Clone(k.org)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if m := c.member(gen, k); m != nil {
+		m.roles, m.hasRoles = roles, true
+	}
+}
+
+// member is k's answers, made if need be; nil when the rules were reloaded since gen, the
+// generation whose rules the answer to be stored came from. Called with the write lock held.
+func (c *answers) member(gen uint64, k memberKey) *memberAnswers {
 	if gen != c.gen {
-		return
+		return nil
 	}
-	if c.roles == nil || len(c.roles) >= maxAnswers {
-		c.roles = map[memberKey][]access.Role{}
+	if m := c.members[k]; m != nil {
+		return m
 	}
-	c.roles[k] = roles
+	if c.members == nil || len(c.members) >= maxMembers {
+		c.members = map[memberKey]*memberAnswers{}
+	}
+	// Kept beyond the caller's request: copies, in case its strings share a buffer.
+	k.user, k.org = strings.Clone(k.user), strings.Clone(k.org)
+	m := &memberAnswers{}
+	c.members[k] = m
+	return m
 }
 
 // forget drops every answer and starts a new generation: the rules have been reloaded.
 func (c *answers) forget() {
 	c.mu.Lock()
 	c.gen++
-	c.can, c.roles = nil, nil
+	c.members = nil
 	c.mu.Unlock()
 }
 
@@ -238,8 +254,8 @@ func (a *Authorizer) syncPermissions() (bool, error) {
 
 // Can answers one decision. It never errs open: any failure is a refusal (and is not cached).
 func (a *Authorizer) Can(userID, orgID string, p access.Permission) bool {
-	k := decisionKey{memberKey{userID, orgID}, p}
-	ok, hit, gen := a.answers.decision(k)
+	k := memberKey{userID, orgID}
+	ok, hit, gen := a.answers.decision(k, p)
 	if hit {
 		return ok
 	}
@@ -248,7 +264,7 @@ func (a *Authorizer) Can(userID, orgID string, p access.Permission) bool {
 		a.log.Error("casbin enforce", "err", err)
 		return false
 	}
-	a.answers.putDecision(gen, k, ok)
+	a.answers.putDecision(gen, k, p, ok)
 	return ok
 }
 
