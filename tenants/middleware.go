@@ -1,6 +1,7 @@
 package tenants
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"strings"
@@ -37,15 +38,17 @@ func (m *Middleware) Authenticate(c *fiber.Ctx) error {
 	var ident Identity
 	var err error
 	if web.IsAPI(c) {
-		h := c.Get(fiber.HeaderAuthorization)
-		if h == "" {
+		// The header's bytes as fasthttp holds them, for this call only: c.Get would copy them
+		// into a string (Immutable) on every API request, only for the token to be hashed.
+		h := c.Request().Header.Peek(fiber.HeaderAuthorization)
+		if len(h) == 0 {
 			return c.Next()
 		}
-		bearer, ok := strings.CutPrefix(h, "Bearer ")
+		bearer, ok := bytes.CutPrefix(h, []byte("Bearer "))
 		if !ok {
 			return apperr.New(apperr.Unauthenticated, "Send the API token as: Authorization: Bearer <token>")
 		}
-		ident, err = m.Svc.TokenIdentity(ctx, strings.TrimSpace(bearer))
+		ident, err = tokenIdentity(ctx, m.Svc, bytes.TrimSpace(bearer))
 		if err != nil {
 			return err // a wrong token is refused outright, never treated as anonymous
 		}

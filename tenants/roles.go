@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -66,12 +68,108 @@ const (
 // Authorizer answers "may this user do this action in this organisation", from casbin rules
 // stored in the database through the gorm adapter and cached in process.
 type Authorizer struct {
-	e       *casbin.SyncedCachedEnforcer
+	e       *casbin.SyncedEnforcer
 	store   *Store
 	rdb     redis.UniversalClient
 	mu      sync.Mutex
 	version string
 	log     *slog.Logger
+	answers answers
+}
+
+// answers are casbin's answers since the rules were last loaded: for each member (a user in an
+// organisation), their roles and the decisions asked about them. Every signed-in request asks
+// for the caller's roles and for two or more decisions: casbin's own cache (SyncedCachedEnforcer)
+// built a string key from the four values and boxed each, about 1 KB a request in all with the
+// subject ("user:"+id); here a lookup is a map read under a read lock, allocating nothing.
+//
+// Loading the rules (Refresh) starts a new generation and drops every answer; an answer worked
+// out from the rules of an earlier generation is never stored, so one computed while the rules
+// were being reloaded cannot outlive the reload (casbin's cache could keep it).
+type answers struct {
+	mu      sync.RWMutex
+	gen     uint64
+	members map[memberKey]*memberAnswers // changed only under mu's write lock, entries included
+}
+
+type memberKey struct{ user, org string }
+
+type memberAnswers struct {
+	roles    []access.Role // when hasRoles
+	hasRoles bool
+	can      map[access.Permission]bool
+}
+
+// maxMembers bounds the members kept: past it the answers start again empty rather than grow
+// with every person ever seen (casbin's cache had no bound). A member's answers are a few
+// hundred bytes; the bound is far above the people active between two role changes.
+const maxMembers = 1 << 16
+
+// decision returns the cached decision, and the generation a decision worked out now belongs to.
+func (c *answers) decision(k memberKey, p access.Permission) (ok, hit bool, gen uint64) {
+	c.mu.RLock()
+	if m := c.members[k]; m != nil {
+		ok, hit = m.can[p]
+	}
+	gen = c.gen
+	c.mu.RUnlock()
+	return ok, hit, gen
+}
+
+func (c *answers) putDecision(gen uint64, k memberKey, p access.Permission, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if m := c.member(gen, k); m != nil {
+		if m.can == nil {
+			m.can = map[access.Permission]bool{}
+		}
+		m.can[p] = ok
+	}
+}
+
+func (c *answers) rolesOf(k memberKey) (roles []access.Role, hit bool, gen uint64) {
+	c.mu.RLock()
+	if m := c.members[k]; m != nil {
+		roles, hit = m.roles, m.hasRoles
+	}
+	gen = c.gen
+	c.mu.RUnlock()
+	return roles, hit, gen
+}
+
+func (c *answers) putRoles(gen uint64, k memberKey, roles []access.Role) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if m := c.member(gen, k); m != nil {
+		m.roles, m.hasRoles = roles, true
+	}
+}
+
+// member is k's answers, made if need be; nil when the rules were reloaded since gen, the
+// generation whose rules the answer to be stored came from. Called with the write lock held.
+func (c *answers) member(gen uint64, k memberKey) *memberAnswers {
+	if gen != c.gen {
+		return nil
+	}
+	if m := c.members[k]; m != nil {
+		return m
+	}
+	if c.members == nil || len(c.members) >= maxMembers {
+		c.members = map[memberKey]*memberAnswers{}
+	}
+	// Kept beyond the caller's request: copies, in case its strings share a buffer.
+	k.user, k.org = strings.Clone(k.user), strings.Clone(k.org)
+	m := &memberAnswers{}
+	c.members[k] = m
+	return m
+}
+
+// forget drops every answer and starts a new generation: the rules have been reloaded.
+func (c *answers) forget() {
+	c.mu.Lock()
+	c.gen++
+	c.members = nil
+	c.mu.Unlock()
 }
 
 // Subject is how a user is named in casbin rules.
@@ -90,7 +188,8 @@ func NewAuthorizer(ctx context.Context, db *gorm.DB, rdb redis.UniversalClient, 
 	if err != nil {
 		return nil, fmt.Errorf("casbin model: %w", err)
 	}
-	e, err := casbin.NewSyncedCachedEnforcer(m, ad)
+	// casbin's decision cache is off: Authorizer.answers is the cache.
+	e, err := casbin.NewSyncedEnforcer(m, ad)
 	if err != nil {
 		return nil, fmt.Errorf("casbin enforcer: %w", err)
 	}
@@ -153,21 +252,39 @@ func (a *Authorizer) syncPermissions() (bool, error) {
 	return len(missing)+len(stale) > 0, nil
 }
 
-// Can answers one decision. It never errs open: any failure is a refusal.
+// Can answers one decision. It never errs open: any failure is a refusal (and is not cached).
 func (a *Authorizer) Can(userID, orgID string, p access.Permission) bool {
-	ok, err := a.e.Enforce(Subject(userID), orgID, p.Obj(), p.Act())
+	k := memberKey{userID, orgID}
+	ok, hit, gen := a.answers.decision(k, p)
+	if hit {
+		return ok
+	}
+	ok, err := a.enforce(userID, orgID, p)
 	if err != nil {
 		a.log.Error("casbin enforce", "err", err)
 		return false
 	}
+	a.answers.putDecision(gen, k, p, ok)
 	return ok
 }
 
-// RolesOf lists the user's roles in the organisation.
+// enforce is casbin's decision, uncached.
+func (a *Authorizer) enforce(userID, orgID string, p access.Permission) (bool, error) {
+	return a.e.Enforce(Subject(userID), orgID, p.Obj(), p.Act())
+}
+
+// RolesOf lists the user's roles in the organisation, sorted by key. The list is the caller's
+// own: the cached one is copied, so a caller changing it changes no other request's.
 func (a *Authorizer) RolesOf(userID, orgID string) []access.Role {
-	keys := a.e.GetRolesForUserInDomain(Subject(userID), orgID)
-	sort.Strings(keys)
-	return ParseRoles(keys)
+	k := memberKey{userID, orgID}
+	roles, hit, gen := a.answers.rolesOf(k)
+	if !hit {
+		keys := a.e.GetRolesForUserInDomain(Subject(userID), orgID)
+		sort.Strings(keys)
+		roles = ParseRoles(keys)
+		a.answers.putRoles(gen, k, slices.Clip(roles))
+	}
+	return slices.Clone(roles)
 }
 
 // Refresh reloads the rules when the version in the database differs from the one loaded. The
@@ -186,8 +303,8 @@ func (a *Authorizer) Refresh(ctx context.Context) error {
 	if err := a.e.LoadPolicy(); err != nil {
 		return fmt.Errorf("reload casbin policy: %w", err)
 	}
-	// LoadPolicy clears the cache before loading; decisions cached meanwhile are cleared again.
-	_ = a.e.InvalidateCache()
+	// After the load: an answer worked out before it, or during it, is dropped or never stored.
+	a.answers.forget()
 	a.version = v
 	return nil
 }

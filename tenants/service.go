@@ -77,9 +77,20 @@ func newToken(prefix string) (token, hash string) {
 }
 
 // HashToken is how secrets handed to people are stored: SHA-256, since they are random and long.
-func HashToken(token string) string {
-	s := sha256.Sum256([]byte(token))
-	var h [2 * sha256.Size]byte // the hex on the stack: one allocation, the string's
+func HashToken(token string) string { return hashToken(token) }
+
+// hashToken is HashToken of a string or of bytes (a header read in place, never copied into a
+// string). One allocation, the hash's string: the token is hashed from a copy on the stack
+// (converting it to []byte put every token longer than 32 bytes on the heap) and so is the hex.
+func hashToken[T ~string | ~[]byte](token T) string {
+	var s [sha256.Size]byte
+	var buf [128]byte // longer than any token golive makes (tokenMaxLen) or cookie it sets
+	if len(token) <= len(buf) {
+		s = sha256.Sum256(buf[:copy(buf[:], token)])
+	} else {
+		s = sha256.Sum256([]byte(token))
+	}
+	var h [2 * sha256.Size]byte
 	hex.Encode(h[:], s[:])
 	return string(h[:])
 }
@@ -270,10 +281,20 @@ func (s *Service) SessionIdentity(ctx context.Context, cookie string) (Identity,
 
 // TokenIdentity resolves an API bearer token.
 func (s *Service) TokenIdentity(ctx context.Context, bearer string) (Identity, error) {
-	if !strings.HasPrefix(bearer, tokenPrefix) || len(bearer) > 100 {
+	return tokenIdentity(ctx, s, bearer)
+}
+
+// tokenMaxLen is the longest bearer token looked up: golive's are 47 bytes.
+const tokenMaxLen = 100
+
+// tokenIdentity is TokenIdentity of a string or of the Authorization header's bytes as they are
+// (Middleware.Authenticate): every API request's token, copied into a string only to be hashed,
+// was an allocation.
+func tokenIdentity[T ~string | ~[]byte](ctx context.Context, s *Service, bearer T) (Identity, error) {
+	if len(bearer) < len(tokenPrefix) || string(bearer[:len(tokenPrefix)]) != tokenPrefix || len(bearer) > tokenMaxLen {
 		return Identity{}, apperr.New(apperr.Unauthenticated, "The API token is not valid")
 	}
-	row, err := s.Store.TokenSignIn(ctx, HashToken(bearer))
+	row, err := s.Store.TokenSignIn(ctx, hashToken(bearer))
 	if apperr.IsKind(err, apperr.NotFound) {
 		return Identity{}, apperr.New(apperr.Unauthenticated, "The API token is not valid or has been revoked")
 	}

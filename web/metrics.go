@@ -2,9 +2,11 @@ package web
 
 import (
 	"crypto/subtle"
+	"maps"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,9 +24,12 @@ type Metrics struct {
 	Jobs     *prometheus.CounterVec
 
 	// series holds each route, method and status's counter and histogram once looked up: the
-	// vectors hash the label values and compare them on every lookup, on every request.
-	mu     sync.RWMutex
-	series map[seriesKey]requestSeries
+	// vectors hash the label values and compare them on every lookup, on every request. The map
+	// is never changed once published: a new series (a handful per route, early on) publishes
+	// a copy with it, so that a request reads it with one atomic load and takes no lock, not
+	// even a read lock, whose counter every request on every core would write.
+	mu     sync.Mutex // serialises the copies
+	series atomic.Pointer[map[seriesKey]requestSeries]
 }
 
 type seriesKey struct {
@@ -79,22 +84,29 @@ func (m *Metrics) Middleware(c *fiber.Ctx) error {
 }
 
 func (m *Metrics) seriesFor(k seriesKey) requestSeries {
-	m.mu.RLock()
-	s, ok := m.series[k]
-	m.mu.RUnlock()
-	if ok {
-		return s
+	if p := m.series.Load(); p != nil {
+		if s, ok := (*p)[k]; ok {
+			return s
+		}
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := m.series.Load()
+	if old != nil {
+		if s, ok := (*old)[k]; ok { // published while this request waited for the lock
+			return s
+		}
 	}
 	// Kept beyond the request: copies, not strings that may point into Fiber's buffers.
 	k.route, k.method = strings.Clone(k.route), strings.Clone(k.method)
-	s = requestSeries{requests: m.requests.WithLabelValues(k.route, k.method, strconv.Itoa(k.status)),
+	s := requestSeries{requests: m.requests.WithLabelValues(k.route, k.method, strconv.Itoa(k.status)),
 		latency: m.latency.WithLabelValues(k.route, k.method)}
-	m.mu.Lock()
-	if m.series == nil {
-		m.series = map[seriesKey]requestSeries{}
+	next := make(map[seriesKey]requestSeries, 1)
+	if old != nil {
+		next = maps.Clone(*old)
 	}
-	m.series[k] = s
-	m.mu.Unlock()
+	next[k] = s
+	m.series.Store(&next)
 	return s
 }
 

@@ -243,12 +243,14 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 	if !s.Logger.Enabled(c.UserContext(), lvl) {
 		return nil
 	}
-	attrs := []any{"request_id", RequestID(c), "method", c.Method(), "path", c.Path(),
-		"status", status, "duration_ms", time.Since(start).Milliseconds()}
+	// Attrs, not key-value pairs: the same line, without boxing each value into an interface.
+	var buf [7]slog.Attr
+	attrs := append(buf[:0], slog.String("request_id", RequestID(c)), slog.String("method", c.Method()),
+		slog.String("path", c.Path()), slog.Int("status", status), slog.Int64("duration_ms", time.Since(start).Milliseconds()))
 	if a := ActorFrom(c); a != nil && !unattributed(c) {
-		attrs = append(attrs, "user", a.UserID, "org", a.OrgID)
+		attrs = append(attrs, slog.String("user", a.UserID), slog.String("org", a.OrgID))
 	}
-	s.Logger.Log(c.UserContext(), lvl, "request", attrs...)
+	s.Logger.LogAttrs(c.UserContext(), lvl, "request", attrs...)
 	return nil
 }
 
