@@ -332,6 +332,15 @@ func (h *API) startModeration(c *fiber.Ctx) error {
 	})
 }
 
+// writeModeration answers with v as c.JSON would: written by hand, or, when a time in it is one
+// encoding/json refuses, by encoding/json for the same error.
+func writeModeration(c *fiber.Ctx, v *ModerationJSON) error {
+	if !v.encodable() {
+		return web.EncodeJSON(c, v)
+	}
+	return web.JSON(c, v)
+}
+
 func (h *API) moderation(c *fiber.Ctx) error {
 	v, err := h.Svc.Moderation(c.UserContext(), web.ActorFrom(c), c.Params("lot"), c.Params("question"))
 	if err != nil {
@@ -362,7 +371,7 @@ func (h *API) moderation(c *fiber.Ctx) error {
 		out.Bids = append(out.Bids, bj)
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return web.EncodeJSON(c, &out)
+	return writeModeration(c, &out)
 }
 
 func (h *API) recordConsensus(c *fiber.Ctx) error {

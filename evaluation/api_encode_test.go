@@ -13,7 +13,8 @@ import (
 	"golive/web"
 )
 
-// encodeJSON's answer must be c.JSON's, byte for byte, for every moderation answer: values
+// EncodeJSON's answer, and writeModeration's (the moderation's own AppendJSON), must be
+// c.JSON's, byte for byte, for every moderation answer: values
 // made of testing/quick's random strings, numbers and flags, awkward strings among them
 // (escapes, HTML, invalid UTF-8, the line separators JavaScript chokes on), nil and empty
 // lists, nil pointers, and a time encoding/json refuses.
@@ -22,6 +23,7 @@ func TestEncodeJSONWritesCJSONsBytes(t *testing.T) {
 	app := fiber.New()
 	app.Get("/c", func(c *fiber.Ctx) error { return c.JSON(&v) })
 	app.Get("/e", func(c *fiber.Ctx) error { return web.EncodeJSON(c, &v) })
+	app.Get("/a", func(c *fiber.Ctx) error { return writeModeration(c, &v) })
 	get := func(path string) (int, string, string) {
 		resp, err := app.Test(httptest.NewRequest("GET", path, nil), -1)
 		if err != nil {
@@ -35,10 +37,12 @@ func TestEncodeJSONWritesCJSONsBytes(t *testing.T) {
 	}
 	same := func() bool {
 		cs, ct, cb := get("/c")
-		es, et, eb := get("/e")
-		if cs != es || ct != et || cb != eb {
-			t.Errorf("encodeJSON: %d %s\n%s\nc.JSON: %d %s\n%s", es, et, eb, cs, ct, cb)
-			return false
+		for _, path := range []string{"/e", "/a"} {
+			es, et, eb := get(path)
+			if cs != es || ct != et || cb != eb {
+				t.Errorf("%s: %d %s\n%s\nc.JSON: %d %s\n%s", path, es, et, eb, cs, ct, cb)
+				return false
+			}
 		}
 		return true
 	}
@@ -124,7 +128,7 @@ func TestEncodeJSONWritesCJSONsBytes(t *testing.T) {
 		}
 	}
 	v = ModerationJSON{Bids: []ModeratedBidJSON{{Consensus: &ConsensusJSON{RecordedAt: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)}}}}
-	if status, _, _ := get("/e"); status != fiber.StatusInternalServerError || !same() {
+	if status, _, _ := get("/a"); status != fiber.StatusInternalServerError || !same() {
 		t.Fatalf("a time past 9999: %d, want the same 500 as c.JSON's", status)
 	}
 }
