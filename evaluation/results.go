@@ -189,6 +189,99 @@ func PriceTotal(years []lots.PriceYear) (int64, error) {
 // has a price question), a score outside 0 to MaxScore, a mark for a question the lot does not
 // have, weights that do not add up to 100 % and other inconsistent input are kind Invalid.
 func Compute(sections []lots.Section, qs []lots.Question, bids []Bid, formula PriceFormula) ([]Result, error) {
+	// The maps are put in the compact form the arithmetic works on (bidMarks): a mark for a
+	// question the lot does not have is kept aside, for checkBids to refuse as before.
+	idx := questionIndex(qs)
+	grid := make([]mark, len(bids)*len(qs))
+	in := make([]bidMarks, len(bids))
+	for n, b := range bids {
+		bm := bidMarks{Bidder: b.Bidder, PricePence: b.PricePence, marks: grid[n*len(qs) : (n+1)*len(qs) : (n+1)*len(qs)]}
+		for id, s := range b.Scores {
+			bm.setScore(at(idx, id), id, s)
+		}
+		for id, p := range b.Passed {
+			bm.setPassed(at(idx, id), id, p)
+		}
+		in[n] = bm
+	}
+	return compute(sections, qs, in, formula)
+}
+
+// mark is one consensus mark of a bid in compact form: what the arithmetic needs of it.
+type mark struct {
+	score int
+	set   markFlags
+}
+
+type markFlags uint8
+
+const (
+	hasScore markFlags = 1 << iota
+	hasPassed
+	passed
+)
+
+// bidMarks is a Bid with its marks by question index (the lot's questions as given to
+// compute) rather than in maps by question id: a results page ranks every bid on every read,
+// and 480 marks in maps, or as Consensus rows, were a large part of what each read allocated.
+type bidMarks struct {
+	Bidder     string
+	PricePence int64
+	marks      []mark      // one per question of the lot
+	stray      []strayMark // marks for questions the lot does not have: refused by checkBids
+}
+
+// strayMark is a mark for a question id the lot does not have.
+type strayMark struct {
+	questionID string
+	mark
+}
+
+// setScore records the consensus score for the question at index i of the lot's questions, or
+// for question id the lot does not have when i < 0.
+func (b *bidMarks) setScore(i int, id string, score int) {
+	if i >= 0 {
+		b.marks[i].score, b.marks[i].set = score, b.marks[i].set|hasScore
+		return
+	}
+	b.stray = append(b.stray, strayMark{questionID: id, mark: mark{score: score, set: hasScore}})
+}
+
+// setPassed records the pass/fail result as setScore the score.
+func (b *bidMarks) setPassed(i int, id string, ok bool) {
+	f := hasPassed
+	if ok {
+		f |= passed
+	}
+	if i >= 0 {
+		b.marks[i].set |= f
+		return
+	}
+	b.stray = append(b.stray, strayMark{questionID: id, mark: mark{set: f}})
+}
+
+// questionIndex maps a lot's question ids to their index (the first, for an id given twice:
+// questionnaire refuses that anyway).
+func questionIndex(qs []lots.Question) map[string]int {
+	idx := make(map[string]int, len(qs))
+	for i, q := range qs {
+		if _, dup := idx[q.ID]; !dup {
+			idx[q.ID] = i
+		}
+	}
+	return idx
+}
+
+// at is the index of question id in idx, -1 when the lot does not have it.
+func at(idx map[string]int, id string) int {
+	if i, ok := idx[id]; ok {
+		return i
+	}
+	return -1
+}
+
+// compute is Compute on bids in compact form.
+func compute(sections []lots.Section, qs []lots.Question, bids []bidMarks, formula PriceFormula) ([]Result, error) {
 	if formula == "" {
 		formula = LowestPrice
 	}
@@ -199,14 +292,22 @@ func Compute(sections []lots.Section, qs []lots.Question, bids []Bid, formula Pr
 	if err != nil {
 		return nil, err
 	}
-	if err := checkBids(ordered, price, bids); err != nil {
+	if err := checkBids(qs, ordered, price, bids); err != nil {
 		return nil, err
 	}
 
-	unit := scoreUnit(ordered)
+	unit := scoreUnit(qs)
 	results := make([]Result, len(bids))
+	// Every bid's question scores in one array: the same for each bid but its consensus.
+	nScored := 0
+	for _, q := range qs {
+		if q.Kind == lots.Scored {
+			nScored++
+		}
+	}
+	scores := make([]QuestionScore, len(bids)*nScored)
 	for i, b := range bids {
-		results[i] = quality(secs, ordered, b, unit)
+		results[i] = quality(secs, qs, ordered, b, unit, scores[i*nScored:(i+1)*nScored:(i+1)*nScored])
 	}
 
 	// The lowest price among compliant bids only: an excluded bid cannot set the benchmark.
@@ -223,8 +324,8 @@ func Compute(sections []lots.Section, qs []lots.Question, bids []Bid, formula Pr
 			continue
 		}
 		r.PriceScore = new(big.Rat)
-		if price != nil {
-			r.PriceScore = priceScore(formula, price.WeightBP, lowest, bids[i].PricePence)
+		if price >= 0 {
+			r.PriceScore = priceScore(formula, qs[price].WeightBP, lowest, bids[i].PricePence)
 		}
 		r.Total = new(big.Rat).Add(r.Quality, r.PriceScore)
 		ranked = append(ranked, i)
@@ -280,18 +381,19 @@ func priceScore(formula PriceFormula, weightBP int, lowest, bid int64) *big.Rat 
 // section is a questionnaire section with its questions in order.
 type section struct {
 	lots.Section
-	questions []lots.Question
+	questions []int // indexes into the lot's questions, by position
 }
 
 // questionnaire checks the questionnaire and puts it in order: sections by position, questions
-// by position within them. It returns the sections, every question in that order, and the
-// price question (nil when there is none).
-func questionnaire(sections []lots.Section, qs []lots.Question) ([]section, []lots.Question, *lots.Question, error) {
+// by position within them. It returns the sections, every question's index in that order, and
+// the price question's index (-1 when there is none). Indexes rather than copies of the
+// questions: a question is a large struct and a lot has dozens.
+func questionnaire(sections []lots.Section, qs []lots.Question) ([]section, []int, int, error) {
 	secs := make([]section, len(sections))
-	idx := map[string]int{}
+	idx := make(map[string]int, len(sections))
 	for i, s := range sections {
 		if _, dup := idx[s.ID]; dup {
-			return nil, nil, nil, apperr.Invalidf("Section %q is given twice", s.Title)
+			return nil, nil, -1, apperr.Invalidf("Section %q is given twice", s.Title)
 		}
 		idx[s.ID] = i
 		secs[i] = section{Section: s}
@@ -303,90 +405,115 @@ func questionnaire(sections []lots.Section, qs []lots.Question) ([]section, []lo
 	if msg := lots.CheckWeights(qs); msg != "" {
 		// The lot could not have been published like this; a total out of anything but 100
 		// would be wrong without looking wrong.
-		return nil, nil, nil, apperr.Invalidf("The results cannot be computed: %s", msg)
+		return nil, nil, -1, apperr.Invalidf("The results cannot be computed: %s", msg)
 	}
-	var price *lots.Question
-	seen := make(map[string]bool, len(qs))
-	// Each section's list sized for its questions at once: a large lot has dozens per section.
-	counts := make([]int, len(secs))
+	// A question given twice is found by sorting the indexes by id (no map of the ids): every
+	// occurrence after the first is a repeat.
+	byID := make([]int, 2*len(qs))
+	order, repeat := byID[:len(qs)], byID[len(qs):]
+	for i := range order {
+		order[i], repeat[i] = i, 0
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(qs[a].ID, qs[b].ID) })
+	for n := 1; n < len(order); n++ {
+		if qs[order[n]].ID == qs[order[n-1]].ID {
+			repeat[order[n]] = 1
+		}
+	}
+	price := -1
+	// Each section's indexes are a part of one array, sized by counting first.
+	counts := make([]int, len(secs)+1)
 	for _, q := range qs {
 		if i, ok := idx[q.SectionID]; ok {
-			counts[i]++
+			counts[i+1]++
 		}
 	}
 	for i := range secs {
-		secs[i].questions = make([]lots.Question, 0, counts[i])
+		counts[i+1] += counts[i]
 	}
-	for _, q := range qs {
+	ordered := make([]int, len(qs))
+	for i := range secs {
+		secs[i].questions = ordered[counts[i]:counts[i]:counts[i+1]]
+	}
+	for n := range qs {
+		q := &qs[n]
 		i, ok := idx[q.SectionID]
 		switch {
-		case seen[q.ID]:
-			return nil, nil, nil, apperr.Invalidf("Question %s is given twice", q.Number)
+		case repeat[n] == 1:
+			return nil, nil, -1, apperr.Invalidf("Question %s is given twice", q.Number)
 		case !ok:
-			return nil, nil, nil, apperr.Invalidf("Question %s is in a section the lot does not have", q.Number)
+			return nil, nil, -1, apperr.Invalidf("Question %s is in a section the lot does not have", q.Number)
 		case q.Kind == lots.Scored && q.MaxScore < 1:
-			return nil, nil, nil, apperr.Invalidf("Question %s needs a top score of at least 1", q.Number)
-		case q.Kind == lots.Price && price != nil:
-			return nil, nil, nil, apperr.Invalidf("The lot has two price questions (%s and %s): it can have one", price.Number, q.Number)
+			return nil, nil, -1, apperr.Invalidf("Question %s needs a top score of at least 1", q.Number)
+		case q.Kind == lots.Price && price >= 0:
+			return nil, nil, -1, apperr.Invalidf("The lot has two price questions (%s and %s): it can have one", qs[price].Number, q.Number)
 		case q.Kind != lots.Scored && q.Kind != lots.PassFail && q.Kind != lots.Price:
-			return nil, nil, nil, apperr.Invalidf("Question %s is of an unknown kind %q", q.Number, q.Kind)
+			return nil, nil, -1, apperr.Invalidf("Question %s is of an unknown kind %q", q.Number, q.Kind)
 		}
-		seen[q.ID] = true
 		if q.Kind == lots.Price {
-			price = &q
+			price = n
 		}
-		secs[i].questions = append(secs[i].questions, q)
+		secs[i].questions = append(secs[i].questions, n)
 	}
-	ordered := make([]lots.Question, 0, len(qs))
 	for i := range secs {
-		slices.SortStableFunc(secs[i].questions, func(a, b lots.Question) int { return cmp.Compare(a.Position, b.Position) })
-		ordered = append(ordered, secs[i].questions...)
+		slices.SortStableFunc(secs[i].questions, func(a, b int) int { return cmp.Compare(qs[a].Position, qs[b].Position) })
 	}
-	return secs, ordered, price, nil
+	// ordered holds every section's indexes, in section order: every question in order.
+	return secs, ordered[:counts[len(secs)]], price, nil
 }
 
 // checkBids refuses bids whose marks do not fit the questionnaire, and lists every mark still
-// missing.
-func checkBids(qs []lots.Question, price *lots.Question, bids []Bid) error {
-	byID := map[string]lots.Question{}
-	for _, q := range qs {
-		byID[q.ID] = q
-	}
+// missing. ordered is the questions' indexes in questionnaire order.
+func checkBids(qs []lots.Question, ordered []int, price int, bids []bidMarks) error {
 	var missing []string
-	names := map[string]bool{}
-	for _, b := range bids {
+	for n, b := range bids {
 		if strings.TrimSpace(b.Bidder) == "" {
 			return apperr.Invalidf("A bid has no bidder")
 		}
-		if names[b.Bidder] {
-			return apperr.Invalidf("%s has two bids for the lot", b.Bidder)
+		for _, o := range bids[:n] {
+			if o.Bidder == b.Bidder {
+				return apperr.Invalidf("%s has two bids for the lot", b.Bidder)
+			}
 		}
-		names[b.Bidder] = true
-		if price != nil && b.PricePence <= 0 {
+		if price >= 0 && b.PricePence <= 0 {
 			return apperr.Invalidf("%s's price must be above £0 (it is %d pence)", b.Bidder, b.PricePence)
 		}
-		for id, s := range b.Scores {
-			q, ok := byID[id]
-			if !ok || q.Kind != lots.Scored {
-				return apperr.Invalidf("%s has a score for a question that is not a scored question of the lot (%s)", b.Bidder, id)
+		for _, i := range ordered {
+			m, q := b.marks[i], &qs[i]
+			if m.set&hasScore == 0 {
+				continue
 			}
-			if s < 0 || s > q.MaxScore {
-				return apperr.Invalidf("%s's score for question %s is %d: it must be from 0 to %d", b.Bidder, q.Number, s, q.MaxScore)
+			if q.Kind != lots.Scored {
+				return apperr.Invalidf("%s has a score for a question that is not a scored question of the lot (%s)", b.Bidder, q.ID)
 			}
-		}
-		for id := range b.Passed {
-			if q, ok := byID[id]; !ok || q.Kind != lots.PassFail {
-				return apperr.Invalidf("%s has a pass/fail result for a question that is not a pass/fail question of the lot (%s)", b.Bidder, id)
+			if m.score < 0 || m.score > q.MaxScore {
+				return apperr.Invalidf("%s's score for question %s is %d: it must be from 0 to %d", b.Bidder, q.Number, m.score, q.MaxScore)
 			}
 		}
-		for _, q := range qs {
+		for _, s := range b.stray {
+			if s.set&hasScore != 0 {
+				return apperr.Invalidf("%s has a score for a question that is not a scored question of the lot (%s)", b.Bidder, s.questionID)
+			}
+		}
+		for _, i := range ordered {
+			if b.marks[i].set&hasPassed != 0 && qs[i].Kind != lots.PassFail {
+				return apperr.Invalidf("%s has a pass/fail result for a question that is not a pass/fail question of the lot (%s)", b.Bidder, qs[i].ID)
+			}
+		}
+		for _, s := range b.stray {
+			if s.set&hasPassed != 0 {
+				return apperr.Invalidf("%s has a pass/fail result for a question that is not a pass/fail question of the lot (%s)", b.Bidder, s.questionID)
+			}
+		}
+		for _, i := range ordered {
+			q := &qs[i]
 			switch q.Kind {
 			case lots.Scored:
-				if _, ok := b.Scores[q.ID]; !ok {
+				if b.marks[i].set&hasScore == 0 {
 					missing = append(missing, fmt.Sprintf("%s has no consensus score for question %s", b.Bidder, q.Number))
 				}
 			case lots.PassFail:
-				if _, ok := b.Passed[q.ID]; !ok {
+				if b.marks[i].set&hasPassed == 0 {
 					missing = append(missing, fmt.Sprintf("%s has no pass/fail result for question %s", b.Bidder, q.Number))
 				}
 			}
@@ -400,34 +527,49 @@ func checkBids(qs []lots.Question, price *lots.Question, bids []Bid) error {
 }
 
 // quality scores one bid's quality and applies the thresholds; its marks are complete and valid.
-func quality(secs []section, qs []lots.Question, b Bid, unit int64) Result {
-	r := Result{Bidder: b.Bidder, PricePence: b.PricePence, Sections: make([]SectionScore, 0, len(secs))}
+// scores has room for the bid's question scores: its sections' lists are parts of it.
+func quality(secs []section, qs []lots.Question, ordered []int, b bidMarks, unit int64, scores []QuestionScore) Result {
+	n := 0
+	for _, s := range secs {
+		for _, i := range s.questions {
+			if qs[i].Kind == lots.Scored {
+				n++
+				break
+			}
+		}
+	}
+	r := Result{Bidder: b.Bidder, PricePence: b.PricePence, Sections: make([]SectionScore, 0, n)}
 	total := exactSum{unit: unit}
 	for _, s := range secs {
-		ss := SectionScore{SectionID: s.ID, Position: s.Position, Title: s.Title, Questions: make([]QuestionScore, 0, len(s.questions))}
+		ss := SectionScore{SectionID: s.ID, Position: s.Position, Title: s.Title}
 		sum := exactSum{unit: unit}
-		for _, q := range s.questions {
+		k := 0 // the section's scores are the next k of scores
+		for _, i := range s.questions {
+			q := &qs[i]
 			if q.Kind != lots.Scored {
 				continue
 			}
-			c := b.Scores[q.ID]
-			ss.Questions = append(ss.Questions, QuestionScore{QuestionID: q.ID, Number: q.Number,
-				Consensus: c, MaxScore: q.MaxScore, WeightBP: q.WeightBP})
+			c := b.marks[i].score
+			scores[k] = QuestionScore{QuestionID: q.ID, Number: q.Number, Consensus: c, MaxScore: q.MaxScore, WeightBP: q.WeightBP}
+			k++
 			ss.WeightBP += q.WeightBP
 			sum.add(c, q.WeightBP, q.MaxScore)
 			total.add(c, q.WeightBP, q.MaxScore)
 		}
-		if len(ss.Questions) > 0 {
+		if k > 0 {
+			ss.Questions = scores[:k:k]
+			scores = scores[k:]
 			ss.Score = sum.rat()
 			r.Sections = append(r.Sections, ss)
 		}
 	}
 	r.Quality = total.rat()
-	for _, q := range qs {
+	for _, i := range ordered {
+		q, m := &qs[i], b.marks[i]
 		switch {
-		case q.Kind == lots.Scored && b.Scores[q.ID] < q.MinScore:
-			r.Reasons = append(r.Reasons, fmt.Sprintf("Question %s scored %d, below the minimum of %d", q.Number, b.Scores[q.ID], q.MinScore))
-		case q.Kind == lots.PassFail && !b.Passed[q.ID]:
+		case q.Kind == lots.Scored && m.score < q.MinScore:
+			r.Reasons = append(r.Reasons, fmt.Sprintf("Question %s scored %d, below the minimum of %d", q.Number, m.score, q.MinScore))
+		case q.Kind == lots.PassFail && m.set&passed == 0:
 			r.Reasons = append(r.Reasons, fmt.Sprintf("Failed question %s", q.Number))
 		}
 	}

@@ -501,15 +501,44 @@ func (s *Store) RankingQuestions(ctx context.Context, lotID string) ([]lots.Ques
 }
 
 // ConsensusMarks lists a lot's consensus marks as Consensus does, with the marks only (no
-// rationale or who recorded them): what the ranking reads, on every results page. A large lot
-// has hundreds, and every text value the driver hands over is a string or two allocated (and
-// collected): so they are read as one text, the lot's marks joined (group_concat / string_agg)
-// as question:bidder:score:passed, and cut up here: the ids are slices of that text. One row,
-// aggregated in the primary key's order, so the database sorts nothing (grouping by bidder
-// made SQLite sort the rows); they are sorted here by question then bidder, as Consensus orders
-// them. expect is how many the caller expects (questions × bids): the list, the scores and the
-// results are allocated for that many at once rather than grown mark by mark.
+// rationale or who recorded them). expect is how many the caller expects (questions × bids):
+// the list, the scores and the results are allocated for that many at once rather than grown
+// mark by mark. The ranking reads the marks without this list (rankingMarks).
 func (s *Store) ConsensusMarks(ctx context.Context, lotID string, expect int) ([]Consensus, error) {
+	marks, err := s.rankingMarks(ctx, lotID)
+	if err != nil {
+		return nil, err
+	}
+	expect = max(expect, 0)
+	out := make([]Consensus, 0, expect)
+	scores := make([]int, 0, expect)
+	passes := make([]bool, 0, expect)
+	err = marks.each(func(q, bidder string, score int, hasScore bool, passed, hasPassed bool) {
+		c := Consensus{LotID: lotID, QuestionID: q, BidderOrgID: bidder}
+		if hasScore {
+			c.Score = keep(&scores, score)
+		}
+		if hasPassed {
+			c.Passed = keep(&passes, passed)
+		}
+		out = append(out, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(out, func(a, b Consensus) int {
+		return cmp.Or(strings.Compare(a.QuestionID, b.QuestionID), strings.Compare(a.BidderOrgID, b.BidderOrgID))
+	})
+	return out, nil
+}
+
+// rankingMarks reads a lot's consensus marks as the ranking needs them: what every results
+// page reads. A large lot has hundreds, and every text value the driver hands over is a string
+// or two allocated (and collected): so they are read as one text, the lot's marks joined
+// (group_concat / string_agg) as question:bidder:score:passed, and cut up as they are used:
+// the ids are slices of that text. One row, aggregated in the primary key's order, so the
+// database sorts nothing (grouping by bidder made SQLite sort the rows).
+func (s *Store) rankingMarks(ctx context.Context, lotID string) (consensusText, error) {
 	mark := `question_id || ':' || bidder_org_id || ':' || COALESCE(CAST(score AS TEXT), '') || ':' ||
 		CASE WHEN passed IS NULL THEN '' WHEN passed THEN '1' ELSE '0' END`
 	agg := "group_concat(" + mark + ", ',')"
@@ -518,39 +547,39 @@ func (s *Store) ConsensusMarks(ctx context.Context, lotID string, expect int) ([
 	}
 	var marks sql.NullString // NULL when the lot has no marks
 	if err := s.q(ctx).Raw(`SELECT `+agg+` FROM consensus_scores WHERE lot_id = ?`, lotID).Row().Scan(&marks); err != nil {
-		return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
+		return consensusText{}, fmt.Errorf("consensus marks of %s: %w", lotID, err)
 	}
-	expect = max(expect, 0)
-	out := make([]Consensus, 0, expect)
-	scores := make([]int, 0, expect)
-	passes := make([]bool, 0, expect)
-	if !marks.Valid || marks.String == "" {
-		return out, nil
-	}
-	for m := range strings.SplitSeq(marks.String, ",") {
-		q, rest, ok1 := strings.Cut(m, ":")
-		bidder, rest, ok2 := strings.Cut(rest, ":")
-		score, passed, ok3 := strings.Cut(rest, ":")
+	return consensusText{lotID: lotID, text: marks.String}, nil
+}
+
+// consensusText is a lot's consensus marks as rankingMarks reads them, in no particular order.
+type consensusText struct {
+	lotID string
+	text  string
+}
+
+// each calls fn with every mark; the ids are parts of the text. A score or result that is not
+// there is reported as such (hasScore, hasPassed false).
+func (c consensusText) each(fn func(question, bidder string, score int, hasScore bool, passed, hasPassed bool)) error {
+	for rest := c.text; rest != ""; {
+		var m string
+		m, rest, _ = strings.Cut(rest, ",")
+		q, r, ok1 := strings.Cut(m, ":")
+		bidder, r, ok2 := strings.Cut(r, ":")
+		score, pass, ok3 := strings.Cut(r, ":")
 		if !ok1 || !ok2 || !ok3 {
-			return nil, fmt.Errorf("consensus marks of %s: unreadable mark %q", lotID, m)
+			return fmt.Errorf("consensus marks of %s: unreadable mark %q", c.lotID, m)
 		}
-		c := Consensus{LotID: lotID, QuestionID: q, BidderOrgID: bidder}
+		n := 0
 		if score != "" {
-			n, err := strconv.Atoi(score)
-			if err != nil {
-				return nil, fmt.Errorf("consensus marks of %s: score %q: %w", lotID, score, err)
+			var err error
+			if n, err = strconv.Atoi(score); err != nil {
+				return fmt.Errorf("consensus marks of %s: score %q: %w", c.lotID, score, err)
 			}
-			c.Score = keep(&scores, n)
 		}
-		if passed != "" {
-			c.Passed = keep(&passes, passed == "1")
-		}
-		out = append(out, c)
+		fn(q, bidder, n, score != "", pass == "1", pass != "")
 	}
-	slices.SortFunc(out, func(a, b Consensus) int {
-		return cmp.Or(strings.Compare(a.QuestionID, b.QuestionID), strings.Compare(a.BidderOrgID, b.BidderOrgID))
-	})
-	return out, nil
+	return nil
 }
 
 // keep appends v to *list and points at it while the list has room (it then never grows, so
