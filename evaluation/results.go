@@ -70,12 +70,15 @@ func (q QuestionScore) Weighted() *big.Rat {
 // making the fraction. A results page shows one for every question of every bid (480 for
 // 8 bidders and 60 questions), so it is worked out in integers: the score is
 // consensus × WeightBP ÷ MaxScore hundredths of a percentage point, rounded half-up once.
-func (q QuestionScore) Percent() string {
+func (q QuestionScore) Percent() string { return string(q.appendPercent(make([]byte, 0, 24))) }
+
+// appendPercent appends Percent's string.
+func (q QuestionScore) appendPercent(b []byte) []byte {
 	if q.MaxScore < 1 || q.Consensus < 0 || q.WeightBP < 0 {
-		return Percent(q.Weighted()) // cannot be (Compute refuses such marks), but stays exact if it is
+		return appendPercent(b, q.Weighted()) // cannot be (Compute refuses such marks), but stays exact if it is
 	}
 	n, d := int64(q.Consensus)*int64(q.WeightBP), int64(q.MaxScore)
-	return hundredths((2*n + d) / (2 * d))
+	return appendHundredths(b, (2*n+d)/(2*d))
 }
 
 // SectionScore is the quality score of one section: the sum of its scored questions.
@@ -122,28 +125,34 @@ func Percent(x *big.Rat) string {
 	if x == nil {
 		return ""
 	}
+	return string(appendPercent(make([]byte, 0, 24), x))
+}
+
+// appendPercent appends Percent's string; nothing for nil.
+func appendPercent(b []byte, x *big.Rat) []byte {
+	if x == nil {
+		return b
+	}
 	// A score's fraction is small (its denominator divides 100 × the top scores' least common
 	// multiple, or a bid price): in int64 the rounding is the same and makes no big.Int.
 	if n, d := x.Num(), x.Denom(); n.Sign() >= 0 && n.IsInt64() && d.IsInt64() {
 		if n, d := n.Int64(), d.Int64(); n <= maxExactPercent && d <= maxExactPercent {
-			return hundredths((200*n + d) / (2 * d))
+			return appendHundredths(b, (200*n+d)/(2*d))
 		}
 	}
 	// FloatString rounds halves away from zero: half-up for the non-negative scores here.
-	return x.FloatString(2)
+	return append(b, x.FloatString(2)...)
 }
 
 // maxExactPercent bounds the numerator and denominator Percent rounds in int64: 200 × n + d
 // must not overflow.
 const maxExactPercent = (1<<63 - 1) / 256
 
-// hundredths writes n hundredths (n ≥ 0) as a decimal with two places: 1875 → "18.75".
-func hundredths(n int64) string {
-	var b [24]byte
-	out := strconv.AppendInt(b[:0], n/100, 10)
+// appendHundredths appends n hundredths (n ≥ 0) as a decimal with two places: 1875 → "18.75".
+func appendHundredths(b []byte, n int64) []byte {
+	b = strconv.AppendInt(b, n/100, 10)
 	r := n % 100
-	out = append(out, '.', byte('0'+r/10), byte('0'+r%10))
-	return string(out)
+	return append(b, '.', byte('0'+r/10), byte('0'+r%10))
 }
 
 // PriceTotal is a bid price: the sum of its price schedule's years, in pence. A negative
