@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -623,41 +622,37 @@ func cloneLotRecords(r lotRecords) lotRecords {
 
 func (s *Store) lotRecords(ctx context.Context, lotID string) (lotRecords, error) {
 	return database.Memoize(ctx, s.db, "lot_records|"+lotID, cloneLotRecords, func() (lotRecords, error) {
-		var row struct {
-			LeLotID, LeProcurementID, LeQualityModeratedBy *string
-			LeQualityModeratedAt                           *time.Time
-			PoLotID, PoProcurementID, PoOpenedBy           *string
-			PoOpenedAt                                     *time.Time
-			StLotID, StPriceFormula, StSetBy               *string
-			StSetAt                                        *time.Time
-		}
-		err := s.q(ctx).Raw(`SELECT le.lot_id AS le_lot_id, le.procurement_id AS le_procurement_id,
-			le.quality_moderated_at AS le_quality_moderated_at, le.quality_moderated_by AS le_quality_moderated_by,
-			po.lot_id AS po_lot_id, po.procurement_id AS po_procurement_id, po.opened_by AS po_opened_by, po.opened_at AS po_opened_at,
-			st.lot_id AS st_lot_id, st.price_formula AS st_price_formula, st.set_by AS st_set_by, st.set_at AS st_set_at
+		// Row().Scan rather than GORM's Scan: that one logs through a recorder that writes the
+		// statement out with its arguments (a regexp over the SQL) on every call, and fills the
+		// row by reflection; this read is on every price and results page.
+		var (
+			le, po, st       [3]sql.NullString // lot_id, then procurement_id (price_formula), then who
+			leAt, poAt, stAt sql.NullTime
+		)
+		err := s.q(ctx).Raw(`SELECT le.lot_id, le.procurement_id, le.quality_moderated_at, le.quality_moderated_by,
+			po.lot_id, po.procurement_id, po.opened_by, po.opened_at,
+			st.lot_id, st.price_formula, st.set_by, st.set_at
 			FROM (SELECT CAST(? AS TEXT) AS id) k
 			LEFT JOIN lot_evaluations le ON le.lot_id = k.id
 			LEFT JOIN price_openings po ON po.lot_id = k.id
-			LEFT JOIN lot_evaluation_settings st ON st.lot_id = k.id`, lotID).Scan(&row).Error
+			LEFT JOIN lot_evaluation_settings st ON st.lot_id = k.id`, lotID).Row().Scan(
+			&le[0], &le[1], &leAt, &le[2], &po[0], &po[1], &po[2], &poAt, &st[0], &st[1], &st[2], &stAt)
 		if err != nil {
 			return lotRecords{}, fmt.Errorf("evaluation records of %s: %w", lotID, err)
 		}
 		var r lotRecords
-		str := func(p *string) string {
-			if p == nil {
-				return ""
+		if le[0].Valid {
+			r.evaluation = &LotEvaluation{LotID: le[0].String, ProcurementID: le[1].String, QualityModeratedBy: le[2].String}
+			if leAt.Valid {
+				at := leAt.Time
+				r.evaluation.QualityModeratedAt = &at
 			}
-			return *p
 		}
-		if row.LeLotID != nil {
-			r.evaluation = &LotEvaluation{LotID: *row.LeLotID, ProcurementID: str(row.LeProcurementID),
-				QualityModeratedAt: row.LeQualityModeratedAt, QualityModeratedBy: str(row.LeQualityModeratedBy)}
+		if po[0].Valid && poAt.Valid {
+			r.opening = &PriceOpening{LotID: po[0].String, ProcurementID: po[1].String, OpenedBy: po[2].String, OpenedAt: poAt.Time}
 		}
-		if row.PoLotID != nil && row.PoOpenedAt != nil {
-			r.opening = &PriceOpening{LotID: *row.PoLotID, ProcurementID: str(row.PoProcurementID), OpenedBy: str(row.PoOpenedBy), OpenedAt: *row.PoOpenedAt}
-		}
-		if row.StLotID != nil && row.StSetAt != nil {
-			r.settings = &LotSettings{LotID: *row.StLotID, PriceFormula: PriceFormula(str(row.StPriceFormula)), SetBy: str(row.StSetBy), SetAt: *row.StSetAt}
+		if st[0].Valid && stAt.Valid {
+			r.settings = &LotSettings{LotID: st[0].String, PriceFormula: PriceFormula(st[1].String), SetBy: st[2].String, SetAt: stAt.Time}
 		}
 		return r, nil
 	})
