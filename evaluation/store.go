@@ -533,19 +533,24 @@ func (s *Store) ConsensusMarks(ctx context.Context, lotID string, expect int) ([
 
 // rankingMarks reads a lot's consensus marks as the ranking needs them: what every results
 // page reads. A large lot has hundreds, and every text value the driver hands over is a string
-// or two allocated (and collected): so they are read as one text, the lot's marks joined
-// (group_concat / string_agg) as question:bidder:score:passed, and cut up as they are used:
-// the ids are slices of that text. One row, aggregated in the primary key's order, so the
-// database sorts nothing (grouping by bidder made SQLite sort the rows).
+// or two allocated (and collected): so they are read as one text, cut up as they are used (the
+// ids are slices of that text). Each question's marks are joined (group_concat / string_agg)
+// as bidder:score:passed after its id, so that the id is written once rather than once a
+// bidder (a third of the text, which the driver reads into a buffer of its size and copies):
+// question;bidder:score:passed;bidder:…,question;…. One row, grouped in the primary key's
+// order (lot, question, bidder), so the database sorts nothing (grouping by bidder made SQLite
+// sort the rows).
 func (s *Store) rankingMarks(ctx context.Context, lotID string) (consensusText, error) {
-	mark := `question_id || ':' || bidder_org_id || ':' || COALESCE(CAST(score AS TEXT), '') || ':' ||
+	mark := `bidder_org_id || ':' || COALESCE(CAST(score AS TEXT), '') || ':' ||
 		CASE WHEN passed IS NULL THEN '' WHEN passed THEN '1' ELSE '0' END`
-	agg := "group_concat(" + mark + ", ',')"
+	agg := "group_concat"
 	if s.db.Dialector.Name() == "postgres" {
-		agg = "string_agg(" + mark + ", ',')"
+		agg = "string_agg"
 	}
 	var marks sql.NullString // NULL when the lot has no marks
-	if err := s.q(ctx).Raw(`SELECT `+agg+` FROM consensus_scores WHERE lot_id = ?`, lotID).Row().Scan(&marks); err != nil {
+	query := `SELECT ` + agg + `(question_id || ';' || marks, ',') FROM (SELECT question_id, ` + agg + `(` + mark + `, ';') AS marks
+		FROM consensus_scores WHERE lot_id = ? GROUP BY question_id) q`
+	if err := s.q(ctx).Raw(query, lotID).Row().Scan(&marks); err != nil {
 		return consensusText{}, fmt.Errorf("consensus marks of %s: %w", lotID, err)
 	}
 	return consensusText{lotID: lotID, text: marks.String}, nil
@@ -561,22 +566,29 @@ type consensusText struct {
 // there is reported as such (hasScore, hasPassed false).
 func (c consensusText) each(fn func(question, bidder string, score int, hasScore bool, passed, hasPassed bool)) error {
 	for rest := c.text; rest != ""; {
-		var m string
-		m, rest, _ = strings.Cut(rest, ",")
-		q, r, ok1 := strings.Cut(m, ":")
-		bidder, r, ok2 := strings.Cut(r, ":")
-		score, pass, ok3 := strings.Cut(r, ":")
-		if !ok1 || !ok2 || !ok3 {
-			return fmt.Errorf("consensus marks of %s: unreadable mark %q", c.lotID, m)
+		var marks string
+		marks, rest, _ = strings.Cut(rest, ",")
+		q, marks, ok := strings.Cut(marks, ";")
+		if !ok {
+			return fmt.Errorf("consensus marks of %s: unreadable marks %.60q", c.lotID, q)
 		}
-		n := 0
-		if score != "" {
-			var err error
-			if n, err = strconv.Atoi(score); err != nil {
-				return fmt.Errorf("consensus marks of %s: score %q: %w", c.lotID, score, err)
+		for marks != "" {
+			var m string
+			m, marks, _ = strings.Cut(marks, ";")
+			bidder, r, ok1 := strings.Cut(m, ":")
+			score, pass, ok2 := strings.Cut(r, ":")
+			if !ok1 || !ok2 {
+				return fmt.Errorf("consensus marks of %s: unreadable mark %q of %s", c.lotID, m, q)
 			}
+			n := 0
+			if score != "" {
+				var err error
+				if n, err = strconv.Atoi(score); err != nil {
+					return fmt.Errorf("consensus marks of %s: score %q: %w", c.lotID, score, err)
+				}
+			}
+			fn(q, bidder, n, score != "", pass == "1", pass != "")
 		}
-		fn(q, bidder, n, score != "", pass == "1", pass != "")
 	}
 	return nil
 }
