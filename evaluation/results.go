@@ -6,7 +6,9 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -336,7 +338,7 @@ func compute(sections []lots.Section, qs []lots.Question, bids []bidMarks, formu
 		if price >= 0 {
 			r.PriceScore = priceScore(formula, qs[price].WeightBP, lowest, bids[i].PricePence)
 		}
-		r.Total = new(big.Rat).Add(r.Quality, r.PriceScore)
+		r.Total = addRat(r.Quality, r.PriceScore)
 		ranked = append(ranked, i)
 	}
 
@@ -361,30 +363,121 @@ func compute(sections []lots.Section, qs []lots.Question, bids []bidMarks, formu
 // compareRank orders compliant results best first: total, then quality (both higher first),
 // then price (lower first). 0 means a shared rank.
 func compareRank(a, b Result) int {
-	if c := b.Total.Cmp(a.Total); c != 0 {
+	if c := cmpRat(b.Total, a.Total); c != 0 {
 		return c
 	}
-	if c := b.Quality.Cmp(a.Quality); c != 0 {
+	if c := cmpRat(b.Quality, a.Quality); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.PricePence, b.PricePence)
 }
 
 // priceScore is a compliant bid's price score in percentage points; lowest and bid are > 0.
+// The fraction is made in int64 when its parts fit (they do for any price up to about
+// £9 trillion against a 100 % weight), in math/big otherwise.
 func priceScore(formula PriceFormula, weightBP int, lowest, bid int64) *big.Rat {
+	switch formula {
+	case RelativePrice:
+		// w × (1 − (p − l) ÷ l) = w × (2l − p) ÷ l, w = weightBP ÷ 100
+		if lowest <= math.MaxInt64/2 {
+			s := 2*lowest - bid
+			if s <= 0 {
+				return new(big.Rat)
+			}
+			if n, ok := mul64(int64(weightBP), s); ok {
+				if d, ok := mul64(100, lowest); ok {
+					return ratio(n, d)
+				}
+			}
+		}
+	default: // LowestPrice: w × l ÷ p
+		if n, ok := mul64(int64(weightBP), lowest); ok {
+			if d, ok := mul64(100, bid); ok {
+				return ratio(n, d)
+			}
+		}
+	}
 	w := big.NewRat(int64(weightBP), 100)
 	l, p := new(big.Rat).SetInt64(lowest), new(big.Rat).SetInt64(bid)
 	switch formula {
 	case RelativePrice:
-		// w × (1 − (p − l) ÷ l) = w × (2l − p) ÷ l
 		s := new(big.Rat).Sub(new(big.Rat).Add(l, l), p)
 		if s.Sign() <= 0 {
 			return new(big.Rat)
 		}
 		return s.Mul(s, w).Quo(s, l)
-	default: // LowestPrice
+	default:
 		return new(big.Rat).Mul(w, l.Quo(l, p))
 	}
+}
+
+// mul64 is a × b for a, b ≥ 0, and whether it fits in an int64.
+func mul64(a, b int64) (int64, bool) {
+	if a < 0 || b < 0 {
+		return 0, false
+	}
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	if hi != 0 || lo > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(lo), true
+}
+
+// ratio is the fraction n ÷ d (n ≥ 0, d > 0) as a *big.Rat. It is reduced in int64 and set
+// through the Rat's numerator and denominator, which big.Rat documents as references to its
+// own: the same value as big.NewRat, without NewRat's normalisation in big.Int (a greatest
+// common divisor and its temporaries), of which a ranking made dozens.
+func ratio(n, d int64) *big.Rat {
+	if n < 0 || d <= 0 {
+		return big.NewRat(n, d)
+	}
+	if g := gcd(n, d); g > 1 {
+		n, d = n/g, d/g
+	}
+	r := new(big.Rat).SetInt64(n)
+	if d != 1 {
+		r.Denom().SetInt64(d)
+	}
+	return r
+}
+
+// fraction is x's numerator and denominator when both fit in an int64 and x ≥ 0.
+func fraction(x *big.Rat) (n, d int64, ok bool) {
+	if num, den := x.Num(), x.Denom(); num.Sign() >= 0 && num.IsInt64() && den.IsInt64() {
+		return num.Int64(), den.Int64(), true
+	}
+	return 0, 0, false
+}
+
+// addRat is x + y, worked out in int64 when the parts fit (scores do), in math/big otherwise.
+func addRat(x, y *big.Rat) *big.Rat {
+	if a, b, ok := fraction(x); ok {
+		if c, d, ok := fraction(y); ok {
+			// a/b + c/d = (a·d/g + c·b/g) ÷ (b·d/g), g = gcd(b, d)
+			g := gcd(b, d)
+			ad, ok1 := mul64(a, d/g)
+			cb, ok2 := mul64(c, b/g)
+			den, ok3 := mul64(b, d/g)
+			if ok1 && ok2 && ok3 && ad <= math.MaxInt64-cb {
+				return ratio(ad+cb, den)
+			}
+		}
+	}
+	return new(big.Rat).Add(x, y)
+}
+
+// cmpRat is x.Cmp(y), worked out in 128-bit integers when the parts fit in int64: Rat.Cmp
+// makes two big.Int products every time, and sorting a ranking compares often.
+func cmpRat(x, y *big.Rat) int {
+	if a, b, ok := fraction(x); ok {
+		if c, d, ok := fraction(y); ok {
+			// a/b against c/d is a·d against c·b: b and d are > 0
+			h1, l1 := bits.Mul64(uint64(a), uint64(d))
+			h2, l2 := bits.Mul64(uint64(c), uint64(b))
+			return cmp.Or(cmp.Compare(h1, h2), cmp.Compare(l1, l2))
+		}
+	}
+	return x.Cmp(y)
 }
 
 // section is a questionnaire section with its questions in order.
@@ -641,7 +734,7 @@ func (s *exactSum) add(consensus, weightBP, top int) {
 func (s *exactSum) rat() *big.Rat {
 	switch {
 	case s.unit > 0:
-		return big.NewRat(s.n, s.unit*100)
+		return ratio(s.n, s.unit*100)
 	case s.big == nil:
 		return new(big.Rat)
 	default:
