@@ -219,7 +219,7 @@ func (s *Service) results(ctx context.Context, tx *Store, p lots.Procurement, l 
 	// The marks go straight into each bid's row of one array, by the question's index; a mark
 	// of a bidder without a counted bid is left out, as it always was.
 	nq := len(st.qs)
-	qidx := questionIndex(st.qs)
+	qidx := indexQuestions(st.qs)
 	grid := make([]mark, len(prices)*nq)
 	bids := make([]bidMarks, len(prices))
 	for i, pr := range prices {
@@ -235,7 +235,7 @@ func (s *Service) results(ctx context.Context, tx *Store, p lots.Procurement, l 
 			return
 		}
 		if q != lastQ || qi < 0 {
-			lastQ, qi = q, at(qidx, q)
+			lastQ, qi = q, qidx.at(q)
 		}
 		if hasScore {
 			bids[b].setScore(qi, q, score)

@@ -202,16 +202,16 @@ func PriceTotal(years []lots.PriceYear) (int64, error) {
 func Compute(sections []lots.Section, qs []lots.Question, bids []Bid, formula PriceFormula) ([]Result, error) {
 	// The maps are put in the compact form the arithmetic works on (bidMarks): a mark for a
 	// question the lot does not have is kept aside, for checkBids to refuse as before.
-	idx := questionIndex(qs)
+	idx := indexQuestions(qs)
 	grid := make([]mark, len(bids)*len(qs))
 	in := make([]bidMarks, len(bids))
 	for n, b := range bids {
 		bm := bidMarks{Bidder: b.Bidder, PricePence: b.PricePence, marks: grid[n*len(qs) : (n+1)*len(qs) : (n+1)*len(qs)]}
 		for id, s := range b.Scores {
-			bm.setScore(at(idx, id), id, s)
+			bm.setScore(idx.at(id), id, s)
 		}
 		for id, p := range b.Passed {
-			bm.setPassed(at(idx, id), id, p)
+			bm.setPassed(idx.at(id), id, p)
 		}
 		in[n] = bm
 	}
@@ -271,24 +271,30 @@ func (b *bidMarks) setPassed(i int, id string, ok bool) {
 	b.stray = append(b.stray, strayMark{questionID: id, mark: mark{set: f}})
 }
 
-// questionIndex maps a lot's question ids to their index (the first, for an id given twice:
-// questionnaire refuses that anyway).
-func questionIndex(qs []lots.Question) map[string]int {
-	idx := make(map[string]int, len(qs))
-	for i, q := range qs {
-		if _, dup := idx[q.ID]; !dup {
-			idx[q.ID] = i
-		}
-	}
-	return idx
+// questionIndex finds a lot's questions by id: their indexes sorted by id (a stable sort, so
+// of an id given twice the first, which questionnaire refuses anyway), searched by halving.
+// A slice of ints rather than a map: it is made for every results page.
+type questionIndex struct {
+	qs    []lots.Question
+	order []int
 }
 
-// at is the index of question id in idx, -1 when the lot does not have it.
-func at(idx map[string]int, id string) int {
-	if i, ok := idx[id]; ok {
-		return i
+func indexQuestions(qs []lots.Question) questionIndex {
+	order := make([]int, len(qs))
+	for i := range order {
+		order[i] = i
 	}
-	return -1
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(qs[a].ID, qs[b].ID) })
+	return questionIndex{qs: qs, order: order}
+}
+
+// at is the index of question id, -1 when the lot does not have it.
+func (x questionIndex) at(id string) int {
+	n, found := slices.BinarySearchFunc(x.order, id, func(i int, id string) int { return strings.Compare(x.qs[i].ID, id) })
+	if !found {
+		return -1
+	}
+	return x.order[n]
 }
 
 // compute is Compute on bids in compact form.
