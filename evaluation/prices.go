@@ -226,8 +226,8 @@ func (s *Service) results(ctx context.Context, tx *Store, p lots.Procurement, l 
 		bids[i] = bidMarks{Bidder: pr.OrgID, PricePence: pr.TotalPence, marks: grid[i*nq : (i+1)*nq : (i+1)*nq]}
 		v.Names[pr.OrgID] = pr.Name
 	}
-	// The marks come question by question (the primary key's order, though nothing relies on
-	// it): the question is looked up when it changes.
+	// The marks come grouped by question (rankingMarks): the question is looked up when it
+	// changes, the bidder among the few bids.
 	lastQ, qi := "", -1
 	err = st.marks.each(func(q, bidder string, score int, hasScore bool, ok, hasPassed bool) {
 		b := slices.IndexFunc(bids, func(b bidMarks) bool { return b.Bidder == bidder })
