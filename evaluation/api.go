@@ -410,7 +410,12 @@ func (h *API) results(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	// Sized up front: a large lot has hundreds of question scores to copy.
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return web.JSON(c, resultsAnswer{&v}) // resultsJSON(v)'s bytes, written by hand (api_json.go)
+}
+
+// resultsJSON is a lot's ranking as the results API answers it.
+func resultsJSON(v ResultsView) ResultsJSON {
 	out := ResultsJSON{LotID: v.Lot.ID, PriceFormula: v.Formula, Results: make([]ResultJSON, 0, len(v.Results))}
 	for _, r := range v.Results {
 		rj := ResultJSON{BidderOrgID: r.Bidder, Name: v.Names[r.Bidder], PricePence: r.PricePence, Sections: make([]SectionScoreJSON, 0, len(r.Sections)),
@@ -427,8 +432,7 @@ func (h *API) results(c *fiber.Ctx) error {
 		}
 		out.Results = append(out.Results, rj)
 	}
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	return web.JSON(c, &out) // c.JSON's bytes, written by hand (api_json.go)
+	return out
 }
 
 // export downloads the lot's whole evaluation (export.go) as ?format=xlsx (the default) or csv.

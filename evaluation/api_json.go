@@ -14,11 +14,7 @@ import (
 
 // AppendJSON appends the ranking as encoding/json writes it.
 func (r *ResultsJSON) AppendJSON(b []byte) []byte {
-	b = append(b, `{"lot_id":`...)
-	b = web.AppendJSONString(b, r.LotID)
-	b = append(b, `,"price_formula":`...)
-	b = web.AppendJSONString(b, string(r.PriceFormula))
-	b = append(b, `,"results":`...)
+	b = appendResultsHead(b, r.LotID, r.PriceFormula)
 	if r.Results == nil {
 		b = append(b, "null"...)
 	} else {
@@ -32,6 +28,91 @@ func (r *ResultsJSON) AppendJSON(b []byte) []byte {
 		b = append(b, ']')
 	}
 	return append(b, '}')
+}
+
+// appendResultsHead appends a ranking's object up to its results.
+func appendResultsHead(b []byte, lotID string, formula PriceFormula) []byte {
+	b = append(b, `{"lot_id":`...)
+	b = web.AppendJSONString(b, lotID)
+	b = append(b, `,"price_formula":`...)
+	b = web.AppendJSONString(b, string(formula))
+	return append(b, `,"results":`...)
+}
+
+// resultsAnswer is the results API's answer: the ResultsJSON of a ranking (resultsJSON), its
+// bytes written without building it. One bid's ResultJSON at a time is made in lists kept for
+// the next, and its display strings (every weighted score, the sections', quality, price
+// score and total) are parts of one string: a large lot's ranking is hundreds of question
+// scores, and building the whole answer first allocated about as much as computing it.
+type resultsAnswer struct{ v *ResultsView }
+
+func (a resultsAnswer) AppendJSON(b []byte) []byte {
+	v := a.v
+	b = appendResultsHead(b, v.Lot.ID, v.Formula)
+	b = append(b, '[')
+	// Sized for the largest bid; never nil, so that an empty list is [] as make wrote it.
+	nSecs, nQs := 0, 0
+	for _, r := range v.Results {
+		n := 0
+		for _, s := range r.Sections {
+			n += len(s.Questions)
+		}
+		nSecs, nQs = max(nSecs, len(r.Sections)), max(nQs, n)
+	}
+	var (
+		rj    ResultJSON
+		secs  = make([]SectionScoreJSON, 0, nSecs)
+		qs    = make([]QuestionScoreJSON, 0, nQs)
+		text  = make([]byte, 0, 8*(nQs+nSecs+3)) // the display strings of one bid
+		marks = make([]int, 0, nQs+nSecs+3)      // where each ends in text
+	)
+	for i := range v.Results {
+		r := &v.Results[i]
+		if i > 0 {
+			b = append(b, ',')
+		}
+		text, marks = text[:0], marks[:0]
+		end := func() { marks = append(marks, len(text)) }
+		for _, s := range r.Sections {
+			for _, q := range s.Questions {
+				text = q.appendPercent(text)
+				end()
+			}
+			text = appendPercent(text, s.Score)
+			end()
+		}
+		text = appendPercent(text, r.Quality)
+		end()
+		text = appendPercent(text, r.PriceScore)
+		end()
+		text = appendPercent(text, r.Total)
+		end()
+		all, at := string(text), 0
+		next := func() string {
+			s := all[:marks[at]]
+			if at > 0 {
+				s = all[marks[at-1]:marks[at]]
+			}
+			at++
+			return s
+		}
+
+		secs, qs = secs[:0], qs[:0]
+		for _, s := range r.Sections {
+			from := len(qs)
+			for _, q := range s.Questions {
+				qs = append(qs, QuestionScoreJSON{QuestionID: q.QuestionID, Number: q.Number, Consensus: q.Consensus,
+					MaxScore: q.MaxScore, WeightBP: q.WeightBP, Weighted: next()})
+			}
+			secs = append(secs, SectionScoreJSON{SectionID: s.SectionID, Title: s.Title, WeightBP: s.WeightBP, Score: next(),
+				Questions: qs[from:len(qs):len(qs)]})
+		}
+		rj = ResultJSON{BidderOrgID: r.Bidder, Name: v.Names[r.Bidder], PricePence: r.PricePence, Sections: secs,
+			Excluded: r.Excluded, Reasons: web.OrEmpty(r.Reasons), Rank: r.Rank}
+		rj.Quality, rj.PriceScore, rj.Total = next(), next(), next()
+		b = rj.AppendJSON(b)
+	}
+	return append(b, "]}"...)
 }
 
 // AppendJSON appends one bid's evaluation as encoding/json writes it (price_score, total and

@@ -161,8 +161,9 @@ func priceState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) 
 }
 
 // resultsState is the part of a lot's state the ranking needs: the prices' part, the
-// questions (without their text and guidance) and the consensus marks (without their
-// rationales). Not the panel, its assignments or declarations: notice reads those itself.
+// questions (without their text and guidance) and the consensus marks (marks, not cons: only
+// the scores and results, read as they are placed). Not the panel, its assignments or
+// declarations: notice reads those itself.
 func resultsState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) (lotState, error) {
 	st, err := priceState(ctx, tx, p, l)
 	if err != nil {
@@ -171,7 +172,7 @@ func resultsState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot
 	if st.qs, err = tx.RankingQuestions(ctx, l.ID); err != nil {
 		return st, err
 	}
-	st.cons, err = tx.ConsensusMarks(ctx, l.ID, len(st.qs)*len(st.bids))
+	st.marks, err = tx.rankingMarks(ctx, l.ID)
 	return st, err
 }
 
@@ -215,27 +216,41 @@ func (s *Service) results(ctx context.Context, tx *Store, p lots.Procurement, l 
 	if err != nil {
 		return v, st, err
 	}
-	bids := make([]Bid, 0, len(prices))
-	for _, pr := range prices {
-		b := Bid{Bidder: pr.OrgID, Scores: make(map[string]int, len(st.qs)), Passed: map[string]bool{}, PricePence: pr.TotalPence}
-		for _, c := range st.cons {
-			if c.BidderOrgID != pr.OrgID {
-				continue
-			}
-			if c.Score != nil {
-				b.Scores[c.QuestionID] = *c.Score
-			}
-			if c.Passed != nil {
-				b.Passed[c.QuestionID] = *c.Passed
-			}
-		}
-		bids = append(bids, b)
+	// The marks go straight into each bid's row of one array, by the question's index; a mark
+	// of a bidder without a counted bid is left out, as it always was.
+	nq := len(st.qs)
+	qidx := indexQuestions(st.qs)
+	grid := make([]mark, len(prices)*nq)
+	bids := make([]bidMarks, len(prices))
+	for i, pr := range prices {
+		bids[i] = bidMarks{Bidder: pr.OrgID, PricePence: pr.TotalPence, marks: grid[i*nq : (i+1)*nq : (i+1)*nq]}
 		v.Names[pr.OrgID] = pr.Name
+	}
+	// The marks come grouped by question (rankingMarks): the question is looked up when it
+	// changes, the bidder among the few bids.
+	lastQ, qi := "", -1
+	err = st.marks.each(func(q, bidder string, score int, hasScore bool, ok, hasPassed bool) {
+		b := slices.IndexFunc(bids, func(b bidMarks) bool { return b.Bidder == bidder })
+		if b < 0 {
+			return
+		}
+		if q != lastQ || qi < 0 {
+			lastQ, qi = q, qidx.at(q)
+		}
+		if hasScore {
+			bids[b].setScore(qi, q, score)
+		}
+		if hasPassed {
+			bids[b].setPassed(qi, q, ok)
+		}
+	})
+	if err != nil {
+		return v, st, err
 	}
 	if v.Formula, err = lotPriceFormula(ctx, tx, l.ID); err != nil {
 		return v, st, err
 	}
-	v.Results, err = Compute(sections, st.qs, bids, v.Formula)
+	v.Results, err = compute(sections, st.qs, bids, v.Formula)
 	return v, st, err
 }
 

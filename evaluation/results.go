@@ -6,7 +6,9 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"math"
 	"math/big"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -70,12 +72,15 @@ func (q QuestionScore) Weighted() *big.Rat {
 // making the fraction. A results page shows one for every question of every bid (480 for
 // 8 bidders and 60 questions), so it is worked out in integers: the score is
 // consensus × WeightBP ÷ MaxScore hundredths of a percentage point, rounded half-up once.
-func (q QuestionScore) Percent() string {
+func (q QuestionScore) Percent() string { return string(q.appendPercent(make([]byte, 0, 24))) }
+
+// appendPercent appends Percent's string.
+func (q QuestionScore) appendPercent(b []byte) []byte {
 	if q.MaxScore < 1 || q.Consensus < 0 || q.WeightBP < 0 {
-		return Percent(q.Weighted()) // cannot be (Compute refuses such marks), but stays exact if it is
+		return appendPercent(b, q.Weighted()) // cannot be (Compute refuses such marks), but stays exact if it is
 	}
 	n, d := int64(q.Consensus)*int64(q.WeightBP), int64(q.MaxScore)
-	return hundredths((2*n + d) / (2 * d))
+	return appendHundredths(b, (2*n+d)/(2*d))
 }
 
 // SectionScore is the quality score of one section: the sum of its scored questions.
@@ -122,28 +127,34 @@ func Percent(x *big.Rat) string {
 	if x == nil {
 		return ""
 	}
+	return string(appendPercent(make([]byte, 0, 24), x))
+}
+
+// appendPercent appends Percent's string; nothing for nil.
+func appendPercent(b []byte, x *big.Rat) []byte {
+	if x == nil {
+		return b
+	}
 	// A score's fraction is small (its denominator divides 100 × the top scores' least common
 	// multiple, or a bid price): in int64 the rounding is the same and makes no big.Int.
 	if n, d := x.Num(), x.Denom(); n.Sign() >= 0 && n.IsInt64() && d.IsInt64() {
 		if n, d := n.Int64(), d.Int64(); n <= maxExactPercent && d <= maxExactPercent {
-			return hundredths((200*n + d) / (2 * d))
+			return appendHundredths(b, (200*n+d)/(2*d))
 		}
 	}
 	// FloatString rounds halves away from zero: half-up for the non-negative scores here.
-	return x.FloatString(2)
+	return append(b, x.FloatString(2)...)
 }
 
 // maxExactPercent bounds the numerator and denominator Percent rounds in int64: 200 × n + d
 // must not overflow.
 const maxExactPercent = (1<<63 - 1) / 256
 
-// hundredths writes n hundredths (n ≥ 0) as a decimal with two places: 1875 → "18.75".
-func hundredths(n int64) string {
-	var b [24]byte
-	out := strconv.AppendInt(b[:0], n/100, 10)
+// appendHundredths appends n hundredths (n ≥ 0) as a decimal with two places: 1875 → "18.75".
+func appendHundredths(b []byte, n int64) []byte {
+	b = strconv.AppendInt(b, n/100, 10)
 	r := n % 100
-	out = append(out, '.', byte('0'+r/10), byte('0'+r%10))
-	return string(out)
+	return append(b, '.', byte('0'+r/10), byte('0'+r%10))
 }
 
 // PriceTotal is a bid price: the sum of its price schedule's years, in pence. A negative
@@ -189,6 +200,105 @@ func PriceTotal(years []lots.PriceYear) (int64, error) {
 // has a price question), a score outside 0 to MaxScore, a mark for a question the lot does not
 // have, weights that do not add up to 100 % and other inconsistent input are kind Invalid.
 func Compute(sections []lots.Section, qs []lots.Question, bids []Bid, formula PriceFormula) ([]Result, error) {
+	// The maps are put in the compact form the arithmetic works on (bidMarks): a mark for a
+	// question the lot does not have is kept aside, for checkBids to refuse as before.
+	idx := indexQuestions(qs)
+	grid := make([]mark, len(bids)*len(qs))
+	in := make([]bidMarks, len(bids))
+	for n, b := range bids {
+		bm := bidMarks{Bidder: b.Bidder, PricePence: b.PricePence, marks: grid[n*len(qs) : (n+1)*len(qs) : (n+1)*len(qs)]}
+		for id, s := range b.Scores {
+			bm.setScore(idx.at(id), id, s)
+		}
+		for id, p := range b.Passed {
+			bm.setPassed(idx.at(id), id, p)
+		}
+		in[n] = bm
+	}
+	return compute(sections, qs, in, formula)
+}
+
+// mark is one consensus mark of a bid in compact form: what the arithmetic needs of it.
+type mark struct {
+	score int
+	set   markFlags
+}
+
+type markFlags uint8
+
+const (
+	hasScore markFlags = 1 << iota
+	hasPassed
+	passed
+)
+
+// bidMarks is a Bid with its marks by question index (the lot's questions as given to
+// compute) rather than in maps by question id: a results page ranks every bid on every read,
+// and 480 marks in maps, or as Consensus rows, were a large part of what each read allocated.
+type bidMarks struct {
+	Bidder     string
+	PricePence int64
+	marks      []mark      // one per question of the lot
+	stray      []strayMark // marks for questions the lot does not have: refused by checkBids
+}
+
+// strayMark is a mark for a question id the lot does not have.
+type strayMark struct {
+	questionID string
+	mark
+}
+
+// setScore records the consensus score for the question at index i of the lot's questions, or
+// for question id the lot does not have when i < 0.
+func (b *bidMarks) setScore(i int, id string, score int) {
+	if i >= 0 {
+		b.marks[i].score, b.marks[i].set = score, b.marks[i].set|hasScore
+		return
+	}
+	b.stray = append(b.stray, strayMark{questionID: id, mark: mark{score: score, set: hasScore}})
+}
+
+// setPassed records the pass/fail result as setScore the score.
+func (b *bidMarks) setPassed(i int, id string, ok bool) {
+	f := hasPassed
+	if ok {
+		f |= passed
+	}
+	if i >= 0 {
+		b.marks[i].set |= f
+		return
+	}
+	b.stray = append(b.stray, strayMark{questionID: id, mark: mark{set: f}})
+}
+
+// questionIndex finds a lot's questions by id: their indexes sorted by id (a stable sort, so
+// of an id given twice the first, which questionnaire refuses anyway), searched by halving.
+// A slice of ints rather than a map: it is made for every results page.
+type questionIndex struct {
+	qs    []lots.Question
+	order []int
+}
+
+func indexQuestions(qs []lots.Question) questionIndex {
+	order := make([]int, len(qs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(qs[a].ID, qs[b].ID) })
+	return questionIndex{qs: qs, order: order}
+}
+
+// at is the index of question id, -1 when the lot does not have it.
+func (x questionIndex) at(id string) int {
+	n, found := slices.BinarySearchFunc(x.order, id, func(i int, id string) int { return strings.Compare(x.qs[i].ID, id) })
+	if !found {
+		return -1
+	}
+	return x.order[n]
+}
+
+// compute is Compute on bids in compact form.
+func compute(sections []lots.Section, qs []lots.Question, bids []bidMarks, formula PriceFormula) ([]Result, error) {
 	if formula == "" {
 		formula = LowestPrice
 	}
@@ -199,14 +309,22 @@ func Compute(sections []lots.Section, qs []lots.Question, bids []Bid, formula Pr
 	if err != nil {
 		return nil, err
 	}
-	if err := checkBids(ordered, price, bids); err != nil {
+	if err := checkBids(qs, ordered, price, bids); err != nil {
 		return nil, err
 	}
 
-	unit := scoreUnit(ordered)
+	unit := scoreUnit(qs)
 	results := make([]Result, len(bids))
+	// Every bid's question scores in one array: the same for each bid but its consensus.
+	nScored := 0
+	for _, q := range qs {
+		if q.Kind == lots.Scored {
+			nScored++
+		}
+	}
+	scores := make([]QuestionScore, len(bids)*nScored)
 	for i, b := range bids {
-		results[i] = quality(secs, ordered, b, unit)
+		results[i] = quality(secs, qs, ordered, b, unit, scores[i*nScored:(i+1)*nScored:(i+1)*nScored])
 	}
 
 	// The lowest price among compliant bids only: an excluded bid cannot set the benchmark.
@@ -223,10 +341,10 @@ func Compute(sections []lots.Section, qs []lots.Question, bids []Bid, formula Pr
 			continue
 		}
 		r.PriceScore = new(big.Rat)
-		if price != nil {
-			r.PriceScore = priceScore(formula, price.WeightBP, lowest, bids[i].PricePence)
+		if price >= 0 {
+			r.PriceScore = priceScore(formula, qs[price].WeightBP, lowest, bids[i].PricePence)
 		}
-		r.Total = new(big.Rat).Add(r.Quality, r.PriceScore)
+		r.Total = addRat(r.Quality, r.PriceScore)
 		ranked = append(ranked, i)
 	}
 
@@ -251,47 +369,139 @@ func Compute(sections []lots.Section, qs []lots.Question, bids []Bid, formula Pr
 // compareRank orders compliant results best first: total, then quality (both higher first),
 // then price (lower first). 0 means a shared rank.
 func compareRank(a, b Result) int {
-	if c := b.Total.Cmp(a.Total); c != 0 {
+	if c := cmpRat(b.Total, a.Total); c != 0 {
 		return c
 	}
-	if c := b.Quality.Cmp(a.Quality); c != 0 {
+	if c := cmpRat(b.Quality, a.Quality); c != 0 {
 		return c
 	}
 	return cmp.Compare(a.PricePence, b.PricePence)
 }
 
 // priceScore is a compliant bid's price score in percentage points; lowest and bid are > 0.
+// The fraction is made in int64 when its parts fit (they do for any price up to about
+// £9 trillion against a 100 % weight), in math/big otherwise.
 func priceScore(formula PriceFormula, weightBP int, lowest, bid int64) *big.Rat {
+	switch formula {
+	case RelativePrice:
+		// w × (1 − (p − l) ÷ l) = w × (2l − p) ÷ l, w = weightBP ÷ 100
+		if lowest <= math.MaxInt64/2 {
+			s := 2*lowest - bid
+			if s <= 0 {
+				return new(big.Rat)
+			}
+			if n, ok := mul64(int64(weightBP), s); ok {
+				if d, ok := mul64(100, lowest); ok {
+					return ratio(n, d)
+				}
+			}
+		}
+	default: // LowestPrice: w × l ÷ p
+		if n, ok := mul64(int64(weightBP), lowest); ok {
+			if d, ok := mul64(100, bid); ok {
+				return ratio(n, d)
+			}
+		}
+	}
 	w := big.NewRat(int64(weightBP), 100)
 	l, p := new(big.Rat).SetInt64(lowest), new(big.Rat).SetInt64(bid)
 	switch formula {
 	case RelativePrice:
-		// w × (1 − (p − l) ÷ l) = w × (2l − p) ÷ l
 		s := new(big.Rat).Sub(new(big.Rat).Add(l, l), p)
 		if s.Sign() <= 0 {
 			return new(big.Rat)
 		}
 		return s.Mul(s, w).Quo(s, l)
-	default: // LowestPrice
+	default:
 		return new(big.Rat).Mul(w, l.Quo(l, p))
 	}
+}
+
+// mul64 is a × b for a, b ≥ 0, and whether it fits in an int64.
+func mul64(a, b int64) (int64, bool) {
+	if a < 0 || b < 0 {
+		return 0, false
+	}
+	hi, lo := bits.Mul64(uint64(a), uint64(b))
+	if hi != 0 || lo > math.MaxInt64 {
+		return 0, false
+	}
+	return int64(lo), true
+}
+
+// ratio is the fraction n ÷ d (n ≥ 0, d > 0) as a *big.Rat. It is reduced in int64 and set
+// through the Rat's numerator and denominator, which big.Rat documents as references to its
+// own: the same value as big.NewRat, without NewRat's normalisation in big.Int (a greatest
+// common divisor and its temporaries), of which a ranking made dozens.
+func ratio(n, d int64) *big.Rat {
+	if n < 0 || d <= 0 {
+		return big.NewRat(n, d)
+	}
+	if g := gcd(n, d); g > 1 {
+		n, d = n/g, d/g
+	}
+	r := new(big.Rat).SetInt64(n)
+	if d != 1 {
+		r.Denom().SetInt64(d)
+	}
+	return r
+}
+
+// fraction is x's numerator and denominator when both fit in an int64 and x ≥ 0.
+func fraction(x *big.Rat) (n, d int64, ok bool) {
+	if num, den := x.Num(), x.Denom(); num.Sign() >= 0 && num.IsInt64() && den.IsInt64() {
+		return num.Int64(), den.Int64(), true
+	}
+	return 0, 0, false
+}
+
+// addRat is x + y, worked out in int64 when the parts fit (scores do), in math/big otherwise.
+func addRat(x, y *big.Rat) *big.Rat {
+	if a, b, ok := fraction(x); ok {
+		if c, d, ok := fraction(y); ok {
+			// a/b + c/d = (a·d/g + c·b/g) ÷ (b·d/g), g = gcd(b, d)
+			g := gcd(b, d)
+			ad, ok1 := mul64(a, d/g)
+			cb, ok2 := mul64(c, b/g)
+			den, ok3 := mul64(b, d/g)
+			if ok1 && ok2 && ok3 && ad <= math.MaxInt64-cb {
+				return ratio(ad+cb, den)
+			}
+		}
+	}
+	return new(big.Rat).Add(x, y)
+}
+
+// cmpRat is x.Cmp(y), worked out in 128-bit integers when the parts fit in int64: Rat.Cmp
+// makes two big.Int products every time, and sorting a ranking compares often.
+func cmpRat(x, y *big.Rat) int {
+	if a, b, ok := fraction(x); ok {
+		if c, d, ok := fraction(y); ok {
+			// a/b against c/d is a·d against c·b: b and d are > 0
+			h1, l1 := bits.Mul64(uint64(a), uint64(d))
+			h2, l2 := bits.Mul64(uint64(c), uint64(b))
+			return cmp.Or(cmp.Compare(h1, h2), cmp.Compare(l1, l2))
+		}
+	}
+	return x.Cmp(y)
 }
 
 // section is a questionnaire section with its questions in order.
 type section struct {
 	lots.Section
-	questions []lots.Question
+	questions []int // indexes into the lot's questions, by position
 }
 
 // questionnaire checks the questionnaire and puts it in order: sections by position, questions
-// by position within them. It returns the sections, every question in that order, and the
-// price question (nil when there is none).
-func questionnaire(sections []lots.Section, qs []lots.Question) ([]section, []lots.Question, *lots.Question, error) {
+// by position within them. It returns the sections, every question's index in that order, and
+// the price question's index (-1 when there is none). Indexes rather than copies of the
+// questions: a question is a large struct and a lot has dozens.
+func questionnaire(sections []lots.Section, qs []lots.Question) ([]section, []int, int, error) {
 	secs := make([]section, len(sections))
-	idx := map[string]int{}
+	idx := make(map[string]int, len(sections))
 	for i, s := range sections {
 		if _, dup := idx[s.ID]; dup {
-			return nil, nil, nil, apperr.Invalidf("Section %q is given twice", s.Title)
+			return nil, nil, -1, apperr.Invalidf("Section %q is given twice", s.Title)
 		}
 		idx[s.ID] = i
 		secs[i] = section{Section: s}
@@ -303,90 +513,115 @@ func questionnaire(sections []lots.Section, qs []lots.Question) ([]section, []lo
 	if msg := lots.CheckWeights(qs); msg != "" {
 		// The lot could not have been published like this; a total out of anything but 100
 		// would be wrong without looking wrong.
-		return nil, nil, nil, apperr.Invalidf("The results cannot be computed: %s", msg)
+		return nil, nil, -1, apperr.Invalidf("The results cannot be computed: %s", msg)
 	}
-	var price *lots.Question
-	seen := make(map[string]bool, len(qs))
-	// Each section's list sized for its questions at once: a large lot has dozens per section.
-	counts := make([]int, len(secs))
+	// A question given twice is found by sorting the indexes by id (no map of the ids): every
+	// occurrence after the first is a repeat.
+	byID := make([]int, 2*len(qs))
+	order, repeat := byID[:len(qs)], byID[len(qs):]
+	for i := range order {
+		order[i], repeat[i] = i, 0
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(qs[a].ID, qs[b].ID) })
+	for n := 1; n < len(order); n++ {
+		if qs[order[n]].ID == qs[order[n-1]].ID {
+			repeat[order[n]] = 1
+		}
+	}
+	price := -1
+	// Each section's indexes are a part of one array, sized by counting first.
+	counts := make([]int, len(secs)+1)
 	for _, q := range qs {
 		if i, ok := idx[q.SectionID]; ok {
-			counts[i]++
+			counts[i+1]++
 		}
 	}
 	for i := range secs {
-		secs[i].questions = make([]lots.Question, 0, counts[i])
+		counts[i+1] += counts[i]
 	}
-	for _, q := range qs {
+	ordered := make([]int, len(qs))
+	for i := range secs {
+		secs[i].questions = ordered[counts[i]:counts[i]:counts[i+1]]
+	}
+	for n := range qs {
+		q := &qs[n]
 		i, ok := idx[q.SectionID]
 		switch {
-		case seen[q.ID]:
-			return nil, nil, nil, apperr.Invalidf("Question %s is given twice", q.Number)
+		case repeat[n] == 1:
+			return nil, nil, -1, apperr.Invalidf("Question %s is given twice", q.Number)
 		case !ok:
-			return nil, nil, nil, apperr.Invalidf("Question %s is in a section the lot does not have", q.Number)
+			return nil, nil, -1, apperr.Invalidf("Question %s is in a section the lot does not have", q.Number)
 		case q.Kind == lots.Scored && q.MaxScore < 1:
-			return nil, nil, nil, apperr.Invalidf("Question %s needs a top score of at least 1", q.Number)
-		case q.Kind == lots.Price && price != nil:
-			return nil, nil, nil, apperr.Invalidf("The lot has two price questions (%s and %s): it can have one", price.Number, q.Number)
+			return nil, nil, -1, apperr.Invalidf("Question %s needs a top score of at least 1", q.Number)
+		case q.Kind == lots.Price && price >= 0:
+			return nil, nil, -1, apperr.Invalidf("The lot has two price questions (%s and %s): it can have one", qs[price].Number, q.Number)
 		case q.Kind != lots.Scored && q.Kind != lots.PassFail && q.Kind != lots.Price:
-			return nil, nil, nil, apperr.Invalidf("Question %s is of an unknown kind %q", q.Number, q.Kind)
+			return nil, nil, -1, apperr.Invalidf("Question %s is of an unknown kind %q", q.Number, q.Kind)
 		}
-		seen[q.ID] = true
 		if q.Kind == lots.Price {
-			price = &q
+			price = n
 		}
-		secs[i].questions = append(secs[i].questions, q)
+		secs[i].questions = append(secs[i].questions, n)
 	}
-	ordered := make([]lots.Question, 0, len(qs))
 	for i := range secs {
-		slices.SortStableFunc(secs[i].questions, func(a, b lots.Question) int { return cmp.Compare(a.Position, b.Position) })
-		ordered = append(ordered, secs[i].questions...)
+		slices.SortStableFunc(secs[i].questions, func(a, b int) int { return cmp.Compare(qs[a].Position, qs[b].Position) })
 	}
-	return secs, ordered, price, nil
+	// ordered holds every section's indexes, in section order: every question in order.
+	return secs, ordered[:counts[len(secs)]], price, nil
 }
 
 // checkBids refuses bids whose marks do not fit the questionnaire, and lists every mark still
-// missing.
-func checkBids(qs []lots.Question, price *lots.Question, bids []Bid) error {
-	byID := map[string]lots.Question{}
-	for _, q := range qs {
-		byID[q.ID] = q
-	}
+// missing. ordered is the questions' indexes in questionnaire order.
+func checkBids(qs []lots.Question, ordered []int, price int, bids []bidMarks) error {
 	var missing []string
-	names := map[string]bool{}
-	for _, b := range bids {
+	for n, b := range bids {
 		if strings.TrimSpace(b.Bidder) == "" {
 			return apperr.Invalidf("A bid has no bidder")
 		}
-		if names[b.Bidder] {
-			return apperr.Invalidf("%s has two bids for the lot", b.Bidder)
+		for _, o := range bids[:n] {
+			if o.Bidder == b.Bidder {
+				return apperr.Invalidf("%s has two bids for the lot", b.Bidder)
+			}
 		}
-		names[b.Bidder] = true
-		if price != nil && b.PricePence <= 0 {
+		if price >= 0 && b.PricePence <= 0 {
 			return apperr.Invalidf("%s's price must be above £0 (it is %d pence)", b.Bidder, b.PricePence)
 		}
-		for id, s := range b.Scores {
-			q, ok := byID[id]
-			if !ok || q.Kind != lots.Scored {
-				return apperr.Invalidf("%s has a score for a question that is not a scored question of the lot (%s)", b.Bidder, id)
+		for _, i := range ordered {
+			m, q := b.marks[i], &qs[i]
+			if m.set&hasScore == 0 {
+				continue
 			}
-			if s < 0 || s > q.MaxScore {
-				return apperr.Invalidf("%s's score for question %s is %d: it must be from 0 to %d", b.Bidder, q.Number, s, q.MaxScore)
+			if q.Kind != lots.Scored {
+				return apperr.Invalidf("%s has a score for a question that is not a scored question of the lot (%s)", b.Bidder, q.ID)
 			}
-		}
-		for id := range b.Passed {
-			if q, ok := byID[id]; !ok || q.Kind != lots.PassFail {
-				return apperr.Invalidf("%s has a pass/fail result for a question that is not a pass/fail question of the lot (%s)", b.Bidder, id)
+			if m.score < 0 || m.score > q.MaxScore {
+				return apperr.Invalidf("%s's score for question %s is %d: it must be from 0 to %d", b.Bidder, q.Number, m.score, q.MaxScore)
 			}
 		}
-		for _, q := range qs {
+		for _, s := range b.stray {
+			if s.set&hasScore != 0 {
+				return apperr.Invalidf("%s has a score for a question that is not a scored question of the lot (%s)", b.Bidder, s.questionID)
+			}
+		}
+		for _, i := range ordered {
+			if b.marks[i].set&hasPassed != 0 && qs[i].Kind != lots.PassFail {
+				return apperr.Invalidf("%s has a pass/fail result for a question that is not a pass/fail question of the lot (%s)", b.Bidder, qs[i].ID)
+			}
+		}
+		for _, s := range b.stray {
+			if s.set&hasPassed != 0 {
+				return apperr.Invalidf("%s has a pass/fail result for a question that is not a pass/fail question of the lot (%s)", b.Bidder, s.questionID)
+			}
+		}
+		for _, i := range ordered {
+			q := &qs[i]
 			switch q.Kind {
 			case lots.Scored:
-				if _, ok := b.Scores[q.ID]; !ok {
+				if b.marks[i].set&hasScore == 0 {
 					missing = append(missing, fmt.Sprintf("%s has no consensus score for question %s", b.Bidder, q.Number))
 				}
 			case lots.PassFail:
-				if _, ok := b.Passed[q.ID]; !ok {
+				if b.marks[i].set&hasPassed == 0 {
 					missing = append(missing, fmt.Sprintf("%s has no pass/fail result for question %s", b.Bidder, q.Number))
 				}
 			}
@@ -400,34 +635,49 @@ func checkBids(qs []lots.Question, price *lots.Question, bids []Bid) error {
 }
 
 // quality scores one bid's quality and applies the thresholds; its marks are complete and valid.
-func quality(secs []section, qs []lots.Question, b Bid, unit int64) Result {
-	r := Result{Bidder: b.Bidder, PricePence: b.PricePence, Sections: make([]SectionScore, 0, len(secs))}
+// scores has room for the bid's question scores: its sections' lists are parts of it.
+func quality(secs []section, qs []lots.Question, ordered []int, b bidMarks, unit int64, scores []QuestionScore) Result {
+	n := 0
+	for _, s := range secs {
+		for _, i := range s.questions {
+			if qs[i].Kind == lots.Scored {
+				n++
+				break
+			}
+		}
+	}
+	r := Result{Bidder: b.Bidder, PricePence: b.PricePence, Sections: make([]SectionScore, 0, n)}
 	total := exactSum{unit: unit}
 	for _, s := range secs {
-		ss := SectionScore{SectionID: s.ID, Position: s.Position, Title: s.Title, Questions: make([]QuestionScore, 0, len(s.questions))}
+		ss := SectionScore{SectionID: s.ID, Position: s.Position, Title: s.Title}
 		sum := exactSum{unit: unit}
-		for _, q := range s.questions {
+		k := 0 // the section's scores are the next k of scores
+		for _, i := range s.questions {
+			q := &qs[i]
 			if q.Kind != lots.Scored {
 				continue
 			}
-			c := b.Scores[q.ID]
-			ss.Questions = append(ss.Questions, QuestionScore{QuestionID: q.ID, Number: q.Number,
-				Consensus: c, MaxScore: q.MaxScore, WeightBP: q.WeightBP})
+			c := b.marks[i].score
+			scores[k] = QuestionScore{QuestionID: q.ID, Number: q.Number, Consensus: c, MaxScore: q.MaxScore, WeightBP: q.WeightBP}
+			k++
 			ss.WeightBP += q.WeightBP
 			sum.add(c, q.WeightBP, q.MaxScore)
 			total.add(c, q.WeightBP, q.MaxScore)
 		}
-		if len(ss.Questions) > 0 {
+		if k > 0 {
+			ss.Questions = scores[:k:k]
+			scores = scores[k:]
 			ss.Score = sum.rat()
 			r.Sections = append(r.Sections, ss)
 		}
 	}
 	r.Quality = total.rat()
-	for _, q := range qs {
+	for _, i := range ordered {
+		q, m := &qs[i], b.marks[i]
 		switch {
-		case q.Kind == lots.Scored && b.Scores[q.ID] < q.MinScore:
-			r.Reasons = append(r.Reasons, fmt.Sprintf("Question %s scored %d, below the minimum of %d", q.Number, b.Scores[q.ID], q.MinScore))
-		case q.Kind == lots.PassFail && !b.Passed[q.ID]:
+		case q.Kind == lots.Scored && m.score < q.MinScore:
+			r.Reasons = append(r.Reasons, fmt.Sprintf("Question %s scored %d, below the minimum of %d", q.Number, m.score, q.MinScore))
+		case q.Kind == lots.PassFail && m.set&passed == 0:
 			r.Reasons = append(r.Reasons, fmt.Sprintf("Failed question %s", q.Number))
 		}
 	}
@@ -490,7 +740,7 @@ func (s *exactSum) add(consensus, weightBP, top int) {
 func (s *exactSum) rat() *big.Rat {
 	switch {
 	case s.unit > 0:
-		return big.NewRat(s.n, s.unit*100)
+		return ratio(s.n, s.unit*100)
 	case s.big == nil:
 		return new(big.Rat)
 	default:

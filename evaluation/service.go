@@ -395,6 +395,7 @@ type lotState struct {
 	decls     []Declaration
 	mods      []Moderation
 	cons      []Consensus
+	marks     consensusText // the consensus marks as the ranking reads them (resultsState only)
 	eval      LotEvaluation
 }
 

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -499,56 +498,107 @@ func (s *Store) RankingQuestions(ctx context.Context, lotID string) ([]lots.Ques
 }
 
 // ConsensusMarks lists a lot's consensus marks as Consensus does, with the marks only (no
-// rationale or who recorded them): what the ranking reads, on every results page. A large lot
-// has hundreds, and every text value the driver hands over is a string or two allocated (and
-// collected): so they are read as one text, the lot's marks joined (group_concat / string_agg)
-// as question:bidder:score:passed, and cut up here: the ids are slices of that text. One row,
-// aggregated in the primary key's order, so the database sorts nothing (grouping by bidder
-// made SQLite sort the rows); they are sorted here by question then bidder, as Consensus orders
-// them. expect is how many the caller expects (questions × bids): the list, the scores and the
-// results are allocated for that many at once rather than grown mark by mark.
+// rationale or who recorded them). expect is how many the caller expects (questions × bids):
+// the list, the scores and the results are allocated for that many at once rather than grown
+// mark by mark. The ranking reads the marks without this list (rankingMarks).
 func (s *Store) ConsensusMarks(ctx context.Context, lotID string, expect int) ([]Consensus, error) {
-	mark := `question_id || ':' || bidder_org_id || ':' || COALESCE(CAST(score AS TEXT), '') || ':' ||
-		CASE WHEN passed IS NULL THEN '' WHEN passed THEN '1' ELSE '0' END`
-	agg := "group_concat(" + mark + ", ',')"
-	if s.db.Dialector.Name() == "postgres" {
-		agg = "string_agg(" + mark + ", ',')"
-	}
-	var marks sql.NullString // NULL when the lot has no marks
-	if err := s.q(ctx).Raw(`SELECT `+agg+` FROM consensus_scores WHERE lot_id = ?`, lotID).Row().Scan(&marks); err != nil {
-		return nil, fmt.Errorf("consensus marks of %s: %w", lotID, err)
+	marks, err := s.rankingMarks(ctx, lotID)
+	if err != nil {
+		return nil, err
 	}
 	expect = max(expect, 0)
 	out := make([]Consensus, 0, expect)
 	scores := make([]int, 0, expect)
 	passes := make([]bool, 0, expect)
-	if !marks.Valid || marks.String == "" {
-		return out, nil
-	}
-	for m := range strings.SplitSeq(marks.String, ",") {
-		q, rest, ok1 := strings.Cut(m, ":")
-		bidder, rest, ok2 := strings.Cut(rest, ":")
-		score, passed, ok3 := strings.Cut(rest, ":")
-		if !ok1 || !ok2 || !ok3 {
-			return nil, fmt.Errorf("consensus marks of %s: unreadable mark %q", lotID, m)
-		}
+	err = marks.each(func(q, bidder string, score int, hasScore bool, passed, hasPassed bool) {
 		c := Consensus{LotID: lotID, QuestionID: q, BidderOrgID: bidder}
-		if score != "" {
-			n, err := strconv.Atoi(score)
-			if err != nil {
-				return nil, fmt.Errorf("consensus marks of %s: score %q: %w", lotID, score, err)
-			}
-			c.Score = keep(&scores, n)
+		if hasScore {
+			c.Score = keep(&scores, score)
 		}
-		if passed != "" {
-			c.Passed = keep(&passes, passed == "1")
+		if hasPassed {
+			c.Passed = keep(&passes, passed)
 		}
 		out = append(out, c)
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.SortFunc(out, func(a, b Consensus) int {
 		return cmp.Or(strings.Compare(a.QuestionID, b.QuestionID), strings.Compare(a.BidderOrgID, b.BidderOrgID))
 	})
 	return out, nil
+}
+
+// rankingMarks reads a lot's consensus marks as the ranking needs them: what every results
+// page reads. A large lot has hundreds, and every text value the driver hands over is a string
+// or two allocated (and collected): so they are read as one text, cut up as they are used (the
+// ids are slices of that text). Each question's marks are joined (group_concat / string_agg)
+// as bidder:score:passed after its id, so that the id is written once rather than once a
+// bidder (a third of the text, which the driver reads into a buffer of its size and copies):
+// question;bidder:score:passed;bidder:…,question;…. One row, grouped in the primary key's
+// order (lot, question, bidder), so the database sorts nothing (grouping by bidder made SQLite
+// sort the rows).
+func (s *Store) rankingMarks(ctx context.Context, lotID string) (consensusText, error) {
+	query := rankingMarksSQLite
+	if s.db.Dialector.Name() == "postgres" {
+		query = rankingMarksPostgres
+	}
+	var marks sql.NullString // NULL when the lot has no marks
+	// One row always: an aggregate.
+	if err := query.Each(ctx, s.db, []any{lotID}, func(r database.Row) error { return r.Scan(&marks) }); err != nil {
+		return consensusText{}, fmt.Errorf("consensus marks of %s: %w", lotID, err)
+	}
+	return consensusText{lotID: lotID, text: marks.String}, nil
+}
+
+// rankingMarks' statement, one a dialect (the aggregate's name differs).
+var (
+	rankingMarksSQLite   = database.NewRead(rankingMarksSQL("group_concat"))
+	rankingMarksPostgres = database.NewRead(rankingMarksSQL("string_agg"))
+)
+
+func rankingMarksSQL(agg string) string {
+	mark := `bidder_org_id || ':' || COALESCE(CAST(score AS TEXT), '') || ':' ||
+		CASE WHEN passed IS NULL THEN '' WHEN passed THEN '1' ELSE '0' END`
+	return `SELECT ` + agg + `(question_id || ';' || marks, ',') FROM (SELECT question_id, ` + agg + `(` + mark + `, ';') AS marks
+		FROM consensus_scores WHERE lot_id = ? GROUP BY question_id) q`
+}
+
+// consensusText is a lot's consensus marks as rankingMarks reads them, in no particular order.
+type consensusText struct {
+	lotID string
+	text  string
+}
+
+// each calls fn with every mark; the ids are parts of the text. A score or result that is not
+// there is reported as such (hasScore, hasPassed false).
+func (c consensusText) each(fn func(question, bidder string, score int, hasScore bool, passed, hasPassed bool)) error {
+	for rest := c.text; rest != ""; {
+		var marks string
+		marks, rest, _ = strings.Cut(rest, ",")
+		q, marks, ok := strings.Cut(marks, ";")
+		if !ok {
+			return fmt.Errorf("consensus marks of %s: unreadable marks %.60q", c.lotID, q)
+		}
+		for marks != "" {
+			var m string
+			m, marks, _ = strings.Cut(marks, ";")
+			bidder, r, ok1 := strings.Cut(m, ":")
+			score, pass, ok2 := strings.Cut(r, ":")
+			if !ok1 || !ok2 {
+				return fmt.Errorf("consensus marks of %s: unreadable mark %q of %s", c.lotID, m, q)
+			}
+			n := 0
+			if score != "" {
+				var err error
+				if n, err = strconv.Atoi(score); err != nil {
+					return fmt.Errorf("consensus marks of %s: score %q: %w", c.lotID, score, err)
+				}
+			}
+			fn(q, bidder, n, score != "", pass == "1", pass != "")
+		}
+	}
+	return nil
 }
 
 // keep appends v to *list and points at it while the list has room (it then never grows, so
@@ -601,39 +651,30 @@ var lotRecordsRead = database.NewRead(`SELECT le.lot_id, le.procurement_id, le.q
 
 func (s *Store) lotRecords(ctx context.Context, lotID string) (lotRecords, error) {
 	return database.Memoize(ctx, s.db, "lot_records|"+lotID, cloneLotRecords, func() (lotRecords, error) {
-		var row struct {
-			LeLotID, LeProcurementID, LeQualityModeratedBy *string
-			LeQualityModeratedAt                           *time.Time
-			PoLotID, PoProcurementID, PoOpenedBy           *string
-			PoOpenedAt                                     *time.Time
-			StLotID, StPriceFormula, StSetBy               *string
-			StSetAt                                        *time.Time
-		}
+		var (
+			le, po, st       [3]sql.NullString // lot_id, then procurement_id (price_formula), then who
+			leAt, poAt, stAt sql.NullTime
+		)
 		// One row always: the lot's id, LEFT JOINed.
 		err := lotRecordsRead.Each(ctx, s.db, []any{lotID}, func(r database.Row) error {
-			return r.Scan(&row.LeLotID, &row.LeProcurementID, &row.LeQualityModeratedAt, &row.LeQualityModeratedBy,
-				&row.PoLotID, &row.PoProcurementID, &row.PoOpenedBy, &row.PoOpenedAt,
-				&row.StLotID, &row.StPriceFormula, &row.StSetBy, &row.StSetAt)
+			return r.Scan(&le[0], &le[1], &leAt, &le[2], &po[0], &po[1], &po[2], &poAt, &st[0], &st[1], &st[2], &stAt)
 		})
 		if err != nil {
 			return lotRecords{}, fmt.Errorf("evaluation records of %s: %w", lotID, err)
 		}
 		var r lotRecords
-		str := func(p *string) string {
-			if p == nil {
-				return ""
+		if le[0].Valid {
+			r.evaluation = &LotEvaluation{LotID: le[0].String, ProcurementID: le[1].String, QualityModeratedBy: le[2].String}
+			if leAt.Valid {
+				at := leAt.Time
+				r.evaluation.QualityModeratedAt = &at
 			}
-			return *p
 		}
-		if row.LeLotID != nil {
-			r.evaluation = &LotEvaluation{LotID: *row.LeLotID, ProcurementID: str(row.LeProcurementID),
-				QualityModeratedAt: row.LeQualityModeratedAt, QualityModeratedBy: str(row.LeQualityModeratedBy)}
+		if po[0].Valid && poAt.Valid {
+			r.opening = &PriceOpening{LotID: po[0].String, ProcurementID: po[1].String, OpenedBy: po[2].String, OpenedAt: poAt.Time}
 		}
-		if row.PoLotID != nil && row.PoOpenedAt != nil {
-			r.opening = &PriceOpening{LotID: *row.PoLotID, ProcurementID: str(row.PoProcurementID), OpenedBy: str(row.PoOpenedBy), OpenedAt: *row.PoOpenedAt}
-		}
-		if row.StLotID != nil && row.StSetAt != nil {
-			r.settings = &LotSettings{LotID: *row.StLotID, PriceFormula: PriceFormula(str(row.StPriceFormula)), SetBy: str(row.StSetBy), SetAt: *row.StSetAt}
+		if st[0].Valid && stAt.Valid {
+			r.settings = &LotSettings{LotID: st[0].String, PriceFormula: PriceFormula(st[1].String), SetBy: st[2].String, SetAt: stAt.Time}
 		}
 		return r, nil
 	})

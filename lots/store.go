@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -749,39 +750,76 @@ const questionColumns = `SELECT id, lot_id, section_id, position, number, text, 
 		max_score, min_score, word_limit, panel FROM questions WHERE `
 
 var (
-	questionsOfLot   = database.NewRead(questionColumns + `lot_id = ? ORDER BY position`)
-	questionOfLot    = database.NewRead(questionColumns + `lot_id = ? AND id = ? LIMIT 1`)
-	rankingQuestions = database.NewRead(`SELECT id, section_id, position, number, kind, weight_bp, max_score, min_score, COUNT(*) OVER ()
-		FROM questions WHERE lot_id = ? ORDER BY position`)
+	questionsOfLot = database.NewRead(questionColumns + `lot_id = ? ORDER BY position`)
+	questionOfLot  = database.NewRead(questionColumns + `lot_id = ? AND id = ? LIMIT 1`)
 )
 
 // RankingQuestions lists a lot's questions in order with what scoring and ranking read
 // (number, kind, section, position, weight and scale), without their text, guidance, word
-// limit or panel: the results page reads every question of a large lot, and each text value
-// read is a string allocated (the text and guidance are the long ones). The rows come with
-// their count, so that the slice is made once rather than grown to twice the lot's questions.
+// limit or panel: the results page reads every question of a large lot, and every text value
+// the driver hands over is a string allocated (four a question, and a row's own machinery).
+// So they are read as one text, aggregated in position order, and cut up here: the ids,
+// numbers and kinds are parts of it. A question is
+// position:weight:max:min:kind:len(id):len(section):len(number):id section number, its three
+// strings measured in bytes (a number may hold anything) and written one after the other.
 func (s *Store) RankingQuestions(ctx context.Context, lotID string) ([]Question, error) {
-	r := &rankingQuestionRow{q: Question{LotID: lotID}} // one allocation: every field's address is given to Scan
-	q := &r.q
-	dest := [...]any{&q.ID, &q.SectionID, &q.Position, &q.Number, (*string)(&q.Kind), &q.WeightBP, &q.MaxScore, &q.MinScore, &r.n}
+	query := rankingQuestionsSQLite
+	if s.db.Dialector.Name() == "postgres" {
+		query = rankingQuestionsPostgres
+	}
+	var (
+		text sql.NullString // NULL when the lot has no questions
+		n    int
+	)
+	// One row always: an aggregate.
+	if err := query.Each(ctx, s.db, []any{lotID}, func(r database.Row) error { return r.Scan(&text, &n) }); err != nil {
+		return nil, fmt.Errorf("questions of %s: %w", lotID, err)
+	}
 	var out []Question
-	err := rankingQuestions.Each(ctx, s.db, []any{lotID}, func(row database.Row) error {
-		if err := row.Scan(dest[:]...); err != nil {
-			return err
+	if n > 0 {
+		out = make([]Question, 0, n)
+	}
+	for rest := text.String; rest != ""; {
+		var f [8]string // position, weight, max, min, kind, and the lengths of id, section, number
+		for i := range f {
+			var ok bool
+			if f[i], rest, ok = strings.Cut(rest, ":"); !ok {
+				return nil, fmt.Errorf("questions of %s: unreadable question at %.40q", lotID, rest)
+			}
 		}
-		if out == nil {
-			out = make([]Question, 0, r.n)
+		var v [7]int
+		for i, x := range [7]string{f[0], f[1], f[2], f[3], f[5], f[6], f[7]} {
+			var err error
+			if v[i], err = strconv.Atoi(x); err != nil || i >= 4 && v[i] < 0 {
+				return nil, fmt.Errorf("questions of %s: unreadable question at %.40q", lotID, rest)
+			}
 		}
-		out = append(out, *q)
-		return nil
-	})
-	return out, err
+		if v[4]+v[5]+v[6] > len(rest) {
+			return nil, fmt.Errorf("questions of %s: unreadable question at %.40q", lotID, rest)
+		}
+		q := Question{LotID: lotID, Position: v[0], WeightBP: v[1], MaxScore: v[2], MinScore: v[3], Kind: QuestionKind(f[4])}
+		q.ID, rest = rest[:v[4]], rest[v[4]:]
+		q.SectionID, rest = rest[:v[5]], rest[v[5]:]
+		q.Number, rest = rest[:v[6]], rest[v[6]:]
+		out = append(out, q)
+	}
+	if len(out) != n {
+		return nil, fmt.Errorf("questions of %s: %d read, %d counted", lotID, len(out), n)
+	}
+	return out, nil
 }
 
-// rankingQuestionRow is a row of RankingQuestions: a question and the count of the rows.
-type rankingQuestionRow struct {
-	q Question
-	n int
+// RankingQuestions' statement, one a dialect (each says a text's length in bytes its own
+// way), written out once.
+var (
+	rankingQuestionsSQLite   = database.NewRead(rankingQuestionsSQL("group_concat", func(col string) string { return "length(CAST(" + col + " AS BLOB))" }))
+	rankingQuestionsPostgres = database.NewRead(rankingQuestionsSQL("string_agg", func(col string) string { return "octet_length(" + col + ")" }))
+)
+
+func rankingQuestionsSQL(agg string, bytes func(col string) string) string {
+	return `SELECT ` + agg + `(CAST(position AS TEXT)||':'||CAST(weight_bp AS TEXT)||':'||CAST(max_score AS TEXT)||':'||
+CAST(min_score AS TEXT)||':'||kind||':'||CAST(` + bytes("id") + ` AS TEXT)||':'||CAST(` + bytes("section_id") + ` AS TEXT)||':'||
+CAST(` + bytes("number") + ` AS TEXT)||':'||id||section_id||number,'' ORDER BY position),COUNT(*) FROM questions WHERE lot_id=?`
 }
 
 // Add inserts any lot-owned row (site, phase, section, question).
