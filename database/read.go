@@ -102,12 +102,7 @@ func each(ctx context.Context, db *gorm.DB, q string, args []any, row func(Row) 
 				return err
 			}
 			defer rows.Close()
-			for rows.Next() {
-				if err := row(rows); err != nil {
-					return err
-				}
-			}
-			return rows.Err()
+			return eachRow(rows, row)
 		})
 	}
 	rows, err := db.Statement.ConnPool.QueryContext(ctx, q, args...)
@@ -116,15 +111,25 @@ func each(ctx context.Context, db *gorm.DB, q string, args []any, row func(Row) 
 		return err
 	}
 	defer rows.Close()
+	if err := eachRow(rows, row); err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// eachRow calls row for each of rows (pgx's or database/sql's) until one fails, then gives
+// the rows' own error.
+func eachRow(rows interface {
+	Row
+	Next() bool
+	Err() error
+}, row func(Row) error) error {
 	for rows.Next() {
 		if err := row(rows); err != nil {
 			return err
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return rows.Close()
+	return rows.Err()
 }
 
 func observe(db *gorm.DB, q string, args []any, err error) {

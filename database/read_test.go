@@ -18,6 +18,19 @@ import (
 // queried from here.
 var readProbes = database.NewRead(`SELECT id, value FROM read_probes WHERE id IN (?, ?) ORDER BY id`)
 
+// probesDB is a test database with read_probes a=one, b=two, c=three.
+func probesDB(t *testing.T) *database.DB {
+	t.Helper()
+	db := dbtest.Open(t)
+	if err := db.Gorm.Exec("CREATE TABLE read_probes (id TEXT PRIMARY KEY, value TEXT NOT NULL)").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Gorm.Exec("INSERT INTO read_probes (id, value) VALUES ('a', 'one'), ('b', 'two'), ('c', 'three')").Error; err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 // probeValues reads the rows of a Read as id=value: run runs it with the callback.
 func probeValues(t *testing.T, run func(row func(database.Row) error) error) []string {
 	t.Helper()
@@ -40,14 +53,8 @@ func probeValues(t *testing.T, run func(row func(database.Row) error) error) []s
 // the transaction it is given (seeing that transaction's uncommitted rows), and the query
 // counter sees it as it sees GORM's statements, with its arguments written in.
 func TestReadRunsInItsTransactionAndIsCounted(t *testing.T) {
-	db := dbtest.Open(t)
+	db := probesDB(t)
 	ctx := context.Background()
-	if err := db.Gorm.Exec("CREATE TABLE read_probes (id TEXT PRIMARY KEY, value TEXT NOT NULL)").Error; err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Gorm.Exec("INSERT INTO read_probes (id, value) VALUES ('a', 'one'), ('b', 'two'), ('c', 'three')").Error; err != nil {
-		t.Fatal(err)
-	}
 	counter := dbtest.CountQueries(t, db.Gorm)
 	counter.Explain()
 
@@ -90,14 +97,8 @@ func TestReadRunsInItsTransactionAndIsCounted(t *testing.T) {
 // An IN list written with List and Bind takes any number of arguments, none included; a ?
 // inside a literal is not an argument.
 func TestEachTextWithLists(t *testing.T) {
-	db := dbtest.Open(t)
+	db := probesDB(t)
 	ctx := context.Background()
-	if err := db.Gorm.Exec("CREATE TABLE read_probes (id TEXT PRIMARY KEY, value TEXT NOT NULL)").Error; err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Gorm.Exec("INSERT INTO read_probes (id, value) VALUES ('a', 'one'), ('b', 'two'), ('c', 'three')").Error; err != nil {
-		t.Fatal(err)
-	}
 	for _, ids := range [][]string{nil, {"b"}, {"a", "c", "z"}} {
 		args := []any{"three"}
 		for _, id := range ids {
@@ -129,13 +130,7 @@ func TestEachTextWithLists(t *testing.T) {
 // An error from the callback stops the read and is what it returns, and the connection goes
 // back to the pool: more reads stopped early than the pool has connections all run.
 func TestReadStoppedByItsCallbackReturnsItsConnection(t *testing.T) {
-	db := dbtest.Open(t)
-	if err := db.Gorm.Exec("CREATE TABLE read_probes (id TEXT PRIMARY KEY, value TEXT NOT NULL)").Error; err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Gorm.Exec("INSERT INTO read_probes (id, value) VALUES ('a', 'one'), ('b', 'two')").Error; err != nil {
-		t.Fatal(err)
-	}
+	db := probesDB(t)
 	sqlDB, err := db.Gorm.DB()
 	if err != nil {
 		t.Fatal(err)
