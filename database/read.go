@@ -133,8 +133,14 @@ func eachRow(rows interface {
 }
 
 func observe(db *gorm.DB, q string, args []any, err error) {
+	observeIn(db, q, args, err, 0)
+}
+
+// observeIn tells db's observers of a read; batch is the number of the pipelined batch it was
+// sent in, or 0.
+func observeIn(db *gorm.DB, q string, args []any, err error, batch uint64) {
 	if o, ok := db.Config.Plugins[readsPluginName].(*readsPlugin); ok {
-		o.saw(db, q, args, err)
+		o.saw(db, Observed{SQL: q, Args: args, Err: err, Batch: batch})
 	}
 }
 
@@ -183,9 +189,18 @@ func numbered(q string, first int) string {
 	return b.String()
 }
 
-// A ReadObserver is told of each Read run on a database it observes: its SQL as sent, its
-// arguments, and the error of sending it.
-type ReadObserver func(db *gorm.DB, sql string, args []any, err error)
+// A ReadObserver is told of each Read run on a database it observes.
+type ReadObserver func(db *gorm.DB, read Observed)
+
+// Observed is a read as it was run: its SQL as sent, its arguments and the error of sending
+// it. Batch numbers the pipelined Batch it went in, the same for every read of one round trip;
+// 0 for a read sent on its own.
+type Observed struct {
+	SQL   string
+	Args  []any
+	Err   error
+	Batch uint64
+}
 
 const readsPluginName = "golive:reads"
 
@@ -199,10 +214,10 @@ type readsPlugin struct {
 func (*readsPlugin) Name() string                 { return readsPluginName }
 func (*readsPlugin) Initialize(db *gorm.DB) error { return nil }
 
-func (p *readsPlugin) saw(db *gorm.DB, q string, args []any, err error) {
+func (p *readsPlugin) saw(db *gorm.DB, read Observed) {
 	if list := p.observers.Load(); list != nil {
 		for _, o := range *list {
-			o(db, q, args, err)
+			o(db, read)
 		}
 	}
 }

@@ -918,14 +918,24 @@ func (s *Service) Moderation(ctx context.Context, a *access.Actor, lotID, questi
 	if !validID(questionID) {
 		return ModerationView{}, apperr.NotFoundf("Question not found")
 	}
-	q, err := s.Store.Question(ctx, l.ID, questionID)
+	// The question, its marks and the bids depend only on the lot (let in above) and the
+	// question's id: one round trip. A price question's marks are read and not shown (it has
+	// none: price is not marked).
+	b := s.Store.Batch()
+	question := s.Store.QueueQuestion(b, l.ID, questionID)
+	moderation := s.Store.QueueModerationMarks(b, l.ID, questionID)
+	bids := s.Store.QueueBids(ctx, b, p.ID, l.ID)
+	if err := b.Send(ctx); err != nil {
+		return ModerationView{}, fmt.Errorf("moderation of question %s of lot %s: %w", questionID, l.ID, err)
+	}
+	q, err := question()
 	if err != nil {
 		return ModerationView{}, err
 	}
 	if q.Kind == lots.Price {
 		return ModerationView{}, apperr.NotFoundf("Question not found")
 	}
-	started, marks, cons, err := s.Store.ModerationMarks(ctx, l.ID, q.ID)
+	started, marks, cons, err := moderation()
 	if err != nil {
 		return ModerationView{}, err
 	}
@@ -933,9 +943,10 @@ func (s *Service) Moderation(ctx context.Context, a *access.Actor, lotID, questi
 		return ModerationView{}, apperr.Conflictf("Moderation of question %s has not started", q.Number)
 	}
 	var st lotState
-	if err := st.readBids(ctx, s.Store, p, l); err != nil {
+	if st.bids, err = bids(); err != nil {
 		return ModerationView{}, err
 	}
+	st.bidderIDs = bidderIDs(st.bids)
 	// The names of those who marked, not of the whole panel: the same names, since a mark's
 	// evaluator is on the panel (scores references panel_members, and a removal takes the
 	// evaluator's marks with them), without reading the panel. With the bidders', in one

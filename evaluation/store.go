@@ -107,6 +107,21 @@ func (s *Store) Question(ctx context.Context, lotID, questionID string) (lots.Qu
 	return s.lots().Question(ctx, lotID, questionID)
 }
 
+// Batch is an empty batch of reads on the store's connection: reads that do not depend on one
+// another's rows, from evaluation and from the features it asks, sent in one round trip.
+func (s *Store) Batch() *database.Batch { return database.NewBatch(s.db) }
+
+// QueueQuestion queues Question's read in b; get gives it once b is sent.
+func (s *Store) QueueQuestion(b *database.Batch, lotID, questionID string) func() (lots.Question, error) {
+	return s.lots().QueueQuestion(b, lotID, questionID)
+}
+
+// QueueBids queues Bids' read in b (none when the request has read them); get gives them once
+// b is sent.
+func (s *Store) QueueBids(ctx context.Context, b *database.Batch, procurementID, lotID string) func() ([]lots.Submission, error) {
+	return s.lots().QueueBids(ctx, b, procurementID, lotID)
+}
+
 // Opening loads a procurement's opening record, or nil.
 func (s *Store) Opening(ctx context.Context, procurementID string) (*lots.Opening, error) {
 	return s.lots().Opening(ctx, procurementID)
@@ -343,6 +358,17 @@ ORDER BY 1,3,2`
 // marks' evaluators, bidders and rationales are all parts of one string. Each part says how
 // many marks it has, so that the lists are allocated once at their size.
 func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (bool, []IndividualScore, []Consensus, error) {
+	b := s.Batch()
+	get := s.QueueModerationMarks(b, lotID, questionID)
+	if err := b.Send(ctx); err != nil {
+		return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
+	}
+	return get()
+}
+
+// QueueModerationMarks queues ModerationMarks' statement in b; get gives what it gives once b
+// is sent.
+func (s *Store) QueueModerationMarks(b *database.Batch, lotID, questionID string) (get func() (bool, []IndividualScore, []Consensus, error)) {
 	query := moderationMarksSQLite
 	if s.db.Dialector.Name() == "postgres" {
 		query = moderationMarksPostgres
@@ -351,7 +377,7 @@ func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (
 	var (
 		marks   []IndividualScore
 		cons    []Consensus
-		scores  []int  // what the marks' and the consensus' Score point at
+		scores  []int  // what the consensus' Score point at
 		results []bool // and their Passed
 		// declared once: what Scan is given escapes
 		part                    int
@@ -360,8 +386,9 @@ func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (
 		passed                  sql.NullBool
 		at                      sql.NullTime
 		n                       int64
+		failed                  error
 	)
-	err := query.Each(ctx, s.db, []any{lotID, questionID, lotID, questionID}, func(row database.Row) error {
+	query.Queue(b, []any{lotID, questionID, lotID, questionID}, func(row database.Row) error {
 		if err := row.Scan(&part, &user, &bidder, &score, &passed, &rationale, &at, &n); err != nil {
 			return err
 		}
@@ -376,14 +403,16 @@ func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (
 			return nil
 		}
 		started = true
-		var err error
-		marks, err = readMarks(lotID, questionID, rationale.String, int(n))
-		return err
+		// An unreadable text is the read's error, not the batch's: the batch's other reads stand.
+		marks, failed = readMarks(lotID, questionID, rationale.String, int(n))
+		return nil
 	})
-	if err != nil {
-		return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
+	return func() (bool, []IndividualScore, []Consensus, error) {
+		if failed != nil {
+			return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, failed)
+		}
+		return started, marks, cons, nil
 	}
-	return started, marks, cons, nil
 }
 
 // readMarks reads the n marks ModerationMarks aggregates into one text; nil for none. Their

@@ -175,6 +175,30 @@ func (r *Reads) Bids(ctx context.Context, procurementID, lotID string) ([]Submis
 	})
 }
 
+// QueueBids queues the read of Bids in b, unless the request's memo has them; get gives them
+// once b is sent (and keeps them in the memo, as Bids would).
+func (r *Reads) QueueBids(ctx context.Context, b *database.Batch, procurementID, lotID string) (get func() ([]Submission, error)) {
+	key := bidsKey(procurementID, lotID)
+	if database.Memoised(ctx, r.s.db, key) {
+		return func() ([]Submission, error) { return r.Bids(ctx, procurementID, lotID) }
+	}
+	bids := queueLotBids(b, procurementID, lotID, false)
+	return func() ([]Submission, error) {
+		out := bids()
+		database.MemoPut(ctx, r.s.db, key, slices.Clone(out))
+		return out, nil
+	}
+}
+
+// QueueQuestion queues the read of Question in b; get gives it once b is sent.
+func (r *Reads) QueueQuestion(b *database.Batch, lotID, questionID string) (get func() (Question, error)) {
+	q := queueQuestion(b, lotID, questionID)
+	return func() (Question, error) {
+		v, err := q()
+		return v, notFound(err, "Question")
+	}
+}
+
 func bidsKey(procurementID, lotID string) string {
 	return "submissions.bids|" + procurementID + "|" + lotID
 }
@@ -209,6 +233,16 @@ func (r *Reads) PreloadBidsWithPrices(ctx context.Context, procurementID, lotID 
 //   - the procurement and lot ids are those asked for, not read again for each row;
 //   - the rows come with their count, so that the slice is made once, not grown.
 func (s *Store) lotBids(ctx context.Context, procurementID, lotID string, withPrice bool) ([]Submission, error) {
+	b := database.NewBatch(s.db)
+	get := queueLotBids(b, procurementID, lotID, withPrice)
+	if err := b.Send(ctx); err != nil {
+		return nil, err
+	}
+	return get(), nil
+}
+
+// queueLotBids queues lotBids' statement in b; get gives the bids once b is sent.
+func queueLotBids(b *database.Batch, procurementID, lotID string, withPrice bool) (get func() []Submission) {
 	q := lotBidsSQL
 	if withPrice {
 		q = lotBidsWithPriceSQL
@@ -216,7 +250,7 @@ func (s *Store) lotBids(ctx context.Context, procurementID, lotID string, withPr
 	r := &submissionRow{} // one allocation: every field's address is given to Scan
 	dest := r.dest(withPrice)
 	var bids countedBids
-	err := q.Each(ctx, s.db, []any{procurementID, lotID}, func(row database.Row) error {
+	q.Queue(b, []any{procurementID, lotID}, func(row database.Row) error {
 		if err := row.Scan(dest...); err != nil {
 			return err
 		}
@@ -232,10 +266,7 @@ func (s *Store) lotBids(ctx context.Context, procurementID, lotID string, withPr
 		bids.add(sub)
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return bids.counted(), nil
+	return bids.counted
 }
 
 // lotBids' statements; their columns are in submissionRow.dest's order.

@@ -1,7 +1,6 @@
 package lots
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -725,11 +724,25 @@ func (s *Store) Questions(ctx context.Context, lotID string) ([]Question, error)
 
 // question loads one question of a lot: gorm.ErrRecordNotFound when the lot has no such question.
 func (s *Store) question(ctx context.Context, lotID, questionID string) (Question, error) {
-	qs, err := s.questions(ctx, questionOfLot, lotID, questionID)
-	if err != nil || len(qs) == 0 {
-		return Question{}, cmp.Or(err, gorm.ErrRecordNotFound)
+	b := database.NewBatch(s.db)
+	get := queueQuestion(b, lotID, questionID)
+	if err := b.Send(ctx); err != nil {
+		return Question{}, err
 	}
-	return qs[0], nil
+	return get()
+}
+
+// queueQuestion queues the read of a lot's question in b; get gives it once b is sent, or
+// gorm.ErrRecordNotFound.
+func queueQuestion(b *database.Batch, lotID, questionID string) (get func() (Question, error)) {
+	var out []Question
+	questionOfLot.Queue(b, []any{lotID, questionID}, questionRows(&out))
+	return func() (Question, error) {
+		if len(out) == 0 {
+			return Question{}, gorm.ErrRecordNotFound
+		}
+		return out[0], nil
+	}
 }
 
 // questions reads questions with rows.Scan into their fields: every results and moderation
@@ -737,13 +750,18 @@ func (s *Store) question(ctx context.Context, lotID, questionID string) (Questio
 // structs cost more than the query. The columns are all NOT NULL.
 func (s *Store) questions(ctx context.Context, read *database.Read, args ...any) ([]Question, error) {
 	var out []Question
-	err := read.Each(ctx, s.db, args, func(row database.Row) error {
-		out = append(out, Question{}) // scanned in place: a variable given to Scan would escape, a copy a row
-		q := &out[len(out)-1]
+	err := read.Each(ctx, s.db, args, questionRows(&out))
+	return out, err
+}
+
+// questionRows scans each row of questionColumns onto the end of out.
+func questionRows(out *[]Question) func(database.Row) error {
+	return func(row database.Row) error {
+		*out = append(*out, Question{}) // scanned in place: a variable given to Scan would escape, a copy a row
+		q := &(*out)[len(*out)-1]
 		return row.Scan(&q.ID, &q.LotID, &q.SectionID, &q.Position, &q.Number, &q.Text, &q.Guidance, (*string)(&q.Kind),
 			&q.WeightBP, &q.MaxScore, &q.MinScore, &q.WordLimit, (*string)(&q.Panel))
-	})
-	return out, err
+	}
 }
 
 const questionColumns = `SELECT id, lot_id, section_id, position, number, text, guidance, kind, weight_bp,

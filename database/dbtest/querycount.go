@@ -25,6 +25,7 @@ type QueryCounter struct {
 	// statement.
 	explain   atomic.Bool
 	explained []string
+	batches   []uint64 // of each explained statement: its pipelined batch, or 0
 	ignore    []string
 }
 
@@ -39,7 +40,7 @@ func CountQueries(t testing.TB, db *gorm.DB) *QueryCounter {
 		c.saw(db, db.Statement.SQL.String(), db.Statement.Vars)
 	}
 	// The statements stores run as database.Reads, without GORM's callbacks.
-	if err := database.ObserveReads(db, func(db *gorm.DB, sql string, args []any, _ error) { c.saw(db, sql, args) }); err != nil {
+	if err := database.ObserveReads(db, func(db *gorm.DB, r database.Observed) { c.sawIn(db, r.SQL, r.Args, r.Batch) }); err != nil {
 		t.Fatalf("register the query counter: %v", err)
 	}
 	cb := db.Callback()
@@ -58,7 +59,10 @@ func CountQueries(t testing.TB, db *gorm.DB) *QueryCounter {
 	return c
 }
 
-func (c *QueryCounter) saw(db *gorm.DB, sql string, vars []any) {
+func (c *QueryCounter) saw(db *gorm.DB, sql string, vars []any) { c.sawIn(db, sql, vars, 0) }
+
+// sawIn counts a statement; batch is the pipelined batch it was sent in, or 0.
+func (c *QueryCounter) sawIn(db *gorm.DB, sql string, vars []any, batch uint64) {
 	if c.ignored(sql) {
 		return
 	}
@@ -71,6 +75,7 @@ func (c *QueryCounter) saw(db *gorm.DB, sql string, vars []any) {
 	c.sql = append(c.sql, sql)
 	if explained != "" {
 		c.explained = append(c.explained, explained)
+		c.batches = append(c.batches, batch)
 	}
 	c.mu.Unlock()
 }
@@ -93,7 +98,7 @@ func (c *QueryCounter) ignored(sql string) bool {
 // Reset sets the count to zero.
 func (c *QueryCounter) Reset() {
 	c.mu.Lock()
-	c.sql, c.explained = nil, nil
+	c.sql, c.explained, c.batches = nil, nil, nil
 	c.mu.Unlock()
 	c.n.Store(0)
 }
@@ -107,6 +112,25 @@ func (c *QueryCounter) Replayable() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.explained)
+}
+
+// RoundTrips are Replayable's statements grouped as they were sent: the reads of one pipelined
+// database.Batch together, every other statement on its own.
+func (c *QueryCounter) RoundTrips() [][]string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out [][]string
+	at := map[uint64]int{} // a batch's group in out (another statement may have come between its reads)
+	for i, st := range c.explained {
+		b := c.batches[i]
+		if g, ok := at[b]; ok && b != 0 {
+			out[g] = append(out[g], st)
+			continue
+		}
+		at[b] = len(out)
+		out = append(out, []string{st})
+	}
+	return out
 }
 
 // Statements are the SQL of the statements since the last Reset, for a failing test to show.

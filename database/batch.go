@@ -1,0 +1,118 @@
+package database
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync/atomic"
+
+	"github.com/jackc/pgx/v5"
+	"gorm.io/gorm"
+)
+
+// A Batch is Reads that do not depend on one another's rows, sent to the database in one round
+// trip (issue 17: fewer round trips a request). On this machine a statement's write to
+// PostgreSQL's socket cost about 20 µs of the request's CPU, and its answer a wake-up and a
+// read more: moderation's three reads after the lot's check were a quarter of its CPU in
+// syscalls alone.
+//
+// Each store queues its own statements, on its own tables, with the callback that scans their
+// rows; the batch is only the round trip, so the owners rule holds. A store's getter reads what
+// its callback kept once Send has returned without error.
+//
+// On PostgreSQL, out of a transaction, the reads go as one pgx batch (one write, one Sync). On
+// SQLite, and in a transaction, they run one after the other, as Each runs them: the results
+// are the same, and so is every observer's count of statements.
+type Batch struct {
+	db    *gorm.DB
+	reads []queued
+	sent  bool
+}
+
+type queued struct {
+	sql  string
+	args []any
+	row  func(Row) error
+}
+
+// batches numbers the pipelined batches sent, for their observers.
+var batches atomic.Uint64
+
+// NewBatch is an empty batch to send on db (a connection pool or a transaction).
+func NewBatch(db *gorm.DB) *Batch { return &Batch{db: db} }
+
+// Queue adds r with args to b: row is called for each of its rows when b is sent.
+func (r *Read) Queue(b *Batch, args []any, row func(Row) error) {
+	b.add(r.SQL(b.db), args, row)
+}
+
+// QueueText adds q, a SELECT already written for b's dialect (Bind), as Queue adds a Read.
+func QueueText(b *Batch, q string, args []any, row func(Row) error) {
+	if mayWrite(q) {
+		panic(fmt.Sprintf("database.QueueText: not a SELECT: %.60q", q))
+	}
+	b.add(q, args, row)
+}
+
+func (b *Batch) add(q string, args []any, row func(Row) error) {
+	if b.sent {
+		panic("database: a Batch queued to after it was sent")
+	}
+	b.reads = append(b.reads, queued{sql: q, args: args, row: row})
+}
+
+// Len is how many reads are queued.
+func (b *Batch) Len() int { return len(b.reads) }
+
+// Send runs the queued reads and calls their callbacks in the order queued; the first error
+// (the database's or a callback's) stops it and is returned. A batch is sent once.
+func (b *Batch) Send(ctx context.Context) error {
+	if b.sent {
+		return fmt.Errorf("database: a Batch sent twice")
+	}
+	b.sent = true
+	if b.db.Error != nil {
+		return b.db.Error
+	}
+	switch {
+	case len(b.reads) == 0:
+		return nil
+	case len(b.reads) == 1:
+		r := b.reads[0]
+		return each(ctx, b.db, r.sql, r.args, r.row)
+	}
+	if pool, ok := b.db.Statement.ConnPool.(*sql.DB); ok && b.db.Dialector.Name() == "postgres" {
+		return b.pipelined(ctx, pool)
+	}
+	for _, r := range b.reads {
+		if err := each(ctx, b.db, r.sql, r.args, r.row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pipelined sends the reads as one pgx batch on a connection of pool.
+func (b *Batch) pipelined(ctx context.Context, pool *sql.DB) error {
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(pgxConn)
+		if !ok {
+			return fmt.Errorf("database: a PostgreSQL connection of type %T, not pgx's", driverConn)
+		}
+		pb := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, len(b.reads))}
+		for _, r := range b.reads {
+			pb.Queue(r.sql, r.args...).Query(func(rows pgx.Rows) error { return eachRow(rows, r.row) })
+		}
+		err := c.Conn().SendBatch(ctx, pb).Close()
+		n := batches.Add(1)
+		for _, r := range b.reads {
+			observeIn(b.db, r.sql, r.args, err, n)
+		}
+		return err
+	})
+}

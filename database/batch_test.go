@@ -1,0 +1,170 @@
+package database_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"golive/database"
+	"golive/database/dbtest"
+)
+
+// A batch gives each of its reads that read's rows, in the order queued, on both dialects and
+// in a transaction (seeing its uncommitted rows); the query counter sees every statement, each
+// replayable with its arguments written in.
+func TestBatchGivesEachReadItsRows(t *testing.T) {
+	db := probesDB(t)
+	ctx := context.Background()
+	counter := dbtest.CountQueries(t, db.Gorm)
+	counter.Explain()
+
+	var order []string
+	probes := func(name string, into *[]string) func(database.Row) error {
+		return func(r database.Row) error {
+			var id, v string
+			if err := r.Scan(&id, &v); err != nil {
+				return err
+			}
+			order = append(order, name)
+			*into = append(*into, id+"="+v)
+			return nil
+		}
+	}
+	var first, second, listed, none []string
+	b := database.NewBatch(db.Gorm)
+	readProbes.Queue(b, []any{"c", "a"}, probes("first", &first))
+	readProbes.Queue(b, []any{"b", "b"}, probes("second", &second))
+	database.QueueText(b, database.Bind(db.Gorm, "SELECT id, value FROM read_probes WHERE id IN ("+database.List(3)+") ORDER BY id"),
+		[]any{"a", "b", "c"}, probes("listed", &listed))
+	readProbes.Queue(b, []any{"x", "y"}, probes("none", &none))
+	if b.Len() != 4 {
+		t.Fatalf("the batch holds %d reads, want 4", b.Len())
+	}
+	if err := b.Send(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		got, want []string
+	}{
+		{first, []string{"a=one", "c=three"}},
+		{second, []string{"b=two"}},
+		{listed, []string{"a=one", "b=two", "c=three"}},
+		{none, nil},
+	} {
+		if !slices.Equal(c.got, c.want) {
+			t.Errorf("read %v, want %v", c.got, c.want)
+		}
+	}
+	if want := []string{"first", "first", "second", "listed", "listed", "listed"}; !slices.Equal(order, want) {
+		t.Errorf("the callbacks ran in the order %v, want %v", order, want)
+	}
+	if n := counter.Count(); n != 4 {
+		t.Fatalf("the counter saw %d statements, want 4: %v", n, counter.Statements())
+	}
+	for _, st := range counter.Replayable() {
+		if strings.ContainsAny(st, "?$") {
+			t.Fatalf("a replayable statement without its arguments written in: %q", st)
+		}
+	}
+	// One round trip on PostgreSQL out of a transaction; one each on SQLite.
+	want := 4
+	if dbtest.Postgres() {
+		want = 1
+	}
+	if trips := counter.RoundTrips(); len(trips) != want {
+		t.Fatalf("the 4 reads went in %d round trips, want %d: %q", len(trips), want, trips)
+	}
+	if err := b.Send(ctx); err == nil {
+		t.Fatal("a batch sent twice did not fail")
+	}
+
+	// In a transaction: the transaction's own uncommitted row is read.
+	err := db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("INSERT INTO read_probes (id, value) VALUES ('d', 'four')").Error; err != nil {
+			return err
+		}
+		var in, also []string
+		b := database.NewBatch(tx)
+		readProbes.Queue(b, []any{"d", "a"}, probes("in", &in))
+		readProbes.Queue(b, []any{"d", "d"}, probes("also", &also))
+		if err := b.Send(ctx); err != nil {
+			return err
+		}
+		if !slices.Equal(in, []string{"a=one", "d=four"}) || !slices.Equal(also, []string{"d=four"}) {
+			t.Errorf("in the transaction read %v and %v, want [a=one d=four] and [d=four]", in, also)
+		}
+		return errors.New("roll back")
+	})
+	if err == nil || err.Error() != "roll back" {
+		t.Fatalf("transaction: %v", err)
+	}
+	if trips := counter.RoundTrips(); len(trips) != want+3 { // and the transaction's insert and two reads, one by one
+		t.Fatalf("after the transaction, %d round trips, want %d: %q", len(trips), want+3, trips)
+	}
+
+	// Nothing queued: nothing sent.
+	counter.Reset()
+	if err := database.NewBatch(db.Gorm).Send(ctx); err != nil || counter.Count() != 0 {
+		t.Fatalf("an empty batch: %v, %d statements", err, counter.Count())
+	}
+}
+
+// An error, a callback's or the database's, stops the batch and is what Send returns; the reads
+// after it are not given rows, and the connection goes back to the pool usable: more failed
+// batches than the pool has connections, then one that succeeds.
+func TestBatchStoppedByAnErrorReturnsItsConnection(t *testing.T) {
+	db := probesDB(t)
+	sqlDB, err := db.Gorm.DB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A generous bound, not a timing: a connection kept by a failed batch would make this wait forever.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	stop := errors.New("enough")
+	for i := range sqlDB.Stats().MaxOpenConnections*2 + 2 {
+		rows, later := 0, 0
+		b := database.NewBatch(db.Gorm)
+		readProbes.Queue(b, []any{"a", "b"}, func(database.Row) error {
+			rows++
+			return stop
+		})
+		readProbes.Queue(b, []any{"a", "b"}, func(database.Row) error { later++; return nil })
+		if err := b.Send(ctx); !errors.Is(err, stop) || rows != 1 || later != 0 {
+			t.Fatalf("batch %d: %v after %d rows and %d of the next read's, want the callback's error after 1 and 0", i, err, rows, later)
+		}
+
+		later = 0
+		b = database.NewBatch(db.Gorm)
+		database.QueueText(b, "SELECT id, value FROM no_such_table", nil, func(database.Row) error { return nil })
+		readProbes.Queue(b, []any{"a", "b"}, func(database.Row) error { later++; return nil })
+		if err := b.Send(ctx); err == nil || !strings.Contains(err.Error(), "no_such_table") || later != 0 {
+			t.Fatalf("batch %d with a missing table: %v, and the next read had %d rows; want the database's error and none", i, err, later)
+		}
+	}
+	if n := sqlDB.Stats().InUse; n != 0 {
+		t.Fatalf("%d connections still in use after the batches", n)
+	}
+	var got []string
+	b := database.NewBatch(db.Gorm)
+	readProbes.Queue(b, []any{"a", "c"}, func(r database.Row) error {
+		var id, v string
+		err := r.Scan(&id, &v)
+		got = append(got, id)
+		return err
+	})
+	readProbes.Queue(b, []any{"b", "b"}, func(r database.Row) error {
+		var id, v string
+		err := r.Scan(&id, &v)
+		got = append(got, id)
+		return err
+	})
+	if err := b.Send(ctx); err != nil || !slices.Equal(got, []string{"a", "c", "b"}) {
+		t.Fatalf("after the failed batches: %v, read %v, want a c b", err, got)
+	}
+}
