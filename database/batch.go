@@ -116,3 +116,34 @@ func (b *Batch) pipelined(ctx context.Context, pool *sql.DB) error {
 		return err
 	})
 }
+
+// QueueMemoized queues, through queue, a read whose result the request's memo keeps under key
+// (Memoize's key, with the same clone): when the memo has it, nothing is queued and get gives
+// the memoised value; otherwise get gives what was read, and keeps it in the memo.
+func QueueMemoized[T any](ctx context.Context, b *Batch, key string, clone func(T) T, queue func(*Batch) func() (T, error)) (get func() (T, error)) {
+	m := usableMemo(ctx, b.db)
+	if m == nil {
+		return queue(b)
+	}
+	k := scopedKey(ctx, key)
+	if v, ok := m.get(k); ok {
+		t := v.(T)
+		if clone != nil {
+			t = clone(t)
+		}
+		return func() (T, error) { return t, nil }
+	}
+	read := queue(b)
+	return func() (T, error) {
+		t, err := read()
+		if err != nil {
+			return t, err
+		}
+		stored := t
+		if clone != nil {
+			stored = clone(t)
+		}
+		m.put(k, stored)
+		return t, nil
+	}
+}

@@ -168,3 +168,58 @@ func TestBatchStoppedByAnErrorReturnsItsConnection(t *testing.T) {
 		t.Fatalf("after the failed batches: %v, read %v, want a c b", err, got)
 	}
 }
+
+// QueueMemoized queues its read when the request's memo lacks it and keeps what was read; when
+// the memo has it, nothing is queued and the memoised value is given; a transaction, which
+// bypasses the memo, always reads.
+func TestQueueMemoizedReadsOncePerRequest(t *testing.T) {
+	db := probesDB(t)
+	ctx := database.WithMemo(context.Background())
+	counter := dbtest.CountQueries(t, db.Gorm)
+	queue := func(b *database.Batch) func() ([]string, error) {
+		var out []string
+		readProbes.Queue(b, []any{"a", "b"}, func(r database.Row) error {
+			var id, v string
+			err := r.Scan(&id, &v)
+			out = append(out, v)
+			return err
+		})
+		return func() ([]string, error) { return out, nil }
+	}
+	read := func(ctx context.Context, db *gorm.DB) ([]string, int) {
+		t.Helper()
+		b := database.NewBatch(db)
+		get := database.QueueMemoized(ctx, b, "read_probes|a,b", slices.Clone[[]string], queue)
+		queued := b.Len()
+		if err := b.Send(ctx); err != nil {
+			t.Fatal(err)
+		}
+		v, err := get()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v, queued
+	}
+	for i, want := range []int{1, 0, 0} {
+		v, queued := read(ctx, db.Gorm)
+		if !slices.Equal(v, []string{"one", "two"}) || queued != want {
+			t.Fatalf("read %d: %v with %d reads queued, want [one two] with %d", i, v, queued, want)
+		}
+		v[0] = "changed by the caller" // the memo keeps its own copy
+	}
+	if n := counter.Count(); n != 1 {
+		t.Fatalf("%d statements for three reads in one request, want 1", n)
+	}
+	if err := db.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if _, queued := read(ctx, tx); queued != 1 {
+			t.Errorf("in a transaction %d reads were queued, want 1: the memo is bypassed there", queued)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Another request has its own memo.
+	if _, queued := read(database.WithMemo(context.Background()), db.Gorm); queued != 1 {
+		t.Fatalf("a new request queued %d reads, want 1", queued)
+	}
+}

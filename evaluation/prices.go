@@ -2,6 +2,7 @@ package evaluation
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -143,11 +144,18 @@ func (s *Service) prices(ctx context.Context, tx *Store, p lots.Procurement, l l
 
 // priceState is the part of a lot's state its prices need: the bids and the milestones.
 func priceState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) (lotState, error) {
+	rec, err := tx.lotRecords(ctx, l.ID)
+	if err != nil {
+		return lotState{}, err
+	}
+	return priceStateOf(ctx, tx, p, l, rec)
+}
+
+// priceStateOf is priceState with the lot's records read.
+func priceStateOf(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot, rec lotRecords) (lotState, error) {
 	var st lotState
 	// Once the prices are open, the pages that read them read the bids with their envelopes.
-	if o, err := tx.PriceOpening(ctx, l.ID); err != nil {
-		return st, err
-	} else if o != nil {
+	if rec.opening != nil {
 		if err := tx.PreloadBidsWithPrices(ctx, p.ID, l.ID); err != nil {
 			return st, err
 		}
@@ -155,25 +163,41 @@ func priceState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) 
 	if err := st.loadBids(ctx, tx, p, l); err != nil {
 		return st, err
 	}
-	var err error
-	st.eval, err = tx.LotEvaluation(ctx, l)
-	return st, err
+	st.eval = rec.lotEvaluation(l)
+	return st, nil
 }
 
 // resultsState is the part of a lot's state the ranking needs: the prices' part, the
-// questions (without their text and guidance) and the consensus marks (marks, not cons: only
-// the scores and results, read as they are placed). Not the panel, its assignments or
-// declarations: notice reads those itself.
-func resultsState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) (lotState, error) {
-	st, err := priceState(ctx, tx, p, l)
+// questions (without their text and guidance), the consensus marks (marks, not cons: only
+// the scores and results, read as they are placed) and the sections. Not the panel, its
+// assignments or declarations: notice reads those itself.
+//
+// The lot's records, questions, marks and sections depend on the lot alone: they are read in
+// one round trip (database.Batch), then the bids (with their prices once the records say the
+// prices are open) and their names.
+func resultsState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) (lotState, []lots.Section, error) {
+	b := tx.Batch()
+	records := tx.queueLotRecords(ctx, b, l.ID)
+	questions := tx.QueueRankingQuestions(b, l.ID)
+	marks := tx.queueRankingMarks(b, l.ID)
+	sections := tx.QueueSections(b, l.ID)
+	if err := b.Send(ctx); err != nil {
+		return lotState{}, nil, fmt.Errorf("results of lot %s: %w", l.ID, err)
+	}
+	rec, err := records()
 	if err != nil {
-		return st, err
+		return lotState{}, nil, err
 	}
-	if st.qs, err = tx.RankingQuestions(ctx, l.ID); err != nil {
-		return st, err
+	st, err := priceStateOf(ctx, tx, p, l, rec)
+	if err != nil {
+		return st, nil, err
 	}
-	st.marks, err = tx.rankingMarks(ctx, l.ID)
-	return st, err
+	if st.qs, err = questions(); err != nil {
+		return st, nil, err
+	}
+	st.marks = marks()
+	secs, err := sections()
+	return st, secs, err
 }
 
 // Prices are a lot's opened prices, for those who may see them.
@@ -204,15 +228,11 @@ type ResultsView struct {
 // consensus marks without their rationales.
 func (s *Service) results(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) (ResultsView, lotState, error) {
 	v := ResultsView{Lot: l, Names: map[string]string{}}
-	st, err := resultsState(ctx, tx, p, l)
+	st, sections, err := resultsState(ctx, tx, p, l)
 	if err != nil {
 		return v, st, err
 	}
 	prices, err := s.prices(ctx, tx, p, l, st)
-	if err != nil {
-		return v, st, err
-	}
-	sections, err := tx.Sections(ctx, l.ID)
 	if err != nil {
 		return v, st, err
 	}

@@ -430,24 +430,16 @@ func (s *Service) lotState(ctx context.Context, tx *Store, p lots.Procurement, l
 // loadBids fills in the lot's counted bids and their bidders' names: the part of the state
 // every read of a lot needs.
 func (st *lotState) loadBids(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) error {
-	if err := st.readBids(ctx, tx, p, l); err != nil {
-		return err
-	}
-	names, err := tx.OrgNames(ctx, st.bidderIDs)
-	if err != nil {
-		return err
-	}
-	st.nameBidders(names)
-	return nil
-}
-
-// readBids is loadBids without the names, for a read that asks for them with others'.
-func (st *lotState) readBids(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) error {
 	var err error
 	if st.bids, err = tx.Bids(ctx, p.ID, l.ID); err != nil {
 		return err
 	}
 	st.bidderIDs = bidderIDs(st.bids)
+	names, err := tx.OrgNames(ctx, st.bidderIDs)
+	if err != nil {
+		return err
+	}
+	st.nameBidders(names)
 	return nil
 }
 

@@ -116,6 +116,16 @@ func (s *Store) QueueQuestion(b *database.Batch, lotID, questionID string) func(
 	return s.lots().QueueQuestion(b, lotID, questionID)
 }
 
+// QueueSections queues Sections' read in b; get gives them once b is sent.
+func (s *Store) QueueSections(b *database.Batch, lotID string) func() ([]lots.Section, error) {
+	return s.lots().QueueSections(b, lotID)
+}
+
+// QueueRankingQuestions queues RankingQuestions' read in b; get gives them once b is sent.
+func (s *Store) QueueRankingQuestions(b *database.Batch, lotID string) func() ([]lots.Question, error) {
+	return s.lots().QueueRankingQuestions(b, lotID)
+}
+
 // QueueBids queues Bids' read in b (none when the request has read them); get gives them once
 // b is sent.
 func (s *Store) QueueBids(ctx context.Context, b *database.Batch, procurementID, lotID string) func() ([]lots.Submission, error) {
@@ -568,16 +578,24 @@ func (s *Store) ConsensusMarks(ctx context.Context, lotID string, expect int) ([
 // order (lot, question, bidder), so the database sorts nothing (grouping by bidder made SQLite
 // sort the rows).
 func (s *Store) rankingMarks(ctx context.Context, lotID string) (consensusText, error) {
+	b := s.Batch()
+	get := s.queueRankingMarks(b, lotID)
+	if err := b.Send(ctx); err != nil {
+		return consensusText{}, fmt.Errorf("consensus marks of %s: %w", lotID, err)
+	}
+	return get(), nil
+}
+
+// queueRankingMarks queues rankingMarks' statement in b; get gives the marks once b is sent.
+func (s *Store) queueRankingMarks(b *database.Batch, lotID string) (get func() consensusText) {
 	query := rankingMarksSQLite
 	if s.db.Dialector.Name() == "postgres" {
 		query = rankingMarksPostgres
 	}
 	var marks sql.NullString // NULL when the lot has no marks
 	// One row always: an aggregate.
-	if err := query.Each(ctx, s.db, []any{lotID}, func(r database.Row) error { return r.Scan(&marks) }); err != nil {
-		return consensusText{}, fmt.Errorf("consensus marks of %s: %w", lotID, err)
-	}
-	return consensusText{lotID: lotID, text: marks.String}, nil
+	query.Queue(b, []any{lotID}, func(r database.Row) error { return r.Scan(&marks) })
+	return func() consensusText { return consensusText{lotID: lotID, text: marks.String} }
 }
 
 // rankingMarks' statement, one a dialect (the aggregate's name differs).
@@ -650,10 +668,18 @@ func (s *Store) SaveConsensus(ctx context.Context, c *Consensus) error {
 // LotEvaluation loads a lot's evaluation milestones; a lot without any has a zero record.
 func (s *Store) LotEvaluation(ctx context.Context, l lots.Lot) (LotEvaluation, error) {
 	r, err := s.lotRecords(ctx, l.ID)
-	if err != nil || r.evaluation == nil {
+	if err != nil {
 		return LotEvaluation{LotID: l.ID, ProcurementID: l.ProcurementID}, err
 	}
-	return *r.evaluation, nil
+	return r.lotEvaluation(l), nil
+}
+
+// lotEvaluation is the lot's evaluation record, or a new one of l while there is none.
+func (r lotRecords) lotEvaluation(l lots.Lot) LotEvaluation {
+	if r.evaluation == nil {
+		return LotEvaluation{LotID: l.ID, ProcurementID: l.ProcurementID}
+	}
+	return *r.evaluation
 }
 
 // lotRecords are a lot's one-row records of its evaluation: its milestones, its price opening
@@ -679,33 +705,43 @@ var lotRecordsRead = database.NewRead(`SELECT le.lot_id, le.procurement_id, le.q
 	LEFT JOIN lot_evaluation_settings st ON st.lot_id = k.id`)
 
 func (s *Store) lotRecords(ctx context.Context, lotID string) (lotRecords, error) {
-	return database.Memoize(ctx, s.db, "lot_records|"+lotID, cloneLotRecords, func() (lotRecords, error) {
+	b := s.Batch()
+	get := s.queueLotRecords(ctx, b, lotID)
+	if err := b.Send(ctx); err != nil {
+		return lotRecords{}, fmt.Errorf("evaluation records of %s: %w", lotID, err)
+	}
+	return get()
+}
+
+// queueLotRecords queues lotRecords' statement in b, unless the request has read them; get
+// gives them once b is sent.
+func (s *Store) queueLotRecords(ctx context.Context, b *database.Batch, lotID string) (get func() (lotRecords, error)) {
+	return database.QueueMemoized(ctx, b, "lot_records|"+lotID, cloneLotRecords, func(b *database.Batch) func() (lotRecords, error) {
 		var (
 			le, po, st       [3]sql.NullString // lot_id, then procurement_id (price_formula), then who
 			leAt, poAt, stAt sql.NullTime
 		)
 		// One row always: the lot's id, LEFT JOINed.
-		err := lotRecordsRead.Each(ctx, s.db, []any{lotID}, func(r database.Row) error {
+		lotRecordsRead.Queue(b, []any{lotID}, func(r database.Row) error {
 			return r.Scan(&le[0], &le[1], &leAt, &le[2], &po[0], &po[1], &po[2], &poAt, &st[0], &st[1], &st[2], &stAt)
 		})
-		if err != nil {
-			return lotRecords{}, fmt.Errorf("evaluation records of %s: %w", lotID, err)
-		}
-		var r lotRecords
-		if le[0].Valid {
-			r.evaluation = &LotEvaluation{LotID: le[0].String, ProcurementID: le[1].String, QualityModeratedBy: le[2].String}
-			if leAt.Valid {
-				at := leAt.Time
-				r.evaluation.QualityModeratedAt = &at
+		return func() (lotRecords, error) {
+			var r lotRecords
+			if le[0].Valid {
+				r.evaluation = &LotEvaluation{LotID: le[0].String, ProcurementID: le[1].String, QualityModeratedBy: le[2].String}
+				if leAt.Valid {
+					at := leAt.Time
+					r.evaluation.QualityModeratedAt = &at
+				}
 			}
+			if po[0].Valid && poAt.Valid {
+				r.opening = &PriceOpening{LotID: po[0].String, ProcurementID: po[1].String, OpenedBy: po[2].String, OpenedAt: poAt.Time}
+			}
+			if st[0].Valid && stAt.Valid {
+				r.settings = &LotSettings{LotID: st[0].String, PriceFormula: PriceFormula(st[1].String), SetBy: st[2].String, SetAt: stAt.Time}
+			}
+			return r, nil
 		}
-		if po[0].Valid && poAt.Valid {
-			r.opening = &PriceOpening{LotID: po[0].String, ProcurementID: po[1].String, OpenedBy: po[2].String, OpenedAt: poAt.Time}
-		}
-		if st[0].Valid && stAt.Valid {
-			r.settings = &LotSettings{LotID: st[0].String, PriceFormula: PriceFormula(st[1].String), SetBy: st[2].String, SetAt: stAt.Time}
-		}
-		return r, nil
 	})
 }
 

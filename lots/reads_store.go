@@ -178,16 +178,22 @@ func (r *Reads) Bids(ctx context.Context, procurementID, lotID string) ([]Submis
 // QueueBids queues the read of Bids in b, unless the request's memo has them; get gives them
 // once b is sent (and keeps them in the memo, as Bids would).
 func (r *Reads) QueueBids(ctx context.Context, b *database.Batch, procurementID, lotID string) (get func() ([]Submission, error)) {
-	key := bidsKey(procurementID, lotID)
-	if database.Memoised(ctx, r.s.db, key) {
-		return func() ([]Submission, error) { return r.Bids(ctx, procurementID, lotID) }
-	}
-	bids := queueLotBids(b, procurementID, lotID, false)
-	return func() ([]Submission, error) {
-		out := bids()
-		database.MemoPut(ctx, r.s.db, key, slices.Clone(out))
-		return out, nil
-	}
+	return database.QueueMemoized(ctx, b, bidsKey(procurementID, lotID), slices.Clone[[]Submission], func(b *database.Batch) func() ([]Submission, error) {
+		bids := queueLotBids(b, procurementID, lotID, false)
+		return func() ([]Submission, error) { return bids(), nil }
+	})
+}
+
+// QueueSections queues the read of Sections in b; get gives them once b is sent.
+func (r *Reads) QueueSections(b *database.Batch, lotID string) (get func() ([]Section, error)) {
+	var out []Section
+	sectionsOfLot.Queue(b, []any{lotID}, sectionRows(lotID, &out))
+	return func() ([]Section, error) { return out, nil }
+}
+
+// QueueRankingQuestions queues the read of RankingQuestions in b; get gives them once b is sent.
+func (r *Reads) QueueRankingQuestions(b *database.Batch, lotID string) (get func() ([]Question, error)) {
+	return r.s.queueRankingQuestions(b, lotID)
 }
 
 // QueueQuestion queues the read of Question in b; get gives it once b is sent.

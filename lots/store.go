@@ -707,12 +707,17 @@ func (s *Store) Phases(ctx context.Context, lotID string) ([]Phase, error) {
 // are: every results page reads them.
 func (s *Store) Sections(ctx context.Context, lotID string) ([]Section, error) {
 	var out []Section
-	err := sectionsOfLot.Each(ctx, s.db, []any{lotID}, func(row database.Row) error {
-		out = append(out, Section{LotID: lotID})
-		sec := &out[len(out)-1]
-		return row.Scan(&sec.ID, &sec.Position, &sec.Title)
-	})
+	err := sectionsOfLot.Each(ctx, s.db, []any{lotID}, sectionRows(lotID, &out))
 	return out, err
+}
+
+// sectionRows scans each row of sectionsOfLot onto the end of out.
+func sectionRows(lotID string, out *[]Section) func(database.Row) error {
+	return func(row database.Row) error {
+		*out = append(*out, Section{LotID: lotID})
+		sec := &(*out)[len(*out)-1]
+		return row.Scan(&sec.ID, &sec.Position, &sec.Title)
+	}
 }
 
 var sectionsOfLot = database.NewRead(`SELECT id, position, title FROM sections WHERE lot_id = ? ORDER BY position`)
@@ -781,6 +786,17 @@ var (
 // position:weight:max:min:kind:len(id):len(section):len(number):id section number, its three
 // strings measured in bytes (a number may hold anything) and written one after the other.
 func (s *Store) RankingQuestions(ctx context.Context, lotID string) ([]Question, error) {
+	b := database.NewBatch(s.db)
+	get := s.queueRankingQuestions(b, lotID)
+	if err := b.Send(ctx); err != nil {
+		return nil, fmt.Errorf("questions of %s: %w", lotID, err)
+	}
+	return get()
+}
+
+// queueRankingQuestions queues RankingQuestions' statement in b; get cuts up its text once b
+// is sent.
+func (s *Store) queueRankingQuestions(b *database.Batch, lotID string) (get func() ([]Question, error)) {
 	query := rankingQuestionsSQLite
 	if s.db.Dialector.Name() == "postgres" {
 		query = rankingQuestionsPostgres
@@ -790,14 +806,17 @@ func (s *Store) RankingQuestions(ctx context.Context, lotID string) ([]Question,
 		n    int
 	)
 	// One row always: an aggregate.
-	if err := query.Each(ctx, s.db, []any{lotID}, func(r database.Row) error { return r.Scan(&text, &n) }); err != nil {
-		return nil, fmt.Errorf("questions of %s: %w", lotID, err)
-	}
+	query.Queue(b, []any{lotID}, func(r database.Row) error { return r.Scan(&text, &n) })
+	return func() ([]Question, error) { return rankingQuestions(lotID, text.String, n) }
+}
+
+// rankingQuestions cuts up RankingQuestions' text of n questions.
+func rankingQuestions(lotID, text string, n int) ([]Question, error) {
 	var out []Question
 	if n > 0 {
 		out = make([]Question, 0, n)
 	}
-	for rest := text.String; rest != ""; {
+	for rest := text; rest != ""; {
 		var f [8]string // position, weight, max, min, kind, and the lengths of id, section, number
 		for i := range f {
 			var ok bool
