@@ -2,7 +2,6 @@ package database
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"sync/atomic"
 
@@ -81,8 +80,8 @@ func (b *Batch) Send(ctx context.Context) error {
 		r := b.reads[0]
 		return each(ctx, b.db, r.sql, r.args, r.row)
 	}
-	if pool, ok := b.db.Statement.ConnPool.(*sql.DB); ok && b.db.Dialector.Name() == "postgres" {
-		return b.pipelined(ctx, pool)
+	if pool, ok := pgxPool(b.db); ok {
+		return onPgx(ctx, pool, func(c *pgx.Conn) error { return b.pipelined(ctx, c) })
 	}
 	for _, r := range b.reads {
 		if err := each(ctx, b.db, r.sql, r.args, r.row); err != nil {
@@ -92,58 +91,31 @@ func (b *Batch) Send(ctx context.Context) error {
 	return nil
 }
 
-// pipelined sends the reads as one pgx batch on a connection of pool.
-func (b *Batch) pipelined(ctx context.Context, pool *sql.DB) error {
-	conn, err := pool.Conn(ctx)
-	if err != nil {
-		return err
+// pipelined sends the reads as one pgx batch on c.
+func (b *Batch) pipelined(ctx context.Context, c *pgx.Conn) error {
+	pb := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, len(b.reads))}
+	for _, r := range b.reads {
+		pb.Queue(r.sql, r.args...).Query(func(rows pgx.Rows) error { return eachRow(rows, r.row) })
 	}
-	defer conn.Close()
-	return conn.Raw(func(driverConn any) error {
-		c, ok := driverConn.(pgxConn)
-		if !ok {
-			return fmt.Errorf("database: a PostgreSQL connection of type %T, not pgx's", driverConn)
-		}
-		pb := &pgx.Batch{QueuedQueries: make([]*pgx.QueuedQuery, 0, len(b.reads))}
-		for _, r := range b.reads {
-			pb.Queue(r.sql, r.args...).Query(func(rows pgx.Rows) error { return eachRow(rows, r.row) })
-		}
-		err := c.Conn().SendBatch(ctx, pb).Close()
-		n := batches.Add(1)
-		for _, r := range b.reads {
-			observeIn(b.db, r.sql, r.args, err, n)
-		}
-		return err
-	})
+	err := c.SendBatch(ctx, pb).Close()
+	n := batches.Add(1)
+	for _, r := range b.reads {
+		observeIn(b.db, r.sql, r.args, err, n)
+	}
+	return err
 }
 
 // QueueMemoized queues, through queue, a read whose result the request's memo keeps under key
 // (Memoize's key, with the same clone): when the memo has it, nothing is queued and get gives
 // the memoised value; otherwise get gives what was read, and keeps it in the memo.
 func QueueMemoized[T any](ctx context.Context, b *Batch, key string, clone func(T) T, queue func(*Batch) func() (T, error)) (get func() (T, error)) {
-	m := usableMemo(ctx, b.db)
-	if m == nil {
+	t, ok, keep := memoSlot(ctx, b.db, key, clone)
+	switch {
+	case ok:
+		return func() (T, error) { return t, nil }
+	case keep == nil:
 		return queue(b)
 	}
-	k := scopedKey(ctx, key)
-	if v, ok := m.get(k); ok {
-		t := v.(T)
-		if clone != nil {
-			t = clone(t)
-		}
-		return func() (T, error) { return t, nil }
-	}
 	read := queue(b)
-	return func() (T, error) {
-		t, err := read()
-		if err != nil {
-			return t, err
-		}
-		stored := t
-		if clone != nil {
-			stored = clone(t)
-		}
-		m.put(k, stored)
-		return t, nil
-	}
+	return func() (T, error) { return keep(read()) }
 }

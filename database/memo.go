@@ -204,28 +204,41 @@ func (m *Memo) put(key scoped, v any) {
 // organisation included, when the query is scoped by it). Errors are not memoised. clone, when
 // not nil, copies what a caller could change in a value shared by two loads (slices, pointers).
 func Memoize[T any](ctx context.Context, db *gorm.DB, key string, clone func(T) T, load func() (T, error)) (T, error) {
+	if t, ok, keep := memoSlot(ctx, db, key, clone); ok {
+		return t, nil
+	} else if keep != nil {
+		return keep(load())
+	}
+	return load()
+}
+
+// memoSlot looks key up in the request's memo: the value (cloned) and true when it is there;
+// otherwise keep, which stores a value loaded for key (a clone of it) unless it comes with an
+// error, and passes it on. keep is nil when loads through db are not memoised.
+func memoSlot[T any](ctx context.Context, db *gorm.DB, key string, clone func(T) T) (t T, ok bool, keep func(T, error) (T, error)) {
 	m := usableMemo(ctx, db)
 	if m == nil {
-		return load()
+		return t, false, nil
 	}
 	k := scopedKey(ctx, key)
 	if v, ok := m.get(k); ok {
-		t := v.(T)
+		t = v.(T)
 		if clone != nil {
 			t = clone(t)
 		}
+		return t, true, nil
+	}
+	return t, false, func(t T, err error) (T, error) {
+		if err != nil {
+			return t, err
+		}
+		stored := t
+		if clone != nil {
+			stored = clone(t)
+		}
+		m.put(k, stored)
 		return t, nil
 	}
-	t, err := load()
-	if err != nil {
-		return t, err
-	}
-	stored := t
-	if clone != nil {
-		stored = clone(t)
-	}
-	m.put(k, stored)
-	return t, nil
 }
 
 // MemoPut stores v under key in the request's memo, as if Memoize had loaded it: for a row read

@@ -85,18 +85,9 @@ func each(ctx context.Context, db *gorm.DB, q string, args []any, row func(Row) 
 	if db.Error != nil {
 		return db.Error
 	}
-	if pool, ok := db.Statement.ConnPool.(*sql.DB); ok && db.Dialector.Name() == "postgres" {
-		conn, err := pool.Conn(ctx)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		return conn.Raw(func(driverConn any) error {
-			c, ok := driverConn.(pgxConn)
-			if !ok {
-				return fmt.Errorf("database: a PostgreSQL connection of type %T, not pgx's", driverConn)
-			}
-			rows, err := c.Conn().Query(ctx, q, args...)
+	if pool, ok := pgxPool(db); ok {
+		return onPgx(ctx, pool, func(c *pgx.Conn) error {
+			rows, err := c.Query(ctx, q, args...)
 			observe(db, q, args, err)
 			if err != nil {
 				return err
@@ -115,6 +106,30 @@ func each(ctx context.Context, db *gorm.DB, q string, args []any, row func(Row) 
 		return err
 	}
 	return rows.Close()
+}
+
+// pgxPool is db's pool when its statements may go to pgx's own connections: on PostgreSQL,
+// out of a transaction.
+func pgxPool(db *gorm.DB) (*sql.DB, bool) {
+	pool, ok := db.Statement.ConnPool.(*sql.DB)
+	return pool, ok && db.Dialector.Name() == "postgres"
+}
+
+// onPgx runs fn on the pgx connection underneath one of pool's (sql.Conn.Raw); the connection
+// goes back to the pool after.
+func onPgx(ctx context.Context, pool *sql.DB, fn func(*pgx.Conn) error) error {
+	conn, err := pool.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(pgxConn)
+		if !ok {
+			return fmt.Errorf("database: a PostgreSQL connection of type %T, not pgx's", driverConn)
+		}
+		return fn(c.Conn())
+	})
 }
 
 // eachRow calls row for each of rows (pgx's or database/sql's) until one fails, then gives
