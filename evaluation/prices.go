@@ -172,18 +172,21 @@ func priceStateOf(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot
 // the scores and results, read as they are placed) and the sections. Not the panel, its
 // assignments or declarations: notice reads those itself.
 //
-// The lot's records, questions, marks and sections depend on the lot alone: they are read in
-// one round trip (database.Batch), then the bids (with their prices once the records say the
-// prices are open) and their names.
+// The lot's records, questions, marks, sections and bids depend on the lot alone: they are
+// read in one round trip (database.Batch), then the bidders' names. The bids come with their
+// price envelopes: a ranking needs the prices, and is refused (prices) unless the records say
+// they were opened; an envelope is never decrypted before that (OpenedPriceSchedules).
 func resultsState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) (lotState, []lots.Section, error) {
 	b := tx.Batch()
 	records := tx.queueLotRecords(ctx, b, l.ID)
 	questions := tx.QueueRankingQuestions(b, l.ID)
 	marks := tx.queueRankingMarks(b, l.ID)
 	sections := tx.QueueSections(b, l.ID)
+	keepBids := tx.QueuePreloadBidsWithPrices(ctx, b, p.ID, l.ID)
 	if err := b.Send(ctx); err != nil {
 		return lotState{}, nil, fmt.Errorf("results of lot %s: %w", l.ID, err)
 	}
+	keepBids()
 	rec, err := records()
 	if err != nil {
 		return lotState{}, nil, err

@@ -116,6 +116,12 @@ func (s *Store) QueueQuestion(b *database.Batch, lotID, questionID string) func(
 	return s.lots().QueueQuestion(b, lotID, questionID)
 }
 
+// QueuePreloadBidsWithPrices queues PreloadBidsWithPrices' read in b; keep puts what it read
+// in the request's memo once b is sent.
+func (s *Store) QueuePreloadBidsWithPrices(ctx context.Context, b *database.Batch, procurementID, lotID string) func() {
+	return s.lots().QueuePreloadBidsWithPrices(ctx, b, procurementID, lotID)
+}
+
 // QueueSections queues Sections' read in b; get gives them once b is sent.
 func (s *Store) QueueSections(b *database.Batch, lotID string) func() ([]lots.Section, error) {
 	return s.lots().QueueSections(b, lotID)

@@ -220,12 +220,28 @@ func (r *Reads) PreloadBidsWithPrices(ctx context.Context, procurementID, lotID 
 	if err != nil {
 		return fmt.Errorf("submissions to %s with their prices: %w", lotID, err)
 	}
+	r.keepBidsWithPrices(ctx, procurementID, lotID, bids)
+	return nil
+}
+
+// QueuePreloadBidsWithPrices queues PreloadBidsWithPrices' read in b (none without a memo, or
+// with the bids in it); keep puts what it read in the memo once b is sent.
+func (r *Reads) QueuePreloadBidsWithPrices(ctx context.Context, b *database.Batch, procurementID, lotID string) (keep func()) {
+	if !database.MemoUsable(ctx, r.s.db) || database.Memoised(ctx, r.s.db, bidsKey(procurementID, lotID)) {
+		return func() {}
+	}
+	bids := queueLotBids(b, procurementID, lotID, true)
+	return func() { r.keepBidsWithPrices(ctx, procurementID, lotID, bids()) }
+}
+
+// keepBidsWithPrices puts bids read with their price envelopes in the memo: the envelopes by
+// submission (SealedPrices' keys), the bids without them (Bids').
+func (r *Reads) keepBidsWithPrices(ctx context.Context, procurementID, lotID string, bids []Submission) {
 	for i := range bids {
 		database.MemoPut(ctx, r.s.db, "submissions.price_sealed|"+bids[i].ID, bids[i].PriceSealed)
 		bids[i].PriceSealed = nil
 	}
 	database.MemoPut(ctx, r.s.db, bidsKey(procurementID, lotID), bids)
-	return nil
 }
 
 // lotBids reads the submissions to a lot that count (LastCounted's, in its order), without
