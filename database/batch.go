@@ -100,7 +100,7 @@ func (b *Batch) pipelined(ctx context.Context, c *pgx.Conn) error {
 	err := c.SendBatch(ctx, pb).Close()
 	n := batches.Add(1)
 	for _, r := range b.reads {
-		observeIn(b.db, r.sql, r.args, err, n)
+		observeIn(ctx, b.db, r.sql, r.args, err, n)
 	}
 	return err
 }

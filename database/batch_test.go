@@ -223,3 +223,31 @@ func TestQueueMemoizedReadsOncePerRequest(t *testing.T) {
 		t.Fatalf("a new request queued %d reads, want 1", queued)
 	}
 }
+
+// A counter told to IgnoreUnattended leaves out the statements, GORM's and Reads', run in a
+// database.Unattended context (a job's), and counts the others.
+func TestCounterLeavesOutUnattendedWork(t *testing.T) {
+	db := probesDB(t)
+	counter := dbtest.CountQueries(t, db.Gorm)
+	counter.IgnoreUnattended()
+	job := database.Unattended(context.Background(), "job test:probe")
+	for _, ctx := range []context.Context{job, context.Background()} {
+		var n int64
+		if err := db.Gorm.WithContext(ctx).Raw("SELECT COUNT(*) FROM read_probes").Scan(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		probeValues(t, func(row func(database.Row) error) error { return readProbes.Each(ctx, db.Gorm, []any{"a", "b"}, row) })
+		b := database.NewBatch(db.Gorm)
+		readProbes.Queue(b, []any{"a", "a"}, func(database.Row) error { return nil })
+		readProbes.Queue(b, []any{"b", "b"}, func(database.Row) error { return nil })
+		if err := b.Send(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := counter.Count(); n != 4 {
+		t.Fatalf("the counter saw %d statements, want the 4 run outside the job: %q", n, counter.Statements())
+	}
+	if what, ok := database.UnattendedFrom(job); !ok || what != "job test:probe" {
+		t.Fatalf("UnattendedFrom: %q, %v", what, ok)
+	}
+}

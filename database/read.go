@@ -88,7 +88,7 @@ func each(ctx context.Context, db *gorm.DB, q string, args []any, row func(Row) 
 	if pool, ok := pgxPool(db); ok {
 		return onPgx(ctx, pool, func(c *pgx.Conn) error {
 			rows, err := c.Query(ctx, q, args...)
-			observe(db, q, args, err)
+			observe(ctx, db, q, args, err)
 			if err != nil {
 				return err
 			}
@@ -97,7 +97,7 @@ func each(ctx context.Context, db *gorm.DB, q string, args []any, row func(Row) 
 		})
 	}
 	rows, err := db.Statement.ConnPool.QueryContext(ctx, q, args...)
-	observe(db, q, args, err)
+	observe(ctx, db, q, args, err)
 	if err != nil {
 		return err
 	}
@@ -147,15 +147,15 @@ func eachRow(rows interface {
 	return rows.Err()
 }
 
-func observe(db *gorm.DB, q string, args []any, err error) {
-	observeIn(db, q, args, err, 0)
+func observe(ctx context.Context, db *gorm.DB, q string, args []any, err error) {
+	observeIn(ctx, db, q, args, err, 0)
 }
 
 // observeIn tells db's observers of a read; batch is the number of the pipelined batch it was
 // sent in, or 0.
-func observeIn(db *gorm.DB, q string, args []any, err error, batch uint64) {
+func observeIn(ctx context.Context, db *gorm.DB, q string, args []any, err error, batch uint64) {
 	if o, ok := db.Config.Plugins[readsPluginName].(*readsPlugin); ok {
-		o.saw(db, Observed{SQL: q, Args: args, Err: err, Batch: batch})
+		o.saw(db, Observed{Ctx: ctx, SQL: q, Args: args, Err: err, Batch: batch})
 	}
 }
 
@@ -207,10 +207,11 @@ func numbered(q string, first int) string {
 // A ReadObserver is told of each Read run on a database it observes.
 type ReadObserver func(db *gorm.DB, read Observed)
 
-// Observed is a read as it was run: its SQL as sent, its arguments and the error of sending
-// it. Batch numbers the pipelined Batch it went in, the same for every read of one round trip;
-// 0 for a read sent on its own.
+// Observed is a read as it was run: the context it ran in, its SQL as sent, its arguments and
+// the error of sending it. Batch numbers the pipelined Batch it went in, the same for every read
+// of one round trip; 0 for a read sent on its own.
 type Observed struct {
+	Ctx   context.Context
 	SQL   string
 	Args  []any
 	Err   error

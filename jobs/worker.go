@@ -111,7 +111,7 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 			}
 		},
 	})
-	w.mux.Use(countJobs(cfg.Jobs))
+	w.mux.Use(unattended, countJobs(cfg.Jobs))
 
 	mj := &mailJobs{db: cfg.DB, mailer: cfg.Mailer, client: w.client, log: log}
 	w.mail = mj
@@ -203,6 +203,14 @@ func (w *Worker) Shutdown() {
 }
 
 // countJobs counts every processed job by type and outcome.
+// unattended runs every job in a database.Unattended context: a job's statements are the
+// process's own work, not a request's.
+func unattended(next asynq.Handler) asynq.Handler {
+	return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) error {
+		return next.ProcessTask(database.Unattended(ctx, "job "+t.Type()), t)
+	})
+}
+
 func countJobs(m JobCounter) asynq.MiddlewareFunc {
 	return func(next asynq.Handler) asynq.Handler {
 		return asynq.HandlerFunc(func(ctx context.Context, t *asynq.Task) (err error) {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"golive/database"
 	"golive/tenants/access"
 
 	"github.com/casbin/casbin/v2"
@@ -325,6 +326,7 @@ func (a *Authorizer) Changed(ctx context.Context) error {
 // announcement and every recheckEvery whatever Redis is doing (the subscription reconnects by
 // itself after Redis restarts).
 func (a *Authorizer) Watch(ctx context.Context) {
+	ctx = database.Unattended(ctx, "authorisation rules watch")
 	sub := a.rdb.Subscribe(ctx, changedChannel)
 	go func() {
 		defer sub.Close()

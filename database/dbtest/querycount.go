@@ -1,6 +1,7 @@
 package dbtest
 
 import (
+	"context"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -23,10 +24,12 @@ type QueryCounter struct {
 	// explain keeps each statement with its arguments written in (Replayable), for a benchmark
 	// to replay them without golive; off by default, since writing them costs a little per
 	// statement.
-	explain   atomic.Bool
-	explained []string
-	batches   []uint64 // of each explained statement: its pipelined batch, or 0
-	ignore    []string
+	// requestsOnly leaves out what runs in a database.Unattended context (IgnoreUnattended).
+	requestsOnly atomic.Bool
+	explain      atomic.Bool
+	explained    []string
+	batches      []uint64 // of each explained statement: its pipelined batch, or 0
+	ignore       []string
 }
 
 // CountQueries registers a counter on db's callbacks. Register it once per *gorm.DB.
@@ -37,10 +40,17 @@ func CountQueries(t testing.TB, db *gorm.DB) *QueryCounter {
 		if db.DryRun || db.Error != nil && db.Statement.SQL.Len() == 0 {
 			return // a subquery built into another statement (GORM dry-runs it), or one never sent
 		}
+		if c.unattended(db.Statement.Context) {
+			return
+		}
 		c.saw(db, db.Statement.SQL.String(), db.Statement.Vars)
 	}
 	// The statements stores run as database.Reads, without GORM's callbacks.
-	if err := database.ObserveReads(db, func(db *gorm.DB, r database.Observed) { c.sawIn(db, r.SQL, r.Args, r.Batch) }); err != nil {
+	if err := database.ObserveReads(db, func(db *gorm.DB, r database.Observed) {
+		if !c.unattended(r.Ctx) {
+			c.sawIn(db, r.SQL, r.Args, r.Batch)
+		}
+	}); err != nil {
 		t.Fatalf("register the query counter: %v", err)
 	}
 	cb := db.Callback()
@@ -78,6 +88,19 @@ func (c *QueryCounter) sawIn(db *gorm.DB, sql string, vars []any, batch uint64) 
 		c.batches = append(c.batches, batch)
 	}
 	c.mu.Unlock()
+}
+
+// IgnoreUnattended leaves out of the count every statement run in a database.Unattended
+// context (a job, a watch loop): on a busy machine a periodic job could otherwise land in every
+// try of a request being counted.
+func (c *QueryCounter) IgnoreUnattended() { c.requestsOnly.Store(true) }
+
+func (c *QueryCounter) unattended(ctx context.Context) bool {
+	if !c.requestsOnly.Load() || ctx == nil {
+		return false
+	}
+	_, ok := database.UnattendedFrom(ctx)
+	return ok
 }
 
 // Ignore leaves out of the count every statement whose SQL is sql: one a process runs on its
