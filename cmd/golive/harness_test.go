@@ -20,6 +20,7 @@ import (
 
 	"golive/database/dbtest"
 	demodata "golive/demo"
+	"golive/web"
 )
 
 // server is golive started for real on a loopback port, with the demo loaded and the worker running.
@@ -119,7 +120,7 @@ func startServer(t testing.TB, extra map[string]string) *server {
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
-	go a.Fiber.Listener(ln)
+	go a.Fiber.Listener(web.Lingering(ln))
 	t.Cleanup(func() {
 		_ = a.Fiber.ShutdownWithTimeout(5 * time.Second)
 		w.Shutdown()

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 	"golive/lots"
 	"golive/record"
 	"golive/tenants"
+	"golive/web"
 )
 
 func main() {
@@ -197,7 +199,11 @@ func serve(ctx context.Context, cfg Config, log *slog.Logger, stdout io.Writer) 
 		defer w.Shutdown()
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- a.Fiber.Listen(cfg.Addr) }()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	go func() { errc <- a.Fiber.Listener(web.Lingering(ln)) }()
 	if cfg.ProfileAddr != "" {
 		_, stop, err := serveProfiles(cfg.ProfileAddr)
 		if err != nil {
