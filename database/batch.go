@@ -45,14 +45,6 @@ func (r *Read) Queue(b *Batch, args []any, row func(Row) error) {
 	b.add(r.SQL(b.db), args, row)
 }
 
-// QueueText adds q, a SELECT already written for b's dialect (Bind), as Queue adds a Read.
-func QueueText(b *Batch, q string, args []any, row func(Row) error) {
-	if mayWrite(q) {
-		panic(fmt.Sprintf("database.QueueText: not a SELECT: %.60q", q))
-	}
-	b.add(q, args, row)
-}
-
 func (b *Batch) add(q string, args []any, row func(Row) error) {
 	if b.sent {
 		panic("database: a Batch queued to after it was sent")

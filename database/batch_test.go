@@ -39,8 +39,8 @@ func TestBatchGivesEachReadItsRows(t *testing.T) {
 	b := database.NewBatch(db.Gorm)
 	readProbes.Queue(b, []any{"c", "a"}, probes("first", &first))
 	readProbes.Queue(b, []any{"b", "b"}, probes("second", &second))
-	database.QueueText(b, database.Bind(db.Gorm, "SELECT id, value FROM read_probes WHERE id IN ("+database.List(3)+") ORDER BY id"),
-		[]any{"a", "b", "c"}, probes("listed", &listed))
+	database.NewRead("SELECT id, value FROM read_probes WHERE id IN ("+database.List(3)+") ORDER BY id").
+		Queue(b, []any{"a", "b", "c"}, probes("listed", &listed))
 	readProbes.Queue(b, []any{"x", "y"}, probes("none", &none))
 	if b.Len() != 4 {
 		t.Fatalf("the batch holds %d reads, want 4", b.Len())
@@ -141,7 +141,7 @@ func TestBatchStoppedByAnErrorReturnsItsConnection(t *testing.T) {
 
 		later = 0
 		b = database.NewBatch(db.Gorm)
-		database.QueueText(b, "SELECT id, value FROM no_such_table", nil, func(database.Row) error { return nil })
+		database.NewRead("SELECT id, value FROM no_such_table").Queue(b, nil, func(database.Row) error { return nil })
 		readProbes.Queue(b, []any{"a", "b"}, func(database.Row) error { later++; return nil })
 		if err := b.Send(ctx); err == nil || !strings.Contains(err.Error(), "no_such_table") || later != 0 {
 			t.Fatalf("batch %d with a missing table: %v, and the next read had %d rows; want the database's error and none", i, err, later)

@@ -21,15 +21,15 @@ type QueryCounter struct {
 	n   atomic.Int64
 	mu  sync.Mutex
 	sql []string
+	// requestsOnly leaves out what runs in a database.Unattended context (IgnoreUnattended).
+	requestsOnly atomic.Bool
 	// explain keeps each statement with its arguments written in (Replayable), for a benchmark
 	// to replay them without golive; off by default, since writing them costs a little per
 	// statement.
-	// requestsOnly leaves out what runs in a database.Unattended context (IgnoreUnattended).
-	requestsOnly atomic.Bool
-	explain      atomic.Bool
-	explained    []string
-	batches      []uint64 // of each explained statement: its pipelined batch, or 0
-	ignore       []string
+	explain   atomic.Bool
+	explained []string
+	batches   []uint64 // of each explained statement: its pipelined batch, or 0
+	ignore    []string
 }
 
 // CountQueries registers a counter on db's callbacks. Register it once per *gorm.DB.
