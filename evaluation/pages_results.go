@@ -26,11 +26,11 @@ func (h *Pages) mountResultsPages(app fiber.Router, guard web.Guard) {
 	lot := Scoped(h.Svc.Visible)
 
 	const p = "/evaluations/lots/:lot"
-	app.Get(p+"/questions/:question/moderation", manage, lot, h.moderationPage)
+	app.Get(p+"/questions/:question/moderation", manage, h.Svc.ScopedAhead(h.Svc.ModerationAhead), h.moderationPage)
 	app.Post(p+"/questions/:question/moderation", manage, lot, h.startModerationPage)
 	app.Post(p+"/consensus", manage, lot, h.consensusPage)
 	app.Post(p+"/prices/open", manage, lot, h.openPricesPage)
-	app.Get(p+"/results", value, lot, h.resultsPage)
+	app.Get(p+"/results", value, lot, h.resultsPage) // no read ahead: before the prices are opened, the page reads none of it
 	app.Post(p+"/price-formula", manage, lot, h.priceFormulaPage)
 }
 

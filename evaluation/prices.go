@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"golive/apperr"
+	"golive/database"
 	"golive/lots"
 	"golive/tenants/access"
 )
@@ -178,16 +179,13 @@ func priceStateOf(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot
 // they were opened; an envelope is never decrypted before that (OpenedPriceSchedules).
 func resultsState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot) (lotState, []lots.Section, error) {
 	b := tx.Batch()
-	records := tx.queueLotRecords(ctx, b, l.ID)
-	questions := tx.QueueRankingQuestions(b, l.ID)
-	marks := tx.queueRankingMarks(b, l.ID)
-	sections := tx.QueueSections(b, l.ID)
+	r := queueResultsReads(ctx, tx, b, l.ID)
 	keepBids := tx.QueuePreloadBidsWithPrices(ctx, b, p.ID, l.ID)
 	if err := b.Send(ctx); err != nil {
 		return lotState{}, nil, fmt.Errorf("results of lot %s: %w", l.ID, err)
 	}
 	keepBids()
-	rec, err := records()
+	rec, err := r.records()
 	if err != nil {
 		return lotState{}, nil, err
 	}
@@ -195,12 +193,50 @@ func resultsState(ctx context.Context, tx *Store, p lots.Procurement, l lots.Lot
 	if err != nil {
 		return st, nil, err
 	}
-	if st.qs, err = questions(); err != nil {
+	if st.qs, err = r.questions(); err != nil {
 		return st, nil, err
 	}
-	st.marks = marks()
-	secs, err := sections()
+	if st.marks, err = r.marks(); err != nil {
+		return st, nil, err
+	}
+	secs, err := r.sections()
 	return st, secs, err
+}
+
+// resultsReads are resultsState's reads of a lot but its bids, queued in one batch: the lot's
+// evaluation records, its questions as the ranking reads them, its consensus marks and its
+// sections. Each keeps what it read in the request's memo, so that ResultsAhead can read them
+// with the lot's scope check.
+type resultsReads struct {
+	records   func() (lotRecords, error)
+	questions func() ([]lots.Question, error)
+	marks     func() (consensusText, error)
+	sections  func() ([]lots.Section, error)
+}
+
+func queueResultsReads(ctx context.Context, tx *Store, b *database.Batch, lotID string) resultsReads {
+	return resultsReads{
+		records:   tx.queueLotRecords(ctx, b, lotID),
+		questions: tx.QueueRankingQuestions(ctx, b, lotID),
+		marks:     tx.queueRankingMarks(ctx, b, lotID),
+		sections:  tx.QueueSections(ctx, b, lotID),
+	}
+}
+
+// ResultsAhead reads ahead of the scope check (Ahead) what the results read first: the lot's
+// records, questions, marks and sections, and its bids with their price envelopes (ciphertext,
+// opened only once the prices have been: OpenedPriceSchedules).
+func (s *Service) ResultsAhead(ctx context.Context, b *database.Batch, lotID string, _ func(string) string) func(lots.Lot) {
+	r := queueResultsReads(ctx, s.Store, b, lotID)
+	bids := s.Store.QueueBidsAhead(ctx, b, lotID, true)
+	return func(l lots.Lot) {
+		// Into the memo; an error is the results' own to meet, reading again.
+		_, _ = r.records()
+		_, _ = r.questions()
+		_, _ = r.marks()
+		_, _ = r.sections()
+		bids(l.ProcurementID)
+	}
 }
 
 // Prices are a lot's opened prices, for those who may see them.

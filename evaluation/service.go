@@ -14,6 +14,7 @@ import (
 
 	"golive/apperr"
 	"golive/audit"
+	"golive/database"
 	"golive/lots"
 	"golive/tenants"
 	"golive/tenants/access"
@@ -899,6 +900,29 @@ type ModerationView struct {
 	Bids     []ModeratedBid
 }
 
+// queueModerationReads queues Moderation's reads of a question of a lot in b: the question and
+// its marks, each kept in the request's memo once read.
+func queueModerationReads(ctx context.Context, tx *Store, b *database.Batch, lotID, questionID string) (question func() (lots.Question, error), marks func() (bool, []IndividualScore, []Consensus, error)) {
+	return tx.QueueQuestion(ctx, b, lotID, questionID), tx.QueueModerationMarks(ctx, b, lotID, questionID)
+}
+
+// ModerationAhead reads ahead of the scope check (Ahead) what Moderation reads first: the
+// question, its marks and the lot's bids.
+func (s *Service) ModerationAhead(ctx context.Context, b *database.Batch, lotID string, param func(string) string) func(lots.Lot) {
+	questionID := param("question")
+	if !validID(questionID) {
+		return nil
+	}
+	question, marks := queueModerationReads(ctx, s.Store, b, lotID, questionID)
+	bids := s.Store.QueueBidsAhead(ctx, b, lotID, false)
+	return func(l lots.Lot) {
+		// Into the memo; an error is Moderation's own to meet, reading again.
+		_, _ = question()
+		_, _, _, _ = marks()
+		bids(l.ProcurementID)
+	}
+}
+
 // Moderation shows the marks of a question under moderation side by side, per bidder. It is
 // the lead's hot read (one question of many, reloaded as the panel discusses): it reads that
 // question's rows only, not the lot's whole evaluation.
@@ -911,11 +935,10 @@ func (s *Service) Moderation(ctx context.Context, a *access.Actor, lotID, questi
 		return ModerationView{}, apperr.NotFoundf("Question not found")
 	}
 	// The question, its marks and the bids depend only on the lot (let in above) and the
-	// question's id: one round trip. A price question's marks are read and not shown (it has
-	// none: price is not marked).
+	// question's id: one round trip, none when the route read them ahead (ModerationAhead). A
+	// price question's marks are read and not shown (it has none: price is not marked).
 	b := s.Store.Batch()
-	question := s.Store.QueueQuestion(b, l.ID, questionID)
-	moderation := s.Store.QueueModerationMarks(b, l.ID, questionID)
+	question, moderation := queueModerationReads(ctx, s.Store, b, l.ID, questionID)
 	bids := s.Store.QueueBids(ctx, b, p.ID, l.ID)
 	if err := b.Send(ctx); err != nil {
 		return ModerationView{}, fmt.Errorf("moderation of question %s of lot %s: %w", questionID, l.ID, err)

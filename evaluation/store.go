@@ -111,9 +111,12 @@ func (s *Store) Question(ctx context.Context, lotID, questionID string) (lots.Qu
 // another's rows, from evaluation and from the features it asks, sent in one round trip.
 func (s *Store) Batch() *database.Batch { return database.NewBatch(s.db) }
 
+// memoUsable reports whether the store's reads in ctx keep what they read in the request's memo.
+func (s *Store) memoUsable(ctx context.Context) bool { return database.MemoUsable(ctx, s.db) }
+
 // QueueQuestion queues Question's read in b; get gives it once b is sent.
-func (s *Store) QueueQuestion(b *database.Batch, lotID, questionID string) func() (lots.Question, error) {
-	return s.lots().QueueQuestion(b, lotID, questionID)
+func (s *Store) QueueQuestion(ctx context.Context, b *database.Batch, lotID, questionID string) func() (lots.Question, error) {
+	return s.lots().QueueQuestion(ctx, b, lotID, questionID)
 }
 
 // QueuePreloadBidsWithPrices queues PreloadBidsWithPrices' read in b; keep puts what it read
@@ -123,13 +126,25 @@ func (s *Store) QueuePreloadBidsWithPrices(ctx context.Context, b *database.Batc
 }
 
 // QueueSections queues Sections' read in b; get gives them once b is sent.
-func (s *Store) QueueSections(b *database.Batch, lotID string) func() ([]lots.Section, error) {
-	return s.lots().QueueSections(b, lotID)
+func (s *Store) QueueSections(ctx context.Context, b *database.Batch, lotID string) func() ([]lots.Section, error) {
+	return s.lots().QueueSections(ctx, b, lotID)
 }
 
 // QueueRankingQuestions queues RankingQuestions' read in b; get gives them once b is sent.
-func (s *Store) QueueRankingQuestions(b *database.Batch, lotID string) func() ([]lots.Question, error) {
-	return s.lots().QueueRankingQuestions(b, lotID)
+func (s *Store) QueueRankingQuestions(ctx context.Context, b *database.Batch, lotID string) func() ([]lots.Question, error) {
+	return s.lots().QueueRankingQuestions(ctx, b, lotID)
+}
+
+// QueueLotWithProcurement queues LotWithProcurement's read in b; get gives what it read, and
+// keeps it in the request's memo, once b is sent.
+func (s *Store) QueueLotWithProcurement(ctx context.Context, b *database.Batch, lotID string) func() (lots.Lot, lots.Procurement, error) {
+	return s.lots().QueueLotWithProcurement(ctx, b, lotID)
+}
+
+// QueueBidsAhead queues Bids' read (PreloadBidsWithPrices' when withPrices) of a lot whose
+// procurement is not known yet (lots.Reads.QueueBidsAhead).
+func (s *Store) QueueBidsAhead(ctx context.Context, b *database.Batch, lotID string, withPrices bool) func(procurementID string) {
+	return s.lots().QueueBidsAhead(ctx, b, lotID, withPrices)
 }
 
 // QueueBids queues Bids' read in b (none when the request has read them); get gives them once
@@ -375,16 +390,38 @@ ORDER BY 1,3,2`
 // many marks it has, so that the lists are allocated once at their size.
 func (s *Store) ModerationMarks(ctx context.Context, lotID, questionID string) (bool, []IndividualScore, []Consensus, error) {
 	b := s.Batch()
-	get := s.QueueModerationMarks(b, lotID, questionID)
+	get := s.QueueModerationMarks(ctx, b, lotID, questionID)
 	if err := b.Send(ctx); err != nil {
 		return false, nil, nil, fmt.Errorf("marks of %s: %w", questionID, err)
 	}
 	return get()
 }
 
-// QueueModerationMarks queues ModerationMarks' statement in b; get gives what it gives once b
-// is sent.
-func (s *Store) QueueModerationMarks(b *database.Batch, lotID, questionID string) (get func() (bool, []IndividualScore, []Consensus, error)) {
+// QueueModerationMarks queues ModerationMarks' statement in b, unless the request's memo has
+// what it reads; get gives what it gives once b is sent, and keeps it in the memo. Readers of
+// the memo's marks only read them (they are not copied for each).
+func (s *Store) QueueModerationMarks(ctx context.Context, b *database.Batch, lotID, questionID string) (get func() (bool, []IndividualScore, []Consensus, error)) {
+	got := database.QueueMemoized(ctx, b, "moderation_marks|"+lotID+"|"+questionID, nil, func(b *database.Batch) func() (moderationMarks, error) {
+		get := s.queueModerationMarks(b, lotID, questionID)
+		return func() (moderationMarks, error) {
+			started, marks, cons, err := get()
+			return moderationMarks{started, marks, cons}, err
+		}
+	})
+	return func() (bool, []IndividualScore, []Consensus, error) {
+		m, err := got()
+		return m.started, m.marks, m.cons, err
+	}
+}
+
+// moderationMarks is what ModerationMarks reads, as the request's memo keeps it.
+type moderationMarks struct {
+	started bool
+	marks   []IndividualScore
+	cons    []Consensus
+}
+
+func (s *Store) queueModerationMarks(b *database.Batch, lotID, questionID string) (get func() (bool, []IndividualScore, []Consensus, error)) {
 	query := moderationMarksSQLite
 	if s.db.Dialector.Name() == "postgres" {
 		query = moderationMarksPostgres
@@ -585,23 +622,26 @@ func (s *Store) ConsensusMarks(ctx context.Context, lotID string, expect int) ([
 // sort the rows).
 func (s *Store) rankingMarks(ctx context.Context, lotID string) (consensusText, error) {
 	b := s.Batch()
-	get := s.queueRankingMarks(b, lotID)
+	get := s.queueRankingMarks(ctx, b, lotID)
 	if err := b.Send(ctx); err != nil {
 		return consensusText{}, fmt.Errorf("consensus marks of %s: %w", lotID, err)
 	}
-	return get(), nil
+	return get()
 }
 
-// queueRankingMarks queues rankingMarks' statement in b; get gives the marks once b is sent.
-func (s *Store) queueRankingMarks(b *database.Batch, lotID string) (get func() consensusText) {
-	query := rankingMarksSQLite
-	if s.db.Dialector.Name() == "postgres" {
-		query = rankingMarksPostgres
-	}
-	var marks sql.NullString // NULL when the lot has no marks
-	// One row always: an aggregate.
-	query.Queue(b, []any{lotID}, func(r database.Row) error { return r.Scan(&marks) })
-	return func() consensusText { return consensusText{lotID: lotID, text: marks.String} }
+// queueRankingMarks queues rankingMarks' statement in b, unless the request's memo has the
+// marks; get gives them once b is sent, and keeps them in the memo.
+func (s *Store) queueRankingMarks(ctx context.Context, b *database.Batch, lotID string) (get func() (consensusText, error)) {
+	return database.QueueMemoized(ctx, b, "consensus.ranking|"+lotID, nil, func(b *database.Batch) func() (consensusText, error) {
+		query := rankingMarksSQLite
+		if s.db.Dialector.Name() == "postgres" {
+			query = rankingMarksPostgres
+		}
+		var marks sql.NullString // NULL when the lot has no marks
+		// One row always: an aggregate.
+		query.Queue(b, []any{lotID}, func(r database.Row) error { return r.Scan(&marks) })
+		return func() (consensusText, error) { return consensusText{lotID: lotID, text: marks.String}, nil }
+	})
 }
 
 // rankingMarks' statement, one a dialect (the aggregate's name differs).

@@ -184,24 +184,72 @@ func (r *Reads) QueueBids(ctx context.Context, b *database.Batch, procurementID,
 	})
 }
 
-// QueueSections queues the read of Sections in b; get gives them once b is sent.
-func (r *Reads) QueueSections(b *database.Batch, lotID string) (get func() ([]Section, error)) {
-	var out []Section
-	sectionsOfLot.Queue(b, []any{lotID}, sectionRows(lotID, &out))
-	return func() ([]Section, error) { return out, nil }
+// QueueSections queues the read of Sections in b, unless the request's memo has them; get gives
+// them once b is sent, and keeps them in the memo. Readers of the memo's sections only read them
+// (they are not copied for each).
+func (r *Reads) QueueSections(ctx context.Context, b *database.Batch, lotID string) (get func() ([]Section, error)) {
+	return database.QueueMemoized(ctx, b, "sections.of_lot|"+lotID, nil, func(b *database.Batch) func() ([]Section, error) {
+		var out []Section
+		sectionsOfLot.Queue(b, []any{lotID}, sectionRows(lotID, &out))
+		return func() ([]Section, error) { return out, nil }
+	})
 }
 
-// QueueRankingQuestions queues the read of RankingQuestions in b; get gives them once b is sent.
-func (r *Reads) QueueRankingQuestions(b *database.Batch, lotID string) (get func() ([]Question, error)) {
-	return r.s.queueRankingQuestions(b, lotID)
+// QueueRankingQuestions queues the read of RankingQuestions in b, unless the request's memo has
+// them; get gives them once b is sent, and keeps them in the memo. Readers of the memo's
+// questions only read them (they are not copied for each: 60 or more in a large lot).
+func (r *Reads) QueueRankingQuestions(ctx context.Context, b *database.Batch, lotID string) (get func() ([]Question, error)) {
+	return database.QueueMemoized(ctx, b, "questions.ranking|"+lotID, nil, func(b *database.Batch) func() ([]Question, error) {
+		return r.s.queueRankingQuestions(b, lotID)
+	})
 }
 
-// QueueQuestion queues the read of Question in b; get gives it once b is sent.
-func (r *Reads) QueueQuestion(b *database.Batch, lotID, questionID string) (get func() (Question, error)) {
-	q := queueQuestion(b, lotID, questionID)
-	return func() (Question, error) {
-		v, err := q()
-		return v, notFound(err, "Question")
+// QueueQuestion queues the read of Question in b, unless the request's memo has it; get gives it
+// once b is sent, and keeps it in the memo.
+func (r *Reads) QueueQuestion(ctx context.Context, b *database.Batch, lotID, questionID string) (get func() (Question, error)) {
+	return database.QueueMemoized(ctx, b, "questions|"+lotID+"|"+questionID, nil, func(b *database.Batch) func() (Question, error) {
+		q := queueQuestion(b, lotID, questionID)
+		return func() (Question, error) {
+			v, err := q()
+			return v, notFound(err, "Question")
+		}
+	})
+}
+
+// QueueLotWithProcurement queues LotWithProcurement's read in b; get gives what it read, and
+// keeps it in the request's memo, once b is sent.
+func (r *Reads) QueueLotWithProcurement(ctx context.Context, b *database.Batch, lotID string) (get func() (Lot, Procurement, error)) {
+	return r.s.queueLotWithProcurement(ctx, b, lotID)
+}
+
+// QueueBidsAhead queues the read of Bids (of PreloadBidsWithPrices when withPrices) in b for a
+// lot whose procurement is not known yet: a route's read ahead of its scope check, in the same
+// round trip as the lot's (evaluation.Ahead). The statement takes the procurement from the lot's
+// own row, so it reads what Bids would. keep puts the bids in the request's memo, as Bids (or
+// PreloadBidsWithPrices) would, once b is sent and the caller has let the lot in; it does
+// nothing without a memo, and nothing is queued when the memo cannot hold them.
+func (r *Reads) QueueBidsAhead(ctx context.Context, b *database.Batch, lotID string, withPrices bool) (keep func(procurementID string)) {
+	if !database.MemoUsable(ctx, r.s.db) {
+		return func(string) {}
+	}
+	q := lotBidsAheadSQL
+	if withPrices {
+		q = lotBidsWithPriceAheadSQL
+	}
+	bids := queueLotBidsOf(b, q, []any{lotID, lotID}, "", lotID, withPrices)
+	return func(procurementID string) {
+		if database.Memoised(ctx, r.s.db, bidsKey(procurementID, lotID)) {
+			return
+		}
+		out := bids()
+		for i := range out {
+			out[i].ProcurementID = procurementID
+		}
+		if withPrices {
+			r.keepBidsWithPrices(ctx, procurementID, lotID, out)
+			return
+		}
+		database.MemoPut(ctx, r.s.db, bidsKey(procurementID, lotID), out)
 	}
 }
 
@@ -269,10 +317,15 @@ func queueLotBids(b *database.Batch, procurementID, lotID string, withPrice bool
 	if withPrice {
 		q = lotBidsWithPriceSQL
 	}
+	return queueLotBidsOf(b, q, []any{procurementID, lotID}, procurementID, lotID, withPrice)
+}
+
+// queueLotBidsOf queues q, one of lotBids' statements, with args.
+func queueLotBidsOf(b *database.Batch, q *database.Read, args []any, procurementID, lotID string, withPrice bool) (get func() []Submission) {
 	r := &submissionRow{} // one allocation: every field's address is given to Scan
 	dest := r.dest(withPrice)
 	var bids countedBids
-	q.Queue(b, []any{procurementID, lotID}, func(row database.Row) error {
+	q.Queue(b, args, func(row database.Row) error {
 		if err := row.Scan(dest...); err != nil {
 			return err
 		}
@@ -291,14 +344,20 @@ func queueLotBids(b *database.Batch, procurementID, lotID string, withPrice bool
 	return bids.counted
 }
 
-// lotBids' statements; their columns are in submissionRow.dest's order.
+// lotBids' statements; their columns are in submissionRow.dest's order. The Ahead ones are for
+// a lot whose procurement is not known yet (QueueBidsAhead): they take its own row's.
 var (
-	lotBidsSQL = database.NewRead(`SELECT id, bidder_org_id, version, state, partners, content_sha256, needs_reconfirm,
-		created_by, created_at, updated_at, submitted_by, submitted_at, COUNT(*) OVER ()
-		FROM submissions WHERE procurement_id = ? AND lot_id = ? ORDER BY bidder_org_id, version`)
-	lotBidsWithPriceSQL = database.NewRead(`SELECT id, bidder_org_id, version, state, partners, content_sha256, needs_reconfirm,
-		created_by, created_at, updated_at, submitted_by, submitted_at, COUNT(*) OVER (), price_sealed
-		FROM submissions WHERE procurement_id = ? AND lot_id = ? ORDER BY bidder_org_id, version`)
+	lotBidsSQL               = database.NewRead(lotBidsColumns + ` FROM submissions WHERE procurement_id = ?` + lotBidsOrder)
+	lotBidsWithPriceSQL      = database.NewRead(lotBidsColumns + `, price_sealed FROM submissions WHERE procurement_id = ?` + lotBidsOrder)
+	lotBidsAheadSQL          = database.NewRead(lotBidsColumns + ` FROM submissions WHERE ` + lotsProcurement + lotBidsOrder)
+	lotBidsWithPriceAheadSQL = database.NewRead(lotBidsColumns + `, price_sealed FROM submissions WHERE ` + lotsProcurement + lotBidsOrder)
+)
+
+const (
+	lotBidsColumns = `SELECT id, bidder_org_id, version, state, partners, content_sha256, needs_reconfirm,
+		created_by, created_at, updated_at, submitted_by, submitted_at, COUNT(*) OVER ()`
+	lotsProcurement = `procurement_id = (SELECT procurement_id FROM lots WHERE id = ?)`
+	lotBidsOrder    = ` AND lot_id = ? ORDER BY bidder_org_id, version`
 )
 
 // submissionRow is a row of lotBids' statements: a submission and the count of the rows.

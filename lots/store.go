@@ -526,9 +526,22 @@ func (s *Store) lotWithProcurement(ctx context.Context, id string) (Lot, Procure
 		p, err := s.Procurement(ctx, l.ProcurementID)
 		return l, p, err
 	}
+	b := database.NewBatch(s.db)
+	get := s.queueLotWithProcurement(ctx, b, id)
+	if err := b.Send(ctx); err != nil {
+		return Lot{}, Procurement{}, fmt.Errorf("load lot %s with its procurement: %w", id, err)
+	}
+	return get()
+}
+
+// queueLotWithProcurement queues lotWithProcurement's statement in b; get gives what it read,
+// and puts it in the request's memo, once b is sent.
+func (s *Store) queueLotWithProcurement(ctx context.Context, b *database.Batch, id string) (get func() (Lot, Procurement, error)) {
 	org, err := database.TenantArg(ctx)
 	if err != nil {
-		return Lot{}, Procurement{}, fmt.Errorf("load lot %s: %w", id, err)
+		return func() (Lot, Procurement, error) {
+			return Lot{}, Procurement{}, fmt.Errorf("load lot %s: %w", id, err)
+		}
 	}
 	q := lotWithProcurementSQLite
 	if s.db.Dialector.Name() == "postgres" {
@@ -536,29 +549,28 @@ func (s *Store) lotWithProcurement(ctx context.Context, id string) (Lot, Procure
 	}
 	r := &lotProcurementRow{} // one allocation: every field's address is given to Scan
 	found := false
-	err = q.Each(ctx, s.db, []any{org, id}, func(row database.Row) error {
+	q.Queue(b, []any{org, id}, func(row database.Row) error {
 		found = true
 		return row.Scan(r.dest()...)
 	})
-	if err != nil {
-		return Lot{}, Procurement{}, fmt.Errorf("load lot %s with its procurement: %w", id, err)
+	return func() (Lot, Procurement, error) {
+		if !found {
+			return Lot{}, Procurement{}, notFound(gorm.ErrRecordNotFound, "Lot")
+		}
+		l := r.l
+		if r.participantIDs.Valid {
+			l.Participants = splitParticipants(&r.participantIDs.String)
+		}
+		database.MemoPut(ctx, s.db, "lot_participants|"+l.ID, slices.Clone(l.Participants))
+		database.MemoPut(ctx, s.db, "lots|"+l.ID, cloneLot(l))
+		if !r.p.id.Valid {
+			return l, Procurement{}, notFound(gorm.ErrRecordNotFound, "Procurement")
+		}
+		p := r.p.procurement()
+		database.MemoPut(ctx, s.db, "openings|"+p.ID, r.o.opening())
+		database.MemoPut(ctx, s.db, "procurements.participating|"+p.ID, cloneProcurement(p))
+		return l, p, nil
 	}
-	if !found {
-		return Lot{}, Procurement{}, notFound(gorm.ErrRecordNotFound, "Lot")
-	}
-	l := r.l
-	if r.participantIDs.Valid {
-		l.Participants = splitParticipants(&r.participantIDs.String)
-	}
-	database.MemoPut(ctx, s.db, "lot_participants|"+l.ID, slices.Clone(l.Participants))
-	database.MemoPut(ctx, s.db, "lots|"+l.ID, cloneLot(l))
-	if !r.p.id.Valid {
-		return l, Procurement{}, notFound(gorm.ErrRecordNotFound, "Procurement")
-	}
-	p := r.p.procurement()
-	database.MemoPut(ctx, s.db, "openings|"+p.ID, r.o.opening())
-	database.MemoPut(ctx, s.db, "procurements.participating|"+p.ID, cloneProcurement(p))
-	return l, p, nil
 }
 
 // lotWithProcurement's statement, written once for each dialect (the participants' aggregate

@@ -247,13 +247,22 @@ func TestEvaluationAPIFromPanelToContractAward(t *testing.T) {
 		Bids []struct {
 			OrgID string `json:"org_id"`
 			Marks []struct {
-				Score *int `json:"score"`
+				Score     *int   `json:"score"`
+				Rationale string `json:"rationale"`
 			} `json:"marks"`
 		} `json:"bids"`
 	}
 	lotsAPIWant(t, s, 200, "GET", ev+"/questions/"+q["1.2"]+"/moderation", lead, nil, &mod)
-	if len(mod.Bids) != 2 || len(mod.Bids[0].Marks) != 3 {
+	if len(mod.Bids) != 2 || len(mod.Bids[0].Marks) != 3 || mod.Bids[0].Marks[0].Rationale == "" {
 		t.Fatalf("moderation of 1.2: %+v", mod)
+	}
+	// The route reads the question, its marks and the bids ahead of its scope check
+	// (evaluation.ScopedAhead): none of it reaches anyone the check refuses.
+	for who, tok := range map[string]string{"another tenant's lead": bedsLead, "a bidder": weald, "an evaluator": clinical} {
+		resp, raw := s.api(t, "GET", ev+"/questions/"+q["1.2"]+"/moderation", tok, nil, nil)
+		if resp.StatusCode != 403 && resp.StatusCode != 404 || strings.Contains(string(raw), mod.Bids[0].Marks[0].Rationale) {
+			t.Fatalf("%s: the moderation of 1.2 answered %d: %s", who, resp.StatusCode, raw)
+		}
 	}
 	lotsAPIWant(t, s, 409, "POST", ev+"/prices/open", lead, nil, nil) // quality not yet moderated
 	for b, m := range marks {
@@ -302,6 +311,7 @@ func TestEvaluationAPIFromPanelToContractAward(t *testing.T) {
 	}
 	lotsAPIWant(t, s, 403, "GET", ev+"/results", clinical, nil, nil)
 	lotsAPIRefused(t, s, "another tenant's lead", "GET", ev+"/results", bedsLead)
+	lotsAPIRefused(t, s, "a bidder", "GET", ev+"/results", weald) // read ahead of the scope check, as moderation is
 
 	// The opened prices: each bid's schedule and its total, for the lead and the approvers only.
 	var prices struct {
